@@ -1,0 +1,366 @@
+//! Weekly opening hours, closures and time spans, all in a venue's local time.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Invalid;
+
+/// A time of day in whole minutes after local midnight, written "HH:MM". "24:00" is the end of
+/// the day, so a venue can close at midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(u16);
+
+impl ClockTime {
+    pub const MIDNIGHT: ClockTime = ClockTime(0);
+    pub const END_OF_DAY: ClockTime = ClockTime(24 * 60);
+
+    pub fn from_minutes(minutes: u16) -> Option<Self> {
+        (minutes <= 24 * 60).then_some(Self(minutes))
+    }
+
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
+        let invalid = || Invalid::new(field, "must be a time of day like 09:30");
+        let (h, m) = raw.trim().split_once(':').ok_or_else(invalid)?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            return Err(invalid());
+        }
+        let h: u16 = h.parse().map_err(|_| invalid())?;
+        let m: u16 = m.parse().map_err(|_| invalid())?;
+        if m >= 60 || h > 24 || (h == 24 && m != 0) {
+            return Err(invalid());
+        }
+        Ok(Self(h * 60 + m))
+    }
+
+    /// The time of day of a local date-time, truncated to the minute.
+    pub fn of(time: NaiveTime) -> Self {
+        use chrono::Timelike;
+        Self((time.hour() * 60 + time.minute()) as u16)
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        ClockTime::parse("time", &raw).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// A stretch of one local day, start inclusive, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: ClockTime,
+    pub end: ClockTime,
+}
+
+impl Span {
+    /// The shortest span that can be booked, in minutes.
+    pub const MIN_MINUTES: u16 = 15;
+
+    pub fn new(start: ClockTime, end: ClockTime) -> Result<Self, Invalid> {
+        if end <= start {
+            return Err(Invalid::new("end", "must be after the start"));
+        }
+        if end.minutes() - start.minutes() < Self::MIN_MINUTES {
+            return Err(Invalid::new(
+                "end",
+                format!("a booking lasts at least {} minutes", Self::MIN_MINUTES),
+            ));
+        }
+        Ok(Self { start, end })
+    }
+
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// A day of the week, written in full and lower case ("monday").
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Weekday {
+    pub fn of(date: NaiveDate) -> Self {
+        match date.weekday() {
+            chrono::Weekday::Mon => Self::Monday,
+            chrono::Weekday::Tue => Self::Tuesday,
+            chrono::Weekday::Wed => Self::Wednesday,
+            chrono::Weekday::Thu => Self::Thursday,
+            chrono::Weekday::Fri => Self::Friday,
+            chrono::Weekday::Sat => Self::Saturday,
+            chrono::Weekday::Sun => Self::Sunday,
+        }
+    }
+}
+
+/// One opening period of a weekday: open from `opens` until `closes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OpeningPeriod {
+    pub day: Weekday,
+    #[schema(value_type = String, example = "08:30")]
+    pub opens: ClockTime,
+    #[schema(value_type = String, example = "18:00")]
+    pub closes: ClockTime,
+}
+
+impl OpeningPeriod {
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.opens,
+            end: self.closes,
+        }
+    }
+}
+
+/// The weekly opening hours of a venue: any number of periods a day, none overlapping.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WeeklyHours(Vec<OpeningPeriod>);
+
+/// The most opening periods one week may hold.
+pub const MAX_PERIODS: usize = 28;
+
+impl WeeklyHours {
+    pub fn parse(periods: Vec<OpeningPeriod>) -> Result<Self, Invalid> {
+        if periods.len() > MAX_PERIODS {
+            return Err(Invalid::new(
+                "opening_hours",
+                format!("at most {MAX_PERIODS} periods"),
+            ));
+        }
+        for (i, p) in periods.iter().enumerate() {
+            if p.closes <= p.opens {
+                return Err(Invalid::new(
+                    format!("opening_hours[{i}].closes"),
+                    "must be after the opening time",
+                ));
+            }
+        }
+        let mut sorted = periods;
+        sorted.sort_by_key(|p| (p.day, p.opens));
+        for pair in sorted.windows(2) {
+            if pair[0].day == pair[1].day && pair[1].opens < pair[0].closes {
+                return Err(Invalid::new(
+                    "opening_hours",
+                    format!("two periods overlap on {:?}", pair[0].day).to_lowercase(),
+                ));
+            }
+        }
+        Ok(Self(sorted))
+    }
+
+    pub fn periods(&self) -> &[OpeningPeriod] {
+        &self.0
+    }
+
+    /// The opening periods of a weekday, in order.
+    pub fn on(&self, day: Weekday) -> impl Iterator<Item = Span> + '_ {
+        self.0
+            .iter()
+            .filter(move |p| p.day == day)
+            .map(OpeningPeriod::span)
+    }
+}
+
+/// Why a span cannot be had at a venue on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotOpen {
+    /// The venue is closed that date (a closure, or no hours that weekday).
+    ClosedThatDay,
+    /// The venue opens that day, but not for the whole span.
+    OutsideHours,
+}
+
+/// The opening period of `date` that holds the whole `span`, given the weekly hours and closures.
+pub fn opening_period_for(
+    hours: &WeeklyHours,
+    closures: &[NaiveDate],
+    date: NaiveDate,
+    span: Span,
+) -> Result<Span, NotOpen> {
+    if closures.contains(&date) {
+        return Err(NotOpen::ClosedThatDay);
+    }
+    let mut periods = hours.on(Weekday::of(date)).peekable();
+    if periods.peek().is_none() {
+        return Err(NotOpen::ClosedThatDay);
+    }
+    periods
+        .find(|p| p.contains(&span))
+        .ok_or(NotOpen::OutsideHours)
+}
+
+/// The opening period of `date` that is open at `at`, if any.
+pub fn open_period_at(
+    hours: &WeeklyHours,
+    closures: &[NaiveDate],
+    date: NaiveDate,
+    at: ClockTime,
+) -> Option<Span> {
+    if closures.contains(&date) {
+        return None;
+    }
+    hours
+        .on(Weekday::of(date))
+        .find(|p| p.start <= at && at < p.end)
+}
+
+/// The UTC instant (seconds since the epoch) of a local date and time in `tz`. For a time that
+/// falls in a daylight-saving gap the instant after the gap is used; for an ambiguous time, the
+/// earlier instant.
+pub fn instant(tz: Tz, date: NaiveDate, time: ClockTime) -> i64 {
+    let midnight = NaiveDateTime::from(date);
+    let local = midnight + chrono::Duration::minutes(i64::from(time.minutes()));
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => t.timestamp(),
+        chrono::LocalResult::Ambiguous(earlier, _) => earlier.timestamp(),
+        chrono::LocalResult::None => {
+            let later = local + chrono::Duration::hours(1);
+            tz.from_local_datetime(&later)
+                .earliest()
+                .map_or_else(|| later.and_utc().timestamp(), |t| t.timestamp())
+        }
+    }
+}
+
+/// The local date and time of day at venue time zone `tz` for a UTC instant.
+pub fn local_now(tz: Tz, epoch_seconds: i64) -> (NaiveDate, ClockTime) {
+    let utc = chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default();
+    let local = utc.with_timezone(&tz).naive_local();
+    (local.date(), ClockTime::of(local.time()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> ClockTime {
+        ClockTime::parse("t", s).unwrap()
+    }
+
+    fn weekdays_9_to_17() -> WeeklyHours {
+        WeeklyHours::parse(
+            [
+                Weekday::Monday,
+                Weekday::Tuesday,
+                Weekday::Wednesday,
+                Weekday::Thursday,
+                Weekday::Friday,
+            ]
+            .into_iter()
+            .map(|day| OpeningPeriod {
+                day,
+                opens: t("09:00"),
+                closes: t("17:00"),
+            })
+            .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn clock_times_parse_and_print_as_hh_mm() {
+        assert_eq!(t("9:05").to_string(), "09:05");
+        assert_eq!(t("24:00"), ClockTime::END_OF_DAY);
+        for bad in ["", "9", "25:00", "24:01", "12:60", "ab:cd", "12:5", "-1:00"] {
+            assert!(ClockTime::parse("t", bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_span_must_end_after_it_starts_and_last_fifteen_minutes() {
+        assert!(Span::new(t("10:00"), t("10:00")).is_err());
+        assert!(Span::new(t("11:00"), t("10:00")).is_err());
+        assert!(Span::new(t("10:00"), t("10:10")).is_err());
+        assert!(Span::new(t("10:00"), t("10:15")).is_ok());
+    }
+
+    #[test]
+    fn overlapping_periods_on_one_day_are_refused() {
+        let periods = vec![
+            OpeningPeriod {
+                day: Weekday::Monday,
+                opens: t("09:00"),
+                closes: t("13:00"),
+            },
+            OpeningPeriod {
+                day: Weekday::Monday,
+                opens: t("12:00"),
+                closes: t("17:00"),
+            },
+        ];
+        assert!(WeeklyHours::parse(periods).is_err());
+    }
+
+    #[test]
+    fn a_span_inside_the_hours_is_open_and_others_are_refused_with_the_reason() {
+        let hours = weekdays_9_to_17();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let span = Span::new(t("10:00"), t("12:00")).unwrap();
+        assert!(opening_period_for(&hours, &[], monday, span).is_ok());
+        assert_eq!(
+            opening_period_for(&hours, &[], saturday, span),
+            Err(NotOpen::ClosedThatDay)
+        );
+        assert_eq!(
+            opening_period_for(&hours, &[monday], monday, span),
+            Err(NotOpen::ClosedThatDay)
+        );
+        let late = Span::new(t("16:00"), t("18:00")).unwrap();
+        assert_eq!(
+            opening_period_for(&hours, &[], monday, late),
+            Err(NotOpen::OutsideHours)
+        );
+    }
+
+    #[test]
+    fn local_times_convert_to_utc_across_daylight_saving() {
+        let tz: Tz = "Europe/Amsterdam".parse().unwrap();
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 15).unwrap();
+        assert_eq!(instant(tz, winter, t("10:00")) % 86_400, 9 * 3600);
+        assert_eq!(instant(tz, summer, t("10:00")) % 86_400, 8 * 3600);
+        let (date, time) = local_now(tz, instant(tz, summer, t("10:00")));
+        assert_eq!((date, time), (summer, t("10:00")));
+    }
+}

@@ -1,0 +1,18 @@
+//! The rules of thirdspace, free of I/O: what a valid venue, space, profile and booking is,
+//! when a seat is free, and how a venue's daily check-in code is derived.
+//!
+//! Everything that crosses the edge is parsed here into types that cannot hold an invalid value,
+//! so the store and the HTTP server only ever see checked data.
+
+pub mod booking;
+pub mod checkin;
+pub mod email;
+pub mod hours;
+pub mod invalid;
+pub mod profile;
+pub mod space;
+pub mod tag;
+pub mod text;
+pub mod venue;
+
+pub use invalid::Invalid;

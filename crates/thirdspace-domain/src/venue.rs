@@ -1,0 +1,239 @@
+//! Venues: places that open their spare seats.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::hours::{OpeningPeriod, WeeklyHours};
+use crate::{tag, text, Invalid};
+
+/// What kind of place a venue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VenueKind {
+    Cafe,
+    Library,
+    University,
+    CorporateOffice,
+    CoworkingCentre,
+    Home,
+    Other,
+}
+
+impl VenueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cafe => "cafe",
+            Self::Library => "library",
+            Self::University => "university",
+            Self::CorporateOffice => "corporate_office",
+            Self::CoworkingCentre => "coworking_centre",
+            Self::Home => "home",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_str_opt(raw: &str) -> Option<Self> {
+        [
+            Self::Cafe,
+            Self::Library,
+            Self::University,
+            Self::CorporateOffice,
+            Self::CoworkingCentre,
+            Self::Home,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
+    }
+}
+
+/// A point on the map, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Coordinates {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// What a host submits to create or edit a venue.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VenueInput {
+    #[schema(example = "Café de Zwaan")]
+    pub name: String,
+    pub kind: VenueKind,
+    #[schema(example = "Oudegracht 12")]
+    pub address: String,
+    #[schema(example = "Utrecht")]
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code.
+    #[schema(example = "NL")]
+    pub country: String,
+    pub coordinates: Option<Coordinates>,
+    /// IANA time zone name.
+    #[schema(example = "Europe/Amsterdam")]
+    pub time_zone: String,
+    #[serde(default)]
+    pub opening_hours: Vec<OpeningPeriod>,
+    /// Dates the venue is closed, "YYYY-MM-DD".
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub closures: Vec<NaiveDate>,
+    #[serde(default)]
+    pub amenities: Vec<String>,
+    #[serde(default)]
+    pub house_rules: Option<String>,
+    /// Minutes after a booking's start before an unclaimed seat is released (default 30).
+    #[serde(default)]
+    pub no_show_grace_minutes: Option<u16>,
+}
+
+/// A venue as a host described it, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueDraft {
+    pub name: String,
+    pub kind: VenueKind,
+    pub address: String,
+    pub city: String,
+    pub country: String,
+    pub coordinates: Option<Coordinates>,
+    pub time_zone: Tz,
+    pub opening_hours: WeeklyHours,
+    pub closures: Vec<NaiveDate>,
+    pub amenities: Vec<String>,
+    pub house_rules: Option<String>,
+    pub no_show_grace_minutes: u16,
+}
+
+/// The grace period when a host sets none.
+pub const DEFAULT_GRACE_MINUTES: u16 = 30;
+/// The most closure dates a venue may list.
+pub const MAX_CLOSURES: usize = 400;
+
+impl VenueDraft {
+    pub fn parse(input: VenueInput) -> Result<Self, Invalid> {
+        let name = text::bounded("name", &input.name, 1, 120, false)?;
+        let address = text::bounded("address", &input.address, 1, 200, false)?;
+        let city = text::bounded("city", &input.city, 1, 80, false)?;
+        let country = input.country.trim().to_uppercase();
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(Invalid::new(
+                "country",
+                "must be a two-letter country code like NL",
+            ));
+        }
+        if let Some(c) = input.coordinates {
+            if !(-90.0..=90.0).contains(&c.latitude) || !c.latitude.is_finite() {
+                return Err(Invalid::new(
+                    "coordinates.latitude",
+                    "must be between -90 and 90",
+                ));
+            }
+            if !(-180.0..=180.0).contains(&c.longitude) || !c.longitude.is_finite() {
+                return Err(Invalid::new(
+                    "coordinates.longitude",
+                    "must be between -180 and 180",
+                ));
+            }
+        }
+        let time_zone: Tz = input.time_zone.trim().parse().map_err(|_| {
+            Invalid::new(
+                "time_zone",
+                "must be an IANA time zone like Europe/Amsterdam",
+            )
+        })?;
+        let opening_hours = WeeklyHours::parse(input.opening_hours)?;
+        if input.closures.len() > MAX_CLOSURES {
+            return Err(Invalid::new(
+                "closures",
+                format!("at most {MAX_CLOSURES} dates"),
+            ));
+        }
+        let mut closures = input.closures;
+        closures.sort();
+        closures.dedup();
+        let amenities = tag::normalise_list("amenities", &input.amenities)?;
+        let house_rules = text::optional("house_rules", input.house_rules.as_deref(), 4000, true)?;
+        let no_show_grace_minutes = input.no_show_grace_minutes.unwrap_or(DEFAULT_GRACE_MINUTES);
+        if no_show_grace_minutes > 240 {
+            return Err(Invalid::new(
+                "no_show_grace_minutes",
+                "must be at most 240 minutes",
+            ));
+        }
+        Ok(Self {
+            name,
+            kind: input.kind,
+            address,
+            city,
+            country,
+            coordinates: input.coordinates,
+            time_zone,
+            opening_hours,
+            closures,
+            amenities,
+            house_rules,
+            no_show_grace_minutes,
+        })
+    }
+}
+
+/// The form of a city name used to find venues: trimmed, single-spaced, case-folded.
+pub fn city_key(city: &str) -> String {
+    tag::normalise(city).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn input() -> VenueInput {
+        serde_json::from_value(serde_json::json!({
+            "name": "Café de Zwaan", "kind": "cafe", "address": "Oudegracht 12", "city": "Utrecht",
+            "country": "nl", "time_zone": "Europe/Amsterdam",
+            "opening_hours": [{"day": "monday", "opens": "08:00", "closes": "18:00"}],
+            "amenities": ["Wi-Fi", "wi-fi", "Coffee"]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_valid_venue_is_normalised() {
+        let draft = VenueDraft::parse(input()).unwrap();
+        assert_eq!(draft.country, "NL");
+        assert_eq!(draft.amenities, vec!["wi-fi", "coffee"]);
+        assert_eq!(draft.no_show_grace_minutes, DEFAULT_GRACE_MINUTES);
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() {
+        let mut i = input();
+        i.time_zone = "Mars/Olympus".into();
+        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "time_zone");
+    }
+
+    #[test]
+    fn coordinates_off_the_globe_are_refused() {
+        let mut i = input();
+        i.coordinates = Some(Coordinates {
+            latitude: 91.0,
+            longitude: 0.0,
+        });
+        assert_eq!(
+            VenueDraft::parse(i).unwrap_err().field,
+            "coordinates.latitude"
+        );
+    }
+
+    #[test]
+    fn a_ten_thousand_character_name_is_refused() {
+        let mut i = input();
+        i.name = "n".repeat(10_000);
+        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "name");
+    }
+
+    #[test]
+    fn city_keys_ignore_case_and_spacing() {
+        assert_eq!(city_key("  Den   Haag "), city_key("den haag"));
+    }
+}
