@@ -35,15 +35,9 @@ impl BookingStatus {
     }
 
     pub fn from_str_opt(raw: &str) -> Option<Self> {
-        [
-            Self::Booked,
-            Self::CheckedIn,
-            Self::CheckedOut,
-            Self::Cancelled,
-            Self::Released,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
+        [Self::Booked, Self::CheckedIn, Self::CheckedOut, Self::Cancelled, Self::Released]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
     }
 }
 
@@ -67,10 +61,7 @@ pub fn held_interval(hold: &Hold, now: i64, grace_seconds: i64) -> Option<(i64, 
         BookingStatus::Booked if is_no_show(hold, now, grace_seconds) => None,
         BookingStatus::Booked | BookingStatus::CheckedIn => Some((hold.starts_at, hold.ends_at)),
         BookingStatus::CheckedOut => {
-            let end = hold
-                .checked_out_at
-                .unwrap_or(hold.ends_at)
-                .min(hold.ends_at);
+            let end = hold.checked_out_at.unwrap_or(hold.ends_at).min(hold.ends_at);
             (end > hold.starts_at).then_some((hold.starts_at, end))
         }
         BookingStatus::Cancelled | BookingStatus::Released => None,
@@ -98,16 +89,8 @@ pub fn peak_occupancy(intervals: impl IntoIterator<Item = (i64, i64)>, window: (
 }
 
 /// Whether one more seat can be taken over `window`, given the existing holds of the space.
-pub fn seat_free(
-    holds: &[Hold],
-    window: (i64, i64),
-    seats: u32,
-    now: i64,
-    grace_seconds: i64,
-) -> bool {
-    let held = holds
-        .iter()
-        .filter_map(|h| held_interval(h, now, grace_seconds));
+pub fn seat_free(holds: &[Hold], window: (i64, i64), seats: u32, now: i64, grace_seconds: i64) -> bool {
+    let held = holds.iter().filter_map(|h| held_interval(h, now, grace_seconds));
     peak_occupancy(held, window) < seats
 }
 
@@ -188,19 +171,12 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
         return Err(Invalid::new("date", "is in the past").into());
     }
     if days_ahead > BOOKING_HORIZON_DAYS {
-        return Err(Invalid::new(
-            "date",
-            format!("can be at most {BOOKING_HORIZON_DAYS} days ahead"),
-        )
-        .into());
+        return Err(Invalid::new("date", format!("can be at most {BOOKING_HORIZON_DAYS} days ahead")).into());
     }
-    let period =
-        hours::opening_period_for(venue.hours, venue.closures, input.date, span).map_err(|e| {
-            match e {
-                NotOpen::ClosedThatDay => Refusal::VenueClosed { date: input.date },
-                NotOpen::OutsideHours => Refusal::OutsideOpeningHours,
-            }
-        })?;
+    let period = hours::opening_period_for(venue.hours, venue.closures, input.date, span).map_err(|e| match e {
+        NotOpen::ClosedThatDay => Refusal::VenueClosed { date: input.date },
+        NotOpen::OutsideHours => Refusal::OutsideOpeningHours,
+    })?;
     let ends_at = hours::instant(venue.time_zone, input.date, span.end);
     if ends_at <= now {
         return Err(Refusal::AlreadyOver);
@@ -217,19 +193,11 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
 }
 
 /// A walk-in: a booking from now until the current opening period closes.
-pub fn walk_in(
-    venue: VenueClock<'_>,
-    now: i64,
-    focus: String,
-    pledge: String,
-) -> Result<BookingPlan, Refusal> {
+pub fn walk_in(venue: VenueClock<'_>, now: i64, focus: String, pledge: String) -> Result<BookingPlan, Refusal> {
     let (today, at) = hours::local_now(venue.time_zone, now);
-    let period = hours::open_period_at(venue.hours, venue.closures, today, at)
-        .ok_or(Refusal::VenueClosed { date: today })?;
-    let span = Span {
-        start: at,
-        end: period.end,
-    };
+    let period =
+        hours::open_period_at(venue.hours, venue.closures, today, at).ok_or(Refusal::VenueClosed { date: today })?;
+    let span = Span { start: at, end: period.end };
     Ok(BookingPlan {
         date: today,
         span,
@@ -258,12 +226,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn hold(starts_at: i64, ends_at: i64, status: BookingStatus) -> Hold {
-        Hold {
-            starts_at,
-            ends_at,
-            status,
-            checked_out_at: None,
-        }
+        Hold { starts_at, ends_at, status, checked_out_at: None }
     }
 
     #[test]
@@ -301,14 +264,8 @@ mod tests {
 
     #[test]
     fn cancelled_and_released_bookings_hold_nothing() {
-        assert_eq!(
-            held_interval(&hold(0, 10, BookingStatus::Cancelled), 0, 100),
-            None
-        );
-        assert_eq!(
-            held_interval(&hold(0, 10, BookingStatus::Released), 0, 100),
-            None
-        );
+        assert_eq!(held_interval(&hold(0, 10, BookingStatus::Cancelled), 0, 100), None);
+        assert_eq!(held_interval(&hold(0, 10, BookingStatus::Released), 0, 100), None);
     }
 
     proptest! {

@@ -14,27 +14,17 @@ pub const CODE_LENGTH: usize = 6;
 
 /// The check-in code of a venue for a local date.
 pub fn daily_code(secret: &[u8], date: NaiveDate) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(date.format("%Y-%m-%d").to_string().as_bytes());
     let digest = mac.finalize().into_bytes();
-    digest
-        .iter()
-        .take(CODE_LENGTH)
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect()
+    digest.iter().take(CODE_LENGTH).map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
 }
 
 /// Whether `entered` is the code of `date`; case and surrounding spaces do not matter.
 pub fn code_matches(secret: &[u8], date: NaiveDate, entered: &str) -> bool {
     let expected = daily_code(secret, date);
     let entered = entered.trim().to_uppercase();
-    entered.len() == expected.len()
-        && entered
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    entered.len() == expected.len() && entered.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 #[cfg(test)]

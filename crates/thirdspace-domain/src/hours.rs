@@ -81,10 +81,7 @@ impl Span {
             return Err(Invalid::new("end", "must be after the start"));
         }
         if end.minutes() - start.minutes() < Self::MIN_MINUTES {
-            return Err(Invalid::new(
-                "end",
-                format!("a booking lasts at least {} minutes", Self::MIN_MINUTES),
-            ));
+            return Err(Invalid::new("end", format!("a booking lasts at least {} minutes", Self::MIN_MINUTES)));
         }
         Ok(Self { start, end })
     }
@@ -95,19 +92,7 @@ impl Span {
 }
 
 /// A day of the week, written in full and lower case ("monday").
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     Monday,
@@ -145,10 +130,7 @@ pub struct OpeningPeriod {
 
 impl OpeningPeriod {
     pub fn span(&self) -> Span {
-        Span {
-            start: self.opens,
-            end: self.closes,
-        }
+        Span { start: self.opens, end: self.closes }
     }
 }
 
@@ -162,17 +144,11 @@ pub const MAX_PERIODS: usize = 28;
 impl WeeklyHours {
     pub fn parse(periods: Vec<OpeningPeriod>) -> Result<Self, Invalid> {
         if periods.len() > MAX_PERIODS {
-            return Err(Invalid::new(
-                "opening_hours",
-                format!("at most {MAX_PERIODS} periods"),
-            ));
+            return Err(Invalid::new("opening_hours", format!("at most {MAX_PERIODS} periods")));
         }
         for (i, p) in periods.iter().enumerate() {
             if p.closes <= p.opens {
-                return Err(Invalid::new(
-                    format!("opening_hours[{i}].closes"),
-                    "must be after the opening time",
-                ));
+                return Err(Invalid::new(format!("opening_hours[{i}].closes"), "must be after the opening time"));
             }
         }
         let mut sorted = periods;
@@ -194,10 +170,7 @@ impl WeeklyHours {
 
     /// The opening periods of a weekday, in order.
     pub fn on(&self, day: Weekday) -> impl Iterator<Item = Span> + '_ {
-        self.0
-            .iter()
-            .filter(move |p| p.day == day)
-            .map(OpeningPeriod::span)
+        self.0.iter().filter(move |p| p.day == day).map(OpeningPeriod::span)
     }
 }
 
@@ -224,24 +197,15 @@ pub fn opening_period_for(
     if periods.peek().is_none() {
         return Err(NotOpen::ClosedThatDay);
     }
-    periods
-        .find(|p| p.contains(&span))
-        .ok_or(NotOpen::OutsideHours)
+    periods.find(|p| p.contains(&span)).ok_or(NotOpen::OutsideHours)
 }
 
 /// The opening period of `date` that is open at `at`, if any.
-pub fn open_period_at(
-    hours: &WeeklyHours,
-    closures: &[NaiveDate],
-    date: NaiveDate,
-    at: ClockTime,
-) -> Option<Span> {
+pub fn open_period_at(hours: &WeeklyHours, closures: &[NaiveDate], date: NaiveDate, at: ClockTime) -> Option<Span> {
     if closures.contains(&date) {
         return None;
     }
-    hours
-        .on(Weekday::of(date))
-        .find(|p| p.start <= at && at < p.end)
+    hours.on(Weekday::of(date)).find(|p| p.start <= at && at < p.end)
 }
 
 /// The UTC instant (seconds since the epoch) of a local date and time in `tz`. For a time that
@@ -255,9 +219,7 @@ pub fn instant(tz: Tz, date: NaiveDate, time: ClockTime) -> i64 {
         chrono::LocalResult::Ambiguous(earlier, _) => earlier.timestamp(),
         chrono::LocalResult::None => {
             let later = local + chrono::Duration::hours(1);
-            tz.from_local_datetime(&later)
-                .earliest()
-                .map_or_else(|| later.and_utc().timestamp(), |t| t.timestamp())
+            tz.from_local_datetime(&later).earliest().map_or_else(|| later.and_utc().timestamp(), |t| t.timestamp())
         }
     }
 }
@@ -279,20 +241,10 @@ mod tests {
 
     fn weekdays_9_to_17() -> WeeklyHours {
         WeeklyHours::parse(
-            [
-                Weekday::Monday,
-                Weekday::Tuesday,
-                Weekday::Wednesday,
-                Weekday::Thursday,
-                Weekday::Friday,
-            ]
-            .into_iter()
-            .map(|day| OpeningPeriod {
-                day,
-                opens: t("09:00"),
-                closes: t("17:00"),
-            })
-            .collect(),
+            [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday]
+                .into_iter()
+                .map(|day| OpeningPeriod { day, opens: t("09:00"), closes: t("17:00") })
+                .collect(),
         )
         .unwrap()
     }
@@ -317,16 +269,8 @@ mod tests {
     #[test]
     fn overlapping_periods_on_one_day_are_refused() {
         let periods = vec![
-            OpeningPeriod {
-                day: Weekday::Monday,
-                opens: t("09:00"),
-                closes: t("13:00"),
-            },
-            OpeningPeriod {
-                day: Weekday::Monday,
-                opens: t("12:00"),
-                closes: t("17:00"),
-            },
+            OpeningPeriod { day: Weekday::Monday, opens: t("09:00"), closes: t("13:00") },
+            OpeningPeriod { day: Weekday::Monday, opens: t("12:00"), closes: t("17:00") },
         ];
         assert!(WeeklyHours::parse(periods).is_err());
     }
@@ -338,19 +282,10 @@ mod tests {
         let saturday = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let span = Span::new(t("10:00"), t("12:00")).unwrap();
         assert!(opening_period_for(&hours, &[], monday, span).is_ok());
-        assert_eq!(
-            opening_period_for(&hours, &[], saturday, span),
-            Err(NotOpen::ClosedThatDay)
-        );
-        assert_eq!(
-            opening_period_for(&hours, &[monday], monday, span),
-            Err(NotOpen::ClosedThatDay)
-        );
+        assert_eq!(opening_period_for(&hours, &[], saturday, span), Err(NotOpen::ClosedThatDay));
+        assert_eq!(opening_period_for(&hours, &[monday], monday, span), Err(NotOpen::ClosedThatDay));
         let late = Span::new(t("16:00"), t("18:00")).unwrap();
-        assert_eq!(
-            opening_period_for(&hours, &[], monday, late),
-            Err(NotOpen::OutsideHours)
-        );
+        assert_eq!(opening_period_for(&hours, &[], monday, late), Err(NotOpen::OutsideHours));
     }
 
     #[test]

@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{tag, text, Invalid};
 
 /// Who may see a person's name and profile.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Anyone.
@@ -29,9 +27,7 @@ impl Visibility {
     }
 
     pub fn from_str_opt(raw: &str) -> Option<Self> {
-        [Self::Public, Self::Venue, Self::Hidden]
-            .into_iter()
-            .find(|v| v.as_str() == raw)
+        [Self::Public, Self::Venue, Self::Hidden].into_iter().find(|v| v.as_str() == raw)
     }
 }
 
@@ -130,8 +126,7 @@ impl ProfileDraft {
             seeking: tag::normalise_list("seeking", &input.seeking)?,
             seeking_text: text::optional("seeking_text", input.seeking_text.as_deref(), 500, true)?,
             interests: tag::normalise_list("interests", &input.interests)?,
-            field: text::optional("field", input.field.as_deref(), 80, false)?
-                .and_then(|f| tag::normalise(&f)),
+            field: text::optional("field", input.field.as_deref(), 80, false)?.and_then(|f| tag::normalise(&f)),
             links,
             visibility: input.visibility,
             open_to_meet: input.open_to_meet,
@@ -166,13 +161,10 @@ fn parse_link(field: &str, raw: &str) -> Result<String, Invalid> {
     if trimmed.len() > 300 {
         return Err(Invalid::new(field, "must be at most 300 characters"));
     }
-    let url = url::Url::parse(trimmed)
-        .map_err(|_| Invalid::new(field, "must be a web address starting with https://"))?;
+    let url =
+        url::Url::parse(trimmed).map_err(|_| Invalid::new(field, "must be a web address starting with https://"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Invalid::new(
-            field,
-            "must be a web address starting with https://",
-        ));
+        return Err(Invalid::new(field, "must be a web address starting with https://"));
     }
     Ok(url.to_string())
 }
@@ -199,26 +191,14 @@ mod tests {
         assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
         let mut i = input();
         i.links = vec!["https://example.org/anna".into()];
-        assert_eq!(
-            ProfileDraft::parse(i).unwrap().links,
-            vec!["https://example.org/anna"]
-        );
+        assert_eq!(ProfileDraft::parse(i).unwrap().links, vec!["https://example.org/anna"]);
     }
 
     #[test]
     fn visibility_decides_who_sees_a_person() {
-        let stranger = Viewer {
-            is_self: false,
-            shares_venue_now: false,
-        };
-        let neighbour = Viewer {
-            is_self: false,
-            shares_venue_now: true,
-        };
-        let me = Viewer {
-            is_self: true,
-            shares_venue_now: false,
-        };
+        let stranger = Viewer { is_self: false, shares_venue_now: false };
+        let neighbour = Viewer { is_self: false, shares_venue_now: true };
+        let me = Viewer { is_self: true, shares_venue_now: false };
         assert!(may_see(Visibility::Public, stranger));
         assert!(!may_see(Visibility::Venue, stranger));
         assert!(may_see(Visibility::Venue, neighbour));

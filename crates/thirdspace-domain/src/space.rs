@@ -23,9 +23,7 @@ impl SpaceKind {
     }
 
     pub fn from_str_opt(raw: &str) -> Option<Self> {
-        [Self::OpenSeating, Self::MeetingRoom]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        [Self::OpenSeating, Self::MeetingRoom].into_iter().find(|k| k.as_str() == raw)
     }
 }
 
@@ -61,29 +59,15 @@ impl SpaceDraft {
     pub fn parse(input: SpaceInput) -> Result<Self, Invalid> {
         let name = text::bounded("name", &input.name, 1, 120, false)?;
         if input.capacity == 0 || input.capacity > MAX_CAPACITY {
-            return Err(Invalid::new(
-                "capacity",
-                format!("must be between 1 and {MAX_CAPACITY}"),
-            ));
+            return Err(Invalid::new("capacity", format!("must be between 1 and {MAX_CAPACITY}")));
         }
         if input.social_capital_seats > input.capacity {
-            return Err(Invalid::new(
-                "social_capital_seats",
-                "cannot exceed the capacity",
-            ));
+            return Err(Invalid::new("social_capital_seats", "cannot exceed the capacity"));
         }
         if input.kind == SpaceKind::MeetingRoom && input.social_capital_seats > 0 {
-            return Err(Invalid::new(
-                "social_capital_seats",
-                "only open seating offers seats for social capital",
-            ));
+            return Err(Invalid::new("social_capital_seats", "only open seating offers seats for social capital"));
         }
-        Ok(Self {
-            name,
-            kind: input.kind,
-            capacity: input.capacity,
-            social_capital_seats: input.social_capital_seats,
-        })
+        Ok(Self { name, kind: input.kind, capacity: input.capacity, social_capital_seats: input.social_capital_seats })
     }
 }
 
@@ -92,12 +76,7 @@ mod tests {
     use super::*;
 
     fn input(kind: SpaceKind, capacity: u32, social: u32) -> SpaceInput {
-        SpaceInput {
-            name: "Hall".into(),
-            kind,
-            capacity,
-            social_capital_seats: social,
-        }
+        SpaceInput { name: "Hall".into(), kind, capacity, social_capital_seats: social }
     }
 
     #[test]
@@ -109,12 +88,7 @@ mod tests {
 
     #[test]
     fn a_space_needs_at_least_one_seat() {
-        assert_eq!(
-            SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0))
-                .unwrap_err()
-                .field,
-            "capacity"
-        );
+        assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().field, "capacity");
     }
 
     #[test]

@@ -39,10 +39,7 @@ pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invali
             ));
         }
         if tag.chars().any(char::is_control) {
-            return Err(Invalid::new(
-                format!("{field}[{i}]"),
-                "must not contain control characters",
-            ));
+            return Err(Invalid::new(format!("{field}[{i}]"), "must not contain control characters"));
         }
         if seen.insert(tag.clone()) {
             tags.push(tag);
@@ -65,11 +62,8 @@ mod tests {
 
     #[test]
     fn tags_are_trimmed_collapsed_case_folded_and_deduplicated() {
-        let tags = normalise_list(
-            "offers",
-            &list(&["  Public   Speaking", "public speaking", "", "UX", "ÉTÉ"]),
-        )
-        .unwrap();
+        let tags =
+            normalise_list("offers", &list(&["  Public   Speaking", "public speaking", "", "UX", "ÉTÉ"])).unwrap();
         assert_eq!(tags, list(&["public speaking", "ux", "été"]));
     }
 

@@ -4,13 +4,7 @@ use crate::Invalid;
 
 /// Trims `value` and checks it holds between `min` and `max` characters and no control
 /// characters other than line breaks and tabs (those are allowed only when `multiline`).
-pub fn bounded(
-    field: &str,
-    value: &str,
-    min: usize,
-    max: usize,
-    multiline: bool,
-) -> Result<String, Invalid> {
+pub fn bounded(field: &str, value: &str, min: usize, max: usize, multiline: bool) -> Result<String, Invalid> {
     let trimmed = value.trim();
     let chars = trimmed.chars().count();
     if chars < min {
@@ -21,14 +15,9 @@ pub fn bounded(
         });
     }
     if chars > max {
-        return Err(Invalid::new(
-            field,
-            format!("must be at most {max} characters (got {chars})"),
-        ));
+        return Err(Invalid::new(field, format!("must be at most {max} characters (got {chars})")));
     }
-    let bad = trimmed
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    let bad = trimmed.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
     if bad {
         return Err(Invalid::new(field, "must not contain control characters"));
     }
@@ -36,12 +25,7 @@ pub fn bounded(
 }
 
 /// Like [`bounded`] for a field that may be left out or blank: blank becomes `None`.
-pub fn optional(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-    multiline: bool,
-) -> Result<Option<String>, Invalid> {
+pub fn optional(field: &str, value: Option<&str>, max: usize, multiline: bool) -> Result<Option<String>, Invalid> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => bounded(field, v, 1, max, multiline).map(Some),

@@ -117,37 +117,24 @@ impl VenueDraft {
         let city = text::bounded("city", &input.city, 1, 80, false)?;
         let country = input.country.trim().to_uppercase();
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(Invalid::new(
-                "country",
-                "must be a two-letter country code like NL",
-            ));
+            return Err(Invalid::new("country", "must be a two-letter country code like NL"));
         }
         if let Some(c) = input.coordinates {
             if !(-90.0..=90.0).contains(&c.latitude) || !c.latitude.is_finite() {
-                return Err(Invalid::new(
-                    "coordinates.latitude",
-                    "must be between -90 and 90",
-                ));
+                return Err(Invalid::new("coordinates.latitude", "must be between -90 and 90"));
             }
             if !(-180.0..=180.0).contains(&c.longitude) || !c.longitude.is_finite() {
-                return Err(Invalid::new(
-                    "coordinates.longitude",
-                    "must be between -180 and 180",
-                ));
+                return Err(Invalid::new("coordinates.longitude", "must be between -180 and 180"));
             }
         }
-        let time_zone: Tz = input.time_zone.trim().parse().map_err(|_| {
-            Invalid::new(
-                "time_zone",
-                "must be an IANA time zone like Europe/Amsterdam",
-            )
-        })?;
+        let time_zone: Tz = input
+            .time_zone
+            .trim()
+            .parse()
+            .map_err(|_| Invalid::new("time_zone", "must be an IANA time zone like Europe/Amsterdam"))?;
         let opening_hours = WeeklyHours::parse(input.opening_hours)?;
         if input.closures.len() > MAX_CLOSURES {
-            return Err(Invalid::new(
-                "closures",
-                format!("at most {MAX_CLOSURES} dates"),
-            ));
+            return Err(Invalid::new("closures", format!("at most {MAX_CLOSURES} dates")));
         }
         let mut closures = input.closures;
         closures.sort();
@@ -156,10 +143,7 @@ impl VenueDraft {
         let house_rules = text::optional("house_rules", input.house_rules.as_deref(), 4000, true)?;
         let no_show_grace_minutes = input.no_show_grace_minutes.unwrap_or(DEFAULT_GRACE_MINUTES);
         if no_show_grace_minutes > 240 {
-            return Err(Invalid::new(
-                "no_show_grace_minutes",
-                "must be at most 240 minutes",
-            ));
+            return Err(Invalid::new("no_show_grace_minutes", "must be at most 240 minutes"));
         }
         Ok(Self {
             name,
@@ -215,14 +199,8 @@ mod tests {
     #[test]
     fn coordinates_off_the_globe_are_refused() {
         let mut i = input();
-        i.coordinates = Some(Coordinates {
-            latitude: 91.0,
-            longitude: 0.0,
-        });
-        assert_eq!(
-            VenueDraft::parse(i).unwrap_err().field,
-            "coordinates.latitude"
-        );
+        i.coordinates = Some(Coordinates { latitude: 91.0, longitude: 0.0 });
+        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "coordinates.latitude");
     }
 
     #[test]

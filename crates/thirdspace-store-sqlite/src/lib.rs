@@ -1,1 +1,215 @@
+//! thirdspace's store on an embedded SQLite file.
+//!
+//! Writes go through one connection, each in a transaction opened with `BEGIN IMMEDIATE` so the
+//! write lock is taken before anything is read: a booking reads the seats held and inserts in
+//! one step that no other writer (in this process or another) can interleave with. Reads use a
+//! pool of their own. The file runs in WAL mode with `synchronous=NORMAL`.
 
+mod accounts;
+mod bookings;
+mod questions;
+mod rows;
+mod venues;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+use thirdspace_domain::email::Email;
+use thirdspace_domain::profile::ProfileDraft;
+use thirdspace_domain::space::SpaceDraft;
+use thirdspace_domain::venue::VenueDraft;
+use thirdspace_store::*;
+use uuid::Uuid;
+
+/// The store on one SQLite file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it when missing) the database at `url` (`sqlite://path`) and brings its
+    /// schema up to date.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(StoreError::backend)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(StoreError::backend)?;
+        sqlx::migrate!("./migrations").run(&writer).await.map_err(StoreError::backend)?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(StoreError::backend)?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Starts a write transaction holding SQLite's write lock from its first statement.
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+
+    /// Closes both pools, flushing the WAL.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// Maps a database error; the cause is kept for the log.
+fn db(err: sqlx::Error) -> StoreError {
+    StoreError::backend(err)
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        accounts::create_user(self, user).await
+    }
+    async fn credentials(&self, email: &Email) -> StoreResult<Option<Credentials>> {
+        accounts::credentials(self, email).await
+    }
+    async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
+        accounts::user(self, id).await
+    }
+    async fn set_admin(&self, email: &Email, is_admin: bool) -> StoreResult<User> {
+        accounts::set_admin(self, email, is_admin).await
+    }
+    async fn insert_token(&self, token: NewToken) -> StoreResult<ApiToken> {
+        accounts::insert_token(self, token).await
+    }
+    async fn token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, TokenKind)>> {
+        accounts::token_user(self, token_hash, now).await
+    }
+    async fn delete_token_by_hash(&self, token_hash: &str) -> StoreResult<()> {
+        accounts::delete_token_by_hash(self, token_hash).await
+    }
+    async fn api_tokens(&self, user: Uuid, page: Page) -> StoreResult<Paged<ApiToken>> {
+        accounts::api_tokens(self, user, page).await
+    }
+    async fn delete_api_token(&self, user: Uuid, id: Uuid) -> StoreResult<()> {
+        accounts::delete_api_token(self, user, id).await
+    }
+
+    async fn create_venue(&self, owner: Uuid, venue: &VenueDraft, secret: &[u8], now: i64) -> StoreResult<Venue> {
+        venues::create_venue(self, owner, venue, secret, now).await
+    }
+    async fn update_venue(&self, id: Uuid, venue: &VenueDraft, now: i64) -> StoreResult<Venue> {
+        venues::update_venue(self, id, venue, now).await
+    }
+    async fn venue(&self, id: Uuid) -> StoreResult<Option<Venue>> {
+        venues::venue(&self.reader, id).await
+    }
+    async fn checkin_secret(&self, venue: Uuid) -> StoreResult<Option<Vec<u8>>> {
+        venues::checkin_secret(self, venue).await
+    }
+    async fn venues(&self, city_key: Option<&str>, page: Page) -> StoreResult<Paged<Venue>> {
+        venues::venues(self, city_key, page).await
+    }
+    async fn role(&self, venue: Uuid, user: Uuid) -> StoreResult<Option<StaffRole>> {
+        venues::role(self, venue, user).await
+    }
+    async fn invite_staff(&self, venue: Uuid, email: &Email, invited_by: Uuid, now: i64) -> StoreResult<Invitation> {
+        venues::invite_staff(self, venue, email, invited_by, now).await
+    }
+    async fn invitations_for(&self, email: &Email) -> StoreResult<Vec<Invitation>> {
+        venues::invitations_for(self, email).await
+    }
+    async fn accept_invitation(&self, id: Uuid, user: &User, now: i64) -> StoreResult<StaffMember> {
+        venues::accept_invitation(self, id, user, now).await
+    }
+    async fn staff(&self, venue: Uuid, page: Page) -> StoreResult<Paged<StaffMember>> {
+        venues::staff(self, venue, page).await
+    }
+    async fn create_space(&self, venue: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space> {
+        venues::create_space(self, venue, space, now).await
+    }
+    async fn update_space(&self, venue: Uuid, id: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space> {
+        venues::update_space(self, venue, id, space, now).await
+    }
+    async fn spaces(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Space>> {
+        venues::spaces(self, venue, page).await
+    }
+    async fn free_seats(&self, venue: Uuid, window: (i64, i64), now: i64) -> StoreResult<u32> {
+        bookings::free_seats(self, venue, window, now).await
+    }
+
+    async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>> {
+        accounts::profile(&self.reader, user).await
+    }
+    async fn put_profile(&self, user: Uuid, profile: &ProfileDraft, now: i64) -> StoreResult<Profile> {
+        accounts::put_profile(self, user, profile, now).await
+    }
+
+    async fn book(&self, booking: NewBooking) -> StoreResult<Booking> {
+        bookings::book(self, booking).await
+    }
+    async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>> {
+        bookings::booking(&self.reader, id).await
+    }
+    async fn cancel_booking(&self, id: Uuid, now: i64) -> StoreResult<Booking> {
+        bookings::cancel(self, id, now).await
+    }
+    async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>> {
+        bookings::bookings_of(self, user, when, now, page).await
+    }
+    async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>> {
+        bookings::venue_day(self, venue, date, page).await
+    }
+    async fn check_in(&self, check_in: CheckIn) -> StoreResult<CheckedIn> {
+        bookings::check_in(self, check_in).await
+    }
+    async fn check_out(&self, venue: Uuid, user: Uuid, now: i64) -> StoreResult<Booking> {
+        bookings::check_out(self, venue, user, now).await
+    }
+    async fn release_no_shows(&self, now: i64) -> StoreResult<u64> {
+        bookings::release_no_shows(self, now).await
+    }
+    async fn check_out_at_closing(&self, now: i64) -> StoreResult<u64> {
+        bookings::check_out_at_closing(self, now).await
+    }
+    async fn present(&self, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>> {
+        bookings::present(self, venue, now).await
+    }
+    async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
+        bookings::checked_in_at(self, user, now).await
+    }
+
+    async fn post_question(&self, question: NewQuestion) -> StoreResult<Question> {
+        questions::post(self, question).await
+    }
+    async fn question(&self, id: Uuid) -> StoreResult<Option<Question>> {
+        questions::question(&self.reader, id).await
+    }
+    async fn open_questions(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Question>> {
+        questions::open(self, venue, page).await
+    }
+    async fn mark_answered(&self, id: Uuid, now: i64) -> StoreResult<Question> {
+        questions::mark_answered(self, id, now).await
+    }
+}

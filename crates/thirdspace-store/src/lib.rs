@@ -1,1 +1,132 @@
+//! The storage trait of thirdspace, the records it returns and its error type.
+//!
+//! Each method is one atomic operation in the users' terms ("book a seat", "check in"), so a
+//! backend can make it a single transaction with the isolation its database needs. Rules that
+//! need no data (spans, hours, tags) are checked by the domain crate before a call; rules that
+//! depend on what is stored (capacity, overlapping bookings) are checked inside the transaction
+//! with the domain's pure functions. All dialect SQL lives in the backend crates.
 
+mod error;
+mod records;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use thirdspace_domain::booking::BookingPlan;
+use thirdspace_domain::email::Email;
+use thirdspace_domain::profile::ProfileDraft;
+use thirdspace_domain::space::SpaceDraft;
+use thirdspace_domain::venue::VenueDraft;
+use uuid::Uuid;
+
+pub use error::{Conflict, StoreError};
+pub use records::*;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything thirdspace keeps. Instants are UTC seconds since the epoch; `now` is passed in so
+/// that the caller's clock rules (and tests can move it).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Accounts.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn credentials(&self, email: &Email) -> StoreResult<Option<Credentials>>;
+    async fn user(&self, id: Uuid) -> StoreResult<Option<User>>;
+    async fn set_admin(&self, email: &Email, is_admin: bool) -> StoreResult<User>;
+    async fn insert_token(&self, token: NewToken) -> StoreResult<ApiToken>;
+    /// The user a token (by its hash) belongs to, if it exists and has not expired.
+    async fn token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, TokenKind)>>;
+    async fn delete_token_by_hash(&self, token_hash: &str) -> StoreResult<()>;
+    async fn api_tokens(&self, user: Uuid, page: Page) -> StoreResult<Paged<ApiToken>>;
+    async fn delete_api_token(&self, user: Uuid, id: Uuid) -> StoreResult<()>;
+
+    // Venues, their staff and spaces.
+    /// Creates a venue with `owner` as its owner.
+    async fn create_venue(
+        &self,
+        owner: Uuid,
+        venue: &VenueDraft,
+        checkin_secret: &[u8],
+        now: i64,
+    ) -> StoreResult<Venue>;
+    async fn update_venue(&self, id: Uuid, venue: &VenueDraft, now: i64) -> StoreResult<Venue>;
+    async fn venue(&self, id: Uuid) -> StoreResult<Option<Venue>>;
+    async fn checkin_secret(&self, venue: Uuid) -> StoreResult<Option<Vec<u8>>>;
+    /// Venues, by name, in a city (by [`thirdspace_domain::venue::city_key`]) or everywhere.
+    async fn venues(&self, city_key: Option<&str>, page: Page) -> StoreResult<Paged<Venue>>;
+    async fn role(&self, venue: Uuid, user: Uuid) -> StoreResult<Option<StaffRole>>;
+    async fn invite_staff(&self, venue: Uuid, email: &Email, invited_by: Uuid, now: i64) -> StoreResult<Invitation>;
+    async fn invitations_for(&self, email: &Email) -> StoreResult<Vec<Invitation>>;
+    async fn accept_invitation(&self, id: Uuid, user: &User, now: i64) -> StoreResult<StaffMember>;
+    async fn staff(&self, venue: Uuid, page: Page) -> StoreResult<Paged<StaffMember>>;
+    async fn create_space(&self, venue: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space>;
+    async fn update_space(&self, venue: Uuid, id: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space>;
+    async fn spaces(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Space>>;
+    /// Social-capital seats still free over the whole of `window` in each open-seating space.
+    async fn free_seats(&self, venue: Uuid, window: (i64, i64), now: i64) -> StoreResult<u32>;
+
+    // Profiles.
+    async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>>;
+    async fn put_profile(&self, user: Uuid, profile: &ProfileDraft, now: i64) -> StoreResult<Profile>;
+
+    // Bookings, check-in and presence.
+    /// Books a social-capital seat: refused when the person holds an overlapping booking or no
+    /// seat is free over the whole span. Capacity holds under any concurrency.
+    async fn book(&self, booking: NewBooking) -> StoreResult<Booking>;
+    async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>>;
+    async fn cancel_booking(&self, id: Uuid, now: i64) -> StoreResult<Booking>;
+    async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>>;
+    async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>>;
+    /// Checks a person in: their booking for now at the venue, or else a walk-in booking made
+    /// from `walk_in` when a seat is free.
+    async fn check_in(&self, check_in: CheckIn) -> StoreResult<CheckedIn>;
+    async fn check_out(&self, venue: Uuid, user: Uuid, now: i64) -> StoreResult<Booking>;
+    /// Releases bookings nobody checked in for within their venue's grace period.
+    async fn release_no_shows(&self, now: i64) -> StoreResult<u64>;
+    /// Checks out everyone whose venue has closed.
+    async fn check_out_at_closing(&self, now: i64) -> StoreResult<u64>;
+    /// Everyone checked in at a venue now, in order of arrival, with their profiles.
+    async fn present(&self, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>>;
+    /// The venue where a person is checked in now, if any.
+    async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>>;
+
+    // Questions to the people around you.
+    async fn post_question(&self, question: NewQuestion) -> StoreResult<Question>;
+    async fn question(&self, id: Uuid) -> StoreResult<Option<Question>>;
+    async fn open_questions(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Question>>;
+    async fn mark_answered(&self, id: Uuid, now: i64) -> StoreResult<Question>;
+}
+
+/// Which of a person's bookings to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingsWhen {
+    /// Not yet over, soonest first.
+    Upcoming,
+    /// Over, most recent first.
+    Past,
+}
+
+/// A checked booking ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub user: Uuid,
+    pub venue: Uuid,
+    pub space: Option<Uuid>,
+    pub plan: BookingPlan,
+    pub now: i64,
+}
+
+/// A check-in to perform.
+#[derive(Debug, Clone)]
+pub struct CheckIn {
+    pub venue: Uuid,
+    pub user: Uuid,
+    pub today: NaiveDate,
+    pub now: i64,
+    /// The booking to make when the person holds none for now; `None` means no walk-in.
+    pub walk_in: Option<BookingPlan>,
+    /// Who checked the person in, when it was not themselves.
+    pub by_staff: Option<Uuid>,
+}

@@ -1,0 +1,204 @@
+//! Users, their tokens and profiles.
+
+use sqlx::SqlitePool;
+use thirdspace_domain::email::Email;
+use thirdspace_domain::profile::ProfileDraft;
+use thirdspace_store::*;
+use uuid::Uuid;
+
+use crate::rows::{self, to_json, USER_COLUMNS};
+use crate::{db, is_unique_violation, SqliteStore};
+
+pub async fn create_user(store: &SqliteStore, new: NewUser) -> StoreResult<User> {
+    let mut tx = store.write().await?;
+    let id = Uuid::now_v7();
+    let inserted =
+        sqlx::query("INSERT INTO users (id, email, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(new.email.as_str())
+            .bind(&new.password_hash)
+            .bind(new.is_admin)
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(Conflict::EmailTaken.into()),
+        other => other.map_err(db)?,
+    };
+    write_profile(&mut tx, id, &ProfileDraft::new_member(new.display_name.clone()), new.now).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(User {
+        id,
+        email: new.email.to_string(),
+        display_name: new.display_name,
+        is_admin: new.is_admin,
+        created_at: new.now,
+    })
+}
+
+pub async fn credentials(store: &SqliteStore, email: &Email) -> StoreResult<Option<Credentials>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.email = ?"
+    );
+    let row = sqlx::query(&sql).bind(email.as_str()).fetch_optional(&store.reader).await.map_err(db)?;
+    row.map(|r| Ok(Credentials { user: rows::user(&r)?, password_hash: sqlx::Row::try_get(&r, "password_hash")? }))
+        .transpose()
+        .map_err(db)
+}
+
+pub async fn user(store: &SqliteStore, id: Uuid) -> StoreResult<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = ?");
+    let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&store.reader).await.map_err(db)?;
+    row.map(|r| rows::user(&r)).transpose().map_err(db)
+}
+
+pub async fn set_admin(store: &SqliteStore, email: &Email, is_admin: bool) -> StoreResult<User> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query("UPDATE users SET is_admin = ? WHERE email = ?")
+        .bind(is_admin)
+        .bind(email.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.email = ?");
+    let row = sqlx::query(&sql).bind(email.as_str()).fetch_one(&mut *tx).await.map_err(db)?;
+    let user = rows::user(&row).map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(user)
+}
+
+pub async fn insert_token(store: &SqliteStore, token: NewToken) -> StoreResult<ApiToken> {
+    let mut tx = store.write().await?;
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO tokens (id, user_id, kind, token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(token.user.to_string())
+    .bind(token.kind.as_str())
+    .bind(&token.token_hash)
+    .bind(&token.name)
+    .bind(token.now)
+    .bind(token.expires_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(ApiToken { id, name: token.name, created_at: token.now, expires_at: token.expires_at })
+}
+
+pub async fn token_user(store: &SqliteStore, token_hash: &str, now: i64) -> StoreResult<Option<(User, TokenKind)>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, t.kind FROM tokens t JOIN users u ON u.id = t.user_id JOIN profiles p ON p.user_id = u.id \
+         WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)"
+    );
+    let row = sqlx::query(&sql).bind(token_hash).bind(now).fetch_optional(&store.reader).await.map_err(db)?;
+    row.map(|r| {
+        let kind: String = sqlx::Row::try_get(&r, "kind")?;
+        let kind = if kind == "api" { TokenKind::Api } else { TokenKind::Session };
+        Ok((rows::user(&r)?, kind))
+    })
+    .transpose()
+    .map_err(db)
+}
+
+pub async fn delete_token_by_hash(store: &SqliteStore, token_hash: &str) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("DELETE FROM tokens WHERE token_hash = ?").bind(token_hash).execute(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+pub async fn api_tokens(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<ApiToken>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE user_id = ? AND kind = 'api'")
+        .bind(user.to_string())
+        .fetch_one(&store.reader)
+        .await
+        .map_err(db)?;
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, expires_at FROM tokens WHERE user_id = ? AND kind = 'api' \
+         ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(user.to_string())
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    let items = rows.iter().map(rows::api_token).collect::<Result<_, _>>().map_err(db)?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+}
+
+pub async fn delete_api_token(store: &SqliteStore, user: Uuid, id: Uuid) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query("DELETE FROM tokens WHERE id = ? AND user_id = ? AND kind = 'api'")
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("token"));
+    }
+    tx.commit().await.map_err(db)
+}
+
+pub async fn profile(pool: &SqlitePool, user: Uuid) -> StoreResult<Option<Profile>> {
+    let row = sqlx::query("SELECT * FROM profiles WHERE user_id = ?")
+        .bind(user.to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    row.map(|r| rows::profile(&r)).transpose().map_err(db)
+}
+
+pub async fn put_profile(store: &SqliteStore, user: Uuid, draft: &ProfileDraft, now: i64) -> StoreResult<Profile> {
+    let mut tx = store.write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE id = ?")
+        .bind(user.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound("user"));
+    }
+    write_profile(&mut tx, user, draft, now).await?;
+    let row = sqlx::query("SELECT * FROM profiles WHERE user_id = ?")
+        .bind(user.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    let profile = rows::profile(&row).map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(profile)
+}
+
+async fn write_profile(tx: &mut sqlx::SqliteConnection, user: Uuid, p: &ProfileDraft, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO profiles (user_id, display_name, headline, bio, offers, seeking, seeking_text, interests, field, links, \
+         visibility, open_to_meet, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, headline = excluded.headline, \
+         bio = excluded.bio, offers = excluded.offers, seeking = excluded.seeking, seeking_text = excluded.seeking_text, \
+         interests = excluded.interests, field = excluded.field, links = excluded.links, visibility = excluded.visibility, \
+         open_to_meet = excluded.open_to_meet, updated_at = excluded.updated_at",
+    )
+    .bind(user.to_string())
+    .bind(&p.display_name)
+    .bind(&p.headline)
+    .bind(&p.bio)
+    .bind(to_json(&p.offers))
+    .bind(to_json(&p.seeking))
+    .bind(&p.seeking_text)
+    .bind(to_json(&p.interests))
+    .bind(&p.field)
+    .bind(to_json(&p.links))
+    .bind(p.visibility.as_str())
+    .bind(p.open_to_meet)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! Venues, their staff and their spaces.
+
+use sqlx::{SqliteConnection, SqlitePool};
+use thirdspace_domain::email::Email;
+use thirdspace_domain::space::SpaceDraft;
+use thirdspace_domain::venue::{city_key, VenueDraft};
+use thirdspace_store::*;
+use uuid::Uuid;
+
+use crate::rows::{self, to_json, VENUE_COLUMNS};
+use crate::{db, is_unique_violation, SqliteStore};
+
+pub async fn create_venue(
+    store: &SqliteStore,
+    owner: Uuid,
+    v: &VenueDraft,
+    secret: &[u8],
+    now: i64,
+) -> StoreResult<Venue> {
+    let mut tx = store.write().await?;
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO venues (id, name, kind, address, city, city_key, country, latitude, longitude, time_zone, opening_hours, \
+         closures, amenities, house_rules, no_show_grace_minutes, checkin_secret, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(&v.name)
+    .bind(v.kind.as_str())
+    .bind(&v.address)
+    .bind(&v.city)
+    .bind(city_key(&v.city))
+    .bind(&v.country)
+    .bind(v.coordinates.map(|c| c.latitude))
+    .bind(v.coordinates.map(|c| c.longitude))
+    .bind(v.time_zone.name())
+    .bind(to_json(&v.opening_hours))
+    .bind(to_json(&v.closures))
+    .bind(to_json(&v.amenities))
+    .bind(&v.house_rules)
+    .bind(v.no_show_grace_minutes)
+    .bind(secret)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    sqlx::query("INSERT INTO venue_staff (venue_id, user_id, role, since) VALUES (?, ?, 'owner', ?)")
+        .bind(id.to_string())
+        .bind(owner.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let venue = fetch_venue(&mut tx, id).await?.ok_or(StoreError::NotFound("venue"))?;
+    tx.commit().await.map_err(db)?;
+    Ok(venue)
+}
+
+pub async fn update_venue(store: &SqliteStore, id: Uuid, v: &VenueDraft, now: i64) -> StoreResult<Venue> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query(
+        "UPDATE venues SET name = ?, kind = ?, address = ?, city = ?, city_key = ?, country = ?, latitude = ?, longitude = ?, \
+         time_zone = ?, opening_hours = ?, closures = ?, amenities = ?, house_rules = ?, no_show_grace_minutes = ?, \
+         updated_at = ? WHERE id = ?",
+    )
+    .bind(&v.name)
+    .bind(v.kind.as_str())
+    .bind(&v.address)
+    .bind(&v.city)
+    .bind(city_key(&v.city))
+    .bind(&v.country)
+    .bind(v.coordinates.map(|c| c.latitude))
+    .bind(v.coordinates.map(|c| c.longitude))
+    .bind(v.time_zone.name())
+    .bind(to_json(&v.opening_hours))
+    .bind(to_json(&v.closures))
+    .bind(to_json(&v.amenities))
+    .bind(&v.house_rules)
+    .bind(v.no_show_grace_minutes)
+    .bind(now)
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("venue"));
+    }
+    let venue = fetch_venue(&mut tx, id).await?.ok_or(StoreError::NotFound("venue"))?;
+    tx.commit().await.map_err(db)?;
+    Ok(venue)
+}
+
+async fn fetch_venue(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Venue>> {
+    let sql = format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = ?");
+    let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(conn).await.map_err(db)?;
+    row.map(|r| rows::venue(&r)).transpose().map_err(db)
+}
+
+pub async fn venue(pool: &SqlitePool, id: Uuid) -> StoreResult<Option<Venue>> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    fetch_venue(&mut conn, id).await
+}
+
+pub async fn checkin_secret(store: &SqliteStore, venue: Uuid) -> StoreResult<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT checkin_secret FROM venues WHERE id = ?")
+        .bind(venue.to_string())
+        .fetch_optional(&store.reader)
+        .await
+        .map_err(db)
+}
+
+pub async fn venues(store: &SqliteStore, city: Option<&str>, page: Page) -> StoreResult<Paged<Venue>> {
+    let filter = if city.is_some() { "WHERE city_key = ?" } else { "" };
+    let count_sql = format!("SELECT COUNT(*) FROM venues {filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    let list_sql = format!("SELECT {VENUE_COLUMNS} FROM venues {filter} ORDER BY name, id LIMIT ? OFFSET ?");
+    let mut list = sqlx::query(&list_sql);
+    if let Some(city) = city {
+        count = count.bind(city);
+        list = list.bind(city);
+    }
+    let total = count.fetch_one(&store.reader).await.map_err(db)?;
+    let rows = list.bind(page.limit()).bind(page.offset()).fetch_all(&store.reader).await.map_err(db)?;
+    let items = rows.iter().map(rows::venue).collect::<Result<_, _>>().map_err(db)?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+}
+
+pub async fn role(store: &SqliteStore, venue: Uuid, user: Uuid) -> StoreResult<Option<StaffRole>> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM venue_staff WHERE venue_id = ? AND user_id = ?")
+        .bind(venue.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&store.reader)
+        .await
+        .map_err(db)?;
+    Ok(role.as_deref().and_then(StaffRole::from_str_opt))
+}
+
+const INVITATION_SELECT: &str =
+    "SELECT i.id, i.venue_id, v.name AS venue_name, i.email, i.created_at FROM staff_invitations i JOIN venues v ON v.id = i.venue_id";
+
+pub async fn invite_staff(
+    store: &SqliteStore,
+    venue: Uuid,
+    email: &Email,
+    by: Uuid,
+    now: i64,
+) -> StoreResult<Invitation> {
+    let mut tx = store.write().await?;
+    let already: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM venue_staff s JOIN users u ON u.id = s.user_id WHERE s.venue_id = ? AND u.email = ?",
+    )
+    .bind(venue.to_string())
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    if already.is_some() {
+        return Err(Conflict::AlreadyStaff.into());
+    }
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "INSERT INTO staff_invitations (id, venue_id, email, invited_by, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(venue.to_string())
+    .bind(email.as_str())
+    .bind(by.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(Conflict::InvitationPending.into()),
+        other => other.map_err(db)?,
+    };
+    let row = sqlx::query(&format!("{INVITATION_SELECT} WHERE i.id = ?"))
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    let invitation = rows::invitation(&row).map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(invitation)
+}
+
+pub async fn invitations_for(store: &SqliteStore, email: &Email) -> StoreResult<Vec<Invitation>> {
+    let rows = sqlx::query(&format!(
+        "{INVITATION_SELECT} WHERE i.email = ? AND i.accepted_at IS NULL ORDER BY i.created_at LIMIT 100"
+    ))
+    .bind(email.as_str())
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    rows.iter().map(rows::invitation).collect::<Result<_, _>>().map_err(db)
+}
+
+pub async fn accept_invitation(store: &SqliteStore, id: Uuid, user: &User, now: i64) -> StoreResult<StaffMember> {
+    let mut tx = store.write().await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT venue_id, email FROM staff_invitations WHERE id = ? AND accepted_at IS NULL")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+    let (venue_id, email) = row.ok_or(StoreError::NotFound("invitation"))?;
+    if email != user.email {
+        return Err(Conflict::InvitationNotForYou.into());
+    }
+    sqlx::query("UPDATE staff_invitations SET accepted_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query(
+        "INSERT INTO venue_staff (venue_id, user_id, role, since) VALUES (?, ?, 'staff', ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(&venue_id)
+    .bind(user.id.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let row = sqlx::query(&format!("{STAFF_SELECT} WHERE s.venue_id = ? AND s.user_id = ?"))
+        .bind(&venue_id)
+        .bind(user.id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    let member = rows::staff_member(&row).map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(member)
+}
+
+const STAFF_SELECT: &str = "SELECT s.user_id, p.display_name, u.email, s.role, s.since FROM venue_staff s \
+     JOIN users u ON u.id = s.user_id JOIN profiles p ON p.user_id = s.user_id";
+
+pub async fn staff(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<StaffMember>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM venue_staff WHERE venue_id = ?")
+        .bind(venue.to_string())
+        .fetch_one(&store.reader)
+        .await
+        .map_err(db)?;
+    let rows =
+        sqlx::query(&format!("{STAFF_SELECT} WHERE s.venue_id = ? ORDER BY s.since, s.user_id LIMIT ? OFFSET ?"))
+            .bind(venue.to_string())
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(&store.reader)
+            .await
+            .map_err(db)?;
+    let items = rows.iter().map(rows::staff_member).collect::<Result<_, _>>().map_err(db)?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+}
+
+pub async fn create_space(store: &SqliteStore, venue: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
+    let mut tx = store.write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM venues WHERE id = ?")
+        .bind(venue.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound("venue"));
+    }
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO spaces (id, venue_id, name, kind, capacity, social_capital_seats, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(venue.to_string())
+    .bind(&s.name)
+    .bind(s.kind.as_str())
+    .bind(s.capacity)
+    .bind(s.social_capital_seats)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(Space {
+        id,
+        venue_id: venue,
+        name: s.name.clone(),
+        kind: s.kind,
+        capacity: s.capacity,
+        social_capital_seats: s.social_capital_seats,
+    })
+}
+
+pub async fn update_space(store: &SqliteStore, venue: Uuid, id: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query(
+        "UPDATE spaces SET name = ?, kind = ?, capacity = ?, social_capital_seats = ?, updated_at = ? WHERE id = ? AND venue_id = ?",
+    )
+    .bind(&s.name)
+    .bind(s.kind.as_str())
+    .bind(s.capacity)
+    .bind(s.social_capital_seats)
+    .bind(now)
+    .bind(id.to_string())
+    .bind(venue.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("space"));
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(Space {
+        id,
+        venue_id: venue,
+        name: s.name.clone(),
+        kind: s.kind,
+        capacity: s.capacity,
+        social_capital_seats: s.social_capital_seats,
+    })
+}
+
+pub async fn spaces(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<Space>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spaces WHERE venue_id = ?")
+        .bind(venue.to_string())
+        .fetch_one(&store.reader)
+        .await
+        .map_err(db)?;
+    let rows = sqlx::query("SELECT * FROM spaces WHERE venue_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?")
+        .bind(venue.to_string())
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&store.reader)
+        .await
+        .map_err(db)?;
+    let items = rows.iter().map(rows::space).collect::<Result<_, _>>().map_err(db)?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+}

@@ -1,0 +1,84 @@
+use std::fmt;
+
+/// Why a store operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The named thing does not exist (or is not visible to the caller).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The operation breaks a rule that depends on what is stored.
+    #[error("{0}")]
+    Conflict(Conflict),
+    /// The database failed; the cause goes to the log, never to the client.
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn backend(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Backend(Box::new(err))
+    }
+}
+
+/// A rule broken by what is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    EmailTaken,
+    SeatsGone,
+    OverlappingBooking,
+    NotCancellable,
+    NoBookingNow,
+    NotCheckedIn,
+    AlreadyStaff,
+    InvitationPending,
+    InvitationNotForYou,
+    AlreadyAnswered,
+    NoOpenSeating,
+}
+
+impl Conflict {
+    /// The stable machine-readable code clients match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::EmailTaken => "email_taken",
+            Self::SeatsGone => "seats_gone",
+            Self::OverlappingBooking => "overlapping_booking",
+            Self::NotCancellable => "not_cancellable",
+            Self::NoBookingNow => "no_booking_now",
+            Self::NotCheckedIn => "not_checked_in",
+            Self::AlreadyStaff => "already_staff",
+            Self::InvitationPending => "invitation_pending",
+            Self::InvitationNotForYou => "invitation_not_for_you",
+            Self::AlreadyAnswered => "already_answered",
+            Self::NoOpenSeating => "no_open_seating",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Self::EmailTaken => "an account with this e-mail address already exists",
+            Self::SeatsGone => "no seat is free for social capital over that span",
+            Self::OverlappingBooking => "you already hold a booking that overlaps this span",
+            Self::NotCancellable => "only a booking not yet checked in can be cancelled",
+            Self::NoBookingNow => "you hold no booking here for now, and walk-ins were not asked for",
+            Self::NotCheckedIn => "this person is not checked in here",
+            Self::AlreadyStaff => "this person is already on the venue's staff",
+            Self::InvitationPending => "this person has already been invited",
+            Self::InvitationNotForYou => "this invitation was sent to another e-mail address",
+            Self::AlreadyAnswered => "this question is already marked answered",
+            Self::NoOpenSeating => "this venue has no open seating to book",
+        }
+    }
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl From<Conflict> for StoreError {
+    fn from(c: Conflict) -> Self {
+        Self::Conflict(c)
+    }
+}

@@ -1,0 +1,332 @@
+//! What the store returns. These are also the shapes of the API's responses.
+
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
+use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::space::SpaceKind;
+use thirdspace_domain::venue::{Coordinates, VenueKind};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
+fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    match chrono::DateTime::from_timestamp(*t, 0) {
+        Some(dt) => s.collect_str(&dt.format("%Y-%m-%dT%H:%M:%SZ")),
+        None => s.serialize_i64(*t),
+    }
+}
+
+fn rfc3339_opt<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => rfc3339(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Which page of a list to return; pages count from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    /// The largest page a client may ask for.
+    pub const MAX_PER_PAGE: u32 = 100;
+    pub const DEFAULT_PER_PAGE: u32 = 20;
+
+    /// A page, its size clamped to 1..=[`Self::MAX_PER_PAGE`].
+    pub fn new(page: u32, per_page: u32) -> Self {
+        Self { page: page.max(1), per_page: per_page.clamp(1, Self::MAX_PER_PAGE) }
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    /// Cuts this page out of a list already held in memory.
+    pub fn slice<T>(self, all: Vec<T>) -> Paged<T> {
+        let total = all.len() as u64;
+        let items = all.into_iter().skip(self.offset() as usize).take(self.per_page as usize).collect();
+        Paged { items, page: self.page, per_page: self.per_page, total }
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::new(1, Self::DEFAULT_PER_PAGE)
+    }
+}
+
+/// One page of a list, with the size of the whole list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+/// A user with their password hash, for logging in only.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: thirdspace_domain::email::Email,
+    pub password_hash: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub now: i64,
+}
+
+/// A browser session (cookie) or an API token (Bearer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Session,
+    Api,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Session => "session",
+            Self::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub user: Uuid,
+    pub kind: TokenKind,
+    /// SHA-256 of the token, hex; the token itself is never stored.
+    pub token_hash: String,
+    pub name: String,
+    pub now: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// An API token as its owner sees it (never the secret).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Venue {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: VenueKind,
+    pub address: String,
+    pub city: String,
+    pub country: String,
+    pub coordinates: Option<Coordinates>,
+    pub time_zone: String,
+    pub opening_hours: Vec<OpeningPeriod>,
+    #[schema(value_type = Vec<String>)]
+    pub closures: Vec<NaiveDate>,
+    pub amenities: Vec<String>,
+    pub house_rules: Option<String>,
+    pub no_show_grace_minutes: u16,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: i64,
+}
+
+/// A person's role at a venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Created the venue; edits it and invites staff.
+    Owner,
+    /// Checks people in and sees the day's bookings.
+    Staff,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Staff => "staff",
+        }
+    }
+
+    pub fn from_str_opt(raw: &str) -> Option<Self> {
+        [Self::Owner, Self::Staff].into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StaffMember {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: StaffRole,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub venue_name: String,
+    pub email: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Space {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub name: String,
+    pub kind: SpaceKind,
+    pub capacity: u32,
+    pub social_capital_seats: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Profile {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub headline: Option<String>,
+    pub bio: Option<String>,
+    pub offers: Vec<String>,
+    pub seeking: Vec<String>,
+    pub seeking_text: Option<String>,
+    pub interests: Vec<String>,
+    pub field: Option<String>,
+    pub links: Vec<String>,
+    pub visibility: Visibility,
+    pub open_to_meet: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Booking {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub venue_id: Uuid,
+    pub space_id: Uuid,
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    #[schema(value_type = String, example = "09:30")]
+    pub start: ClockTime,
+    #[schema(value_type = String, example = "17:00")]
+    pub end: ClockTime,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: i64,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: i64,
+    pub status: BookingStatus,
+    /// The answer to "What's your focus today?".
+    pub focus: String,
+    /// What the person will share in return.
+    pub pledge: String,
+    pub walk_in: bool,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_in_at: Option<i64>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_out_at: Option<i64>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+/// A booking in a host's day view, with who made it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DayBooking {
+    #[serde(flatten)]
+    pub booking: Booking,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// The result of a check-in.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CheckedIn {
+    pub booking: Booking,
+    /// The booking was made on the spot.
+    pub walk_in: bool,
+}
+
+/// Someone checked in at a venue now.
+#[derive(Debug, Clone)]
+pub struct PresentPerson {
+    pub profile: Profile,
+    pub checked_in_at: i64,
+    pub focus: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewQuestion {
+    pub venue: Uuid,
+    pub asker: Uuid,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Question {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub asker_id: Uuid,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub answered: bool,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub answered_at: Option<i64>,
+}
