@@ -1,1 +1,86 @@
+//! The HTTP edge of thirdspace: the JSON API under `/api/v1`, its OpenAPI document, health, and
+//! the background sweep that releases no-shows and checks everyone out at closing.
+//!
+//! Handlers are thin: extract, check who may do it, call the domain and the store, and let
+//! [`error::ApiError`] decide the status in one place.
 
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod extract;
+pub mod password;
+mod routes;
+mod sweep;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use thirdspace_store::Store;
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+
+pub use routes::{openapi, router};
+
+/// Settings of the HTTP server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (serve over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a browser session lasts.
+    pub session_days: i64,
+    /// How often no-shows are released and closed venues emptied.
+    pub sweep_every: Duration,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_days: 30,
+            sweep_every: Duration::from_secs(30),
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<ServerConfig>,
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds `addr` (port 0 picks a free port).
+    pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, sweeping in the background.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(sweep::run(self.state.clone()));
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        sweeper.abort();
+        served
+    }
+}

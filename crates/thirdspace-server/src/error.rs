@@ -1,0 +1,114 @@
+//! The one error shape of the API, `{"error": {"code", "message", "field"}}`, and the single
+//! place where a failure becomes an HTTP status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use thirdspace_domain::booking::Refusal;
+use thirdspace_domain::Invalid;
+use thirdspace_store::StoreError;
+use utoipa::ToSchema;
+
+/// A failure the client is told about.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `invalid`, `not_found`, `seats_gone`, …
+    #[schema(example = "seats_gone")]
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The request field at fault, when there is one.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), field: None }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "log in or send a valid API token")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field } };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", invalid.message).with_field(invalid.field)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(what) => Self::not_found(what),
+            StoreError::Conflict(c) => Self::new(StatusCode::CONFLICT, c.code(), c.to_string()),
+            StoreError::Backend(cause) => {
+                tracing::error!(error = %cause, "store failed");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid(invalid) => invalid.into(),
+            Refusal::VenueClosed { date } => {
+                Self::new(StatusCode::CONFLICT, "venue_closed", format!("the venue is closed on {date}"))
+                    .with_field("date")
+            }
+            Refusal::OutsideOpeningHours => Self::new(
+                StatusCode::CONFLICT,
+                "outside_opening_hours",
+                "the venue is not open for the whole of that span",
+            )
+            .with_field("start"),
+            Refusal::AlreadyOver => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "span_over", "that span is already over").with_field("end")
+            }
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

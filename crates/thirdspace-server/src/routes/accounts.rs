@@ -1,0 +1,218 @@
+//! Sign up, log in, log out, and API tokens.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thirdspace_domain::email::Email;
+use thirdspace_domain::{profile, text};
+use thirdspace_store::{ApiToken, NewToken, NewUser, Paged, Profile, TokenKind, User};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::PageQuery;
+use crate::auth::{cleared_cookie, new_token, session_cookie, token_hash, Auth};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{password, AppState};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    #[schema(example = "anna@example.org")]
+    email: String,
+    /// At least 10 characters.
+    password: String,
+    #[schema(example = "Anna de Vries")]
+    display_name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogIn {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordTokenRequest {
+    email: String,
+    password: String,
+    /// What the token is for, e.g. "laptop script".
+    #[schema(example = "booking script")]
+    name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[schema(example = "booking script")]
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    user: User,
+}
+
+/// A new API token: the secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedToken {
+    /// Send as `Authorization: Bearer <token>`.
+    token: String,
+    #[serde(flatten)]
+    info: ApiToken,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    user: User,
+    profile: Profile,
+}
+
+async fn start_session(state: &AppState, user: User, status: StatusCode) -> ApiResult<Response> {
+    let token = new_token();
+    let now = state.clock.now();
+    let max_age = state.config.session_days * 86_400;
+    state
+        .store
+        .insert_token(NewToken {
+            user: user.id,
+            kind: TokenKind::Session,
+            token_hash: token_hash(&token),
+            name: "browser session".to_owned(),
+            now,
+            expires_at: Some(now + max_age),
+        })
+        .await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, session_cookie(&token, max_age, state.config.secure_cookies));
+    Ok((status, headers, Json(Session { user })).into_response())
+}
+
+/// Checks an e-mail and password; the same answer whether the e-mail or the password is wrong.
+async fn authenticate(state: &AppState, email: &str, password: String) -> ApiResult<User> {
+    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password");
+    let email = Email::parse(email).map_err(|_| wrong())?;
+    if password.chars().count() > password::MAX_PASSWORD_CHARS {
+        return Err(wrong());
+    }
+    let found = state.store.credentials(&email).await?;
+    let hash = found.as_ref().map(|c| c.password_hash.clone());
+    if password::verify(password, hash).await? {
+        found.map(|c| c.user).ok_or_else(wrong)
+    } else {
+        Err(wrong())
+    }
+}
+
+/// Creates an account and logs it in (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignUp,
+    responses((status = 201, body = Session), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> ApiResult<Response> {
+    let email = Email::parse(&body.email)?;
+    let display_name = profile::display_name(&body.display_name)?;
+    password::check_new(&body.password)?;
+    let password_hash = password::hash(body.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser { email, password_hash, display_name, is_admin: false, now: state.clock.now() })
+        .await?;
+    start_session(&state, user, StatusCode::CREATED).await
+}
+
+/// Logs in with e-mail and password (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LogIn,
+    responses((status = 200, body = Session), (status = 401, body = ErrorBody)))]
+pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LogIn>) -> ApiResult<Response> {
+    let user = authenticate(&state, &body.email, body.password).await?;
+    start_session(&state, user, StatusCode::OK).await
+}
+
+/// Ends the session (or revokes the Bearer token used) and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+    responses((status = 204), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    state.store.delete_token_by_hash(&auth.token_hash).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, cleared_cookie(state.config.secure_cookies));
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+async fn issue_api_token(state: &AppState, user: Uuid, name: &str) -> ApiResult<IssuedToken> {
+    let name = text::bounded("name", name, 1, 80, false)?;
+    let token = new_token();
+    let info = state
+        .store
+        .insert_token(NewToken {
+            user,
+            kind: TokenKind::Api,
+            token_hash: token_hash(&token),
+            name,
+            now: state.clock.now(),
+            expires_at: None,
+        })
+        .await?;
+    Ok(IssuedToken { token, info })
+}
+
+/// Issues an API token for an e-mail and password: how API clients log in.
+#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = PasswordTokenRequest,
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn token_for_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordTokenRequest>,
+) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
+    text::bounded("name", &body.name, 1, 80, false)?;
+    let user = authenticate(&state, &body.email, body.password).await?;
+    Ok((StatusCode::CREATED, Json(issue_api_token(&state, user.id, &body.name).await?)))
+}
+
+/// The caller's account and profile.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Me>> {
+    let profile = state.store.profile(auth.user.id).await?.ok_or_else(|| ApiError::not_found("profile"))?;
+    Ok(Json(Me { user: auth.user, profile }))
+}
+
+/// The caller's API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", params(PageQuery),
+    responses((status = 200, body = Paged<ApiToken>), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Paged<ApiToken>>> {
+    Ok(Json(state.store.api_tokens(auth.user.id, q.page()?).await?))
+}
+
+/// Issues a new API token for the caller.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
+    Ok((StatusCode::CREATED, Json(issue_api_token(&state, auth.user.id, &body.name).await?)))
+}
+
+/// Revokes one of the caller's API tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn delete_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_api_token(auth.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

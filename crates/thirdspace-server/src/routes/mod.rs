@@ -1,0 +1,178 @@
+//! The routes of the API, assembled with their OpenAPI entries so that no endpoint exists
+//! without its documentation.
+
+mod accounts;
+mod bookings;
+mod health;
+mod presence;
+mod profiles;
+mod questions;
+mod venues;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::Deserialize;
+use thirdspace_store::{Page, StaffRole, User, Venue};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+use uuid::Uuid;
+
+use crate::auth::SESSION_COOKIE;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "thirdspace API",
+        description = "Venues open spare seats; coworkers book them paid in social capital, check in, and meet. \
+            Authenticate with a Bearer API token (POST /api/v1/auth/tokens) or the session cookie set at log-in. \
+            Every error has the shape {\"error\": {\"code\", \"message\", \"field\"}}.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "accounts", description = "Sign up, log in, tokens"),
+        (name = "profiles", description = "What people offer and look for, and who may see it"),
+        (name = "venues", description = "Places, their spaces and staff"),
+        (name = "bookings", description = "Seats paid in social capital"),
+        (name = "presence", description = "Check-in, check-out and who is here now"),
+        (name = "questions", description = "Asking the people around you"),
+        (name = "operations", description = "Health"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components
+            .add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(SESSION_COOKIE))));
+    }
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(accounts::signup))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::token_for_password))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::delete_token))
+        .routes(routes!(profiles::my_profile, profiles::put_my_profile))
+        .routes(routes!(profiles::person))
+        .routes(routes!(venues::list, venues::create))
+        .routes(routes!(venues::get, venues::update))
+        .routes(routes!(venues::list_spaces, venues::create_space))
+        .routes(routes!(venues::update_space))
+        .routes(routes!(venues::list_staff, venues::invite_staff))
+        .routes(routes!(venues::my_invitations))
+        .routes(routes!(venues::accept_invitation))
+        .routes(routes!(venues::check_in_code))
+        .routes(routes!(bookings::book, bookings::day_view))
+        .routes(routes!(bookings::my_bookings))
+        .routes(routes!(bookings::get))
+        .routes(routes!(bookings::cancel))
+        .routes(routes!(presence::check_in))
+        .routes(routes!(presence::check_out))
+        .routes(routes!(presence::here_now))
+        .routes(routes!(questions::post, questions::list_open))
+        .routes(routes!(questions::mark_answered))
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api().split_for_parts();
+    let max_body = state.config.max_body_bytes;
+    api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .fallback(|| async { ApiError::not_found("route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+        })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
+            tracing::error!("a handler panicked");
+            ApiError::internal().into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `?page=&per_page=` on every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    pub per_page: Option<u32>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> ApiResult<Page> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(Page::DEFAULT_PER_PAGE);
+        if page == 0 || page > 1_000_000 {
+            return Err(
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "page counts from 1").with_field("page")
+            );
+        }
+        if per_page == 0 || per_page > Page::MAX_PER_PAGE {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("per_page must be between 1 and {}", Page::MAX_PER_PAGE),
+            )
+            .with_field("per_page"));
+        }
+        Ok(Page::new(page, per_page))
+    }
+}
+
+/// The venue, if the user runs it (its owner or staff, or a network admin); 403 otherwise.
+pub async fn venue_for_staff(state: &AppState, venue: Uuid, user: &User) -> ApiResult<(Venue, StaffRole)> {
+    let found = state.store.venue(venue).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    if user.is_admin {
+        return Ok((found, StaffRole::Owner));
+    }
+    match state.store.role(venue, user.id).await? {
+        Some(role) => Ok((found, role)),
+        None => Err(ApiError::forbidden("only this venue's staff may do that")),
+    }
+}
+
+/// The venue, if the user owns it (or is a network admin); 403 otherwise.
+pub async fn venue_for_owner(state: &AppState, venue: Uuid, user: &User) -> ApiResult<Venue> {
+    match venue_for_staff(state, venue, user).await? {
+        (venue, StaffRole::Owner) => Ok(venue),
+        (_, StaffRole::Staff) => Err(ApiError::forbidden("only this venue's owner may do that")),
+    }
+}
+
+/// The parsed time zone of a stored venue.
+pub fn time_zone(venue: &Venue) -> ApiResult<chrono_tz::Tz> {
+    venue.time_zone.parse().map_err(|_| {
+        tracing::error!(venue = %venue.id, tz = %venue.time_zone, "a stored venue has an unknown time zone");
+        ApiError::internal()
+    })
+}

@@ -1,0 +1,207 @@
+//! Check-in (self with the daily code, by staff, or as a walk-in), check-out, and who is here.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thirdspace_domain::booking;
+use thirdspace_domain::checkin;
+use thirdspace_domain::hours;
+use thirdspace_domain::profile::{may_see, Viewer};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, Paged, StoreError};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::bookings::{walk_in_words, VenueRules};
+use super::{venue_for_staff, PageQuery};
+use crate::auth::{Auth, MaybeAuth};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// Today's check-in code (from the QR code at the door); staff need none.
+    #[serde(default)]
+    #[schema(example = "K7QX2M")]
+    code: Option<String>,
+    /// Staff only: the member to check in.
+    #[serde(default)]
+    user_id: Option<Uuid>,
+    /// Make a booking on the spot when the person holds none for now (default true).
+    #[serde(default)]
+    walk_in: Option<bool>,
+    /// For a walk-in: today's focus.
+    #[serde(default)]
+    focus: Option<String>,
+    /// For a walk-in: what the person will share.
+    #[serde(default)]
+    pledge: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOutRequest {
+    /// Staff only: the member to check out; left out, the caller.
+    #[serde(default)]
+    user_id: Option<Uuid>,
+}
+
+/// Checks in: yourself with today's code, or a member when you are the venue's staff. Uses the
+/// person's booking for now, or makes a walk-in booking from now until closing when a seat is free.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/check-ins", tag = "presence", params(("id" = Uuid, Path)),
+    request_body = CheckInRequest,
+    responses((status = 200, body = CheckedIn), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<CheckInRequest>,
+) -> ApiResult<Json<CheckedIn>> {
+    let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let staff = venue_for_staff(&state, id, &auth.user).await.is_ok();
+    let now = state.clock.now();
+    let rules = VenueRules::of(&venue)?;
+    let (today, _) = hours::local_now(rules.tz, now);
+    let (user, by_staff) = match body.user_id {
+        Some(member) if member != auth.user.id => {
+            if !staff {
+                return Err(ApiError::forbidden("only this venue's staff may check someone else in"));
+            }
+            state.store.user(member).await?.ok_or_else(|| ApiError::not_found("person"))?;
+            (member, Some(auth.user.id))
+        }
+        _ => {
+            if !staff {
+                let code = body.code.as_deref().unwrap_or_default();
+                let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+                if !checkin::code_matches(&secret, today, code) {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "wrong_check_in_code",
+                        "that is not today's check-in code for this venue",
+                    )
+                    .with_field("code"));
+                }
+            }
+            (auth.user.id, None)
+        }
+    };
+    let (walk_in, closed) = if body.walk_in.unwrap_or(true) {
+        let (focus, pledge) = walk_in_words(body.focus, body.pledge)?;
+        match booking::walk_in(rules.clock(&venue), now, focus, pledge) {
+            Ok(plan) => (Some(plan), None),
+            Err(refusal) => (None, Some(refusal)),
+        }
+    } else {
+        (None, None)
+    };
+    let result = state.store.check_in(CheckIn { venue: id, user, today, now, walk_in, by_staff }).await;
+    match (result, closed) {
+        (Err(StoreError::Conflict(Conflict::NoBookingNow)), Some(refusal)) => Err(ApiError::from(refusal)),
+        (result, _) => Ok(Json(result?)),
+    }
+}
+
+/// Checks out: yourself, or a member when you are the venue's staff.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/check-outs", tag = "presence", params(("id" = Uuid, Path)),
+    request_body = CheckOutRequest,
+    responses((status = 200, body = Booking), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn check_out(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<CheckOutRequest>,
+) -> ApiResult<Json<Booking>> {
+    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let user = match body.user_id {
+        Some(member) if member != auth.user.id => {
+            venue_for_staff(&state, id, &auth.user)
+                .await
+                .map_err(|_| ApiError::forbidden("only this venue's staff may check someone else out"))?;
+            member
+        }
+        _ => auth.user.id,
+    };
+    Ok(Json(state.store.check_out(id, user, state.clock.now()).await?))
+}
+
+/// Someone here now, as much as they chose to show.
+#[derive(Serialize, ToSchema)]
+pub struct PresentView {
+    user_id: Uuid,
+    display_name: String,
+    headline: Option<String>,
+    offers: Vec<String>,
+    seeking: Vec<String>,
+    seeking_text: Option<String>,
+    interests: Vec<String>,
+    field: Option<String>,
+    open_to_meet: bool,
+    /// Today's focus.
+    focus: String,
+    #[schema(value_type = String, format = DateTime)]
+    since: String,
+}
+
+/// Who is here now: everyone is counted, but only those whose visibility allows the caller to
+/// see them are named.
+#[derive(Serialize, ToSchema)]
+pub struct Presence {
+    venue_id: Uuid,
+    /// Everyone checked in now.
+    present: u32,
+    /// Checked in, but not shown to the caller.
+    not_shown: u32,
+    people: Paged<PresentView>,
+}
+
+/// Who is here now at a venue, filtered by each person's visibility: `public` people are named
+/// to anyone, `venue` people only to those checked in here now, `hidden` people to nobody.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/presence", tag = "presence", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Presence), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("cookie" = [])))]
+pub async fn here_now(
+    State(state): State<AppState>,
+    MaybeAuth(viewer): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Presence>> {
+    let page = q.page()?;
+    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let viewer_here = match &viewer {
+        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(id),
+        None => false,
+    };
+    let total = present.len() as u32;
+    let shown: Vec<PresentView> = present
+        .into_iter()
+        .filter(|p| {
+            let is_self = viewer.as_ref().is_some_and(|v| v.id == p.profile.user_id);
+            may_see(p.profile.visibility, Viewer { is_self, shares_venue_now: viewer_here })
+        })
+        .map(|p| PresentView {
+            user_id: p.profile.user_id,
+            display_name: p.profile.display_name,
+            headline: p.profile.headline,
+            offers: p.profile.offers,
+            seeking: p.profile.seeking,
+            seeking_text: p.profile.seeking_text,
+            interests: p.profile.interests,
+            field: p.profile.field,
+            open_to_meet: p.profile.open_to_meet,
+            focus: p.focus,
+            since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let not_shown = total - shown.len() as u32;
+    Ok(Json(Presence { venue_id: id, present: total, not_shown, people: page.slice(shown) }))
+}

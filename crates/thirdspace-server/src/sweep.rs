@@ -1,0 +1,24 @@
+//! The background sweep: releases bookings nobody claimed within the grace period and checks out
+//! everyone still checked in when their venue closes. Capacity and presence do not depend on it
+//! (both apply the same rules when read); it keeps the stored statuses honest.
+
+use crate::AppState;
+
+pub async fn run(state: AppState) {
+    let mut every = tokio::time::interval(state.config.sweep_every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let now = state.clock.now();
+        match state.store.release_no_shows(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(released = n, "released no-show bookings"),
+            Err(e) => tracing::warn!(error = %e, "releasing no-shows failed"),
+        }
+        match state.store.check_out_at_closing(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(checked_out = n, "checked people out at closing"),
+            Err(e) => tracing::warn!(error = %e, "checking out at closing failed"),
+        }
+    }
+}
