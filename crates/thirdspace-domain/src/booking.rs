@@ -181,10 +181,18 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
     if ends_at <= now {
         return Err(Refusal::AlreadyOver);
     }
+    // A span already under way starts now: the grace period runs from the booking, not before it.
+    let (span, starts_at) = match hours::instant(venue.time_zone, input.date, span.start) {
+        start if start < now => {
+            let (_, at) = hours::local_now(venue.time_zone, now);
+            (Span { start: at.min(span.end), end: span.end }, now)
+        }
+        start => (span, start),
+    };
     Ok(BookingPlan {
         date: input.date,
         span,
-        starts_at: hours::instant(venue.time_zone, input.date, span.start),
+        starts_at,
         ends_at,
         closes_at: hours::instant(venue.time_zone, input.date, period.end),
         focus,
@@ -266,6 +274,31 @@ mod tests {
     fn cancelled_and_released_bookings_hold_nothing() {
         assert_eq!(held_interval(&hold(0, 10, BookingStatus::Cancelled), 0, 100), None);
         assert_eq!(held_interval(&hold(0, 10, BookingStatus::Released), 0, 100), None);
+    }
+
+    #[test]
+    fn a_span_already_under_way_starts_now() {
+        let t = |s| ClockTime::parse("t", s).unwrap();
+        let hours = WeeklyHours::parse(vec![crate::hours::OpeningPeriod {
+            day: crate::hours::Weekday::Monday,
+            opens: t("08:00"),
+            closes: t("18:00"),
+        }])
+        .unwrap();
+        let tz: chrono_tz::Tz = "UTC".parse().unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let now = hours::instant(tz, monday, t("09:10"));
+        let input = BookingInput {
+            space_id: None,
+            date: monday,
+            start: t("08:00"),
+            end: t("18:00"),
+            focus: "f".into(),
+            pledge: "p".into(),
+        };
+        let plan = plan(VenueClock { time_zone: tz, hours: &hours, closures: &[] }, &input, now).unwrap();
+        assert_eq!((plan.starts_at, plan.span.start), (now, t("09:10")));
+        assert_eq!(plan.closes_at, hours::instant(tz, monday, t("18:00")));
     }
 
     proptest! {

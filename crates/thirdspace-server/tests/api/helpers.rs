@@ -1,0 +1,200 @@
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use thirdspace_domain::email::Email;
+use thirdspace_server::auth::{new_token, token_hash};
+use thirdspace_server::clock::ManualClock;
+use thirdspace_server::{AppState, Application, ServerConfig};
+use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
+use thirdspace_store_sqlite::SqliteStore;
+use uuid::Uuid;
+
+/// Monday 23 November 2026, 09:00 in Amsterdam (08:00 UTC).
+pub const MONDAY_9AM: i64 = 1_795_420_800;
+pub const MONDAY: &str = "2026-11-23";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Arc<SqliteStore>,
+    pub clock: Arc<ManualClock>,
+    pub db_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// A member with an API token.
+#[derive(Clone)]
+pub struct Member {
+    pub id: Uuid,
+    pub token: String,
+    pub email: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    /// The `error.code` of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn field(&self) -> &str {
+        self.body["error"]["field"].as_str().unwrap_or("")
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("test.db");
+    let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
+    let clock = Arc::new(ManualClock::new(MONDAY_9AM));
+    let state = AppState { store: store.clone(), clock: clock.clone(), config: Arc::new(ServerConfig::default()) };
+    let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
+    let addr = app.local_addr().expect("addr");
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client"),
+        store,
+        clock,
+        db_path,
+        _dir: dir,
+    }
+}
+
+/// A password hash computed once: creating many members stays fast.
+fn shared_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| thirdspace_server::password::hash_blocking("correct horse battery").expect("hash"))
+}
+
+impl TestApp {
+    pub fn clock_now(&self) -> i64 {
+        use thirdspace_server::clock::Clock;
+        self.clock.now()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A member created straight in the store, with an API token.
+    pub async fn member(&self, name: &str) -> Member {
+        let email =
+            format!("{}-{}@example.org", name.to_lowercase().replace(' ', "."), &Uuid::new_v4().to_string()[..8]);
+        let user = self
+            .store
+            .create_user(NewUser {
+                email: Email::parse(&email).expect("email"),
+                password_hash: shared_hash().to_owned(),
+                display_name: name.to_owned(),
+                is_admin: false,
+                now: MONDAY_9AM,
+            })
+            .await
+            .expect("create user");
+        let token = new_token();
+        self.store
+            .insert_token(NewToken {
+                user: user.id,
+                kind: TokenKind::Api,
+                token_hash: token_hash(&token),
+                name: "test".into(),
+                now: MONDAY_9AM,
+                expires_at: None,
+            })
+            .await
+            .expect("token");
+        Member { id: user.id, token, email }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, who: Option<&Member>, body: Option<Value>) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(m) = who {
+            req = req.bearer_auth(&m.token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, body, headers }
+    }
+
+    pub async fn get(&self, path: &str, who: Option<&Member>) -> Reply {
+        self.call(Method::GET, path, who, None).await
+    }
+
+    pub async fn post(&self, path: &str, who: Option<&Member>, body: Value) -> Reply {
+        self.call(Method::POST, path, who, Some(body)).await
+    }
+
+    /// A venue open every day 08:00–18:00 in Amsterdam, with one open-seating space.
+    pub async fn venue(&self, host: &Member, seats: u32) -> (Uuid, Uuid) {
+        let reply = self.post("/api/v1/venues", Some(host), venue_body("De Werkplaats", "Utrecht")).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let venue = reply.body["id"].as_str().expect("venue id").parse().expect("uuid");
+        let space = self.space(host, venue, seats).await;
+        (venue, space)
+    }
+
+    pub async fn space(&self, host: &Member, venue: Uuid, seats: u32) -> Uuid {
+        let reply = self
+            .post(
+                &format!("/api/v1/venues/{venue}/spaces"),
+                Some(host),
+                json!({"name": "Open floor", "kind": "open_seating", "capacity": seats + 4, "social_capital_seats": seats}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["id"].as_str().expect("space id").parse().expect("uuid")
+    }
+
+    pub async fn book(&self, who: &Member, venue: Uuid, date: &str, start: &str, end: &str) -> Reply {
+        self.post(
+            &format!("/api/v1/venues/{venue}/bookings"),
+            Some(who),
+            json!({"date": date, "start": start, "end": end, "focus": "Writing my thesis", "pledge": "I can explain statistics"}),
+        )
+        .await
+    }
+
+    /// Today's check-in code, as the venue's host reads it.
+    pub async fn code(&self, host: &Member, venue: Uuid) -> String {
+        let reply = self.get(&format!("/api/v1/venues/{venue}/check-in-code"), Some(host)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.body["code"].as_str().expect("code").to_owned()
+    }
+
+    /// Rows in a table, read straight from the SQLite file.
+    pub async fn count(&self, table: &str) -> i64 {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.expect("pool");
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&pool).await.expect("count");
+        pool.close().await;
+        n
+    }
+}
+
+pub fn venue_body(name: &str, city: &str) -> Value {
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    json!({
+        "name": name, "kind": "library", "address": "Kanaalstraat 1", "city": city, "country": "NL",
+        "coordinates": {"latitude": 52.09, "longitude": 5.11},
+        "time_zone": "Europe/Amsterdam",
+        "opening_hours": days.iter().map(|d| json!({"day": d, "opens": "08:00", "closes": "18:00"})).collect::<Vec<_>>(),
+        "closures": ["2026-12-25"],
+        "amenities": ["Wifi", "coffee"],
+        "house_rules": "Quiet in the reading room.",
+        "no_show_grace_minutes": 30
+    })
+}

@@ -1,0 +1,9 @@
+//! The API, spoken to over HTTP: a real server on a random port, a fresh SQLite file per test.
+
+mod accounts;
+mod bookings;
+mod errors;
+mod helpers;
+mod presence;
+mod questions;
+mod venues;

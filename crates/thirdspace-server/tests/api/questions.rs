@@ -1,0 +1,43 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_member_here_asks_the_people_around_and_the_question_stays_open_until_answered() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
+    let question =
+        json!({"text": "Who knows how VAT works for e-books sold in Germany? 🇩🇪", "tags": ["VAT", " e-books "]});
+    let outside = app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), question.clone()).await;
+    assert_eq!(outside.status, StatusCode::FORBIDDEN, "only people here may ask here");
+    app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": anna.id})).await;
+    let asked = app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), question).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    assert_eq!(asked.body["tags"], json!(["vat", "e-books"]));
+    assert!(asked.body["text"].as_str().unwrap().ends_with("🇩🇪"));
+    let open = app.get(&format!("/api/v1/venues/{venue}/questions"), None).await;
+    assert_eq!(open.body["total"], 1);
+    let id = asked.body["id"].as_str().unwrap();
+    let by_bob = app.call(Method::POST, &format!("/api/v1/questions/{id}/answered"), Some(&bob), None).await;
+    assert_eq!(by_bob.status, StatusCode::FORBIDDEN);
+    let answered = app.call(Method::POST, &format!("/api/v1/questions/{id}/answered"), Some(&anna), None).await;
+    assert_eq!(answered.body["answered"], true);
+    assert_eq!(app.get(&format!("/api/v1/venues/{venue}/questions"), None).await.body["total"], 0);
+    let twice = app.call(Method::POST, &format!("/api/v1/questions/{id}/answered"), Some(&host), None).await;
+    assert_eq!(twice.code(), "already_answered");
+}
+
+#[tokio::test]
+async fn an_empty_or_huge_question_is_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    for text in ["  ", &"?".repeat(5000)] {
+        let reply = app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&host), json!({"text": text})).await;
+        assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, "text"));
+    }
+    assert_eq!(app.count("questions").await, 0);
+}
