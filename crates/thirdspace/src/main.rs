@@ -1,1 +1,71 @@
-fn main() {}
+//! `thirdspace`: serve the platform, run its demo, administer it.
+
+mod admin;
+mod config;
+mod demo;
+mod open;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(name = "thirdspace", version, about = "Spare seats, paid in social capital, and the people you meet there.")]
+struct Cli {
+    /// A TOML configuration file (default: ./thirdspace.toml when it exists).
+    #[arg(long, global = true, env = "THIRDSPACE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (database created and migrated on first start).
+    Serve(Overrides),
+    /// Serve a fresh demo network: three venues, about forty people, today's bookings.
+    Demo {
+        #[command(flatten)]
+        overrides: Overrides,
+        /// How many demo people to create.
+        #[arg(long, default_value_t = 40)]
+        people: usize,
+    },
+    /// Operator tasks.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(overrides) => {
+            let config = Config::load(cli.config.as_deref(), &overrides)?;
+            config::init_logging(&config.log);
+            let (app, state) = open::application(&config).await?;
+            let addr = app.local_addr()?;
+            tracing::info!(%addr, database = %config.database_url_for_log(), "thirdspace is serving");
+            println!("thirdspace is serving on http://{addr}  (API docs: http://{addr}/api/docs)");
+            app.run_until(open::shutdown_signal()).await?;
+            drop(state);
+            Ok(())
+        }
+        Command::Demo { mut overrides, people } => {
+            if overrides.database_url.is_none() {
+                overrides.database_url = Some(demo::fresh_database_url()?);
+            }
+            let config = Config::load(cli.config.as_deref(), &overrides)?;
+            config::init_logging(&config.log);
+            demo::run(&config, people).await
+        }
+        Command::Admin(command) => {
+            let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
+            config::init_logging(&config.log);
+            admin::run(&config, command).await
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! `thirdspace demo`: a fresh database seeded with a small network, served at once.
+
+mod cast;
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context, Result};
+use rand::RngCore;
+use thirdspace_domain::booking::{self, BookingInput, VenueClock};
+use thirdspace_domain::email::Email;
+use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
+use thirdspace_domain::profile::{ProfileDraft, Visibility};
+use thirdspace_domain::space::SpaceDraft;
+use thirdspace_domain::venue::VenueDraft;
+use thirdspace_domain::{checkin, tag};
+use thirdspace_server::clock::SystemClock;
+use thirdspace_server::{password, AppState, Application};
+use thirdspace_store::{CheckIn, NewBooking, NewQuestion, NewUser, Store, StoreError, User, Venue};
+
+use crate::config::Config;
+use crate::open;
+
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "coworking-demo";
+const DEMO_FILE: &str = "thirdspace-demo.db";
+
+/// A new, empty demo database in the working directory (an older one is removed).
+pub fn fresh_database_url() -> Result<String> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{DEMO_FILE}{suffix}");
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("removing the old demo database {path}")),
+        }
+    }
+    Ok(format!("sqlite://{DEMO_FILE}"))
+}
+
+struct SeededVenue {
+    venue: Venue,
+    host: User,
+    code: String,
+}
+
+struct Seeded {
+    admin: User,
+    venues: Vec<SeededVenue>,
+    people: Vec<(User, Visibility, &'static str)>,
+    booked: usize,
+    checked_in: usize,
+    for_tomorrow: bool,
+}
+
+pub async fn run(config: &Config, people: usize) -> Result<()> {
+    let store = open::store(&config.database_url).await?;
+    let seeded = seed(store.as_ref(), people).await?;
+    let state = AppState { store, clock: Arc::new(SystemClock), config: Arc::new(config.server()) };
+    let app = Application::bind(config.bind, state).await.with_context(|| format!("binding {}", config.bind))?;
+    print_welcome(&format!("http://{}", app.local_addr()?), &seeded);
+    app.run_until(open::shutdown_signal()).await?;
+    Ok(())
+}
+
+fn email(raw: &str) -> Result<Email> {
+    Email::parse(raw).map_err(|e| anyhow!("demo e-mail {raw}: {e}"))
+}
+
+async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
+    let now = chrono::Utc::now().timestamp();
+    let password_hash = password::hash_blocking(DEMO_PASSWORD).map_err(|e| anyhow!("{}", e.message))?;
+    let new_user = |address: Email, display_name: &str, is_admin: bool| NewUser {
+        email: address,
+        password_hash: password_hash.clone(),
+        display_name: display_name.to_owned(),
+        is_admin,
+        now,
+    };
+    let admin = store.create_user(new_user(email("admin@demo.thirdspace.test")?, "Network Admin", true)).await?;
+
+    let mut venues = Vec::new();
+    for (i, demo) in cast::venues().into_iter().enumerate() {
+        let draft = VenueDraft::parse(demo.venue).map_err(|e| anyhow!("demo venue: {e}"))?;
+        let host_name = format!("Host of {}", draft.name);
+        let host = store
+            .create_user(new_user(email(&format!("host{}@demo.thirdspace.test", i + 1))?, &host_name, false))
+            .await?;
+        let mut secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut secret);
+        let venue = store.create_venue(host.id, &draft, &secret, now).await?;
+        for space in demo.spaces {
+            let space = SpaceDraft::parse(space).map_err(|e| anyhow!("demo space: {e}"))?;
+            store.create_space(venue.id, &space, now).await?;
+        }
+        let (today, _) = hours::local_now(draft.time_zone, now);
+        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host });
+    }
+
+    let mut seeded_people = Vec::new();
+    let (mut booked, mut checked_in, mut for_tomorrow) = (0, 0, false);
+    for (i, person) in cast::people(2026, count).into_iter().enumerate() {
+        let profile = ProfileDraft::parse(person.profile).map_err(|e| anyhow!("demo profile: {e}"))?;
+        let user = store.create_user(new_user(email(&person.email)?, &profile.display_name, false)).await?;
+        store.put_profile(user.id, &profile, now).await?;
+        seeded_people.push((user.clone(), profile.visibility, person.role));
+        // Most people come in today; every fifth stays home.
+        if i % 5 == 4 {
+            continue;
+        }
+        let at = &venues[i % venues.len()].venue;
+        match book_today(store, at, &user, person.focus, person.pledge, (i / venues.len()) % 3 != 2, now).await? {
+            Outcome::CheckedIn => {
+                booked += 1;
+                checked_in += 1;
+            }
+            Outcome::Booked { tomorrow } => {
+                booked += 1;
+                for_tomorrow |= tomorrow;
+            }
+            Outcome::Full => {}
+        }
+    }
+    ask_questions(store, &venues, now).await?;
+    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow })
+}
+
+enum Outcome {
+    CheckedIn,
+    Booked { tomorrow: bool },
+    Full,
+}
+
+/// Books the person for the rest of today's opening period (checking them in when `arrive`), or
+/// for tomorrow when the venue is closed now.
+async fn book_today(
+    store: &dyn Store,
+    venue: &Venue,
+    user: &User,
+    focus: String,
+    pledge: String,
+    arrive: bool,
+    now: i64,
+) -> Result<Outcome> {
+    let tz: chrono_tz::Tz = venue.time_zone.parse().map_err(|_| anyhow!("demo venue time zone"))?;
+    let weekly = WeeklyHours::parse(venue.opening_hours.clone()).map_err(|e| anyhow!("{e}"))?;
+    let clock = VenueClock { time_zone: tz, hours: &weekly, closures: &venue.closures };
+    let (today, at) = hours::local_now(tz, now);
+    let quarter = ClockTime::from_minutes(at.minutes() - at.minutes() % 15).unwrap_or(at);
+    let open_now =
+        hours::open_period_at(&weekly, &venue.closures, today, at).filter(|p| p.end.minutes() >= at.minutes() + 60);
+    let (date, start, end, arrive) = match open_now {
+        Some(period) if arrive => (today, quarter, period.end, true),
+        Some(period) => {
+            let later = ClockTime::from_minutes(quarter.minutes() + 30).unwrap_or(period.end);
+            (today, later, period.end, false)
+        }
+        None => {
+            let later_today = weekly.on(hours::Weekday::of(today)).find(|p| p.start > at);
+            let tomorrow = today.succ_opt().unwrap_or(today);
+            match later_today {
+                Some(period) => (today, period.start, period.end, false),
+                None => {
+                    let Some(first) = weekly.on(hours::Weekday::of(tomorrow)).next() else { return Ok(Outcome::Full) };
+                    (tomorrow, first.start, first.end, false)
+                }
+            }
+        }
+    };
+    let input = BookingInput { space_id: None, date, start, end, focus, pledge };
+    let Ok(plan) = booking::plan(clock, &input, now) else { return Ok(Outcome::Full) };
+    match store.book(NewBooking { user: user.id, venue: venue.id, space: None, plan, now }).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => return Ok(Outcome::Full),
+        Err(e) => return Err(e.into()),
+    }
+    if !arrive {
+        return Ok(Outcome::Booked { tomorrow: date != today });
+    }
+    store.check_in(CheckIn { venue: venue.id, user: user.id, today, now, walk_in: None, by_staff: None }).await?;
+    Ok(Outcome::CheckedIn)
+}
+
+/// A few open questions from people who are here.
+async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
+    const QUESTIONS: [(&str, &[&str]); 3] = [
+        (
+            "Does anyone know how VAT works when I sell online courses to customers in other EU countries?",
+            &["vat", "bookkeeping"],
+        ),
+        (
+            "Looking for someone to look at my pitch deck for ten minutes before Friday's investor meeting.",
+            &["pitch deck", "fundraising"],
+        ),
+        (
+            "Our Kubernetes pods keep restarting under load. Anyone around who has debugged OOM kills before?",
+            &["kubernetes", "devops"],
+        ),
+    ];
+    for (seeded, (text, tags)) in venues.iter().zip(QUESTIONS) {
+        let present = store.present(seeded.venue.id, now).await?;
+        let Some(asker) = present.first() else { continue };
+        let tags = tag::normalise_list("tags", &tags.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+            .map_err(|e| anyhow!("{e}"))?;
+        store
+            .post_question(NewQuestion {
+                venue: seeded.venue.id,
+                asker: asker.profile.user_id,
+                text: text.to_owned(),
+                tags,
+                now,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+fn print_welcome(base: &str, seeded: &Seeded) {
+    println!();
+    println!("thirdspace demo is running at {base}");
+    println!();
+    println!("  API documentation     {base}/api/docs");
+    println!("  OpenAPI document      {base}/api/openapi.json");
+    println!("  Health                {base}/healthz");
+    println!("  All venues            {base}/api/v1/venues");
+    for v in &seeded.venues {
+        println!();
+        println!("  {} ({}, {})", v.venue.name, v.venue.kind.as_str().replace('_', " "), v.venue.city);
+        println!("    venue               {base}/api/v1/venues/{}", v.venue.id);
+        println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
+        println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
+        println!("    today's check-in code: {}   host login: {}", v.code, v.host.email);
+    }
+    println!();
+    println!(
+        "  {} people, {} bookings{}, {} checked in now.",
+        seeded.people.len(),
+        seeded.booked,
+        if seeded.for_tomorrow { " (some venues have closed for today: those bookings are for tomorrow)" } else { "" },
+        seeded.checked_in
+    );
+    println!();
+    println!("Demo logins (every password is {DEMO_PASSWORD}):");
+    println!("  {:<44} network admin", seeded.admin.email);
+    for v in &seeded.venues {
+        println!("  {:<44} host of {}", v.host.email, v.venue.name);
+    }
+    for (user, visibility, role) in seeded.people.iter().take(6) {
+        println!("  {:<44} {}, {role} (visibility: {})", user.email, user.display_name, visibility.as_str());
+    }
+    println!("  … and {} more members: see {base}/api/v1/venues/<id>/presence", seeded.people.len().saturating_sub(6));
+    println!();
+    println!("Get an API token:");
+    println!(
+        "  curl -s -X POST {base}/api/v1/auth/tokens -H 'content-type: application/json' \\\n    -d '{{\"email\":\"{}\",\"password\":\"{DEMO_PASSWORD}\",\"name\":\"demo\"}}'",
+        seeded.venues.first().map_or(seeded.admin.email.as_str(), |v| v.host.email.as_str())
+    );
+    println!();
+    println!("Press Ctrl-C to stop.");
+}
