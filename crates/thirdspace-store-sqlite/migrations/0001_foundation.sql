@@ -111,7 +111,7 @@ CREATE TABLE bookings (
     cancelled_at   INTEGER,
     created_at     INTEGER NOT NULL
 );
-CREATE INDEX bookings_space_time ON bookings(space_id, starts_at);
+CREATE INDEX bookings_space_date ON bookings(space_id, date, starts_at);
 CREATE INDEX bookings_user_time ON bookings(user_id, ends_at);
 CREATE INDEX bookings_venue_date ON bookings(venue_id, date, starts_at);
 CREATE INDEX bookings_status_time ON bookings(status, starts_at);

@@ -21,12 +21,26 @@ async fn grace_seconds(conn: &mut SqliteConnection, venue: Uuid) -> StoreResult<
     minutes.map(|m| m * 60).ok_or(StoreError::NotFound("venue"))
 }
 
-async fn holds_of_space(conn: &mut SqliteConnection, space: &str, window: (i64, i64)) -> StoreResult<Vec<Hold>> {
+/// The bookings of a space on a local date that may hold a seat during `window`. Every booking
+/// lies within one local date, so the date bounds the search.
+async fn holds_of_space(
+    conn: &mut SqliteConnection,
+    space: &str,
+    date: NaiveDate,
+    window: (i64, i64),
+) -> StoreResult<Vec<Hold>> {
     let sql = format!(
         "SELECT starts_at, ends_at, status, checked_out_at FROM bookings \
-         WHERE space_id = ? AND status IN {LIVE} AND starts_at < ? AND ends_at > ?"
+         WHERE space_id = ? AND date = ? AND status IN {LIVE} AND starts_at < ? AND ends_at > ?"
     );
-    let rows = sqlx::query(&sql).bind(space).bind(window.1).bind(window.0).fetch_all(conn).await.map_err(db)?;
+    let rows = sqlx::query(&sql)
+        .bind(space)
+        .bind(date.format("%Y-%m-%d").to_string())
+        .bind(window.1)
+        .bind(window.0)
+        .fetch_all(conn)
+        .await
+        .map_err(db)?;
     rows.iter().map(rows::hold).collect::<Result<_, _>>().map_err(db)
 }
 
@@ -84,7 +98,7 @@ async fn book_in(
         });
     }
     for (space, seats) in candidates {
-        let holds = holds_of_space(conn, &space, window).await?;
+        let holds = holds_of_space(conn, &space, plan.date, window).await?;
         if booking::seat_free(&holds, window, seats as u32, new.now, grace) {
             return insert(conn, new, &space, checked_in_by).await;
         }
@@ -375,7 +389,13 @@ pub async fn checked_in_at(store: &SqliteStore, user: Uuid, now: i64) -> StoreRe
     Ok(venue.and_then(|v| Uuid::parse_str(&v).ok()))
 }
 
-pub async fn free_seats(store: &SqliteStore, venue: Uuid, window: (i64, i64), now: i64) -> StoreResult<u32> {
+pub async fn free_seats(
+    store: &SqliteStore,
+    venue: Uuid,
+    date: NaiveDate,
+    window: (i64, i64),
+    now: i64,
+) -> StoreResult<u32> {
     let mut conn = store.reader.acquire().await.map_err(db)?;
     let grace = grace_seconds(&mut conn, venue).await?;
     let spaces: Vec<(String, i64)> =
@@ -386,7 +406,7 @@ pub async fn free_seats(store: &SqliteStore, venue: Uuid, window: (i64, i64), no
             .map_err(db)?;
     let mut free = 0u32;
     for (space, seats) in spaces {
-        let holds = holds_of_space(&mut conn, &space, window).await?;
+        let holds = holds_of_space(&mut conn, &space, date, window).await?;
         let held = holds.iter().filter_map(|h| booking::held_interval(h, now, grace));
         free += (seats as u32).saturating_sub(booking::peak_occupancy(held, window));
     }

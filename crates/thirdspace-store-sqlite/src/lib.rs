@@ -155,8 +155,8 @@ impl Store for SqliteStore {
     async fn spaces(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Space>> {
         venues::spaces(self, venue, page).await
     }
-    async fn free_seats(&self, venue: Uuid, window: (i64, i64), now: i64) -> StoreResult<u32> {
-        bookings::free_seats(self, venue, window, now).await
+    async fn free_seats(&self, venue: Uuid, date: NaiveDate, window: (i64, i64), now: i64) -> StoreResult<u32> {
+        bookings::free_seats(self, venue, date, window, now).await
     }
 
     async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>> {

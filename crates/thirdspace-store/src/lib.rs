@@ -64,8 +64,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_space(&self, venue: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space>;
     async fn update_space(&self, venue: Uuid, id: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space>;
     async fn spaces(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Space>>;
-    /// Social-capital seats still free over the whole of `window` in each open-seating space.
-    async fn free_seats(&self, venue: Uuid, window: (i64, i64), now: i64) -> StoreResult<u32>;
+    /// Social-capital seats still free over the whole of `window` (within local `date`), summed over
+    /// the venue's open-seating spaces.
+    async fn free_seats(&self, venue: Uuid, date: NaiveDate, window: (i64, i64), now: i64) -> StoreResult<u32>;
 
     // Profiles.
     async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>>;

@@ -99,7 +99,7 @@ pub async fn list(
         };
         let Some(wanted) = wanted else { continue };
         let window = (hours::instant(tz, date, wanted.start), hours::instant(tz, date, wanted.end));
-        let free = state.store.free_seats(venue.id, window, now).await?;
+        let free = state.store.free_seats(venue.id, date, window, now).await?;
         if free > 0 {
             open.push(VenueListing { venue, free_seats: Some(free) });
         }
