@@ -112,6 +112,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err, reason = "figment's test jail returns its own error type")]
     fn flags_override_the_environment_which_overrides_the_file() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("thirdspace.toml", "bind = \"127.0.0.1:9000\"\nsession_days = 7\nlog = \"debug\"")?;
