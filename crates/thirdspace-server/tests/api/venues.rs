@@ -118,3 +118,23 @@ async fn the_owner_edits_hours_and_closures() {
     let refused = app.book(&guest, venue, MONDAY, "10:00", "12:00").await;
     assert_eq!(refused.code(), "venue_closed");
 }
+
+#[tokio::test]
+async fn a_network_admin_may_run_any_venue() {
+    use thirdspace_store::Store;
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let admin = app.member("Admin").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let before = app
+        .call(Method::PUT, &format!("/api/v1/venues/{venue}"), Some(&admin), Some(venue_body("Renamed", "Utrecht")))
+        .await;
+    assert_eq!(before.status, StatusCode::FORBIDDEN);
+    let email = thirdspace_domain::email::Email::parse(&admin.email).unwrap();
+    app.store.set_admin(&email, true).await.unwrap();
+    let after = app
+        .call(Method::PUT, &format!("/api/v1/venues/{venue}"), Some(&admin), Some(venue_body("Renamed", "Utrecht")))
+        .await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    assert_eq!(app.get(&format!("/api/v1/venues/{venue}/bookings"), Some(&admin)).await.status, StatusCode::OK);
+}

@@ -1,0 +1,119 @@
+//! The binary as an operator uses it: the demo serves a seeded network, admin creates accounts.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn thirdspace() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thirdspace"));
+    cmd.env_remove("RUST_LOG").env("THIRDSPACE_LOG", "warn");
+    cmd
+}
+
+async fn get_json(url: &str) -> serde_json::Value {
+    let resp = reqwest::get(url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    assert!(resp.status().is_success(), "GET {url}: {}", resp.status());
+    resp.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look() {
+    let dir = tempfile::tempdir().expect("dir");
+    let child = thirdspace()
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the demo");
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().expect("stdout");
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            let done = line.starts_with("Press Ctrl-C");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        lines
+    });
+    let lines = tokio::time::timeout(Duration::from_secs(120), lines).await.expect("the demo starts").expect("read");
+    let text = lines.join("\n");
+    let base = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("thirdspace demo is running at "))
+        .expect("the base URL is printed")
+        .trim()
+        .to_owned();
+    assert!(text.contains("/api/docs") && text.contains("coworking-demo"), "{text}");
+    assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
+
+    let venues = get_json(&format!("{base}/api/v1/venues")).await;
+    assert_eq!(venues["total"], 3);
+    let kinds: std::collections::HashSet<_> = venues["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|v| v["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(kinds.len(), 3, "three kinds of venue");
+    let cities: std::collections::HashSet<_> = venues["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|v| v["city"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(cities.len(), 2, "in two cities");
+    assert!(text.contains("40 people"), "{text}");
+    let mut present = 0;
+    for venue in venues["items"].as_array().expect("items") {
+        let presence = get_json(&format!("{base}/api/v1/venues/{}/presence", venue["id"].as_str().unwrap_or(""))).await;
+        present += presence["present"].as_u64().unwrap_or(0);
+    }
+    assert!(present > 0, "the hub open round the clock always has people checked in");
+    let login = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/tokens"))
+        .json(&serde_json::json!({"email": "host1@demo.thirdspace.test", "password": "coworking-demo", "name": "t"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), reqwest::StatusCode::CREATED, "the printed demo login works");
+}
+
+#[tokio::test]
+async fn admin_create_user_makes_a_network_admin_who_can_log_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("ops.db").display());
+    let out = thirdspace()
+        .args(["admin", "create-user", "--email", "Root@Example.org", "--name", "Root", "--admin", "--database", &db])
+        .env("THIRDSPACE_PASSWORD", "a long admin password")
+        .output()
+        .expect("run admin");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("root@example.org"));
+    let weak = thirdspace()
+        .args(["admin", "create-user", "--email", "x@example.org", "--name", "X", "--database", &db])
+        .env("THIRDSPACE_PASSWORD", "short")
+        .output()
+        .expect("run admin");
+    assert!(!weak.status.success(), "a short password is refused");
+    let store = thirdspace_store_sqlite::SqliteStore::open(&db).await.expect("open");
+    use thirdspace_store::Store;
+    let email = thirdspace_domain::email::Email::parse("root@example.org").expect("email");
+    let creds = store.credentials(&email).await.expect("read").expect("the account exists");
+    assert!(creds.user.is_admin);
+    let missing = thirdspace_domain::email::Email::parse("x@example.org").expect("email");
+    assert!(store.credentials(&missing).await.expect("read").is_none());
+}
