@@ -256,11 +256,13 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     let mut tx = store.write().await?;
     let grace = grace_seconds(&mut tx, c.venue).await?;
     let here = format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = ? AND b.venue_id = ? AND b.status = 'checked_in' AND b.closes_at > ?"
+        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = ? AND b.venue_id = ? AND b.status = 'checked_in' \
+         AND b.ends_at > ? AND b.closes_at > ?"
     );
     let row = sqlx::query(&here)
         .bind(c.user.to_string())
         .bind(c.venue.to_string())
+        .bind(c.now)
         .bind(c.now)
         .fetch_optional(&mut *tx)
         .await
@@ -269,6 +271,18 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
         let booking = rows::booking(&row).map_err(db)?;
         return Ok(CheckedIn { booking, walk_in: false });
     }
+    // Still checked in on a booking that is over: it ends where it ended, and the person moves on
+    // to a booking for now (committed only if that succeeds).
+    sqlx::query(
+        "UPDATE bookings SET status = 'checked_out', checked_out_at = ends_at \
+         WHERE user_id = ? AND venue_id = ? AND status = 'checked_in' AND ends_at <= ?",
+    )
+    .bind(c.user.to_string())
+    .bind(c.venue.to_string())
+    .bind(c.now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
     let today = format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = ? AND b.venue_id = ? AND b.status = 'booked' AND b.date = ? \
          ORDER BY b.starts_at"
@@ -283,15 +297,18 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     for row in &rows {
         let hold = rows::hold(row).map_err(db)?;
         if booking::may_check_in(&hold, c.now, grace) {
-            let id = rows::uuid(row, "id").map_err(db)?;
+            let claimed = rows::booking(row).map_err(db)?;
+            if c.now < claimed.starts_at {
+                arrive_early(&mut tx, &claimed, &c, grace).await?;
+            }
             sqlx::query("UPDATE bookings SET status = 'checked_in', checked_in_at = ?, checked_in_by = ? WHERE id = ?")
                 .bind(c.now)
                 .bind(c.by_staff.map(|u| u.to_string()))
-                .bind(id.to_string())
+                .bind(claimed.id.to_string())
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            let booking = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("booking"))?;
+            let booking = fetch(&mut tx, claimed.id).await?.ok_or(StoreError::NotFound("booking"))?;
             tx.commit().await.map_err(db)?;
             return Ok(CheckedIn { booking, walk_in: false });
         }
@@ -303,6 +320,30 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     let booking = book_in(&mut tx, &new, Some(c.by_staff)).await?;
     tx.commit().await.map_err(db)?;
     Ok(CheckedIn { booking, walk_in: true })
+}
+
+/// Someone arriving before their booking starts takes their seat from now, if one is free until
+/// the booking begins; otherwise they are told no seat is free yet.
+async fn arrive_early(conn: &mut SqliteConnection, claimed: &Booking, c: &CheckIn, grace: i64) -> StoreResult<()> {
+    let space = claimed.space_id.to_string();
+    let seats: i64 = sqlx::query_scalar("SELECT social_capital_seats FROM spaces WHERE id = ?")
+        .bind(&space)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let early = (c.now, claimed.starts_at);
+    let holds = holds_of_space(conn, &space, claimed.date, early).await?;
+    if !booking::seat_free(&holds, early, seats as u32, c.now, grace) {
+        return Err(Conflict::SeatsGone.into());
+    }
+    sqlx::query("UPDATE bookings SET starts_at = ?, start_minute = ? WHERE id = ?")
+        .bind(c.now)
+        .bind(c.at.minutes().min(claimed.start.minutes()))
+        .bind(claimed.id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }
 
 pub async fn check_out(store: &SqliteStore, venue: Uuid, user: Uuid, now: i64) -> StoreResult<Booking> {

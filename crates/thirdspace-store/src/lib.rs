@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use thirdspace_domain::booking::BookingPlan;
 use thirdspace_domain::email::Email;
+use thirdspace_domain::hours::ClockTime;
 use thirdspace_domain::profile::ProfileDraft;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
@@ -80,8 +81,10 @@ pub trait Store: Send + Sync + 'static {
     async fn cancel_booking(&self, id: Uuid, now: i64) -> StoreResult<Booking>;
     async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>>;
     async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>>;
-    /// Checks a person in: their booking for now at the venue, or else a walk-in booking made
-    /// from `walk_in` when a seat is free.
+    /// Checks a person in: their booking for now at the venue (arriving up to an hour early
+    /// moves its start to now when a seat is free until then), or else a walk-in booking made
+    /// from `walk_in` when a seat is free. A booking already over that they are still checked in
+    /// on ends where it ended.
     async fn check_in(&self, check_in: CheckIn) -> StoreResult<CheckedIn>;
     async fn check_out(&self, venue: Uuid, user: Uuid, now: i64) -> StoreResult<Booking>;
     /// Releases bookings nobody checked in for within their venue's grace period.
@@ -125,6 +128,8 @@ pub struct CheckIn {
     pub venue: Uuid,
     pub user: Uuid,
     pub today: NaiveDate,
+    /// The local time of day at the venue now.
+    pub at: ClockTime,
     pub now: i64,
     /// The booking to make when the person holds none for now; `None` means no walk-in.
     pub walk_in: Option<BookingPlan>,

@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::booking;
+use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::checkin;
 use thirdspace_domain::hours;
 use thirdspace_domain::profile::{may_see, Viewer};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, Paged, StoreError};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Paged};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -48,8 +48,9 @@ pub struct CheckOutRequest {
     user_id: Option<Uuid>,
 }
 
-/// Checks in: yourself with today's code, or a member when you are the venue's staff. Uses the
-/// person's booking for now, or makes a walk-in booking from now until closing when a seat is free.
+/// Checks in while the venue is open: yourself with today's code, or a member when you are the
+/// venue's staff. Uses the person's booking for now (up to an hour early when a seat is free until
+/// it starts), or makes a walk-in booking from now until closing when a seat is free.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/check-ins", tag = "presence", params(("id" = Uuid, Path)),
     request_body = CheckInRequest,
     responses((status = 200, body = CheckedIn), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -65,7 +66,7 @@ pub async fn check_in(
     let staff = venue_for_staff(&state, id, &auth.user).await.is_ok();
     let now = state.clock.now();
     let rules = VenueRules::of(&venue)?;
-    let (today, _) = hours::local_now(rules.tz, now);
+    let (today, at) = hours::local_now(rules.tz, now);
     let (user, by_staff) = match body.user_id {
         Some(member) if member != auth.user.id => {
             if !staff {
@@ -90,20 +91,16 @@ pub async fn check_in(
             (auth.user.id, None)
         }
     };
-    let (walk_in, closed) = if body.walk_in.unwrap_or(true) {
-        let (focus, pledge) = walk_in_words(body.focus, body.pledge)?;
-        match booking::walk_in(rules.clock(&venue), now, focus, pledge) {
-            Ok(plan) => (Some(plan), None),
-            Err(refusal) => (None, Some(refusal)),
-        }
-    } else {
-        (None, None)
-    };
-    let result = state.store.check_in(CheckIn { venue: id, user, today, now, walk_in, by_staff }).await;
-    match (result, closed) {
-        (Err(StoreError::Conflict(Conflict::NoBookingNow)), Some(refusal)) => Err(ApiError::from(refusal)),
-        (result, _) => Ok(Json(result?)),
+    if hours::open_period_at(&rules.hours, &venue.closures, today, at).is_none() {
+        return Err(Refusal::VenueClosed { date: today }.into());
     }
+    let walk_in = if body.walk_in.unwrap_or(true) {
+        let (focus, pledge) = walk_in_words(body.focus, body.pledge)?;
+        Some(booking::walk_in(rules.clock(&venue), now, focus, pledge)?)
+    } else {
+        None
+    };
+    Ok(Json(state.store.check_in(CheckIn { venue: id, user, today, at, now, walk_in, by_staff }).await?))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.

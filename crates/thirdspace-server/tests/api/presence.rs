@@ -144,3 +144,26 @@ async fn who_is_here_names_people_only_as_their_visibility_allows() {
     let own = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&hidden)).await;
     assert!(names(&own).contains(&"Hid Hidden".to_owned()), "people see themselves");
 }
+
+#[tokio::test]
+async fn arriving_early_takes_the_seat_from_now_only_when_one_is_free_until_the_booking_starts() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 1).await;
+    let code = app.code(&host, venue).await;
+    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
+    assert_eq!(app.book(&anna, venue, MONDAY, "10:00", "12:00").await.status, StatusCode::CREATED);
+    assert_eq!(app.book(&bob, venue, MONDAY, "09:00", "09:45").await.status, StatusCode::CREATED);
+    app.clock.advance(15 * 60);
+    let too_early = check_in(&app, &anna, venue, json!({"code": code, "walk_in": false})).await;
+    assert_eq!(
+        (too_early.status, too_early.code()),
+        (StatusCode::CONFLICT, "seats_gone"),
+        "Bob holds the seat until 09:45"
+    );
+    app.clock.advance(30 * 60);
+    let early = check_in(&app, &anna, venue, json!({"code": code, "walk_in": false})).await;
+    assert_eq!(early.status, StatusCode::OK, "{}", early.body);
+    assert_eq!(early.body["booking"]["start"], "09:45");
+    assert_eq!(early.body["booking"]["starts_at"], "2026-11-23T08:45:00Z");
+}

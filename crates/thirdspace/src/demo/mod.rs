@@ -176,7 +176,7 @@ async fn book_today(
     if !arrive {
         return Ok(Outcome::Booked { tomorrow: date != today });
     }
-    store.check_in(CheckIn { venue: venue.id, user: user.id, today, now, walk_in: None, by_staff: None }).await?;
+    store.check_in(CheckIn { venue: venue.id, user: user.id, today, at, now, walk_in: None, by_staff: None }).await?;
     Ok(Outcome::CheckedIn)
 }
 
