@@ -1,7 +1,7 @@
 //! Seat bookings, check-in, check-out and presence.
 
 use chrono::NaiveDate;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
 use thirdspace_store::*;
 use uuid::Uuid;
@@ -148,6 +148,35 @@ async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Book
     row.map(|r| rows::booking(&r)).transpose().map_err(db)
 }
 
+/// Moves a booking to `status`, stamping when (and, for a check-in by staff, by whom), and
+/// commits the transaction.
+async fn move_to(
+    mut tx: Transaction<'static, Sqlite>,
+    id: Uuid,
+    status: BookingStatus,
+    now: i64,
+    by_staff: Option<Uuid>,
+) -> StoreResult<Booking> {
+    let stamp = match status {
+        BookingStatus::CheckedIn => "checked_in_at",
+        BookingStatus::CheckedOut => "checked_out_at",
+        _ => "cancelled_at",
+    };
+    sqlx::query(&format!(
+        "UPDATE bookings SET status = ?, {stamp} = ?, checked_in_by = COALESCE(?, checked_in_by) WHERE id = ?"
+    ))
+    .bind(status.as_str())
+    .bind(now)
+    .bind(by_staff.map(|u| u.to_string()))
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let booking = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("booking"))?;
+    tx.commit().await.map_err(db)?;
+    Ok(booking)
+}
+
 pub async fn book(store: &SqliteStore, new: NewBooking) -> StoreResult<Booking> {
     let mut tx = store.write().await?;
     let booking = book_in(&mut tx, &new, None).await?;
@@ -169,15 +198,7 @@ pub async fn cancel(store: &SqliteStore, id: Uuid, now: i64) -> StoreResult<Book
     if current.status != BookingStatus::Booked || booking::is_no_show(&hold, now, grace) || current.ends_at <= now {
         return Err(Conflict::NotCancellable.into());
     }
-    sqlx::query("UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let booking = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("booking"))?;
-    tx.commit().await.map_err(db)?;
-    Ok(booking)
+    move_to(tx, id, BookingStatus::Cancelled, now, None).await
 }
 
 pub async fn bookings_of(
@@ -301,15 +322,7 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
             if c.now < claimed.starts_at {
                 arrive_early(&mut tx, &claimed, &c, grace).await?;
             }
-            sqlx::query("UPDATE bookings SET status = 'checked_in', checked_in_at = ?, checked_in_by = ? WHERE id = ?")
-                .bind(c.now)
-                .bind(c.by_staff.map(|u| u.to_string()))
-                .bind(claimed.id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-            let booking = fetch(&mut tx, claimed.id).await?.ok_or(StoreError::NotFound("booking"))?;
-            tx.commit().await.map_err(db)?;
+            let booking = move_to(tx, claimed.id, BookingStatus::CheckedIn, c.now, c.by_staff).await?;
             return Ok(CheckedIn { booking, walk_in: false });
         }
     }
@@ -358,15 +371,7 @@ pub async fn check_out(store: &SqliteStore, venue: Uuid, user: Uuid, now: i64) -
     .await
     .map_err(db)?;
     let id = id.and_then(|s| Uuid::parse_str(&s).ok()).ok_or(Conflict::NotCheckedIn)?;
-    sqlx::query("UPDATE bookings SET status = 'checked_out', checked_out_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let booking = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("booking"))?;
-    tx.commit().await.map_err(db)?;
-    Ok(booking)
+    move_to(tx, id, BookingStatus::CheckedOut, now, None).await
 }
 
 pub async fn release_no_shows(store: &SqliteStore, now: i64) -> StoreResult<u64> {

@@ -19,29 +19,18 @@ pub async fn create_venue(
 ) -> StoreResult<Venue> {
     let mut tx = store.write().await?;
     let id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO venues (id, name, kind, address, city, city_key, country, latitude, longitude, time_zone, opening_hours, \
-         closures, amenities, house_rules, no_show_grace_minutes, checkin_secret, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    bind_description(
+        sqlx::query(
+            "INSERT INTO venues (name, kind, address, city, city_key, country, latitude, longitude, time_zone, \
+             opening_hours, closures, amenities, house_rules, no_show_grace_minutes, \
+             checkin_secret, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ),
+        v,
     )
-    .bind(id.to_string())
-    .bind(&v.name)
-    .bind(v.kind.as_str())
-    .bind(&v.address)
-    .bind(&v.city)
-    .bind(city_key(&v.city))
-    .bind(&v.country)
-    .bind(v.coordinates.map(|c| c.latitude))
-    .bind(v.coordinates.map(|c| c.longitude))
-    .bind(v.time_zone.name())
-    .bind(to_json(&v.opening_hours))
-    .bind(to_json(&v.closures))
-    .bind(to_json(&v.amenities))
-    .bind(&v.house_rules)
-    .bind(v.no_show_grace_minutes)
     .bind(secret)
     .bind(now)
     .bind(now)
+    .bind(id.to_string())
     .execute(&mut *tx)
     .await
     .map_err(db)?;
@@ -59,25 +48,14 @@ pub async fn create_venue(
 
 pub async fn update_venue(store: &SqliteStore, id: Uuid, v: &VenueDraft, now: i64) -> StoreResult<Venue> {
     let mut tx = store.write().await?;
-    let done = sqlx::query(
-        "UPDATE venues SET name = ?, kind = ?, address = ?, city = ?, city_key = ?, country = ?, latitude = ?, longitude = ?, \
-         time_zone = ?, opening_hours = ?, closures = ?, amenities = ?, house_rules = ?, no_show_grace_minutes = ?, \
-         updated_at = ? WHERE id = ?",
+    let done = bind_description(
+        sqlx::query(
+            "UPDATE venues SET name = ?, kind = ?, address = ?, city = ?, city_key = ?, country = ?, latitude = ?, \
+             longitude = ?, time_zone = ?, opening_hours = ?, closures = ?, amenities = ?, house_rules = ?, \
+             no_show_grace_minutes = ?, updated_at = ? WHERE id = ?",
+        ),
+        v,
     )
-    .bind(&v.name)
-    .bind(v.kind.as_str())
-    .bind(&v.address)
-    .bind(&v.city)
-    .bind(city_key(&v.city))
-    .bind(&v.country)
-    .bind(v.coordinates.map(|c| c.latitude))
-    .bind(v.coordinates.map(|c| c.longitude))
-    .bind(v.time_zone.name())
-    .bind(to_json(&v.opening_hours))
-    .bind(to_json(&v.closures))
-    .bind(to_json(&v.amenities))
-    .bind(&v.house_rules)
-    .bind(v.no_show_grace_minutes)
     .bind(now)
     .bind(id.to_string())
     .execute(&mut *tx)
@@ -89,6 +67,27 @@ pub async fn update_venue(store: &SqliteStore, id: Uuid, v: &VenueDraft, now: i6
     let venue = fetch_venue(&mut tx, id).await?.ok_or(StoreError::NotFound("venue"))?;
     tx.commit().await.map_err(db)?;
     Ok(venue)
+}
+
+type VenueQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds what a host describes of a venue, in the column order both writes list first.
+fn bind_description<'q>(query: VenueQuery<'q>, v: &'q VenueDraft) -> VenueQuery<'q> {
+    query
+        .bind(&v.name)
+        .bind(v.kind.as_str())
+        .bind(&v.address)
+        .bind(&v.city)
+        .bind(city_key(&v.city))
+        .bind(&v.country)
+        .bind(v.coordinates.map(|c| c.latitude))
+        .bind(v.coordinates.map(|c| c.longitude))
+        .bind(v.time_zone.name())
+        .bind(to_json(&v.opening_hours))
+        .bind(to_json(&v.closures))
+        .bind(to_json(&v.amenities))
+        .bind(&v.house_rules)
+        .bind(v.no_show_grace_minutes)
 }
 
 async fn fetch_venue(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Venue>> {
