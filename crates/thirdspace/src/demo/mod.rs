@@ -147,7 +147,7 @@ async fn book_today(
     let (today, at) = hours::local_now(tz, now);
     let quarter = ClockTime::from_minutes(at.minutes() - at.minutes() % 15).unwrap_or(at);
     let open_now = hours::open_period_at(&weekly, &venue.closures, today, at)
-        .filter(|p| p.end.minutes() >= at.minutes() + Span::MIN_MINUTES + 1);
+        .filter(|p| p.end.minutes() > at.minutes() + Span::MIN_MINUTES);
     let (date, start, end, arrive) = match open_now {
         Some(period) if arrive => (today, quarter, period.end, true),
         Some(period) => {
