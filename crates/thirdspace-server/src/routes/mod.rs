@@ -104,7 +104,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api().split_for_parts();
     let max_body = state.config.max_body_bytes;
-    api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+    // The page is served from the binary and asks nothing of the internet (no online validator).
+    let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
+    api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")

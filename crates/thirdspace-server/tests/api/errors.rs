@@ -138,6 +138,8 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_needs_no_c
     let html = page.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "the API page is served");
     assert!(!html.contains("https://"), "the API page loads nothing from outside");
+    let init = app.client.get(app.url("/api/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("/api/openapi.json") && init.contains("\"validatorUrl\": \"none\""), "{init}");
     let health = app.get("/healthz", None).await;
     assert_eq!(health.body["status"], "ok");
 }
