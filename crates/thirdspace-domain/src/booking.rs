@@ -141,9 +141,13 @@ pub struct BookingPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     Invalid(Invalid),
-    VenueClosed { date: NaiveDate },
+    VenueClosed {
+        date: NaiveDate,
+    },
     OutsideOpeningHours,
     AlreadyOver,
+    /// Too little of today's opening is left for a walk-in.
+    ClosingSoon,
 }
 
 impl From<Invalid> for Refusal {
@@ -177,24 +181,35 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
         NotOpen::ClosedThatDay => Refusal::VenueClosed { date: input.date },
         NotOpen::OutsideHours => Refusal::OutsideOpeningHours,
     })?;
-    let ends_at = hours::instant(venue.time_zone, input.date, span.end);
+    let exists = |field: &str, time: ClockTime| {
+        hours::existing_instant(venue.time_zone, input.date, time).ok_or_else(|| {
+            Invalid::new(field, format!("{time} does not happen on {} at this venue: the clocks change", input.date))
+        })
+    };
+    let (starts_at, ends_at) = (exists("start", span.start)?, exists("end", span.end)?);
     if ends_at <= now {
         return Err(Refusal::AlreadyOver);
     }
     // A span already under way starts now: the grace period runs from the booking, not before it.
-    let (span, starts_at) = match hours::instant(venue.time_zone, input.date, span.start) {
-        start if start < now => {
-            let (_, at) = hours::local_now(venue.time_zone, now);
-            (Span { start: at.min(span.end), end: span.end }, now)
-        }
-        start => (span, start),
+    let (span, starts_at) = if starts_at < now {
+        let (_, at) = hours::local_now(venue.time_zone, now);
+        (Span { start: at.min(span.end), end: span.end }, now)
+    } else {
+        (span, starts_at)
     };
+    if ends_at - starts_at < i64::from(Span::MIN_MINUTES) * 60 {
+        return Err(Invalid::new(
+            "end",
+            format!("a booking lasts at least {} minutes, and less than that is left of this span", Span::MIN_MINUTES),
+        )
+        .into());
+    }
     Ok(BookingPlan {
         date: input.date,
         span,
         starts_at,
         ends_at,
-        closes_at: hours::instant(venue.time_zone, input.date, period.end),
+        closes_at: hours::instant(venue.time_zone, input.date, period.end).max(ends_at),
         focus,
         pledge,
     })
@@ -205,13 +220,16 @@ pub fn walk_in(venue: VenueClock<'_>, now: i64, focus: String, pledge: String) -
     let (today, at) = hours::local_now(venue.time_zone, now);
     let period =
         hours::open_period_at(venue.hours, venue.closures, today, at).ok_or(Refusal::VenueClosed { date: today })?;
-    let span = Span { start: at, end: period.end };
+    let ends_at = hours::instant(venue.time_zone, today, period.end);
+    if ends_at - now < i64::from(Span::MIN_MINUTES) * 60 {
+        return Err(Refusal::ClosingSoon);
+    }
     Ok(BookingPlan {
         date: today,
-        span,
-        starts_at: hours::instant(venue.time_zone, today, at).min(now),
-        ends_at: hours::instant(venue.time_zone, today, period.end),
-        closes_at: hours::instant(venue.time_zone, today, period.end),
+        span: Span { start: at, end: period.end },
+        starts_at: now,
+        ends_at,
+        closes_at: ends_at,
         focus,
         pledge,
     })
@@ -299,6 +317,37 @@ mod tests {
         let plan = plan(VenueClock { time_zone: tz, hours: &hours, closures: &[] }, &input, now).unwrap();
         assert_eq!((plan.starts_at, plan.span.start), (now, t("09:10")));
         assert_eq!(plan.closes_at, hours::instant(tz, monday, t("18:00")));
+    }
+
+    #[test]
+    fn a_span_in_the_spring_forward_gap_is_refused_and_a_walk_in_needs_a_quarter_hour() {
+        let t = |s| ClockTime::parse("t", s).unwrap();
+        let sunday = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
+        let hours = WeeklyHours::parse(vec![crate::hours::OpeningPeriod {
+            day: crate::hours::Weekday::Sunday,
+            opens: t("00:00"),
+            closes: t("24:00"),
+        }])
+        .unwrap();
+        let tz: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+        let clock = VenueClock { time_zone: tz, hours: &hours, closures: &[] };
+        let input = |start, end| BookingInput {
+            space_id: None,
+            date: sunday,
+            start: t(start),
+            end: t(end),
+            focus: "f".into(),
+            pledge: "p".into(),
+        };
+        let before = hours::instant(tz, sunday, t("00:00")) - 3600;
+        match plan(clock, &input("02:30", "04:00"), before) {
+            Err(Refusal::Invalid(i)) => assert_eq!(i.field, "start"),
+            other => panic!("{other:?}"),
+        }
+        assert!(plan(clock, &input("03:00", "04:00"), before).is_ok());
+        let late = hours::instant(tz, sunday, t("23:50"));
+        assert_eq!(walk_in(clock, late, "f".into(), "p".into()), Err(Refusal::ClosingSoon));
+        assert!(matches!(plan(clock, &input("23:00", "24:00"), late), Err(Refusal::Invalid(_))), "ten minutes left");
     }
 
     proptest! {

@@ -224,6 +224,13 @@ pub fn instant(tz: Tz, date: NaiveDate, time: ClockTime) -> i64 {
     }
 }
 
+/// The UTC instant of a local date and time that exists in `tz`: `None` when the clocks skip it
+/// (a daylight-saving gap). An ambiguous time (clocks set back) is its earlier instant.
+pub fn existing_instant(tz: Tz, date: NaiveDate, time: ClockTime) -> Option<i64> {
+    let local = NaiveDateTime::from(date) + chrono::Duration::minutes(i64::from(time.minutes()));
+    tz.from_local_datetime(&local).earliest().map(|t| t.timestamp())
+}
+
 /// The local date and time of day at venue time zone `tz` for a UTC instant.
 pub fn local_now(tz: Tz, epoch_seconds: i64) -> (NaiveDate, ClockTime) {
     let utc = chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default();
@@ -295,6 +302,9 @@ mod tests {
         let summer = NaiveDate::from_ymd_opt(2026, 7, 15).unwrap();
         assert_eq!(instant(tz, winter, t("10:00")) % 86_400, 9 * 3600);
         assert_eq!(instant(tz, summer, t("10:00")) % 86_400, 8 * 3600);
+        let spring_forward = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
+        assert_eq!(existing_instant(tz, spring_forward, t("02:30")), None, "02:30 does not happen that night");
+        assert!(existing_instant(tz, spring_forward, t("03:00")).is_some());
         let (date, time) = local_now(tz, instant(tz, summer, t("10:00")));
         assert_eq!((date, time), (summer, t("10:00")));
     }

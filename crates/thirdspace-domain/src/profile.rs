@@ -161,10 +161,10 @@ fn parse_link(field: &str, raw: &str) -> Result<String, Invalid> {
     if trimmed.len() > 300 {
         return Err(Invalid::new(field, "must be at most 300 characters"));
     }
-    let url =
-        url::Url::parse(trimmed).map_err(|_| Invalid::new(field, "must be a web address starting with https://"))?;
+    let url = url::Url::parse(trimmed)
+        .map_err(|_| Invalid::new(field, "must be a web address starting with https:// or http://"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Invalid::new(field, "must be a web address starting with https://"));
+        return Err(Invalid::new(field, "must be a web address starting with https:// or http://"));
     }
     Ok(url.to_string())
 }

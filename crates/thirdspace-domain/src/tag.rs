@@ -38,7 +38,7 @@ pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invali
                 format!("a tag may be at most {MAX_TAG_CHARS} characters"),
             ));
         }
-        if tag.chars().any(char::is_control) {
+        if tag.chars().any(|c| c.is_control() || crate::text::is_direction_override(c)) {
             return Err(Invalid::new(format!("{field}[{i}]"), "must not contain control characters"));
         }
         if seen.insert(tag.clone()) {

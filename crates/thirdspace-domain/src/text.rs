@@ -5,7 +5,7 @@ use crate::Invalid;
 /// Trims `value` and checks it holds between `min` and `max` characters and no control
 /// characters other than line breaks and tabs (those are allowed only when `multiline`).
 pub fn bounded(field: &str, value: &str, min: usize, max: usize, multiline: bool) -> Result<String, Invalid> {
-    let trimmed = value.trim();
+    let trimmed = value.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     let chars = trimmed.chars().count();
     if chars < min {
         return Err(if min == 1 {
@@ -17,11 +17,23 @@ pub fn bounded(field: &str, value: &str, min: usize, max: usize, multiline: bool
     if chars > max {
         return Err(Invalid::new(field, format!("must be at most {max} characters (got {chars})")));
     }
-    let bad = trimmed.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    let bad = trimmed
+        .chars()
+        .any(|c| (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) || is_direction_override(c));
     if bad {
         return Err(Invalid::new(field, "must not contain control characters"));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Characters that take no space: a text of nothing else is empty.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// Characters that reorder the text around them, used to disguise what a name says.
+pub(crate) fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Like [`bounded`] for a field that may be left out or blank: blank becomes `None`.
@@ -50,6 +62,13 @@ mod tests {
         assert!(bounded("name", "   ", 1, 10, false).is_err());
         assert_eq!(optional("bio", Some("  "), 10, true).unwrap(), None);
         assert_eq!(optional("bio", None, 10, true).unwrap(), None);
+    }
+
+    #[test]
+    fn invisible_only_text_is_empty_and_direction_overrides_are_refused() {
+        assert!(bounded("name", "\u{200B}\u{FEFF}", 1, 10, false).is_err());
+        assert!(bounded("name", "evil\u{202E}gpj.exe", 1, 40, false).is_err());
+        assert_eq!(bounded("name", "\u{200B}Anna", 1, 10, false).unwrap(), "Anna");
     }
 
     #[test]

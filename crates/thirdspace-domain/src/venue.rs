@@ -115,8 +115,8 @@ impl VenueDraft {
         let name = text::bounded("name", &input.name, 1, 120, false)?;
         let address = text::bounded("address", &input.address, 1, 200, false)?;
         let city = text::bounded("city", &input.city, 1, 80, false)?;
-        let country = input.country.trim().to_uppercase();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+        let country = input.country.trim();
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(Invalid::new("country", "must be a two-letter country code like NL"));
         }
         if let Some(c) = input.coordinates {
@@ -150,7 +150,7 @@ impl VenueDraft {
             kind: input.kind,
             address,
             city,
-            country,
+            country: country.to_ascii_uppercase(),
             coordinates: input.coordinates,
             time_zone,
             opening_hours,

@@ -104,6 +104,11 @@ impl From<Refusal> for ApiError {
                 "the venue is not open for the whole of that span",
             )
             .with_field("start"),
+            Refusal::ClosingSoon => Self::new(
+                StatusCode::CONFLICT,
+                "closing_soon",
+                "the venue closes in less than a quarter of an hour: no walk-ins now",
+            ),
             Refusal::AlreadyOver => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "span_over", "that span is already over").with_field("end")
             }

@@ -43,27 +43,34 @@ fn body_error(rejection: BytesRejection) -> ApiError {
     }
 }
 
-/// Parses JSON, naming the offending field on a type error.
+/// Parses a JSON object: 400 when the body is not JSON at all, 422 naming the field when a value
+/// is missing or of the wrong type.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let malformed = |e: &serde_json::Error| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
-    };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return malformed(&inner);
-        }
-        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", strip_position(&inner.to_string()));
-        if path == "." {
-            error
-        } else {
-            error.with_field(path)
-        }
     })?;
-    de.end().map_err(|e| malformed(&e))?;
-    Ok(value)
+    if !value.is_object() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body must be a JSON object"));
+    }
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
+        let path = err.path().to_string();
+        let message = strip_position(&err.inner().to_string());
+        let field = match missing_field(&message) {
+            Some(name) if path == "." => Some(name.to_owned()),
+            Some(name) => Some(format!("{path}.{name}")),
+            None => (path != ".").then_some(path),
+        };
+        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message);
+        match field {
+            Some(f) => error.with_field(f),
+            None => error,
+        }
+    })
+}
+
+/// The field serde names in "missing field `email`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 /// serde_json appends " at line 1 column 42"; the field name says more.

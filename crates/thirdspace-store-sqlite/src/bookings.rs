@@ -247,7 +247,7 @@ pub async fn venue_day(
         .await
         .map_err(db)?;
     let sql = format!(
-        "SELECT {BOOKING_COLUMNS}, p.display_name, u.email FROM bookings b JOIN users u ON u.id = b.user_id \
+        "SELECT {BOOKING_COLUMNS}, p.display_name FROM bookings b \
          JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = ? AND b.date = ? \
          ORDER BY b.starts_at, b.created_at, b.id LIMIT ? OFFSET ?"
     );
@@ -261,13 +261,7 @@ pub async fn venue_day(
         .map_err(db)?;
     let items = rows
         .iter()
-        .map(|r| {
-            Ok(DayBooking {
-                booking: rows::booking(r)?,
-                display_name: sqlx::Row::try_get(r, "display_name")?,
-                email: sqlx::Row::try_get(r, "email")?,
-            })
-        })
+        .map(|r| Ok(DayBooking { booking: rows::booking(r)?, display_name: sqlx::Row::try_get(r, "display_name")? }))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(db)?;
     Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
@@ -292,14 +286,13 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
         let booking = rows::booking(&row).map_err(db)?;
         return Ok(CheckedIn { booking, walk_in: false });
     }
-    // Still checked in on a booking that is over: it ends where it ended, and the person moves on
-    // to a booking for now (committed only if that succeeds).
+    // Still checked in on a booking that is over, here or anywhere: it ends where it ended, and the
+    // person moves on to a booking for now (committed only if that succeeds).
     sqlx::query(
         "UPDATE bookings SET status = 'checked_out', checked_out_at = ends_at \
-         WHERE user_id = ? AND venue_id = ? AND status = 'checked_in' AND ends_at <= ?",
+         WHERE user_id = ? AND status = 'checked_in' AND ends_at <= ?",
     )
     .bind(c.user.to_string())
-    .bind(c.venue.to_string())
     .bind(c.now)
     .execute(&mut *tx)
     .await
@@ -326,6 +319,10 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
             return Ok(CheckedIn { booking, walk_in: false });
         }
     }
+    let later_today = rows.iter().filter_map(|r| rows::hold(r).ok()).any(|h| h.starts_at > c.now);
+    if later_today {
+        return Err(Conflict::TooEarly.into());
+    }
     let Some(plan) = c.walk_in else {
         return Err(Conflict::NoBookingNow.into());
     };
@@ -335,16 +332,23 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     Ok(CheckedIn { booking, walk_in: true })
 }
 
-/// Someone arriving before their booking starts takes their seat from now, if one is free until
-/// the booking begins; otherwise they are told no seat is free yet.
+/// Someone arriving before their booking starts takes their seat from now, if the booking lies in
+/// the opening period under way, they hold nothing else until then, and a seat is free until the
+/// booking begins.
 async fn arrive_early(conn: &mut SqliteConnection, claimed: &Booking, c: &CheckIn, grace: i64) -> StoreResult<()> {
+    if claimed.ends_at > c.open_until {
+        return Err(Conflict::TooEarly.into());
+    }
+    let early = (c.now, claimed.starts_at);
+    if holds_overlapping(conn, c.user, early, c.now).await? {
+        return Err(Conflict::OverlappingBooking.into());
+    }
     let space = claimed.space_id.to_string();
     let seats: i64 = sqlx::query_scalar("SELECT social_capital_seats FROM spaces WHERE id = ?")
         .bind(&space)
         .fetch_one(&mut *conn)
         .await
         .map_err(db)?;
-    let early = (c.now, claimed.starts_at);
     let holds = holds_of_space(conn, &space, claimed.date, early).await?;
     if !booking::seat_free(&holds, early, seats as u32, c.now, grace) {
         return Err(Conflict::SeatsGone.into());

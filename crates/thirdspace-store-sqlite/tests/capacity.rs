@@ -620,7 +620,10 @@ impl Scenario {
             Op::CheckIn { who, walk_in } => {
                 let user = self.model.person(who, BookingStatus::Booked);
                 let today = date_of(now);
-                let plan = walk_in.then(|| walk_in_plan(now));
+                // The venue has a walk-in to offer unless it closes within the quarter hour.
+                let plan = walk_in
+                    .then(|| booking::walk_in(clock(&venue_draft()), now, FOCUS.to_owned(), PLEDGE.to_owned()).ok())
+                    .flatten();
                 let outcome = store
                     .check_in(CheckIn {
                         venue: self.venue,
@@ -628,6 +631,7 @@ impl Scenario {
                         today,
                         at: minute_of(now),
                         now,
+                        open_until: midnight(date_of(now)) + DAY,
                         walk_in: plan.clone(),
                         by_staff: None,
                     })
@@ -661,6 +665,19 @@ impl Scenario {
                 if let Some(i) = claimable {
                     let b = &self.model.bookings[i];
                     if now < b.starts_at {
+                        let early = (now, b.starts_at);
+                        let elsewhere = self
+                            .model
+                            .bookings
+                            .iter()
+                            .filter(|o| o.user == user)
+                            .filter_map(|o| o.held(now))
+                            .any(|held| held.0 < early.1 && early.0 < held.1);
+                        if elsewhere {
+                            let why = refusal(op, outcome.expect_err("an early arrival still holding another seat"))?;
+                            prop_assert_eq!(why, Refusal::Conflict(Conflict::OverlappingBooking));
+                            return Ok(());
+                        }
                         let held: Vec<(i64, i64)> = self
                             .model
                             .bookings
@@ -688,6 +705,15 @@ impl Scenario {
                     claimed.status = BookingStatus::CheckedIn;
                     claimed.starts_at = claimed.starts_at.min(now);
                     self.model.retire(&over);
+                    return Ok(());
+                }
+                let later_today = (0..self.model.bookings.len()).any(|i| {
+                    let b = &self.model.bookings[i];
+                    b.user == user && b.status == BookingStatus::Booked && b.date == today && b.starts_at > now
+                });
+                if later_today {
+                    let why = refusal(op, outcome.expect_err("a check-in long before the booking"))?;
+                    prop_assert_eq!(why, Refusal::Conflict(Conflict::TooEarly));
                     return Ok(());
                 }
                 match plan {
@@ -876,6 +902,7 @@ impl Venue {
             today: date_of(now),
             at: minute_of(now),
             now,
+            open_until: midnight(date_of(now)) + DAY,
             walk_in,
             by_staff: None,
         }

@@ -34,6 +34,7 @@ pub enum Conflict {
     InvitationNotForYou,
     AlreadyAnswered,
     NoOpenSeating,
+    TooEarly,
 }
 
 impl Conflict {
@@ -51,6 +52,7 @@ impl Conflict {
             Self::InvitationNotForYou => "invitation_not_for_you",
             Self::AlreadyAnswered => "already_answered",
             Self::NoOpenSeating => "no_open_seating",
+            Self::TooEarly => "too_early",
         }
     }
 
@@ -67,6 +69,7 @@ impl Conflict {
             Self::InvitationNotForYou => "this invitation was sent to another e-mail address",
             Self::AlreadyAnswered => "this question is already marked answered",
             Self::NoOpenSeating => "this venue has no open seating to book",
+            Self::TooEarly => "your booking here starts later today: check in up to an hour before it starts",
         }
     }
 }

@@ -131,6 +131,8 @@ pub struct CheckIn {
     /// The local time of day at the venue now.
     pub at: ClockTime,
     pub now: i64,
+    /// When the venue's current opening period ends: an early arrival stays within it.
+    pub open_until: i64,
     /// The booking to make when the person holds none for now; `None` means no walk-in.
     pub walk_in: Option<BookingPlan>,
     /// Who checked the person in, when it was not themselves.

@@ -281,13 +281,12 @@ pub struct Booking {
     pub created_at: i64,
 }
 
-/// A booking in a host's day view, with who made it.
+/// A booking in a host's day view, with the name of who made it (never their e-mail).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DayBooking {
     #[serde(flatten)]
     pub booking: Booking,
     pub display_name: String,
-    pub email: String,
 }
 
 /// The result of a check-in.
@@ -319,6 +318,8 @@ pub struct NewQuestion {
 pub struct Question {
     pub id: Uuid,
     pub venue_id: Uuid,
+    /// Shown only where the asker's visibility allows (see the question views of the API).
+    #[serde(skip)]
     pub asker_id: Uuid,
     pub text: String,
     pub tags: Vec<String>,

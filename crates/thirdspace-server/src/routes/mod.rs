@@ -136,9 +136,8 @@ impl PageQuery {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(Page::DEFAULT_PER_PAGE);
         if page == 0 || page > 1_000_000 {
-            return Err(
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "page counts from 1").with_field("page")
-            );
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "page must be between 1 and 1000000")
+                .with_field("page"));
         }
         if per_page == 0 || per_page > Page::MAX_PER_PAGE {
             return Err(ApiError::new(

@@ -26,10 +26,10 @@ pub struct CheckInRequest {
     #[serde(default)]
     #[schema(example = "K7QX2M")]
     code: Option<String>,
-    /// Staff only: the member to check in.
+    /// Staff only: the member to check in, on the booking they hold for now.
     #[serde(default)]
     user_id: Option<Uuid>,
-    /// Make a booking on the spot when the person holds none for now (default true).
+    /// Checking yourself in: make a booking on the spot when you hold none for now (default true).
     #[serde(default)]
     walk_in: Option<bool>,
     /// For a walk-in: today's focus.
@@ -91,16 +91,18 @@ pub async fn check_in(
             (auth.user.id, None)
         }
     };
-    if hours::open_period_at(&rules.hours, &venue.closures, today, at).is_none() {
+    let Some(period) = hours::open_period_at(&rules.hours, &venue.closures, today, at) else {
         return Err(Refusal::VenueClosed { date: today }.into());
-    }
-    let walk_in = if body.walk_in.unwrap_or(true) {
+    };
+    let open_until = hours::instant(rules.tz, today, period.end);
+    // Staff claim a member's own booking; only the member can make a walk-in booking for themselves.
+    let walk_in = if by_staff.is_none() && body.walk_in.unwrap_or(true) {
         let (focus, pledge) = walk_in_words(body.focus, body.pledge)?;
         Some(booking::walk_in(rules.clock(&venue), now, focus, pledge)?)
     } else {
         None
     };
-    Ok(Json(state.store.check_in(CheckIn { venue: id, user, today, at, now, walk_in, by_staff }).await?))
+    Ok(Json(state.store.check_in(CheckIn { venue: id, user, today, at, now, open_until, walk_in, by_staff }).await?))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.

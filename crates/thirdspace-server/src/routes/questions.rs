@@ -4,12 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::profile::{may_see, Viewer};
+use thirdspace_domain::profile::may_see;
 use thirdspace_domain::{tag, text};
-use thirdspace_store::{NewQuestion, Paged, Question};
+use thirdspace_store::{NewQuestion, Paged, Question, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::profiles::viewer_of;
 use super::{venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -27,25 +28,39 @@ pub struct QuestionInput {
     tags: Vec<String>,
 }
 
-/// A question as others see it: the asker is named only if their visibility allows.
+/// A question as the caller sees it: the asker is identified only if their visibility allows
+/// (for `venue` visibility: while both are checked in at this venue).
 #[derive(Serialize, ToSchema)]
 pub struct QuestionView {
     #[serde(flatten)]
     question: Question,
+    asker_id: Option<Uuid>,
     asker_name: Option<String>,
+}
+
+/// The question with its asker as `viewer` may see them.
+async fn view(state: &AppState, question: Question, viewer: Option<&User>, now: i64) -> ApiResult<QuestionView> {
+    let asker = state.store.profile(question.asker_id).await?;
+    let relation = viewer_of(state, viewer, question.asker_id, now).await?;
+    let shown = asker.filter(|p| may_see(p.visibility, relation));
+    Ok(QuestionView {
+        asker_id: shown.as_ref().map(|p| p.user_id),
+        asker_name: shown.map(|p| p.display_name),
+        question,
+    })
 }
 
 /// Asks the people around you: only someone checked in at the venue (or its staff) may.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/questions", tag = "questions", params(("id" = Uuid, Path)),
     request_body = QuestionInput,
-    responses((status = 201, body = Question), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = QuestionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn post(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<QuestionInput>,
-) -> ApiResult<(StatusCode, Json<Question>)> {
+) -> ApiResult<(StatusCode, Json<QuestionView>)> {
     state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     let now = state.clock.now();
     let here = state.store.checked_in_at(auth.user.id, now).await? == Some(id);
@@ -55,7 +70,7 @@ pub async fn post(
     let text = text::bounded("text", &body.text, 3, 1000, true)?;
     let tags = tag::normalise_list("tags", &body.tags)?;
     let question = state.store.post_question(NewQuestion { venue: id, asker: auth.user.id, text, tags, now }).await?;
-    Ok((StatusCode::CREATED, Json(question)))
+    Ok((StatusCode::CREATED, Json(view(&state, question, Some(&auth.user), now).await?)))
 }
 
 /// The open questions of a venue, newest first.
@@ -71,35 +86,28 @@ pub async fn list_open(
     let page = q.page()?;
     state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     let now = state.clock.now();
-    let viewer_here = match &viewer {
-        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(id),
-        None => false,
-    };
     let questions = state.store.open_questions(id, page).await?;
     let mut items = Vec::with_capacity(questions.items.len());
     for question in questions.items {
-        let is_self = viewer.as_ref().is_some_and(|v| v.id == question.asker_id);
-        let asker = state.store.profile(question.asker_id).await?;
-        let asker_name = asker
-            .filter(|p| may_see(p.visibility, Viewer { is_self, shares_venue_now: viewer_here }))
-            .map(|p| p.display_name);
-        items.push(QuestionView { question, asker_name });
+        items.push(view(&state, question, viewer.as_ref(), now).await?);
     }
     Ok(Json(Paged { items, page: questions.page, per_page: questions.per_page, total: questions.total }))
 }
 
 /// Marks a question answered (its asker or the venue's staff).
 #[utoipa::path(post, path = "/api/v1/questions/{id}/answered", tag = "questions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Question), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = QuestionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn mark_answered(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Question>> {
+) -> ApiResult<Json<QuestionView>> {
     let question = state.store.question(id).await?.ok_or_else(|| ApiError::not_found("question"))?;
     if question.asker_id != auth.user.id && venue_for_staff(&state, question.venue_id, &auth.user).await.is_err() {
         return Err(ApiError::forbidden("only the asker or the venue's staff may mark a question answered"));
     }
-    Ok(Json(state.store.mark_answered(id, state.clock.now()).await?))
+    let now = state.clock.now();
+    let answered = state.store.mark_answered(id, now).await?;
+    Ok(Json(view(&state, answered, Some(&auth.user), now).await?))
 }

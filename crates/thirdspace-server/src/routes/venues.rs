@@ -69,9 +69,10 @@ pub async fn list(
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
     };
-    let today = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().date_naive();
-    let ahead = (date - today).num_days();
-    if !(-1..=thirdspace_domain::booking::BOOKING_HORIZON_DAYS).contains(&ahead) {
+    // The earliest "today" on Earth is UTC−12; each venue then drops the dates already past there.
+    let earliest_today = chrono::DateTime::from_timestamp(now - 12 * 3600, 0).unwrap_or_default().date_naive();
+    let ahead = (date - earliest_today).num_days();
+    if !(0..=thirdspace_domain::booking::BOOKING_HORIZON_DAYS).contains(&ahead) {
         return Err(Invalid::new("date", "must be between today and 180 days ahead").into());
     }
     let mut all = Vec::new();
@@ -88,6 +89,9 @@ pub async fn list(
     let mut open = Vec::new();
     for venue in all {
         let tz = time_zone(&venue)?;
+        if date < hours::local_now(tz, now).0 {
+            continue;
+        }
         let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
         let wanted = match span {
             Some(span) => hours::opening_period_for(&weekly, &venue.closures, date, span).ok().map(|_| span),
@@ -98,7 +102,10 @@ pub async fn list(
             }
         };
         let Some(wanted) = wanted else { continue };
-        let window = (hours::instant(tz, date, wanted.start), hours::instant(tz, date, wanted.end));
+        let window = (hours::instant(tz, date, wanted.start).max(now), hours::instant(tz, date, wanted.end));
+        if window.1 <= window.0 {
+            continue;
+        }
         let free = state.store.free_seats(venue.id, date, window, now).await?;
         if free > 0 {
             open.push(VenueListing { venue, free_seats: Some(free) });
@@ -230,12 +237,17 @@ pub async fn invite_staff(
 }
 
 /// Staff invitations waiting for the caller.
-#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "venues",
-    responses((status = 200, body = Vec<Invitation>), (status = 401, body = ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "venues", params(PageQuery),
+    responses((status = 200, body = Paged<Invitation>), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn my_invitations(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Invitation>>> {
+pub async fn my_invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Paged<Invitation>>> {
+    let page = q.page()?;
     let email = Email::parse(&auth.user.email)?;
-    Ok(Json(state.store.invitations_for(&email).await?))
+    Ok(Json(page.slice(state.store.invitations_for(&email).await?)))
 }
 
 /// Accepts a staff invitation sent to the caller's e-mail address.

@@ -146,3 +146,42 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_needs_no_c
     let health = app.get("/healthz", None).await;
     assert_eq!(health.body["status"], "ok");
 }
+
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_names_what_is_wrong() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let null_choice = app
+        .call(Method::PUT, "/api/v1/me/profile", Some(&host), Some(json!({"display_name": "x", "visibility": null})))
+        .await;
+    assert_eq!((null_choice.status, null_choice.field()), (StatusCode::UNPROCESSABLE_ENTITY, "visibility"));
+    let mut venue = venue_body("X", "Utrecht");
+    venue["kind"] = json!(5);
+    assert_eq!(app.post("/api/v1/venues", Some(&host), venue).await.field(), "kind");
+    let array = app.post("/api/v1/auth/tokens", None, json!(["a@example.org", "secret secret", "x"])).await;
+    assert_eq!(array.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing =
+        app.post("/api/v1/auth/signup", None, json!({"password": "long enough secret", "display_name": "x"})).await;
+    assert_eq!((missing.status, missing.field()), (StatusCode::UNPROCESSABLE_ENTITY, "email"));
+    let nested = app.post("/api/v1/venues", Some(&host), json!({"coordinates": {}})).await;
+    assert_eq!(nested.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_time_the_clocks_skip_is_refused_not_a_server_error() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let reply = app.post("/api/v1/venues", Some(&host), venue_body("Night owl", "Utrecht")).await;
+    let venue = reply.body["id"].as_str().unwrap().to_owned();
+    let mut body = venue_body("Night owl", "Utrecht");
+    body["opening_hours"] = json!([{"day": "sunday", "opens": "00:00", "closes": "24:00"}]);
+    app.call(Method::PUT, &format!("/api/v1/venues/{venue}"), Some(&host), Some(body)).await;
+    let space = json!({"name": "Hall", "kind": "open_seating", "capacity": 3, "social_capital_seats": 3});
+    app.post(&format!("/api/v1/venues/{venue}/spaces"), Some(&host), space).await;
+    let gap = json!({"date": "2027-03-28", "start": "02:30", "end": "03:00", "focus": "f", "pledge": "p"});
+    let reply = app.post(&format!("/api/v1/venues/{venue}/bookings"), Some(&host), gap).await;
+    assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, "start"), "{}", reply.body);
+    assert_eq!(app.count("bookings").await, 0);
+    let past = app.get("/api/v1/venues?date=2026-11-20", None).await;
+    assert_eq!((past.status, past.field()), (StatusCode::UNPROCESSABLE_ENTITY, "date"), "a past date");
+}

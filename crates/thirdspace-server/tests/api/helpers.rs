@@ -168,6 +168,13 @@ impl TestApp {
         .await
     }
 
+    /// The member books today 09:00–17:00 and the venue's staff check them in.
+    pub async fn arrive(&self, staff: &Member, member: &Member, venue: Uuid) -> Reply {
+        let booked = self.book(member, venue, MONDAY, "09:00", "17:00").await;
+        assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+        self.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(staff), json!({"user_id": member.id})).await
+    }
+
     /// Today's check-in code, as the venue's host reads it.
     pub async fn code(&self, host: &Member, venue: Uuid) -> String {
         let reply = self.get(&format!("/api/v1/venues/{venue}/check-in-code"), Some(host)).await;

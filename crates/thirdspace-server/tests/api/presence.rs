@@ -74,7 +74,9 @@ async fn staff_check_members_in_and_out_but_members_cannot_check_in_others() {
     let (venue, _) = app.venue(&host, 3).await;
     let by_bob = check_in(&app, &bob, venue, json!({"user_id": anna.id})).await;
     assert_eq!(by_bob.status, StatusCode::FORBIDDEN);
-    let by_host = check_in(&app, &host, venue, json!({"user_id": anna.id})).await;
+    let no_booking = check_in(&app, &host, venue, json!({"user_id": anna.id})).await;
+    assert_eq!(no_booking.code(), "no_booking_now", "staff claim a member's booking; only members walk in");
+    let by_host = app.arrive(&host, &anna, venue).await;
     assert_eq!(by_host.status, StatusCode::OK, "{}", by_host.body);
     let out_by_bob =
         app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&bob), json!({"user_id": anna.id})).await;
@@ -94,7 +96,7 @@ async fn everyone_is_checked_out_when_the_venue_closes() {
     let (venue, _) = app.venue(&host, 3).await;
     let anna = app.member("Anna").await;
     set_visibility(&app, &anna, "Anna", "public").await;
-    check_in(&app, &host, venue, json!({"user_id": anna.id})).await;
+    app.arrive(&host, &anna, venue).await;
     let here = app.get(&format!("/api/v1/venues/{venue}/presence"), None).await;
     assert_eq!(here.body["present"], 1);
     app.clock.advance(9 * 3600);
@@ -118,7 +120,7 @@ async fn who_is_here_names_people_only_as_their_visibility_allows() {
     set_visibility(&app, &local, "Val Venue", "venue").await;
     set_visibility(&app, &hidden, "Hid Hidden", "hidden").await;
     for m in [&public, &local, &hidden] {
-        assert_eq!(check_in(&app, &host, venue, json!({"user_id": m.id})).await.status, StatusCode::OK);
+        assert_eq!(app.arrive(&host, m, venue).await.status, StatusCode::OK);
     }
     let names = |reply: &crate::helpers::Reply| -> Vec<String> {
         reply.body["people"]["items"]
@@ -134,7 +136,7 @@ async fn who_is_here_names_people_only_as_their_visibility_allows() {
     assert_eq!(anonymous.body["not_shown"], 2);
     let outside = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&viewer)).await;
     assert_eq!(names(&outside), ["Pat Public"]);
-    check_in(&app, &host, venue, json!({"user_id": viewer.id})).await;
+    app.arrive(&host, &viewer, venue).await;
     let inside = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&viewer)).await;
     assert_eq!(inside.body["present"], 4);
     let seen = names(&inside);
@@ -166,4 +168,62 @@ async fn arriving_early_takes_the_seat_from_now_only_when_one_is_free_until_the_
     assert_eq!(early.status, StatusCode::OK, "{}", early.body);
     assert_eq!(early.body["booking"]["start"], "09:45");
     assert_eq!(early.body["booking"]["starts_at"], "2026-11-23T08:45:00Z");
+}
+
+#[tokio::test]
+async fn nobody_is_checked_in_at_two_venues_at_once() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (a, _) = app.venue(&host, 2).await;
+    let (b, _) = app.venue(&host, 2).await;
+    let anna = app.member("Anna").await;
+    assert_eq!(app.book(&anna, a, MONDAY, "09:00", "10:00").await.status, StatusCode::CREATED);
+    assert_eq!(app.book(&anna, b, MONDAY, "10:00", "11:00").await.status, StatusCode::CREATED);
+    assert_eq!(check_in(&app, &host, a, json!({"user_id": anna.id})).await.status, StatusCode::OK);
+    let code_b = app.code(&host, b).await;
+    let early_at_b = check_in(&app, &anna, b, json!({"code": code_b})).await;
+    assert_eq!(early_at_b.code(), "overlapping_booking", "still holding the seat at A until 10:00");
+    app.clock.advance(3600 + 60);
+    let moved_on = check_in(&app, &anna, b, json!({"code": code_b})).await;
+    assert_eq!(moved_on.status, StatusCode::OK, "{}", moved_on.body);
+    let at_a = app.get(&format!("/api/v1/venues/{a}/presence"), Some(&host)).await;
+    assert_eq!(at_a.body["present"], 0, "the booking at A that was over ended where it ended");
+}
+
+#[tokio::test]
+async fn arriving_more_than_an_hour_early_or_before_a_break_is_too_early() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let mut body = crate::helpers::venue_body("Split", "Utrecht");
+    body["opening_hours"] = json!([
+        {"day": "monday", "opens": "08:00", "closes": "09:30"},
+        {"day": "monday", "opens": "10:00", "closes": "18:00"}
+    ]);
+    let venue: uuid::Uuid =
+        app.post("/api/v1/venues", Some(&host), body).await.body["id"].as_str().unwrap().parse().unwrap();
+    app.space(&host, venue, 3).await;
+    let code = app.code(&host, venue).await;
+    let anna = app.member("Anna").await;
+    assert_eq!(app.book(&anna, venue, MONDAY, "10:00", "12:00").await.status, StatusCode::CREATED);
+    let before_the_break = check_in(&app, &anna, venue, json!({"code": code})).await;
+    assert_eq!(before_the_break.code(), "too_early", "{}", before_the_break.body);
+    let bob = app.member("Bob").await;
+    assert_eq!(app.book(&bob, venue, MONDAY, "15:00", "17:00").await.status, StatusCode::CREATED);
+    let hours_early = check_in(&app, &bob, venue, json!({"code": code})).await;
+    assert_eq!(hours_early.code(), "too_early", "{}", hours_early.body);
+    app.clock.advance(45 * 60);
+    let in_the_break = check_in(&app, &anna, venue, json!({"code": code})).await;
+    assert_eq!(in_the_break.code(), "venue_closed");
+}
+
+#[tokio::test]
+async fn a_day_view_names_who_booked_but_never_gives_their_e_mail() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 2).await;
+    let anna = app.member("Anna").await;
+    app.book(&anna, venue, MONDAY, "10:00", "12:00").await;
+    let day = app.get(&format!("/api/v1/venues/{venue}/bookings"), Some(&host)).await;
+    assert_eq!(day.body["items"][0]["display_name"], "Anna");
+    assert!(!day.body.to_string().contains(&anna.email));
 }

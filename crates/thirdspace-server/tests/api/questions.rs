@@ -13,7 +13,7 @@ async fn a_member_here_asks_the_people_around_and_the_question_stays_open_until_
         json!({"text": "Who knows how VAT works for e-books sold in Germany? 🇩🇪", "tags": ["VAT", " e-books "]});
     let outside = app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), question.clone()).await;
     assert_eq!(outside.status, StatusCode::FORBIDDEN, "only people here may ask here");
-    app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": anna.id})).await;
+    app.arrive(&host, &anna, venue).await;
     let asked = app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), question).await;
     assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
     assert_eq!(asked.body["tags"], json!(["vat", "e-books"]));
@@ -40,4 +40,26 @@ async fn an_empty_or_huge_question_is_refused_and_nothing_is_stored() {
         assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, "text"));
     }
     assert_eq!(app.count("questions").await, 0);
+}
+
+#[tokio::test]
+async fn a_question_identifies_its_asker_only_as_their_visibility_allows() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (asker, neighbour) = (app.member("Asker").await, app.member("Neighbour").await);
+    let profile = json!({"display_name": "Asker", "visibility": "venue"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&asker), Some(profile)).await;
+    app.arrive(&host, &asker, venue).await;
+    app.arrive(&host, &neighbour, venue).await;
+    app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&asker), json!({"text": "Anyone know Rust?"})).await;
+    let path = format!("/api/v1/venues/{venue}/questions");
+    let anonymous = app.get(&path, None).await;
+    assert_eq!(anonymous.body["items"][0]["asker_id"], serde_json::Value::Null);
+    assert!(!anonymous.body.to_string().contains(&asker.id.to_string()), "no ID to find them by");
+    let here = app.get(&path, Some(&neighbour)).await;
+    assert_eq!(here.body["items"][0]["asker_name"], "Asker");
+    app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&asker), json!({})).await;
+    let after = app.get(&path, Some(&neighbour)).await;
+    assert_eq!(after.body["items"][0]["asker_name"], serde_json::Value::Null, "not once the asker has left");
 }

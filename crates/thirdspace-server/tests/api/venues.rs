@@ -95,7 +95,7 @@ async fn an_invited_person_becomes_staff_who_may_run_the_day_but_not_edit_the_ve
     let stolen = app.call(Method::POST, &format!("/api/v1/me/invitations/{id}/accept"), Some(&other), None).await;
     assert_eq!(stolen.status, StatusCode::CONFLICT);
     let pending = app.get("/api/v1/me/invitations", Some(&sam)).await;
-    assert_eq!(pending.body[0]["id"], id);
+    assert_eq!(pending.body["items"][0]["id"], id);
     let accepted = app.call(Method::POST, &format!("/api/v1/me/invitations/{id}/accept"), Some(&sam), None).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
     assert_eq!(accepted.body["role"], "staff");

@@ -168,6 +168,7 @@ async fn book_today(
     };
     let input = BookingInput { space_id: None, date, start, end, focus, pledge };
     let Ok(plan) = booking::plan(clock, &input, now) else { return Ok(Outcome::Full) };
+    let plan_end = plan.closes_at;
     match store.book(NewBooking { user: user.id, venue: venue.id, space: None, plan, now }).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => return Ok(Outcome::Full),
@@ -176,7 +177,10 @@ async fn book_today(
     if !arrive {
         return Ok(Outcome::Booked { tomorrow: date != today });
     }
-    store.check_in(CheckIn { venue: venue.id, user: user.id, today, at, now, walk_in: None, by_staff: None }).await?;
+    let open_until = plan_end;
+    store
+        .check_in(CheckIn { venue: venue.id, user: user.id, today, at, now, open_until, walk_in: None, by_staff: None })
+        .await?;
     Ok(Outcome::CheckedIn)
 }
 
