@@ -7,3 +7,4 @@
 //! anyone; an inverted index finds who in a whole network can help.
 
 pub mod key;
+pub mod vocabulary;
