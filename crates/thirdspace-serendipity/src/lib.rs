@@ -6,5 +6,11 @@
 //! plain words; rounds pick the introductions that do the most good at a venue without swamping
 //! anyone; an inverted index finds who in a whole network can help.
 
+pub mod closeness;
+pub mod index;
 pub mod key;
+pub mod person;
+pub mod round;
+pub mod score;
+pub mod text;
 pub mod vocabulary;

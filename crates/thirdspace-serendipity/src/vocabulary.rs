@@ -234,7 +234,7 @@ impl Vocabulary {
             let whole = key(name);
             found.push((whole.len(), !whole.ends_with(suffix.as_ref()), *id, suffix));
         }
-        found.sort_by(|a, b| (a.1, a.0, a.2).cmp(&(b.1, b.0, b.2)));
+        found.sort_by_key(|a| (a.1, a.0, a.2));
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (_, via_alias, id, suffix) in found {

@@ -1,0 +1,109 @@
+//! Who in the whole network can help: an inverted index from canonical term to the people who
+//! offer it, so a query touches only the people who offer something near what is needed.
+
+use std::collections::HashMap;
+
+use crate::closeness::neighbourhood;
+use crate::score::combine;
+use crate::vocabulary::{Term, Vocabulary};
+
+/// How much someone's record of actually helping counts: with `helped` exchanges behind them a
+/// person's fit is multiplied by `(helped + 1) / (helped + 2)`, so a willing helper with a good
+/// fit outranks a perfect profile that never helps.
+pub fn helpfulness(helped: u32) -> f32 {
+    (helped as f32 + 1.0) / (helped as f32 + 2.0)
+}
+
+/// The network's offers, indexed.
+#[derive(Default)]
+pub struct NetworkIndex {
+    postings: HashMap<Term, Vec<u32>>,
+    helped: Vec<u32>,
+}
+
+impl NetworkIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a person (numbered from 0 in the order added) with what they offer and how many
+    /// times they have helped before.
+    pub fn add(&mut self, offers: &[Term], helped: u32) -> u32 {
+        let id = self.helped.len() as u32;
+        self.helped.push(helped);
+        for t in offers {
+            let list = self.postings.entry(t.clone()).or_default();
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        }
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.helped.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.helped.is_empty()
+    }
+
+    /// Bytes the index holds (postings, their keys and the help counts), roughly.
+    pub fn memory_bytes(&self) -> usize {
+        let postings: usize = self
+            .postings
+            .iter()
+            .map(|(t, list)| {
+                let key = match t {
+                    Term::Known(_) => 0,
+                    Term::Free(s) => s.len(),
+                };
+                std::mem::size_of::<Term>() + std::mem::size_of::<Vec<u32>>() + key + list.capacity() * 4
+            })
+            .sum();
+        postings + self.helped.capacity() * 4
+    }
+
+    /// The `k` people best able to meet `needs`, best first, with their scores (fit times
+    /// [`helpfulness`]); `skip` leaves people out (the asker, those already ranked elsewhere).
+    pub fn who_can_help(
+        &self,
+        vocabulary: &Vocabulary,
+        needs: &[Term],
+        k: usize,
+        skip: impl Fn(u32) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let mut best_per_need: Vec<HashMap<u32, f32>> = Vec::with_capacity(needs.len());
+        for need in needs {
+            let mut best: HashMap<u32, f32> = HashMap::new();
+            for (term, weight, _) in neighbourhood(vocabulary, need) {
+                for &p in self.postings.get(&term).into_iter().flatten() {
+                    let w = best.entry(p).or_insert(0.0);
+                    if weight > *w {
+                        *w = weight;
+                    }
+                }
+            }
+            best_per_need.push(best);
+        }
+        let mut people: Vec<u32> = best_per_need.iter().flat_map(|m| m.keys().copied()).collect();
+        people.sort_unstable();
+        people.dedup();
+        let mut scored: Vec<(u32, f32)> = people
+            .into_iter()
+            .filter(|&p| !skip(p))
+            .map(|p| {
+                let fit = combine(best_per_need.iter().map(|m| m.get(&p).copied().unwrap_or(0.0)), 0);
+                (p, fit * helpfulness(self.helped[p as usize]))
+            })
+            .collect();
+        let by_score = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0));
+        if scored.len() > k && k > 0 {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_by(by_score);
+        scored.truncate(k);
+        scored
+    }
+}

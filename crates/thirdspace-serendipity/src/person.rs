@@ -1,0 +1,64 @@
+//! A person as the engine sees them.
+
+use crate::vocabulary::{Term, Vocabulary};
+
+/// What the engine knows of someone: what they offer and need, in canonical terms, and whether
+/// they may be introduced at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// The caller's identifier (a UUID as a number, an index, …); exclusions refer to it.
+    pub id: u128,
+    pub name: String,
+    pub offers: Vec<Term>,
+    pub needs: Vec<Term>,
+    /// What they look for and today's focus, in their own words.
+    pub need_text: String,
+    pub interests: Vec<Term>,
+    pub field: Option<String>,
+    pub open_to_meet: bool,
+    /// Hidden people are never suggested to anyone.
+    pub visible: bool,
+}
+
+/// Terms for typed tags, canonical where the vocabulary knows them, without duplicates.
+pub fn terms<S: AsRef<str>>(vocabulary: &Vocabulary, tags: &[S]) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        if let Some(term) = vocabulary.normalise(tag.as_ref()) {
+            if !out.contains(&term) {
+                out.push(term);
+            }
+        }
+    }
+    out
+}
+
+impl Person {
+    /// Someone open to meet and visible, from typed tags.
+    pub fn new<S: AsRef<str>>(vocabulary: &Vocabulary, id: u128, name: &str, offers: &[S], needs: &[S]) -> Self {
+        Self {
+            id,
+            name: name.to_owned(),
+            offers: terms(vocabulary, offers),
+            needs: terms(vocabulary, needs),
+            need_text: String::new(),
+            interests: Vec::new(),
+            field: None,
+            open_to_meet: true,
+            visible: true,
+        }
+    }
+
+    /// Whether the engine may suggest this person to anyone.
+    pub fn may_be_introduced(&self) -> bool {
+        self.open_to_meet && self.visible
+    }
+}
+
+/// The display name of a term.
+pub fn term_name<'a>(vocabulary: &'a Vocabulary, term: &'a Term) -> &'a str {
+    match term {
+        Term::Known(id) => vocabulary.name(*id),
+        Term::Free(k) => k,
+    }
+}

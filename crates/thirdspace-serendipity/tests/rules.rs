@@ -1,0 +1,209 @@
+//! The engine's rules, as properties over random populations drawn from a small pool of real tags.
+
+use proptest::prelude::*;
+use thirdspace_serendipity::index::NetworkIndex;
+use thirdspace_serendipity::person::{term_name, terms, Person};
+use thirdspace_serendipity::round::{round, suggestions_for, tables};
+use thirdspace_serendipity::score::{allowed, fit, fits_by_receiver, pair_score, Exclusions, Intro};
+use thirdspace_serendipity::vocabulary::shipped;
+
+const TAGS: &[&str] = &[
+    "bookkeeping",
+    "vat",
+    "tax",
+    "finance",
+    "ux",
+    "figma",
+    "javascript",
+    "react",
+    "python",
+    "kubernetes",
+    "docker",
+    "seo",
+    "copywriting",
+    "public speaking",
+    "pitch deck",
+    "fundraising",
+    "photography",
+    "contracts",
+    "gdpr",
+    "machine learning",
+    "sql",
+    "marketing",
+    "branding",
+    "illustration",
+];
+const FIELDS: &[&str] = &["finance", "design", "software", "law", "media"];
+
+/// Offers, needs (indexes into [`TAGS`]), field, open to meet, visible.
+type Drawn = (Vec<usize>, Vec<usize>, Option<usize>, bool, bool);
+
+fn person() -> impl Strategy<Value = Drawn> {
+    (
+        proptest::collection::vec(0..TAGS.len(), 0..5),
+        proptest::collection::vec(0..TAGS.len(), 0..4),
+        proptest::option::of(0..FIELDS.len()),
+        proptest::bool::weighted(0.9),
+        proptest::bool::weighted(0.9),
+    )
+}
+
+fn people(raw: &[Drawn]) -> Vec<Person> {
+    let v = shipped();
+    raw.iter()
+        .enumerate()
+        .map(|(i, (offers, needs, field, open, visible))| {
+            let offers: Vec<&str> = offers.iter().map(|&t| TAGS[t]).collect();
+            let needs: Vec<&str> = needs.iter().map(|&t| TAGS[t]).collect();
+            let mut p = Person::new(v, i as u128, &format!("Person{i}"), &offers, &needs);
+            p.field = field.map(|f| FIELDS[f].to_owned());
+            p.open_to_meet = *open;
+            p.visible = *visible;
+            p
+        })
+        .collect()
+}
+
+fn exclusions(people: &[Person], pairs: &[(usize, usize)]) -> Exclusions {
+    let mut ex = Exclusions::new();
+    for &(a, b) in pairs {
+        if a < people.len() && b < people.len() {
+            ex.add(people[a].id, people[b].id);
+        }
+    }
+    ex
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn a_round_never_suggests_an_excluded_pair_and_respects_the_cap(
+        raw in proptest::collection::vec(person(), 2..40),
+        excluded in proptest::collection::vec((0usize..40, 0usize..40), 0..30),
+        cap in 1usize..4,
+    ) {
+        let v = shipped();
+        let people = people(&raw);
+        let ex = exclusions(&people, &excluded);
+        let intros = round(v, &people, &ex, cap);
+        let mut count = vec![0usize; people.len()];
+        for intro in &intros {
+            prop_assert!(allowed(&people, intro.a, intro.b, &ex), "{:?} was suggested", (intro.a, intro.b));
+            prop_assert!(intro.score > 0.0);
+            count[intro.a] += 1;
+            count[intro.b] += 1;
+        }
+        prop_assert!(count.iter().all(|&c| c <= cap));
+        let mut pairs: Vec<(usize, usize)> = intros.iter().map(|i| (i.a.min(i.b), i.a.max(i.b))).collect();
+        let before = pairs.len();
+        pairs.sort();
+        pairs.dedup();
+        prop_assert_eq!(pairs.len(), before, "a pair was suggested twice");
+    }
+
+    #[test]
+    fn the_indexed_fits_equal_the_fits_computed_pair_by_pair(raw in proptest::collection::vec(person(), 2..25)) {
+        let v = shipped();
+        let people = people(&raw);
+        let fast = fits_by_receiver(v, &people);
+        for (r, receiver) in people.iter().enumerate() {
+            for (g, giver) in people.iter().enumerate() {
+                if g == r || !giver.may_be_introduced() || !receiver.may_be_introduced() {
+                    continue;
+                }
+                let slow = fit(v, giver, receiver).score;
+                let indexed = fast[r].get(&g).map_or(0.0, |f| f.score);
+                prop_assert!((slow - indexed).abs() < 1e-5, "{} for {}: {} vs {}", g, r, slow, indexed);
+            }
+        }
+    }
+
+    #[test]
+    fn pair_scores_are_symmetric(ab in 0.0f32..1.0, ba in 0.0f32..1.0, shared in 0usize..4, diverse: bool) {
+        prop_assert_eq!(pair_score(ab, ba, shared, diverse), pair_score(ba, ab, shared, diverse));
+    }
+
+    #[test]
+    fn reasons_name_only_terms_that_really_matched(raw in proptest::collection::vec(person(), 2..20)) {
+        let v = shipped();
+        let people = people(&raw);
+        for intro in round(v, &people, &Exclusions::new(), 3) {
+            let reason = intro.reason(v, &people, Some(intro.a));
+            let named: Vec<&str> = intro.matched_terms().into_iter().map(|t| term_name(v, t)).collect();
+            for tag in TAGS {
+                let canonical = terms(v, &[*tag]).first().map(|t| term_name(v, t).to_owned()).unwrap_or_default();
+                if reason.contains(&format!(" {canonical},")) || reason.contains(&format!(" {canonical};")) {
+                    prop_assert!(named.contains(&canonical.as_str()), "{} names {}", reason, canonical);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_for_me_never_include_excluded_hidden_or_closed_people(
+        raw in proptest::collection::vec(person(), 2..30),
+        excluded in proptest::collection::vec((0usize..1, 0usize..30), 0..10),
+    ) {
+        let v = shipped();
+        let people = people(&raw);
+        let ex = exclusions(&people, &excluded);
+        for intro in suggestions_for(v, &people, 0, &ex, 5) {
+            prop_assert!(allowed(&people, intro.a, intro.b, &ex));
+        }
+    }
+
+    #[test]
+    fn tables_seat_everyone_who_may_be_introduced_exactly_once(raw in proptest::collection::vec(person(), 0..30), size in 3usize..5) {
+        let v = shipped();
+        let people = people(&raw);
+        let seated: Vec<usize> = tables(v, &people, &Exclusions::new(), size).into_iter().inspect(|t| assert!(t.len() <= size)).flatten().collect();
+        let mut expected: Vec<usize> = (0..people.len()).filter(|&i| people[i].may_be_introduced()).collect();
+        let mut got = seated.clone();
+        got.sort();
+        expected.sort();
+        prop_assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn a_reciprocal_pair_beats_a_one_way_pair_of_the_same_strength() {
+    assert!(pair_score(0.8, 0.8, 0, false) > pair_score(0.8, 0.0, 0, false));
+    assert!(pair_score(0.8, 0.0, 0, false) > 0.0, "a strong one-way help intro is still allowed");
+    assert!(pair_score(0.5, 0.5, 0, true) > pair_score(0.5, 0.5, 0, false), "different fields add a bonus");
+    assert_eq!(pair_score(0.0, 0.0, 2, true), 0.0, "interests and diversity never make an intro alone");
+}
+
+#[test]
+fn the_reason_says_who_offers_what_the_other_looks_for() {
+    let v = shipped();
+    let people = vec![
+        Person::new(v, 1, "Anna", &["bookkeeping"], &["ux"]),
+        Person::new(v, 2, "Ben", &["user experience design"], &["VAT"]),
+    ];
+    let intro = Intro::new(v, &people, 0, 1);
+    let reason = intro.reason(v, &people, Some(1));
+    assert!(reason.contains("Anna offers bookkeeping; you are looking for vat"), "{reason}");
+    assert!(reason.contains("and you offer ux, which Anna is looking for"), "{reason}");
+}
+
+#[test]
+fn an_expert_is_not_swamped_in_a_round() {
+    let v = shipped();
+    let mut people = vec![Person::new(v, 0, "Expert", &["vat", "bookkeeping", "tax"], &[])];
+    for i in 1..10 {
+        people.push(Person::new(v, i, &format!("Seeker{i}"), &[], &["vat"]));
+    }
+    let intros = round(v, &people, &Exclusions::new(), 2);
+    assert_eq!(intros.iter().filter(|i| i.a == 0 || i.b == 0).count(), 2);
+}
+
+#[test]
+fn a_willing_helper_with_a_good_fit_outranks_a_perfect_profile_that_never_helps() {
+    let v = shipped();
+    let mut index = NetworkIndex::new();
+    let perfect = index.add(&terms(v, &["vat"]), 0);
+    let willing = index.add(&terms(v, &["tax"]), 12);
+    let ranked = index.who_can_help(v, &terms(v, &["vat"]), 5, |_| false);
+    assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![willing, perfect]);
+}
