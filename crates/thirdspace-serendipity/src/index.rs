@@ -64,15 +64,8 @@ impl NetworkIndex {
         postings + self.helped.capacity() * 4
     }
 
-    /// The `k` people best able to meet `needs`, best first, with their scores (fit times
-    /// [`helpfulness`]); `skip` leaves people out (the asker, those already ranked elsewhere).
-    pub fn who_can_help(
-        &self,
-        vocabulary: &Vocabulary,
-        needs: &[Term],
-        k: usize,
-        skip: impl Fn(u32) -> bool,
-    ) -> Vec<(u32, f32)> {
+    /// Each person who offers something near one of `needs`, with their fit (0 to 1).
+    pub fn fits(&self, vocabulary: &Vocabulary, needs: &[Term]) -> HashMap<u32, f32> {
         let mut best_per_need: Vec<HashMap<u32, f32>> = Vec::with_capacity(needs.len());
         for need in needs {
             let mut best: HashMap<u32, f32> = HashMap::new();
@@ -89,21 +82,46 @@ impl NetworkIndex {
         let mut people: Vec<u32> = best_per_need.iter().flat_map(|m| m.keys().copied()).collect();
         people.sort_unstable();
         people.dedup();
-        let mut scored: Vec<(u32, f32)> = people
+        people
             .into_iter()
-            .filter(|&p| !skip(p))
-            .map(|p| {
-                let fit = combine(best_per_need.iter().map(|m| m.get(&p).copied().unwrap_or(0.0)), 0);
-                (p, fit * helpfulness(self.helped[p as usize]))
-            })
-            .collect();
-        let by_score = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0));
-        if scored.len() > k && k > 0 {
-            scored.select_nth_unstable_by(k - 1, by_score);
-            scored.truncate(k);
-        }
-        scored.sort_by(by_score);
-        scored.truncate(k);
-        scored
+            .map(|p| (p, combine(best_per_need.iter().map(|m| m.get(&p).copied().unwrap_or(0.0)), 0)))
+            .collect()
     }
+
+    /// How many times a person has helped before.
+    pub fn helped(&self, person: u32) -> u32 {
+        self.helped[person as usize]
+    }
+
+    /// The `k` people best able to meet `needs`, best first, with their scores (fit times
+    /// [`helpfulness`]); `skip` leaves people out (the asker, those already ranked elsewhere).
+    pub fn who_can_help(
+        &self,
+        vocabulary: &Vocabulary,
+        needs: &[Term],
+        k: usize,
+        skip: impl Fn(u32) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let scored: Vec<(u32, f32)> = self
+            .fits(vocabulary, needs)
+            .into_iter()
+            .filter(|&(p, _)| !skip(p))
+            .map(|(p, fit)| (p, fit * helpfulness(self.helped[p as usize])))
+            .collect();
+        top(scored, k)
+    }
+}
+
+/// The `k` best of scored people, best first (ties to the lower number).
+pub fn top(mut scored: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
+    let by_score = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0));
+    if k == 0 {
+        return Vec::new();
+    }
+    if scored.len() > k {
+        scored.select_nth_unstable_by(k - 1, by_score);
+        scored.truncate(k);
+    }
+    scored.sort_by(by_score);
+    scored
 }

@@ -11,6 +11,7 @@ pub mod index;
 pub mod key;
 pub mod person;
 pub mod round;
+pub mod route;
 pub mod score;
 pub mod text;
 pub mod vocabulary;
