@@ -3,6 +3,7 @@
 mod admin;
 mod config;
 mod demo;
+mod evaluate;
 mod open;
 
 use std::path::PathBuf;
@@ -37,6 +38,18 @@ enum Command {
     /// Operator tasks.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Measure how well the serendipity engine routes questions, on a Stack Exchange Posts.xml.
+    EvaluateMatching {
+        /// The Posts.xml file.
+        #[arg(long)]
+        posts: PathBuf,
+        /// The share of questions, by date, before the cut-off.
+        #[arg(long, default_value_t = 0.7)]
+        train_fraction: f64,
+        /// Seed of the random baseline.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[tokio::main]
@@ -61,6 +74,11 @@ async fn main() -> Result<()> {
             let config = Config::load(cli.config.as_deref(), &overrides)?;
             config::init_logging(&config.log);
             demo::run(&config, people).await
+        }
+        Command::EvaluateMatching { posts, train_fraction, seed } => {
+            let evaluation = evaluate::evaluate(&posts, train_fraction, seed)?;
+            print!("{}", evaluation.table());
+            Ok(())
         }
         Command::Admin(command) => {
             let config = Config::load(cli.config.as_deref(), &Overrides::default())?;

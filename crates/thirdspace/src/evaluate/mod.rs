@@ -1,0 +1,207 @@
+//! `thirdspace evaluate-matching`: how well the engine routes real questions to the people who
+//! answered them, against simple baselines, on any Stack Exchange `Posts.xml`.
+//!
+//! People's offers are the tags of the questions they answered before a cut-off date (their
+//! words: those questions' titles and their answers); each later question with an accepted
+//! answer is a need, and the accepted answerer is the person who should rank first.
+
+mod posts;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use thirdspace_serendipity::person::terms;
+use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::vocabulary::shipped;
+
+/// The ranks (0 = first) a method gave the right person, `None` where it could not rank them.
+struct Method {
+    name: &'static str,
+    ranks: Vec<Option<usize>>,
+}
+
+impl Method {
+    fn hit(&self, k: usize) -> f64 {
+        self.ranks.iter().filter(|r| r.is_some_and(|r| r < k)).count() as f64 / self.ranks.len().max(1) as f64
+    }
+
+    fn mrr(&self) -> f64 {
+        self.ranks.iter().map(|r| r.map_or(0.0, |r| 1.0 / (r as f64 + 1.0))).sum::<f64>()
+            / self.ranks.len().max(1) as f64
+    }
+}
+
+pub struct Evaluation {
+    methods: Vec<Method>,
+    pub cutoff: String,
+    pub candidates: usize,
+    pub questions: usize,
+    /// Held-out questions whose accepted answerer had answered before the cut-off.
+    pub reachable: usize,
+}
+
+impl Evaluation {
+    /// The figures of one method: hit@1, hit@5, hit@10, MRR.
+    #[cfg(test)]
+    pub fn figures(&self, name: &str) -> Option<[f64; 4]> {
+        self.methods.iter().find(|m| m.name == name).map(|m| [m.hit(1), m.hit(5), m.hit(10), m.mrr()])
+    }
+
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "| method | hit@1 | hit@5 | hit@10 | MRR |\n|---|---|---|---|---|");
+        for m in &self.methods {
+            let _ =
+                writeln!(out, "| {} | {:.3} | {:.3} | {:.3} | {:.3} |", m.name, m.hit(1), m.hit(5), m.hit(10), m.mrr());
+        }
+        let _ = writeln!(
+            out,
+            "\n{} held-out questions after {} ({} of them answered by someone who had answered before); {} candidates.",
+            self.questions, self.cutoff, self.reachable, self.candidates
+        );
+        out
+    }
+}
+
+/// Runs the evaluation; `fraction` of the questions (by date) come before the cut-off.
+pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
+    let posts = posts::read(path)?;
+    let mut questions = posts.questions;
+    questions.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    if questions.len() < 10 {
+        bail!("{} holds only {} questions: too few to evaluate", path.display(), questions.len());
+    }
+    let split = ((questions.len() as f64 * fraction.clamp(0.1, 0.95)) as usize).min(questions.len() - 1);
+    let cutoff = questions[split].created.clone();
+    let by_id: HashMap<u64, usize> = questions.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
+    let answers_by_id: HashMap<u64, &posts::Answer> = posts.answers.iter().map(|a| (a.id, a)).collect();
+
+    // Who answered what before the cut-off.
+    let mut users: Vec<u64> = Vec::new();
+    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut tags: Vec<Vec<String>> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut helped: Vec<u32> = Vec::new();
+    for answer in posts.answers.iter().filter(|a| a.created < cutoff) {
+        let (Some(owner), Some(&q)) = (answer.owner, by_id.get(&answer.parent)) else { continue };
+        let i = *index.entry(owner).or_insert_with(|| {
+            users.push(owner);
+            tags.push(Vec::new());
+            texts.push(String::new());
+            helped.push(0);
+            users.len() - 1
+        });
+        let question = &questions[q];
+        for t in &question.tags {
+            if !tags[i].contains(t) {
+                tags[i].push(t.clone());
+            }
+        }
+        texts[i].push_str(&question.title);
+        texts[i].push(' ');
+        texts[i].push_str(&answer.body);
+        texts[i].push(' ');
+        helped[i] += 1;
+    }
+    let vocabulary = shipped();
+    let candidates: Vec<Candidate> = (0..users.len())
+        .map(|i| Candidate { offers: terms(vocabulary, &tags[i]), text: texts[i].clone(), helped: helped[i] })
+        .collect();
+    let router = Router::new(&candidates);
+    let mut most_active: Vec<usize> = (0..users.len()).collect();
+    most_active.sort_by_key(|&i| (std::cmp::Reverse(helped[i]), users[i]));
+    let tag_sets: Vec<HashSet<&str>> = tags.iter().map(|ts| ts.iter().map(String::as_str).collect()).collect();
+
+    let mut methods = ["engine", "tag Jaccard", "most active first", "random"]
+        .map(|name| Method { name, ranks: Vec::new() })
+        .into_iter()
+        .collect::<Vec<_>>();
+    let (mut held_out, mut reachable) = (0, 0);
+    for question in &questions[split..] {
+        let Some(target) = question.accepted_answer.and_then(|a| answers_by_id.get(&a)).and_then(|a| a.owner) else {
+            continue;
+        };
+        if Some(target) == question.owner {
+            continue;
+        }
+        held_out += 1;
+        let asker = question.owner.and_then(|o| index.get(&o).copied());
+        let target = index.get(&target).copied();
+        reachable += usize::from(target.is_some());
+        let rank_in = |order: &[usize]| -> Option<usize> {
+            let t = target?;
+            order.iter().filter(|&&p| Some(p) != asker).position(|&p| p == t)
+        };
+        let needs = terms(vocabulary, &question.tags);
+        let engine: Vec<usize> = router
+            .rank(vocabulary, &needs, &format!("{} {}", question.title, question.body), |p| Some(p as usize) == asker)
+            .into_iter()
+            .map(|p| p as usize)
+            .collect();
+        let wanted: HashSet<&str> = question.tags.iter().map(String::as_str).collect();
+        let mut jaccard: Vec<(f64, usize)> = tag_sets
+            .iter()
+            .enumerate()
+            .map(|(i, set)| {
+                let both = set.intersection(&wanted).count() as f64;
+                let either = set.union(&wanted).count() as f64;
+                (if either > 0.0 { both / either } else { 0.0 }, i)
+            })
+            .collect();
+        jaccard.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let jaccard: Vec<usize> = jaccard.into_iter().map(|(_, i)| i).collect();
+        let mut random: Vec<usize> = (0..users.len()).collect();
+        random.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed ^ question.id));
+        for (method, order) in methods.iter_mut().zip([&engine, &jaccard, &most_active, &random]) {
+            method.ranks.push(rank_in(order));
+        }
+    }
+    if held_out == 0 {
+        bail!("no question after the cut-off has an accepted answer");
+    }
+    Ok(Evaluation { methods, cutoff, candidates: users.len(), questions: held_out, reachable })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny forum where each expert answers one topic; later questions on a topic must reach
+    /// its expert first.
+    #[test]
+    fn the_engine_ranks_the_topic_expert_first_and_baselines_are_computed_alongside() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("Posts.xml");
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<posts>\n");
+        let topics = [("espresso", 101), ("grinding", 102), ("tea", 103)];
+        let mut id = 1;
+        for day in 1..=20 {
+            for (topic, expert) in topics {
+                let (q, a) = (id, id + 1);
+                id += 2;
+                let _ = writeln!(
+                    xml,
+                    r#"<row Id="{q}" PostTypeId="1" AcceptedAnswerId="{a}" CreationDate="2020-01-{day:02}T10:00:00.000" OwnerUserId="{}" Title="A question about {topic}" Body="Help with {topic} please" Tags="&lt;{topic}&gt;" />"#,
+                    500 + day
+                );
+                let _ = writeln!(
+                    xml,
+                    r#"<row Id="{a}" PostTypeId="2" ParentId="{q}" CreationDate="2020-01-{day:02}T11:00:00.000" OwnerUserId="{expert}" Body="All about {topic}." />"#
+                );
+            }
+        }
+        xml.push_str("</posts>\n");
+        std::fs::write(&path, xml).expect("write");
+        let evaluation = evaluate(&path, 0.5, 7).expect("evaluate");
+        assert_eq!(evaluation.candidates, 3);
+        let [hit1, _, _, mrr] = evaluation.figures("engine").expect("engine");
+        assert_eq!(hit1, 1.0);
+        assert_eq!(mrr, 1.0);
+        assert!(evaluation.figures("most active first").expect("baseline")[0] < 1.0);
+        assert!(evaluation.table().contains("| random |"));
+    }
+}
