@@ -1,7 +1,7 @@
 //! How near one term is to another: the same tag counts most, a broader or narrower tag less
 //! (the further, the less), a related tag a little.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::vocabulary::{Term, Vocabulary};
 
@@ -28,7 +28,7 @@ pub fn neighbourhood(vocabulary: &Vocabulary, term: &Term) -> Vec<(Term, f32, Li
     let Term::Known(id) = term else {
         return vec![(term.clone(), EXACT, Link::Exact)];
     };
-    let mut best: HashMap<u32, (f32, Link)> = HashMap::new();
+    let mut best: HashMap<u32, (f32, Link)> = HashMap::default();
     let mut offer = |tag: u32, weight: f32, link: Link| {
         let entry = best.entry(tag).or_insert((0.0, link));
         if weight > entry.0 {

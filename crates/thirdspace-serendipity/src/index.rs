@@ -1,7 +1,7 @@
 //! Who in the whole network can help: an inverted index from canonical term to the people who
 //! offer it, so a query touches only the people who offer something near what is needed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::closeness::neighbourhood;
 use crate::score::combine;
@@ -64,28 +64,37 @@ impl NetworkIndex {
         postings + self.helped.capacity() * 4
     }
 
-    /// Each person who offers something near one of `needs`, with their fit (0 to 1).
-    pub fn fits(&self, vocabulary: &Vocabulary, needs: &[Term]) -> HashMap<u32, f32> {
-        let mut best_per_need: Vec<HashMap<u32, f32>> = Vec::with_capacity(needs.len());
+    /// Each person who offers something near one of `needs`, with their fit (0 to 1), in no
+    /// particular order. Walks only the postings of the terms near the needs, with dense scratch
+    /// arrays rather than maps.
+    pub fn fits(&self, vocabulary: &Vocabulary, needs: &[Term]) -> Vec<(u32, f32)> {
+        let n = self.helped.len();
+        let mut best = vec![0.0f32; n];
+        let mut miss = vec![1.0f32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut this_need: Vec<u32> = Vec::new();
         for need in needs {
-            let mut best: HashMap<u32, f32> = HashMap::new();
             for (term, weight, _) in neighbourhood(vocabulary, need) {
                 for &p in self.postings.get(&term).into_iter().flatten() {
-                    let w = best.entry(p).or_insert(0.0);
-                    if weight > *w {
-                        *w = weight;
+                    let b = &mut best[p as usize];
+                    if *b == 0.0 {
+                        this_need.push(p);
+                    }
+                    if weight > *b {
+                        *b = weight;
                     }
                 }
             }
-            best_per_need.push(best);
+            for p in this_need.drain(..) {
+                let i = p as usize;
+                if miss[i] == 1.0 {
+                    touched.push(p);
+                }
+                miss[i] *= 1.0 - best[i];
+                best[i] = 0.0;
+            }
         }
-        let mut people: Vec<u32> = best_per_need.iter().flat_map(|m| m.keys().copied()).collect();
-        people.sort_unstable();
-        people.dedup();
-        people
-            .into_iter()
-            .map(|p| (p, combine(best_per_need.iter().map(|m| m.get(&p).copied().unwrap_or(0.0)), 0)))
-            .collect()
+        touched.into_iter().map(|p| (p, combine([1.0 - miss[p as usize]], 0))).collect()
     }
 
     /// How many times a person has helped before.

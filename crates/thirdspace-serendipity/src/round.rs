@@ -7,52 +7,113 @@
 //! candidate pairs, and never lets an expert be swamped; pairs come only from the index of who
 //! offers what, so people with nothing in common are never scored.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::person::Person;
-use crate::score::{allowed, fit, fits_by_receiver, pair_score, Exclusions, Fit, Intro};
-use crate::score::{different_fields, shared_interests};
+use crate::score::{allowed, fit_near, pair_score, Exclusions, FitMatrix, Intro, Near};
 use crate::vocabulary::Vocabulary;
+
+/// How many of each person's best partners enter the first, greedy pass, per intro they may
+/// get; a second pass then finds partners for anyone still short of intros.
+const CANDIDATES_PER_INTRO: usize = 4;
+
+/// What a round needs at hand to score a pair in a few instructions.
+struct Venue<'a> {
+    people: &'a [Person],
+    fits: FitMatrix,
+    /// Per person, the indexes of people they must not be introduced to.
+    excluded: Vec<Vec<usize>>,
+    field: Vec<Option<&'a str>>,
+}
+
+impl<'a> Venue<'a> {
+    fn new(vocabulary: &Vocabulary, people: &'a [Person], exclusions: &Exclusions) -> Self {
+        let mut excluded = vec![Vec::new(); people.len()];
+        if !exclusions.is_empty() {
+            let by_id: HashMap<u128, Vec<usize>> =
+                people.iter().enumerate().fold(HashMap::default(), |mut m, (i, p)| {
+                    m.entry(p.id).or_default().push(i);
+                    m
+                });
+            for (a, b) in exclusions.pairs() {
+                for &i in by_id.get(&a).into_iter().flatten() {
+                    for &j in by_id.get(&b).into_iter().flatten() {
+                        excluded[i].push(j);
+                        excluded[j].push(i);
+                    }
+                }
+            }
+        }
+        Self {
+            people,
+            fits: FitMatrix::new(vocabulary, people),
+            excluded,
+            field: people.iter().map(|p| p.field.as_deref()).collect(),
+        }
+    }
+
+    /// The score of introducing `a` and `b`; 0 when they may not meet.
+    fn pair(&self, a: usize, b: usize) -> f32 {
+        let (ab, ba) = self.fits.both(a, b);
+        if (ab <= 0.0 && ba <= 0.0) || a == b {
+            return 0.0;
+        }
+        let (pa, pb) = (&self.people[a], &self.people[b]);
+        if !pa.may_be_introduced() || !pb.may_be_introduced() || self.excluded[a].contains(&b) {
+            return 0.0;
+        }
+        let shared = pa.interests.iter().filter(|t| pb.interests.contains(t)).count();
+        let diverse = matches!((self.field[a], self.field[b]), (Some(x), Some(y)) if x != y);
+        pair_score(ab, ba, shared, diverse)
+    }
+}
 
 /// The intros of a round at a venue: each person in at most `cap` of them.
 pub fn round(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusions, cap: usize) -> Vec<Intro> {
-    let mut fits = fits_by_receiver(vocabulary, people);
+    let n = people.len();
+    let venue = Venue::new(vocabulary, people, exclusions);
+    let keep = (cap * CANDIDATES_PER_INTRO).max(1);
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (b, givers) in fits.iter().enumerate() {
-        for (&a, a_for_b) in givers {
-            let b_for_a = fits[a].get(&b);
-            // Each pair once: from its lower index, or from the only side that has a fit.
-            if b_for_a.is_some() && a > b {
-                continue;
-            }
-            if !allowed(people, a, b, exclusions) {
-                continue;
-            }
-            let score = pair_score(
-                a_for_b.score,
-                b_for_a.map_or(0.0, |f| f.score),
-                shared_interests(&people[a], &people[b]).len(),
-                different_fields(&people[a], &people[b]),
-            );
-            if score > 0.0 {
-                candidates.push((score, a.min(b), a.max(b)));
-            }
+    let mut row: Vec<(f32, usize)> = Vec::with_capacity(n);
+    for a in 0..n {
+        row.clear();
+        row.extend((0..n).map(|b| (venue.pair(a, b), b)).filter(|c| c.0 > 0.0));
+        if row.len() > keep {
+            row.select_nth_unstable_by(keep - 1, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            row.truncate(keep);
         }
+        candidates.extend(row.iter().map(|&(score, b)| (score, a.min(b), a.max(b))));
     }
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| (x.1, x.2).cmp(&(y.1, y.2))));
-    let mut taken = vec![0usize; people.len()];
-    let mut intros = Vec::new();
+    candidates.dedup_by(|x, y| (x.1, x.2) == (y.1, y.2));
+    let mut taken = vec![0usize; n];
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut paired: HashSet<(usize, usize)> = HashSet::default();
     for (_, a, b) in candidates {
-        if taken[a] >= cap || taken[b] >= cap {
-            continue;
+        if taken[a] < cap && taken[b] < cap {
+            taken[a] += 1;
+            taken[b] += 1;
+            chosen.push((a, b));
+            paired.insert((a, b));
         }
-        taken[a] += 1;
-        taken[b] += 1;
-        let a_for_b = fits[b].remove(&a).unwrap_or_default();
-        let b_for_a = fits[a].remove(&b).unwrap_or_default();
-        intros.push(Intro::from_fits(a, b, a_for_b, b_for_a, &people[a], &people[b]));
     }
-    intros
+    // Anyone short of intros gets the best partner who still has room.
+    for a in 0..n {
+        while taken[a] < cap {
+            let best = (0..n)
+                .filter(|&b| taken[b] < cap && !paired.contains(&(a.min(b), a.max(b))))
+                .map(|b| (venue.pair(a, b), b))
+                .filter(|c| c.0 > 0.0)
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            let Some((_, b)) = best else { break };
+            taken[a] += 1;
+            taken[b] += 1;
+            chosen.push((a.min(b), a.max(b)));
+            paired.insert((a.min(b), a.max(b)));
+        }
+    }
+    let mut near = Near::new(vocabulary);
+    chosen.into_iter().map(|(a, b)| Intro::with_near(&mut near, people, a, b)).collect()
 }
 
 /// The `k` best intros for `people[me]` among the others, best first.
@@ -63,11 +124,13 @@ pub fn suggestions_for(
     exclusions: &Exclusions,
     k: usize,
 ) -> Vec<Intro> {
+    let mut near = Near::new(vocabulary);
     let mut out: Vec<Intro> = (0..people.len())
         .filter(|&other| allowed(people, me, other, exclusions))
         .map(|other| {
             let (mine, theirs) = (&people[me], &people[other]);
-            Intro::from_fits(me, other, fit(vocabulary, mine, theirs), fit(vocabulary, theirs, mine), mine, theirs)
+            let (given, received) = (fit_near(&mut near, mine, theirs), fit_near(&mut near, theirs, mine));
+            Intro::from_fits(me, other, given, received, mine, theirs)
         })
         .filter(|i| i.score > 0.0)
         .collect();
@@ -80,18 +143,11 @@ pub fn suggestions_for(
 /// each table grown from its best-connected person by adding whoever adds most to it.
 pub fn tables(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusions, size: usize) -> Vec<Vec<usize>> {
     let size = size.max(2);
-    let fits: Vec<HashMap<usize, Fit>> = fits_by_receiver(vocabulary, people);
-    let score = |a: usize, b: usize| -> f32 {
-        if !allowed(people, a, b, exclusions) {
-            return 0.0;
-        }
-        let ab = fits[b].get(&a).map_or(0.0, |f| f.score);
-        let ba = fits[a].get(&b).map_or(0.0, |f| f.score);
-        pair_score(ab, ba, shared_interests(&people[a], &people[b]).len(), different_fields(&people[a], &people[b]))
-    };
-    let mut open: Vec<usize> = (0..people.len()).filter(|&i| people[i].may_be_introduced()).collect();
-    let reach = |i: usize| -> f32 { fits[i].values().map(|f| f.score).sum() };
-    open.sort_by(|&x, &y| reach(y).total_cmp(&reach(x)).then_with(|| x.cmp(&y)));
+    let n = people.len();
+    let venue = Venue::new(vocabulary, people, exclusions);
+    let mut open: Vec<usize> = (0..n).filter(|&i| people[i].may_be_introduced()).collect();
+    let reach: Vec<f32> = (0..n).map(|i| (0..n).map(|j| venue.pair(i, j)).sum()).collect();
+    open.sort_by(|&x, &y| reach[y].total_cmp(&reach[x]).then_with(|| x.cmp(&y)));
     let mut tables = Vec::new();
     while !open.is_empty() {
         let mut table = vec![open.remove(0)];
@@ -99,7 +155,7 @@ pub fn tables(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusion
             let (pick, _) = open
                 .iter()
                 .enumerate()
-                .map(|(pos, &c)| (pos, table.iter().map(|&m| score(m, c)).sum::<f32>()))
+                .map(|(pos, &c)| (pos, table.iter().map(|&m| venue.pair(m, c)).sum::<f32>()))
                 .fold((0, f32::MIN), |best, cur| if cur.1 > best.1 { cur } else { best });
             table.push(open.remove(pick));
         }

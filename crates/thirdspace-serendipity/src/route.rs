@@ -37,7 +37,7 @@ impl Router {
     /// [`helpfulness`]; candidates with no fit at all follow, most helpful first, so that a
     /// question nobody matches still reaches the people who help most.
     pub fn rank(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str, skip: impl Fn(u32) -> bool) -> Vec<u32> {
-        let mut fits = self.index.fits(vocabulary, needs);
+        let mut fits: rustc_hash::FxHashMap<u32, f32> = self.index.fits(vocabulary, needs).into_iter().collect();
         let words = self.texts.scores(text);
         let strongest = words.values().copied().fold(0.0f32, f32::max);
         for (&p, &s) in &words {

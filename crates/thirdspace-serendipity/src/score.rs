@@ -1,7 +1,7 @@
 //! Scores: how well one person's offers meet another's needs, the pair score that combines both
 //! directions, and the reason in plain words.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::closeness::{neighbourhood, Link};
 use crate::person::{term_name, Person};
@@ -51,14 +51,37 @@ pub fn offer_words(vocabulary: &Vocabulary, person: &Person) -> HashSet<String> 
     person.offers.iter().flat_map(|t| words(term_name(vocabulary, t))).collect()
 }
 
+/// The neighbourhoods of need terms, each computed once.
+pub struct Near<'v> {
+    vocabulary: &'v Vocabulary,
+    cache: HashMap<Term, Vec<(Term, f32, Link)>>,
+}
+
+impl<'v> Near<'v> {
+    pub fn new(vocabulary: &'v Vocabulary) -> Self {
+        Self { vocabulary, cache: HashMap::default() }
+    }
+
+    pub fn of(&mut self, term: &Term) -> &[(Term, f32, Link)] {
+        let vocabulary = self.vocabulary;
+        self.cache.entry(term.clone()).or_insert_with(|| neighbourhood(vocabulary, term))
+    }
+}
+
 /// How well `giver` meets `receiver`'s needs (one direction).
 pub fn fit(vocabulary: &Vocabulary, giver: &Person, receiver: &Person) -> Fit {
+    fit_near(&mut Near::new(vocabulary), giver, receiver)
+}
+
+/// [`fit`], with neighbourhoods shared across calls.
+pub fn fit_near(near: &mut Near<'_>, giver: &Person, receiver: &Person) -> Fit {
+    let vocabulary = near.vocabulary;
     let offers: HashSet<&Term> = giver.offers.iter().collect();
     let mut matches = Vec::new();
     for need in &receiver.needs {
-        let best = neighbourhood(vocabulary, need).into_iter().find(|(t, _, _)| offers.contains(t));
+        let best = near.of(need).iter().find(|(t, _, _)| offers.contains(t));
         if let Some((offer, weight, link)) = best {
-            matches.push(Match { offer, need: need.clone(), weight, link });
+            matches.push(Match { offer: offer.clone(), need: need.clone(), weight: *weight, link: *link });
         }
     }
     matches.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -107,8 +130,13 @@ pub struct Intro {
 impl Intro {
     /// Scores the introduction of `people[a]` and `people[b]`.
     pub fn new(vocabulary: &Vocabulary, people: &[Person], a: usize, b: usize) -> Self {
+        Self::with_near(&mut Near::new(vocabulary), people, a, b)
+    }
+
+    /// [`Intro::new`], with neighbourhoods shared across calls.
+    pub fn with_near(near: &mut Near<'_>, people: &[Person], a: usize, b: usize) -> Self {
         let (pa, pb) = (&people[a], &people[b]);
-        Self::from_fits(a, b, fit(vocabulary, pa, pb), fit(vocabulary, pb, pa), pa, pb)
+        Self::from_fits(a, b, fit_near(near, pa, pb), fit_near(near, pb, pa), pa, pb)
     }
 
     pub fn from_fits(a: usize, b: usize, a_for_b: Fit, b_for_a: Fit, pa: &Person, pb: &Person) -> Self {
@@ -189,6 +217,15 @@ impl Exclusions {
         self.0.insert((a.min(b), a.max(b)));
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every excluded pair.
+    pub fn pairs(&self) -> impl Iterator<Item = (u128, u128)> + '_ {
+        self.0.iter().copied()
+    }
+
     pub fn contains(&self, a: u128, b: u128) -> bool {
         self.0.contains(&(a.min(b), a.max(b)))
     }
@@ -202,60 +239,119 @@ pub fn allowed(people: &[Person], a: usize, b: usize, exclusions: &Exclusions) -
         && !exclusions.contains(people[a].id, people[b].id)
 }
 
-/// For every receiver, the fit of every giver who meets one of their needs or words: computed
-/// from the needs outwards through an index of who offers what, never over all pairs.
-pub fn fits_by_receiver(vocabulary: &Vocabulary, people: &[Person]) -> Vec<HashMap<usize, Fit>> {
-    let mut offered: HashMap<&Term, Vec<usize>> = HashMap::new();
-    let mut worded: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in people.iter().enumerate() {
-        if !p.may_be_introduced() {
-            continue;
+/// The fit of everyone for everyone at a venue, as a dense matrix: `get(giver, receiver)`.
+///
+/// Computed from the needs outwards through an index of who offers what (people with nothing in
+/// common are never compared), with scratch arrays instead of maps; the matrix itself costs
+/// 4 bytes per pair, so it is meant for the people present at one venue, not a whole network.
+pub struct FitMatrix {
+    n: usize,
+    /// By giver, then receiver.
+    scores: Vec<f32>,
+    /// The same by receiver, then giver, so that both directions of a pair read in order.
+    received: Vec<f32>,
+}
+
+impl FitMatrix {
+    pub fn new(vocabulary: &Vocabulary, people: &[Person]) -> Self {
+        let n = people.len();
+        let mut ids: HashMap<&Term, u32> = HashMap::default();
+        let mut offered: Vec<Vec<u32>> = Vec::new();
+        for (g, p) in people.iter().enumerate().filter(|(_, p)| p.may_be_introduced()) {
+            for t in &p.offers {
+                let next = ids.len() as u32;
+                let id = *ids.entry(t).or_insert(next);
+                if id as usize == offered.len() {
+                    offered.push(Vec::new());
+                }
+                offered[id as usize].push(g as u32);
+            }
         }
-        for t in &p.offers {
-            offered.entry(t).or_default().push(i);
+        let mut worded: HashMap<String, Vec<u32>> = HashMap::default();
+        for (g, p) in people.iter().enumerate().filter(|(_, p)| p.may_be_introduced()) {
+            for w in offer_words(vocabulary, p) {
+                worded.entry(w).or_default().push(g as u32);
+            }
         }
-        for w in offer_words(vocabulary, p) {
-            worded.entry(w).or_default().push(i);
+        // The offered terms near each need, computed once per distinct need.
+        let mut near: HashMap<&Term, Vec<(u32, f32)>> = HashMap::default();
+        for p in people {
+            for need in &p.needs {
+                near.entry(need).or_insert_with(|| {
+                    neighbourhood(vocabulary, need)
+                        .into_iter()
+                        .filter_map(|(t, w, _)| ids.get(&t).map(|&id| (id, w)))
+                        .collect()
+                });
+            }
         }
-    }
-    people
-        .iter()
-        .enumerate()
-        .map(|(r, receiver)| {
-            let mut fits: HashMap<usize, Fit> = HashMap::new();
+        let mut scores = vec![0.0f32; n * n];
+        let mut received = vec![0.0f32; n * n];
+        let (mut best, mut miss, mut shared) = (vec![0.0f32; n], vec![1.0f32; n], vec![0u32; n]);
+        let (mut touched_need, mut touched): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        let mut seen = vec![false; n];
+        for (r, receiver) in people.iter().enumerate() {
             if !receiver.may_be_introduced() {
-                return fits;
+                continue;
             }
             for need in &receiver.needs {
-                for (term, weight, link) in neighbourhood(vocabulary, need) {
-                    for &g in offered.get(&term).into_iter().flatten() {
-                        if g == r {
-                            continue;
+                for &(term, weight) in near.get(need).into_iter().flatten() {
+                    for &g in &offered[term as usize] {
+                        let gi = g as usize;
+                        if best[gi] == 0.0 {
+                            touched_need.push(g);
                         }
-                        let fit = fits.entry(g).or_default();
-                        match fit.matches.iter_mut().find(|m| &m.need == need) {
-                            Some(m) if m.weight >= weight => {}
-                            Some(m) => *m = Match { offer: term.clone(), need: need.clone(), weight, link },
-                            None => fit.matches.push(Match { offer: term.clone(), need: need.clone(), weight, link }),
+                        if weight > best[gi] {
+                            best[gi] = weight;
                         }
+                    }
+                }
+                for g in touched_need.drain(..) {
+                    let gi = g as usize;
+                    miss[gi] *= 1.0 - best[gi];
+                    best[gi] = 0.0;
+                    if !seen[gi] {
+                        seen[gi] = true;
+                        touched.push(g);
                     }
                 }
             }
             let mut own_words = words(&receiver.need_text);
             own_words.sort();
             own_words.dedup();
-            for w in own_words {
-                for &g in worded.get(&w).into_iter().flatten() {
-                    if g != r {
-                        fits.entry(g).or_default().words.push(w.clone());
+            for w in &own_words {
+                for &g in worded.get(w).into_iter().flatten() {
+                    let gi = g as usize;
+                    shared[gi] += 1;
+                    if !seen[gi] {
+                        seen[gi] = true;
+                        touched.push(g);
                     }
                 }
             }
-            for fit in fits.values_mut() {
-                fit.matches.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-                fit.score = combine(fit.matches.iter().map(|m| m.weight), fit.words.len());
+            for g in touched.drain(..) {
+                let gi = g as usize;
+                if gi != r {
+                    let text = 1.0 - 0.5f32.powi(shared[gi].min(16) as i32);
+                    let score = 1.0 - miss[gi] * (1.0 - TEXT_WEIGHT * text);
+                    scores[gi * n + r] = score;
+                    received[r * n + gi] = score;
+                }
+                miss[gi] = 1.0;
+                shared[gi] = 0;
+                seen[gi] = false;
             }
-            fits
-        })
-        .collect()
+        }
+        Self { n, scores, received }
+    }
+
+    /// How well `giver` meets `receiver`'s needs.
+    pub fn get(&self, giver: usize, receiver: usize) -> f32 {
+        self.scores[giver * self.n + receiver]
+    }
+
+    /// Both directions at once: how well `a` meets `b`'s needs, and `b` meets `a`'s.
+    pub fn both(&self, a: usize, b: usize) -> (f32, f32) {
+        (self.scores[a * self.n + b], self.received[a * self.n + b])
+    }
 }

@@ -1,6 +1,6 @@
 //! Free text: words, and BM25 relevance of a short query (a focus, a question) to people's texts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Words too common to say anything about what someone knows or needs.
 const STOPWORDS: &[&str] = &[
@@ -35,12 +35,12 @@ const B: f32 = 0.75;
 
 impl Bm25 {
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
         let mut lengths = Vec::new();
         for (doc, text) in texts.into_iter().enumerate() {
             let ws = words(text);
             lengths.push(ws.len() as u32);
-            let mut counts: HashMap<String, u32> = HashMap::new();
+            let mut counts: HashMap<String, u32> = HashMap::default();
             for w in ws {
                 *counts.entry(w).or_default() += 1;
             }
@@ -55,8 +55,8 @@ impl Bm25 {
     /// Each person's BM25 score for `query`, for those that share a word with it.
     pub fn scores(&self, query: &str) -> HashMap<u32, f32> {
         let n = self.lengths.len() as f32;
-        let mut out: HashMap<u32, f32> = HashMap::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut out: HashMap<u32, f32> = HashMap::default();
+        let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         for w in words(query) {
             if !seen.insert(w.clone()) {
                 continue;

@@ -4,7 +4,7 @@
 //! The shipped vocabulary (`data/vocabulary.tsv`) is derived from ESCO, Stack Overflow's tags and
 //! hand-written coworking terms by `thirdspace-vocabulary-build`; its header keeps the attribution.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::key::{key, singulars};
@@ -68,12 +68,12 @@ impl Vocabulary {
     pub fn parse(text: &str) -> Self {
         let mut v = Vocabulary {
             names: Vec::new(),
-            lookup: HashMap::new(),
+            lookup: HashMap::default(),
             broader: Vec::new(),
             narrower: Vec::new(),
             related: Vec::new(),
             completions: Vec::new(),
-            deletions: HashMap::new(),
+            deletions: HashMap::default(),
         };
         let rows: Vec<Vec<&str>> = text
             .lines()
@@ -235,7 +235,7 @@ impl Vocabulary {
             found.push((whole.len(), !whole.ends_with(suffix.as_ref()), *id, suffix));
         }
         found.sort_by_key(|a| (a.1, a.0, a.2));
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for (_, via_alias, id, suffix) in found {
             if out.len() == limit {

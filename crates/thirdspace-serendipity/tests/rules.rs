@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use thirdspace_serendipity::index::NetworkIndex;
 use thirdspace_serendipity::person::{term_name, terms, Person};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
-use thirdspace_serendipity::score::{allowed, fit, fits_by_receiver, pair_score, Exclusions, Intro};
+use thirdspace_serendipity::score::{allowed, fit, pair_score, Exclusions, FitMatrix, Intro};
 use thirdspace_serendipity::vocabulary::shipped;
 
 const TAGS: &[&str] = &[
@@ -106,14 +106,14 @@ proptest! {
     fn the_indexed_fits_equal_the_fits_computed_pair_by_pair(raw in proptest::collection::vec(person(), 2..25)) {
         let v = shipped();
         let people = people(&raw);
-        let fast = fits_by_receiver(v, &people);
+        let fast = FitMatrix::new(v, &people);
         for (r, receiver) in people.iter().enumerate() {
             for (g, giver) in people.iter().enumerate() {
                 if g == r || !giver.may_be_introduced() || !receiver.may_be_introduced() {
                     continue;
                 }
                 let slow = fit(v, giver, receiver).score;
-                let indexed = fast[r].get(&g).map_or(0.0, |f| f.score);
+                let indexed = fast.get(g, r);
                 prop_assert!((slow - indexed).abs() < 1e-5, "{} for {}: {} vs {}", g, r, slow, indexed);
             }
         }

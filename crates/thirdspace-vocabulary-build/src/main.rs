@@ -35,6 +35,48 @@ struct Args {
     /// The longest label kept, in words.
     #[arg(long, default_value_t = 4)]
     max_words: usize,
+    /// Where to write offer/need profiles from the developer survey, for the engine's benchmarks.
+    #[arg(long, default_value = "crates/thirdspace-serendipity/benches/data/survey_profiles.tsv")]
+    profiles_out: PathBuf,
+}
+
+/// The survey's "have worked with" and "want to work with" column pairs.
+const SURVEY_COLUMNS: [&str; 6] = ["Language", "Database", "Platform", "Webframe", "MiscTech", "ToolsTech"];
+
+/// Offer/need profiles from the developer survey: what each respondent has worked with (offers)
+/// and wants to work with but has not (needs), one respondent a line.
+fn survey_profiles(data: &Path) -> Result<String> {
+    let mut rdr = reader(&data.join("stackoverflow/survey_2023_sample.csv"))?;
+    let headers = rdr.headers()?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let pairs: Vec<(usize, usize)> = SURVEY_COLUMNS
+        .iter()
+        .filter_map(|c| Some((column(&format!("{c}HaveWorkedWith"))?, column(&format!("{c}WantToWorkWith"))?)))
+        .collect();
+    let mut out = String::from(
+        "# Offer and need profiles derived by thirdspace-vocabulary-build from the Stack Overflow Developer\n\
+         # Survey 2023 (sample), https://survey.stackoverflow.co, Open Database License (ODbL).\n\
+         # Columns: offers (worked with), needs (want to work with, not yet worked with), each separated by |.\n",
+    );
+    for row in rdr.records() {
+        let row = row?;
+        let list = |i: usize| -> Vec<String> {
+            row.get(i)
+                .filter(|v| *v != "NA")
+                .map(|v| v.split(';').map(clean).filter(|s| !s.is_empty()).collect())
+                .unwrap_or_default()
+        };
+        let (mut offers, mut needs) = (Vec::new(), Vec::new());
+        for &(have, want) in &pairs {
+            let had = list(have);
+            needs.extend(list(want).into_iter().filter(|w| !had.contains(w)));
+            offers.extend(had);
+        }
+        if !offers.is_empty() && !needs.is_empty() {
+            let _ = writeln!(out, "{}\t{}", offers.join("|"), needs.join("|"));
+        }
+    }
+    Ok(out)
 }
 
 /// The longest label kept, in characters (the app's tag limit).
@@ -270,6 +312,17 @@ fn main() -> Result<()> {
     esco(&mut v, &args.data, args.max_words)?;
     let text = v.render();
     std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
+    let profiles = survey_profiles(&args.data)?;
+    if let Some(dir) = args.profiles_out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&args.profiles_out, &profiles)
+        .with_context(|| format!("writing {}", args.profiles_out.display()))?;
+    println!(
+        "{} survey profiles written to {}",
+        profiles.lines().filter(|l| !l.starts_with('#')).count(),
+        args.profiles_out.display()
+    );
     let aliases: usize = v.entries.iter().map(|e| e.aliases.len()).sum();
     println!("{} tags, {} aliases, {} bytes written to {}", v.entries.len(), aliases, text.len(), args.out.display());
     Ok(())
