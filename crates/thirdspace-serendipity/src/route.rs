@@ -33,10 +33,15 @@ impl Router {
         Self { index, texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())) }
     }
 
-    /// Every candidate ranked for a question, best first: fit of tags and words times
-    /// [`helpfulness`]; candidates with no fit at all follow, most helpful first, so that a
-    /// question nobody matches still reaches the people who help most.
-    pub fn rank(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str, skip: impl Fn(u32) -> bool) -> Vec<u32> {
+    /// The candidates who fit the question at all, best first, with their scores: fit of tags
+    /// and words times [`helpfulness`].
+    pub fn scored(
+        &self,
+        vocabulary: &Vocabulary,
+        needs: &[Term],
+        text: &str,
+        skip: impl Fn(u32) -> bool,
+    ) -> Vec<(u32, f32)> {
         let mut fits: rustc_hash::FxHashMap<u32, f32> = self.index.fits(vocabulary, needs).into_iter().collect();
         let words = self.texts.scores(text);
         let strongest = words.values().copied().fold(0.0f32, f32::max);
@@ -47,12 +52,23 @@ impl Router {
         }
         let scored: Vec<(u32, f32)> = fits
             .into_iter()
-            .filter(|&(p, _)| !skip(p))
+            .filter(|&(p, fit)| fit > 0.0 && !skip(p))
             .map(|(p, fit)| (p, fit * helpfulness(self.index.helped(p))))
             .collect();
-        let ranked = top(scored, usize::MAX);
+        top(scored, usize::MAX)
+    }
+
+    /// Every candidate ranked for a question, best first: those who fit (see [`Router::scored`]),
+    /// then the rest, most helpful first, so that a question nobody matches still reaches the
+    /// people who help most.
+    pub fn rank(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str, skip: impl Fn(u32) -> bool) -> Vec<u32> {
         let mut placed = vec![false; self.index.len()];
-        let mut out: Vec<u32> = ranked.into_iter().map(|(p, _)| p).inspect(|&p| placed[p as usize] = true).collect();
+        let mut out: Vec<u32> = self
+            .scored(vocabulary, needs, text, &skip)
+            .into_iter()
+            .map(|(p, _)| p)
+            .inspect(|&p| placed[p as usize] = true)
+            .collect();
         let mut rest: Vec<u32> = (0..self.index.len() as u32).filter(|&p| !placed[p as usize] && !skip(p)).collect();
         rest.sort_by_key(|&p| (std::cmp::Reverse(self.index.helped(p)), p));
         out.extend(rest);

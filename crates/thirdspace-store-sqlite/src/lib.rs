@@ -7,6 +7,7 @@
 
 mod accounts;
 mod bookings;
+mod intros;
 mod questions;
 mod rows;
 mod venues;
@@ -211,5 +212,27 @@ impl Store for SqliteStore {
     }
     async fn mark_answered(&self, id: Uuid, now: i64) -> StoreResult<Question> {
         questions::mark_answered(self, id, now).await
+    }
+
+    async fn suggest_intros(&self, new: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>> {
+        intros::suggest(self, new, now).await
+    }
+    async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>> {
+        intros::get(self, id).await
+    }
+    async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro> {
+        intros::step(self, id, user, step, now).await
+    }
+    async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
+        intros::of(self, user, page).await
+    }
+    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>> {
+        intros::settled(self, people, since).await
+    }
+    async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>> {
+        intros::helped(self, people).await
+    }
+    async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>> {
+        intros::open_public_profiles(self, limit).await
     }
 }

@@ -35,6 +35,8 @@ pub enum Conflict {
     AlreadyAnswered,
     NoOpenSeating,
     TooEarly,
+    NotMutual,
+    NotMet,
 }
 
 impl Conflict {
@@ -53,6 +55,8 @@ impl Conflict {
             Self::AlreadyAnswered => "already_answered",
             Self::NoOpenSeating => "no_open_seating",
             Self::TooEarly => "too_early",
+            Self::NotMutual => "not_mutual",
+            Self::NotMet => "not_met",
         }
     }
 
@@ -70,6 +74,8 @@ impl Conflict {
             Self::AlreadyAnswered => "this question is already marked answered",
             Self::NoOpenSeating => "this venue has no open seating to book",
             Self::TooEarly => "your booking here starts later today: check in up to an hour before it starts",
+            Self::NotMutual => "both people must accept the introduction first",
+            Self::NotMet => "feedback comes after the meeting",
         }
     }
 }

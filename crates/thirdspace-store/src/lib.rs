@@ -101,6 +101,24 @@ pub trait Store: Send + Sync + 'static {
     async fn question(&self, id: Uuid) -> StoreResult<Option<Question>>;
     async fn open_questions(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Question>>;
     async fn mark_answered(&self, id: Uuid, now: i64) -> StoreResult<Question>;
+
+    // Introductions.
+    /// Records suggested introductions; a pair with an introduction still open (not met and
+    /// declined by nobody) keeps that one, which is returned instead.
+    async fn suggest_intros(&self, intros: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>>;
+    async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>>;
+    /// One side's step; `NotFound` unless `user` is one of the two.
+    async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro>;
+    /// The introductions of a person, newest first.
+    async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
+    /// Pairs among `people` that met or where someone declined, since `since`: not to be
+    /// suggested again within the cool-down.
+    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>>;
+    /// How many met introductions each person was found useful in, by the other side.
+    async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>>;
+    /// Profiles of people who show themselves publicly and are open to meet, for suggestions
+    /// across the network (at most `limit`).
+    async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
 }
 
 /// Which of a person's bookings to list.

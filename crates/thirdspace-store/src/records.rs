@@ -331,3 +331,75 @@ pub struct Question {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub answered_at: Option<i64>,
 }
+
+/// A side's answer to a suggested introduction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntroAnswer {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+impl IntroAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
+        }
+    }
+
+    pub fn from_str_opt(raw: &str) -> Option<Self> {
+        [Self::Pending, Self::Accepted, Self::Declined].into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// An introduction as stored: both sides' answers (never shown as such to the other side).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intro {
+    pub id: Uuid,
+    pub venue_id: Option<Uuid>,
+    pub person_a: Uuid,
+    pub person_b: Uuid,
+    pub score: f32,
+    pub reason: String,
+    pub a_answer: IntroAnswer,
+    pub b_answer: IntroAnswer,
+    pub met_at: Option<i64>,
+    pub a_useful: Option<bool>,
+    pub b_useful: Option<bool>,
+    pub created_at: i64,
+}
+
+impl Intro {
+    /// The other person, and both answers as (mine, theirs), when `user` is one of the two.
+    pub fn sides(&self, user: Uuid) -> Option<(Uuid, IntroAnswer, IntroAnswer)> {
+        if user == self.person_a {
+            Some((self.person_b, self.a_answer, self.b_answer))
+        } else if user == self.person_b {
+            Some((self.person_a, self.b_answer, self.a_answer))
+        } else {
+            None
+        }
+    }
+}
+
+/// An introduction to record.
+#[derive(Debug, Clone)]
+pub struct NewIntro {
+    pub venue: Option<Uuid>,
+    pub a: Uuid,
+    pub b: Uuid,
+    pub score: f32,
+    pub reason: String,
+}
+
+/// A step in an introduction's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntroStep {
+    Accept,
+    Decline,
+    Met,
+    Feedback { useful: bool },
+}

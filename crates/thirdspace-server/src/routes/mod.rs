@@ -4,6 +4,7 @@
 mod accounts;
 mod bookings;
 mod health;
+mod intros;
 mod presence;
 mod profiles;
 mod questions;
@@ -45,6 +46,7 @@ use crate::AppState;
         (name = "bookings", description = "Seats paid in social capital"),
         (name = "presence", description = "Check-in, check-out and who is here now"),
         (name = "questions", description = "Asking the people around you"),
+        (name = "introductions", description = "Who should meet whom, and what came of it"),
         (name = "operations", description = "Health"),
     )
 )]
@@ -93,6 +95,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(presence::here_now))
         .routes(routes!(questions::post, questions::list_open))
         .routes(routes!(questions::mark_answered))
+        .routes(routes!(intros::answerers))
+        .routes(routes!(intros::my_suggestions))
+        .routes(routes!(intros::venue_round))
+        .routes(routes!(intros::my_intros))
+        .routes(routes!(intros::accept))
+        .routes(routes!(intros::decline))
+        .routes(routes!(intros::met))
+        .routes(routes!(intros::feedback))
+        .routes(routes!(intros::complete))
 }
 
 /// The OpenAPI 3.1 document of the API.

@@ -4,6 +4,7 @@ mod accounts;
 mod bookings;
 mod errors;
 mod helpers;
+mod intros;
 mod presence;
 mod questions;
 mod venues;

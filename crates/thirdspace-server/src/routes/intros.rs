@@ -1,0 +1,406 @@
+//! The serendipity engine over the API: suggestions for me, rounds for a venue, who can answer a
+//! question, the life of an introduction, and tag autocomplete.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thirdspace_domain::profile::Visibility;
+use thirdspace_serendipity::person::{terms, Person};
+use thirdspace_serendipity::round::{round, suggestions_for};
+use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::score::Exclusions;
+use thirdspace_serendipity::vocabulary::{shipped, Vocabulary};
+use thirdspace_store::{Conflict, Intro, IntroAnswer, IntroStep, NewIntro, Paged, Profile, StoreError};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{venue_for_staff, PageQuery};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+
+/// Pairs that met, or where someone declined, are not suggested again for this long.
+pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
+/// How many profiles a network-wide suggestion looks through.
+const NETWORK_PROFILES: u32 = 5_000;
+
+/// The engine's view of a profile, with today's focus as part of what they look for.
+fn person(vocabulary: &Vocabulary, profile: &Profile, focus: Option<&str>) -> Person {
+    let mut p =
+        Person::new(vocabulary, profile.user_id.as_u128(), &profile.display_name, &profile.offers, &profile.seeking);
+    p.need_text = [profile.seeking_text.as_deref(), focus].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    p.interests = terms(vocabulary, &profile.interests);
+    p.field = profile.field.clone();
+    p.open_to_meet = profile.open_to_meet;
+    p.visible = profile.visibility != Visibility::Hidden;
+    p
+}
+
+async fn exclusions(state: &AppState, people: &[Person], now: i64) -> ApiResult<Exclusions> {
+    let ids: Vec<Uuid> = people.iter().map(|p| Uuid::from_u128(p.id)).collect();
+    let mut ex = Exclusions::new();
+    for (a, b) in state.store.settled_pairs(&ids, now - COOL_DOWN_SECONDS).await? {
+        ex.add(a.as_u128(), b.as_u128());
+    }
+    Ok(ex)
+}
+
+/// The other person of an introduction, as much as the caller may see.
+#[derive(Serialize, ToSchema)]
+pub struct IntroPerson {
+    user_id: Uuid,
+    display_name: String,
+    headline: Option<String>,
+}
+
+/// An introduction as one of its two people sees it: the other's answer shows only once both
+/// accepted (a decline is never shown).
+#[derive(Serialize, ToSchema)]
+pub struct IntroView {
+    id: Uuid,
+    venue_id: Option<Uuid>,
+    with: IntroPerson,
+    score: f32,
+    /// Why, in plain words, from the terms that matched.
+    reason: String,
+    my_answer: IntroAnswer,
+    /// Both accepted: time to meet.
+    mutual: bool,
+    met: bool,
+    /// My feedback after meeting: was it useful?
+    my_feedback: Option<bool>,
+}
+
+async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<IntroView> {
+    let (other, mine, theirs) = intro.sides(me).ok_or_else(|| ApiError::not_found("introduction"))?;
+    let profile = state.store.profile(other).await?.ok_or_else(|| ApiError::not_found("person"))?;
+    let my_feedback = if me == intro.person_a { intro.a_useful } else { intro.b_useful };
+    Ok(IntroView {
+        id: intro.id,
+        venue_id: intro.venue_id,
+        with: IntroPerson { user_id: other, display_name: profile.display_name, headline: profile.headline },
+        score: intro.score,
+        reason: intro.reason,
+        my_answer: mine,
+        mutual: mine == IntroAnswer::Accepted && theirs == IntroAnswer::Accepted,
+        met: intro.met_at.is_some(),
+        my_feedback,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionQuery {
+    /// `venue` (default): people checked in where you are now; `network`: people who show
+    /// themselves publicly anywhere.
+    scope: Option<String>,
+    /// How many, 1 to 20 (default 5).
+    limit: Option<usize>,
+}
+
+/// My best introductions, with the reason for each; they are recorded so that I can accept or
+/// decline them.
+#[utoipa::path(get, path = "/api/v1/me/suggestions", tag = "introductions", params(SuggestionQuery),
+    responses((status = 200, body = Vec<IntroView>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn my_suggestions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<SuggestionQuery>,
+) -> ApiResult<Json<Vec<IntroView>>> {
+    let limit = q.limit.unwrap_or(5);
+    if !(1..=20).contains(&limit) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit is 1 to 20").with_field("limit"));
+    }
+    let v = shipped();
+    let now = state.clock.now();
+    let me = auth.user.id;
+    let (venue, mut profiles): (Option<Uuid>, Vec<(Profile, Option<String>)>) = match q.scope.as_deref() {
+        None | Some("venue") => {
+            let venue =
+                state.store.checked_in_at(me, now).await?.ok_or(StoreError::Conflict(Conflict::NotCheckedIn))?;
+            let present = state.store.present(venue, now).await?;
+            (Some(venue), present.into_iter().map(|p| (p.profile, Some(p.focus))).collect())
+        }
+        Some("network") => {
+            let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
+            (None, public.into_iter().map(|p| (p, None)).collect())
+        }
+        Some(_) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "scope is venue or network")
+                .with_field("scope"))
+        }
+    };
+    if !profiles.iter().any(|(p, _)| p.user_id == me) {
+        let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
+        profiles.push((mine, None));
+    }
+    let people: Vec<Person> = profiles.iter().map(|(p, focus)| person(v, p, focus.as_deref())).collect();
+    let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
+        return Ok(Json(Vec::new()));
+    };
+    let ex = exclusions(&state, &people, now).await?;
+    let new: Vec<NewIntro> = suggestions_for(v, &people, me_index, &ex, limit)
+        .into_iter()
+        .map(|i| NewIntro {
+            venue,
+            a: Uuid::from_u128(people[i.a].id),
+            b: Uuid::from_u128(people[i.b].id),
+            score: i.score,
+            reason: i.reason(v, &people, None),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for intro in state.store.suggest_intros(new, now).await? {
+        out.push(view(&state, intro, me).await?);
+    }
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundRequest {
+    /// Introductions per person at most, 1 to 5 (default 2).
+    #[serde(default)]
+    cap: Option<usize>,
+}
+
+/// One suggested introduction of a round, as the venue's staff see it.
+#[derive(Serialize, ToSchema)]
+pub struct RoundIntro {
+    id: Uuid,
+    a: IntroPerson,
+    b: IntroPerson,
+    score: f32,
+    reason: String,
+}
+
+/// Runs a round of introductions for everyone checked in at a venue (its staff): the set that
+/// maximises the total score with at most `cap` per person; people who are hidden or not open
+/// to meet, and pairs who met or declined recently, are left out.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/rounds", tag = "introductions", params(("id" = Uuid, Path)),
+    request_body = RoundRequest,
+    responses((status = 200, body = Vec<RoundIntro>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn venue_round(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<RoundRequest>,
+) -> ApiResult<Json<Vec<RoundIntro>>> {
+    let cap = body.cap.unwrap_or(2);
+    if !(1..=5).contains(&cap) {
+        return Err(thirdspace_domain::Invalid::new("cap", "must be between 1 and 5").into());
+    }
+    venue_for_staff(&state, id, &auth.user).await?;
+    let v = shipped();
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
+    let ex = exclusions(&state, &people, now).await?;
+    let intros = round(v, &people, &ex, cap);
+    let new: Vec<NewIntro> = intros
+        .iter()
+        .map(|i| NewIntro {
+            venue: Some(id),
+            a: Uuid::from_u128(people[i.a].id),
+            b: Uuid::from_u128(people[i.b].id),
+            score: i.score,
+            reason: i.reason(v, &people, None),
+        })
+        .collect();
+    let stored = state.store.suggest_intros(new, now).await?;
+    let who = |user: Uuid| {
+        present.iter().find(|p| p.profile.user_id == user).map(|p| IntroPerson {
+            user_id: user,
+            display_name: p.profile.display_name.clone(),
+            headline: p.profile.headline.clone(),
+        })
+    };
+    let out = stored
+        .into_iter()
+        .filter_map(|i| {
+            Some(RoundIntro { id: i.id, a: who(i.person_a)?, b: who(i.person_b)?, score: i.score, reason: i.reason })
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// My introductions, newest first.
+#[utoipa::path(get, path = "/api/v1/me/intros", tag = "introductions", params(PageQuery),
+    responses((status = 200, body = Paged<IntroView>), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn my_intros(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Paged<IntroView>>> {
+    let page = state.store.intros_of(auth.user.id, q.page()?).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for intro in page.items {
+        items.push(view(&state, intro, auth.user.id).await?);
+    }
+    Ok(Json(Paged { items, page: page.page, per_page: page.per_page, total: page.total }))
+}
+
+async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiResult<Json<IntroView>> {
+    let intro = state.store.step_intro(id, auth.user.id, step, state.clock.now()).await?;
+    Ok(Json(view(state, intro, auth.user.id).await?))
+}
+
+/// Accepts an introduction (mutual opt-in: it is on once both accept).
+#[utoipa::path(post, path = "/api/v1/intros/{id}/accept", tag = "introductions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = IntroView), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn accept(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<IntroView>> {
+    step(&state, &auth, id, IntroStep::Accept).await
+}
+
+/// Declines an introduction; the other person is never told, and the pair is not suggested
+/// again during the cool-down.
+#[utoipa::path(post, path = "/api/v1/intros/{id}/decline", tag = "introductions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = IntroView), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn decline(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<IntroView>> {
+    step(&state, &auth, id, IntroStep::Decline).await
+}
+
+/// Records that the two met (after both accepted).
+#[utoipa::path(post, path = "/api/v1/intros/{id}/met", tag = "introductions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = IntroView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn met(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<IntroView>> {
+    step(&state, &auth, id, IntroStep::Met).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// Was meeting useful?
+    useful: bool,
+}
+
+/// After meeting: was it useful? It counts towards the other person's record of helping.
+#[utoipa::path(post, path = "/api/v1/intros/{id}/feedback", tag = "introductions", params(("id" = Uuid, Path)),
+    request_body = Feedback,
+    responses((status = 200, body = IntroView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<Feedback>,
+) -> ApiResult<Json<IntroView>> {
+    step(&state, &auth, id, IntroStep::Feedback { useful: body.useful }).await
+}
+
+/// Someone who may be able to answer a question.
+#[derive(Serialize, ToSchema)]
+pub struct Answerer {
+    user_id: Uuid,
+    display_name: String,
+    headline: Option<String>,
+    /// Checked in at the question's venue now.
+    here: bool,
+}
+
+/// Who can answer a question, best first: people here first, then across the network, by how
+/// well their offers and words fit and by their record of helping. Only people whose visibility
+/// allows the caller to see them are named; hidden people never appear.
+#[utoipa::path(get, path = "/api/v1/questions/{id}/answerers", tag = "questions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<Answerer>), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn answerers(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<Answerer>>> {
+    let question = state.store.question(id).await?.ok_or_else(|| ApiError::not_found("question"))?;
+    let v = shipped();
+    let now = state.clock.now();
+    let viewer_here = state.store.checked_in_at(auth.user.id, now).await? == Some(question.venue_id);
+    let present = state.store.present(question.venue_id, now).await?;
+    let here: Vec<Profile> = present
+        .into_iter()
+        .map(|p| p.profile)
+        .filter(|p| match p.visibility {
+            Visibility::Public => true,
+            Visibility::Venue => viewer_here || p.user_id == auth.user.id,
+            Visibility::Hidden => false,
+        })
+        .collect();
+    let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
+    network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
+    let needs = terms(v, &question.tags);
+    let mut out = Vec::new();
+    for (group, is_here) in [(here, true), (network, false)] {
+        let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
+        let helped = state.store.helped_counts(&ids).await?;
+        let candidates: Vec<Candidate> = group
+            .iter()
+            .zip(&helped)
+            .map(|(p, &h)| Candidate {
+                offers: terms(v, &p.offers),
+                text: [p.headline.as_deref().unwrap_or(""), p.bio.as_deref().unwrap_or("")].join(" "),
+                helped: h,
+            })
+            .collect();
+        let router = Router::new(&candidates);
+        let asker = question.asker_id;
+        let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
+        for (i, _) in ranked.into_iter().take(10) {
+            let p = &group[i as usize];
+            out.push(Answerer {
+                user_id: p.user_id,
+                display_name: p.display_name.clone(),
+                headline: p.headline.clone(),
+                here: is_here,
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompleteQuery {
+    /// What has been typed so far.
+    q: String,
+    /// How many, 1 to 20 (default 8).
+    limit: Option<usize>,
+}
+
+/// A tag suggested while typing.
+#[derive(Serialize, ToSchema)]
+pub struct TagSuggestion {
+    tag: String,
+    /// The alias that matched, when it is not the tag itself.
+    via: Option<String>,
+}
+
+/// Autocomplete over the skill vocabulary: tags with a word starting with what was typed, and
+/// a tag one typo away.
+#[utoipa::path(get, path = "/api/v1/vocabulary/complete", tag = "profiles", params(CompleteQuery),
+    responses((status = 200, body = Vec<TagSuggestion>), (status = 400, body = ErrorBody)))]
+pub async fn complete(ApiQuery(q): ApiQuery<CompleteQuery>) -> ApiResult<Json<Vec<TagSuggestion>>> {
+    let limit = q.limit.unwrap_or(8);
+    if !(1..=20).contains(&limit) || q.q.chars().count() > 48 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "q is at most 48 characters, limit 1 to 20",
+        ));
+    }
+    let found = shipped().complete(&q.q, limit);
+    Ok(Json(found.into_iter().map(|s| TagSuggestion { tag: s.name, via: s.via }).collect()))
+}

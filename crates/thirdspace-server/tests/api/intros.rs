@@ -1,0 +1,161 @@
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, Member, TestApp};
+
+async fn profile(app: &TestApp, who: &Member, body: Value) {
+    let reply = app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+async fn post(app: &TestApp, who: &Member, path: &str) -> crate::helpers::Reply {
+    app.call(Method::POST, path, Some(who), None).await
+}
+
+#[tokio::test]
+async fn people_here_get_explained_suggestions_and_opt_in_mutually() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (anna, ben, hid) = (app.member("Anna").await, app.member("Ben").await, app.member("Hid").await);
+    profile(
+        &app,
+        &anna,
+        json!({"display_name": "Anna", "offers": ["Bookkeeping"], "seeking": ["UX"], "field": "finance"}),
+    )
+    .await;
+    profile(
+        &app,
+        &ben,
+        json!({"display_name": "Ben", "offers": ["user experience design"], "seeking": ["VAT"], "field": "design"}),
+    )
+    .await;
+    profile(&app, &hid, json!({"display_name": "Hid", "offers": ["vat"], "seeking": ["ux"], "visibility": "hidden"}))
+        .await;
+    for m in [&anna, &ben, &hid] {
+        assert_eq!(app.arrive(&host, m, venue).await.status, StatusCode::OK);
+    }
+    let mine = app.get("/api/v1/me/suggestions", Some(&anna)).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    let list = mine.body.as_array().unwrap();
+    assert_eq!(list.len(), 1, "the hidden person is never suggested: {}", mine.body);
+    assert_eq!(list[0]["with"]["display_name"], "Ben");
+    let reason = list[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("bookkeeping") && reason.contains("ux"), "{reason}");
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+
+    let early = post(&app, &anna, &format!("/api/v1/intros/{id}/met")).await;
+    assert_eq!(early.code(), "not_mutual");
+    let accepted = post(&app, &anna, &format!("/api/v1/intros/{id}/accept")).await;
+    assert_eq!(
+        (accepted.body["my_answer"].as_str(), accepted.body["mutual"].as_bool()),
+        (Some("accepted"), Some(false))
+    );
+    let stranger = post(&app, &hid, &format!("/api/v1/intros/{id}/accept")).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND, "only the two people may answer");
+    let both = post(&app, &ben, &format!("/api/v1/intros/{id}/accept")).await;
+    assert_eq!(both.body["mutual"], true);
+    assert_eq!(post(&app, &ben, &format!("/api/v1/intros/{id}/met")).await.body["met"], true);
+    let useful = app.post(&format!("/api/v1/intros/{id}/feedback"), Some(&anna), json!({"useful": true})).await;
+    assert_eq!(useful.body["my_feedback"], true);
+    let again = app.get("/api/v1/me/suggestions", Some(&anna)).await;
+    assert_eq!(again.body.as_array().unwrap().len(), 0, "people who met are not introduced again");
+}
+
+#[tokio::test]
+async fn a_decline_is_never_shown_and_the_pair_is_not_suggested_again() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (anna, ben) = (app.member("Anna").await, app.member("Ben").await);
+    profile(&app, &anna, json!({"display_name": "Anna", "offers": ["python"], "seeking": ["figma"]})).await;
+    profile(&app, &ben, json!({"display_name": "Ben", "offers": ["figma"], "seeking": ["python"]})).await;
+    app.arrive(&host, &anna, venue).await;
+    app.arrive(&host, &ben, venue).await;
+    let id = app.get("/api/v1/me/suggestions", Some(&anna)).await.body[0]["id"].as_str().unwrap().to_owned();
+    post(&app, &ben, &format!("/api/v1/intros/{id}/accept")).await;
+    post(&app, &anna, &format!("/api/v1/intros/{id}/decline")).await;
+    let bens = app.get("/api/v1/me/intros", Some(&ben)).await;
+    let seen = &bens.body["items"][0];
+    assert_eq!((seen["my_answer"].as_str(), seen["mutual"].as_bool()), (Some("accepted"), Some(false)));
+    assert!(!bens.body.to_string().contains("declined"), "Ben never learns of the decline");
+    assert_eq!(app.get("/api/v1/me/suggestions", Some(&ben)).await.body.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn suggestions_at_a_venue_need_you_there_and_bad_parameters_are_refused() {
+    let app = spawn_app().await;
+    let anna = app.member("Anna").await;
+    assert_eq!(app.get("/api/v1/me/suggestions", Some(&anna)).await.code(), "not_checked_in");
+    assert_eq!(app.get("/api/v1/me/suggestions?scope=galaxy", Some(&anna)).await.field(), "scope");
+    assert_eq!(app.get("/api/v1/me/suggestions?scope=network&limit=500", Some(&anna)).await.field(), "limit");
+    let network = app.get("/api/v1/me/suggestions?scope=network", Some(&anna)).await;
+    assert_eq!(network.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn staff_run_a_round_with_a_cap_and_others_cannot() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 20).await;
+    let expert = app.member("Expert").await;
+    profile(&app, &expert, json!({"display_name": "Expert", "offers": ["vat", "bookkeeping"]})).await;
+    app.arrive(&host, &expert, venue).await;
+    for i in 0..5 {
+        let m = app.member(&format!("Seeker {i}")).await;
+        profile(&app, &m, json!({"display_name": format!("Seeker {i}"), "seeking": ["VAT"]})).await;
+        app.arrive(&host, &m, venue).await;
+    }
+    let refused = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&expert), json!({})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&host), json!({"cap": 99})).await;
+    assert_eq!(bad.field(), "cap");
+    let round = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&host), json!({"cap": 2})).await;
+    assert_eq!(round.status, StatusCode::OK, "{}", round.body);
+    let intros = round.body.as_array().unwrap();
+    assert_eq!(intros.len(), 2, "the expert is not swamped: {}", round.body);
+    assert!(intros.iter().all(|i| i["reason"].as_str().unwrap().contains("vat")));
+}
+
+#[tokio::test]
+async fn a_question_goes_to_people_here_first_never_to_its_asker_or_hidden_people() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 20).await;
+    let (asker, here, hidden, away) =
+        (app.member("Asker").await, app.member("Here").await, app.member("Hidden").await, app.member("Away").await);
+    profile(&app, &asker, json!({"display_name": "Asker", "offers": ["kubernetes"]})).await;
+    profile(&app, &here, json!({"display_name": "Here", "offers": ["k8s"], "visibility": "public"})).await;
+    profile(&app, &hidden, json!({"display_name": "Hidden", "offers": ["kubernetes"], "visibility": "hidden"})).await;
+    profile(&app, &away, json!({"display_name": "Away", "offers": ["docker"], "visibility": "public"})).await;
+    for m in [&asker, &here, &hidden] {
+        app.arrive(&host, m, venue).await;
+    }
+    let q = app
+        .post(
+            &format!("/api/v1/venues/{venue}/questions"),
+            Some(&asker),
+            json!({"text": "Pods keep restarting", "tags": ["Kubernetes"]}),
+        )
+        .await;
+    let id = q.body["id"].as_str().unwrap();
+    let who = app.get(&format!("/api/v1/questions/{id}/answerers"), Some(&asker)).await;
+    assert_eq!(who.status, StatusCode::OK, "{}", who.body);
+    let names: Vec<&str> = who.body.as_array().unwrap().iter().map(|a| a["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names.first(), Some(&"Here"));
+    assert_eq!(who.body[0]["here"], true);
+    assert!(!names.contains(&"Asker") && !names.contains(&"Hidden"), "{names:?}");
+    assert!(names.contains(&"Away"), "the network follows: docker is near kubernetes: {names:?}");
+}
+
+#[tokio::test]
+async fn tags_autocomplete_from_the_vocabulary() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/vocabulary/complete?q=pitch", None).await;
+    let tags: Vec<&str> = reply.body.as_array().unwrap().iter().map(|t| t["tag"].as_str().unwrap()).collect();
+    assert!(tags.contains(&"pitch deck"), "{tags:?}");
+    assert_eq!(
+        app.get(&format!("/api/v1/vocabulary/complete?q={}", "x".repeat(60)), None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -1,0 +1,198 @@
+//! Introductions and what became of them.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use thirdspace_store::*;
+use uuid::Uuid;
+
+use crate::rows;
+use crate::{db, SqliteStore};
+
+fn intro(row: &SqliteRow) -> Result<Intro, sqlx::Error> {
+    let answer = |column: &str| -> Result<IntroAnswer, sqlx::Error> {
+        let raw: String = row.try_get(column)?;
+        IntroAnswer::from_str_opt(&raw)
+            .ok_or_else(|| sqlx::Error::ColumnDecode { index: column.to_owned(), source: "unknown answer".into() })
+    };
+    let venue: Option<String> = row.try_get("venue_id")?;
+    Ok(Intro {
+        id: rows::uuid(row, "id")?,
+        venue_id: venue.and_then(|v| Uuid::parse_str(&v).ok()),
+        person_a: rows::uuid(row, "person_a")?,
+        person_b: rows::uuid(row, "person_b")?,
+        score: row.try_get::<f64, _>("score")? as f32,
+        reason: row.try_get("reason")?,
+        a_answer: answer("a_answer")?,
+        b_answer: answer("b_answer")?,
+        met_at: row.try_get("met_at")?,
+        a_useful: row.try_get("a_useful")?,
+        b_useful: row.try_get("b_useful")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Intro>> {
+    let row =
+        sqlx::query("SELECT * FROM intros WHERE id = ?").bind(id.to_string()).fetch_optional(conn).await.map_err(db)?;
+    row.map(|r| intro(&r)).transpose().map_err(db)
+}
+
+fn ordered(a: Uuid, b: Uuid) -> (String, String) {
+    let (a, b) = (a.to_string(), b.to_string());
+    if a < b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+pub async fn suggest(store: &SqliteStore, intros: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>> {
+    let mut tx = store.write().await?;
+    let mut out = Vec::with_capacity(intros.len());
+    for new in intros {
+        let (a, b) = ordered(new.a, new.b);
+        let open: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM intros WHERE person_a = ? AND person_b = ? AND met_at IS NULL \
+             AND a_answer != 'declined' AND b_answer != 'declined' ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(&a)
+        .bind(&b)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let id = match open.and_then(|id| Uuid::parse_str(&id).ok()) {
+            Some(id) => id,
+            None => {
+                let id = Uuid::now_v7();
+                sqlx::query(
+                    "INSERT INTO intros (id, venue_id, person_a, person_b, score, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(id.to_string())
+                .bind(new.venue.map(|v| v.to_string()))
+                .bind(&a)
+                .bind(&b)
+                .bind(f64::from(new.score))
+                .bind(&new.reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                id
+            }
+        };
+        out.push(fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?);
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(out)
+}
+
+pub async fn get(store: &SqliteStore, id: Uuid) -> StoreResult<Option<Intro>> {
+    let mut conn = store.reader.acquire().await.map_err(db)?;
+    fetch(&mut conn, id).await
+}
+
+pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro> {
+    let mut tx = store.write().await?;
+    let current = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
+    let side = if user == current.person_a {
+        "a"
+    } else if user == current.person_b {
+        "b"
+    } else {
+        return Err(StoreError::NotFound("introduction"));
+    };
+    let (sql, value): (String, Option<i64>) = match step {
+        IntroStep::Accept => (format!("UPDATE intros SET {side}_answer = 'accepted' WHERE id = ?"), None),
+        IntroStep::Decline => (format!("UPDATE intros SET {side}_answer = 'declined' WHERE id = ?"), None),
+        IntroStep::Met => {
+            if current.a_answer != IntroAnswer::Accepted || current.b_answer != IntroAnswer::Accepted {
+                return Err(Conflict::NotMutual.into());
+            }
+            ("UPDATE intros SET met_at = COALESCE(met_at, ?) WHERE id = ?".to_owned(), Some(now))
+        }
+        IntroStep::Feedback { useful } => {
+            if current.met_at.is_none() {
+                return Err(Conflict::NotMet.into());
+            }
+            (format!("UPDATE intros SET {side}_useful = ? WHERE id = ?"), Some(i64::from(useful)))
+        }
+    };
+    let mut query = sqlx::query(&sql);
+    if let Some(value) = value {
+        query = query.bind(value);
+    }
+    query.bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
+    let intro = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
+    tx.commit().await.map_err(db)?;
+    Ok(intro)
+}
+
+pub async fn of(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
+    let me = user.to_string();
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intros WHERE person_a = ? OR person_b = ?")
+        .bind(&me)
+        .bind(&me)
+        .fetch_one(&store.reader)
+        .await
+        .map_err(db)?;
+    let rows = sqlx::query(
+        "SELECT * FROM intros WHERE person_a = ? OR person_b = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(&me)
+    .bind(&me)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    let items = rows.iter().map(intro).collect::<Result<_, _>>().map_err(db)?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+}
+
+pub async fn settled(store: &SqliteStore, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    let wanted: std::collections::HashSet<Uuid> = people.iter().copied().collect();
+    let rows = sqlx::query(
+        "SELECT person_a, person_b FROM intros WHERE created_at >= ? \
+         AND (met_at IS NOT NULL OR a_answer = 'declined' OR b_answer = 'declined')",
+    )
+    .bind(since)
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let (a, b) = (rows::uuid(row, "person_a").map_err(db)?, rows::uuid(row, "person_b").map_err(db)?);
+        if wanted.contains(&a) || wanted.contains(&b) {
+            out.push((a, b));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn helped(store: &SqliteStore, people: &[Uuid]) -> StoreResult<Vec<u32>> {
+    let rows = sqlx::query(
+        "SELECT person_a AS helper, COUNT(*) AS n FROM intros WHERE met_at IS NOT NULL AND b_useful = 1 GROUP BY person_a \
+         UNION ALL SELECT person_b AS helper, COUNT(*) AS n FROM intros WHERE met_at IS NOT NULL AND a_useful = 1 GROUP BY person_b",
+    )
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    let mut counts: std::collections::HashMap<Uuid, u32> = std::collections::HashMap::new();
+    for row in &rows {
+        let helper = rows::uuid(row, "helper").map_err(db)?;
+        let n: i64 = row.try_get("n").map_err(db)?;
+        *counts.entry(helper).or_default() += n as u32;
+    }
+    Ok(people.iter().map(|p| counts.get(p).copied().unwrap_or(0)).collect())
+}
+
+pub async fn open_public_profiles(store: &SqliteStore, limit: u32) -> StoreResult<Vec<Profile>> {
+    let rows = sqlx::query(
+        "SELECT * FROM profiles WHERE visibility = 'public' AND open_to_meet = 1 ORDER BY updated_at DESC LIMIT ?",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    rows.iter().map(rows::profile).collect::<Result<_, _>>().map_err(db)
+}
