@@ -181,7 +181,8 @@ impl Intro {
             reason = first.to_uppercase() + &reason[1..];
         }
         if let Some(interest) = self.shared_interests.first() {
-            reason.push_str(&format!(". Both of you like {}", term_name(vocabulary, interest)));
+            let both = if viewer == Some(self.a) || viewer == Some(self.b) { "Both of you like" } else { "Both like" };
+            reason.push_str(&format!(". {both} {}", term_name(vocabulary, interest)));
         }
         if self.different_fields {
             if let (Some(x), Some(y)) = (&people[self.a].field, &people[self.b].field) {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod extract;
+pub mod matching;
 pub mod password;
 mod routes;
 mod sweep;

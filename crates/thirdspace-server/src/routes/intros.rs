@@ -7,10 +7,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::person::{terms, Person};
+
+use crate::matching::person;
 use thirdspace_serendipity::round::{round, suggestions_for};
 use thirdspace_serendipity::route::{Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
-use thirdspace_serendipity::vocabulary::{shipped, Vocabulary};
+use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::{Conflict, Intro, IntroAnswer, IntroStep, NewIntro, Paged, Profile, StoreError};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -25,18 +27,6 @@ use crate::AppState;
 pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
 /// How many profiles a network-wide suggestion looks through.
 const NETWORK_PROFILES: u32 = 5_000;
-
-/// The engine's view of a profile, with today's focus as part of what they look for.
-fn person(vocabulary: &Vocabulary, profile: &Profile, focus: Option<&str>) -> Person {
-    let mut p =
-        Person::new(vocabulary, profile.user_id.as_u128(), &profile.display_name, &profile.offers, &profile.seeking);
-    p.need_text = [profile.seeking_text.as_deref(), focus].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    p.interests = terms(vocabulary, &profile.interests);
-    p.field = profile.field.clone();
-    p.open_to_meet = profile.open_to_meet;
-    p.visible = profile.visibility != Visibility::Hidden;
-    p
-}
 
 async fn exclusions(state: &AppState, people: &[Person], now: i64) -> ApiResult<Exclusions> {
     let ids: Vec<Uuid> = people.iter().map(|p| Uuid::from_u128(p.id)).collect();

@@ -14,8 +14,8 @@ use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
 use thirdspace_server::clock::SystemClock;
-use thirdspace_server::{password, AppState, Application};
-use thirdspace_store::{CheckIn, NewBooking, NewQuestion, NewUser, Store, StoreError, User, Venue};
+use thirdspace_server::{matching, password, AppState, Application};
+use thirdspace_store::{CheckIn, NewBooking, NewIntro, NewQuestion, NewUser, Store, StoreError, User, Venue};
 
 use crate::config::Config;
 use crate::open;
@@ -50,6 +50,8 @@ struct Seeded {
     booked: usize,
     checked_in: usize,
     for_tomorrow: bool,
+    /// A few of the introductions suggested at each venue: venue name, score, reason.
+    intros: Vec<(String, f32, String)>,
 }
 
 pub async fn run(config: &Config, people: usize) -> Result<()> {
@@ -121,7 +123,8 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         }
     }
     ask_questions(store, &venues, now).await?;
-    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow })
+    let intros = introduce(store, &venues, now).await?;
+    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow, intros })
 }
 
 enum Outcome {
@@ -184,6 +187,31 @@ async fn book_today(
     Ok(Outcome::CheckedIn)
 }
 
+/// A round of introductions at each venue for the people checked in, recorded as suggestions.
+async fn introduce(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<Vec<(String, f32, String)>> {
+    let v = thirdspace_serendipity::vocabulary::shipped();
+    let mut shown = Vec::new();
+    for seeded in venues {
+        let present = store.present(seeded.venue.id, now).await?;
+        let people: Vec<_> = present.iter().map(|p| matching::person(v, &p.profile, Some(&p.focus))).collect();
+        let round = thirdspace_serendipity::round::round(v, &people, &Default::default(), 2);
+        let new: Vec<NewIntro> = round
+            .iter()
+            .map(|i| NewIntro {
+                venue: Some(seeded.venue.id),
+                a: uuid::Uuid::from_u128(people[i.a].id),
+                b: uuid::Uuid::from_u128(people[i.b].id),
+                score: i.score,
+                reason: i.reason(v, &people, None),
+            })
+            .collect();
+        for intro in store.suggest_intros(new, now).await?.into_iter().take(2) {
+            shown.push((seeded.venue.name.clone(), intro.score, intro.reason));
+        }
+    }
+    Ok(shown)
+}
+
 /// A few open questions from people who are here.
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
     const QUESTIONS: [(&str, &[&str]); 3] = [
@@ -242,6 +270,13 @@ fn print_welcome(base: &str, seeded: &Seeded) {
         if seeded.for_tomorrow { " (some venues have closed for today: those bookings are for tomorrow)" } else { "" },
         seeded.checked_in
     );
+    if !seeded.intros.is_empty() {
+        println!();
+        println!("Suggested introductions (all of them: GET /api/v1/me/intros as a member):");
+        for (venue, score, reason) in &seeded.intros {
+            println!("  [{venue}, score {score:.2}] {reason}");
+        }
+    }
     println!();
     println!("Demo logins (every password is {DEMO_PASSWORD}):");
     println!("  {:<44} network admin", seeded.admin.email);
