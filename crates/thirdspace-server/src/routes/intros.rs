@@ -9,7 +9,7 @@ use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::person::{terms, Person};
 
 use crate::matching::person;
-use thirdspace_serendipity::round::{round, suggestions_for};
+use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
@@ -216,6 +216,52 @@ pub async fn venue_round(
         })
         .collect();
     Ok(Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TablesRequest {
+    /// People per table, 3 or 4 (default 4).
+    #[serde(default)]
+    size: Option<usize>,
+}
+
+/// Seats everyone checked in at a venue who is open to meet at tables (for lunch), each table
+/// grown around the people who have most to give each other (its staff).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/tables", tag = "introductions", params(("id" = Uuid, Path)),
+    request_body = TablesRequest,
+    responses((status = 200, body = Vec<Vec<IntroPerson>>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn venue_tables(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<TablesRequest>,
+) -> ApiResult<Json<Vec<Vec<IntroPerson>>>> {
+    let size = body.size.unwrap_or(4);
+    if !(3..=4).contains(&size) {
+        return Err(thirdspace_domain::Invalid::new("size", "tables seat 3 or 4").into());
+    }
+    venue_for_staff(&state, id, &auth.user).await?;
+    let v = shipped();
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
+    let ex = exclusions(&state, &people, now).await?;
+    let seated = tables(v, &people, &ex, size)
+        .into_iter()
+        .map(|table| {
+            table
+                .into_iter()
+                .map(|i| IntroPerson {
+                    user_id: present[i].profile.user_id,
+                    display_name: present[i].profile.display_name.clone(),
+                    headline: present[i].profile.headline.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Json(seated))
 }
 
 /// My introductions, newest first.

@@ -98,6 +98,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(intros::answerers))
         .routes(routes!(intros::my_suggestions))
         .routes(routes!(intros::venue_round))
+        .routes(routes!(intros::venue_tables))
         .routes(routes!(intros::my_intros))
         .routes(routes!(intros::accept))
         .routes(routes!(intros::decline))

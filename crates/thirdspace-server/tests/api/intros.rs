@@ -115,6 +115,15 @@ async fn staff_run_a_round_with_a_cap_and_others_cannot() {
     let intros = round.body.as_array().unwrap();
     assert_eq!(intros.len(), 2, "the expert is not swamped: {}", round.body);
     assert!(intros.iter().all(|i| i["reason"].as_str().unwrap().contains("vat")));
+    let tables = app.post(&format!("/api/v1/venues/{venue}/tables"), Some(&host), json!({"size": 3})).await;
+    assert_eq!(tables.status, StatusCode::OK, "{}", tables.body);
+    let seated: Vec<usize> = tables.body.as_array().unwrap().iter().map(|t| t.as_array().unwrap().len()).collect();
+    assert_eq!(seated.iter().sum::<usize>(), 6, "everyone here has a seat: {seated:?}");
+    assert!(seated.iter().all(|&n| n <= 3));
+    assert_eq!(
+        app.post(&format!("/api/v1/venues/{venue}/tables"), Some(&host), json!({"size": 9})).await.field(),
+        "size"
+    );
 }
 
 #[tokio::test]
