@@ -59,7 +59,7 @@ impl<'a> Venue<'a> {
             return 0.0;
         }
         let (pa, pb) = (&self.people[a], &self.people[b]);
-        if !pa.may_be_introduced() || !pb.may_be_introduced() || self.excluded[a].contains(&b) {
+        if pa.id == pb.id || !pa.may_be_introduced() || !pb.may_be_introduced() || self.excluded[a].contains(&b) {
             return 0.0;
         }
         let shared = pa.interests.iter().filter(|t| pb.interests.contains(t)).count();
@@ -139,8 +139,9 @@ pub fn suggestions_for(
     out
 }
 
-/// Everyone who may be introduced, seated at tables of `size` (the last ones may be smaller),
-/// each table grown from its best-connected person by adding whoever adds most to it.
+/// Everyone who may be introduced, seated at tables of at most `size`, as even in size as the
+/// numbers allow; each table grows from its best-connected person by adding whoever adds most
+/// to it, and people excluded from meeting each other sit apart while anyone else is left.
 pub fn tables(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusions, size: usize) -> Vec<Vec<usize>> {
     let size = size.max(2);
     let n = people.len();
@@ -148,18 +149,27 @@ pub fn tables(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusion
     let mut open: Vec<usize> = (0..n).filter(|&i| people[i].may_be_introduced()).collect();
     let reach: Vec<f32> = (0..n).map(|i| (0..n).map(|j| venue.pair(i, j)).sum()).collect();
     open.sort_by(|&x, &y| reach[y].total_cmp(&reach[x]).then_with(|| x.cmp(&y)));
-    let mut tables = Vec::new();
-    while !open.is_empty() {
-        let mut table = vec![open.remove(0)];
-        while table.len() < size && !open.is_empty() {
-            let (pick, _) = open
-                .iter()
-                .enumerate()
-                .map(|(pos, &c)| (pos, table.iter().map(|&m| venue.pair(m, c)).sum::<f32>()))
-                .fold((0, f32::MIN), |best, cur| if cur.1 > best.1 { cur } else { best });
-            table.push(open.remove(pick));
+    let count = open.len().div_ceil(size);
+    // The best-connected people head the tables; everyone else, best-connected first, joins the
+    // table with room that gains most from them, apart from anyone they are excluded from.
+    let mut tables: Vec<Vec<usize>> = open.drain(..count.min(open.len())).map(|head| vec![head]).collect();
+    let total = tables.len() + open.len();
+    for person in open {
+        let room = |t: usize| {
+            let seats = total / count + usize::from(t < total % count);
+            tables[t].len() < seats
+        };
+        let best = (0..tables.len()).filter(|&t| room(t)).max_by(|&x, &y| {
+            let key = |t: usize| {
+                let apart = tables[t].iter().any(|&m| venue.excluded[m].contains(&person));
+                (!apart, tables[t].iter().map(|&m| venue.pair(m, person)).sum::<f32>())
+            };
+            let (kx, ky) = (key(x), key(y));
+            kx.0.cmp(&ky.0).then(kx.1.total_cmp(&ky.1)).then(y.cmp(&x))
+        });
+        if let Some(t) = best {
+            tables[t].push(person);
         }
-        tables.push(table);
     }
     tables
 }

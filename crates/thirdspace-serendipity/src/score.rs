@@ -235,6 +235,7 @@ impl Exclusions {
 /// Whether two people may be introduced at all.
 pub fn allowed(people: &[Person], a: usize, b: usize, exclusions: &Exclusions) -> bool {
     a != b
+        && people[a].id != people[b].id
         && people[a].may_be_introduced()
         && people[b].may_be_introduced()
         && !exclusions.contains(people[a].id, people[b].id)

@@ -188,6 +188,25 @@ fn the_reason_says_who_offers_what_the_other_looks_for() {
 }
 
 #[test]
+fn tables_are_even_and_seat_people_who_declined_each_other_apart() {
+    let v = shipped();
+    let people: Vec<Person> = (0..5).map(|i| Person::new(v, i, &format!("P{i}"), &["vat"], &["vat"])).collect();
+    let mut ex = Exclusions::new();
+    ex.add(0, 1);
+    let seated = tables(v, &people, &ex, 4);
+    let sizes: Vec<usize> = seated.iter().map(Vec::len).collect();
+    assert_eq!(sizes, vec![3, 2], "five people at tables of four sit three and two, not four and one");
+    assert!(seated.iter().all(|t| !(t.contains(&0) && t.contains(&1))), "{seated:?}");
+}
+
+#[test]
+fn the_same_person_twice_is_never_introduced_to_themselves() {
+    let v = shipped();
+    let people = vec![Person::new(v, 7, "Ann", &["tax"], &["vat"]), Person::new(v, 7, "Ann", &["vat"], &["tax"])];
+    assert!(round(v, &people, &Exclusions::new(), 2).is_empty());
+}
+
+#[test]
 fn an_expert_is_not_swamped_in_a_round() {
     let v = shipped();
     let mut people = vec![Person::new(v, 0, "Expert", &["vat", "bookkeeping", "tax"], &[])];

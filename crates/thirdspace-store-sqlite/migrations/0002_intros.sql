@@ -15,6 +15,8 @@ CREATE TABLE intros (
     a_useful    INTEGER,
     b_useful    INTEGER,
     created_at  INTEGER NOT NULL,
+    -- When someone declined or the two met: the cool-down runs from here.
+    settled_at  INTEGER,
     CHECK (person_a < person_b)
 );
 CREATE INDEX intros_a ON intros(person_a, created_at);

@@ -46,22 +46,32 @@ fn ordered(a: Uuid, b: Uuid) -> (String, String) {
     }
 }
 
-pub async fn suggest(store: &SqliteStore, intros: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>> {
+pub async fn suggest(store: &SqliteStore, intros: Vec<NewIntro>, since: i64, now: i64) -> StoreResult<Vec<Intro>> {
     let mut tx = store.write().await?;
     let mut out = Vec::with_capacity(intros.len());
     for new in intros {
         let (a, b) = ordered(new.a, new.b);
         let open: Option<String> = sqlx::query_scalar(
             "SELECT id FROM intros WHERE person_a = ? AND person_b = ? AND met_at IS NULL \
-             AND a_answer != 'declined' AND b_answer != 'declined' ORDER BY created_at DESC LIMIT 1",
+             AND (settled_at IS NULL OR settled_at >= ?) ORDER BY created_at DESC LIMIT 1",
         )
         .bind(&a)
         .bind(&b)
+        .bind(since)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
         let id = match open.and_then(|id| Uuid::parse_str(&id).ok()) {
-            Some(id) => id,
+            Some(id) => {
+                sqlx::query("UPDATE intros SET score = ?, reason = ? WHERE id = ?")
+                    .bind(f64::from(new.score))
+                    .bind(&new.reason)
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                id
+            }
             None => {
                 let id = Uuid::now_v7();
                 sqlx::query(
@@ -101,14 +111,26 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
     } else {
         return Err(StoreError::NotFound("introduction"));
     };
+    let mine = if side == "a" { current.a_answer } else { current.b_answer };
     let (sql, value): (String, Option<i64>) = match step {
+        IntroStep::Accept if mine == IntroAnswer::Accepted => return Ok(current),
+        IntroStep::Accept | IntroStep::Decline if mine != IntroAnswer::Pending => {
+            return Err(Conflict::IntroAnswered.into());
+        }
         IntroStep::Accept => (format!("UPDATE intros SET {side}_answer = 'accepted' WHERE id = ?"), None),
-        IntroStep::Decline => (format!("UPDATE intros SET {side}_answer = 'declined' WHERE id = ?"), None),
+        IntroStep::Decline => (
+            format!("UPDATE intros SET {side}_answer = 'declined', settled_at = COALESCE(settled_at, ?) WHERE id = ?"),
+            Some(now),
+        ),
         IntroStep::Met => {
             if current.a_answer != IntroAnswer::Accepted || current.b_answer != IntroAnswer::Accepted {
                 return Err(Conflict::NotMutual.into());
             }
-            ("UPDATE intros SET met_at = COALESCE(met_at, ?) WHERE id = ?".to_owned(), Some(now))
+            (
+                "UPDATE intros SET met_at = COALESCE(met_at, ?), settled_at = COALESCE(settled_at, met_at, ?) WHERE id = ?"
+                    .to_owned(),
+                Some(now),
+            )
         }
         IntroStep::Feedback { useful } => {
             if current.met_at.is_none() {
@@ -120,6 +142,9 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
     let mut query = sqlx::query(&sql);
     if let Some(value) = value {
         query = query.bind(value);
+        if step == IntroStep::Met {
+            query = query.bind(value);
+        }
     }
     query.bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
     let intro = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
@@ -149,21 +174,27 @@ pub async fn of(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Page
     Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
 }
 
-pub async fn settled(store: &SqliteStore, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>> {
+pub async fn settled(store: &SqliteStore, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>> {
     let wanted: std::collections::HashSet<Uuid> = people.iter().copied().collect();
-    let rows = sqlx::query(
-        "SELECT person_a, person_b FROM intros WHERE created_at >= ? \
-         AND (met_at IS NOT NULL OR a_answer = 'declined' OR b_answer = 'declined')",
-    )
-    .bind(since)
-    .fetch_all(&store.reader)
-    .await
-    .map_err(db)?;
+    let rows = sqlx::query("SELECT person_a, person_b, met_at, a_answer, b_answer FROM intros WHERE settled_at >= ?")
+        .bind(since)
+        .fetch_all(&store.reader)
+        .await
+        .map_err(db)?;
     let mut out = Vec::new();
     for row in &rows {
         let (a, b) = (rows::uuid(row, "person_a").map_err(db)?, rows::uuid(row, "person_b").map_err(db)?);
         if wanted.contains(&a) || wanted.contains(&b) {
-            out.push((a, b));
+            let met: Option<i64> = row.try_get("met_at").map_err(db)?;
+            let declined = |column: &str| row.try_get::<String, _>(column).map(|s| s == "declined");
+            let mut declined_by = Vec::new();
+            if declined("a_answer").map_err(db)? {
+                declined_by.push(a);
+            }
+            if declined("b_answer").map_err(db)? {
+                declined_by.push(b);
+            }
+            out.push(SettledPair { a, b, met: met.is_some(), declined_by });
         }
     }
     Ok(out)

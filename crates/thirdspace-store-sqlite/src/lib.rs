@@ -214,8 +214,8 @@ impl Store for SqliteStore {
         questions::mark_answered(self, id, now).await
     }
 
-    async fn suggest_intros(&self, new: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>> {
-        intros::suggest(self, new, now).await
+    async fn suggest_intros(&self, new: Vec<NewIntro>, cool_down_since: i64, now: i64) -> StoreResult<Vec<Intro>> {
+        intros::suggest(self, new, cool_down_since, now).await
     }
     async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>> {
         intros::get(self, id).await
@@ -226,7 +226,7 @@ impl Store for SqliteStore {
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
         intros::of(self, user, page).await
     }
-    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>> {
         intros::settled(self, people, since).await
     }
     async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>> {

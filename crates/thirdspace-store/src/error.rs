@@ -37,6 +37,7 @@ pub enum Conflict {
     TooEarly,
     NotMutual,
     NotMet,
+    IntroAnswered,
 }
 
 impl Conflict {
@@ -57,6 +58,7 @@ impl Conflict {
             Self::TooEarly => "too_early",
             Self::NotMutual => "not_mutual",
             Self::NotMet => "not_met",
+            Self::IntroAnswered => "intro_answered",
         }
     }
 
@@ -76,6 +78,7 @@ impl Conflict {
             Self::TooEarly => "your booking here starts later today: check in up to an hour before it starts",
             Self::NotMutual => "both people must accept the introduction first",
             Self::NotMet => "feedback comes after the meeting",
+            Self::IntroAnswered => "you have already answered this introduction",
         }
     }
 }

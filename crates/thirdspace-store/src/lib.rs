@@ -103,17 +103,17 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_answered(&self, id: Uuid, now: i64) -> StoreResult<Question>;
 
     // Introductions.
-    /// Records suggested introductions; a pair with an introduction still open (not met and
-    /// declined by nobody) keeps that one, which is returned instead.
-    async fn suggest_intros(&self, intros: Vec<NewIntro>, now: i64) -> StoreResult<Vec<Intro>>;
+    /// Records suggested introductions. A pair that already has one not met — open, or declined
+    /// since `cool_down_since` — keeps it (with the new score and reason), so that nobody can
+    /// tell from a new suggestion that the other side declined.
+    async fn suggest_intros(&self, intros: Vec<NewIntro>, cool_down_since: i64, now: i64) -> StoreResult<Vec<Intro>>;
     async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>>;
     /// One side's step; `NotFound` unless `user` is one of the two.
     async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro>;
     /// The introductions of a person, newest first.
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
-    /// Pairs among `people` that met or where someone declined, since `since`: not to be
-    /// suggested again within the cool-down.
-    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<(Uuid, Uuid)>>;
+    /// Pairs among `people` that met or where someone declined, since `since`.
+    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;
     /// How many met introductions each person was found useful in, by the other side.
     async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>>;
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions

@@ -395,6 +395,16 @@ pub struct NewIntro {
     pub reason: String,
 }
 
+/// A pair whose introduction ended (they met, or someone declined) within the cool-down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettledPair {
+    pub a: Uuid,
+    pub b: Uuid,
+    pub met: bool,
+    /// Who declined, if anyone.
+    pub declined_by: Vec<Uuid>,
+}
+
 /// A step in an introduction's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntroStep {

@@ -28,13 +28,39 @@ pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
 /// How many profiles a network-wide suggestion looks through.
 const NETWORK_PROFILES: u32 = 5_000;
 
-async fn exclusions(state: &AppState, people: &[Person], now: i64) -> ApiResult<Exclusions> {
+/// Pairs not to suggest: those who met within the cool-down, and those where someone declined —
+/// or, when suggesting to one person (`for_whom`), only where that person declined, so that what
+/// they are shown never depends on the other side's answer.
+async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>, now: i64) -> ApiResult<Exclusions> {
     let ids: Vec<Uuid> = people.iter().map(|p| Uuid::from_u128(p.id)).collect();
     let mut ex = Exclusions::new();
-    for (a, b) in state.store.settled_pairs(&ids, now - COOL_DOWN_SECONDS).await? {
-        ex.add(a.as_u128(), b.as_u128());
+    for pair in state.store.settled_pairs(&ids, now - COOL_DOWN_SECONDS).await? {
+        let declined = match for_whom {
+            Some(me) => pair.declined_by.contains(&me),
+            None => !pair.declined_by.is_empty(),
+        };
+        if pair.met || declined {
+            ex.add(pair.a.as_u128(), pair.b.as_u128());
+        }
     }
     Ok(ex)
+}
+
+/// Whether the caller may see a person present at a venue (their visibility, as in presence).
+async fn visible_to(
+    state: &AppState,
+    viewer: &thirdspace_store::User,
+    venue: Uuid,
+    now: i64,
+) -> ApiResult<impl Fn(&Profile) -> bool> {
+    let here = state.store.checked_in_at(viewer.id, now).await? == Some(venue);
+    let me = viewer.id;
+    Ok(move |p: &Profile| {
+        thirdspace_domain::profile::may_see(
+            p.visibility,
+            thirdspace_domain::profile::Viewer { is_self: p.user_id == me, shares_venue_now: here },
+        )
+    })
 }
 
 /// The other person of an introduction, as much as the caller may see.
@@ -115,6 +141,12 @@ pub async fn my_suggestions(
             (Some(venue), present.into_iter().map(|p| (p.profile, Some(p.focus))).collect())
         }
         Some("network") => {
+            let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
+            if mine.visibility != Visibility::Public {
+                return Err(ApiError::forbidden(
+                    "only people who show themselves publicly are suggested across the network: make your profile public",
+                ));
+            }
             let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
             (None, public.into_iter().map(|p| (p, None)).collect())
         }
@@ -131,7 +163,7 @@ pub async fn my_suggestions(
     let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
         return Ok(Json(Vec::new()));
     };
-    let ex = exclusions(&state, &people, now).await?;
+    let ex = exclusions(&state, &people, Some(me), now).await?;
     let new: Vec<NewIntro> = suggestions_for(v, &people, me_index, &ex, limit)
         .into_iter()
         .map(|i| NewIntro {
@@ -143,7 +175,7 @@ pub async fn my_suggestions(
         })
         .collect();
     let mut out = Vec::new();
-    for intro in state.store.suggest_intros(new, now).await? {
+    for intro in state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await? {
         out.push(view(&state, intro, me).await?);
     }
     Ok(Json(out))
@@ -169,7 +201,8 @@ pub struct RoundIntro {
 
 /// Runs a round of introductions for everyone checked in at a venue (its staff): the set that
 /// maximises the total score with at most `cap` per person; people who are hidden or not open
-/// to meet, and pairs who met or declined recently, are left out.
+/// to meet, and pairs who met or declined recently, are left out. Every intro is recorded for
+/// its two people; the answer lists only those whose people the caller may see.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/rounds", tag = "introductions", params(("id" = Uuid, Path)),
     request_body = RoundRequest,
     responses((status = 200, body = Vec<RoundIntro>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -189,7 +222,7 @@ pub async fn venue_round(
     let now = state.clock.now();
     let present = state.store.present(id, now).await?;
     let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(&state, &people, now).await?;
+    let ex = exclusions(&state, &people, None, now).await?;
     let intros = round(v, &people, &ex, cap);
     let new: Vec<NewIntro> = intros
         .iter()
@@ -201,9 +234,10 @@ pub async fn venue_round(
             reason: i.reason(v, &people, None),
         })
         .collect();
-    let stored = state.store.suggest_intros(new, now).await?;
+    let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
+    let visible = visible_to(&state, &auth.user, id, now).await?;
     let who = |user: Uuid| {
-        present.iter().find(|p| p.profile.user_id == user).map(|p| IntroPerson {
+        present.iter().find(|p| p.profile.user_id == user && visible(&p.profile)).map(|p| IntroPerson {
             user_id: user,
             display_name: p.profile.display_name.clone(),
             headline: p.profile.headline.clone(),
@@ -227,7 +261,8 @@ pub struct TablesRequest {
 }
 
 /// Seats everyone checked in at a venue who is open to meet at tables (for lunch), each table
-/// grown around the people who have most to give each other (its staff).
+/// grown around the people who have most to give each other (its staff). Each table lists the
+/// people the caller may see.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/tables", tag = "introductions", params(("id" = Uuid, Path)),
     request_body = TablesRequest,
     responses((status = 200, body = Vec<Vec<IntroPerson>>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -247,12 +282,14 @@ pub async fn venue_tables(
     let now = state.clock.now();
     let present = state.store.present(id, now).await?;
     let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(&state, &people, now).await?;
+    let ex = exclusions(&state, &people, None, now).await?;
+    let visible = visible_to(&state, &auth.user, id, now).await?;
     let seated = tables(v, &people, &ex, size)
         .into_iter()
         .map(|table| {
             table
                 .into_iter()
+                .filter(|&i| visible(&present[i].profile))
                 .map(|i| IntroPerson {
                     user_id: present[i].profile.user_id,
                     display_name: present[i].profile.display_name.clone(),
@@ -369,6 +406,7 @@ pub async fn answerers(
     let here: Vec<Profile> = present
         .into_iter()
         .map(|p| p.profile)
+        .filter(|p| p.open_to_meet)
         .filter(|p| match p.visibility {
             Visibility::Public => true,
             Visibility::Venue => viewer_here || p.user_id == auth.user.id,

@@ -79,7 +79,19 @@ async fn a_decline_is_never_shown_and_the_pair_is_not_suggested_again() {
     let seen = &bens.body["items"][0];
     assert_eq!((seen["my_answer"].as_str(), seen["mutual"].as_bool()), (Some("accepted"), Some(false)));
     assert!(!bens.body.to_string().contains("declined"), "Ben never learns of the decline");
-    assert_eq!(app.get("/api/v1/me/suggestions", Some(&ben)).await.body.as_array().unwrap().len(), 0);
+    let still = app.get("/api/v1/me/suggestions", Some(&ben)).await;
+    assert_eq!(
+        still.body[0]["id"],
+        id.as_str(),
+        "Ben is shown the same intro as before: nothing gives the decline away"
+    );
+    assert_eq!(
+        app.get("/api/v1/me/suggestions", Some(&anna)).await.body.as_array().unwrap().len(),
+        0,
+        "Anna is not asked again"
+    );
+    let change = post(&app, &ben, &format!("/api/v1/intros/{id}/decline")).await;
+    assert_eq!(change.code(), "intro_answered", "an answer once given stands");
 }
 
 #[tokio::test]
@@ -89,6 +101,9 @@ async fn suggestions_at_a_venue_need_you_there_and_bad_parameters_are_refused() 
     assert_eq!(app.get("/api/v1/me/suggestions", Some(&anna)).await.code(), "not_checked_in");
     assert_eq!(app.get("/api/v1/me/suggestions?scope=galaxy", Some(&anna)).await.field(), "scope");
     assert_eq!(app.get("/api/v1/me/suggestions?scope=network&limit=500", Some(&anna)).await.field(), "limit");
+    let hidden_from_network = app.get("/api/v1/me/suggestions?scope=network", Some(&anna)).await;
+    assert_eq!(hidden_from_network.status, StatusCode::FORBIDDEN, "only public people are suggested network-wide");
+    profile(&app, &anna, json!({"display_name": "Anna", "offers": ["rust"], "visibility": "public"})).await;
     let network = app.get("/api/v1/me/suggestions?scope=network", Some(&anna)).await;
     assert_eq!(network.status, StatusCode::OK);
 }
@@ -99,11 +114,14 @@ async fn staff_run_a_round_with_a_cap_and_others_cannot() {
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 20).await;
     let expert = app.member("Expert").await;
-    profile(&app, &expert, json!({"display_name": "Expert", "offers": ["vat", "bookkeeping"]})).await;
+    profile(&app, &expert, json!({"display_name": "Expert", "offers": ["vat", "bookkeeping"], "visibility": "public"}))
+        .await;
     app.arrive(&host, &expert, venue).await;
     for i in 0..5 {
         let m = app.member(&format!("Seeker {i}")).await;
-        profile(&app, &m, json!({"display_name": format!("Seeker {i}"), "seeking": ["VAT"]})).await;
+        let visibility = if i == 0 { "venue" } else { "public" };
+        profile(&app, &m, json!({"display_name": format!("Seeker {i}"), "seeking": ["VAT"], "visibility": visibility}))
+            .await;
         app.arrive(&host, &m, venue).await;
     }
     let refused = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&expert), json!({})).await;
@@ -113,12 +131,18 @@ async fn staff_run_a_round_with_a_cap_and_others_cannot() {
     let round = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&host), json!({"cap": 2})).await;
     assert_eq!(round.status, StatusCode::OK, "{}", round.body);
     let intros = round.body.as_array().unwrap();
-    assert_eq!(intros.len(), 2, "the expert is not swamped: {}", round.body);
+    assert_eq!(app.count("intros").await, 2, "the expert is not swamped: two intros for five seekers");
+    assert!(intros.len() <= 2 && !intros.is_empty(), "{}", round.body);
+    assert!(!round.body.to_string().contains("Seeker 0"), "staff not here do not see a venue-only person");
     assert!(intros.iter().all(|i| i["reason"].as_str().unwrap().contains("vat")));
     let tables = app.post(&format!("/api/v1/venues/{venue}/tables"), Some(&host), json!({"size": 3})).await;
     assert_eq!(tables.status, StatusCode::OK, "{}", tables.body);
     let seated: Vec<usize> = tables.body.as_array().unwrap().iter().map(|t| t.as_array().unwrap().len()).collect();
-    assert_eq!(seated.iter().sum::<usize>(), 6, "everyone here has a seat: {seated:?}");
+    assert_eq!(seated.iter().sum::<usize>(), 5, "everyone the host may see is listed at a table: {seated:?}");
+    assert!(
+        !tables.body.to_string().contains("Seeker 0"),
+        "a venue-only person is not shown to staff who are not here"
+    );
     assert!(seated.iter().all(|&n| n <= 3));
     assert_eq!(
         app.post(&format!("/api/v1/venues/{venue}/tables"), Some(&host), json!({"size": 9})).await.field(),

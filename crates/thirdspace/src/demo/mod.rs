@@ -205,7 +205,7 @@ async fn introduce(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Resul
                 reason: i.reason(v, &people, None),
             })
             .collect();
-        for intro in store.suggest_intros(new, now).await?.into_iter().take(2) {
+        for intro in store.suggest_intros(new, now, now).await?.into_iter().take(2) {
             shown.push((seeded.venue.name.clone(), intro.score, intro.reason));
         }
     }

@@ -88,6 +88,11 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
     let mut helped: Vec<u32> = Vec::new();
     for answer in posts.answers.iter().filter(|a| a.created < cutoff) {
         let (Some(owner), Some(&q)) = (answer.owner, by_id.get(&answer.parent)) else { continue };
+        // Only answers to questions before the cut-off: an answer merged in from elsewhere can
+        // be older than its (held-out) question.
+        if q >= split {
+            continue;
+        }
         let i = *index.entry(owner).or_insert_with(|| {
             users.push(owner);
             tags.push(Vec::new());
