@@ -6,6 +6,7 @@ use thirdspace_domain::profile::ProfileDraft;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::paging::{paged, Arg};
 use crate::rows::{self, to_json, USER_COLUMNS};
 use crate::{db, is_unique_violation, SqliteStore};
 
@@ -112,23 +113,18 @@ pub async fn delete_token_by_hash(store: &SqliteStore, token_hash: &str) -> Stor
 }
 
 pub async fn api_tokens(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<ApiToken>> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE user_id = ? AND kind = 'api'")
-        .bind(user.to_string())
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let rows = sqlx::query(
-        "SELECT id, name, created_at, expires_at FROM tokens WHERE user_id = ? AND kind = 'api' \
-         ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+    let from = "tokens WHERE user_id = ? AND kind = 'api'";
+    let args = [Arg::Text(user.to_string())];
+    paged(
+        &store.reader,
+        "id, name, created_at, expires_at",
+        from,
+        "created_at DESC, id DESC",
+        &args,
+        page,
+        rows::api_token,
     )
-    .bind(user.to_string())
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(&store.reader)
     .await
-    .map_err(db)?;
-    let items = rows.iter().map(rows::api_token).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
 }
 
 pub async fn delete_api_token(store: &SqliteStore, user: Uuid, id: Uuid) -> StoreResult<()> {

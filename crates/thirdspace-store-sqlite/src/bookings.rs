@@ -6,6 +6,7 @@ use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::paging::{paged, Arg};
 use crate::rows::{self, BOOKING_COLUMNS};
 use crate::{db, SqliteStore};
 
@@ -208,29 +209,12 @@ pub async fn bookings_of(
     now: i64,
     page: Page,
 ) -> StoreResult<Paged<Booking>> {
-    let (filter, order) = match when {
-        BookingsWhen::Upcoming => ("b.ends_at > ?", "b.starts_at ASC, b.id ASC"),
-        BookingsWhen::Past => ("b.ends_at <= ?", "b.starts_at DESC, b.id DESC"),
+    let (from, order) = match when {
+        BookingsWhen::Upcoming => ("bookings b WHERE b.user_id = ? AND b.ends_at > ?", "b.starts_at ASC, b.id ASC"),
+        BookingsWhen::Past => ("bookings b WHERE b.user_id = ? AND b.ends_at <= ?", "b.starts_at DESC, b.id DESC"),
     };
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM bookings b WHERE b.user_id = ? AND {filter}"))
-        .bind(user.to_string())
-        .bind(now)
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let sql = format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = ? AND {filter} ORDER BY {order} LIMIT ? OFFSET ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(user.to_string())
-        .bind(now)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&store.reader)
-        .await
-        .map_err(db)?;
-    let items = rows.iter().map(rows::booking).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let args = [Arg::Text(user.to_string()), Arg::Int(now)];
+    paged(&store.reader, BOOKING_COLUMNS, from, order, &args, page, rows::booking).await
 }
 
 pub async fn venue_day(
@@ -239,32 +223,13 @@ pub async fn venue_day(
     date: NaiveDate,
     page: Page,
 ) -> StoreResult<Paged<DayBooking>> {
-    let date = date.format("%Y-%m-%d").to_string();
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND date = ?")
-        .bind(venue.to_string())
-        .bind(&date)
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let sql = format!(
-        "SELECT {BOOKING_COLUMNS}, p.display_name FROM bookings b \
-         JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = ? AND b.date = ? \
-         ORDER BY b.starts_at, b.created_at, b.id LIMIT ? OFFSET ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(venue.to_string())
-        .bind(&date)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&store.reader)
-        .await
-        .map_err(db)?;
-    let items = rows
-        .iter()
-        .map(|r| Ok(DayBooking { booking: rows::booking(r)?, display_name: sqlx::Row::try_get(r, "display_name")? }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let columns = format!("{BOOKING_COLUMNS}, p.display_name");
+    let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = ? AND b.date = ?";
+    let args = [Arg::Text(venue.to_string()), Arg::Text(date.format("%Y-%m-%d").to_string())];
+    paged(&store.reader, &columns, from, "b.starts_at, b.created_at, b.id", &args, page, |r| {
+        Ok(DayBooking { booking: rows::booking(r)?, display_name: sqlx::Row::try_get(r, "display_name")? })
+    })
+    .await
 }
 
 pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn> {

@@ -5,6 +5,7 @@ use sqlx::{Row, SqliteConnection};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::paging::{paged, Arg};
 use crate::rows;
 use crate::{db, SqliteStore};
 
@@ -153,25 +154,9 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
 }
 
 pub async fn of(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
-    let me = user.to_string();
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intros WHERE person_a = ? OR person_b = ?")
-        .bind(&me)
-        .bind(&me)
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let rows = sqlx::query(
-        "SELECT * FROM intros WHERE person_a = ? OR person_b = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-    )
-    .bind(&me)
-    .bind(&me)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(&store.reader)
-    .await
-    .map_err(db)?;
-    let items = rows.iter().map(intro).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let args = [Arg::Text(user.to_string()), Arg::Text(user.to_string())];
+    let from = "intros WHERE person_a = ? OR person_b = ?";
+    paged(&store.reader, "*", from, "created_at DESC, id DESC", &args, page, intro).await
 }
 
 pub async fn settled(store: &SqliteStore, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>> {

@@ -8,6 +8,7 @@
 mod accounts;
 mod bookings;
 mod intros;
+mod paging;
 mod questions;
 mod rows;
 mod venues;

@@ -4,6 +4,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::paging::{paged, Arg};
 use crate::rows::{self, to_json, QUESTION_COLUMNS};
 use crate::{db, SqliteStore};
 
@@ -37,24 +38,9 @@ pub async fn question(pool: &SqlitePool, id: Uuid) -> StoreResult<Option<Questio
 }
 
 pub async fn open(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<Question>> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM questions WHERE venue_id = ? AND answered_at IS NULL")
-        .bind(venue.to_string())
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let sql = format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE venue_id = ? AND answered_at IS NULL \
-         ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(venue.to_string())
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&store.reader)
-        .await
-        .map_err(db)?;
-    let items = rows.iter().map(rows::question).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let from = "questions WHERE venue_id = ? AND answered_at IS NULL";
+    let args = [Arg::Text(venue.to_string())];
+    paged(&store.reader, QUESTION_COLUMNS, from, "created_at DESC, id DESC", &args, page, rows::question).await
 }
 
 pub async fn mark_answered(store: &SqliteStore, id: Uuid, now: i64) -> StoreResult<Question> {

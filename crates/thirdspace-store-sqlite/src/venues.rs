@@ -7,6 +7,7 @@ use thirdspace_domain::venue::{city_key, VenueDraft};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::paging::{paged, Arg};
 use crate::rows::{self, to_json, VENUE_COLUMNS};
 use crate::{db, is_unique_violation, SqliteStore};
 
@@ -110,19 +111,11 @@ pub async fn checkin_secret(store: &SqliteStore, venue: Uuid) -> StoreResult<Opt
 }
 
 pub async fn venues(store: &SqliteStore, city: Option<&str>, page: Page) -> StoreResult<Paged<Venue>> {
-    let filter = if city.is_some() { "WHERE city_key = ?" } else { "" };
-    let count_sql = format!("SELECT COUNT(*) FROM venues {filter}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    let list_sql = format!("SELECT {VENUE_COLUMNS} FROM venues {filter} ORDER BY name, id LIMIT ? OFFSET ?");
-    let mut list = sqlx::query(&list_sql);
-    if let Some(city) = city {
-        count = count.bind(city);
-        list = list.bind(city);
-    }
-    let total = count.fetch_one(&store.reader).await.map_err(db)?;
-    let rows = list.bind(page.limit()).bind(page.offset()).fetch_all(&store.reader).await.map_err(db)?;
-    let items = rows.iter().map(rows::venue).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let (from, args) = match city {
+        Some(city) => ("venues WHERE city_key = ?", vec![Arg::Text(city.to_owned())]),
+        None => ("venues", Vec::new()),
+    };
+    paged(&store.reader, VENUE_COLUMNS, from, "name, id", &args, page, rows::venue).await
 }
 
 pub async fn role(store: &SqliteStore, venue: Uuid, user: Uuid) -> StoreResult<Option<StaffRole>> {
@@ -220,7 +213,7 @@ pub async fn accept_invitation(store: &SqliteStore, id: Uuid, user: &User, now: 
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    let row = sqlx::query(&format!("{STAFF_SELECT} WHERE s.venue_id = ? AND s.user_id = ?"))
+    let row = sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM {STAFF_FROM_VENUE} AND s.user_id = ?"))
         .bind(&venue_id)
         .bind(user.id.to_string())
         .fetch_one(&mut *tx)
@@ -231,25 +224,13 @@ pub async fn accept_invitation(store: &SqliteStore, id: Uuid, user: &User, now: 
     Ok(member)
 }
 
-const STAFF_SELECT: &str = "SELECT s.user_id, p.display_name, u.email, s.role, s.since FROM venue_staff s \
-     JOIN users u ON u.id = s.user_id JOIN profiles p ON p.user_id = s.user_id";
+const STAFF_COLUMNS: &str = "s.user_id, p.display_name, u.email, s.role, s.since";
+const STAFF_FROM_VENUE: &str = "venue_staff s JOIN users u ON u.id = s.user_id \
+     JOIN profiles p ON p.user_id = s.user_id WHERE s.venue_id = ?";
 
 pub async fn staff(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<StaffMember>> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM venue_staff WHERE venue_id = ?")
-        .bind(venue.to_string())
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let rows =
-        sqlx::query(&format!("{STAFF_SELECT} WHERE s.venue_id = ? ORDER BY s.since, s.user_id LIMIT ? OFFSET ?"))
-            .bind(venue.to_string())
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(&store.reader)
-            .await
-            .map_err(db)?;
-    let items = rows.iter().map(rows::staff_member).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let args = [Arg::Text(venue.to_string())];
+    paged(&store.reader, STAFF_COLUMNS, STAFF_FROM_VENUE, "s.since, s.user_id", &args, page, rows::staff_member).await
 }
 
 pub async fn create_space(store: &SqliteStore, venue: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
@@ -319,18 +300,6 @@ pub async fn update_space(store: &SqliteStore, venue: Uuid, id: Uuid, s: &SpaceD
 }
 
 pub async fn spaces(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<Space>> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spaces WHERE venue_id = ?")
-        .bind(venue.to_string())
-        .fetch_one(&store.reader)
-        .await
-        .map_err(db)?;
-    let rows = sqlx::query("SELECT * FROM spaces WHERE venue_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?")
-        .bind(venue.to_string())
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&store.reader)
-        .await
-        .map_err(db)?;
-    let items = rows.iter().map(rows::space).collect::<Result<_, _>>().map_err(db)?;
-    Ok(Paged { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    let args = [Arg::Text(venue.to_string())];
+    paged(&store.reader, "*", "spaces WHERE venue_id = ?", "created_at, id", &args, page, rows::space).await
 }
