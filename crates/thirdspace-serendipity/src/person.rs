@@ -33,6 +33,24 @@ pub fn terms<S: AsRef<str>>(vocabulary: &Vocabulary, tags: &[S]) -> Vec<Term> {
     out
 }
 
+/// The vocabulary's tags named in free text (single words and phrases of up to three words),
+/// so that a question asked without tags still says what it is about.
+pub fn terms_in_text(vocabulary: &Vocabulary, text: &str) -> Vec<Term> {
+    let words: Vec<String> = crate::text::words(text);
+    let mut out: Vec<Term> = Vec::new();
+    for len in (1..=3).rev() {
+        for window in words.windows(len) {
+            if let Some(id) = vocabulary.find(&window.join(" ")) {
+                let term = Term::Known(id);
+                if !out.contains(&term) {
+                    out.push(term);
+                }
+            }
+        }
+    }
+    out
+}
+
 impl Person {
     /// Someone open to meet and visible, from typed tags.
     pub fn new<S: AsRef<str>>(vocabulary: &Vocabulary, id: u128, name: &str, offers: &[S], needs: &[S]) -> Self {

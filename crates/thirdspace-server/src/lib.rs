@@ -69,6 +69,11 @@ impl Application {
         Ok(Self { listener, state })
     }
 
+    /// Serves on a listener bound beforehand (to know the port is free before doing anything else).
+    pub fn on(listener: TcpListener, state: AppState) -> Self {
+        Self { listener, state }
+    }
+
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }

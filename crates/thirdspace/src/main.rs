@@ -8,7 +8,7 @@ mod open;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Overrides};
@@ -68,12 +68,21 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Demo { mut overrides, people } => {
+            let config = Config::load(cli.config.as_deref(), &overrides)?;
+            config::init_logging(&config.log);
+            // The port first, then the folder's demo lock: a demo that cannot start never touches
+            // the database of one already running.
+            let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| {
+                format!("{} is in use: start the demo on another address, e.g. --bind 127.0.0.1:8081", config.bind)
+            })?;
+            let lock = demo::lock_folder()?;
             if overrides.database_url.is_none() {
                 overrides.database_url = Some(demo::fresh_database_url()?);
             }
             let config = Config::load(cli.config.as_deref(), &overrides)?;
-            config::init_logging(&config.log);
-            demo::run(&config, people).await
+            demo::run(&config, listener, people).await?;
+            drop(lock);
+            Ok(())
         }
         Command::EvaluateMatching { posts, train_fraction, seed } => {
             let evaluation = evaluate::evaluate(&posts, train_fraction, seed)?;

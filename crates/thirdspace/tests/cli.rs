@@ -95,6 +95,16 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         .await
         .expect("login");
     assert_eq!(login.status(), reqwest::StatusCode::CREATED, "the printed demo login works");
+
+    let second = thirdspace()
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .output()
+        .expect("start a second demo");
+    assert!(!second.status.success(), "a second demo in the same folder refuses to start");
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another demo is running"));
+    let again = get_json(&format!("{base}/api/v1/venues")).await;
+    assert_eq!(again["items"], venues["items"], "the running demo's database was left alone");
 }
 
 #[tokio::test]

@@ -6,14 +6,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::Visibility;
-use thirdspace_serendipity::person::{terms, Person};
+use thirdspace_serendipity::person::{terms, terms_in_text, Person};
 
 use crate::matching::person;
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Conflict, Intro, IntroAnswer, IntroStep, NewIntro, Paged, Profile, StoreError};
+use thirdspace_store::{Intro, IntroAnswer, IntroStep, NewIntro, Paged, Profile};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -135,8 +135,13 @@ pub async fn my_suggestions(
     let me = auth.user.id;
     let (venue, mut profiles): (Option<Uuid>, Vec<(Profile, Option<String>)>) = match q.scope.as_deref() {
         None | Some("venue") => {
-            let venue =
-                state.store.checked_in_at(me, now).await?.ok_or(StoreError::Conflict(Conflict::NotCheckedIn))?;
+            let venue = state.store.checked_in_at(me, now).await?.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "not_checked_in",
+                    "check in at a venue to meet the people there, or ask with ?scope=network",
+                )
+            })?;
             let present = state.store.present(venue, now).await?;
             (Some(venue), present.into_iter().map(|p| (p.profile, Some(p.focus))).collect())
         }
@@ -415,7 +420,12 @@ pub async fn answerers(
         .collect();
     let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
     network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
-    let needs = terms(v, &question.tags);
+    let mut needs = terms(v, &question.tags);
+    for term in terms_in_text(v, &question.text) {
+        if !needs.contains(&term) {
+            needs.push(term);
+        }
+    }
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();

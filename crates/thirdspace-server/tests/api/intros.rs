@@ -98,7 +98,9 @@ async fn a_decline_is_never_shown_and_the_pair_is_not_suggested_again() {
 async fn suggestions_at_a_venue_need_you_there_and_bad_parameters_are_refused() {
     let app = spawn_app().await;
     let anna = app.member("Anna").await;
-    assert_eq!(app.get("/api/v1/me/suggestions", Some(&anna)).await.code(), "not_checked_in");
+    let away = app.get("/api/v1/me/suggestions", Some(&anna)).await;
+    assert_eq!(away.code(), "not_checked_in");
+    assert!(away.body["error"]["message"].as_str().unwrap().contains("scope=network"), "{}", away.body);
     assert_eq!(app.get("/api/v1/me/suggestions?scope=galaxy", Some(&anna)).await.field(), "scope");
     assert_eq!(app.get("/api/v1/me/suggestions?scope=network&limit=500", Some(&anna)).await.field(), "limit");
     let hidden_from_network = app.get("/api/v1/me/suggestions?scope=network", Some(&anna)).await;
@@ -179,6 +181,16 @@ async fn a_question_goes_to_people_here_first_never_to_its_asker_or_hidden_peopl
     assert_eq!(who.body[0]["here"], true);
     assert!(!names.contains(&"Asker") && !names.contains(&"Hidden"), "{names:?}");
     assert!(names.contains(&"Away"), "the network follows: docker is near kubernetes: {names:?}");
+    let untagged = app
+        .post(
+            &format!("/api/v1/venues/{venue}/questions"),
+            Some(&asker),
+            json!({"text": "Anyone good with k8s operators?"}),
+        )
+        .await;
+    let id = untagged.body["id"].as_str().unwrap();
+    let who = app.get(&format!("/api/v1/questions/{id}/answerers"), Some(&asker)).await;
+    assert_eq!(who.body[0]["display_name"], "Here", "a question without tags is routed by what its text names");
 }
 
 #[tokio::test]

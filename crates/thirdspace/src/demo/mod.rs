@@ -20,9 +20,32 @@ use thirdspace_store::{CheckIn, NewBooking, NewIntro, NewQuestion, NewUser, Stor
 use crate::config::Config;
 use crate::open;
 
+/// Social-capital seats each venue keeps free in the demo, for whoever tries booking.
+const SEATS_KEPT_FREE: u32 = 2;
+
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "coworking-demo";
 const DEMO_FILE: &str = "thirdspace-demo.db";
+
+const LOCK_FILE: &str = "thirdspace-demo.lock";
+
+/// Holds this folder's demo lock while the demo runs, so that a second demo started here refuses
+/// to start instead of replacing the running one's database.
+pub fn lock_folder() -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(LOCK_FILE)
+        .with_context(|| format!("opening {LOCK_FILE}"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(anyhow!("another demo is running in this folder: stop it, or start this one in another folder"))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e).context("locking the demo folder"),
+    }
+}
 
 /// A new, empty demo database in the working directory (an older one is removed).
 pub fn fresh_database_url() -> Result<String> {
@@ -41,6 +64,8 @@ struct SeededVenue {
     venue: Venue,
     host: User,
     code: String,
+    /// Members checked in here now, to log in as and try suggestions.
+    here: Vec<User>,
 }
 
 struct Seeded {
@@ -54,11 +79,11 @@ struct Seeded {
     intros: Vec<(String, f32, String)>,
 }
 
-pub async fn run(config: &Config, people: usize) -> Result<()> {
+pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
     let store = open::store(&config.database_url).await?;
     let seeded = seed(store.as_ref(), people).await?;
     let state = AppState { store, clock: Arc::new(SystemClock), config: Arc::new(config.server()) };
-    let app = Application::bind(config.bind, state).await.with_context(|| format!("binding {}", config.bind))?;
+    let app = Application::on(listener, state);
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded);
     app.run_until(open::shutdown_signal()).await?;
     Ok(())
@@ -95,7 +120,7 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
             store.create_space(venue.id, &space, now).await?;
         }
         let (today, _) = hours::local_now(draft.time_zone, now);
-        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host });
+        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host, here: Vec::new() });
     }
 
     let mut seeded_people = Vec::new();
@@ -109,17 +134,24 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         if i % 5 == 4 {
             continue;
         }
-        let at = &venues[i % venues.len()].venue;
-        match book_today(store, at, &user, person.focus, person.pledge, (i / venues.len()) % 3 != 2, now).await? {
-            Outcome::CheckedIn => {
-                booked += 1;
-                checked_in += 1;
+        // Each venue keeps a few seats free for whoever tries the demo; a person goes to the next
+        // venue when theirs is nearly full.
+        let arrive = (i / venues.len()) % 3 != 2;
+        for k in (0..venues.len()).map(|k| (i + k) % venues.len()) {
+            let (focus, pledge) = (person.focus.clone(), person.pledge.clone());
+            match book_today(store, &venues[k].venue, &user, focus, pledge, arrive, now).await? {
+                Outcome::CheckedIn => {
+                    booked += 1;
+                    checked_in += 1;
+                    venues[k].here.push(user.clone());
+                }
+                Outcome::Booked { tomorrow } => {
+                    booked += 1;
+                    for_tomorrow |= tomorrow;
+                }
+                Outcome::Full => continue,
             }
-            Outcome::Booked { tomorrow } => {
-                booked += 1;
-                for_tomorrow |= tomorrow;
-            }
-            Outcome::Full => {}
+            break;
         }
     }
     ask_questions(store, &venues, now).await?;
@@ -171,6 +203,9 @@ async fn book_today(
     };
     let input = BookingInput { space_id: None, date, start, end, focus, pledge };
     let Ok(plan) = booking::plan(clock, &input, now) else { return Ok(Outcome::Full) };
+    if store.free_seats(venue.id, date, (plan.starts_at, plan.ends_at), now).await? <= SEATS_KEPT_FREE {
+        return Ok(Outcome::Full);
+    }
     let plan_end = plan.closes_at;
     match store.book(NewBooking { user: user.id, venue: venue.id, space: None, plan, now }).await {
         Ok(_) => {}
@@ -261,6 +296,9 @@ fn print_welcome(base: &str, seeded: &Seeded) {
         println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
         println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
         println!("    today's check-in code: {}   host login: {}", v.code, v.host.email);
+        for member in v.here.iter().take(3) {
+            println!("    checked in now: {} ({})", member.email, member.display_name);
+        }
     }
     println!();
     println!(
@@ -272,7 +310,7 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     );
     if !seeded.intros.is_empty() {
         println!();
-        println!("Suggested introductions (all of them: GET /api/v1/me/intros as a member):");
+        println!("Suggested introductions (each member sees theirs at GET /api/v1/me/intros):");
         for (venue, score, reason) in &seeded.intros {
             println!("  [{venue}, score {score:.2}] {reason}");
         }
@@ -286,13 +324,22 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     for (user, visibility, role) in seeded.people.iter().take(6) {
         println!("  {:<44} {}, {role} (visibility: {})", user.email, user.display_name, visibility.as_str());
     }
-    println!("  … and {} more members: see {base}/api/v1/venues/<id>/presence", seeded.people.len().saturating_sub(6));
+    println!(
+        "  … and {} more members, each firstname.lastname@demo.thirdspace.test (accents dropped)",
+        seeded.people.len().saturating_sub(6)
+    );
     println!();
     println!("Get an API token:");
     println!(
         "  curl -s -X POST {base}/api/v1/auth/tokens -H 'content-type: application/json' \\\n    -d '{{\"email\":\"{}\",\"password\":\"{DEMO_PASSWORD}\",\"name\":\"demo\"}}'",
-        seeded.venues.first().map_or(seeded.admin.email.as_str(), |v| v.host.email.as_str())
+        seeded
+            .venues
+            .iter()
+            .find_map(|v| v.here.first())
+            .map_or(seeded.admin.email.as_str(), |member| member.email.as_str())
     );
+    println!("then, with TOKEN set to the \"token\" it returns:");
+    println!("  curl -s {base}/api/v1/me/suggestions -H \"authorization: Bearer $TOKEN\"");
     println!();
     println!("Press Ctrl-C to stop.");
 }
