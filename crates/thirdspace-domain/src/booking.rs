@@ -108,6 +108,7 @@ pub struct BookingInput {
     pub space_id: Option<uuid::Uuid>,
     /// The local date at the venue, "YYYY-MM-DD".
     #[schema(value_type = String, example = "2026-11-23")]
+    #[serde(deserialize_with = "crate::hours::date::deserialize")]
     pub date: NaiveDate,
     #[schema(value_type = String, example = "09:30")]
     pub start: ClockTime,

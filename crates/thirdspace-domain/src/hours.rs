@@ -208,6 +208,42 @@ pub fn open_period_at(hours: &WeeklyHours, closures: &[NaiveDate], date: NaiveDa
     hours.on(Weekday::of(date)).find(|p| p.start <= at && at < p.end)
 }
 
+/// Dates from outside, written "YYYY-MM-DD", with an error that shows the expected form.
+pub mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn parse(raw: &str) -> Result<NaiveDate, String> {
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| format!("{raw:?} is not a date like 2026-11-23"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+
+    /// For an optional date.
+    pub mod option {
+        use super::*;
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            Option::<String>::deserialize(d)?.map(|s| parse(&s)).transpose().map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// For a list of dates.
+    pub mod list {
+        use super::*;
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+            Vec::<String>::deserialize(d)?
+                .iter()
+                .map(|s| parse(s))
+                .collect::<Result<_, _>>()
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}
+
 /// The UTC instant (seconds since the epoch) of a local date and time in `tz`. For a time that
 /// falls in a daylight-saving gap the instant after the gap is used; for an ambiguous time, the
 /// earlier instant.

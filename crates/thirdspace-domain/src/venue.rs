@@ -76,7 +76,7 @@ pub struct VenueInput {
     #[serde(default)]
     pub opening_hours: Vec<OpeningPeriod>,
     /// Dates the venue is closed, "YYYY-MM-DD".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::hours::date::list::deserialize")]
     #[schema(value_type = Vec<String>)]
     pub closures: Vec<NaiveDate>,
     #[serde(default)]

@@ -61,6 +61,7 @@ pub async fn book(
 pub struct DayQuery {
     /// The local date at the venue, "YYYY-MM-DD" (default: today there).
     #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
     page: Option<u32>,
     per_page: Option<u32>,

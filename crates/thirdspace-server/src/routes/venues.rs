@@ -28,6 +28,7 @@ pub struct VenueSearch {
     city: Option<String>,
     /// Only venues open that local date with a social-capital seat free ("YYYY-MM-DD").
     #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
     /// With `date`: the span that must be free, "HH:MM" (default: the whole opening day).
     #[param(value_type = Option<String>)]

@@ -43,6 +43,12 @@ async fn a_booking_is_refused_with_the_reason_when_the_venue_is_closed_or_the_sp
         assert_eq!((reply.status, reply.code()), (status, code), "{date} {start}-{end}: {}", reply.body);
         assert!(!reply.body["error"]["message"].as_str().unwrap().is_empty());
     }
+    let written_wrong = app.book(&anna, venue, "23-11-2026", "10:00", "12:00").await;
+    assert!(
+        written_wrong.body["error"]["message"].as_str().unwrap().contains("like 2026-11-23"),
+        "{}",
+        written_wrong.body
+    );
     app.clock.advance(9 * 3600);
     let over = app.book(&anna, venue, MONDAY, "09:00", "17:00").await;
     assert_eq!(over.code(), "span_over");
