@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod matching;
 pub mod password;
@@ -54,6 +55,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServerConfig>,
+    pub events: Arc<events::Events>,
 }
 
 /// A bound, ready-to-run server.

@@ -24,6 +24,7 @@ pub async fn application(config: &Config) -> Result<(Application, AppState)> {
         store: store(&config.database_url).await?,
         clock: Arc::new(SystemClock),
         config: Arc::new(config.server()),
+        events: Arc::default(),
     };
     let app =
         Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{venue_for_staff, PageQuery};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -240,6 +241,7 @@ pub async fn venue_round(
         })
         .collect();
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
+    state.events.publish(id, EventKind::Intro, now);
     let visible = visible_to(&state, &auth.user, id, now).await?;
     let who = |user: Uuid| {
         present.iter().find(|p| p.profile.user_id == user && visible(&p.profile)).map(|p| IntroPerson {
@@ -324,7 +326,11 @@ pub async fn my_intros(
 }
 
 async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiResult<Json<IntroView>> {
-    let intro = state.store.step_intro(id, auth.user.id, step, state.clock.now()).await?;
+    let now = state.clock.now();
+    let intro = state.store.step_intro(id, auth.user.id, step, now).await?;
+    if let Some(venue) = intro.venue_id {
+        state.events.publish(venue, EventKind::Intro, now);
+    }
     Ok(Json(view(state, intro, auth.user.id).await?))
 }
 

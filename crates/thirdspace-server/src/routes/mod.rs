@@ -5,6 +5,7 @@ mod accounts;
 mod bookings;
 mod health;
 mod intros;
+mod live;
 mod presence;
 mod profiles;
 mod questions;
@@ -93,6 +94,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(presence::check_in))
         .routes(routes!(presence::check_out))
         .routes(routes!(presence::here_now))
+        .routes(routes!(live::events))
         .routes(routes!(questions::post, questions::list_open))
         .routes(routes!(questions::mark_answered))
         .routes(routes!(intros::answerers))

@@ -16,6 +16,7 @@ use super::bookings::{walk_in_words, VenueRules};
 use super::{venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -102,7 +103,10 @@ pub async fn check_in(
     } else {
         None
     };
-    Ok(Json(state.store.check_in(CheckIn { venue: id, user, today, at, now, open_until, walk_in, by_staff }).await?))
+    let checked_in =
+        state.store.check_in(CheckIn { venue: id, user, today, at, now, open_until, walk_in, by_staff }).await?;
+    state.events.publish(id, EventKind::Presence, now);
+    Ok(Json(checked_in))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.
@@ -126,7 +130,10 @@ pub async fn check_out(
         }
         _ => auth.user.id,
     };
-    Ok(Json(state.store.check_out(id, user, state.clock.now()).await?))
+    let now = state.clock.now();
+    let booking = state.store.check_out(id, user, now).await?;
+    state.events.publish(id, EventKind::Presence, now);
+    Ok(Json(booking))
 }
 
 /// Someone here now, as much as they chose to show.

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath};
 use crate::AppState;
 
@@ -46,7 +47,12 @@ pub async fn put_my_profile(
     ApiJson(body): ApiJson<ProfileInput>,
 ) -> ApiResult<Json<Profile>> {
     let draft = ProfileDraft::parse(body)?;
-    Ok(Json(state.store.put_profile(auth.user.id, &draft, state.clock.now()).await?))
+    let now = state.clock.now();
+    let profile = state.store.put_profile(auth.user.id, &draft, now).await?;
+    if let Some(venue) = state.store.checked_in_at(auth.user.id, now).await? {
+        state.events.publish(venue, EventKind::Profile, now);
+    }
+    Ok(Json(profile))
 }
 
 /// A person's profile, when their visibility allows the caller to see it; 404 otherwise, so a

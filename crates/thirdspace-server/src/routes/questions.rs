@@ -14,6 +14,7 @@ use super::profiles::viewer_of;
 use super::{venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -70,6 +71,7 @@ pub async fn post(
     let text = text::bounded("text", &body.text, 3, 1000, true)?;
     let tags = tag::normalise_list("tags", &body.tags)?;
     let question = state.store.post_question(NewQuestion { venue: id, asker: auth.user.id, text, tags, now }).await?;
+    state.events.publish(id, EventKind::Question, now);
     Ok((StatusCode::CREATED, Json(view(&state, question, Some(&auth.user), now).await?)))
 }
 
@@ -109,5 +111,6 @@ pub async fn mark_answered(
     }
     let now = state.clock.now();
     let answered = state.store.mark_answered(id, now).await?;
+    state.events.publish(answered.venue_id, EventKind::Question, now);
     Ok(Json(view(&state, answered, Some(&auth.user), now).await?))
 }

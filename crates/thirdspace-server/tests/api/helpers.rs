@@ -53,7 +53,12 @@ pub async fn spawn_app() -> TestApp {
     let db_path = dir.path().join("test.db");
     let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
-    let state = AppState { store: store.clone(), clock: clock.clone(), config: Arc::new(ServerConfig::default()) };
+    let state = AppState {
+        store: store.clone(),
+        clock: clock.clone(),
+        config: Arc::new(ServerConfig::default()),
+        events: Arc::default(),
+    };
     let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
     tokio::spawn(app.run_until(std::future::pending()));

@@ -5,6 +5,7 @@ mod bookings;
 mod errors;
 mod helpers;
 mod intros;
+mod live;
 mod presence;
 mod questions;
 mod venues;

@@ -1,0 +1,75 @@
+//! The live stream of a venue's events, as Server-Sent Events.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
+use uuid::Uuid;
+
+use super::venue_for_staff;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::events::VenueEvent;
+use crate::extract::ApiPath;
+use crate::AppState;
+
+fn sse(event: &VenueEvent) -> Event {
+    Event::default()
+        .id(event.id.to_string())
+        .event(event.kind.as_str())
+        .json_data(event)
+        .unwrap_or_else(|_| Event::default().event("reload").data("{}"))
+}
+
+/// Tells the client to reload everything: it missed more than can be replayed.
+fn reload() -> Event {
+    Event::default().event("reload").data("{}")
+}
+
+/// A venue's events as they happen (`presence`, `profile`, `question`, `intro`), for its staff
+/// and the people checked in there. Each event carries an id; a client that reconnects with
+/// `Last-Event-ID` first receives what it missed, or a `reload` event when that is too old.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/events", tag = "presence", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "text/event-stream of VenueEvent", content_type = "text/event-stream", body = String),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn events(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let here = state.store.checked_in_at(auth.user.id, state.clock.now()).await? == Some(id);
+    if !here && venue_for_staff(&state, id, &auth.user).await.is_err() {
+        return Err(ApiError::forbidden("only the venue's staff and the people checked in there follow its events"));
+    }
+    // Subscribe before reading what was missed, so that nothing falls between the two.
+    let live = BroadcastStream::new(state.events.subscribe());
+    let last_seen =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let (backlog, replayed_up_to) = match last_seen {
+        None => (Vec::new(), 0),
+        Some(last) => match state.events.since(id, last) {
+            Some(missed) => {
+                let up_to = missed.last().map_or(last, |e| e.id);
+                (missed.iter().map(sse).collect(), up_to)
+            }
+            None => (vec![reload()], last),
+        },
+    };
+    let live = live.filter_map(move |received| async move {
+        match received {
+            Ok(event) if event.venue_id == id && event.id > replayed_up_to => Some(sse(&event)),
+            Ok(_) => None,
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(reload()),
+        }
+    });
+    let stream = stream::iter(backlog).chain(live).map(Ok);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

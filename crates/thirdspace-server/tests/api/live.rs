@@ -1,0 +1,92 @@
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Member, TestApp, MONDAY};
+
+async fn open_stream(app: &TestApp, who: &Member, venue: uuid::Uuid, last_id: Option<&str>) -> reqwest::Response {
+    let mut req = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events"))).bearer_auth(&who.token);
+    if let Some(id) = last_id {
+        req = req.header("last-event-id", id);
+    }
+    let resp = req.send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    resp
+}
+
+/// Reads the stream until `needle` shows up, or gives up after `within`.
+async fn read_until(resp: &mut reqwest::Response, needle: &str, within: Duration) -> Option<String> {
+    let deadline = Instant::now() + within;
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        match tokio::time::timeout(deadline - Instant::now(), resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => {
+                seen.push_str(&String::from_utf8_lossy(&bytes));
+                if seen.contains(needle) {
+                    return Some(seen);
+                }
+            }
+            _ => break,
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_check_in_reaches_an_open_stream_within_a_second() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let anna = app.member("Anna").await;
+    let mut stream = open_stream(&app, &host, venue, None).await;
+    let started = Instant::now();
+    assert_eq!(app.arrive(&host, &anna, venue).await.status, StatusCode::OK);
+    let seen = read_until(&mut stream, "event: presence", Duration::from_secs(1)).await;
+    assert!(seen.is_some(), "no presence event within a second");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), json!({"text": "Who knows VAT?"})).await;
+    assert!(read_until(&mut stream, "event: question", Duration::from_secs(1)).await.is_some());
+}
+
+#[tokio::test]
+async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (other, _) = app.venue(&host, 5).await;
+    let anna = app.member("Anna").await;
+    let mut first = open_stream(&app, &host, venue, None).await;
+    app.arrive(&host, &anna, venue).await;
+    let seen = read_until(&mut first, "event: presence", Duration::from_secs(1)).await.expect("presence");
+    let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
+    drop(first);
+    // While the dashboard is away: a question here, and a check-in elsewhere it must not get.
+    app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), json!({"text": "Who knows VAT?"})).await;
+    let bob = app.member("Bob").await;
+    app.book(&bob, other, MONDAY, "09:00", "17:00").await;
+    app.post(&format!("/api/v1/venues/{other}/check-ins"), Some(&host), json!({"user_id": bob.id})).await;
+    let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
+    let caught_up =
+        read_until(&mut again, "event: question", Duration::from_secs(1)).await.expect("the missed question");
+    assert!(!caught_up.contains("event: presence"), "nothing from before, nor from another venue: {caught_up}");
+}
+
+#[tokio::test]
+async fn only_staff_and_people_here_follow_a_venues_events() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let stranger = app.member("Stranger").await;
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/venues/{venue}/events")))
+        .bearer_auth(&stranger.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    app.arrive(&host, &stranger, venue).await;
+    open_stream(&app, &stranger, venue, None).await;
+}
