@@ -51,6 +51,17 @@ pub fn terms_in_text(vocabulary: &Vocabulary, text: &str) -> Vec<Term> {
     out
 }
 
+/// What a question needs: its tags, and the tags its text names.
+pub fn question_needs<S: AsRef<str>>(vocabulary: &Vocabulary, tags: &[S], text: &str) -> Vec<Term> {
+    let mut needs = terms(vocabulary, tags);
+    for term in terms_in_text(vocabulary, text) {
+        if !needs.contains(&term) {
+            needs.push(term);
+        }
+    }
+    needs
+}
+
 impl Person {
     /// Someone open to meet and visible, from typed tags.
     pub fn new<S: AsRef<str>>(vocabulary: &Vocabulary, id: u128, name: &str, offers: &[S], needs: &[S]) -> Self {

@@ -153,6 +153,19 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
     Ok(intro)
 }
 
+pub async fn at_venue(store: &SqliteStore, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>> {
+    let rows = sqlx::query(
+        "SELECT * FROM intros WHERE venue_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    )
+    .bind(venue.to_string())
+    .bind(since)
+    .bind(i64::from(limit))
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db)?;
+    rows.iter().map(intro).collect::<Result<_, _>>().map_err(db)
+}
+
 pub async fn of(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
     let args = [Arg::Text(user.to_string()), Arg::Text(user.to_string())];
     let from = "intros WHERE person_a = ? OR person_b = ?";

@@ -11,6 +11,7 @@ mod intros;
 mod paging;
 mod questions;
 mod rows;
+mod screens;
 mod venues;
 
 use std::str::FromStr;
@@ -224,6 +225,9 @@ impl Store for SqliteStore {
     async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro> {
         intros::step(self, id, user, step, now).await
     }
+    async fn venue_intros(&self, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>> {
+        intros::at_venue(self, venue, since, limit).await
+    }
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
         intros::of(self, user, page).await
     }
@@ -235,5 +239,25 @@ impl Store for SqliteStore {
     }
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>> {
         intros::open_public_profiles(self, limit).await
+    }
+
+    async fn create_screen_token(
+        &self,
+        venue: Uuid,
+        kind: ScreenKind,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<ScreenToken> {
+        screens::create(self, venue, kind, name, token_hash, now).await
+    }
+    async fn screen_tokens(&self, venue: Uuid, page: Page) -> StoreResult<Paged<ScreenToken>> {
+        screens::list(self, venue, page).await
+    }
+    async fn revoke_screen_token(&self, venue: Uuid, id: Uuid, now: i64) -> StoreResult<ScreenToken> {
+        screens::revoke(self, venue, id, now).await
+    }
+    async fn screen_token(&self, token_hash: &str) -> StoreResult<Option<(Uuid, ScreenKind)>> {
+        screens::opens(self, token_hash).await
     }
 }

@@ -110,6 +110,8 @@ pub trait Store: Send + Sync + 'static {
     async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>>;
     /// One side's step; `NotFound` unless `user` is one of the two.
     async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro>;
+    /// The introductions suggested at a venue since `since`, newest first (at most `limit`).
+    async fn venue_intros(&self, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>>;
     /// The introductions of a person, newest first.
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
     /// Pairs among `people` that met or where someone declined, since `since`.
@@ -119,6 +121,20 @@ pub trait Store: Send + Sync + 'static {
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions
     /// across the network (at most `limit`).
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
+
+    // Screens.
+    async fn create_screen_token(
+        &self,
+        venue: Uuid,
+        kind: ScreenKind,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<ScreenToken>;
+    async fn screen_tokens(&self, venue: Uuid, page: Page) -> StoreResult<Paged<ScreenToken>>;
+    async fn revoke_screen_token(&self, venue: Uuid, id: Uuid, now: i64) -> StoreResult<ScreenToken>;
+    /// The venue and kind a token (by its hash) opens, unless revoked.
+    async fn screen_token(&self, token_hash: &str) -> StoreResult<Option<(Uuid, ScreenKind)>>;
 }
 
 /// Which of a person's bookings to list.

@@ -413,3 +413,41 @@ pub enum IntroStep {
     Met,
     Feedback { useful: bool },
 }
+
+/// What a screen token opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenKind {
+    /// The live dashboard on the venue's TV or projector.
+    Display,
+    /// The check-in kiosk at the entrance.
+    Kiosk,
+}
+
+impl ScreenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Display => "display",
+            Self::Kiosk => "kiosk",
+        }
+    }
+
+    pub fn from_str_opt(raw: &str) -> Option<Self> {
+        [Self::Display, Self::Kiosk].into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// A screen token as its venue's staff see it (never the secret).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScreenToken {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub kind: ScreenKind,
+    pub name: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<i64>,
+}

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::Visibility;
-use thirdspace_serendipity::person::{terms, terms_in_text, Person};
+use thirdspace_serendipity::person::{question_needs, terms, Person};
 
 use crate::matching::person;
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
@@ -426,12 +426,7 @@ pub async fn answerers(
         .collect();
     let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
     network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
-    let mut needs = terms(v, &question.tags);
-    for term in terms_in_text(v, &question.text) {
-        if !needs.contains(&term) {
-            needs.push(term);
-        }
-    }
+    let needs = question_needs(v, &question.tags, &question.text);
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();

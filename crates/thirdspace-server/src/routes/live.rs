@@ -11,11 +11,12 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
+use super::screens::{may_show, ScreenQuery};
 use super::venue_for_staff;
-use crate::auth::Auth;
+use crate::auth::MaybeAuth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::VenueEvent;
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::AppState;
 
 fn sse(event: &VenueEvent) -> Event {
@@ -31,23 +32,32 @@ fn reload() -> Event {
     Event::default().event("reload").data("{}")
 }
 
-/// A venue's events as they happen (`presence`, `profile`, `question`, `intro`), for its staff
-/// and the people checked in there. Each event carries an id; a client that reconnects with
-/// `Last-Event-ID` first receives what it missed, or a `reload` event when that is too old.
-#[utoipa::path(get, path = "/api/v1/venues/{id}/events", tag = "presence", params(("id" = Uuid, Path)),
+/// A venue's events as they happen (`presence`, `profile`, `question`, `intro`), for its
+/// screens (`?token=` a display token), its staff and the people checked in there. Each event
+/// carries an id; a client that reconnects with `Last-Event-ID` first receives what it missed,
+/// or a `reload` event when that is too old.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/events", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
     responses((status = 200, description = "text/event-stream of VenueEvent", content_type = "text/event-stream", body = String),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn events(
     State(state): State<AppState>,
-    auth: Auth,
+    MaybeAuth(user): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ScreenQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let here = state.store.checked_in_at(auth.user.id, state.clock.now()).await? == Some(id);
-    if !here && venue_for_staff(&state, id, &auth.user).await.is_err() {
-        return Err(ApiError::forbidden("only the venue's staff and the people checked in there follow its events"));
+    if q.token.is_some() {
+        may_show(&state, id, q.token.as_deref(), None).await?;
+    } else {
+        let user = user.ok_or_else(ApiError::unauthenticated)?;
+        let here = state.store.checked_in_at(user.id, state.clock.now()).await? == Some(id);
+        if !here && venue_for_staff(&state, id, &user).await.is_err() {
+            return Err(ApiError::forbidden(
+                "only the venue's screens, staff and the people checked in there follow its events",
+            ));
+        }
     }
     // Subscribe before reading what was missed, so that nothing falls between the two.
     let live = BroadcastStream::new(state.events.subscribe());

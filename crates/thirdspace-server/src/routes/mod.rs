@@ -9,6 +9,7 @@ mod live;
 mod presence;
 mod profiles;
 mod questions;
+mod screens;
 mod venues;
 
 use axum::extract::DefaultBodyLimit;
@@ -48,6 +49,7 @@ use crate::AppState;
         (name = "presence", description = "Check-in, check-out and who is here now"),
         (name = "questions", description = "Asking the people around you"),
         (name = "introductions", description = "Who should meet whom, and what came of it"),
+        (name = "screens", description = "The venue's dashboard and kiosk"),
         (name = "operations", description = "Health"),
     )
 )]
@@ -95,6 +97,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(presence::check_out))
         .routes(routes!(presence::here_now))
         .routes(routes!(live::events))
+        .routes(routes!(screens::create, screens::list))
+        .routes(routes!(screens::revoke))
+        .routes(routes!(screens::dashboard))
         .routes(routes!(questions::post, questions::list_open))
         .routes(routes!(questions::mark_answered))
         .routes(routes!(intros::answerers))

@@ -8,4 +8,5 @@ mod intros;
 mod live;
 mod presence;
 mod questions;
+mod screens;
 mod venues;

@@ -1,0 +1,259 @@
+//! The venue's screens: tokens a host gives a TV or a kiosk, and the dashboard's picture of the
+//! venue right now.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thirdspace_domain::hours;
+use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::text;
+use thirdspace_serendipity::person::{question_needs, term_name, terms};
+use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::vocabulary::shipped;
+use thirdspace_store::{IntroAnswer, Paged, Profile, ScreenKind, ScreenToken};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{time_zone, venue_for_staff, PageQuery};
+use crate::auth::{new_token, token_hash, Auth, MaybeAuth};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenTokenRequest {
+    kind: ScreenKind,
+    /// Which screen, e.g. "TV by the bar".
+    #[schema(example = "TV by the bar")]
+    name: String,
+}
+
+/// A new screen token: the secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedScreenToken {
+    /// Put it in the screen's link as `?token=…`.
+    token: String,
+    #[serde(flatten)]
+    info: ScreenToken,
+}
+
+/// Issues a token for one of the venue's screens (its staff).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/screen-tokens", tag = "screens", params(("id" = Uuid, Path)),
+    request_body = ScreenTokenRequest,
+    responses((status = 201, body = IssuedScreenToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ScreenTokenRequest>,
+) -> ApiResult<(StatusCode, Json<IssuedScreenToken>)> {
+    venue_for_staff(&state, id, &auth.user).await?;
+    let name = text::bounded("name", &body.name, 1, 80, false)?;
+    let token = new_token();
+    let info = state.store.create_screen_token(id, body.kind, &name, &token_hash(&token), state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(IssuedScreenToken { token, info })))
+}
+
+/// The venue's screen tokens (its staff).
+#[utoipa::path(get, path = "/api/v1/venues/{id}/screen-tokens", tag = "screens", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Paged<ScreenToken>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Paged<ScreenToken>>> {
+    let page = q.page()?;
+    venue_for_staff(&state, id, &auth.user).await?;
+    Ok(Json(state.store.screen_tokens(id, page).await?))
+}
+
+/// Revokes a screen token (its venue's staff): the screen stops at once.
+#[utoipa::path(delete, path = "/api/v1/venues/{id}/screen-tokens/{token_id}", tag = "screens",
+    params(("id" = Uuid, Path), ("token_id" = Uuid, Path)),
+    responses((status = 200, body = ScreenToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, token_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<ScreenToken>> {
+    venue_for_staff(&state, id, &auth.user).await?;
+    Ok(Json(state.store.revoke_screen_token(id, token_id, state.clock.now()).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScreenQuery {
+    /// A display token of this venue (or log in as its staff).
+    pub token: Option<String>,
+}
+
+/// Whether a request may see a venue's dashboard: a live display token of that venue, or its staff.
+pub async fn may_show(
+    state: &AppState,
+    venue: Uuid,
+    token: Option<&str>,
+    user: Option<&thirdspace_store::User>,
+) -> ApiResult<()> {
+    if let Some(token) = token {
+        return match state.store.screen_token(&token_hash(token)).await? {
+            Some((v, ScreenKind::Display)) if v == venue => Ok(()),
+            _ => Err(ApiError::forbidden("this token does not open this venue's dashboard (it may have been revoked)")),
+        };
+    }
+    match user {
+        Some(user) => venue_for_staff(state, venue, user).await.map(|_| ()),
+        None => Err(ApiError::unauthenticated()),
+    }
+}
+
+/// Someone on the dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct ScreenPerson {
+    display_name: String,
+    headline: Option<String>,
+    offers: Vec<String>,
+    seeking: Vec<String>,
+    focus: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScreenIntro {
+    a: String,
+    b: String,
+    reason: String,
+    /// Both said yes.
+    accepted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScreenQuestion {
+    text: String,
+    tags: Vec<String>,
+    asker: Option<String>,
+    /// People here who may be able to help, best first.
+    who_can_help: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Counters {
+    /// Everyone checked in, shown or not.
+    here: u32,
+    intros_suggested_today: u32,
+    intros_accepted_today: u32,
+    /// Distinct knowledge topics offered by the people here.
+    topics: u32,
+}
+
+/// What a venue's screen shows now.
+#[derive(Serialize, ToSchema)]
+pub struct Dashboard {
+    venue_id: Uuid,
+    venue_name: String,
+    /// Local time at the venue, "HH:MM".
+    local_time: String,
+    people: Vec<ScreenPerson>,
+    intros: Vec<ScreenIntro>,
+    questions: Vec<ScreenQuestion>,
+    counters: Counters,
+}
+
+/// The venue's screen shows people whose visibility is `public` or `venue` (the screen is at the
+/// venue); hidden people are only counted.
+fn on_screen(profile: &Profile) -> bool {
+    profile.visibility != Visibility::Hidden
+}
+
+/// What the venue's dashboard shows now (a display token, or the venue's staff).
+#[utoipa::path(get, path = "/api/v1/venues/{id}/dashboard", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
+    responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("cookie" = [])))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ScreenQuery>,
+) -> ApiResult<Json<Dashboard>> {
+    let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    may_show(&state, id, q.token.as_deref(), user.as_ref()).await?;
+    let now = state.clock.now();
+    let (_, at) = hours::local_now(time_zone(&venue)?, now);
+    let present = state.store.present(id, now).await?;
+    let v = shipped();
+    let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
+    let name_of = |user: Uuid| shown.iter().find(|p| p.profile.user_id == user).map(|p| p.profile.display_name.clone());
+    let mut topics: Vec<_> = present.iter().flat_map(|p| terms(v, &p.profile.offers)).collect();
+    topics.sort();
+    topics.dedup();
+    let day_start = now - 86_400;
+    let intros = state.store.venue_intros(id, day_start, 200).await?;
+    let accepted =
+        |i: &thirdspace_store::Intro| i.a_answer == IntroAnswer::Accepted && i.b_answer == IntroAnswer::Accepted;
+    let counters = Counters {
+        here: present.len() as u32,
+        intros_suggested_today: intros.len() as u32,
+        intros_accepted_today: intros.iter().filter(|i| accepted(i)).count() as u32,
+        topics: topics.len() as u32,
+    };
+    let screen_intros = intros
+        .iter()
+        .filter(|i| i.met_at.is_none())
+        .filter_map(|i| {
+            Some(ScreenIntro {
+                a: name_of(i.person_a)?,
+                b: name_of(i.person_b)?,
+                reason: i.reason.clone(),
+                accepted: accepted(i),
+            })
+        })
+        .take(12)
+        .collect();
+    let candidates: Vec<Candidate> = shown
+        .iter()
+        .map(|p| Candidate {
+            offers: terms(v, &p.profile.offers),
+            text: [p.profile.headline.as_deref().unwrap_or(""), p.profile.bio.as_deref().unwrap_or("")].join(" "),
+            helped: 0,
+        })
+        .collect();
+    let router = Router::new(&candidates);
+    let open = state.store.open_questions(id, thirdspace_store::Page::new(1, 10)).await?;
+    let questions = open
+        .items
+        .into_iter()
+        .map(|question| {
+            let needs = question_needs(v, &question.tags, &question.text);
+            let who_can_help = router
+                .scored(v, &needs, &question.text, |i| shown[i as usize].profile.user_id == question.asker_id)
+                .into_iter()
+                .take(3)
+                .map(|(i, _)| shown[i as usize].profile.display_name.clone())
+                .collect();
+            ScreenQuestion { asker: name_of(question.asker_id), text: question.text, tags: question.tags, who_can_help }
+        })
+        .collect();
+    let people = shown
+        .iter()
+        .map(|p| ScreenPerson {
+            display_name: p.profile.display_name.clone(),
+            headline: p.profile.headline.clone(),
+            offers: terms(v, &p.profile.offers).iter().map(|t| term_name(v, t).to_owned()).collect(),
+            seeking: terms(v, &p.profile.seeking).iter().map(|t| term_name(v, t).to_owned()).collect(),
+            focus: p.focus.clone(),
+        })
+        .collect();
+    Ok(Json(Dashboard {
+        venue_id: id,
+        venue_name: venue.name,
+        local_time: at.to_string(),
+        people,
+        intros: screen_intros,
+        questions,
+        counters,
+    }))
+}

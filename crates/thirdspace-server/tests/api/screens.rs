@@ -1,0 +1,111 @@
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Member, TestApp};
+
+async fn display_token(app: &TestApp, host: &Member, venue: uuid::Uuid, kind: &str) -> (String, String) {
+    let reply = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(host), json!({"kind": kind, "name": "TV"}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    (reply.body["token"].as_str().unwrap().to_owned(), reply.body["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_display_token_opens_only_its_venues_dashboard_until_revoked() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (other, _) = app.venue(&host, 10).await;
+    let (token, id) = display_token(&app, &host, venue, "display").await;
+    let path = |v: uuid::Uuid, t: &str| format!("/api/v1/venues/{v}/dashboard?token={t}");
+    assert_eq!(app.get(&path(venue, &token), None).await.status, StatusCode::OK);
+    assert_eq!(app.get(&path(other, &token), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/api/v1/venues/{venue}/dashboard"), None).await.status, StatusCode::UNAUTHORIZED);
+    let (kiosk, _) = display_token(&app, &host, venue, "kiosk").await;
+    assert_eq!(
+        app.get(&path(venue, &kiosk), None).await.status,
+        StatusCode::FORBIDDEN,
+        "a kiosk token is not a display"
+    );
+    let stranger = app.member("Stranger").await;
+    let refused = app
+        .post(
+            &format!("/api/v1/venues/{venue}/screen-tokens"),
+            Some(&stranger),
+            json!({"kind": "display", "name": "x"}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let revoked =
+        app.call(Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.body["revoked_at"].is_string());
+    assert_eq!(app.get(&path(venue, &token), None).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        !app.get(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host)).await.body.to_string().contains(&token),
+        "the secret is never listed"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and_counters() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let (anna, ben, hid) = (app.member("Anna").await, app.member("Ben").await, app.member("Hid").await);
+    let put = |m: &Member, body: serde_json::Value| {
+        let app = &app;
+        let m = m.clone();
+        async move { app.call(Method::PUT, "/api/v1/me/profile", Some(&m), Some(body)).await }
+    };
+    put(&anna, json!({"display_name": "<script>alert(1)</script>Anna", "offers": ["bookkeeping"], "seeking": ["ux"], "visibility": "venue"})).await;
+    put(&ben, json!({"display_name": "Ben", "offers": ["ux"], "seeking": ["vat"], "visibility": "public"})).await;
+    put(&hid, json!({"display_name": "Hid", "offers": ["vat"], "visibility": "hidden"})).await;
+    for m in [&anna, &ben, &hid] {
+        app.arrive(&host, m, venue).await;
+    }
+    app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&host), json!({})).await;
+    app.post(
+        &format!("/api/v1/venues/{venue}/questions"),
+        Some(&ben),
+        json!({"text": "Who can explain VAT on invoices?", "tags": ["vat"]}),
+    )
+    .await;
+    let board = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    let names: Vec<&str> =
+        board.body["people"].as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"<script>alert(1)</script>Anna"), "text is data, kept as typed: {names:?}");
+    assert!(!board.body.to_string().contains("Hid"), "a hidden person is never on the screen");
+    assert_eq!(board.body["counters"]["here"], 3, "but is counted");
+    assert!(board.body["counters"]["topics"].as_u64().unwrap() >= 3);
+    assert_eq!(board.body["questions"][0]["text"], "Who can explain VAT on invoices?");
+    assert!(board.body["intros"].as_array().unwrap().iter().all(|i| !i["reason"].as_str().unwrap().contains("Hid")));
+    assert!(board.body["local_time"].as_str().unwrap().contains(':'));
+}
+
+#[tokio::test]
+async fn a_screen_follows_its_venues_events_with_its_token() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let mut stream =
+        app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let anna = app.member("Anna").await;
+    app.arrive(&host, &anna, venue).await;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while !seen.contains("event: presence") {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await {
+            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            _ => panic!("no presence event within a second: {seen}"),
+        }
+    }
+}
