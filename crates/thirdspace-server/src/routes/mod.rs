@@ -100,6 +100,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(screens::create, screens::list))
         .routes(routes!(screens::revoke))
         .routes(routes!(screens::dashboard))
+        .routes(routes!(screens::check_in_qr))
         .routes(routes!(questions::post, questions::list_open))
         .routes(routes!(questions::mark_answered))
         .routes(routes!(intros::answerers))

@@ -112,6 +112,39 @@ pub async fn may_show(
     }
 }
 
+/// The QR code the venue's screen shows: it opens the self check-in page for today with the
+/// venue's check-in code (a display token, or the venue's staff). An SVG image.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/check-in-qr.svg", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
+    responses((status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("cookie" = [])))]
+pub async fn check_in_qr(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ScreenQuery>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<impl axum::response::IntoResponse> {
+    let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    may_show(&state, id, q.token.as_deref(), user.as_ref()).await?;
+    let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let (today, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
+    let code = thirdspace_domain::checkin::daily_code(&secret, today);
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')))
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let link = format!("{scheme}://{host}/check-in/{id}?code={code}");
+    let qr = qrcode::QrCode::new(link.as_bytes()).map_err(|e| {
+        tracing::error!(error = %e, "the check-in link does not fit a QR code");
+        ApiError::internal()
+    })?;
+    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build();
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml"), (axum::http::header::CACHE_CONTROL, "no-store")], svg))
+}
+
 /// Someone on the dashboard.
 #[derive(Serialize, ToSchema)]
 pub struct ScreenPerson {

@@ -109,3 +109,20 @@ async fn a_screen_follows_its_venues_events_with_its_token() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_screen_shows_a_qr_code_of_todays_check_in_link() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let resp =
+        app.client.get(app.url(&format!("/api/v1/venues/{venue}/check-in-qr.svg?token={token}"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "image/svg+xml");
+    let svg = resp.text().await.unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+    let stranger = app.member("Stranger").await;
+    let refused = app.get(&format!("/api/v1/venues/{venue}/check-in-qr.svg"), Some(&stranger)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
