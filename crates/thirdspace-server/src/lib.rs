@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod matching;
+mod pages;
 pub mod password;
 mod routes;
 mod sweep;

@@ -10,6 +10,8 @@ mod presence;
 mod profiles;
 mod questions;
 mod screens;
+
+pub use screens::{may_show, ScreenQuery};
 mod venues;
 
 use axum::extract::DefaultBodyLimit;
@@ -128,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
     api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
         .route("/", axum::routing::get(|| async { axum::response::Redirect::temporary("/api/docs/") }))
+        .merge(crate::pages::router())
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")

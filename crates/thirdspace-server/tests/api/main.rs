@@ -2,6 +2,7 @@
 
 mod accounts;
 mod bookings;
+mod browser;
 mod errors;
 mod helpers;
 mod intros;

@@ -1,0 +1,144 @@
+//! The venue's screen in a real headless Chromium: live updates without reload, visibility, and
+//! text that is never executed.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Member, TestApp};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A chromedriver on a free port, or `None` (loudly) outside CI when the machine has none.
+async fn browser() -> Option<(Driver, Client)> {
+    let found = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(driver) = found else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "chromedriver is missing in CI: .ci/run must install chromium and chromium-driver"
+        );
+        eprintln!("SKIPPING browser test: no chromedriver here (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let child =
+        Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+    let driver = Driver(child);
+    // Two TLS back-ends are linked into the tests; the WebDriver connection is plain HTTP anyway.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1600,900"]
+        }
+    });
+    let caps = caps.as_object().cloned().unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let attempt = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(client) => return Some((driver, client)),
+            Err(e) if Instant::now() > deadline => panic!("could not start a browser session: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    match client.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Waits until the element's text satisfies `ok`, for at most `within`; how long it took.
+async fn wait_for(client: &Client, css: &str, within: Duration, ok: impl Fn(&str) -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if ok(&text_of(client, css).await) {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    None
+}
+
+async fn profile(app: &TestApp, who: &Member, name: &str, visibility: &str) {
+    let body = json!({"display_name": name, "headline": "Freelancer", "offers": ["bookkeeping", "vat"], "seeking": ["ux"], "visibility": visibility});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs_their_text() {
+    let Some((_driver, client)) = browser().await else { return };
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 60).await;
+    let token = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    assert!(
+        wait_for(&client, "#time", Duration::from_secs(5), |t| t.contains(':')).await.is_some(),
+        "the screen loads"
+    );
+
+    let pat = app.member("Pat").await;
+    profile(&app, &pat, r#"<img src=x onerror="window.__xss=1">Pat"#, "public").await;
+    let sent = Instant::now();
+    app.arrive(&host, &pat, venue).await;
+    let arrived = wait_for(&client, "#people", Duration::from_secs(2), |t| t.contains("Pat")).await;
+    let took = sent.elapsed();
+    assert!(
+        arrived.is_some() && took < Duration::from_secs(1),
+        "Pat appeared after {took:?} (must be within a second)"
+    );
+    let shown = text_of(&client, "#people").await;
+    assert!(shown.contains(r#"<img src=x onerror="window.__xss=1">Pat"#), "the name shows as text: {shown}");
+    let ran = client.execute("return window.__xss === 1;", vec![]).await.unwrap();
+    assert_eq!(ran, json!(false), "nothing a person typed is ever executed");
+
+    let hid = app.member("Hid").await;
+    profile(&app, &hid, "Hidden Harriet", "hidden").await;
+    app.arrive(&host, &hid, venue).await;
+    assert!(
+        wait_for(&client, "#here", Duration::from_secs(2), |t| t == "2").await.is_some(),
+        "the hidden person is counted"
+    );
+    assert!(!client.source().await.unwrap().contains("Hidden Harriet"), "but never named");
+
+    // Forty people, for the screenshot.
+    for i in 0..38 {
+        let m = app.member(&format!("Member {i}")).await;
+        profile(&app, &m, &format!("Member {i:02}"), "public").await;
+        app.arrive(&host, &m, venue).await;
+    }
+    assert!(wait_for(&client, "#here", Duration::from_secs(5), |t| t == "40").await.is_some());
+    let png = client.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dashboard-40-people.png"), png).unwrap();
+    client.close().await.unwrap();
+}
