@@ -58,6 +58,15 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         .trim()
         .to_owned();
     assert!(text.contains("/api/docs") && text.contains("coworking-demo"), "{text}");
+    let screen = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("live screen"))
+        .expect("a live screen link is printed")
+        .trim()
+        .to_owned();
+    let page = reqwest::get(&screen).await.expect("screen");
+    assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed screen link opens the dashboard");
+    assert!(page.text().await.unwrap_or_default().contains("/assets/dashboard.js"));
     assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
 
     let venues = get_json(&format!("{base}/api/v1/venues")).await;

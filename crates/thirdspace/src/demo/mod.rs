@@ -15,7 +15,9 @@ use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{matching, password, AppState, Application};
-use thirdspace_store::{CheckIn, NewBooking, NewIntro, NewQuestion, NewUser, Store, StoreError, User, Venue};
+use thirdspace_store::{
+    CheckIn, NewBooking, NewIntro, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue,
+};
 
 use crate::config::Config;
 use crate::open;
@@ -66,6 +68,8 @@ struct SeededVenue {
     code: String,
     /// Members checked in here now, to log in as and try suggestions.
     here: Vec<User>,
+    /// The display token of the venue's screen.
+    screen: String,
 }
 
 struct Seeded {
@@ -121,7 +125,10 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
             store.create_space(venue.id, &space, now).await?;
         }
         let (today, _) = hours::local_now(draft.time_zone, now);
-        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host, here: Vec::new() });
+        let screen = thirdspace_server::auth::new_token();
+        let hash = thirdspace_server::auth::token_hash(&screen);
+        store.create_screen_token(venue.id, ScreenKind::Display, "Demo screen", &hash, now).await?;
+        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host, here: Vec::new(), screen });
     }
 
     let mut seeded_people = Vec::new();
@@ -293,6 +300,7 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     for v in &seeded.venues {
         println!();
         println!("  {} ({}, {})", v.venue.name, v.venue.kind.as_str().replace('_', " "), v.venue.city);
+        println!("    live screen         {base}/venues/{}/screen?token={}", v.venue.id, v.screen);
         println!("    venue               {base}/api/v1/venues/{}", v.venue.id);
         println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
         println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
