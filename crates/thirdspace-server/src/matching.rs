@@ -2,8 +2,11 @@
 
 use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::person::{terms, Person};
+use thirdspace_serendipity::route::Candidate;
+use thirdspace_serendipity::score::Intro;
 use thirdspace_serendipity::vocabulary::Vocabulary;
-use thirdspace_store::Profile;
+use thirdspace_store::{NewIntro, Profile};
+use uuid::Uuid;
 
 /// The engine's view of a profile, with today's focus as part of what they look for; hidden
 /// people are never suggested, people not open to meet neither.
@@ -16,4 +19,28 @@ pub fn person(vocabulary: &Vocabulary, profile: &Profile, focus: Option<&str>) -
     p.open_to_meet = profile.open_to_meet;
     p.visible = profile.visibility != Visibility::Hidden;
     p
+}
+
+/// Someone who might answer a question: their offers, the words of their headline and bio, and
+/// how many times they have helped.
+pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helped: u32) -> Candidate {
+    Candidate {
+        offers: terms(vocabulary, &profile.offers),
+        text: [profile.headline.as_deref().unwrap_or(""), profile.bio.as_deref().unwrap_or("")].join(" "),
+        helped,
+    }
+}
+
+/// The engine's intros among `people`, ready to record (their reasons written for neither side).
+pub fn new_intros(vocabulary: &Vocabulary, people: &[Person], intros: &[Intro], venue: Option<Uuid>) -> Vec<NewIntro> {
+    intros
+        .iter()
+        .map(|i| NewIntro {
+            venue,
+            a: Uuid::from_u128(people[i.a].id),
+            b: Uuid::from_u128(people[i.b].id),
+            score: i.score,
+            reason: i.reason(vocabulary, people, None),
+        })
+        .collect()
 }

@@ -260,14 +260,19 @@ pub async fn create_space(store: &SqliteStore, venue: Uuid, s: &SpaceDraft, now:
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(Space {
+    Ok(space_record(id, venue, s))
+}
+
+/// The stored space, as written from a draft.
+fn space_record(id: Uuid, venue: Uuid, s: &SpaceDraft) -> Space {
+    Space {
         id,
         venue_id: venue,
         name: s.name.clone(),
         kind: s.kind,
         capacity: s.capacity,
         social_capital_seats: s.social_capital_seats,
-    })
+    }
 }
 
 pub async fn update_space(store: &SqliteStore, venue: Uuid, id: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
@@ -289,14 +294,7 @@ pub async fn update_space(store: &SqliteStore, venue: Uuid, id: Uuid, s: &SpaceD
         return Err(StoreError::NotFound("space"));
     }
     tx.commit().await.map_err(db)?;
-    Ok(Space {
-        id,
-        venue_id: venue,
-        name: s.name.clone(),
-        kind: s.kind,
-        capacity: s.capacity,
-        social_capital_seats: s.social_capital_seats,
-    })
+    Ok(space_record(id, venue, s))
 }
 
 pub async fn spaces(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult<Paged<Space>> {

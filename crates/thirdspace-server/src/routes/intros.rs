@@ -6,14 +6,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::Visibility;
-use thirdspace_serendipity::person::{question_needs, terms, Person};
+use thirdspace_serendipity::person::{question_needs, Person};
 
-use crate::matching::person;
+use crate::matching::{candidate, new_intros, person};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Intro, IntroAnswer, IntroStep, NewIntro, Paged, Profile};
+use thirdspace_store::{Intro, IntroAnswer, IntroStep, Paged, Profile};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -170,16 +170,7 @@ pub async fn my_suggestions(
         return Ok(Json(Vec::new()));
     };
     let ex = exclusions(&state, &people, Some(me), now).await?;
-    let new: Vec<NewIntro> = suggestions_for(v, &people, me_index, &ex, limit)
-        .into_iter()
-        .map(|i| NewIntro {
-            venue,
-            a: Uuid::from_u128(people[i.a].id),
-            b: Uuid::from_u128(people[i.b].id),
-            score: i.score,
-            reason: i.reason(v, &people, None),
-        })
-        .collect();
+    let new = new_intros(v, &people, &suggestions_for(v, &people, me_index, &ex, limit), venue);
     let mut out = Vec::new();
     for intro in state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await? {
         out.push(view(&state, intro, me).await?);
@@ -229,17 +220,7 @@ pub async fn venue_round(
     let present = state.store.present(id, now).await?;
     let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
     let ex = exclusions(&state, &people, None, now).await?;
-    let intros = round(v, &people, &ex, cap);
-    let new: Vec<NewIntro> = intros
-        .iter()
-        .map(|i| NewIntro {
-            venue: Some(id),
-            a: Uuid::from_u128(people[i.a].id),
-            b: Uuid::from_u128(people[i.b].id),
-            score: i.score,
-            reason: i.reason(v, &people, None),
-        })
-        .collect();
+    let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
     state.events.publish(id, EventKind::Intro, now);
     let visible = visible_to(&state, &auth.user, id, now).await?;
@@ -431,15 +412,7 @@ pub async fn answerers(
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
         let helped = state.store.helped_counts(&ids).await?;
-        let candidates: Vec<Candidate> = group
-            .iter()
-            .zip(&helped)
-            .map(|(p, &h)| Candidate {
-                offers: terms(v, &p.offers),
-                text: [p.headline.as_deref().unwrap_or(""), p.bio.as_deref().unwrap_or("")].join(" "),
-                helped: h,
-            })
-            .collect();
+        let candidates: Vec<Candidate> = group.iter().zip(&helped).map(|(p, &h)| candidate(v, p, h)).collect();
         let router = Router::new(&candidates);
         let asker = question.asker_id;
         let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);

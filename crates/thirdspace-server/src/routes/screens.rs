@@ -9,7 +9,7 @@ use thirdspace_domain::hours;
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::text;
 use thirdspace_serendipity::person::{question_needs, term_name, terms};
-use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::route::Router;
 use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::{IntroAnswer, Paged, Profile, ScreenKind, ScreenToken};
 use utoipa::{IntoParams, ToSchema};
@@ -19,6 +19,7 @@ use super::{time_zone, venue_for_staff, PageQuery};
 use crate::auth::{new_token, token_hash, Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::matching::candidate;
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -246,14 +247,7 @@ pub async fn dashboard(
         })
         .take(12)
         .collect();
-    let candidates: Vec<Candidate> = shown
-        .iter()
-        .map(|p| Candidate {
-            offers: terms(v, &p.profile.offers),
-            text: [p.profile.headline.as_deref().unwrap_or(""), p.profile.bio.as_deref().unwrap_or("")].join(" "),
-            helped: 0,
-        })
-        .collect();
+    let candidates: Vec<_> = shown.iter().map(|p| candidate(v, &p.profile, 0)).collect();
     let router = Router::new(&candidates);
     let open = state.store.open_questions(id, thirdspace_store::Page::new(1, 10)).await?;
     let questions = open

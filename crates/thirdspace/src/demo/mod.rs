@@ -15,9 +15,7 @@ use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{matching, password, AppState, Application};
-use thirdspace_store::{
-    CheckIn, NewBooking, NewIntro, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue,
-};
+use thirdspace_store::{CheckIn, NewBooking, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue};
 
 use crate::config::Config;
 use crate::open;
@@ -238,16 +236,7 @@ async fn introduce(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Resul
         let present = store.present(seeded.venue.id, now).await?;
         let people: Vec<_> = present.iter().map(|p| matching::person(v, &p.profile, Some(&p.focus))).collect();
         let round = thirdspace_serendipity::round::round(v, &people, &Default::default(), 2);
-        let new: Vec<NewIntro> = round
-            .iter()
-            .map(|i| NewIntro {
-                venue: Some(seeded.venue.id),
-                a: uuid::Uuid::from_u128(people[i.a].id),
-                b: uuid::Uuid::from_u128(people[i.b].id),
-                score: i.score,
-                reason: i.reason(v, &people, None),
-            })
-            .collect();
+        let new = matching::new_intros(v, &people, &round, Some(seeded.venue.id));
         for intro in store.suggest_intros(new, now, now).await?.into_iter().take(2) {
             shown.push((seeded.venue.name.clone(), intro.score, intro.reason));
         }
