@@ -70,11 +70,19 @@
     if (!timer) timer = setTimeout(refresh, 50);
   }
 
-  var stream = new EventSource(api + "/events" + query);
-  ["presence", "profile", "question", "intro", "reload"].forEach(function (kind) {
-    stream.addEventListener(kind, soon);
-  });
-  stream.onopen = soon;
+  // The browser retries a dropped stream by itself (the server asks for one second); when it
+  // gives up (e.g. the server answered with an error while restarting) open a new one.
+  function listen() {
+    var stream = new EventSource(api + "/events" + query);
+    ["presence", "profile", "question", "intro", "reload"].forEach(function (kind) {
+      stream.addEventListener(kind, soon);
+    });
+    stream.onopen = soon;
+    stream.onerror = function () {
+      if (stream.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
+    };
+  }
+  listen();
   setInterval(function () { page += 1; drawPeople(); }, 10000);
   refresh();
 })();

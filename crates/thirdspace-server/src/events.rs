@@ -1,13 +1,17 @@
 //! Live events of a venue: who arrived or left, a profile, a question or an introduction that
 //! changed. Published by the handlers, fanned out to every open stream (Server-Sent Events), and
 //! kept for a while so that a stream that reconnects catches up on what it missed.
+//!
+//! Event ids start at the server's start time in microseconds, so they keep growing across a
+//! restart: a screen that reconnects to a new server with an id from the old one is told to reload
+//! rather than waiting for ids the new server will never send.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -36,7 +40,7 @@ impl EventKind {
     }
 }
 
-/// One event; ids grow by one across all venues.
+/// One event; ids grow by one across all venues, and across restarts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct VenueEvent {
     pub id: u64,
@@ -54,6 +58,7 @@ pub struct Events {
     tx: broadcast::Sender<VenueEvent>,
     next: AtomicU64,
     recent: Mutex<VecDeque<VenueEvent>>,
+    closing: watch::Sender<bool>,
 }
 
 impl Default for Events {
@@ -65,7 +70,29 @@ impl Default for Events {
 impl Events {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(KEPT);
-        Self { tx, next: AtomicU64::new(1), recent: Mutex::new(VecDeque::with_capacity(KEPT)) }
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX / 2));
+        Self {
+            tx,
+            next: AtomicU64::new(started.max(1)),
+            recent: Mutex::new(VecDeque::with_capacity(KEPT)),
+            closing: watch::Sender::new(false),
+        }
+    }
+
+    /// Ends every open stream, so that the server can stop (a stream never ends by itself).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Completes when the server is stopping.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            // An error means the bus itself is gone, which also ends the stream.
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
     }
 
     /// Tells every stream of `venue` that something changed.
@@ -84,12 +111,13 @@ impl Events {
         self.tx.subscribe()
     }
 
-    /// The events of `venue` after `last_id`, or `None` when some of them are no longer kept
-    /// (the stream must then reload everything).
+    /// The events of `venue` after `last_id`, or `None` when some of them are no longer kept or
+    /// the id is not one of this server's (the stream must then reload everything).
     pub fn since(&self, venue: Uuid, last_id: u64) -> Option<Vec<VenueEvent>> {
         let recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let oldest = recent.front().map_or(self.next.load(Ordering::SeqCst), |e| e.id);
-        if last_id + 1 < oldest {
+        let next = self.next.load(Ordering::SeqCst);
+        let oldest = recent.front().map_or(next, |e| e.id);
+        if last_id.saturating_add(1) < oldest || last_id >= next {
             return None;
         }
         Some(recent.iter().filter(|e| e.id > last_id && e.venue_id == venue).cloned().collect())
@@ -107,9 +135,32 @@ mod tests {
         events.publish(a, EventKind::Presence, 1);
         events.publish(b, EventKind::Presence, 2);
         events.publish(a, EventKind::Question, 3);
-        let missed = events.since(a, 1).unwrap();
-        assert_eq!(missed.iter().map(|e| e.id).collect::<Vec<_>>(), vec![3]);
-        assert_eq!(events.since(a, 3).unwrap(), vec![]);
+        let first = events.recent.lock().unwrap()[0].id;
+        let missed = events.since(a, first).unwrap();
+        assert_eq!(missed.iter().map(|e| (e.id, e.at)).collect::<Vec<_>>(), vec![(first + 2, 3)]);
+        assert_eq!(events.since(a, first + 2).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn ids_from_an_earlier_run_or_another_server_mean_reload() {
+        let before = Events::new();
+        let venue = Uuid::new_v4();
+        before.publish(venue, EventKind::Presence, 1);
+        let old_id = before.recent.lock().unwrap()[0].id;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let restarted = Events::new();
+        restarted.publish(venue, EventKind::Presence, 2);
+        assert!(restarted.recent.lock().unwrap()[0].id > old_id, "ids keep growing across a restart");
+        assert!(restarted.since(venue, old_id).is_none());
+        assert!(before.since(venue, old_id + 1_000_000).is_none(), "an id from the future is not ours");
+    }
+
+    #[tokio::test]
+    async fn closing_ends_every_stream() {
+        let events = Events::new();
+        let closed = events.closed();
+        events.close();
+        tokio::time::timeout(std::time::Duration::from_secs(1), closed).await.expect("closed");
     }
 
     #[test]
@@ -119,7 +170,8 @@ mod tests {
         for i in 0..(KEPT as i64 + 10) {
             events.publish(venue, EventKind::Presence, i);
         }
-        assert!(events.since(venue, 1).is_none());
-        assert!(events.since(venue, 20).is_some());
+        let first = events.recent.lock().unwrap()[0].id;
+        assert!(events.since(venue, first - 5).is_none());
+        assert!(events.since(venue, first + 20).is_some());
     }
 }

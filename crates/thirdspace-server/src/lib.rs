@@ -87,8 +87,14 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep::run(self.state.clone()));
+        let events = self.state.events.clone();
         let app = router(self.state);
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        // Live streams never end by themselves: close them, or stopping would wait for ever.
+        let stopping = async move {
+            shutdown.await;
+            events.close();
+        };
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(stopping).await;
         sweeper.abort();
         served
     }

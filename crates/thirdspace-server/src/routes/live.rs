@@ -80,6 +80,9 @@ pub async fn events(
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(reload()),
         }
     });
-    let stream = stream::iter(backlog).chain(live).map(Ok);
+    // Reconnect after a second when the connection drops; end when the server stops.
+    let hello = Event::default().retry(Duration::from_secs(1)).comment("connected");
+    let stream =
+        stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(state.events.closed()).map(Ok);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -21,6 +21,9 @@ pub struct TestApp {
     pub store: Arc<SqliteStore>,
     pub clock: Arc<ManualClock>,
     pub db_path: std::path::PathBuf,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -48,26 +51,38 @@ impl Reply {
     }
 }
 
+/// A server on `addr` over the database at `db_path`, stopped by the returned sender.
+async fn serve(
+    addr: SocketAddr,
+    db_path: &std::path::Path,
+    clock: Arc<ManualClock>,
+) -> (Arc<SqliteStore>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
+    let state =
+        AppState { store: store.clone(), clock, config: Arc::new(ServerConfig::default()), events: Arc::default() };
+    let app = Application::bind(addr, state).await.expect("bind");
+    let addr = app.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    (store, addr, stop, server)
+}
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("test.db");
-    let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
-    let state = AppState {
-        store: store.clone(),
-        clock: clock.clone(),
-        config: Arc::new(ServerConfig::default()),
-        events: Arc::default(),
-    };
-    let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
-    let addr = app.local_addr().expect("addr");
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (store, addr, stop, server) = serve(SocketAddr::from(([127, 0, 0, 1], 0)), &db_path, clock.clone()).await;
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client"),
         store,
         clock,
         db_path,
+        addr,
+        stop: Some(stop),
+        server: Some(server),
         _dir: dir,
     }
 }
@@ -79,6 +94,25 @@ fn shared_hash() -> &'static str {
 }
 
 impl TestApp {
+    /// Stops the server (it must stop within five seconds, open live streams or not) and starts a
+    /// new one on the same address and database, as a restart does.
+    pub async fn restart(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(5), server)
+                .await
+                .expect("the server stops within five seconds")
+                .expect("server task")
+                .expect("served");
+        }
+        let (store, _, stop, server) = serve(self.addr, &self.db_path, self.clock.clone()).await;
+        self.store = store;
+        self.stop = Some(stop);
+        self.server = Some(server);
+    }
+
     pub fn clock_now(&self) -> i64 {
         use thirdspace_server::clock::Clock;
         self.clock.now()

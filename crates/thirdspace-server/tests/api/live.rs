@@ -74,6 +74,31 @@ async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
 }
 
 #[tokio::test]
+async fn a_server_that_stops_ends_its_streams_and_its_successor_tells_them_to_reload() {
+    let mut app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let anna = app.member("Anna").await;
+    let mut stream = open_stream(&app, &host, venue, None).await;
+    let hello = read_until(&mut stream, "retry: 1000", Duration::from_secs(1)).await;
+    assert!(hello.is_some(), "the stream asks to be reconnected after a second");
+    app.arrive(&host, &anna, venue).await;
+    let seen = read_until(&mut stream, "event: presence", Duration::from_secs(1)).await.expect("presence");
+    let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
+    // `restart` fails unless the server stops within five seconds with this stream open.
+    app.restart().await;
+    let ended =
+        tokio::time::timeout(Duration::from_secs(2), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    assert!(ended.is_ok(), "the open stream ended when its server stopped");
+    let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
+    let told = read_until(&mut again, "event: reload", Duration::from_secs(1)).await;
+    assert!(told.is_some(), "an id from before the restart means reload");
+    app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": anna.id})).await;
+    let after = read_until(&mut again, "event: presence", Duration::from_secs(1)).await;
+    assert!(after.is_some(), "new events arrive after the restart");
+}
+
+#[tokio::test]
 async fn only_staff_and_people_here_follow_a_venues_events() {
     let app = spawn_app().await;
     let host = app.member("Host").await;
