@@ -223,11 +223,15 @@ pub async fn venue_day(
     date: NaiveDate,
     page: Page,
 ) -> StoreResult<Paged<DayBooking>> {
-    let columns = format!("{BOOKING_COLUMNS}, p.display_name");
+    let columns = format!("{BOOKING_COLUMNS}, p.display_name, p.visibility");
     let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = ? AND b.date = ?";
     let args = [Arg::Text(venue.to_string()), Arg::Text(date.format("%Y-%m-%d").to_string())];
     paged(&store.reader, &columns, from, "b.starts_at, b.created_at, b.id", &args, page, |r| {
-        Ok(DayBooking { booking: rows::booking(r)?, display_name: sqlx::Row::try_get(r, "display_name")? })
+        Ok(DayBooking {
+            booking: rows::booking(r)?,
+            display_name: sqlx::Row::try_get(r, "display_name")?,
+            visibility: rows::visibility(r)?,
+        })
     })
     .await
 }

@@ -58,6 +58,10 @@ pub fn api_token(row: &SqliteRow) -> R<ApiToken> {
     })
 }
 
+pub fn visibility(row: &SqliteRow) -> R<Visibility> {
+    parsed(row, "visibility", Visibility::from_str_opt)
+}
+
 pub fn profile(row: &SqliteRow) -> R<Profile> {
     Ok(Profile {
         user_id: uuid(row, "user_id")?,
@@ -70,7 +74,7 @@ pub fn profile(row: &SqliteRow) -> R<Profile> {
         interests: json(row, "interests")?,
         field: row.try_get("field")?,
         links: json(row, "links")?,
-        visibility: parsed(row, "visibility", Visibility::from_str_opt)?,
+        visibility: visibility(row)?,
         open_to_meet: row.try_get("open_to_meet")?,
     })
 }

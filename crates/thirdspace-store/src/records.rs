@@ -287,6 +287,9 @@ pub struct DayBooking {
     #[serde(flatten)]
     pub booking: Booking,
     pub display_name: String,
+    /// Who may see this person (for screens at the venue; the host's day view names everyone).
+    #[serde(skip)]
+    pub visibility: Visibility,
 }
 
 /// The result of a check-in.

@@ -73,13 +73,20 @@ pub struct Me {
 }
 
 async fn start_session(state: &AppState, user: User, status: StatusCode) -> ApiResult<Response> {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, new_session(state, user.id).await?);
+    Ok((status, headers, Json(Session { user })).into_response())
+}
+
+/// Starts a browser session for `user`: the `Set-Cookie` value that carries it.
+pub(crate) async fn new_session(state: &AppState, user: Uuid) -> ApiResult<axum::http::HeaderValue> {
     let token = new_token();
     let now = state.clock.now();
     let max_age = state.config.session_days * 86_400;
     state
         .store
         .insert_token(NewToken {
-            user: user.id,
+            user,
             kind: TokenKind::Session,
             token_hash: token_hash(&token),
             name: "browser session".to_owned(),
@@ -87,13 +94,11 @@ async fn start_session(state: &AppState, user: User, status: StatusCode) -> ApiR
             expires_at: Some(now + max_age),
         })
         .await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&token, max_age, state.config.secure_cookies));
-    Ok((status, headers, Json(Session { user })).into_response())
+    Ok(session_cookie(&token, max_age, state.config.secure_cookies))
 }
 
 /// Checks an e-mail and password; the same answer whether the e-mail or the password is wrong.
-async fn authenticate(state: &AppState, email: &str, password: String) -> ApiResult<User> {
+pub(crate) async fn authenticate(state: &AppState, email: &str, password: String) -> ApiResult<User> {
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password");
     let email = Email::parse(email).map_err(|_| wrong())?;
     if password.chars().count() > password::MAX_PASSWORD_CHARS {

@@ -67,9 +67,9 @@ async fn visible_to(
 /// The other person of an introduction, as much as the caller may see.
 #[derive(Serialize, ToSchema)]
 pub struct IntroPerson {
-    user_id: Uuid,
-    display_name: String,
-    headline: Option<String>,
+    pub(crate) user_id: Uuid,
+    pub(crate) display_name: String,
+    pub(crate) headline: Option<String>,
 }
 
 /// An introduction as one of its two people sees it: the other's answer shows only once both
@@ -78,10 +78,10 @@ pub struct IntroPerson {
 pub struct IntroView {
     id: Uuid,
     venue_id: Option<Uuid>,
-    with: IntroPerson,
+    pub(crate) with: IntroPerson,
     score: f32,
     /// Why, in plain words, from the terms that matched.
-    reason: String,
+    pub(crate) reason: String,
     my_answer: IntroAnswer,
     /// Both accepted: time to meet.
     mutual: bool,
@@ -131,10 +131,9 @@ pub async fn my_suggestions(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit is 1 to 20").with_field("limit"));
     }
-    let v = shipped();
     let now = state.clock.now();
     let me = auth.user.id;
-    let (venue, mut profiles): (Option<Uuid>, Vec<(Profile, Option<String>)>) = match q.scope.as_deref() {
+    let profiles = match q.scope.as_deref() {
         None | Some("venue") => {
             let venue = state.store.checked_in_at(me, now).await?.ok_or_else(|| {
                 ApiError::new(
@@ -143,8 +142,7 @@ pub async fn my_suggestions(
                     "check in at a venue to meet the people there, or ask with ?scope=network",
                 )
             })?;
-            let present = state.store.present(venue, now).await?;
-            (Some(venue), present.into_iter().map(|p| (p.profile, Some(p.focus))).collect())
+            return suggestions_here(&state, me, venue, limit).await.map(Json);
         }
         Some("network") => {
             let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
@@ -154,28 +152,53 @@ pub async fn my_suggestions(
                 ));
             }
             let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
-            (None, public.into_iter().map(|p| (p, None)).collect())
+            public.into_iter().map(|p| (p, None)).collect()
         }
         Some(_) => {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "scope is venue or network")
                 .with_field("scope"))
         }
     };
+    suggest(&state, me, None, profiles, limit).await.map(Json)
+}
+
+/// The best introductions for `me` among the people checked in at `venue`, recorded.
+pub(crate) async fn suggestions_here(
+    state: &AppState,
+    me: Uuid,
+    venue: Uuid,
+    limit: usize,
+) -> ApiResult<Vec<IntroView>> {
+    let present = state.store.present(venue, state.clock.now()).await?;
+    let profiles = present.into_iter().map(|p| (p.profile, Some(p.focus))).collect();
+    suggest(state, me, Some(venue), profiles, limit).await
+}
+
+/// The best introductions for `me` among `profiles` (with today's focus when known), recorded.
+async fn suggest(
+    state: &AppState,
+    me: Uuid,
+    venue: Option<Uuid>,
+    mut profiles: Vec<(Profile, Option<String>)>,
+    limit: usize,
+) -> ApiResult<Vec<IntroView>> {
+    let v = shipped();
+    let now = state.clock.now();
     if !profiles.iter().any(|(p, _)| p.user_id == me) {
         let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
         profiles.push((mine, None));
     }
     let people: Vec<Person> = profiles.iter().map(|(p, focus)| person(v, p, focus.as_deref())).collect();
     let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
-        return Ok(Json(Vec::new()));
+        return Ok(Vec::new());
     };
-    let ex = exclusions(&state, &people, Some(me), now).await?;
+    let ex = exclusions(state, &people, Some(me), now).await?;
     let new = new_intros(v, &people, &suggestions_for(v, &people, me_index, &ex, limit), venue);
     let mut out = Vec::new();
     for intro in state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await? {
-        out.push(view(&state, intro, me).await?);
+        out.push(view(state, intro, me).await?);
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,7 +11,10 @@ mod profiles;
 mod questions;
 mod screens;
 
-pub use screens::{may_show, ScreenQuery};
+pub(crate) use accounts::{authenticate, new_session};
+pub(crate) use intros::{suggestions_here, IntroView};
+pub(crate) use presence::{arrive, check_code, leave, Arrival};
+pub use screens::{may_show, screen_opens, ScreenQuery};
 mod venues;
 
 use axum::extract::DefaultBodyLimit;

@@ -8,12 +8,12 @@ use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::checkin;
 use thirdspace_domain::hours;
 use thirdspace_domain::profile::{may_see, Viewer};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Paged};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Paged, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::bookings::{walk_in_words, VenueRules};
-use super::{venue_for_staff, PageQuery};
+use super::{time_zone, venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::EventKind;
@@ -65,48 +65,74 @@ pub async fn check_in(
 ) -> ApiResult<Json<CheckedIn>> {
     let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     let staff = venue_for_staff(&state, id, &auth.user).await.is_ok();
-    let now = state.clock.now();
-    let rules = VenueRules::of(&venue)?;
-    let (today, at) = hours::local_now(rules.tz, now);
-    let (user, by_staff) = match body.user_id {
+    match body.user_id {
         Some(member) if member != auth.user.id => {
             if !staff {
                 return Err(ApiError::forbidden("only this venue's staff may check someone else in"));
             }
             state.store.user(member).await?.ok_or_else(|| ApiError::not_found("person"))?;
-            (member, Some(auth.user.id))
+            // Staff claim a member's own booking; only the member can make a walk-in booking.
+            arrive(&state, &venue, member, Arrival::OnBooking { by_staff: Some(auth.user.id) }).await.map(Json)
         }
         _ => {
             if !staff {
-                let code = body.code.as_deref().unwrap_or_default();
-                let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-                if !checkin::code_matches(&secret, today, code) {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "wrong_check_in_code",
-                        "that is not today's check-in code for this venue",
-                    )
-                    .with_field("code"));
-                }
+                check_code(&state, &venue, body.code.as_deref().unwrap_or_default()).await?;
             }
-            (auth.user.id, None)
+            let arrival = if body.walk_in.unwrap_or(true) {
+                Arrival::OrWalkIn { focus: body.focus, pledge: body.pledge }
+            } else {
+                Arrival::OnBooking { by_staff: None }
+            };
+            arrive(&state, &venue, auth.user.id, arrival).await.map(Json)
         }
-    };
+    }
+}
+
+/// Fails unless `code` is today's check-in code of the venue.
+pub(crate) async fn check_code(state: &AppState, venue: &Venue, code: &str) -> ApiResult<()> {
+    let (today, _) = hours::local_now(time_zone(venue)?, state.clock.now());
+    let secret = state.store.checkin_secret(venue.id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    if checkin::code_matches(&secret, today, code) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_check_in_code",
+            "that is not today's check-in code for this venue",
+        )
+        .with_field("code"))
+    }
+}
+
+/// How someone arrives.
+pub(crate) enum Arrival {
+    /// On the booking they hold for now; `by_staff` when a staff member checks them in.
+    OnBooking { by_staff: Option<Uuid> },
+    /// On their booking for now, or else on a walk-in booking until closing when a seat is free.
+    OrWalkIn { focus: Option<String>, pledge: Option<String> },
+}
+
+/// Checks `user` in at `venue` now (the caller has decided they may be), and tells the venue's
+/// screens.
+pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> ApiResult<CheckedIn> {
+    let now = state.clock.now();
+    let rules = VenueRules::of(venue)?;
+    let (today, at) = hours::local_now(rules.tz, now);
     let Some(period) = hours::open_period_at(&rules.hours, &venue.closures, today, at) else {
         return Err(Refusal::VenueClosed { date: today }.into());
     };
     let open_until = hours::instant(rules.tz, today, period.end);
-    // Staff claim a member's own booking; only the member can make a walk-in booking for themselves.
-    let walk_in = if by_staff.is_none() && body.walk_in.unwrap_or(true) {
-        let (focus, pledge) = walk_in_words(body.focus, body.pledge)?;
-        Some(booking::walk_in(rules.clock(&venue), now, focus, pledge)?)
-    } else {
-        None
+    let (walk_in, by_staff) = match arrival {
+        Arrival::OnBooking { by_staff } => (None, by_staff),
+        Arrival::OrWalkIn { focus, pledge } => {
+            let (focus, pledge) = walk_in_words(focus, pledge)?;
+            (Some(booking::walk_in(rules.clock(venue), now, focus, pledge)?), None)
+        }
     };
     let checked_in =
-        state.store.check_in(CheckIn { venue: id, user, today, at, now, open_until, walk_in, by_staff }).await?;
-    state.events.publish(id, EventKind::Presence, now);
-    Ok(Json(checked_in))
+        state.store.check_in(CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff }).await?;
+    state.events.publish(venue.id, EventKind::Presence, now);
+    Ok(checked_in)
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.
@@ -130,10 +156,15 @@ pub async fn check_out(
         }
         _ => auth.user.id,
     };
+    leave(&state, id, user).await.map(Json)
+}
+
+/// Checks `user` out of `venue` now, and tells the venue's screens.
+pub(crate) async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> ApiResult<Booking> {
     let now = state.clock.now();
-    let booking = state.store.check_out(id, user, now).await?;
-    state.events.publish(id, EventKind::Presence, now);
-    Ok(Json(booking))
+    let booking = state.store.check_out(venue, user, now).await?;
+    state.events.publish(venue, EventKind::Presence, now);
+    Ok(booking)
 }
 
 /// Someone here now, as much as they chose to show.

@@ -94,6 +94,17 @@ pub struct ScreenQuery {
     pub token: Option<String>,
 }
 
+/// Fails unless `token` is a live screen token of `kind` for `venue`.
+pub async fn screen_opens(state: &AppState, venue: Uuid, token: &str, kind: ScreenKind) -> ApiResult<()> {
+    match state.store.screen_token(&token_hash(token)).await? {
+        Some((v, k)) if v == venue && k == kind => Ok(()),
+        _ => Err(ApiError::forbidden(match kind {
+            ScreenKind::Display => "this token does not open this venue's dashboard (it may have been revoked)",
+            ScreenKind::Kiosk => "this token does not open this venue's kiosk (it may have been revoked)",
+        })),
+    }
+}
+
 /// Whether a request may see a venue's dashboard: a live display token of that venue, or its staff.
 pub async fn may_show(
     state: &AppState,
@@ -102,10 +113,7 @@ pub async fn may_show(
     user: Option<&thirdspace_store::User>,
 ) -> ApiResult<()> {
     if let Some(token) = token {
-        return match state.store.screen_token(&token_hash(token)).await? {
-            Some((v, ScreenKind::Display)) if v == venue => Ok(()),
-            _ => Err(ApiError::forbidden("this token does not open this venue's dashboard (it may have been revoked)")),
-        };
+        return screen_opens(state, venue, token, ScreenKind::Display).await;
     }
     match user {
         Some(user) => venue_for_staff(state, venue, user).await.map(|_| ()),

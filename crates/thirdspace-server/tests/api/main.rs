@@ -7,6 +7,7 @@ mod errors;
 mod helpers;
 mod intros;
 mod live;
+mod pages;
 mod presence;
 mod questions;
 mod screens;

@@ -1,0 +1,209 @@
+//! The self check-in page that the QR code on the venue's screen opens: one tap for someone
+//! logged in; others log in first and come back.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use thirdspace_domain::booking::BookingStatus;
+use thirdspace_store::Venue;
+use uuid::Uuid;
+
+use super::{failure, message, render, to_login, today_at, venue_of, PageUser, Suggested};
+use crate::error::ApiError;
+use crate::routes::{arrive, check_code, leave, suggestions_here, Arrival};
+use crate::AppState;
+
+/// How many introductions the page suggests right after check-in.
+const SUGGESTED: usize = 3;
+
+#[derive(Template)]
+#[template(path = "check_in.html")]
+struct CheckInPage<'a> {
+    venue: &'a str,
+    venue_id: Uuid,
+    name: &'a str,
+    csrf: &'a str,
+    code: &'a str,
+    here: bool,
+    left: bool,
+    until: Option<String>,
+    intros: Vec<Suggested>,
+    focus: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CodeQuery {
+    code: Option<String>,
+    left: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CheckInForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    focus: String,
+}
+
+fn wrong_code() -> Response {
+    message(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "This check-in link is not today's",
+        "Scan the QR code on the venue's screen again, or ask the host.",
+    )
+}
+
+fn link(venue: Uuid, code: &str) -> String {
+    let code: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+    format!("/check-in/{venue}?code={code}")
+}
+
+/// The page for `who` at `venue`: checked in (with people to meet) or the button to check in.
+async fn current(state: &AppState, venue: &Venue, who: &PageUser, code: &str, left: bool) -> Response {
+    let now = state.clock.now();
+    let here = match state.store.checked_in_at(who.user.id, now).await {
+        Ok(at) => at == Some(venue.id),
+        Err(e) => return failure("", &e.into()),
+    };
+    let mut page = CheckInPage {
+        venue: &venue.name,
+        venue_id: venue.id,
+        name: &who.user.display_name,
+        csrf: &who.csrf,
+        code,
+        here,
+        left: left && !here,
+        until: None,
+        intros: Vec::new(),
+        focus: "",
+        error: None,
+    };
+    if here {
+        page.until = seat_until(state, venue, who.user.id).await;
+        page.intros = match suggestions_here(state, who.user.id, venue.id, SUGGESTED).await {
+            Ok(intros) => intros.into_iter().map(Suggested::from).collect(),
+            Err(e) => return failure("", &e),
+        };
+    }
+    render(StatusCode::OK, &page)
+}
+
+/// When the seat of the booking `user` is checked in on ends, local time.
+async fn seat_until(state: &AppState, venue: &Venue, user: Uuid) -> Option<String> {
+    let day = today_at(state, venue).await.ok()?;
+    day.into_iter()
+        .find(|b| b.booking.user_id == user && b.booking.status == BookingStatus::CheckedIn)
+        .map(|b| b.booking.end.to_string())
+}
+
+async fn page(
+    State(state): State<AppState>,
+    who: Option<PageUser>,
+    Path(venue): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    let venue = match venue_of(&state, &venue).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let code = q.code.unwrap_or_default();
+    let Some(who) = who else { return to_login(&link(venue.id, &code)) };
+    if let Err(e) = check_code(&state, &venue, &code).await {
+        return if e.status == StatusCode::UNPROCESSABLE_ENTITY { wrong_code() } else { failure("", &e) };
+    }
+    current(&state, &venue, &who, &code, q.left.is_some()).await
+}
+
+/// What the page says when check-in is refused.
+fn refusal(e: &ApiError) -> String {
+    match e.code {
+        "seats_gone" => "Full: no seat is free right now. Ask the host, or try again later.".to_owned(),
+        "no_booking_now" => "You have no booking for now, and no walk-in seat could be made.".to_owned(),
+        _ => {
+            let mut text = e.message.clone();
+            if let Some(first) = text.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            text
+        }
+    }
+}
+
+async fn check_in(
+    State(state): State<AppState>,
+    who: Option<PageUser>,
+    Path(venue): Path<String>,
+    Form(form): Form<CheckInForm>,
+) -> Response {
+    let venue = match venue_of(&state, &venue).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Some(who) = who else { return to_login(&link(venue.id, &form.code)) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    if check_code(&state, &venue, &form.code).await.is_err() {
+        return wrong_code();
+    }
+    let focus = Some(form.focus.clone()).filter(|f| !f.trim().is_empty());
+    match arrive(&state, &venue, who.user.id, Arrival::OrWalkIn { focus, pledge: None }).await {
+        Ok(_) => Redirect::to(&link(venue.id, &form.code)).into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let page = CheckInPage {
+                venue: &venue.name,
+                venue_id: venue.id,
+                name: &who.user.display_name,
+                csrf: &who.csrf,
+                code: &form.code,
+                here: false,
+                left: false,
+                until: None,
+                intros: Vec::new(),
+                focus: &form.focus,
+                error: Some(refusal(&e)),
+            };
+            render(e.status, &page)
+        }
+        Err(e) => failure("", &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CheckOutForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn check_out(
+    State(state): State<AppState>,
+    who: Option<PageUser>,
+    Path(venue): Path<String>,
+    Form(form): Form<CheckOutForm>,
+) -> Response {
+    let venue = match venue_of(&state, &venue).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Some(who) = who else { return to_login(&link(venue.id, &form.code)) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match leave(&state, venue.id, who.user.id).await {
+        Ok(_) => Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response(),
+        Err(e) => failure("Could not check out", &e),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/check-in/{venue}", get(page).post(check_in)).route("/check-in/{venue}/out", post(check_out))
+}

@@ -1,0 +1,179 @@
+//! Pages served by the binary, rendered on the server from the templates in `templates/`, with
+//! their assets: no build step, nothing from the internet.
+
+mod check_in;
+mod kiosk;
+mod login;
+mod screen;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+use thirdspace_domain::hours;
+use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
+use uuid::Uuid;
+
+use crate::auth::{presented_token, token_hash};
+use crate::error::ApiError;
+use crate::routes::{time_zone, IntroView};
+use crate::AppState;
+
+const DASHBOARD_JS: &str = include_str!("../../assets/dashboard.js");
+const DASHBOARD_CSS: &str = include_str!("../../assets/dashboard.css");
+const SITE_CSS: &str = include_str!("../../assets/site.css");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// A rendered page with `status`.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><title>Error</title><p>Something went wrong.</p>"))
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct Message<'a> {
+    title: &'a str,
+    text: &'a str,
+}
+
+/// A page that only says something.
+fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    render(status, &Message { title, text })
+}
+
+/// The page for a failure: its message for people, or a generic one when it is the server's fault.
+fn failure(title: &str, e: &ApiError) -> Response {
+    if e.status.is_server_error() {
+        return message(e.status, "Something went wrong", "Try again in a moment.");
+    }
+    message(e.status, title, &e.message)
+}
+
+/// A venue named in a page's path, or the page that says there is none.
+async fn venue_of(state: &AppState, raw: &str) -> Result<Venue, Response> {
+    let missing = || message(StatusCode::NOT_FOUND, "No such venue", "Check the link, or ask the venue's host.");
+    let Ok(id) = Uuid::parse_str(raw) else { return Err(missing()) };
+    match state.store.venue(id).await {
+        Ok(Some(venue)) => Ok(venue),
+        Ok(None) => Err(missing()),
+        Err(e) => Err(failure("", &e.into())),
+    }
+}
+
+/// Every booking of today at `venue`, with who made it.
+async fn today_at(state: &AppState, venue: &Venue) -> Result<Vec<DayBooking>, ApiError> {
+    let (today, _) = hours::local_now(time_zone(venue)?, state.clock.now());
+    let mut all = Vec::new();
+    for number in 1.. {
+        let page = state.store.venue_day(venue.id, today, Page::new(number, Page::MAX_PER_PAGE)).await?;
+        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
+        all.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// The person logged in through the browser's session cookie, with the token that their forms
+/// carry against cross-site requests. An expired or unknown session is no session.
+pub struct PageUser {
+    pub user: User,
+    pub csrf: String,
+}
+
+/// The form token of a session: derived from its secret, so only a page served to that browser
+/// can know it.
+fn csrf_token(session: &str) -> String {
+    hex::encode(Sha256::digest(format!("thirdspace form\u{0}{session}").as_bytes()))
+}
+
+impl PageUser {
+    /// The page that refuses a form which did not carry this session's token.
+    fn refuse_forged(&self, presented: &str) -> Option<Response> {
+        (presented != self.csrf)
+            .then(|| message(StatusCode::FORBIDDEN, "This form has expired", "Go back, reload the page and try again."))
+    }
+}
+
+impl FromRequestParts<AppState> for Option<PageUser> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(session) = presented_token(parts) else { return Ok(None) };
+        match state.store.token_user(&token_hash(&session), state.clock.now()).await {
+            Ok(Some((user, TokenKind::Session))) => Ok(Some(PageUser { user, csrf: csrf_token(&session) })),
+            Ok(_) => Ok(None),
+            Err(e) => {
+                tracing::error!(error = %e, "reading a session failed");
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Where to send someone who must log in first, and come back to `back` (a path on this site).
+fn to_login(back: &str) -> Response {
+    let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+/// Someone suggested to meet, as a page shows them.
+struct Suggested {
+    name: String,
+    headline: Option<String>,
+    reason: String,
+}
+
+impl From<IntroView> for Suggested {
+    fn from(intro: IntroView) -> Self {
+        Self { name: intro.with.display_name, headline: intro.with.headline, reason: intro.reason }
+    }
+}
+
+/// The pages and their assets.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(screen::router())
+        .merge(login::router())
+        .merge(check_in::router())
+        .merge(kiosk::router())
+        .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
+        .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
+        .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_on_pages_is_escaped() {
+        let page = Message { title: "<script>alert(1)</script>", text: r#"<img src=x onerror="alert(1)">&'"# };
+        let html = page.render().unwrap();
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<img src=x"), "{html}");
+        assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn a_form_token_belongs_to_its_session() {
+        assert_eq!(csrf_token("abc"), csrf_token("abc"));
+        assert_ne!(csrf_token("abc"), csrf_token("abd"));
+        assert_eq!(csrf_token("abc").len(), 64);
+    }
+}
