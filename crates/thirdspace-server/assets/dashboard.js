@@ -1,6 +1,9 @@
 // The venue's screen: draws the dashboard from the API and redraws it whenever an event arrives
 // on the venue's stream; the browser reconnects the stream by itself and the server replays what
 // was missed. Everything people typed is set as text, never as HTML.
+//
+// People are split into pages that fit the screen, measured in the browser (so any screen size
+// and any number of people work), and the pages rotate; lists show what fits and count the rest.
 (function () {
   "use strict";
   var root = document.getElementById("dashboard");
@@ -8,9 +11,11 @@
   var token = root.getAttribute("data-token");
   var api = "/api/v1/venues/" + encodeURIComponent(venue);
   var query = "?token=" + encodeURIComponent(token);
-  var PER_PAGE = 6;
+  var ROTATE_MS = 10000;
   var page = 0;
+  var pages = [];
   var people = [];
+  var last = null;
   var timer = null;
 
   function el(tag, cls, text) {
@@ -31,29 +36,73 @@
     return c;
   }
 
-  function drawPeople() {
-    var box = document.getElementById("people");
-    var pages = Math.max(1, Math.ceil(people.length / PER_PAGE));
-    if (page >= pages) page = 0;
-    box.replaceChildren.apply(box, people.slice(page * PER_PAGE, (page + 1) * PER_PAGE).map(card));
-    document.getElementById("page").textContent = pages > 1 ? "page " + (page + 1) + " of " + pages : "";
+  function overflows(box) {
+    return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
   }
 
-  function list(id, items, text) {
+  // Cuts the people into pages: as many cards as fit the box, then the next page.
+  function paginate() {
+    var box = document.getElementById("people");
+    pages = [];
+    var start = 0;
+    while (start < people.length) {
+      box.replaceChildren();
+      var end = start;
+      while (end < people.length) {
+        box.appendChild(card(people[end]));
+        if (overflows(box)) {
+          box.removeChild(box.lastChild);
+          break;
+        }
+        end += 1;
+      }
+      if (end === start) end = start + 1; // a card taller than the screen still gets its page
+      pages.push([start, end]);
+      start = end;
+    }
+    root.setAttribute("data-pages", pages.map(function (r) { return r[0] + "-" + r[1]; }).join(" "));
+  }
+
+  function drawPeople() {
+    var box = document.getElementById("people");
+    if (page >= pages.length) page = 0;
+    var range = pages[page] || [0, 0];
+    box.replaceChildren.apply(box, people.slice(range[0], range[1]).map(card));
+    document.getElementById("page").textContent =
+      pages.length > 1 ? "page " + (page + 1) + " of " + pages.length : "";
+  }
+
+  // Shows the items of a list that fit, and how many more there are.
+  function fill(id, items, text) {
     var box = document.getElementById(id);
-    box.replaceChildren.apply(box, items.map(function (item) { return el("li", null, text(item)); }));
+    box.replaceChildren();
+    for (var i = 0; i < items.length; i++) {
+      box.appendChild(el("li", null, text(items[i])));
+      if (overflows(box)) {
+        box.removeChild(box.lastChild);
+        var more = el("li", "more", "+ " + items.length + " more");
+        box.appendChild(more);
+        while (overflows(box) && more.previousSibling) box.removeChild(more.previousSibling);
+        more.textContent = "+ " + (items.length - box.children.length + 1) + " more";
+        return;
+      }
+    }
   }
 
   function draw(d) {
+    last = d;
     document.getElementById("time").textContent = d.local_time;
     document.getElementById("here").textContent = d.counters.here;
     document.getElementById("suggested").textContent = d.counters.intros_suggested_today;
     document.getElementById("accepted").textContent = d.counters.intros_accepted_today;
     document.getElementById("topics").textContent = d.counters.topics;
     people = d.people;
+    paginate();
     drawPeople();
-    list("intros", d.intros, function (i) { return i.a + " + " + i.b + ": " + i.reason; });
-    list("questions", d.questions, function (q) {
+    fill("intros", d.intros, function (i) {
+      return i.a + " + " + i.b + ": " + i.reason + (i.accepted ? " (meeting)" : "");
+    });
+    fill("questions", d.questions, function (q) {
       var who = q.who_can_help.length ? " (ask " + q.who_can_help.join(", ") + ")" : "";
       return q.text + who;
     });
@@ -82,7 +131,13 @@
       if (stream.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
     };
   }
+
+  var resized = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(function () { if (last) draw(last); }, 150);
+  });
+  setInterval(function () { page += 1; drawPeople(); }, ROTATE_MS);
   listen();
-  setInterval(function () { page += 1; drawPeople(); }, 10000);
   refresh();
 })();

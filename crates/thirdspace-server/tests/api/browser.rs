@@ -91,7 +91,7 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     let Some((_driver, client)) = browser().await else { return };
     let app = spawn_app().await;
     let host = app.member("Host").await;
-    let (venue, _) = app.venue(&host, 60).await;
+    let (venue, _) = app.venue(&host, 220).await;
     let token = app
         .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
         .await
@@ -129,16 +129,83 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     );
     assert!(!client.source().await.unwrap().contains("Hidden Harriet"), "but never named");
 
-    // Forty people, for the screenshot.
-    for i in 0..38 {
-        let m = app.member(&format!("Member {i}")).await;
-        profile(&app, &m, &format!("Member {i:02}"), "public").await;
-        app.arrive(&host, &m, venue).await;
-    }
+    // Forty people, for the screenshot, then two hundred: pages that fit, nothing overflows.
+    crowd(&app, &host, venue, 2, 40).await;
     assert!(wait_for(&client, "#here", Duration::from_secs(5), |t| t == "40").await.is_some());
+    assert_fits(&client, 39).await;
+    screenshot(&client, "dashboard-40-people.png").await;
+    crowd(&app, &host, venue, 40, 200).await;
+    assert!(wait_for(&client, "#here", Duration::from_secs(10), |t| t == "200").await.is_some());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_fits(&client, 199).await;
+    screenshot(&client, "dashboard-200-people.png").await;
+    for (w, h) in [(1024, 768), (1920, 1080), (800, 1280)] {
+        client.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_fits(&client, 199).await;
+    }
+    client.close().await.unwrap();
+}
+
+/// People `from..to` check in at the venue, with public profiles.
+async fn crowd(app: &TestApp, host: &Member, venue: uuid::Uuid, from: usize, to: usize) {
+    for i in from..to {
+        let m = app.member(&format!("Member {i}")).await;
+        profile(app, &m, &format!("Member {i:03}"), "public").await;
+        assert_eq!(app.arrive(host, &m, venue).await.status, reqwest::StatusCode::OK);
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("dashboard-40-people.png"), png).unwrap();
-    client.close().await.unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// Every card shown lies inside its region and the window, no two overlap, the lists clip whole
+/// items, and the pages of people cover all `shown` people once, in order.
+async fn assert_fits(client: &Client, shown: usize) {
+    let layout = client
+        .execute(
+            r#"
+            var box = document.getElementById('people').getBoundingClientRect();
+            var cards = Array.from(document.querySelectorAll('#people .card')).map(function (c) { return c.getBoundingClientRect(); });
+            var inside = cards.every(function (r) {
+              return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1
+                && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1;
+            });
+            var whole = Array.from(document.querySelectorAll('#people .card')).every(function (c) {
+              return c.scrollHeight <= c.clientHeight + 1 && c.getBoundingClientRect().height > 20;
+            });
+            var overlap = false;
+            for (var i = 0; i < cards.length; i++) for (var j = i + 1; j < cards.length; j++) {
+              var a = cards[i], b = cards[j];
+              if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlap = true;
+            }
+            var lists = Array.from(document.querySelectorAll('main li')).every(function (li) {
+              return li.getBoundingClientRect().bottom <= li.parentElement.getBoundingClientRect().bottom + 1;
+            });
+            var qr = document.querySelector('#qr img').getBoundingClientRect();
+            return { cards: cards.length, inside: inside, whole: whole, overlap: overlap, lists: lists,
+                     qr: qr.bottom <= window.innerHeight + 1 && qr.right <= window.innerWidth + 1 && qr.height > 50,
+                     pages: document.getElementById('dashboard').getAttribute('data-pages') || '' };
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(layout["cards"].as_u64().unwrap() > 0, "{layout}");
+    assert_eq!(layout["inside"], json!(true), "every card inside its region: {layout}");
+    assert_eq!(layout["overlap"], json!(false), "no cards overlap: {layout}");
+    assert_eq!(layout["whole"], json!(true), "no card is squeezed or cut: {layout}");
+    assert_eq!(layout["lists"], json!(true), "lists clip whole items: {layout}");
+    assert_eq!(layout["qr"], json!(true), "the QR code is on screen: {layout}");
+    let mut next = 0;
+    for range in layout["pages"].as_str().unwrap().split_whitespace() {
+        let (a, b) = range.split_once('-').unwrap();
+        assert_eq!(a.parse::<usize>().unwrap(), next, "pages follow each other: {layout}");
+        next = b.parse().unwrap();
+    }
+    assert_eq!(next, shown, "the pages hold everyone shown: {layout}");
 }
