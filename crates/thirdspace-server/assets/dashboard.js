@@ -36,8 +36,9 @@
     return c;
   }
 
+  // Regions grow down only: their columns are fixed and long words wrap.
   function overflows(box) {
-    return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+    return box.scrollHeight > box.clientHeight + 1;
   }
 
   // Cuts the people into pages: as many cards as fit the box, then the next page.

@@ -132,6 +132,16 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     // Forty people, for the screenshot, then two hundred: pages that fit, nothing overflows.
     crowd(&app, &host, venue, 2, 40).await;
     assert!(wait_for(&client, "#here", Duration::from_secs(5), |t| t == "40").await.is_some());
+    let round = app.post(&format!("/api/v1/venues/{venue}/rounds"), Some(&host), json!({})).await;
+    assert_eq!(round.status, reqwest::StatusCode::OK, "{}", round.body);
+    app.post(
+        &format!("/api/v1/venues/{venue}/questions"),
+        Some(&pat),
+        json!({"text": "Who can review my VAT return?", "tags": ["vat"]}),
+    )
+    .await;
+    assert!(wait_for(&client, "#intros", Duration::from_secs(2), |t| t.contains('+')).await.is_some(), "intros show");
+    assert!(wait_for(&client, "#questions", Duration::from_secs(2), |t| t.contains("VAT return")).await.is_some());
     assert_fits(&client, 39).await;
     screenshot(&client, "dashboard-40-people.png").await;
     crowd(&app, &host, venue, 40, 200).await;
@@ -147,11 +157,20 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     client.close().await.unwrap();
 }
 
-/// People `from..to` check in at the venue, with public profiles.
+/// People `from..to` check in at the venue, with public profiles of a few kinds.
 async fn crowd(app: &TestApp, host: &Member, venue: uuid::Uuid, from: usize, to: usize) {
+    let kinds = [
+        ("Bookkeeper", ["bookkeeping", "vat"], ["ux design"]),
+        ("UX designer", ["ux design", "user research"], ["python"]),
+        ("Developer", ["python", "data analysis"], ["marketing"]),
+        ("Marketer", ["marketing", "seo"], ["bookkeeping"]),
+    ];
     for i in from..to {
         let m = app.member(&format!("Member {i}")).await;
-        profile(app, &m, &format!("Member {i:03}"), "public").await;
+        let (headline, offers, seeking) = kinds[i % kinds.len()];
+        let body = json!({"display_name": format!("Member {i:03}"), "headline": headline, "offers": offers,
+                          "seeking": seeking, "visibility": "public", "open_to_meet": true});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(&m), Some(body)).await;
         assert_eq!(app.arrive(host, &m, venue).await.status, reqwest::StatusCode::OK);
     }
 }
