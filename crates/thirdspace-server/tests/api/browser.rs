@@ -228,3 +228,87 @@ async fn assert_fits(client: &Client, shown: usize) {
     }
     assert_eq!(next, shown, "the pages hold everyone shown: {layout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_comes_back_by_itself_after_the_server_restarts() {
+    let Some((_driver, client)) = browser().await else { return };
+    let mut app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let token = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    assert!(wait_for(&client, "#time", Duration::from_secs(5), |t| t.contains(':')).await.is_some());
+    let before = app.member("Before").await;
+    profile(&app, &before, "Before Restart", "public").await;
+    app.arrive(&host, &before, venue).await;
+    assert!(wait_for(&client, "#people", Duration::from_secs(2), |t| t.contains("Before Restart")).await.is_some());
+
+    app.restart().await;
+    let after = app.member("After").await;
+    profile(&app, &after, "After Restart", "public").await;
+    let sent = Instant::now();
+    app.arrive(&host, &after, venue).await;
+    let seen = wait_for(&client, "#people", Duration::from_secs(6), |t| t.contains("After Restart")).await;
+    assert!(seen.is_some(), "the screen reconnected and caught up without a reload");
+    eprintln!("the screen showed a check-in made after the restart {:?} later", sent.elapsed());
+    let marker = client.execute("return performance.getEntriesByType('navigation').length;", vec![]).await.unwrap();
+    assert_eq!(marker, json!(1), "one page load: no reload happened");
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_door_the_kiosk_and_the_qr_code_check_people_in() {
+    let Some((_driver, client)) = browser().await else { return };
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let kiosk = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "kiosk", "name": "Door"}))
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (ada, bo) = (app.member("Ada").await, app.member("Bo").await);
+    let ada_profile =
+        json!({"display_name": "Ada Lovelace", "offers": ["python"], "seeking": ["ux design"], "visibility": "public"});
+    let bo_profile =
+        json!({"display_name": "Bo", "offers": ["ux design"], "seeking": ["python"], "visibility": "public"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&ada), Some(ada_profile)).await;
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&bo), Some(bo_profile)).await;
+    app.arrive(&host, &bo, venue).await;
+    app.book(&ada, venue, crate::helpers::MONDAY, "09:00", "17:00").await;
+
+    // The kiosk: type a name, tap Find, tap Check in.
+    client.goto(&app.url(&format!("/venues/{venue}/kiosk?token={kiosk}"))).await.unwrap();
+    client.find(Locator::Css("#q")).await.unwrap().send_keys("ada").await.unwrap();
+    client.find(Locator::Css("form.search button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("ul.people button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("ul.intros")).await.unwrap();
+    let welcome = text_of(&client, "main").await;
+    assert!(welcome.contains("Welcome, Ada Lovelace"), "{welcome}");
+    assert!(welcome.contains("Bo"), "her top intro shows right away: {welcome}");
+
+    // The QR code's page: log in, come back, one tap.
+    let code = app.code(&host, venue).await;
+    let walk_in = app.member("Cy").await;
+    client.goto(&app.url(&format!("/check-in/{venue}?code={code}"))).await.unwrap();
+    client.find(Locator::Css("#email")).await.unwrap().send_keys(&walk_in.email).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys("correct horse battery").await.unwrap();
+    client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
+    let button = client.wait().for_element(Locator::Css("button.big")).await.unwrap();
+    assert_eq!(button.text().await.unwrap(), "Check in as Cy");
+    button.click().await.unwrap();
+    client.wait().for_element(Locator::Css("button.secondary")).await.unwrap();
+    let done = text_of(&client, "main").await;
+    assert!(done.contains("You're checked in at De Werkplaats"), "{done}");
+    let presence = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&host)).await;
+    assert_eq!(presence.body["present"], 3);
+    client.close().await.unwrap();
+}
