@@ -67,6 +67,15 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     let page = reqwest::get(&screen).await.expect("screen");
     assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed screen link opens the dashboard");
     assert!(page.text().await.unwrap_or_default().contains("/assets/dashboard.js"));
+    let kiosk = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("kiosk at the door"))
+        .expect("a kiosk link is printed")
+        .trim()
+        .to_owned();
+    let page = reqwest::get(&kiosk).await.expect("kiosk");
+    assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed kiosk link opens the kiosk");
+    assert!(page.text().await.unwrap_or_default().contains("Find yourself"));
     assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
 
     let venues = get_json(&format!("{base}/api/v1/venues")).await;

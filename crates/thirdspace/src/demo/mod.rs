@@ -68,6 +68,8 @@ struct SeededVenue {
     here: Vec<User>,
     /// The display token of the venue's screen.
     screen: String,
+    /// The kiosk token of the tablet at the venue's door.
+    kiosk: String,
 }
 
 struct Seeded {
@@ -126,7 +128,11 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         let screen = thirdspace_server::auth::new_token();
         let hash = thirdspace_server::auth::token_hash(&screen);
         store.create_screen_token(venue.id, ScreenKind::Display, "Demo screen", &hash, now).await?;
-        venues.push(SeededVenue { code: checkin::daily_code(&secret, today), venue, host, here: Vec::new(), screen });
+        let kiosk = thirdspace_server::auth::new_token();
+        let hash = thirdspace_server::auth::token_hash(&kiosk);
+        store.create_screen_token(venue.id, ScreenKind::Kiosk, "Demo kiosk", &hash, now).await?;
+        let code = checkin::daily_code(&secret, today);
+        venues.push(SeededVenue { code, venue, host, here: Vec::new(), screen, kiosk });
     }
 
     let mut seeded_people = Vec::new();
@@ -290,6 +296,8 @@ fn print_welcome(base: &str, seeded: &Seeded) {
         println!();
         println!("  {} ({}, {})", v.venue.name, v.venue.kind.as_str().replace('_', " "), v.venue.city);
         println!("    live screen         {base}/venues/{}/screen?token={}", v.venue.id, v.screen);
+        println!("    kiosk at the door   {base}/venues/{}/kiosk?token={}", v.venue.id, v.kiosk);
+        println!("    check in (the QR)   {base}/check-in/{}?code={}", v.venue.id, v.code);
         println!("    venue               {base}/api/v1/venues/{}", v.venue.id);
         println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
         println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
