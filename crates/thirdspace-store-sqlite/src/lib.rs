@@ -8,6 +8,7 @@
 mod accounts;
 mod bookings;
 mod intros;
+mod links;
 mod paging;
 mod questions;
 mod rows;
@@ -259,5 +260,28 @@ impl Store for SqliteStore {
     }
     async fn screen_token(&self, token_hash: &str) -> StoreResult<Option<(Uuid, ScreenKind)>> {
         screens::opens(self, token_hash).await
+    }
+
+    async fn create_login_link(
+        &self,
+        user: Uuid,
+        purpose: LinkPurpose,
+        token_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        links::create(self, user, purpose, token_hash, now, expires_at).await
+    }
+
+    async fn use_login_link(&self, token_hash: &str, purpose: LinkPurpose, now: i64) -> StoreResult<Option<User>> {
+        links::use_link(self, token_hash, purpose, now).await
+    }
+
+    async fn reset_password(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<Option<User>> {
+        links::reset_password(self, token_hash, password_hash, now).await
+    }
+
+    async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {
+        venues::staffed_venues(self, user).await
     }
 }

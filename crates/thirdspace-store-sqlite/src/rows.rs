@@ -58,6 +58,10 @@ pub fn api_token(row: &SqliteRow) -> R<ApiToken> {
     })
 }
 
+pub fn staff_role(row: &SqliteRow) -> R<StaffRole> {
+    parsed(row, "role", StaffRole::from_str_opt)
+}
+
 pub fn visibility(row: &SqliteRow) -> R<Visibility> {
     parsed(row, "visibility", Visibility::from_str_opt)
 }

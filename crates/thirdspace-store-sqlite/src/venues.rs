@@ -301,3 +301,12 @@ pub async fn spaces(store: &SqliteStore, venue: Uuid, page: Page) -> StoreResult
     let args = [Arg::Text(venue.to_string())];
     paged(&store.reader, "*", "spaces WHERE venue_id = ?", "created_at, id", &args, page, rows::space).await
 }
+
+pub async fn staffed_venues(store: &SqliteStore, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {
+    let sql = format!(
+        "SELECT {VENUE_COLUMNS}, (SELECT role FROM venue_staff s WHERE s.venue_id = venues.id AND s.user_id = ?1) AS role \
+         FROM venues WHERE id IN (SELECT venue_id FROM venue_staff WHERE user_id = ?1) ORDER BY name, id"
+    );
+    let rows = sqlx::query(&sql).bind(user.to_string()).fetch_all(&store.reader).await.map_err(db)?;
+    rows.iter().map(|r| Ok((rows::venue(r)?, rows::staff_role(r)?))).collect::<Result<_, _>>().map_err(db)
+}

@@ -122,6 +122,24 @@ pub trait Store: Send + Sync + 'static {
     /// across the network (at most `limit`).
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
 
+    // Links sent by e-mail.
+    async fn create_login_link(
+        &self,
+        user: Uuid,
+        purpose: LinkPurpose,
+        token_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Uses a link once: the person it was sent to, or `None` when it is unknown, of another
+    /// purpose, used or expired.
+    async fn use_login_link(&self, token_hash: &str, purpose: LinkPurpose, now: i64) -> StoreResult<Option<User>>;
+    /// Uses a password-reset link: sets the new password and ends every session of the person,
+    /// in one transaction. `None` when the link does not work.
+    async fn reset_password(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<Option<User>>;
+    /// The venues where `user` is owner or staff, by name.
+    async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>>;
+
     // Screens.
     async fn create_screen_token(
         &self,

@@ -417,6 +417,24 @@ pub enum IntroStep {
     Feedback { useful: bool },
 }
 
+/// What a link sent by e-mail does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Logs in without a password (a "magic link").
+    LogIn,
+    /// Lets the person choose a new password.
+    ResetPassword,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LogIn => "log_in",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
 /// What a screen token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,92 @@
+//! One-time links sent by e-mail: log in without a password, or choose a new password.
+
+use sqlx::SqliteConnection;
+use thirdspace_store::*;
+use uuid::Uuid;
+
+use crate::rows::{self, USER_COLUMNS};
+use crate::{db, SqliteStore};
+
+pub async fn create(
+    store: &SqliteStore,
+    user: Uuid,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO login_links (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user.to_string())
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+/// Marks the link used and gives whom it was for, when it still works.
+async fn consume(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> StoreResult<Option<User>> {
+    let user: Option<String> = sqlx::query_scalar(
+        "UPDATE login_links SET used_at = ? WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? \
+         RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let Some(user) = user else { return Ok(None) };
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = ?");
+    let row = sqlx::query(&sql).bind(user).fetch_optional(&mut *conn).await.map_err(db)?;
+    row.map(|r| rows::user(&r)).transpose().map_err(db)
+}
+
+pub async fn use_link(
+    store: &SqliteStore,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> StoreResult<Option<User>> {
+    let mut tx = store.write().await?;
+    let user = consume(&mut tx, token_hash, purpose, now).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(user)
+}
+
+pub async fn reset_password(
+    store: &SqliteStore,
+    token_hash: &str,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<Option<User>> {
+    let mut tx = store.write().await?;
+    let Some(user) = consume(&mut tx, token_hash, LinkPurpose::ResetPassword, now).await? else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(user.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query("DELETE FROM tokens WHERE user_id = ? AND kind = 'session'")
+        .bind(user.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(Some(user))
+}
