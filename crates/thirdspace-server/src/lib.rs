@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod mail;
 pub mod matching;
 mod pages;
 pub mod password;
@@ -37,6 +38,9 @@ pub struct ServerConfig {
     pub sweep_every: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Where people reach this server, for links in e-mails, e.g. `https://seats.example.org`
+    /// (never taken from a request's `Host` header).
+    pub public_url: String,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +50,7 @@ impl Default for ServerConfig {
             session_days: 30,
             sweep_every: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
+            public_url: "http://localhost:8080".to_owned(),
         }
     }
 }
@@ -57,6 +62,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServerConfig>,
     pub events: Arc<events::Events>,
+    pub mailer: Arc<mail::Mailer>,
 }
 
 /// A bound, ready-to-run server.

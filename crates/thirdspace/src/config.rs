@@ -10,10 +10,11 @@ use clap::Args;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
+use thirdspace_server::mail::Mailer;
 use thirdspace_server::ServerConfig;
 
 /// Everything an operator can set.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Config {
     /// Address to listen on.
     pub bind: SocketAddr,
@@ -29,6 +30,41 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Log filter, e.g. `info` or `thirdspace_server=debug,info`.
     pub log: String,
+    /// Where people reach this server, for links in e-mails (default `http://<bind>`).
+    pub public_url: Option<String>,
+    /// The SMTP server for e-mail, e.g. `smtp://user:password@mail.example.org:587?tls=required`;
+    /// without one, e-mails (log-in links) are written to the log.
+    pub smtp_url: Option<String>,
+    /// The sender of e-mails.
+    pub mail_from: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &masked(&self.database_url))
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_days", &self.session_days)
+            .field("sweep_seconds", &self.sweep_seconds)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("log", &self.log)
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(masked))
+            .field("mail_from", &self.mail_from)
+            .finish()
+    }
+}
+
+/// A URL with any password masked, for logs.
+fn masked(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => raw.to_owned(),
+    }
 }
 
 impl Default for Config {
@@ -41,6 +77,9 @@ impl Default for Config {
             sweep_seconds: 30,
             max_body_bytes: 64 * 1024,
             log: "info".to_owned(),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "thirdspace <noreply@localhost>".to_owned(),
         }
     }
 }
@@ -85,18 +124,25 @@ impl Config {
             session_days: self.session_days.clamp(1, 365),
             sweep_every: Duration::from_secs(self.sweep_seconds.max(1)),
             max_body_bytes: self.max_body_bytes.clamp(1024, 16 * 1024 * 1024),
+            public_url: self
+                .public_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{}", self.bind)),
+        }
+    }
+
+    /// The mailer: SMTP when configured, else the log.
+    pub fn mailer(&self) -> Result<Mailer> {
+        match &self.smtp_url {
+            Some(url) => Mailer::smtp(url, &self.mail_from).with_context(|| format!("the SMTP server {}", masked(url))),
+            None => Ok(Mailer::log_only()),
         }
     }
 
     /// The database URL with any password masked, for logs.
     pub fn database_url_for_log(&self) -> String {
-        match url::Url::parse(&self.database_url) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("****"));
-                u.to_string()
-            }
-            _ => self.database_url.clone(),
-        }
+        masked(&self.database_url)
     }
 }
 
@@ -128,9 +174,25 @@ mod tests {
         });
     }
 
-    #[test]
-    fn a_database_password_never_reaches_the_log() {
-        let config = Config { database_url: "postgres://app:s3cret@db/thirdspace".into(), ..Config::default() };
+    #[tokio::test]
+    async fn passwords_in_urls_never_reach_the_log() {
+        let config = Config {
+            database_url: "postgres://app:s3cret@db/thirdspace".into(),
+            smtp_url: Some("smtp://mailer:m4ilpass@mail.example.org:587?tls=required".into()),
+            ..Config::default()
+        };
         assert!(!config.database_url_for_log().contains("s3cret"));
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret") && !debug.contains("m4ilpass"), "{debug}");
+        assert!(debug.contains("mail.example.org"));
+        let mailer = format!("{:?}", config.mailer().unwrap());
+        assert!(!mailer.contains("m4ilpass"), "{mailer}");
+    }
+
+    #[test]
+    fn links_in_e_mails_point_at_the_public_url_or_the_bound_address() {
+        let config = Config { public_url: Some("https://seats.example.org/".into()), ..Config::default() };
+        assert_eq!(config.server().public_url, "https://seats.example.org");
+        assert_eq!(Config::default().server().public_url, "http://127.0.0.1:8080");
     }
 }

@@ -25,6 +25,7 @@ pub async fn application(config: &Config) -> Result<(Application, AppState)> {
         clock: Arc::new(SystemClock),
         config: Arc::new(config.server()),
         events: Arc::default(),
+        mailer: Arc::new(config.mailer()?),
     };
     let app =
         Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;

@@ -58,8 +58,13 @@ async fn serve(
     clock: Arc<ManualClock>,
 ) -> (Arc<SqliteStore>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
-    let state =
-        AppState { store: store.clone(), clock, config: Arc::new(ServerConfig::default()), events: Arc::default() };
+    let state = AppState {
+        store: store.clone(),
+        clock,
+        config: Arc::new(ServerConfig::default()),
+        events: Arc::default(),
+        mailer: Arc::default(),
+    };
     let app = Application::bind(addr, state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
