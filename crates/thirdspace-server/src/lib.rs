@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod limits;
 pub mod mail;
 pub mod matching;
 mod pages;
@@ -63,6 +64,27 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub events: Arc<events::Events>,
     pub mailer: Arc<mail::Mailer>,
+    pub login_limits: Arc<limits::LoginLimiter>,
+}
+
+impl AppState {
+    /// A state with a fresh event bus and log-in limits, and e-mail written to the log.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            events: Arc::default(),
+            mailer: Arc::default(),
+            login_limits: Arc::default(),
+        }
+    }
+
+    /// Sends e-mail with `mailer`.
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> Self {
+        self.mailer = Arc::new(mailer);
+        self
+    }
 }
 
 /// A bound, ready-to-run server.

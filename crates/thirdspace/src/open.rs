@@ -20,13 +20,8 @@ pub async fn store(database_url: &str) -> Result<Arc<dyn Store>> {
 }
 
 pub async fn application(config: &Config) -> Result<(Application, AppState)> {
-    let state = AppState {
-        store: store(&config.database_url).await?,
-        clock: Arc::new(SystemClock),
-        config: Arc::new(config.server()),
-        events: Arc::default(),
-        mailer: Arc::new(config.mailer()?),
-    };
+    let state = AppState::new(store(&config.database_url).await?, Arc::new(SystemClock), config.server())
+        .with_mailer(config.mailer()?);
     let app =
         Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;
     Ok((app, state))

@@ -9,10 +9,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
-use thirdspace_store::Venue;
+use thirdspace_store::{User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, today_at, venue_of, PageUser, Suggested};
+use super::{failure, message, render, to_login, today_at, venue_of, Nav, Suggested, Visitor};
 use crate::error::ApiError;
 use crate::routes::{arrive, check_code, leave, suggestions_here, Arrival};
 use crate::AppState;
@@ -23,6 +23,7 @@ const SUGGESTED: usize = 3;
 #[derive(Template)]
 #[template(path = "check_in.html")]
 struct CheckInPage<'a> {
+    nav: Option<Nav>,
     venue: &'a str,
     venue_id: Uuid,
     name: &'a str,
@@ -66,16 +67,17 @@ fn link(venue: Uuid, code: &str) -> String {
 }
 
 /// The page for `who` at `venue`: checked in (with people to meet) or the button to check in.
-async fn current(state: &AppState, venue: &Venue, who: &PageUser, code: &str, left: bool) -> Response {
+async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, code: &str, left: bool) -> Response {
     let now = state.clock.now();
-    let here = match state.store.checked_in_at(who.user.id, now).await {
+    let here = match state.store.checked_in_at(user.id, now).await {
         Ok(at) => at == Some(venue.id),
         Err(e) => return failure("", &e.into()),
     };
     let mut page = CheckInPage {
+        nav: Some(who.nav()),
         venue: &venue.name,
         venue_id: venue.id,
-        name: &who.user.display_name,
+        name: &user.display_name,
         csrf: &who.csrf,
         code,
         here,
@@ -86,8 +88,8 @@ async fn current(state: &AppState, venue: &Venue, who: &PageUser, code: &str, le
         error: None,
     };
     if here {
-        page.until = seat_until(state, venue, who.user.id).await;
-        page.intros = match suggestions_here(state, who.user.id, venue.id, SUGGESTED).await {
+        page.until = seat_until(state, venue, user.id).await;
+        page.intros = match suggestions_here(state, user.id, venue.id, SUGGESTED).await {
             Ok(intros) => intros.into_iter().map(Suggested::from).collect(),
             Err(e) => return failure("", &e),
         };
@@ -105,7 +107,7 @@ async fn seat_until(state: &AppState, venue: &Venue, user: Uuid) -> Option<Strin
 
 async fn page(
     State(state): State<AppState>,
-    who: Option<PageUser>,
+    who: Visitor,
     Path(venue): Path<String>,
     Query(q): Query<CodeQuery>,
 ) -> Response {
@@ -114,11 +116,11 @@ async fn page(
         Err(page) => return page,
     };
     let code = q.code.unwrap_or_default();
-    let Some(who) = who else { return to_login(&link(venue.id, &code)) };
+    let Some(user) = &who.user else { return to_login(&link(venue.id, &code)) };
     if let Err(e) = check_code(&state, &venue, &code).await {
         return if e.status == StatusCode::UNPROCESSABLE_ENTITY { wrong_code() } else { failure("", &e) };
     }
-    current(&state, &venue, &who, &code, q.left.is_some()).await
+    current(&state, &venue, &who, user, &code, q.left.is_some()).await
 }
 
 /// What the page says when check-in is refused.
@@ -138,7 +140,7 @@ fn refusal(e: &ApiError) -> String {
 
 async fn check_in(
     State(state): State<AppState>,
-    who: Option<PageUser>,
+    who: Visitor,
     Path(venue): Path<String>,
     Form(form): Form<CheckInForm>,
 ) -> Response {
@@ -146,7 +148,7 @@ async fn check_in(
         Ok(v) => v,
         Err(page) => return page,
     };
-    let Some(who) = who else { return to_login(&link(venue.id, &form.code)) };
+    let Some(user) = &who.user else { return to_login(&link(venue.id, &form.code)) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
@@ -154,13 +156,14 @@ async fn check_in(
         return wrong_code();
     }
     let focus = Some(form.focus.clone()).filter(|f| !f.trim().is_empty());
-    match arrive(&state, &venue, who.user.id, Arrival::OrWalkIn { focus, pledge: None }).await {
+    match arrive(&state, &venue, user.id, Arrival::OrWalkIn { focus, pledge: None }).await {
         Ok(_) => Redirect::to(&link(venue.id, &form.code)).into_response(),
         Err(e) if e.status.is_client_error() => {
             let page = CheckInPage {
+                nav: Some(who.nav()),
                 venue: &venue.name,
                 venue_id: venue.id,
-                name: &who.user.display_name,
+                name: &user.display_name,
                 csrf: &who.csrf,
                 code: &form.code,
                 here: false,
@@ -186,7 +189,7 @@ struct CheckOutForm {
 
 async fn check_out(
     State(state): State<AppState>,
-    who: Option<PageUser>,
+    who: Visitor,
     Path(venue): Path<String>,
     Form(form): Form<CheckOutForm>,
 ) -> Response {
@@ -194,11 +197,11 @@ async fn check_out(
         Ok(v) => v,
         Err(page) => return page,
     };
-    let Some(who) = who else { return to_login(&link(venue.id, &form.code)) };
+    let Some(user) = &who.user else { return to_login(&link(venue.id, &form.code)) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    match leave(&state, venue.id, who.user.id).await {
+    match leave(&state, venue.id, user.id).await {
         Ok(_) => Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response(),
         Err(e) => failure("Could not check out", &e),
     }

@@ -17,7 +17,7 @@ use thirdspace_domain::profile::Visibility;
 use thirdspace_store::{DayBooking, ScreenKind, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, today_at, venue_of, Suggested};
+use super::{failure, message, render, today_at, venue_of, Nav, Suggested};
 use crate::routes::{arrive, leave, screen_opens, suggestions_here, Arrival};
 use crate::AppState;
 
@@ -32,6 +32,7 @@ const BACK_AFTER_CHECK_OUT: u32 = 8;
 #[derive(Template)]
 #[template(path = "kiosk.html")]
 struct KioskPage<'a> {
+    nav: Option<Nav>,
     venue: &'a str,
     venue_id: Uuid,
     token: &'a str,
@@ -45,6 +46,7 @@ struct KioskPage<'a> {
 #[derive(Template)]
 #[template(path = "kiosk_done.html")]
 struct KioskDone {
+    nav: Option<Nav>,
     title: String,
     text: String,
     intros: Vec<Suggested>,
@@ -157,6 +159,7 @@ async fn page(State(state): State<AppState>, Path(venue): Path<String>, Query(q)
     let token = q.token.as_deref().unwrap_or_default();
     let query = q.q.as_deref().map(str::trim).unwrap_or_default();
     let mut page = KioskPage {
+        nav: None,
         venue: &venue.name,
         venue_id: venue.id,
         token,
@@ -212,6 +215,7 @@ async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form
             first.make_ascii_uppercase();
         }
         let page = KioskPage {
+            nav: None,
             venue: &venue.name,
             venue_id: venue.id,
             token: &form.token,
@@ -237,6 +241,7 @@ async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form
                 Err(e) => return failure("", &e),
             };
             let done = KioskDone {
+                nav: None,
                 title: format!("Welcome, {name}"),
                 text: format!("You're checked in at {}.", venue.name),
                 intros,
@@ -250,6 +255,7 @@ async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form
                 return refused(e);
             }
             let done = KioskDone {
+                nav: None,
                 title: format!("Goodbye, {name}"),
                 text: "You're checked out. Thanks for sharing what you know!".to_owned(),
                 intros: Vec::new(),

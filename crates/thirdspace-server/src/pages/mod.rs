@@ -1,9 +1,9 @@
 //! Pages served by the binary, rendered on the server from the templates in `templates/`, with
 //! their assets: no build step, nothing from the internet.
 
+mod account;
 mod check_in;
 mod kiosk;
-mod login;
 mod screen;
 
 use askama::Template;
@@ -18,7 +18,7 @@ use thirdspace_domain::hours;
 use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
 
-use crate::auth::{presented_token, token_hash};
+use crate::auth::{new_token, token_hash, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::routes::{time_zone, IntroView};
 use crate::AppState;
@@ -46,13 +46,14 @@ fn render(status: StatusCode, page: &impl Template) -> Response {
 #[derive(Template)]
 #[template(path = "message.html")]
 struct Message<'a> {
+    nav: Option<Nav>,
     title: &'a str,
     text: &'a str,
 }
 
 /// A page that only says something.
 fn message(status: StatusCode, title: &str, text: &str) -> Response {
-    render(status, &Message { title, text })
+    render(status, &Message { nav: None, title, text })
 }
 
 /// The page for a failure: its message for people, or a generic one when it is the server's fault.
@@ -89,41 +90,141 @@ async fn today_at(state: &AppState, venue: &Venue) -> Result<Vec<DayBooking>, Ap
     Ok(all)
 }
 
-/// The person logged in through the browser's session cookie, with the token that their forms
-/// carry against cross-site requests. An expired or unknown session is no session.
-pub struct PageUser {
-    pub user: User,
+/// Who is looking at a page: the person logged in through the browser's session cookie, if any,
+/// and the token their forms carry against cross-site requests. An expired or unknown session is
+/// no session.
+pub struct Visitor {
+    pub user: Option<User>,
     pub csrf: String,
 }
 
-/// The form token of a session: derived from its secret, so only a page served to that browser
-/// can know it.
-fn csrf_token(session: &str) -> String {
-    hex::encode(Sha256::digest(format!("thirdspace form\u{0}{session}").as_bytes()))
+/// The cookie that keys the form token of a browser without a session (log-in, sign-up).
+const FORM_COOKIE: &str = "thirdspace_form";
+
+/// A form cookie made for this request because the browser had none; set on the response.
+#[derive(Clone)]
+struct NewFormCookie(String);
+
+/// The form token of a browser: derived from its session secret or its form cookie, so only a
+/// page served to that browser can know it.
+fn csrf_token(secret: &str) -> String {
+    hex::encode(Sha256::digest(format!("thirdspace form\u{0}{secret}").as_bytes()))
 }
 
-impl PageUser {
-    /// The page that refuses a form which did not carry this session's token.
+fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+impl Visitor {
+    /// The page that refuses a form which did not carry this browser's token.
     fn refuse_forged(&self, presented: &str) -> Option<Response> {
         (presented != self.csrf)
             .then(|| message(StatusCode::FORBIDDEN, "This form has expired", "Go back, reload the page and try again."))
     }
+
+    /// The navigation for this visitor.
+    fn nav(&self) -> Nav {
+        Nav { user: self.user.as_ref().map(|u| u.display_name.clone()), csrf: self.csrf.clone() }
+    }
 }
 
-impl FromRequestParts<AppState> for Option<PageUser> {
+impl FromRequestParts<AppState> for Visitor {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(session) = presented_token(parts) else { return Ok(None) };
-        match state.store.token_user(&token_hash(&session), state.clock.now()).await {
-            Ok(Some((user, TokenKind::Session))) => Ok(Some(PageUser { user, csrf: csrf_token(&session) })),
-            Ok(_) => Ok(None),
+        let seed = cookie(parts, FORM_COOKIE)
+            .or_else(|| parts.extensions.get::<NewFormCookie>().map(|c| c.0.clone()))
+            .unwrap_or_default();
+        let Some(session) = cookie(parts, SESSION_COOKIE) else {
+            return Ok(Visitor { user: None, csrf: csrf_token(&seed) });
+        };
+        let user = match state.store.token_user(&token_hash(&session), state.clock.now()).await {
+            Ok(Some((user, TokenKind::Session))) => Some(user),
+            Ok(_) => None,
             Err(e) => {
                 tracing::error!(error = %e, "reading a session failed");
-                Ok(None)
+                None
             }
-        }
+        };
+        let csrf = if user.is_some() { csrf_token(&session) } else { csrf_token(&seed) };
+        Ok(Visitor { user, csrf })
     }
+}
+
+/// Gives a browser without a form cookie one, so that its first form can be checked.
+async fn form_cookie(mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let has = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(';').any(|pair| pair.trim().starts_with("thirdspace_form=")));
+    if has {
+        return next.run(request).await;
+    }
+    let seed = new_token();
+    request.extensions_mut().insert(NewFormCookie(seed.clone()));
+    let mut response = next.run(request).await;
+    let value = format!("{FORM_COOKIE}={seed}; Path=/; HttpOnly; SameSite=Lax");
+    if let Ok(value) = header::HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// What is wrong with a form, by field (`form` for the form as a whole).
+#[derive(Default)]
+pub struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.to_owned(), message.into()));
+    }
+
+    /// Some error belongs to a field (not only to the whole form).
+    pub fn has_fields(&self) -> bool {
+        self.0.iter().any(|(f, _)| f != "form")
+    }
+
+    /// The error of a refused request, next to its field when it names one.
+    pub fn of(e: &ApiError) -> Self {
+        let mut errors = Self::default();
+        errors.add(e.field.as_deref().unwrap_or("form"), sentence(&e.message));
+        errors
+    }
+}
+
+/// A message as a sentence: capital first letter, full stop.
+fn sentence(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut chars = text.chars();
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+        out.push_str(chars.as_str());
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// The site's navigation, on every page.
+pub struct Nav {
+    /// The display name of whoever is logged in.
+    pub user: Option<String>,
+    pub csrf: String,
 }
 
 /// Where to send someone who must log in first, and come back to `back` (a path on this site).
@@ -149,9 +250,10 @@ impl From<IntroView> for Suggested {
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(screen::router())
-        .merge(login::router())
+        .merge(account::router())
         .merge(check_in::router())
         .merge(kiosk::router())
+        .layer(axum::middleware::from_fn(form_cookie))
         .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
@@ -163,7 +265,8 @@ mod tests {
 
     #[test]
     fn text_on_pages_is_escaped() {
-        let page = Message { title: "<script>alert(1)</script>", text: r#"<img src=x onerror="alert(1)">&'"# };
+        let page =
+            Message { nav: None, title: "<script>alert(1)</script>", text: r#"<img src=x onerror="alert(1)">&'"# };
         let html = page.render().unwrap();
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(!html.contains("<img src=x"), "{html}");

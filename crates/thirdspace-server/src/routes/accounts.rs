@@ -101,15 +101,31 @@ pub(crate) async fn new_session(state: &AppState, user: Uuid) -> ApiResult<axum:
 pub(crate) async fn authenticate(state: &AppState, email: &str, password: String) -> ApiResult<User> {
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password");
     let email = Email::parse(email).map_err(|_| wrong())?;
+    let now = state.clock.now();
+    if let Err(wait) = state.login_limits.check(email.as_str(), now) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many failed log-ins for this address: try again in {} minutes", (wait + 59) / 60),
+        ));
+    }
     if password.chars().count() > password::MAX_PASSWORD_CHARS {
+        state.login_limits.failed(email.as_str(), now);
         return Err(wrong());
     }
     let found = state.store.credentials(&email).await?;
     let hash = found.as_ref().map(|c| c.password_hash.clone());
-    if password::verify(password, hash).await? {
-        found.map(|c| c.user).ok_or_else(wrong)
-    } else {
-        Err(wrong())
+    // Verified even for an unknown address (against a decoy), so that timing tells nothing.
+    let verified = password::verify(password, hash).await?;
+    match found.map(|c| c.user).filter(|_| verified) {
+        Some(user) => {
+            state.login_limits.succeeded(email.as_str());
+            Ok(user)
+        }
+        _ => {
+            state.login_limits.failed(email.as_str(), now);
+            Err(wrong())
+        }
     }
 }
 
@@ -117,15 +133,18 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = Session), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> ApiResult<Response> {
-    let email = Email::parse(&body.email)?;
-    let display_name = profile::display_name(&body.display_name)?;
-    password::check_new(&body.password)?;
-    let password_hash = password::hash(body.password).await?;
-    let user = state
-        .store
-        .create_user(NewUser { email, password_hash, display_name, is_admin: false, now: state.clock.now() })
-        .await?;
+    let user = register(&state, &body.email, &body.display_name, body.password).await?;
     start_session(&state, user, StatusCode::CREATED).await
+}
+
+/// Creates an account, after checking every field.
+pub(crate) async fn register(state: &AppState, email: &str, display_name: &str, password: String) -> ApiResult<User> {
+    let display_name = profile::display_name(display_name)?;
+    let email = Email::parse(email)?;
+    password::check_new(&password)?;
+    let password_hash = password::hash(password).await?;
+    let new = NewUser { email, password_hash, display_name, is_admin: false, now: state.clock.now() };
+    Ok(state.store.create_user(new).await?)
 }
 
 /// Logs in with e-mail and password (sets the session cookie).

@@ -11,7 +11,7 @@ mod profiles;
 mod questions;
 mod screens;
 
-pub(crate) use accounts::{authenticate, new_session};
+pub(crate) use accounts::{authenticate, new_session, register};
 pub(crate) use intros::{suggestions_here, IntroView};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub use screens::{may_show, screen_opens, ScreenQuery};

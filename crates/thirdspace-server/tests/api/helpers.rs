@@ -6,7 +6,10 @@ use serde_json::{json, Value};
 use thirdspace_domain::email::Email;
 use thirdspace_server::auth::{new_token, token_hash};
 use thirdspace_server::clock::ManualClock;
+use thirdspace_server::mail::Mailer;
 use thirdspace_server::{AppState, Application, ServerConfig};
+
+use crate::smtp::SmtpSink;
 use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
 use thirdspace_store_sqlite::SqliteStore;
 use uuid::Uuid;
@@ -21,6 +24,8 @@ pub struct TestApp {
     pub store: Arc<SqliteStore>,
     pub clock: Arc<ManualClock>,
     pub db_path: std::path::PathBuf,
+    /// Where the server's e-mail goes.
+    pub smtp: SmtpSink,
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -56,15 +61,12 @@ async fn serve(
     addr: SocketAddr,
     db_path: &std::path::Path,
     clock: Arc<ManualClock>,
+    smtp: &SmtpSink,
 ) -> (Arc<SqliteStore>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
-    let state = AppState {
-        store: store.clone(),
-        clock,
-        config: Arc::new(ServerConfig::default()),
-        events: Arc::default(),
-        mailer: Arc::default(),
-    };
+    let config = ServerConfig { public_url: "http://thirdspace.test".to_owned(), ..ServerConfig::default() };
+    let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
+    let state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
     let app = Application::bind(addr, state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -78,13 +80,16 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("test.db");
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
-    let (store, addr, stop, server) = serve(SocketAddr::from(([127, 0, 0, 1], 0)), &db_path, clock.clone()).await;
+    let smtp = SmtpSink::start().await;
+    let (store, addr, stop, server) =
+        serve(SocketAddr::from(([127, 0, 0, 1], 0)), &db_path, clock.clone(), &smtp).await;
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client"),
         store,
         clock,
         db_path,
+        smtp,
         addr,
         stop: Some(stop),
         server: Some(server),
@@ -112,7 +117,7 @@ impl TestApp {
                 .expect("server task")
                 .expect("served");
         }
-        let (store, _, stop, server) = serve(self.addr, &self.db_path, self.clock.clone()).await;
+        let (store, _, stop, server) = serve(self.addr, &self.db_path, self.clock.clone(), &self.smtp).await;
         self.store = store;
         self.stop = Some(stop);
         self.server = Some(server);

@@ -1,5 +1,6 @@
 //! The API, spoken to over HTTP: a real server on a random port, a fresh SQLite file per test.
 
+mod account_pages;
 mod accounts;
 mod bookings;
 mod browser;
@@ -11,4 +12,6 @@ mod pages;
 mod presence;
 mod questions;
 mod screens;
+mod smtp;
 mod venues;
+mod web;

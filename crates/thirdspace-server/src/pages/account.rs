@@ -1,0 +1,479 @@
+//! Accounts from the browser: sign up, log in (password or a link by e-mail), log out, and choose
+//! a new password by a link sent by e-mail.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use thirdspace_domain::email::Email;
+use thirdspace_store::{LinkPurpose, User};
+
+use super::{failure, message, render, Errors, Nav, Visitor};
+use crate::auth::{cleared_cookie, new_token, token_hash};
+use crate::error::ApiError;
+use crate::routes::{authenticate, new_session, register};
+use crate::AppState;
+
+/// How long a log-in link works, in seconds.
+const LOG_IN_LINK_SECONDS: i64 = 15 * 60;
+/// How long a password-reset link works, in seconds.
+const RESET_LINK_SECONDS: i64 = 60 * 60;
+
+/// Where to go after logging in: a path on this site, never another site.
+pub fn local(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && path.len() <= 2048
+                && !path.chars().any(char::is_control) =>
+        {
+            path
+        }
+        _ => "/",
+    }
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Logs `user` in on this browser and goes on to `next`.
+async fn logged_in(state: &AppState, user: &User, next: &str) -> Response {
+    match new_session(state, user.id).await {
+        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response(),
+        Err(e) => failure("Could not log in", &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    next: &'a str,
+    email: &'a str,
+    reason: Option<&'a str>,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+    let next = local(q.next.as_deref());
+    if who.user.is_some() {
+        return Redirect::to(next).into_response();
+    }
+    let reason = (next != "/").then_some("Log in to go on.");
+    let page = LoginPage { nav: Some(who.nav()), csrf: &who.csrf, next, email: "", reason, errors: Errors::default() };
+    render(StatusCode::OK, &page)
+}
+
+async fn log_in(State(state): State<AppState>, who: Visitor, Form(form): Form<LoginForm>) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let next = local(Some(&form.next));
+    match authenticate(&state, form.email.trim(), form.password).await {
+        Ok(user) => logged_in(&state, &user, next).await,
+        Err(e) if e.status.is_client_error() => {
+            let mut errors = Errors::default();
+            if e.status == StatusCode::UNAUTHORIZED {
+                errors.add("form", "That e-mail address and password do not match an account.");
+            } else {
+                errors = Errors::of(&e);
+            }
+            let email = form.email.trim();
+            let page = LoginPage { nav: Some(who.nav()), csrf: &who.csrf, next, email, reason: None, errors };
+            render(e.status, &page)
+        }
+        Err(e) => failure("Could not log in", &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn log_out(
+    State(state): State<AppState>,
+    who: Visitor,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let session = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    if let Some(session) = session {
+        if let Err(e) = state.store.delete_token_by_hash(&token_hash(&session)).await {
+            return failure("Could not log out", &e.into());
+        }
+    }
+    ([(header::SET_COOKIE, cleared_cookie(state.config.secure_cookies))], Redirect::to("/")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    next: &'a str,
+    display_name: &'a str,
+    email: &'a str,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn signup_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+    let next = local(q.next.as_deref());
+    if who.user.is_some() {
+        return Redirect::to(next).into_response();
+    }
+    let page = SignupPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        next,
+        display_name: "",
+        email: "",
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn sign_up(State(state): State<AppState>, who: Visitor, Form(form): Form<SignupForm>) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let next = match local(Some(&form.next)) {
+        "/" => "/me/profile?welcome=1",
+        other => other,
+    };
+    match register(&state, form.email.trim(), &form.display_name, form.password).await {
+        Ok(user) => logged_in(&state, &user, next).await,
+        Err(e) if e.status.is_client_error() => {
+            let mut errors = Errors::of(&e);
+            if e.code == "email_taken" {
+                errors = Errors::default();
+                errors.add("email", "An account with this e-mail address exists already: log in instead.");
+            }
+            let page = SignupPage {
+                nav: Some(who.nav()),
+                csrf: &who.csrf,
+                next: local(Some(&form.next)),
+                display_name: &form.display_name,
+                email: form.email.trim(),
+                errors,
+            };
+            render(e.status, &page)
+        }
+        Err(e) => failure("Could not sign up", &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email_link.html")]
+struct EmailLinkPage<'a> {
+    nav: Option<Nav>,
+    title: &'a str,
+    intro: &'a str,
+    action: &'a str,
+    button: &'a str,
+    csrf: &'a str,
+    next: &'a str,
+    email: &'a str,
+    sent: Option<String>,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The two kinds of link a person can ask for by e-mail.
+struct LinkKind {
+    purpose: LinkPurpose,
+    title: &'static str,
+    intro: &'static str,
+    action: &'static str,
+    button: &'static str,
+    lasts: i64,
+}
+
+const LOG_IN_LINK: LinkKind = LinkKind {
+    purpose: LinkPurpose::LogIn,
+    title: "Log in by e-mail",
+    intro: "We send you a link that logs you in, no password needed. It works once, for 15 minutes.",
+    action: "/login/email",
+    button: "E-mail me a link",
+    lasts: LOG_IN_LINK_SECONDS,
+};
+
+const RESET_LINK: LinkKind = LinkKind {
+    purpose: LinkPurpose::ResetPassword,
+    title: "Forgot your password?",
+    intro: "We send you a link to choose a new one. It works once, for an hour.",
+    action: "/password/forgot",
+    button: "E-mail me a link",
+    lasts: RESET_LINK_SECONDS,
+};
+
+fn link_page<'a>(kind: &'a LinkKind, who: &'a Visitor, next: &'a str) -> EmailLinkPage<'a> {
+    EmailLinkPage {
+        nav: Some(who.nav()),
+        title: kind.title,
+        intro: kind.intro,
+        action: kind.action,
+        button: kind.button,
+        csrf: &who.csrf,
+        next,
+        email: "",
+        sent: None,
+        errors: Errors::default(),
+    }
+}
+
+async fn log_in_link_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+    render(StatusCode::OK, &link_page(&LOG_IN_LINK, &who, local(q.next.as_deref())))
+}
+
+async fn reset_link_page(who: Visitor) -> Response {
+    render(StatusCode::OK, &link_page(&RESET_LINK, &who, "/"))
+}
+
+/// Sends a link of `kind` to the address in the form, when an account has it; the answer is the
+/// same either way, so that nobody learns who has an account.
+async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &EmailForm) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let next = local(Some(&form.next));
+    let email = match Email::parse(form.email.trim()) {
+        Ok(email) => email,
+        Err(e) => {
+            let mut page = link_page(kind, who, next);
+            page.email = form.email.trim();
+            page.errors = Errors::of(&ApiError::from(e));
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    if let Err(e) = mail_link(state, kind, &email, next).await {
+        return failure("", &e);
+    }
+    let mut page = link_page(kind, who, next);
+    page.sent = Some(format!(
+        "If an account uses {email}, a link is on its way. Check your inbox (and the spam folder).",
+        email = email.as_str()
+    ));
+    render(StatusCode::OK, &page)
+}
+
+async fn mail_link(state: &AppState, kind: &LinkKind, email: &Email, next: &str) -> Result<(), ApiError> {
+    let Some(found) = state.store.credentials(email).await? else { return Ok(()) };
+    let token = new_token();
+    let now = state.clock.now();
+    state.store.create_login_link(found.user.id, kind.purpose, &token_hash(&token), now, now + kind.lasts).await?;
+    let base = &state.config.public_url;
+    let (subject, body) = match kind.purpose {
+        LinkPurpose::LogIn => {
+            let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+            (
+                "Your thirdspace log-in link",
+                format!(
+                    "Hello {name},\n\nOpen this link to log in to thirdspace (it works once, for 15 minutes):\n\n{base}/login/email/{token}?next={next}\n\nDid not ask for it? Ignore this e-mail.\n",
+                    name = found.user.display_name
+                ),
+            )
+        }
+        LinkPurpose::ResetPassword => (
+            "Choose a new thirdspace password",
+            format!(
+                "Hello {name},\n\nOpen this link to choose a new password (it works once, for an hour):\n\n{base}/password/reset/{token}\n\nDid not ask for it? Ignore this e-mail; your password stays as it is.\n",
+                name = found.user.display_name
+            ),
+        ),
+    };
+    state.mailer.send(email.as_str(), subject, body).await.map_err(|e| {
+        tracing::error!(error = %e, "sending a link by e-mail failed");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_failed", "the e-mail could not be sent: try again later")
+    })
+}
+
+async fn request_log_in_link(State(state): State<AppState>, who: Visitor, Form(form): Form<EmailForm>) -> Response {
+    send_link(&state, &who, &LOG_IN_LINK, &form).await
+}
+
+async fn request_reset_link(State(state): State<AppState>, who: Visitor, Form(form): Form<EmailForm>) -> Response {
+    send_link(&state, &who, &RESET_LINK, &form).await
+}
+
+#[derive(Template)]
+#[template(path = "link_confirm.html")]
+struct LinkConfirm<'a> {
+    nav: Option<Nav>,
+    token: &'a str,
+    csrf: &'a str,
+    next: &'a str,
+}
+
+/// A link that does not work (any more).
+fn dead_link() -> Response {
+    message(
+        StatusCode::GONE,
+        "This link no longer works",
+        "Links sent by e-mail work once and expire. Ask for a new one from the log-in page.",
+    )
+}
+
+/// Opening the link only shows a button: mail scanners that open links do not use it up.
+async fn confirm_link(who: Visitor, Path(token): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    if token.len() > 100 {
+        return dead_link();
+    }
+    let page = LinkConfirm { nav: Some(who.nav()), token: &token, csrf: &who.csrf, next: local(q.next.as_deref()) };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+struct UseLinkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn use_link(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<UseLinkForm>,
+) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match state.store.use_login_link(&token_hash(&token), LinkPurpose::LogIn, state.clock.now()).await {
+        Ok(Some(user)) => logged_in(&state, &user, local(Some(&form.next))).await,
+        Ok(None) => dead_link(),
+        Err(e) => failure("", &e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage<'a> {
+    nav: Option<Nav>,
+    token: &'a str,
+    csrf: &'a str,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn reset_page(who: Visitor, Path(token): Path<String>) -> Response {
+    if token.len() > 100 {
+        return dead_link();
+    }
+    render(
+        StatusCode::OK,
+        &ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors: Errors::default() },
+    )
+}
+
+async fn reset(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    if let Err(e) = crate::password::check_new(&form.password) {
+        let errors = Errors::of(&ApiError::from(e));
+        let page = ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors };
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let hash = match crate::password::hash(form.password).await {
+        Ok(hash) => hash,
+        Err(e) => return failure("", &e),
+    };
+    match state.store.reset_password(&token_hash(&token), &hash, state.clock.now()).await {
+        Ok(Some(user)) => logged_in(&state, &user, "/").await,
+        Ok(None) => dead_link(),
+        Err(e) => failure("", &e.into()),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(log_in))
+        .route("/logout", post(log_out))
+        .route("/signup", get(signup_page).post(sign_up))
+        .route("/login/email", get(log_in_link_page).post(request_log_in_link))
+        .route("/login/email/{token}", get(confirm_link).post(use_link))
+        .route("/password/forgot", get(reset_link_page).post(request_reset_link))
+        .route("/password/reset/{token}", get(reset_page).post(reset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_log_in() {
+        assert_eq!(local(Some("/check-in/x?code=AB")), "/check-in/x?code=AB");
+        for elsewhere in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\nb"] {
+            assert_eq!(local(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(local(None), "/");
+    }
+}

@@ -1,0 +1,156 @@
+//! Accounts through pages: sign up, log in and out, links by e-mail (through a real SMTP server),
+//! a new password, and limits on guessing.
+
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+use crate::web::Web;
+
+/// The first link to this site in an e-mail.
+fn link_in(data: &str) -> String {
+    let start = data.find("http://thirdspace.test").expect("a link to the site");
+    data[start..].split_whitespace().next().unwrap().trim_start_matches("http://thirdspace.test").to_owned()
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_with_errors_shown_next_to_fields_and_what_they_typed_kept() {
+    let app = spawn_app().await;
+    let web = Web::new(&app);
+    let bad = web
+        .submit(
+            "/signup",
+            "/signup",
+            &[("display_name", "Zoë <b>Bold</b>"), ("email", "not-an-address"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("aria-invalid=\"true\""), "{}", bad.html);
+    assert!(
+        bad.html.contains("Zoë &#60;b&#62;Bold&#60;/b&#62;") || bad.html.contains("Zoë &lt;b&gt;"),
+        "kept, escaped"
+    );
+    assert!(bad.html.contains("value=\"not-an-address\""));
+    let users = app.count("users").await;
+
+    let ok = web
+        .submit(
+            "/signup",
+            "/signup",
+            &[("display_name", "Zoë"), ("email", "zoe@example.org"), ("password", "a long enough secret")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html);
+    assert_eq!(ok.location, "/me/profile?welcome=1");
+    assert_eq!(app.count("users").await, users + 1);
+    let home = web.get("/login").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER, "logged in already");
+
+    let other = Web::new(&app);
+    let taken = other
+        .submit(
+            "/signup",
+            "/signup",
+            &[("display_name", "Z"), ("email", "ZOE@example.org"), ("password", "another long secret")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(taken.html.contains("exists already"), "{}", taken.html);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+    let sessions = app.count("tokens WHERE kind = 'session'").await;
+    let page = web.get("/signup").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "logged in");
+    let csrf_page = web.get("/login/email").await;
+    let out = web.post("/logout", &[("csrf", &csrf_page.hidden("csrf"))]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("tokens WHERE kind = 'session'").await, sessions - 1);
+    assert_eq!(web.get("/signup").await.status, StatusCode::OK, "logged out");
+}
+
+#[tokio::test]
+async fn a_log_in_link_arrives_by_e_mail_works_once_and_says_nothing_about_unknown_addresses() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    let asked =
+        web.submit("/login/email?next=/today", "/login/email", &[("email", &ana.email), ("next", "/today")]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.html.contains("a link is on its way"), "{}", asked.html);
+    let mail = app.smtp.last_to(&ana.email).await.expect("an e-mail over SMTP");
+    assert!(mail.data.contains("Subject: Your thirdspace log-in link"), "{}", mail.data);
+    let link = link_in(&mail.data);
+    assert!(link.starts_with("/login/email/") && link.ends_with("?next=%2Ftoday"), "{link}");
+
+    let opened = web.get(&link).await;
+    assert_eq!(opened.status, StatusCode::OK, "opening shows a button; a mail scanner does not log in");
+    let action = link.split('?').next().unwrap().to_owned();
+    let used = web.post(&action, &[("csrf", &opened.hidden("csrf")), ("next", &opened.hidden("next"))]).await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.html);
+    assert_eq!(used.location, "/today");
+    let again = web.submit(&link, &action, &[("next", "/")]).await;
+    assert_eq!(again.status, StatusCode::GONE, "a link works once");
+
+    let before = app.smtp.received().len();
+    let unknown = web.submit("/login/email", "/login/email", &[("email", "nobody@example.org")]).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(unknown.html.contains("a link is on its way"), "the same answer for an unknown address");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.smtp.received().len(), before, "but no e-mail");
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_replaced_by_a_link_and_old_sessions_end() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let elsewhere = Web::new(&app);
+    elsewhere.log_in(&ana).await;
+    let web = Web::new(&app);
+    web.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    let mail = app.smtp.last_to(&ana.email).await.expect("an e-mail");
+    let link = link_in(&mail.data);
+    let short = web.submit(&link, &link, &[("password", "short")]).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.html.contains("at least 10 characters"), "{}", short.html);
+    let done = web.submit(&link, &link, &[("password", "a brand new password")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(elsewhere.get("/signup").await.status, StatusCode::OK, "the other browser is logged out");
+    let old = app
+        .post("/api/v1/auth/login", None, serde_json::json!({"email": ana.email, "password": "correct horse battery"}))
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = app
+        .post("/api/v1/auth/login", None, serde_json::json!({"email": ana.email, "password": "a brand new password"}))
+        .await;
+    assert_eq!(new.status, StatusCode::OK);
+    assert_eq!(web.submit(&link, &link, &[("password", "yet another password")]).await.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn too_many_wrong_passwords_lock_the_address_for_a_while_even_with_the_right_one() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    for _ in 0..10 {
+        let wrong = web.submit("/login", "/login", &[("email", &ana.email), ("password", "guess guess guess")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = web.submit("/login", "/login", &[("email", &ana.email), ("password", "correct horse battery")]).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.html.contains("try again in 15 minutes"), "{}", right.html);
+    let api = app
+        .post("/api/v1/auth/login", None, serde_json::json!({"email": ana.email, "password": "correct horse battery"}))
+        .await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(api.code(), "too_many_attempts");
+    app.clock.advance(15 * 60);
+    assert_eq!(
+        web.submit("/login", "/login", &[("email", &ana.email), ("password", "correct horse battery")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
