@@ -86,13 +86,7 @@ struct Seeded {
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
     let store = open::store(&config.database_url).await?;
     let seeded = seed(store.as_ref(), people).await?;
-    let state = AppState {
-        store,
-        clock: Arc::new(SystemClock),
-        config: Arc::new(config.server()),
-        events: Arc::default(),
-        mailer: Arc::new(config.mailer()?),
-    };
+    let state = AppState::new(store, Arc::new(SystemClock), config.server()).with_mailer(config.mailer()?);
     let app = Application::on(listener, state);
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded);
     app.run_until(open::shutdown_signal()).await?;
