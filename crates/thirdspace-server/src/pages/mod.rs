@@ -3,8 +3,10 @@
 
 mod account;
 mod check_in;
+mod find;
 mod kiosk;
 mod screen;
+mod venue;
 
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -26,6 +28,7 @@ use crate::AppState;
 const DASHBOARD_JS: &str = include_str!("../../assets/dashboard.js");
 const DASHBOARD_CSS: &str = include_str!("../../assets/dashboard.css");
 const SITE_CSS: &str = include_str!("../../assets/site.css");
+const FIND_JS: &str = include_str!("../../assets/find.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -220,6 +223,20 @@ fn sentence(text: &str) -> String {
     out
 }
 
+/// A kind of venue in people's words.
+fn kind_label(kind: thirdspace_domain::venue::VenueKind) -> &'static str {
+    use thirdspace_domain::venue::VenueKind;
+    match kind {
+        VenueKind::Cafe => "Café",
+        VenueKind::Library => "Library",
+        VenueKind::University => "University",
+        VenueKind::CorporateOffice => "Corporate office",
+        VenueKind::CoworkingCentre => "Coworking centre",
+        VenueKind::Home => "Home",
+        VenueKind::Other => "Other",
+    }
+}
+
 /// The site's navigation, on every page.
 pub struct Nav {
     /// The display name of whoever is logged in.
@@ -251,12 +268,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(screen::router())
         .merge(account::router())
+        .merge(find::router())
+        .merge(venue::router())
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn(form_cookie))
         .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
+        .route("/assets/find.js", get(|| async { asset("text/javascript; charset=utf-8", FIND_JS) }))
 }
 
 #[cfg(test)]

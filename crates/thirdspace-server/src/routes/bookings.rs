@@ -48,12 +48,15 @@ pub async fn book(
     ApiJson(body): ApiJson<BookingInput>,
 ) -> ApiResult<(StatusCode, Json<Booking>)> {
     let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let rules = VenueRules::of(&venue)?;
+    Ok((StatusCode::CREATED, Json(place(&state, auth.user.id, &venue, &body).await?)))
+}
+
+/// Books a seat for `user` at `venue`, by the venue's rules and the store's capacity check.
+pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> ApiResult<Booking> {
+    let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
-    let plan = booking::plan(rules.clock(&venue), &body, now)?;
-    let booking =
-        state.store.book(NewBooking { user: auth.user.id, venue: id, space: body.space_id, plan, now }).await?;
-    Ok((StatusCode::CREATED, Json(booking)))
+    let plan = booking::plan(rules.clock(venue), input, now)?;
+    Ok(state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

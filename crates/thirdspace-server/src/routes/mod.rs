@@ -12,6 +12,8 @@ mod questions;
 mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
+pub(crate) use bookings::place;
+pub(crate) use venues::free_on;
 pub(crate) use intros::{suggestions_here, IntroView};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub use screens::{may_show, screen_opens, ScreenQuery};
@@ -132,7 +134,6 @@ pub fn router(state: AppState) -> Router {
     // The page is served from the binary and asks nothing of the internet (no online validator).
     let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
     api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
-        .route("/", axum::routing::get(|| async { axum::response::Redirect::temporary("/api/docs/") }))
         .merge(crate::pages::router())
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {

@@ -43,9 +43,9 @@ pub struct VenueSearch {
 #[derive(Serialize, ToSchema)]
 pub struct VenueListing {
     #[serde(flatten)]
-    venue: Venue,
+    pub(crate) venue: Venue,
     /// Social-capital seats free over the asked span (or the whole opening day).
-    free_seats: Option<u32>,
+    pub(crate) free_seats: Option<u32>,
 }
 
 /// How many venues of one city a dated search looks through.
@@ -64,12 +64,23 @@ pub async fn list(
         let found = state.store.venues(city.as_deref(), page).await?;
         return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
     };
-    let now = state.clock.now();
     let span = match (&q.start, &q.end) {
         (Some(s), Some(e)) => Some(Span::new(ClockTime::parse("start", s)?, ClockTime::parse("end", e)?)?),
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
     };
+    Ok(Json(page.slice(free_on(&state, city.as_deref(), date, span).await?)))
+}
+
+/// The venues (of a city, by its key) open on `date` over `span` (or the whole opening day)
+/// with a social-capital seat free, each with how many.
+pub(crate) async fn free_on(
+    state: &AppState,
+    city: Option<&str>,
+    date: NaiveDate,
+    span: Option<Span>,
+) -> ApiResult<Vec<VenueListing>> {
+    let now = state.clock.now();
     // The earliest "today" on Earth is UTC−12; each venue then drops the dates already past there.
     let earliest_today = chrono::DateTime::from_timestamp(now - 12 * 3600, 0).unwrap_or_default().date_naive();
     let ahead = (date - earliest_today).num_days();
@@ -79,7 +90,7 @@ pub async fn list(
     let mut all = Vec::new();
     let mut batch = Page::new(1, Page::MAX_PER_PAGE);
     loop {
-        let found = state.store.venues(city.as_deref(), batch).await?;
+        let found = state.store.venues(city, batch).await?;
         let done = found.items.len() < batch.per_page as usize || all.len() >= MAX_DATED_SEARCH;
         all.extend(found.items);
         if done {
@@ -112,7 +123,7 @@ pub async fn list(
             open.push(VenueListing { venue, free_seats: Some(free) });
         }
     }
-    Ok(Json(page.slice(open)))
+    Ok(open)
 }
 
 /// Creates a venue; the caller becomes its owner.
