@@ -1,8 +1,14 @@
-//! Drives a running thirdspace server and reports what it measured: by default, seat bookings
-//! per second from many concurrent clients, with latency percentiles.
+//! Drives a running thirdspace server and reports what it measured.
+//!
+//! By default it books seats from many concurrent clients (bookings per second, with latency
+//! percentiles); `dashboards` opens many venue dashboards on the live event stream and times how
+//! long a check-in takes to reach all of them.
 
 mod api;
 mod bookings;
+mod dashboards;
+mod proc;
+mod sse;
 
 use std::time::Duration;
 
@@ -23,6 +29,8 @@ struct Cli {
 enum Mode {
     /// Seat bookings per second (the default).
     Bookings(bookings::BookingArgs),
+    /// Live-event delivery to many venue dashboards over Server-Sent Events.
+    Dashboards(dashboards::DashboardArgs),
 }
 
 /// Durations in ascending order.
@@ -51,5 +59,6 @@ async fn main() -> Result<()> {
     match cli.mode {
         None => bookings::run(cli.bookings).await,
         Some(Mode::Bookings(args)) => bookings::run(args).await,
+        Some(Mode::Dashboards(args)) => dashboards::run(args).await,
     }
 }
