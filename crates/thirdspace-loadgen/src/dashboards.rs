@@ -237,7 +237,7 @@ pub async fn run(args: DashboardArgs) -> Result<()> {
     if n == 0 || args.events == 0 {
         bail!("--dashboards and --events must be at least 1");
     }
-    if let Some(limit) = open_files_limit().filter(|&limit| limit < n as u64 + 64) {
+    if let Some(limit) = open_files_limit().filter(|&limit| limit < n as u64 + 16) {
         bail!("{n} dashboards need {n} connections but this process may open only {limit} files: raise `ulimit -n`");
     }
     let base = args.url.trim_end_matches('/');
