@@ -1,0 +1,91 @@
+//! Books seats from many concurrent clients and reports how many bookings per second the server
+//! accepted, with latency percentiles.
+//!
+//! Each client is its own member booking one-hour spans one after another (so no booking is
+//! refused for overlapping), at a venue open round the clock with more seats than the run fills.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use clap::Args;
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+
+use crate::api::{member, post, venue};
+use crate::{latencies, sorted};
+
+#[derive(Args)]
+pub struct BookingArgs {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Concurrent clients, each a member of its own.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// How long to book, in seconds.
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+}
+
+#[derive(Default)]
+struct Tally {
+    accepted: u64,
+    refused: u64,
+    latencies: Vec<Duration>,
+}
+
+async fn book_until(client: Client, url: String, token: String, deadline: Instant) -> Result<Tally> {
+    let first = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let mut tally = Tally::default();
+    for slot in 0u32.. {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let date = first + chrono::Duration::days(i64::from(slot / 24));
+        let hour = slot % 24;
+        let body = json!({
+            "date": date.format("%Y-%m-%d").to_string(),
+            "start": format!("{hour:02}:00"), "end": format!("{:02}:00", hour + 1),
+            "focus": "Load testing", "pledge": "Happy to share benchmark figures"
+        });
+        let started = Instant::now();
+        let (status, body) = post(&client, &url, Some(&token), body).await?;
+        tally.latencies.push(started.elapsed());
+        match status {
+            StatusCode::CREATED => tally.accepted += 1,
+            StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY => tally.refused += 1,
+            other => bail!("unexpected {other}: {body}"),
+        }
+    }
+    Ok(tally)
+}
+
+pub async fn run(args: BookingArgs) -> Result<()> {
+    let base = args.url.trim_end_matches('/').to_owned();
+    let client = Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
+    let host = member(&client, &base, "host").await?;
+    let venue = venue(&client, &base, &host).await?;
+    let mut tokens = Vec::with_capacity(args.clients);
+    for i in 0..args.clients {
+        tokens.push(member(&client, &base, &format!("member{i}")).await?);
+    }
+    let url = format!("{base}/api/v1/venues/{venue}/bookings");
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.seconds);
+    let tasks: Vec<_> =
+        tokens.into_iter().map(|t| tokio::spawn(book_until(client.clone(), url.clone(), t, deadline))).collect();
+    let mut total = Tally::default();
+    for task in tasks {
+        let tally = task.await??;
+        total.accepted += tally.accepted;
+        total.refused += tally.refused;
+        total.latencies.extend(tally.latencies);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("clients            {}", args.clients);
+    println!("duration           {elapsed:.1} s");
+    println!("bookings accepted  {} ({:.0} per second)", total.accepted, total.accepted as f64 / elapsed);
+    println!("bookings refused   {}", total.refused);
+    println!("latency            {}", latencies(&sorted(total.latencies)));
+    Ok(())
+}
