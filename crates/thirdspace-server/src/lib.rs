@@ -122,7 +122,8 @@ impl Application {
             shutdown.await;
             events.close();
         };
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(stopping).await;
+        // One route table shared by every connection (a bare router would be copied into each).
+        let served = axum::serve(self.listener, app.into_make_service()).with_graceful_shutdown(stopping).await;
         sweeper.abort();
         served
     }
