@@ -2,6 +2,7 @@
 //! their assets: no build step, nothing from the internet.
 
 mod account;
+mod bookings;
 mod check_in;
 mod find;
 mod kiosk;
@@ -204,7 +205,14 @@ impl Errors {
     /// The error of a refused request, next to its field when it names one.
     pub fn of(e: &ApiError) -> Self {
         let mut errors = Self::default();
-        errors.add(e.field.as_deref().unwrap_or("form"), sentence(&e.message));
+        match e.field.as_deref() {
+            // Field messages are written to follow the field's name: "must be …", "is not …".
+            Some(field) if e.message.starts_with("must ") || e.message.starts_with("is ") => {
+                errors.add(field, sentence(&format!("this {}", e.message)));
+            }
+            Some(field) => errors.add(field, sentence(&e.message)),
+            None => errors.add("form", sentence(&e.message)),
+        }
         errors
     }
 }
@@ -270,6 +278,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(find::router())
         .merge(venue::router())
+        .merge(bookings::router())
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn(form_cookie))

@@ -66,7 +66,14 @@ const DAYS: [(Weekday, &str); 7] = [
 ];
 
 /// Renders the venue's page for `who`, with the booking form as given.
-async fn show(state: &AppState, who: &Visitor, venue: &Venue, form: BookForm, errors: Errors, status: StatusCode) -> Response {
+async fn show(
+    state: &AppState,
+    who: &Visitor,
+    venue: &Venue,
+    form: BookForm,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
     match build(state, who, venue, form, errors).await {
         Ok(page) => render(status, &page),
         Err(e) => failure("", &e),
@@ -93,7 +100,8 @@ async fn build<'a>(
     let mut hidden_count = 0;
     let mut seen = std::collections::HashSet::new();
     for b in today_at(state, venue).await? {
-        let live = matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
+        let live =
+            matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
         if !live || !seen.insert(b.booking.user_id) {
             continue;
         }
@@ -138,7 +146,8 @@ async fn build<'a>(
         let weekly = thirdspace_domain::hours::WeeklyHours::parse(venue.opening_hours.clone())?;
         if let Some(period) = hours::open_period_at(&weekly, &venue.closures, today, at) {
             let quarter = (at.minutes() / 15 + 1) * 15;
-            form.start = ClockTime::from_minutes(quarter.min(period.end.minutes())).map(|t| t.to_string()).unwrap_or_default();
+            form.start =
+                ClockTime::from_minutes(quarter.min(period.end.minutes())).map(|t| t.to_string()).unwrap_or_default();
             form.end = period.end.to_string();
         }
     }
@@ -166,7 +175,12 @@ struct Prefill {
     end: Option<String>,
 }
 
-async fn page(State(state): State<AppState>, who: Visitor, Path(venue): Path<String>, Query(q): Query<Prefill>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(venue): Path<String>,
+    Query(q): Query<Prefill>,
+) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
         Err(page) => return page,
@@ -194,7 +208,12 @@ fn input(form: &BookForm) -> Result<BookingInput, ApiError> {
     })
 }
 
-async fn book(State(state): State<AppState>, who: Visitor, Path(venue): Path<String>, Form(form): Form<BookForm>) -> Response {
+async fn book(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(venue): Path<String>,
+    Form(form): Form<BookForm>,
+) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
         Err(page) => return page,

@@ -13,10 +13,10 @@ mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
 pub(crate) use bookings::place;
-pub(crate) use venues::free_on;
 pub(crate) use intros::{suggestions_here, IntroView};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub use screens::{may_show, screen_opens, ScreenQuery};
+pub(crate) use venues::free_on;
 mod venues;
 
 use axum::extract::DefaultBodyLimit;

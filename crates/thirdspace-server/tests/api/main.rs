@@ -4,6 +4,7 @@ mod account_pages;
 mod accounts;
 mod bookings;
 mod browser;
+mod coworker_pages;
 mod errors;
 mod helpers;
 mod intros;
