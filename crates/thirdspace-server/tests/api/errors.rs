@@ -140,9 +140,9 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_needs_no_c
     assert!(!html.contains("https://"), "the API page loads nothing from outside");
     let init = app.client.get(app.url("/api/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
     assert!(init.contains("/api/openapi.json") && init.contains("\"validatorUrl\": \"none\""), "{init}");
-    let root = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let home = root.get(app.url("/")).send().await.unwrap();
-    assert_eq!(home.headers()["location"], "/api/docs/", "the root leads to the API page");
+    let home = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK, "the root is the page to find a seat");
+    assert!(home.text().await.unwrap().contains("Find a seat"));
     let health = app.get("/healthz", None).await;
     assert_eq!(health.body["status"], "ok");
 }
