@@ -6,7 +6,9 @@ mod bookings;
 mod check_in;
 mod find;
 mod kiosk;
+mod profile;
 mod screen;
+mod today;
 mod venue;
 
 use askama::Template;
@@ -30,6 +32,7 @@ const DASHBOARD_JS: &str = include_str!("../../assets/dashboard.js");
 const DASHBOARD_CSS: &str = include_str!("../../assets/dashboard.css");
 const SITE_CSS: &str = include_str!("../../assets/site.css");
 const FIND_JS: &str = include_str!("../../assets/find.js");
+const PROFILE_JS: &str = include_str!("../../assets/profile.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -279,6 +282,8 @@ pub fn router() -> Router<AppState> {
         .merge(find::router())
         .merge(venue::router())
         .merge(bookings::router())
+        .merge(profile::router())
+        .merge(today::router())
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn(form_cookie))
@@ -286,6 +291,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
         .route("/assets/find.js", get(|| async { asset("text/javascript; charset=utf-8", FIND_JS) }))
+        .route("/assets/profile.js", get(|| async { asset("text/javascript; charset=utf-8", PROFILE_JS) }))
 }
 
 #[cfg(test)]

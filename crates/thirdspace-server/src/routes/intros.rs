@@ -76,21 +76,21 @@ pub struct IntroPerson {
 /// accepted (a decline is never shown).
 #[derive(Serialize, ToSchema)]
 pub struct IntroView {
-    id: Uuid,
+    pub(crate) id: Uuid,
     venue_id: Option<Uuid>,
     pub(crate) with: IntroPerson,
     score: f32,
     /// Why, in plain words, from the terms that matched.
     pub(crate) reason: String,
-    my_answer: IntroAnswer,
+    pub(crate) my_answer: IntroAnswer,
     /// Both accepted: time to meet.
-    mutual: bool,
-    met: bool,
+    pub(crate) mutual: bool,
+    pub(crate) met: bool,
     /// My feedback after meeting: was it useful?
-    my_feedback: Option<bool>,
+    pub(crate) my_feedback: Option<bool>,
 }
 
-async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<IntroView> {
+pub(crate) async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<IntroView> {
     let (other, mine, theirs) = intro.sides(me).ok_or_else(|| ApiError::not_found("introduction"))?;
     let profile = state.store.profile(other).await?.ok_or_else(|| ApiError::not_found("person"))?;
     let my_feedback = if me == intro.person_a { intro.a_useful } else { intro.b_useful };
@@ -330,12 +330,17 @@ pub async fn my_intros(
 }
 
 async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiResult<Json<IntroView>> {
+    Ok(Json(take_step(state, auth.user.id, id, step).await?))
+}
+
+/// One side's step on an introduction; the venue's screens are told.
+pub(crate) async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) -> ApiResult<IntroView> {
     let now = state.clock.now();
-    let intro = state.store.step_intro(id, auth.user.id, step, now).await?;
+    let intro = state.store.step_intro(id, user, step, now).await?;
     if let Some(venue) = intro.venue_id {
         state.events.publish(venue, EventKind::Intro, now);
     }
-    Ok(Json(view(state, intro, auth.user.id).await?))
+    view(state, intro, user).await
 }
 
 /// Accepts an introduction (mutual opt-in: it is on once both accept).
@@ -396,10 +401,10 @@ pub async fn feedback(
 #[derive(Serialize, ToSchema)]
 pub struct Answerer {
     user_id: Uuid,
-    display_name: String,
-    headline: Option<String>,
+    pub(crate) display_name: String,
+    pub(crate) headline: Option<String>,
     /// Checked in at the question's venue now.
-    here: bool,
+    pub(crate) here: bool,
 }
 
 /// Who can answer a question, best first: people here first, then across the network, by how
@@ -414,9 +419,18 @@ pub async fn answerers(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<Answerer>>> {
     let question = state.store.question(id).await?.ok_or_else(|| ApiError::not_found("question"))?;
+    Ok(Json(who_can_answer(&state, &auth.user, &question).await?))
+}
+
+/// Who can answer `question`, as `viewer` may see them: people here first, then the network.
+pub(crate) async fn who_can_answer(
+    state: &AppState,
+    viewer: &thirdspace_store::User,
+    question: &thirdspace_store::Question,
+) -> ApiResult<Vec<Answerer>> {
     let v = shipped();
     let now = state.clock.now();
-    let viewer_here = state.store.checked_in_at(auth.user.id, now).await? == Some(question.venue_id);
+    let viewer_here = state.store.checked_in_at(viewer.id, now).await? == Some(question.venue_id);
     let present = state.store.present(question.venue_id, now).await?;
     let here: Vec<Profile> = present
         .into_iter()
@@ -424,7 +438,7 @@ pub async fn answerers(
         .filter(|p| p.open_to_meet)
         .filter(|p| match p.visibility {
             Visibility::Public => true,
-            Visibility::Venue => viewer_here || p.user_id == auth.user.id,
+            Visibility::Venue => viewer_here || p.user_id == viewer.id,
             Visibility::Hidden => false,
         })
         .collect();
@@ -449,7 +463,7 @@ pub async fn answerers(
             });
         }
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

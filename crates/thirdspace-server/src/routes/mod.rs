@@ -13,8 +13,10 @@ mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
 pub(crate) use bookings::place;
-pub(crate) use intros::{suggestions_here, IntroView};
+pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
+pub(crate) use profiles::save_profile;
+pub(crate) use questions::ask;
 pub use screens::{may_show, screen_opens, ScreenQuery};
 pub(crate) use venues::free_on;
 mod venues;

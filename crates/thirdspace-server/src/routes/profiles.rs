@@ -46,13 +46,18 @@ pub async fn put_my_profile(
     auth: Auth,
     ApiJson(body): ApiJson<ProfileInput>,
 ) -> ApiResult<Json<Profile>> {
-    let draft = ProfileDraft::parse(body)?;
+    Ok(Json(save_profile(&state, auth.user.id, body).await?))
+}
+
+/// Replaces `user`'s profile and tells the screens of the venue where they are.
+pub(crate) async fn save_profile(state: &AppState, user: Uuid, input: ProfileInput) -> ApiResult<Profile> {
+    let draft = ProfileDraft::parse(input)?;
     let now = state.clock.now();
-    let profile = state.store.put_profile(auth.user.id, &draft, now).await?;
-    if let Some(venue) = state.store.checked_in_at(auth.user.id, now).await? {
+    let profile = state.store.put_profile(user, &draft, now).await?;
+    if let Some(venue) = state.store.checked_in_at(user, now).await? {
         state.events.publish(venue, EventKind::Profile, now);
     }
-    Ok(Json(profile))
+    Ok(profile)
 }
 
 /// A person's profile, when their visibility allows the caller to see it; 404 otherwise, so a

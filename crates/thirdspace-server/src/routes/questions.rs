@@ -63,16 +63,30 @@ pub async fn post(
     ApiJson(body): ApiJson<QuestionInput>,
 ) -> ApiResult<(StatusCode, Json<QuestionView>)> {
     state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let question = ask(&state, &auth.user, id, &body.text, &body.tags).await?;
     let now = state.clock.now();
-    let here = state.store.checked_in_at(auth.user.id, now).await? == Some(id);
-    if !here && venue_for_staff(&state, id, &auth.user).await.is_err() {
+    Ok((StatusCode::CREATED, Json(view(&state, question, Some(&auth.user), now).await?)))
+}
+
+/// Posts `asker`'s question to the people at `venue` (they must be checked in there, or its
+/// staff), and tells the venue's screens.
+pub(crate) async fn ask(
+    state: &AppState,
+    asker: &User,
+    venue: Uuid,
+    text: &str,
+    tags: &[String],
+) -> ApiResult<Question> {
+    let now = state.clock.now();
+    let here = state.store.checked_in_at(asker.id, now).await? == Some(venue);
+    if !here && venue_for_staff(state, venue, asker).await.is_err() {
         return Err(ApiError::forbidden("check in at this venue to ask the people here"));
     }
-    let text = text::bounded("text", &body.text, 3, 1000, true)?;
-    let tags = tag::normalise_list("tags", &body.tags)?;
-    let question = state.store.post_question(NewQuestion { venue: id, asker: auth.user.id, text, tags, now }).await?;
-    state.events.publish(id, EventKind::Question, now);
-    Ok((StatusCode::CREATED, Json(view(&state, question, Some(&auth.user), now).await?)))
+    let text = text::bounded("text", text, 3, 1000, true)?;
+    let tags = tag::normalise_list("tags", tags)?;
+    let question = state.store.post_question(NewQuestion { venue, asker: asker.id, text, tags, now }).await?;
+    state.events.publish(venue, EventKind::Question, now);
+    Ok(question)
 }
 
 /// The open questions of a venue, newest first.

@@ -100,3 +100,108 @@ async fn a_coworker_finds_a_venue_books_for_social_capital_and_gets_a_calendar_f
     );
     assert_eq!(other.get(&format!("/bookings/{id}/calendar.ics")).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_profile_is_edited_with_plain_choices_and_errors_keep_what_was_typed() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+    let page = web.get("/me/profile").await;
+    assert!(page.html.contains("People where I am") && page.html.contains("Open to meet"), "{}", page.html);
+    let long = "x".repeat(300);
+    let bad = web
+        .submit(
+            "/me/profile",
+            "/me/profile",
+            &[("display_name", "Ana"), ("headline", &long), ("offers", "JS, k8s"), ("visibility", "public")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("id=\"headline-error\""), "{}", bad.html);
+    assert!(bad.html.contains("value=\"JS, k8s\""), "what was typed is kept");
+    let saved = web
+        .submit(
+            "/me/profile",
+            "/me/profile",
+            &[
+                ("display_name", "Ana"),
+                ("headline", "Bookkeeper"),
+                ("offers", "JS, k8s"),
+                ("seeking", "ux"),
+                ("visibility", "hidden"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let me = app.get("/api/v1/me/profile", Some(&ana)).await;
+    assert_eq!(me.body["visibility"], "hidden");
+    assert_eq!(me.body["open_to_meet"], false, "an unticked box means no");
+    assert_eq!(me.body["offers"], serde_json::json!(["js", "k8s"]), "tags case-folded; the engine reads the aliases");
+    let again = web.get("/me/profile").await;
+    assert!(again.html.contains("value=\"js, k8s\""), "{}", again.html);
+    assert!(again.html.contains("Nobody sees this card"));
+    let odd = web.submit("/me/profile", "/me/profile", &[("display_name", "Ana"), ("visibility", "everyone")]).await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_room() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let code = app.code(&host, venue).await;
+    let (ana, cas) = (app.member("Ana").await, app.member("Cas").await);
+    for (who, offers, seeking) in [(&ana, ["python"], ["bookkeeping"]), (&cas, ["bookkeeping"], ["python"])] {
+        let body = serde_json::json!({"display_name": if who.id == ana.id { "Ana" } else { "Cas" }, "offers": offers, "seeking": seeking, "visibility": "public"});
+        app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
+    app.arrive(&host, &cas, venue).await;
+    app.book(&ana, venue, MONDAY, "09:00", "17:00").await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+
+    let today = web.get("/today").await;
+    assert!(today.html.contains("Today's code at De Werkplaats"), "{}", today.html);
+    let wrong = web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", "NOPE00")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("not today"), "{}", wrong.html);
+    let ok =
+        web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", &code.to_lowercase())]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html);
+
+    let here = web.get("/today").await;
+    assert!(here.html.contains("checked in at"), "{}", here.html);
+    assert!(
+        here.html.contains("Cas") && here.html.contains("Yes, introduce us"),
+        "an intro with its reason: {}",
+        here.html
+    );
+    let intro = app.get("/api/v1/me/intros", Some(&ana)).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let accepted = web.submit("/today", &format!("/intros/{intro}/accept"), &[]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    app.post(&format!("/api/v1/intros/{intro}/accept"), Some(&cas), serde_json::json!({})).await;
+    assert!(web.get("/today").await.html.contains("go and say hello"));
+    web.submit("/today", &format!("/intros/{intro}/met"), &[]).await;
+    web.submit("/today", &format!("/intros/{intro}/useful"), &[]).await;
+    let view = app.get("/api/v1/me/intros", Some(&ana)).await;
+    assert_eq!(view.body["items"][0]["met"], true);
+    assert_eq!(view.body["items"][0]["my_feedback"], true);
+    let not_mine = Web::new(&app);
+    not_mine.log_in(&host).await;
+    let foreign = not_mine.submit("/me/bookings", &format!("/intros/{intro}/decline"), &[]).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "someone else's introduction is not found");
+
+    let empty = web.submit("/today", "/today/ask", &[("text", "?"), ("tags", "vat")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.html.contains("id=\"text-error\"") && empty.html.contains("value=\"vat\""), "{}", empty.html);
+    let asked = web
+        .submit("/today", "/today/ask", &[("text", "Who can review my bookkeeping?"), ("tags", "bookkeeping")])
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let after = web.get("/today").await;
+    assert!(after.html.contains("Who might answer: Cas (here)"), "{}", after.html);
+    let out = web.submit("/today", "/today/check-out", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(!web.get("/today").await.html.contains("checked in at"));
+}

@@ -1,0 +1,200 @@
+//! Editing one's profile: what I offer and look for (with tag suggestions from the skill
+//! vocabulary), who may see me and whether I am open to meet, with a preview of the screen card.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use thirdspace_domain::profile::{ProfileInput, Visibility};
+use thirdspace_store::Profile;
+
+use super::{failure, render, to_login, Errors, Nav, Visitor};
+use crate::routes::save_profile;
+use crate::AppState;
+
+/// The form as typed (lists as comma-separated text, links one per line).
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub headline: String,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub offers: String,
+    #[serde(default)]
+    pub seeking: String,
+    #[serde(default)]
+    pub seeking_text: String,
+    #[serde(default)]
+    pub interests: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub links: String,
+    #[serde(default)]
+    pub visibility: String,
+    /// A ticked checkbox sends a value; an unticked one sends nothing.
+    #[serde(default)]
+    pub open_to_meet: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+impl ProfileForm {
+    fn of(p: &Profile) -> Self {
+        Self {
+            display_name: p.display_name.clone(),
+            headline: p.headline.clone().unwrap_or_default(),
+            bio: p.bio.clone().unwrap_or_default(),
+            offers: p.offers.join(", "),
+            seeking: p.seeking.join(", "),
+            seeking_text: p.seeking_text.clone().unwrap_or_default(),
+            interests: p.interests.join(", "),
+            field: p.field.clone().unwrap_or_default(),
+            links: p.links.join("\n"),
+            visibility: p.visibility.as_str().to_owned(),
+            open_to_meet: p.open_to_meet.then(|| "yes".to_owned()),
+            csrf: String::new(),
+        }
+    }
+
+    fn input(&self) -> Result<ProfileInput, crate::error::ApiError> {
+        let list = |raw: &str| raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+        let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
+        let visibility = match self.visibility.as_str() {
+            "public" => Visibility::Public,
+            "venue" | "" => Visibility::Venue,
+            "hidden" => Visibility::Hidden,
+            _ => return Err(thirdspace_domain::Invalid::new("visibility", "choose who may see you").into()),
+        };
+        Ok(ProfileInput {
+            display_name: self.display_name.clone(),
+            headline: text(&self.headline),
+            bio: text(&self.bio),
+            offers: list(&self.offers),
+            seeking: list(&self.seeking),
+            seeking_text: text(&self.seeking_text),
+            interests: list(&self.interests),
+            field: text(&self.field),
+            links: self.links.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            visibility,
+            open_to_meet: self.open_to_meet.is_some(),
+        })
+    }
+}
+
+/// The field view the template reads.
+struct Fields {
+    display_name: String,
+    headline: String,
+    bio: String,
+    offers: String,
+    seeking: String,
+    seeking_text: String,
+    interests: String,
+    field: String,
+    links: String,
+    visibility: String,
+    open_to_meet: bool,
+}
+
+impl From<ProfileForm> for Fields {
+    fn from(f: ProfileForm) -> Self {
+        Self {
+            display_name: f.display_name,
+            headline: f.headline,
+            bio: f.bio,
+            offers: f.offers,
+            seeking: f.seeking,
+            seeking_text: f.seeking_text,
+            interests: f.interests,
+            field: f.field,
+            links: f.links,
+            visibility: if f.visibility.is_empty() { "venue".to_owned() } else { f.visibility },
+            open_to_meet: f.open_to_meet.is_some(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    f: Fields,
+    welcome: bool,
+    saved: bool,
+    preview_note: &'static str,
+    errors: Errors,
+}
+
+fn preview_note(visibility: &str) -> &'static str {
+    match visibility {
+        "public" => "Everyone can see this card: on screens, venue pages and suggestions.",
+        "hidden" => "Nobody sees this card: screens only count you.",
+        _ => "Only the screen where you are checked in, and the people there, see this card.",
+    }
+}
+
+#[derive(Deserialize)]
+struct Flags {
+    welcome: Option<String>,
+    saved: Option<String>,
+}
+
+async fn page(State(state): State<AppState>, who: Visitor, Query(q): Query<Flags>) -> Response {
+    let Some(user) = &who.user else { return to_login("/me/profile") };
+    let profile = match state.store.profile(user.id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return failure("", &crate::error::ApiError::not_found("profile")),
+        Err(e) => return failure("", &e.into()),
+    };
+    let f = Fields::from(ProfileForm::of(&profile));
+    let page = ProfilePage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        preview_note: preview_note(&f.visibility),
+        f,
+        welcome: q.welcome.is_some(),
+        saved: q.saved.is_some(),
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn save(State(state): State<AppState>, who: Visitor, Form(form): Form<ProfileForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/me/profile") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let saved = match form.input() {
+        Ok(input) => save_profile(&state, user.id, input).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Redirect::to("/me/profile?saved=1").into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let f = Fields::from(form);
+            let page = ProfilePage {
+                nav: Some(who.nav()),
+                csrf: &who.csrf,
+                preview_note: preview_note(&f.visibility),
+                f,
+                welcome: false,
+                saved: false,
+                errors: Errors::of(&e),
+            };
+            render(e.status, &page)
+        }
+        Err(e) => failure("", &e),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/me/profile", get(page).post(save))
+}

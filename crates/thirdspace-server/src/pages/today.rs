@@ -1,0 +1,287 @@
+//! The coworker's day: check in, the people to meet with the reason for each (accept, decline,
+//! "we met", was it useful), and asking the people here a question.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use thirdspace_domain::booking::BookingStatus;
+use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
+use uuid::Uuid;
+
+use super::{failure, message, render, to_login, today_at, Errors, Nav, Visitor};
+use crate::error::ApiError;
+use crate::routes::{arrive, ask, check_code, intro_view, leave, suggestions_here, take_step, who_can_answer, Arrival};
+use crate::AppState;
+
+/// How many new suggestions the page makes at the venue where one is checked in.
+const SUGGESTED: usize = 5;
+/// How many introductions it lists.
+const LISTED: u32 = 20;
+
+struct Expected {
+    venue_id: Uuid,
+    venue: String,
+    when: String,
+}
+
+struct Listed {
+    id: Uuid,
+    name: String,
+    headline: Option<String>,
+    reason: String,
+    state: &'static str,
+    /// The next steps: (path segment, button).
+    steps: Vec<(&'static str, &'static str)>,
+}
+
+struct Asked {
+    text: String,
+    who: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct TodayPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    at: Option<Venue>,
+    until: Option<String>,
+    bookings: Vec<Expected>,
+    intros: Vec<Listed>,
+    questions: Vec<Asked>,
+    notice: Option<String>,
+    ask_text: String,
+    ask_tags: String,
+    errors: Errors,
+}
+
+/// Builds the day of `user`; `errors` and the question as typed come from a refused question.
+async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<TodayPage<'a>, ApiError> {
+    let now = state.clock.now();
+    let at = match state.store.checked_in_at(user.id, now).await? {
+        Some(venue) => state.store.venue(venue).await?,
+        None => None,
+    };
+    let mut page = TodayPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        at: None,
+        until: None,
+        bookings: Vec::new(),
+        intros: Vec::new(),
+        questions: Vec::new(),
+        notice: None,
+        ask_text: String::new(),
+        ask_tags: String::new(),
+        errors: Errors::default(),
+    };
+    if let Some(venue) = &at {
+        // Fresh suggestions among the people here are recorded, so they show below.
+        suggestions_here(state, user.id, venue.id, SUGGESTED).await?;
+        page.until = today_at(state, venue)
+            .await?
+            .into_iter()
+            .find(|b| b.booking.user_id == user.id && b.booking.status == BookingStatus::CheckedIn)
+            .map(|b| b.booking.end.to_string());
+        let open = state.store.open_questions(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await?;
+        for q in open.items.into_iter().filter(|q| q.asker_id == user.id).take(5) {
+            let who = who_can_answer(state, user, &q).await?;
+            let who = who
+                .into_iter()
+                .take(5)
+                .map(|a| if a.here { format!("{} (here)", a.display_name) } else { a.display_name })
+                .collect();
+            page.questions.push(Asked { text: q.text, who });
+        }
+    } else {
+        let upcoming = state.store.bookings_of(user.id, BookingsWhen::Upcoming, now, Page::new(1, 10)).await?;
+        for b in
+            upcoming.items.into_iter().filter(|b| b.status == BookingStatus::Booked && b.starts_at < now + 16 * 3600)
+        {
+            let Some(venue) = state.store.venue(b.venue_id).await? else { continue };
+            page.bookings.push(Expected {
+                venue_id: venue.id,
+                venue: venue.name,
+                when: format!("{}–{}", b.start, b.end),
+            });
+        }
+    }
+    for intro in state.store.intros_of(user.id, Page::new(1, LISTED)).await?.items {
+        let view = intro_view(state, intro, user.id).await?;
+        let (state_words, steps): (&'static str, Vec<(&'static str, &'static str)>) = match () {
+            _ if view.met && view.my_feedback.is_none() => {
+                ("You met. Was it useful?", vec![("useful", "Useful"), ("not-useful", "Not really")])
+            }
+            _ if view.met => ("You met. Thanks for the feedback.", Vec::new()),
+            _ if view.mutual => ("You both said yes: go and say hello!", vec![("met", "We met")]),
+            _ if view.my_answer == IntroAnswer::Accepted => ("You said yes; waiting for them.", Vec::new()),
+            _ if view.my_answer == IntroAnswer::Declined => ("You said no thanks.", Vec::new()),
+            _ => ("Suggested for you.", vec![("accept", "Yes, introduce us"), ("decline", "No thanks")]),
+        };
+        page.intros.push(Listed {
+            id: view.id,
+            name: view.with.display_name,
+            headline: view.with.headline,
+            reason: view.reason,
+            state: state_words,
+            steps,
+        });
+    }
+    page.at = at;
+    Ok(page)
+}
+
+async fn page(State(state): State<AppState>, who: Visitor) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    match build(&state, &who, user).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => failure("", &e),
+    }
+}
+
+/// The day again with what went wrong.
+async fn refused(state: &AppState, who: &Visitor, user: &User, e: ApiError, ask_form: Option<&AskForm>) -> Response {
+    if !e.status.is_client_error() {
+        return failure("", &e);
+    }
+    match build(state, who, user).await {
+        Ok(mut page) => {
+            match ask_form {
+                Some(form) => {
+                    page.errors = Errors::of(&e);
+                    page.ask_text = form.text.clone();
+                    page.ask_tags = form.tags.clone();
+                }
+                None => {
+                    page.notice =
+                        Some(Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned())
+                }
+            }
+            render(e.status, &page)
+        }
+        Err(e) => failure("", &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CheckInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn check_in(State(state): State<AppState>, who: Visitor, Form(form): Form<CheckInForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let venue = match Uuid::parse_str(form.venue.trim()) {
+        Ok(id) => state.store.venue(id).await,
+        Err(_) => Ok(None),
+    };
+    let venue = match venue {
+        Ok(Some(v)) => v,
+        Ok(None) => return message(StatusCode::NOT_FOUND, "No such venue", "Go back and try again."),
+        Err(e) => return failure("", &e.into()),
+    };
+    let done = match check_code(&state, &venue, form.code.trim().to_uppercase().as_str()).await {
+        Ok(()) => arrive(&state, &venue, user.id, Arrival::OrWalkIn { focus: None, pledge: None }).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Redirect::to("/today").into_response(),
+        Err(e) => refused(&state, &who, user, e, None).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn check_out(State(state): State<AppState>, who: Visitor, Form(form): Form<CsrfForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let left = match state.store.checked_in_at(user.id, state.clock.now()).await {
+        Ok(Some(venue)) => leave(&state, venue, user.id).await.map(|_| ()),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.into()),
+    };
+    match left {
+        Ok(()) => Redirect::to("/today").into_response(),
+        Err(e) => refused(&state, &who, user, e, None).await,
+    }
+}
+
+async fn step(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path((id, step)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let step = match step.as_str() {
+        "accept" => IntroStep::Accept,
+        "decline" => IntroStep::Decline,
+        "met" => IntroStep::Met,
+        "useful" => IntroStep::Feedback { useful: true },
+        "not-useful" => IntroStep::Feedback { useful: false },
+        _ => return message(StatusCode::NOT_FOUND, "No such step", "Go back and use the buttons."),
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return message(StatusCode::NOT_FOUND, "No such introduction", "Go back and try again.");
+    };
+    match take_step(&state, user.id, id, step).await {
+        Ok(_) => Redirect::to("/today#intros").into_response(),
+        Err(e) => refused(&state, &who, user, e, None).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct AskForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    tags: String,
+}
+
+async fn ask_here(State(state): State<AppState>, who: Visitor, Form(form): Form<AskForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let tags: Vec<String> = form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+    let asked = match state.store.checked_in_at(user.id, state.clock.now()).await {
+        Ok(Some(venue)) => ask(&state, user, venue, &form.text, &tags).await.map(|_| ()),
+        Ok(None) => Err(ApiError::forbidden("check in at a venue to ask the people there")),
+        Err(e) => Err(e.into()),
+    };
+    match asked {
+        Ok(()) => Redirect::to("/today#ask").into_response(),
+        Err(e) => refused(&state, &who, user, e, Some(&form)).await,
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/today", get(page))
+        .route("/today/check-in", post(check_in))
+        .route("/today/check-out", post(check_out))
+        .route("/today/ask", post(ask_here))
+        .route("/intros/{id}/{step}", post(step))
+}
