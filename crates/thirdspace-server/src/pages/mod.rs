@@ -5,6 +5,7 @@ mod account;
 mod bookings;
 mod check_in;
 mod find;
+mod host;
 mod kiosk;
 mod profile;
 mod screen;
@@ -284,6 +285,7 @@ pub fn router() -> Router<AppState> {
         .merge(bookings::router())
         .merge(profile::router())
         .merge(today::router())
+        .merge(host::router())
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn(form_cookie))

@@ -7,6 +7,7 @@ mod browser;
 mod coworker_pages;
 mod errors;
 mod helpers;
+mod host_pages;
 mod intros;
 mod live;
 mod pages;

@@ -26,6 +26,17 @@ impl Page {
     }
 }
 
+impl Page {
+    /// The hidden input `name`, or an empty string when the page has none.
+    pub fn hidden_or_default(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        self.html
+            .find(&marker)
+            .map(|i| self.html[i + marker.len()..].split('"').next().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    }
+}
+
 impl Web {
     pub fn new(app: &TestApp) -> Self {
         let client = reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().unwrap();

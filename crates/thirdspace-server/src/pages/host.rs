@@ -1,0 +1,976 @@
+//! Running a venue from the browser: open one in a guided form, edit its hours, closures, rules
+//! and spaces, invite staff, and the day's view (expected, here, no-shows; check people in and
+//! out; the screen and kiosk links).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use rand::RngCore;
+use serde::Deserialize;
+use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::email::Email;
+use thirdspace_domain::hours::{self, ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
+use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
+use thirdspace_domain::{checkin, Invalid};
+use thirdspace_store::{Page, ScreenKind, StaffRole, User, Venue};
+use uuid::Uuid;
+
+use super::{failure, kind_label, message, render, to_login, today_at, Errors, Nav, Visitor};
+use crate::auth::{new_token, token_hash};
+use crate::error::ApiError;
+use crate::routes::{arrive, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
+use crate::AppState;
+
+const KINDS: [VenueKind; 7] = [
+    VenueKind::Cafe,
+    VenueKind::Library,
+    VenueKind::University,
+    VenueKind::CorporateOffice,
+    VenueKind::CoworkingCentre,
+    VenueKind::Home,
+    VenueKind::Other,
+];
+
+const DAYS: [(Weekday, &str, &str); 7] = [
+    (Weekday::Monday, "mon", "Monday"),
+    (Weekday::Tuesday, "tue", "Tuesday"),
+    (Weekday::Wednesday, "wed", "Wednesday"),
+    (Weekday::Thursday, "thu", "Thursday"),
+    (Weekday::Friday, "fri", "Friday"),
+    (Weekday::Saturday, "sat", "Saturday"),
+    (Weekday::Sunday, "sun", "Sunday"),
+];
+
+/// A user's page needs a login; a venue's pages need its staff (or owner).
+async fn staff_venue(state: &AppState, user: &User, raw: &str, owner: bool) -> Result<(Venue, StaffRole), Response> {
+    let missing = || message(StatusCode::NOT_FOUND, "No such venue", "Check the link.");
+    let Ok(id) = Uuid::parse_str(raw) else { return Err(missing()) };
+    let found = if owner {
+        venue_for_owner(state, id, user).await.map(|v| (v, StaffRole::Owner))
+    } else {
+        venue_for_staff(state, id, user).await
+    };
+    found.map_err(|e| match e.status {
+        StatusCode::FORBIDDEN => message(
+            StatusCode::FORBIDDEN,
+            "Not yours to run",
+            if owner { "Only the venue's owner may do that." } else { "Only the venue's staff may see this." },
+        ),
+        StatusCode::NOT_FOUND => missing(),
+        _ => failure("", &e),
+    })
+}
+
+struct KindOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "host.html")]
+struct HostPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    venues: Vec<(Uuid, String, &'static str)>,
+    invitations: Vec<thirdspace_store::Invitation>,
+}
+
+async fn home(State(state): State<AppState>, who: Visitor) -> Response {
+    let Some(user) = &who.user else { return to_login("/host") };
+    let venues = match state.store.staffed_venues(user.id).await {
+        Ok(v) => v,
+        Err(e) => return failure("", &e.into()),
+    };
+    let invitations = match Email::parse(&user.email) {
+        Ok(email) => match state.store.invitations_for(&email).await {
+            Ok(i) => i,
+            Err(e) => return failure("", &e.into()),
+        },
+        Err(_) => Vec::new(),
+    };
+    let venues = venues
+        .into_iter()
+        .map(|(v, role)| (v.id, v.name, if role == StaffRole::Owner { "owner" } else { "staff" }))
+        .collect();
+    render(StatusCode::OK, &HostPage { nav: Some(who.nav()), csrf: &who.csrf, venues, invitations })
+}
+
+async fn accept_invitation(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login("/host") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return message(StatusCode::NOT_FOUND, "No such invitation", "It may have been for someone else.");
+    };
+    let invited = match Email::parse(&user.email) {
+        Ok(email) => state.store.invitations_for(&email).await.map(|all| all.into_iter().find(|i| i.id == id)),
+        Err(_) => Ok(None),
+    };
+    let venue = match invited {
+        Ok(Some(invitation)) => invitation.venue_id,
+        Ok(None) => return message(StatusCode::NOT_FOUND, "No such invitation", "It may have been for someone else."),
+        Err(e) => return failure("", &e.into()),
+    };
+    match state.store.accept_invitation(id, user, state.clock.now()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{venue}")).into_response(),
+        Err(e) => failure("Could not join", &e.into()),
+    }
+}
+
+/// The venue form as typed.
+#[derive(Deserialize, Default)]
+struct VenueForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    latitude: String,
+    #[serde(default)]
+    longitude: String,
+    #[serde(default)]
+    closures: String,
+    #[serde(default)]
+    amenities: String,
+    #[serde(default)]
+    house_rules: String,
+    #[serde(default)]
+    grace: String,
+    #[serde(default)]
+    space_name: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    social_capital_seats: String,
+    #[serde(default)]
+    csrf: String,
+    /// `mon_opens`, `mon_closes`, `mon_opens2`, `mon_closes2`, … for each day.
+    #[serde(flatten)]
+    hours: HashMap<String, String>,
+}
+
+struct DayRow {
+    key: &'static str,
+    label: &'static str,
+    opens: String,
+    closes: String,
+    opens2: String,
+    closes2: String,
+}
+
+impl VenueForm {
+    fn of(v: &Venue) -> Self {
+        let mut hours = HashMap::new();
+        for (day, key, _) in DAYS {
+            for (i, p) in v.opening_hours.iter().filter(|p| p.day == day).take(2).enumerate() {
+                let suffix = if i == 0 { "" } else { "2" };
+                hours.insert(format!("{key}_opens{suffix}"), p.opens.to_string());
+                hours.insert(format!("{key}_closes{suffix}"), p.closes.to_string());
+            }
+        }
+        Self {
+            name: v.name.clone(),
+            kind: v.kind.as_str().to_owned(),
+            address: v.address.clone(),
+            city: v.city.clone(),
+            country: v.country.clone(),
+            time_zone: v.time_zone.clone(),
+            latitude: v.coordinates.as_ref().map(|c| c.latitude.to_string()).unwrap_or_default(),
+            longitude: v.coordinates.as_ref().map(|c| c.longitude.to_string()).unwrap_or_default(),
+            closures: v.closures.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+            amenities: v.amenities.join(", "),
+            house_rules: v.house_rules.clone().unwrap_or_default(),
+            grace: v.no_show_grace_minutes.to_string(),
+            hours,
+            ..Self::default()
+        }
+    }
+
+    fn hour(&self, key: &str) -> String {
+        self.hours.get(key).map(|s| s.trim().to_owned()).unwrap_or_default()
+    }
+
+    fn days(&self) -> Vec<DayRow> {
+        DAYS.iter()
+            .map(|(_, key, label)| DayRow {
+                key,
+                label,
+                opens: self.hour(&format!("{key}_opens")),
+                closes: self.hour(&format!("{key}_closes")),
+                opens2: self.hour(&format!("{key}_opens2")),
+                closes2: self.hour(&format!("{key}_closes2")),
+            })
+            .collect()
+    }
+
+    /// The form as the venue rules want it, or what is wrong with it.
+    fn input(&self) -> Result<VenueInput, ApiError> {
+        let kind = VenueKind::from_str_opt(&self.kind).ok_or_else(|| Invalid::new("kind", "choose a kind of place"))?;
+        let coordinates = match (self.latitude.trim(), self.longitude.trim()) {
+            ("", "") => None,
+            (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(latitude), Ok(longitude)) => Some(Coordinates { latitude, longitude }),
+                _ => {
+                    return Err(
+                        Invalid::new("coordinates", "give both latitude and longitude as numbers, or neither").into()
+                    )
+                }
+            },
+        };
+        let mut opening_hours = Vec::new();
+        for (day, _, label) in DAYS {
+            let row = self.days().into_iter().find(|r| r.label == label);
+            let Some(row) = row else { continue };
+            for (opens, closes) in [(&row.opens, &row.closes), (&row.opens2, &row.closes2)] {
+                match (opens.is_empty(), closes.is_empty()) {
+                    (true, true) => {}
+                    (false, false) => opening_hours.push(OpeningPeriod {
+                        day,
+                        opens: ClockTime::parse("opening_hours", opens).map_err(|_| {
+                            Invalid::new("opening_hours", format!("{label}: {opens} is not a time (hh:mm)"))
+                        })?,
+                        closes: ClockTime::parse("opening_hours", closes).map_err(|_| {
+                            Invalid::new("opening_hours", format!("{label}: {closes} is not a time (hh:mm)"))
+                        })?,
+                    }),
+                    _ => {
+                        return Err(Invalid::new(
+                            "opening_hours",
+                            format!("{label}: give both the opening and the closing time"),
+                        )
+                        .into())
+                    }
+                }
+            }
+        }
+        let closures = self
+            .closures
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                NaiveDate::parse_from_str(l, "%Y-%m-%d")
+                    .map_err(|_| Invalid::new("closures", format!("{l} is not a date (YYYY-MM-DD)")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let no_show_grace_minutes = match self.grace.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<u16>().map_err(|_| Invalid::new("no_show_grace_minutes", "must be a number of minutes"))?,
+            ),
+        };
+        let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
+        Ok(VenueInput {
+            name: self.name.clone(),
+            kind,
+            address: self.address.clone(),
+            city: self.city.clone(),
+            country: self.country.trim().to_uppercase(),
+            coordinates,
+            time_zone: self.time_zone.trim().to_owned(),
+            opening_hours,
+            closures,
+            amenities: self.amenities.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+            house_rules: text(&self.house_rules),
+            no_show_grace_minutes,
+        })
+    }
+
+    /// The first space of a new venue.
+    fn space(&self) -> Result<SpaceDraft, ApiError> {
+        space_draft(&self.space_name, "open_seating", &self.capacity, &self.social_capital_seats, "space_name")
+    }
+}
+
+/// A space from the form's text, naming the form's fields in errors.
+fn space_draft(name: &str, kind: &str, capacity: &str, seats: &str, name_field: &str) -> Result<SpaceDraft, ApiError> {
+    let kind =
+        SpaceKind::from_str_opt(kind).ok_or_else(|| Invalid::new("kind", "choose open seating or a meeting room"))?;
+    let capacity = capacity.trim().parse::<u32>().map_err(|_| Invalid::new("capacity", "must be a number of seats"))?;
+    let social_capital_seats = match seats.trim() {
+        "" => 0,
+        raw => raw.parse::<u32>().map_err(|_| Invalid::new("social_capital_seats", "must be a number of seats"))?,
+    };
+    SpaceDraft::parse(SpaceInput { name: name.to_owned(), kind, capacity, social_capital_seats }).map_err(|e| {
+        let field = if e.field == "name" { name_field.to_owned() } else { e.field.clone() };
+        ApiError::from(Invalid::new(field, e.message))
+    })
+}
+
+struct VenueFormFields {
+    name: String,
+    address: String,
+    city: String,
+    country: String,
+    time_zone: String,
+    latitude: String,
+    longitude: String,
+    closures: String,
+    amenities: String,
+    house_rules: String,
+    grace: String,
+    space_name: String,
+    capacity: String,
+    social_capital_seats: String,
+}
+
+#[derive(Template)]
+#[template(path = "venue_form.html")]
+struct VenueFormPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    title: String,
+    action: String,
+    button: &'static str,
+    creating: bool,
+    kinds: Vec<KindOption>,
+    zones: &'static [&'static str],
+    days: Vec<DayRow>,
+    f: VenueFormFields,
+    errors: Errors,
+}
+
+fn zones() -> &'static [&'static str] {
+    static ZONES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ZONES.get_or_init(|| chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect())
+}
+
+fn venue_form_page<'a>(
+    who: &'a Visitor,
+    form: VenueForm,
+    creating: bool,
+    action: String,
+    errors: Errors,
+) -> VenueFormPage<'a> {
+    let kinds = KINDS
+        .iter()
+        .map(|k| KindOption { value: k.as_str(), label: kind_label(*k), selected: form.kind == k.as_str() })
+        .collect();
+    let days = form.days();
+    VenueFormPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        title: if creating { "Open a venue".to_owned() } else { format!("Edit {}", form.name) },
+        action,
+        button: if creating { "Open the venue" } else { "Save" },
+        creating,
+        kinds,
+        zones: zones(),
+        days,
+        f: VenueFormFields {
+            name: form.name,
+            address: form.address,
+            city: form.city,
+            country: form.country,
+            time_zone: form.time_zone,
+            latitude: form.latitude,
+            longitude: form.longitude,
+            closures: form.closures,
+            amenities: form.amenities,
+            house_rules: form.house_rules,
+            grace: form.grace,
+            space_name: form.space_name,
+            capacity: form.capacity,
+            social_capital_seats: form.social_capital_seats,
+        },
+        errors,
+    }
+}
+
+async fn new_venue_page(who: Visitor) -> Response {
+    if who.user.is_none() {
+        return to_login("/host/venues/new");
+    }
+    let mut hours = HashMap::new();
+    for key in ["mon", "tue", "wed", "thu", "fri"] {
+        hours.insert(format!("{key}_opens"), "09:00".to_owned());
+        hours.insert(format!("{key}_closes"), "17:00".to_owned());
+    }
+    let form = VenueForm {
+        kind: "cafe".to_owned(),
+        country: "NL".to_owned(),
+        time_zone: "Europe/Amsterdam".to_owned(),
+        grace: "30".to_owned(),
+        space_name: "Open seating".to_owned(),
+        capacity: "10".to_owned(),
+        social_capital_seats: "4".to_owned(),
+        hours,
+        ..VenueForm::default()
+    };
+    render(StatusCode::OK, &venue_form_page(&who, form, true, "/host/venues/new".to_owned(), Errors::default()))
+}
+
+async fn create_venue(State(state): State<AppState>, who: Visitor, Form(form): Form<VenueForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/host/venues/new") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    // Both are checked before anything is written.
+    let drafts =
+        form.input().and_then(|input| Ok(VenueDraft::parse(input)?)).and_then(|venue| Ok((venue, form.space()?)));
+    let (venue, space) = match drafts {
+        Ok(drafts) => drafts,
+        Err(e) => {
+            let errors = Errors::of(&e);
+            return render(e.status, &venue_form_page(&who, form, true, "/host/venues/new".to_owned(), errors));
+        }
+    };
+    let mut secret = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut secret);
+    let now = state.clock.now();
+    let created = match state.store.create_venue(user.id, &venue, &secret, now).await {
+        Ok(v) => v,
+        Err(e) => return failure("", &e.into()),
+    };
+    if let Err(e) = state.store.create_space(created.id, &space, now).await {
+        return failure("", &e.into());
+    }
+    Redirect::to(&format!("/host/venues/{}?opened=1", created.id)).into_response()
+}
+
+async fn edit_page(State(state): State<AppState>, who: Visitor, Path(id): Path<String>) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/edit")) };
+    let (venue, _) = match staff_venue(&state, user, &id, true).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let action = format!("/host/venues/{}/edit", venue.id);
+    render(StatusCode::OK, &venue_form_page(&who, VenueForm::of(&venue), false, action, Errors::default()))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<VenueForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/edit")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, _) = match staff_venue(&state, user, &id, true).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let action = format!("/host/venues/{}/edit", venue.id);
+    let draft = match form.input().and_then(|input| Ok(VenueDraft::parse(input)?)) {
+        Ok(d) => d,
+        Err(e) => return render(e.status, &venue_form_page(&who, form, false, action, Errors::of(&e))),
+    };
+    match state.store.update_venue(venue.id, &draft, state.clock.now()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
+        Err(e) => failure("", &e.into()),
+    }
+}
+
+struct SpaceRow {
+    id: Uuid,
+    name: String,
+    kind: &'static str,
+    capacity: u32,
+    social_capital_seats: u32,
+}
+
+#[derive(Template)]
+#[template(path = "host_venue.html")]
+struct ManagePage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    v: Venue,
+    owner: bool,
+    spaces: Vec<SpaceRow>,
+    staff: Vec<String>,
+    notice: Option<&'static str>,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct ManageQuery {
+    opened: Option<String>,
+    saved: Option<String>,
+    invited: Option<String>,
+}
+
+async fn manage_page(
+    state: &AppState,
+    who: &Visitor,
+    venue: Venue,
+    role: StaffRole,
+    notice: Option<&'static str>,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let spaces = match state.store.spaces(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
+        Ok(s) => s.items,
+        Err(e) => return failure("", &e.into()),
+    };
+    let staff = match state.store.staff(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
+        Ok(s) => s.items,
+        Err(e) => return failure("", &e.into()),
+    };
+    let page = ManagePage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        owner: role == StaffRole::Owner,
+        spaces: spaces
+            .into_iter()
+            .map(|s| SpaceRow {
+                id: s.id,
+                name: s.name,
+                kind: s.kind.as_str(),
+                capacity: s.capacity,
+                social_capital_seats: s.social_capital_seats,
+            })
+            .collect(),
+        staff: staff
+            .into_iter()
+            .map(|s| format!("{} ({})", s.display_name, if s.role == StaffRole::Owner { "owner" } else { "staff" }))
+            .collect(),
+        v: venue,
+        notice,
+        errors,
+    };
+    render(status, &page)
+}
+
+async fn manage(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ManageQuery>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
+    let (venue, role) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let notice = if q.opened.is_some() {
+        Some("Your venue is open. Add more spaces, invite staff, and open today's view for the screen and kiosk links.")
+    } else if q.saved.is_some() {
+        Some("Saved.")
+    } else if q.invited.is_some() {
+        Some("Invitation sent: they see it under Host once they log in.")
+    } else {
+        None
+    };
+    manage_page(&state, &who, venue, role, notice, Errors::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct SpaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    social_capital_seats: String,
+}
+
+async fn add_space(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<SpaceForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, role) = match staff_venue(&state, user, &id, true).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let draft = match space_draft(&form.name, &form.kind, &form.capacity, &form.social_capital_seats, "name") {
+        Ok(d) => d,
+        Err(e) => {
+            let status = e.status;
+            return manage_page(&state, &who, venue, role, None, Errors::of(&e), status).await;
+        }
+    };
+    match state.store.create_space(venue.id, &draft, state.clock.now()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
+        Err(e) => failure("", &e.into()),
+    }
+}
+
+async fn edit_space(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path((id, space)): Path<(String, String)>,
+    Form(form): Form<SpaceForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, role) = match staff_venue(&state, user, &id, true).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Ok(space) = Uuid::parse_str(&space) else {
+        return message(StatusCode::NOT_FOUND, "No such space", "Go back and try again.");
+    };
+    let draft = match space_draft(&form.name, &form.kind, &form.capacity, &form.social_capital_seats, "name") {
+        Ok(d) => d,
+        Err(e) => {
+            let status = e.status;
+            return manage_page(&state, &who, venue, role, None, Errors::of(&e), status).await;
+        }
+    };
+    match state.store.update_space(venue.id, space, &draft, state.clock.now()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
+        Err(e) => failure("Could not save the space", &e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, role) = match staff_venue(&state, user, &id, true).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let invited = match Email::parse(form.email.trim()) {
+        Ok(email) => {
+            state.store.invite_staff(venue.id, &email, user.id, state.clock.now()).await.map_err(ApiError::from)
+        }
+        Err(e) => Err(e.into()),
+    };
+    match invited {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let mut errors = Errors::default();
+            errors.add("email", Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default());
+            let status = e.status;
+            manage_page(&state, &who, venue, role, None, errors, status).await
+        }
+        Err(e) => failure("", &e),
+    }
+}
+
+struct Row {
+    user_id: Uuid,
+    name: String,
+    when: String,
+}
+
+struct TokenRow {
+    id: Uuid,
+    name: String,
+    kind: &'static str,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "host_today.html")]
+struct TodayPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    v: Venue,
+    code: String,
+    here_count: usize,
+    expected_count: usize,
+    groups: Vec<(&'static str, Vec<Row>, &'static str, &'static str)>,
+    tokens: Vec<TokenRow>,
+    new_link: Option<String>,
+    new_kind: &'static str,
+    notice: Option<String>,
+    notice_is_error: bool,
+}
+
+/// The day at `venue` for its staff, with what just happened.
+async fn day(
+    state: &AppState,
+    who: &Visitor,
+    venue: Venue,
+    notice: Option<(String, bool)>,
+    new_link: Option<(String, &'static str)>,
+) -> Response {
+    match build_day(state, who, venue, notice, new_link).await {
+        Ok((status, page)) => render(status, &page),
+        Err(e) => failure("", &e),
+    }
+}
+
+async fn build_day<'a>(
+    state: &AppState,
+    who: &'a Visitor,
+    venue: Venue,
+    notice: Option<(String, bool)>,
+    new_link: Option<(String, &'static str)>,
+) -> Result<(StatusCode, TodayPage<'a>), ApiError> {
+    let now = state.clock.now();
+    let tz = time_zone(&venue)?;
+    let (today, _) = hours::local_now(tz, now);
+    let secret = state.store.checkin_secret(venue.id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let code = checkin::daily_code(&secret, today);
+    let grace = i64::from(venue.no_show_grace_minutes) * 60;
+    let (mut here, mut expected, mut no_shows, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for b in today_at(state, &venue).await? {
+        let span = format!("{}–{}", b.booking.start, b.booking.end);
+        let row = |when: String| Row { user_id: b.booking.user_id, name: b.display_name.clone(), when };
+        match b.booking.status {
+            BookingStatus::CheckedIn if b.booking.ends_at > now => here.push(row(format!("here, booked {span}"))),
+            BookingStatus::CheckedIn | BookingStatus::CheckedOut => left.push(row(format!("left, booked {span}"))),
+            BookingStatus::Released => no_shows.push(row(format!("did not come, booked {span}"))),
+            BookingStatus::Booked if now > b.booking.starts_at + grace => {
+                no_shows.push(row(format!("late, booked {span}")))
+            }
+            BookingStatus::Booked if b.booking.ends_at > now => expected.push(row(format!("booked {span}"))),
+            _ => {}
+        }
+    }
+    let tokens = state
+        .store
+        .screen_tokens(venue.id, Page::new(1, Page::MAX_PER_PAGE))
+        .await?
+        .items
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            kind: if t.kind == ScreenKind::Display { "dashboard" } else { "kiosk" },
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    let status = match &notice {
+        Some((_, true)) => StatusCode::CONFLICT,
+        _ => StatusCode::OK,
+    };
+    let (here_count, expected_count) = (here.len(), expected.len());
+    let groups = vec![
+        ("Expected", expected, "check-in", "Check in"),
+        ("Here now", here, "check-out", "Check out"),
+        ("No-shows", no_shows, "check-in", "Check in"),
+        ("Left", left, "check-in", ""),
+    ];
+    let (new_link, new_kind) = match new_link {
+        Some((link, kind)) => (Some(link), kind),
+        None => (None, ""),
+    };
+    let (notice, notice_is_error) = match notice {
+        Some((text, is_error)) => (Some(text), is_error),
+        None => (None, false),
+    };
+    Ok((
+        status,
+        TodayPage {
+            nav: Some(who.nav()),
+            csrf: &who.csrf,
+            v: venue,
+            code,
+            here_count,
+            expected_count,
+            groups,
+            tokens,
+            new_link,
+            new_kind,
+            notice,
+            notice_is_error,
+        },
+    ))
+}
+
+async fn today(State(state): State<AppState>, who: Visitor, Path(id): Path<String>) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
+    let (venue, _) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    day(&state, &who, venue, None, None).await
+}
+
+#[derive(Deserialize)]
+struct PersonForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    user: String,
+}
+
+/// Checks a member in (on their booking) or out, as the venue's staff.
+async fn staff_check(state: AppState, who: Visitor, id: String, form: PersonForm, checking_in: bool) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, _) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Ok(member) = Uuid::parse_str(form.user.trim()) else {
+        return message(StatusCode::NOT_FOUND, "No such person", "Go back and try again.");
+    };
+    let done = if checking_in {
+        arrive(&state, &venue, member, Arrival::OnBooking { by_staff: Some(user.id) }).await.map(|_| ())
+    } else {
+        leave(&state, venue.id, member).await.map(|_| ())
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let text = Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned();
+            day(&state, &who, venue, Some((text, true)), None).await
+        }
+        Err(e) => failure("", &e),
+    }
+}
+
+async fn check_in(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    staff_check(state, who, id, form, true).await
+}
+
+async fn check_out(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    staff_check(state, who, id, form, false).await
+}
+
+#[derive(Deserialize)]
+struct ScreenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn new_screen(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ScreenForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, _) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let (kind, path, words) = match form.kind.as_str() {
+        "kiosk" => (ScreenKind::Kiosk, "kiosk", "kiosk"),
+        _ => (ScreenKind::Display, "screen", "dashboard screen"),
+    };
+    let name = match thirdspace_domain::text::bounded("name", form.name.trim(), 0, 80, false) {
+        Ok(n) if !n.is_empty() => n,
+        Ok(_) => {
+            if kind == ScreenKind::Kiosk {
+                "Kiosk".to_owned()
+            } else {
+                "Screen".to_owned()
+            }
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            let text = Errors::of(&e).get("name").unwrap_or_default().to_owned();
+            return day(&state, &who, venue, Some((text, true)), None).await;
+        }
+    };
+    let token = new_token();
+    if let Err(e) = state.store.create_screen_token(venue.id, kind, &name, &token_hash(&token), state.clock.now()).await
+    {
+        return failure("", &e.into());
+    }
+    let link = format!("{}/venues/{}/{path}?token={token}", state.config.public_url, venue.id);
+    let mut page = day(&state, &who, venue, None, Some((link, words))).await;
+    page.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    page
+}
+
+async fn revoke_screen(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path((id, token)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, _) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Ok(token) = Uuid::parse_str(&token) else {
+        return message(StatusCode::NOT_FOUND, "No such screen", "Go back and try again.");
+    };
+    match state.store.revoke_screen_token(venue.id, token, state.clock.now()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
+        Err(e) => failure("Could not revoke", &e.into()),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/host", get(home))
+        .route("/host/invitations/{id}/accept", post(accept_invitation))
+        .route("/host/venues/new", get(new_venue_page).post(create_venue))
+        .route("/host/venues/{id}", get(manage))
+        .route("/host/venues/{id}/edit", get(edit_page).post(edit))
+        .route("/host/venues/{id}/spaces", post(add_space))
+        .route("/host/venues/{id}/spaces/{space}", post(edit_space))
+        .route("/host/venues/{id}/staff", post(invite))
+        .route("/host/venues/{id}/today", get(today))
+        .route("/host/venues/{id}/check-in", post(check_in))
+        .route("/host/venues/{id}/check-out", post(check_out))
+        .route("/host/venues/{id}/screens", post(new_screen))
+        .route("/host/venues/{id}/screens/{token}/revoke", post(revoke_screen))
+}
