@@ -13,7 +13,7 @@ mod today;
 mod venue;
 
 use askama::Template;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -168,7 +168,11 @@ impl FromRequestParts<AppState> for Visitor {
 }
 
 /// Gives a browser without a form cookie one, so that its first form can be checked.
-async fn form_cookie(mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn form_cookie(
+    State(state): State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let has = request
         .headers()
         .get_all(header::COOKIE)
@@ -181,7 +185,8 @@ async fn form_cookie(mut request: axum::extract::Request, next: axum::middleware
     let seed = new_token();
     request.extensions_mut().insert(NewFormCookie(seed.clone()));
     let mut response = next.run(request).await;
-    let value = format!("{FORM_COOKIE}={seed}; Path=/; HttpOnly; SameSite=Lax");
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let value = format!("{FORM_COOKIE}={seed}; Path=/; HttpOnly; SameSite=Lax{secure}");
     if let Ok(value) = header::HeaderValue::from_str(&value) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -276,7 +281,7 @@ impl From<IntroView> for Suggested {
 }
 
 /// The pages and their assets.
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(screen::router())
         .merge(account::router())
@@ -288,7 +293,7 @@ pub fn router() -> Router<AppState> {
         .merge(host::router())
         .merge(check_in::router())
         .merge(kiosk::router())
-        .layer(axum::middleware::from_fn(form_cookie))
+        .layer(axum::middleware::from_fn_with_state(state, form_cookie))
         .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))

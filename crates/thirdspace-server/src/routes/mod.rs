@@ -136,7 +136,7 @@ pub fn router(state: AppState) -> Router {
     // The page is served from the binary and asks nothing of the internet (no online validator).
     let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
     api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
-        .merge(crate::pages::router())
+        .merge(crate::pages::router(state.clone()))
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")

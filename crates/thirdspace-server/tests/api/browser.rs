@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::helpers::{spawn_app, Member, TestApp};
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -20,7 +20,7 @@ impl Drop for Driver {
 }
 
 /// A chromedriver on a free port, or `None` (loudly) outside CI when the machine has none.
-async fn browser() -> Option<(Driver, Client)> {
+pub async fn browser() -> Option<(Driver, Client)> {
     let found = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
@@ -62,7 +62,7 @@ async fn browser() -> Option<(Driver, Client)> {
     }
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub async fn text_of(client: &Client, css: &str) -> String {
     match client.find(Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(_) => String::new(),
@@ -70,7 +70,7 @@ async fn text_of(client: &Client, css: &str) -> String {
 }
 
 /// Waits until the element's text satisfies `ok`, for at most `within`; how long it took.
-async fn wait_for(client: &Client, css: &str, within: Duration, ok: impl Fn(&str) -> bool) -> Option<Duration> {
+pub async fn wait_for(client: &Client, css: &str, within: Duration, ok: impl Fn(&str) -> bool) -> Option<Duration> {
     let started = Instant::now();
     while started.elapsed() < within {
         if ok(&text_of(client, css).await) {
@@ -175,7 +175,7 @@ async fn crowd(app: &TestApp, host: &Member, venue: uuid::Uuid, from: usize, to:
     }
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();

@@ -3,12 +3,13 @@
 mod account_pages;
 mod accounts;
 mod bookings;
-mod browser;
+pub mod browser;
 mod coworker_pages;
 mod errors;
 mod helpers;
 mod host_pages;
 mod intros;
+mod journeys;
 mod live;
 mod pages;
 mod presence;

@@ -1,0 +1,253 @@
+//! The web app's journeys in real headless Chromium, each page checked with axe-core (no serious
+//! or critical violation), at a phone's width too, and with the keyboard alone; screenshots are
+//! saved under `target/screenshots/`.
+
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+
+use crate::browser::{browser, screenshot, text_of, Driver};
+use crate::helpers::{spawn_app, TestApp, MONDAY};
+
+/// axe-core's script: `AXE_CORE_JS`, or `target/axe/package/axe.min.js` (fetched by `.ci/run`).
+fn axe_source() -> Option<String> {
+    let path = std::env::var("AXE_CORE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/axe/package/axe.min.js")
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "axe-core is missing in CI at {}: .ci/run must fetch it",
+                path.display()
+            );
+            eprintln!("SKIPPING accessibility checks: no axe-core at {} (see README, Tests)", path.display());
+            None
+        }
+    }
+}
+
+/// A browser and axe-core, or `None` (loudly) outside CI when the machine lacks one of them.
+async fn tools() -> Option<(Driver, Client, String)> {
+    let axe = axe_source()?;
+    let (driver, client) = browser().await?;
+    Some((driver, client, axe))
+}
+
+/// The serious and critical accessibility violations on the page now.
+async fn violations(client: &Client, axe: &str) -> Vec<String> {
+    client.execute(axe, vec![]).await.expect("load axe-core");
+    let found = client
+        .execute_async(
+            r#"var done = arguments[arguments.length - 1];
+               axe.run(document, { resultTypes: ["violations"] }).then(function (r) {
+                 done(r.violations.filter(function (v) { return v.impact === "serious" || v.impact === "critical"; })
+                   .map(function (v) { return v.id + " (" + v.impact + "): " + v.help + " at " +
+                     v.nodes.map(function (n) { return n.target.join(" "); }).slice(0, 3).join(", "); }));
+               });"#,
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    found.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+}
+
+/// Checks the page now: no serious or critical violation, nothing wider than the window.
+async fn check(client: &Client, axe: &str, what: &str) {
+    let found = violations(client, axe).await;
+    assert!(found.is_empty(), "{what}: accessibility violations: {found:#?}");
+    let fits =
+        client.execute("return document.documentElement.scrollWidth <= window.innerWidth + 1;", vec![]).await.unwrap();
+    assert_eq!(fits, json!(true), "{what}: nothing wider than the window");
+}
+
+async fn go(client: &Client, app: &TestApp, path: &str) {
+    client.goto(&app.url(path)).await.unwrap();
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn path_now(client: &Client) -> String {
+    let url = client.current_url().await.unwrap();
+    format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_intro() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let code = app.code(&host, venue).await;
+    let cas = app.member("Cas").await;
+    let body = json!({"display_name": "Cas", "headline": "Bookkeeper", "offers": ["bookkeeping"], "seeking": ["python"], "visibility": "public"});
+    app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(&cas), Some(body)).await;
+    app.arrive(&host, &cas, venue).await;
+
+    go(&client, &app, "/").await;
+    check(&client, &axe, "home").await;
+    click(&client, "a[href='/signup']").await;
+    check(&client, &axe, "sign-up").await;
+    fill(&client, "#display_name", "Noor").await;
+    fill(&client, "#email", "noor@example.org").await;
+    fill(&client, "#password", "short").await;
+    click(&client, "form button[type=submit]").await;
+    assert!(text_of(&client, "main").await.contains("at least 10 characters"));
+    check(&client, &axe, "sign-up with errors").await;
+    fill(&client, "#password", "a long enough secret").await;
+    click(&client, "form button[type=submit]").await;
+    assert_eq!(path_now(&client).await, "/me/profile?welcome=1");
+    check(&client, &axe, "profile").await;
+    fill(&client, "#headline", "Data scientist").await;
+    fill(&client, "#offers", "pyth").await;
+    click(&client, ".suggestions button").await;
+    let offers = client.find(Locator::Css("#offers")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(offers.starts_with("python"), "a suggestion from the vocabulary fills the tag: {offers}");
+    assert_eq!(text_of(&client, "[data-preview=offers]").await, offers.trim(), "the preview follows the form");
+    fill(&client, "#seeking", "bookkeeping").await;
+    click(&client, "input[name=visibility][value=public]").await;
+    screenshot(&client, "journey-profile.png").await;
+    click(&client, "form[action='/me/profile'] button[type=submit]").await;
+    assert!(text_of(&client, "main").await.contains("Saved."));
+
+    go(&client, &app, &format!("/?city=Utrecht&date={MONDAY}")).await;
+    check(&client, &axe, "search results").await;
+    click(&client, "ul.venues a").await;
+    check(&client, &axe, "venue").await;
+    fill(&client, "#start", "10:00").await;
+    fill(&client, "#end", "16:00").await;
+    fill(&client, "#focus", "Cleaning survey data").await;
+    fill(&client, "#pledge", "Happy to help with Python").await;
+    click(&client, "form[action$='/book'] button[type=submit]").await;
+    assert!(text_of(&client, "main").await.contains("Booked!"));
+    check(&client, &axe, "booking confirmation").await;
+    screenshot(&client, "journey-booked.png").await;
+
+    click(&client, "nav a[href='/today']").await;
+    check(&client, &axe, "today before check-in").await;
+    fill(&client, "input[name=code]", &code).await;
+    click(&client, ".card-form button[type=submit]").await;
+    let today = text_of(&client, "main").await;
+    assert!(today.contains("You're checked in at De Werkplaats"), "{today}");
+    assert!(today.contains("Cas") && today.contains("bookkeeping"), "an intro with its reason: {today}");
+    check(&client, &axe, "today").await;
+    click(&client, "form[action$='/accept'] button").await;
+    assert!(text_of(&client, "main").await.contains("You said yes"));
+    screenshot(&client, "journey-today.png").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_host_opens_a_venue_and_sees_the_first_booking_arrive() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let app = spawn_app().await;
+    let host = app.member("Hanna").await;
+    go(&client, &app, "/login").await;
+    check(&client, &axe, "log-in").await;
+    fill(&client, "#email", &host.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    click(&client, "form[action='/login'] button").await;
+    click(&client, "nav a[href='/host']").await;
+    check(&client, &axe, "host home").await;
+    click(&client, "a[href='/host/venues/new']").await;
+    check(&client, &axe, "open a venue").await;
+    fill(&client, "#name", "Café Lux").await;
+    fill(&client, "#address", "Lange Nieuwstraat 4").await;
+    fill(&client, "#city", "Utrecht").await;
+    fill(&client, "#capacity", "12").await;
+    fill(&client, "#social_capital_seats", "5").await;
+    click(&client, "button.big").await;
+    let manage = text_of(&client, "main").await;
+    assert!(manage.contains("Your venue is open"), "{manage}");
+    check(&client, &axe, "manage venue").await;
+    let venue: uuid::Uuid =
+        path_now(&client).await.trim_start_matches("/host/venues/").split('?').next().unwrap().parse().unwrap();
+
+    let ana = app.member("Ana").await;
+    assert_eq!(app.book(&ana, venue, MONDAY, "10:00", "12:00").await.status, reqwest::StatusCode::CREATED);
+    click(&client, &format!("a[href='/host/venues/{venue}/today']")).await;
+    let day = text_of(&client, "main").await;
+    assert!(day.contains("Ana") && day.contains("booked 10:00–12:00"), "the booking arrived: {day}");
+    check(&client, &axe, "host's day").await;
+    screenshot(&client, "journey-host-today.png").await;
+    client.find(Locator::Css("#screen-kind")).await.unwrap().select_by_value("display").await.unwrap();
+    click(&client, "form[action$='/screens'] button").await;
+    let link = client.find(Locator::Css("p.ok a")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let screen = link.trim_start_matches("http://thirdspace.test");
+    go(&client, &app, screen).await;
+    check(&client, &axe, "dashboard").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let kiosk = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "kiosk", "name": "Door"}))
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client.set_window_size(375, 812).await.unwrap();
+
+    // Keyboard only: Tab to the e-mail field, type, Tab, type, Enter.
+    go(&client, &app, "/login").await;
+    let mut reached = false;
+    for _ in 0..20 {
+        client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+        let id = client.execute("return document.activeElement.id;", vec![]).await.unwrap();
+        if id == json!("email") {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the e-mail field is reachable with Tab");
+    let typed = format!("{}{}correct horse battery{}", host.email, Key::Tab, Key::Enter);
+    client.active_element().await.unwrap().send_keys(&typed).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(path_now(&client).await, "/", "logged in with the keyboard alone");
+    let focus_visible = client
+        .execute(
+            "var a = document.querySelector('nav a'); a.focus(); return getComputedStyle(a).outlineStyle !== 'none';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focus_visible, json!(true), "focus is visible");
+
+    let pages = [
+        "/".to_owned(),
+        format!("/venues/{venue}"),
+        "/me/profile".to_owned(),
+        "/me/bookings".to_owned(),
+        "/today".to_owned(),
+        "/host".to_owned(),
+        format!("/host/venues/{venue}"),
+        format!("/host/venues/{venue}/edit"),
+        format!("/host/venues/{venue}/today"),
+        format!("/venues/{venue}/kiosk?token={kiosk}"),
+        "/login/email".to_owned(),
+        "/password/forgot".to_owned(),
+    ];
+    for page in &pages {
+        go(&client, &app, page).await;
+        check(&client, &axe, &format!("{page} at 375 px")).await;
+    }
+    screenshot(&client, "phone-venue-form.png").await;
+    client.close().await.unwrap();
+}
