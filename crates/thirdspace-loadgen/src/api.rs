@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const PASSWORD: &str = "load generator password";
+pub const PASSWORD: &str = "load generator password";
 
 pub async fn post(client: &Client, url: &str, token: Option<&str>, body: Value) -> Result<(StatusCode, Value)> {
     let mut req = client.post(url).json(&body);

@@ -2,11 +2,13 @@
 //!
 //! By default it books seats from many concurrent clients (bookings per second, with latency
 //! percentiles); `dashboards` opens many venue dashboards on the live event stream and times how
-//! long a check-in takes to reach all of them.
+//! long a check-in takes to reach all of them; `pages` requests the web app's pages at a steady
+//! rate and reports each one's latency.
 
 mod api;
 mod bookings;
 mod dashboards;
+mod pages;
 mod proc;
 mod sse;
 
@@ -31,6 +33,8 @@ enum Mode {
     Bookings(bookings::BookingArgs),
     /// Live-event delivery to many venue dashboards over Server-Sent Events.
     Dashboards(dashboards::DashboardArgs),
+    /// The web app's pages at a steady rate: each page's latency.
+    Pages(pages::PageArgs),
 }
 
 /// Durations in ascending order.
@@ -60,5 +64,6 @@ async fn main() -> Result<()> {
         None => bookings::run(cli.bookings).await,
         Some(Mode::Bookings(args)) => bookings::run(args).await,
         Some(Mode::Dashboards(args)) => dashboards::run(args).await,
+        Some(Mode::Pages(args)) => pages::run(args).await,
     }
 }
