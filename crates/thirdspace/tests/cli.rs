@@ -76,6 +76,16 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     let page = reqwest::get(&kiosk).await.expect("kiosk");
     assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed kiosk link opens the kiosk");
     assert!(page.text().await.unwrap_or_default().contains("Find yourself"));
+    let web = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("Web app"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the web app's link is printed")
+        .to_owned();
+    let home = reqwest::get(&web).await.expect("web app");
+    assert_eq!(home.status(), reqwest::StatusCode::OK);
+    let html = home.text().await.unwrap_or_default();
+    assert!(html.contains("Find a seat") && html.contains("Café"), "the home page lists the demo's venues");
     assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
 
     let venues = get_json(&format!("{base}/api/v1/venues")).await;

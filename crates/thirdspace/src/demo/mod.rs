@@ -287,6 +287,9 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     println!();
     println!("thirdspace demo is running at {base}");
     println!();
+    println!("  Web app               {base}/   (find a seat; log in with a demo login below)");
+    println!("  Sign up               {base}/signup");
+    println!("  Run a venue           {base}/host   (log in as a host below)");
     println!("  API documentation     {base}/api/docs");
     println!("  OpenAPI document      {base}/api/openapi.json");
     println!("  Health                {base}/healthz");
@@ -297,7 +300,9 @@ fn print_welcome(base: &str, seeded: &Seeded) {
         println!("    live screen         {base}/venues/{}/screen?token={}", v.venue.id, v.screen);
         println!("    kiosk at the door   {base}/venues/{}/kiosk?token={}", v.venue.id, v.kiosk);
         println!("    check in (the QR)   {base}/check-in/{}?code={}", v.venue.id, v.code);
-        println!("    venue               {base}/api/v1/venues/{}", v.venue.id);
+        println!("    venue page          {base}/venues/{}", v.venue.id);
+        println!("    host's day          {base}/host/venues/{}/today", v.venue.id);
+        println!("    venue (API)         {base}/api/v1/venues/{}", v.venue.id);
         println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
         println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
         println!("    today's check-in code: {}   host login: {}", v.code, v.host.email);
