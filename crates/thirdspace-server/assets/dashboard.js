@@ -17,6 +17,7 @@
   var people = [];
   var last = null;
   var timer = null;
+  var shownDate = null;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -93,6 +94,11 @@
   function draw(d) {
     last = d;
     document.getElementById("time").textContent = d.local_time;
+    // The check-in code changes every day: a screen left on overnight shows the new one.
+    if (shownDate !== null && shownDate !== d.local_date) {
+      document.querySelector("#qr img").src = api + "/check-in-qr.svg" + query + "&date=" + d.local_date;
+    }
+    shownDate = d.local_date;
     document.getElementById("here").textContent = d.counters.here;
     document.getElementById("suggested").textContent = d.counters.intros_suggested_today;
     document.getElementById("accepted").textContent = d.counters.intros_accepted_today;
@@ -109,11 +115,24 @@
     });
   }
 
+  // A revoked link says so instead of showing the last picture for ever.
+  function revoked() {
+    var note = document.getElementById("revoked");
+    if (note) return;
+    note = el("div", "revoked", "This screen's link no longer works. Ask the host for a new one.");
+    note.id = "revoked";
+    note.setAttribute("role", "alert");
+    document.body.appendChild(note);
+  }
+
   function refresh() {
     timer = null;
-    fetch(api + "/dashboard" + query).then(function (r) { return r.ok ? r.json() : null; }).then(function (d) {
+    fetch(api + "/dashboard" + query).then(function (r) {
+      if (r.status === 401 || r.status === 403) revoked();
+      return r.ok ? r.json() : null;
+    }).then(function (d) {
       if (d) draw(d);
-    });
+    }).catch(function () { /* offline for a moment: the stream's reconnection refreshes */ });
   }
 
   function soon() {
@@ -139,6 +158,8 @@
     resized = setTimeout(function () { if (last) draw(last); }, 150);
   });
   setInterval(function () { page += 1; drawPeople(); }, ROTATE_MS);
+  // The clock (and, after midnight, the QR code) move on even when nothing happens.
+  setInterval(soon, 60000);
   listen();
   refresh();
 })();

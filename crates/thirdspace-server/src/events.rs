@@ -107,6 +107,11 @@ impl Events {
         let _ = self.tx.send(event);
     }
 
+    /// The id of the latest event published (or just below the first one to come).
+    pub fn last_id(&self) -> u64 {
+        self.next.load(Ordering::SeqCst).saturating_sub(1)
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<VenueEvent> {
         self.tx.subscribe()
     }

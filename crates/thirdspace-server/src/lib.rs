@@ -39,6 +39,8 @@ pub struct ServerConfig {
     pub sweep_every: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How often an open live stream checks that its screen's token still works.
+    pub screen_recheck: Duration,
     /// Where people reach this server, for links in e-mails, e.g. `https://seats.example.org`
     /// (never taken from a request's `Host` header).
     pub public_url: String,
@@ -51,6 +53,7 @@ impl Default for ServerConfig {
             session_days: 30,
             sweep_every: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
+            screen_recheck: Duration::from_secs(10),
             public_url: "http://localhost:8080".to_owned(),
         }
     }

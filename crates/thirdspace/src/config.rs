@@ -124,6 +124,7 @@ impl Config {
             session_days: self.session_days.clamp(1, 365),
             sweep_every: Duration::from_secs(self.sweep_seconds.max(1)),
             max_body_bytes: self.max_body_bytes.clamp(1024, 16 * 1024 * 1024),
+            screen_recheck: ServerConfig::default().screen_recheck,
             public_url: self
                 .public_url
                 .as_deref()

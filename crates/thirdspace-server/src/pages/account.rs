@@ -2,16 +2,16 @@
 //! a new password by a link sent by e-mail.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::email::Email;
 use thirdspace_store::{LinkPurpose, User};
 
-use super::{failure, message, render, Errors, Nav, Visitor};
+use super::{failure, message, render, Errors, FormData, Nav, Params, Visitor};
 use crate::auth::{cleared_cookie, new_token, token_hash};
 use crate::error::ApiError;
 use crate::routes::{authenticate, new_session, register};
@@ -30,7 +30,7 @@ pub fn local(next: Option<&str>) -> &str {
                 && !path.starts_with("//")
                 && !path.contains('\\')
                 && path.len() <= 2048
-                && !path.chars().any(char::is_control) =>
+                && path.chars().all(|c| c.is_ascii_graphic()) =>
         {
             path
         }
@@ -74,7 +74,7 @@ struct LoginForm {
     csrf: String,
 }
 
-async fn login_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+async fn login_page(who: Visitor, Params(q): Params<NextQuery>) -> Response {
     let next = local(q.next.as_deref());
     if who.user.is_some() {
         return Redirect::to(next).into_response();
@@ -84,7 +84,7 @@ async fn login_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
     render(StatusCode::OK, &page)
 }
 
-async fn log_in(State(state): State<AppState>, who: Visitor, Form(form): Form<LoginForm>) -> Response {
+async fn log_in(State(state): State<AppState>, who: Visitor, FormData(form): FormData<LoginForm>) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
@@ -116,7 +116,7 @@ async fn log_out(
     State(state): State<AppState>,
     who: Visitor,
     headers: axum::http::HeaderMap,
-    Form(form): Form<CsrfForm>,
+    FormData(form): FormData<CsrfForm>,
 ) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -162,7 +162,7 @@ struct SignupForm {
     csrf: String,
 }
 
-async fn signup_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+async fn signup_page(who: Visitor, Params(q): Params<NextQuery>) -> Response {
     let next = local(q.next.as_deref());
     if who.user.is_some() {
         return Redirect::to(next).into_response();
@@ -178,7 +178,7 @@ async fn signup_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
     render(StatusCode::OK, &page)
 }
 
-async fn sign_up(State(state): State<AppState>, who: Visitor, Form(form): Form<SignupForm>) -> Response {
+async fn sign_up(State(state): State<AppState>, who: Visitor, FormData(form): FormData<SignupForm>) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
@@ -276,7 +276,7 @@ fn link_page<'a>(kind: &'a LinkKind, who: &'a Visitor, next: &'a str) -> EmailLi
     }
 }
 
-async fn log_in_link_page(who: Visitor, Query(q): Query<NextQuery>) -> Response {
+async fn log_in_link_page(who: Visitor, Params(q): Params<NextQuery>) -> Response {
     render(StatusCode::OK, &link_page(&LOG_IN_LINK, &who, local(q.next.as_deref())))
 }
 
@@ -342,11 +342,19 @@ async fn mail_link(state: &AppState, kind: &LinkKind, email: &Email, next: &str)
     })
 }
 
-async fn request_log_in_link(State(state): State<AppState>, who: Visitor, Form(form): Form<EmailForm>) -> Response {
+async fn request_log_in_link(
+    State(state): State<AppState>,
+    who: Visitor,
+    FormData(form): FormData<EmailForm>,
+) -> Response {
     send_link(&state, &who, &LOG_IN_LINK, &form).await
 }
 
-async fn request_reset_link(State(state): State<AppState>, who: Visitor, Form(form): Form<EmailForm>) -> Response {
+async fn request_reset_link(
+    State(state): State<AppState>,
+    who: Visitor,
+    FormData(form): FormData<EmailForm>,
+) -> Response {
     send_link(&state, &who, &RESET_LINK, &form).await
 }
 
@@ -369,7 +377,7 @@ fn dead_link() -> Response {
 }
 
 /// Opening the link only shows a button: mail scanners that open links do not use it up.
-async fn confirm_link(who: Visitor, Path(token): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn confirm_link(who: Visitor, Path(token): Path<String>, Params(q): Params<NextQuery>) -> Response {
     if token.len() > 100 {
         return dead_link();
     }
@@ -389,7 +397,7 @@ async fn use_link(
     State(state): State<AppState>,
     who: Visitor,
     Path(token): Path<String>,
-    Form(form): Form<UseLinkForm>,
+    FormData(form): FormData<UseLinkForm>,
 ) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -432,7 +440,7 @@ async fn reset(
     State(state): State<AppState>,
     who: Visitor,
     Path(token): Path<String>,
-    Form(form): Form<ResetForm>,
+    FormData(form): FormData<ResetForm>,
 ) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -471,7 +479,7 @@ mod tests {
     #[test]
     fn only_paths_on_this_site_are_followed_after_log_in() {
         assert_eq!(local(Some("/check-in/x?code=AB")), "/check-in/x?code=AB");
-        for elsewhere in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\nb"] {
+        for elsewhere in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\nb", "/é", "/a b"] {
             assert_eq!(local(Some(elsewhere)), "/", "{elsewhere:?}");
         }
         assert_eq!(local(None), "/");

@@ -4,18 +4,18 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, Nav, Visitor};
+use super::{failure, message, render, to_login, FormData, Nav, Params, Visitor};
 use crate::AppState;
 
 /// How many bookings each list of "My bookings" shows.
@@ -71,7 +71,12 @@ struct Fresh {
     new: Option<String>,
 }
 
-async fn page(State(state): State<AppState>, who: Visitor, Path(id): Path<String>, Query(q): Query<Fresh>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    Params(q): Params<Fresh>,
+) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/bookings/{id}")) };
     let (b, venue) = match own(&state, &id, user).await {
         Ok(found) => found,
@@ -142,7 +147,7 @@ async fn cancel(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    FormData(form): FormData<CsrfForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/bookings/{id}")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -179,7 +184,7 @@ struct Cancelled {
     cancelled: Option<String>,
 }
 
-async fn mine(State(state): State<AppState>, who: Visitor, Query(q): Query<Cancelled>) -> Response {
+async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Cancelled>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
     let now = state.clock.now();
     let mut names: HashMap<Uuid, String> = HashMap::new();

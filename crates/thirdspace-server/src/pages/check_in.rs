@@ -2,18 +2,19 @@
 //! logged in; others log in first and come back.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_store::{User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, today_at, venue_of, Nav, Suggested, Visitor};
-use crate::error::ApiError;
+use super::{
+    door_words, failure, message, render, to_login, today_at, venue_of, FormData, Nav, Params, Suggested, Visitor,
+};
 use crate::routes::{arrive, check_code, leave, suggestions_here, Arrival};
 use crate::AppState;
 
@@ -109,7 +110,7 @@ async fn page(
     State(state): State<AppState>,
     who: Visitor,
     Path(venue): Path<String>,
-    Query(q): Query<CodeQuery>,
+    Params(q): Params<CodeQuery>,
 ) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
@@ -123,26 +124,11 @@ async fn page(
     current(&state, &venue, &who, user, &code, q.left.is_some()).await
 }
 
-/// What the page says when check-in is refused.
-fn refusal(e: &ApiError) -> String {
-    match e.code {
-        "seats_gone" => "Full: no seat is free right now. Ask the host, or try again later.".to_owned(),
-        "no_booking_now" => "You have no booking for now, and no walk-in seat could be made.".to_owned(),
-        _ => {
-            let mut text = e.message.clone();
-            if let Some(first) = text.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            text
-        }
-    }
-}
-
 async fn check_in(
     State(state): State<AppState>,
     who: Visitor,
     Path(venue): Path<String>,
-    Form(form): Form<CheckInForm>,
+    FormData(form): FormData<CheckInForm>,
 ) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
@@ -171,7 +157,7 @@ async fn check_in(
                 until: None,
                 intros: Vec::new(),
                 focus: &form.focus,
-                error: Some(refusal(&e)),
+                error: Some(door_words(&e)),
             };
             render(e.status, &page)
         }
@@ -191,7 +177,7 @@ async fn check_out(
     State(state): State<AppState>,
     who: Visitor,
     Path(venue): Path<String>,
-    Form(form): Form<CheckOutForm>,
+    FormData(form): FormData<CheckOutForm>,
 ) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
@@ -201,8 +187,15 @@ async fn check_out(
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    match leave(&state, venue.id, user.id).await {
-        Ok(_) => Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response(),
+    // Checking out twice (a double tap, a second tab) is not an error.
+    match leave(&state, venue.id, user.id).await.map(|_| ()).or_else(|e| {
+        if e.code == "not_checked_in" {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }) {
+        Ok(()) => Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response(),
         Err(e) => failure("Could not check out", &e),
     }
 }

@@ -1,7 +1,7 @@
 //! The home page: find a seat by city or near me, date, time span, kind of place and amenity.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -14,7 +14,7 @@ use thirdspace_domain::Invalid;
 use thirdspace_store::{Page, Venue};
 use uuid::Uuid;
 
-use super::{failure, kind_label, render, Errors, Nav, Visitor};
+use super::{failure, kind_label, render, Errors, Nav, Params, Visitor};
 use crate::error::ApiError;
 use crate::routes::free_on;
 use crate::AppState;
@@ -120,7 +120,7 @@ fn when(q: &FindQuery) -> Result<(Option<NaiveDate>, Option<Span>), ApiError> {
     Ok((date, span))
 }
 
-async fn find(State(state): State<AppState>, who: Visitor, Query(q): Query<FindQuery>) -> Response {
+async fn find(State(state): State<AppState>, who: Visitor, Params(q): Params<FindQuery>) -> Response {
     let kinds = KINDS
         .iter()
         .map(|k| KindOption { value: k.as_str(), label: kind_label(*k), selected: q.kind == k.as_str() })

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use chrono::NaiveDate;
 use rand::RngCore;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use thirdspace_domain::{checkin, Invalid};
 use thirdspace_store::{Page, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, kind_label, message, render, to_login, today_at, Errors, Nav, Visitor};
+use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Nav, Params, Visitor};
 use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
 use crate::routes::{arrive, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
@@ -113,7 +113,7 @@ async fn accept_invitation(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    FormData(form): FormData<CsrfForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login("/host") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -428,7 +428,7 @@ async fn new_venue_page(who: Visitor) -> Response {
     render(StatusCode::OK, &venue_form_page(&who, form, true, "/host/venues/new".to_owned(), Errors::default()))
 }
 
-async fn create_venue(State(state): State<AppState>, who: Visitor, Form(form): Form<VenueForm>) -> Response {
+async fn create_venue(State(state): State<AppState>, who: Visitor, FormData(form): FormData<VenueForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/host/venues/new") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -470,7 +470,7 @@ async fn edit(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<VenueForm>,
+    FormData(form): FormData<VenueForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/edit")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -565,7 +565,7 @@ async fn manage(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<ManageQuery>,
+    Params(q): Params<ManageQuery>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
     let (venue, role) = match staff_venue(&state, user, &id, false).await {
@@ -602,7 +602,7 @@ async fn add_space(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<SpaceForm>,
+    FormData(form): FormData<SpaceForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -629,7 +629,7 @@ async fn edit_space(
     State(state): State<AppState>,
     who: Visitor,
     Path((id, space)): Path<(String, String)>,
-    Form(form): Form<SpaceForm>,
+    FormData(form): FormData<SpaceForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -667,7 +667,7 @@ async fn invite(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<InviteForm>,
+    FormData(form): FormData<InviteForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -757,8 +757,8 @@ async fn build_day<'a>(
         let span = format!("{}–{}", b.booking.start, b.booking.end);
         let row = |when: String| Row { user_id: b.booking.user_id, name: b.display_name.clone(), when };
         match b.booking.status {
-            BookingStatus::CheckedIn if b.booking.ends_at > now => here.push(row(format!("here, booked {span}"))),
-            BookingStatus::CheckedIn | BookingStatus::CheckedOut => left.push(row(format!("left, booked {span}"))),
+            BookingStatus::CheckedIn => here.push(row(format!("here, booked {span}"))),
+            BookingStatus::CheckedOut => left.push(row(format!("left, booked {span}"))),
             BookingStatus::Released => no_shows.push(row(format!("did not come, booked {span}"))),
             BookingStatus::Booked if now > b.booking.starts_at + grace => {
                 no_shows.push(row(format!("late, booked {span}")))
@@ -867,7 +867,7 @@ async fn check_in(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<PersonForm>,
+    FormData(form): FormData<PersonForm>,
 ) -> Response {
     staff_check(state, who, id, form, true).await
 }
@@ -876,7 +876,7 @@ async fn check_out(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<PersonForm>,
+    FormData(form): FormData<PersonForm>,
 ) -> Response {
     staff_check(state, who, id, form, false).await
 }
@@ -895,7 +895,7 @@ async fn new_screen(
     State(state): State<AppState>,
     who: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<ScreenForm>,
+    FormData(form): FormData<ScreenForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -939,7 +939,7 @@ async fn revoke_screen(
     State(state): State<AppState>,
     who: Visitor,
     Path((id, token)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    FormData(form): FormData<CsrfForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
     if let Some(page) = who.refuse_forged(&form.csrf) {

@@ -5,11 +5,11 @@
 //! the QR code and the person's own phone, so that no one can book a seat in someone else's name.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::email::Email;
@@ -17,7 +17,7 @@ use thirdspace_domain::profile::Visibility;
 use thirdspace_store::{DayBooking, ScreenKind, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, today_at, venue_of, Nav, Suggested};
+use super::{door_words, failure, message, render, today_at, venue_of, FormData, Nav, Params, Suggested};
 use crate::routes::{arrive, leave, screen_opens, suggestions_here, Arrival};
 use crate::AppState;
 
@@ -100,13 +100,14 @@ async fn kiosk_venue(state: &AppState, venue: &str, token: Option<&str>) -> Resu
     }
 }
 
-/// Each person booked here today who has not left, once: on the booking they are checked in on,
-/// else their next booking that has not ended.
+/// Each person booked here today who has not left, once: on the booking they are checked in on
+/// (they stay until they check out or the venue closes, even when it has ended), else their next
+/// booking that has not ended.
 fn expected(day: Vec<DayBooking>, now: i64) -> Vec<(DayBooking, bool)> {
     let mut people: Vec<(DayBooking, bool)> = Vec::new();
-    for b in day.into_iter().filter(|b| b.booking.ends_at > now) {
+    for b in day {
         let here = b.booking.status == BookingStatus::CheckedIn;
-        if !here && b.booking.status != BookingStatus::Booked {
+        if !here && (b.booking.status != BookingStatus::Booked || b.booking.ends_at <= now) {
             continue;
         }
         match people.iter_mut().find(|(p, _)| p.booking.user_id == b.booking.user_id) {
@@ -116,6 +117,12 @@ fn expected(day: Vec<DayBooking>, now: i64) -> Vec<(DayBooking, bool)> {
         }
     }
     people
+}
+
+/// A name as it is searched: without accents or case, whatever the keyboard ("García", "garcia"
+/// and a decomposed "García" are one; "Aydın" is found by "aydin").
+fn folded(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase()
 }
 
 /// The people booked here today that `query` finds: by part of their name (not hidden people),
@@ -130,28 +137,25 @@ async fn search(state: &AppState, venue: &Venue, query: &str) -> Result<Vec<Foun
         },
         Err(_) => None,
     };
-    let wanted = query.to_lowercase();
+    let wanted = folded(query);
     Ok(people
         .into_iter()
         .filter(|(b, _)| match by_email {
             Some(id) => b.booking.user_id == id,
-            None => b.visibility != Visibility::Hidden && b.display_name.to_lowercase().contains(&wanted),
+            None => b.visibility != Visibility::Hidden && folded(&b.display_name).contains(&wanted),
         })
         .take(FOUND)
         .map(|(b, here)| Found {
             user_id: b.booking.user_id,
-            when: if here {
-                format!("here until {}", b.booking.end)
-            } else {
-                format!("booked {}–{}", b.booking.start, b.booking.end)
-            },
+            // The times of people not here yet stay private; they know their own.
+            when: if here { format!("here, booked until {}", b.booking.end) } else { "booked for today".to_owned() },
             name: b.display_name,
             here,
         })
         .collect())
 }
 
-async fn page(State(state): State<AppState>, Path(venue): Path<String>, Query(q): Query<KioskQuery>) -> Response {
+async fn page(State(state): State<AppState>, Path(venue): Path<String>, Params(q): Params<KioskQuery>) -> Response {
     let venue = match kiosk_venue(&state, &venue, q.token.as_deref()).await {
         Ok(v) => v,
         Err(page) => return page,
@@ -190,7 +194,11 @@ async fn page(State(state): State<AppState>, Path(venue): Path<String>, Query(q)
     render(StatusCode::OK, &page)
 }
 
-async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form): Form<KioskForm>) -> Response {
+async fn act(
+    State(state): State<AppState>,
+    Path(venue): Path<String>,
+    FormData(form): FormData<KioskForm>,
+) -> Response {
     let venue = match kiosk_venue(&state, &venue, Some(&form.token)).await {
         Ok(v) => v,
         Err(page) => return page,
@@ -210,10 +218,7 @@ async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form
     };
     let (user, name) = (booking.booking.user_id, booking.display_name);
     let refused = |e: crate::error::ApiError| {
-        let mut text = e.message.clone();
-        if let Some(first) = text.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
+        let text = door_words(&e);
         let page = KioskPage {
             nav: None,
             venue: &venue.name,
@@ -270,4 +275,17 @@ async fn act(State(state): State<AppState>, Path(venue): Path<String>, Form(form
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/venues/{venue}/kiosk", get(page).post(act))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn names_are_found_without_their_accents() {
+        assert!(folded("Diego García").contains(&folded("garcia")));
+        assert!(folded("Aydın Yılmaz").contains(&folded("aydin")));
+        assert!(folded("Garci\u{0301}a").contains(&folded("GARCÍA")));
+        assert!(folded("Zoë").contains(&folded("zoe")));
+    }
 }

@@ -64,12 +64,80 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
     render(status, &Message { nav: None, title, text })
 }
 
+/// Whether a request comes from a browser asking for a page (not an API client).
+pub fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// The page for an address that leads nowhere.
+pub fn not_found() -> Response {
+    message(StatusCode::NOT_FOUND, "Nothing here", "This address leads nowhere. Start again from the home page.")
+}
+
 /// The page for a failure: its message for people, or a generic one when it is the server's fault.
 fn failure(title: &str, e: &ApiError) -> Response {
     if e.status.is_server_error() {
         return message(e.status, "Something went wrong", "Try again in a moment.");
     }
-    message(e.status, title, &e.message)
+    let title = if title.is_empty() { "That did not work" } else { title };
+    message(e.status, title, &sentence(&e.message))
+}
+
+/// A page's query string; one that cannot be read (a repeated or malformed parameter) gets a page
+/// that says so, not the framework's plain text.
+pub struct Params<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Params<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(_) => Err(message(
+                StatusCode::BAD_REQUEST,
+                "This address is not right",
+                "Check the link, or start again from the home page.",
+            )),
+        }
+    }
+}
+
+/// A submitted form; one that cannot be read gets a page that says why.
+pub struct FormData<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for FormData<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(request, state).await {
+            Ok(axum::Form(value)) => Ok(FormData(value)),
+            Err(e) => Err(match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => message(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "That is too much",
+                    "The form was too large to take. Shorten what you typed.",
+                ),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => message(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "This is not a form",
+                    "Send the page's form as a browser does.",
+                ),
+                _ => message(
+                    StatusCode::BAD_REQUEST,
+                    "This form could not be read",
+                    "Go back, reload the page and try again.",
+                ),
+            }),
+        }
+    }
 }
 
 /// A venue named in a page's path, or the page that says there is none.
@@ -134,7 +202,10 @@ fn cookie(parts: &Parts, name: &str) -> Option<String> {
 impl Visitor {
     /// The page that refuses a form which did not carry this browser's token.
     fn refuse_forged(&self, presented: &str) -> Option<Response> {
-        (presented != self.csrf)
+        // Compared in constant time: how long it takes says nothing about the token.
+        let same = presented.len() == self.csrf.len()
+            && presented.bytes().zip(self.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        (!same)
             .then(|| message(StatusCode::FORBIDDEN, "This form has expired", "Go back, reload the page and try again."))
     }
 
@@ -226,6 +297,25 @@ impl Errors {
     }
 }
 
+/// Why a check-in or check-out at the door was refused, in the words of the person at the door.
+fn door_words(e: &ApiError) -> String {
+    match e.code {
+        "seats_gone" => "Full: no seat is free right now. Ask the host, or try again later.".to_owned(),
+        "no_booking_now" => {
+            "No booking for now. To walk in, scan the QR code on the screen with your phone, or ask the host."
+                .to_owned()
+        }
+        "overlapping_booking" => {
+            "You are checked in or booked elsewhere at this time: check out there first.".to_owned()
+        }
+        "venue_closed" => "The venue is closed now.".to_owned(),
+        _ => match e.field.as_deref() {
+            Some(field) => sentence(&format!("{} {}", field.replace('_', " "), e.message)),
+            None => sentence(&e.message),
+        },
+    }
+}
+
 /// A message as a sentence: capital first letter, full stop.
 fn sentence(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
@@ -252,6 +342,33 @@ fn kind_label(kind: thirdspace_domain::venue::VenueKind) -> &'static str {
         VenueKind::Home => "Home",
         VenueKind::Other => "Other",
     }
+}
+
+/// Headers every page carries: not framed by other sites, no scripts or styles but our own, no
+/// address (with its tokens) passed on to other sites, and nothing personal kept in caches (a
+/// kiosk's Back button shows no one else's page).
+async fn page_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+        headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    }
+    response
 }
 
 /// The site's navigation, on every page.
@@ -294,6 +411,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn_with_state(state, form_cookie))
+        .layer(axum::middleware::from_fn(page_headers))
         .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))

@@ -2,16 +2,16 @@
 //! vocabulary), who may see me and whether I am open to meet, with a preview of the screen card.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::profile::{ProfileInput, Visibility};
 use thirdspace_store::Profile;
 
-use super::{failure, render, to_login, Errors, Nav, Visitor};
+use super::{failure, render, to_login, Errors, FormData, Nav, Params, Visitor};
 use crate::routes::save_profile;
 use crate::AppState;
 
@@ -147,7 +147,7 @@ struct Flags {
     saved: Option<String>,
 }
 
-async fn page(State(state): State<AppState>, who: Visitor, Query(q): Query<Flags>) -> Response {
+async fn page(State(state): State<AppState>, who: Visitor, Params(q): Params<Flags>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/profile") };
     let profile = match state.store.profile(user.id).await {
         Ok(Some(p)) => p,
@@ -167,7 +167,7 @@ async fn page(State(state): State<AppState>, who: Visitor, Query(q): Query<Flags
     render(StatusCode::OK, &page)
 }
 
-async fn save(State(state): State<AppState>, who: Visitor, Form(form): Form<ProfileForm>) -> Response {
+async fn save(State(state): State<AppState>, who: Visitor, FormData(form): FormData<ProfileForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/profile") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;

@@ -1,14 +1,14 @@
 //! The venue's full-screen dashboard, opened by a link with a display token.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use uuid::Uuid;
 
-use super::{message, render, venue_of};
+use super::{message, render, venue_of, Params};
 use crate::routes::{may_show, ScreenQuery};
 use crate::AppState;
 
@@ -20,7 +20,11 @@ struct Dashboard<'a> {
     token: &'a str,
 }
 
-async fn dashboard(State(state): State<AppState>, Path(venue): Path<String>, Query(q): Query<ScreenQuery>) -> Response {
+async fn dashboard(
+    State(state): State<AppState>,
+    Path(venue): Path<String>,
+    Params(q): Params<ScreenQuery>,
+) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
         Err(page) => return page,

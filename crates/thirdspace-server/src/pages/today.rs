@@ -6,13 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, today_at, Errors, Nav, Visitor};
+use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::error::ApiError;
 use crate::routes::{arrive, ask, check_code, intro_view, leave, suggestions_here, take_step, who_can_answer, Arrival};
 use crate::AppState;
@@ -177,7 +177,7 @@ struct CheckInForm {
     code: String,
 }
 
-async fn check_in(State(state): State<AppState>, who: Visitor, Form(form): Form<CheckInForm>) -> Response {
+async fn check_in(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CheckInForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/today") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -207,7 +207,7 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn check_out(State(state): State<AppState>, who: Visitor, Form(form): Form<CsrfForm>) -> Response {
+async fn check_out(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CsrfForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/today") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -227,7 +227,7 @@ async fn step(
     State(state): State<AppState>,
     who: Visitor,
     Path((id, step)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    FormData(form): FormData<CsrfForm>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login("/today") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
@@ -260,7 +260,7 @@ struct AskForm {
     tags: String,
 }
 
-async fn ask_here(State(state): State<AppState>, who: Visitor, Form(form): Form<AskForm>) -> Response {
+async fn ask_here(State(state): State<AppState>, who: Visitor, FormData(form): FormData<AskForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/today") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;

@@ -2,11 +2,11 @@
 //! booking a seat for social capital.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::{BookingInput, BookingStatus};
 use thirdspace_domain::hours::{self, ClockTime, Weekday};
@@ -15,7 +15,7 @@ use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::Invalid;
 use thirdspace_store::{Page, Venue};
 
-use super::{failure, kind_label, render, to_login, today_at, venue_of, Errors, Nav, Visitor};
+use super::{failure, kind_label, render, to_login, today_at, venue_of, Errors, FormData, Nav, Params, Visitor};
 use crate::error::ApiError;
 use crate::routes::{place, time_zone};
 use crate::AppState;
@@ -179,7 +179,7 @@ async fn page(
     State(state): State<AppState>,
     who: Visitor,
     Path(venue): Path<String>,
-    Query(q): Query<Prefill>,
+    Params(q): Params<Prefill>,
 ) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,
@@ -212,7 +212,7 @@ async fn book(
     State(state): State<AppState>,
     who: Visitor,
     Path(venue): Path<String>,
-    Form(form): Form<BookForm>,
+    FormData(form): FormData<BookForm>,
 ) -> Response {
     let venue = match venue_of(&state, &venue).await {
         Ok(v) => v,

@@ -7,13 +7,14 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
+use thirdspace_store::ScreenKind;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
 use super::screens::{may_show, ScreenQuery};
 use super::venue_for_staff;
-use crate::auth::MaybeAuth;
+use crate::auth::{token_hash, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::VenueEvent;
 use crate::extract::{ApiPath, ApiQuery};
@@ -24,12 +25,28 @@ fn sse(event: &VenueEvent) -> Event {
         .id(event.id.to_string())
         .event(event.kind.as_str())
         .json_data(event)
-        .unwrap_or_else(|_| Event::default().event("reload").data("{}"))
+        .unwrap_or_else(|_| reload(event.id))
 }
 
-/// Tells the client to reload everything: it missed more than can be replayed.
-fn reload() -> Event {
-    Event::default().event("reload").data("{}")
+/// Tells the client to reload everything: it missed more than can be replayed. It carries the
+/// latest id, so that the client's next reconnection resumes from here.
+fn reload(last_id: u64) -> Event {
+    Event::default().id(last_id.to_string()).event("reload").data("{}")
+}
+
+/// Completes once the screen token with `hash` no longer opens `venue` (never for a person's
+/// stream, which has no token).
+async fn revocation(state: AppState, venue: Uuid, hash: Option<String>) {
+    let Some(hash) = hash else { return std::future::pending().await };
+    loop {
+        tokio::time::sleep(state.config.screen_recheck).await;
+        match state.store.screen_token(&hash).await {
+            Ok(Some((v, ScreenKind::Display))) if v == venue => {}
+            Ok(_) => return,
+            // A database hiccup is not a revocation: look again next time.
+            Err(e) => tracing::warn!(error = %e, "checking a screen's token failed"),
+        }
+    }
 }
 
 /// A venue's events as they happen (`presence`, `profile`, `question`, `intro`), for its
@@ -70,19 +87,28 @@ pub async fn events(
                 let up_to = missed.last().map_or(last, |e| e.id);
                 (missed.iter().map(sse).collect(), up_to)
             }
-            None => (vec![reload()], last),
+            // Nothing of what it saw can be trusted: everything from now on is new to it.
+            None => (vec![reload(state.events.last_id())], 0),
         },
     };
     let live = live.filter_map(move |received| async move {
         match received {
             Ok(event) if event.venue_id == id && event.id > replayed_up_to => Some(sse(&event)),
             Ok(_) => None,
-            Err(BroadcastStreamRecvError::Lagged(_)) => Some(reload()),
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(reload(0)),
         }
     });
-    // Reconnect after a second when the connection drops; end when the server stops.
+    // Reconnect after a second when the connection drops; end when the server stops, or when the
+    // screen's token is revoked (checked every `screen_recheck`).
     let hello = Event::default().retry(Duration::from_secs(1)).comment("connected");
-    let stream =
-        stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(state.events.closed()).map(Ok);
+    let closed = state.events.closed();
+    let revoked = revocation(state.clone(), id, q.token.as_deref().map(token_hash));
+    let stop = async move {
+        tokio::select! {
+            () = closed => {}
+            () = revoked => {}
+        }
+    };
+    let stream = stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(stop).map(Ok);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -137,9 +137,24 @@ pub fn router(state: AppState) -> Router {
     let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
     api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
         .merge(crate::pages::router(state.clone()))
-        .fallback(|| async { ApiError::not_found("route") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+        .fallback(|headers: axum::http::HeaderMap| async move {
+            if crate::pages::wants_html(&headers) {
+                crate::pages::not_found()
+            } else {
+                ApiError::not_found("route").into_response()
+            }
+        })
+        .method_not_allowed_fallback(|headers: axum::http::HeaderMap| async move {
+            if crate::pages::wants_html(&headers) {
+                crate::pages::not_found()
+            } else {
+                ApiError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    "this route does not take that method",
+                )
+                .into_response()
+            }
         })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {

@@ -8,7 +8,7 @@ use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::checkin;
 use thirdspace_domain::hours;
 use thirdspace_domain::profile::{may_see, Viewer};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Paged, Venue};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, Paged, StoreError, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -122,15 +122,20 @@ pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival:
         return Err(Refusal::VenueClosed { date: today }.into());
     };
     let open_until = hours::instant(rules.tz, today, period.end);
-    let (walk_in, by_staff) = match arrival {
-        Arrival::OnBooking { by_staff } => (None, by_staff),
-        Arrival::OrWalkIn { focus, pledge } => {
-            let (focus, pledge) = walk_in_words(focus, pledge)?;
-            (Some(booking::walk_in(rules.clock(venue), now, focus, pledge)?), None)
-        }
+    let check_in = |walk_in, by_staff| CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff };
+    // The booking the person holds comes first; a walk-in is planned only when there is none, so
+    // that its own rules (not too close to closing, its words) never turn away someone booked.
+    let checked_in = match arrival {
+        Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
+        Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
+            Err(StoreError::Conflict(Conflict::NoBookingNow)) => {
+                let (focus, pledge) = walk_in_words(focus, pledge)?;
+                let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
+                state.store.check_in(check_in(Some(plan), None)).await?
+            }
+            other => other?,
+        },
     };
-    let checked_in =
-        state.store.check_in(CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff }).await?;
     state.events.publish(venue.id, EventKind::Presence, now);
     Ok(checked_in)
 }

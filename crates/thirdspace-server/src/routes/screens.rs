@@ -199,6 +199,9 @@ pub struct Dashboard {
     venue_name: String,
     /// Local time at the venue, "HH:MM".
     local_time: String,
+    /// The local date at the venue: the check-in QR code changes with it.
+    #[schema(value_type = String, format = Date)]
+    local_date: chrono::NaiveDate,
     people: Vec<ScreenPerson>,
     intros: Vec<ScreenIntro>,
     questions: Vec<ScreenQuestion>,
@@ -224,7 +227,7 @@ pub async fn dashboard(
     let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     may_show(&state, id, q.token.as_deref(), user.as_ref()).await?;
     let now = state.clock.now();
-    let (_, at) = hours::local_now(time_zone(&venue)?, now);
+    let (today, at) = hours::local_now(time_zone(&venue)?, now);
     let present = state.store.present(id, now).await?;
     let v = shipped();
     let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
@@ -286,6 +289,7 @@ pub async fn dashboard(
         venue_id: id,
         venue_name: venue.name,
         local_time: at.to_string(),
+        local_date: today,
         people,
         intros: screen_intros,
         questions,

@@ -64,7 +64,11 @@ async fn serve(
     smtp: &SmtpSink,
 ) -> (Arc<SqliteStore>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
-    let config = ServerConfig { public_url: "http://thirdspace.test".to_owned(), ..ServerConfig::default() };
+    let config = ServerConfig {
+        public_url: "http://thirdspace.test".to_owned(),
+        screen_recheck: std::time::Duration::from_millis(200),
+        ..ServerConfig::default()
+    };
     let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
     let state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
     let app = Application::bind(addr, state).await.expect("bind");

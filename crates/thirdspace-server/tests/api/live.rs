@@ -115,3 +115,35 @@ async fn only_staff_and_people_here_follow_a_venues_events() {
     app.arrive(&host, &stranger, venue).await;
     open_stream(&app, &stranger, venue, None).await;
 }
+
+#[tokio::test]
+async fn an_id_the_server_never_sent_means_reload_and_then_every_new_event() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let anna = app.member("Anna").await;
+    let mut stream = open_stream(&app, &host, venue, Some("18446744073709551615")).await;
+    assert!(read_until(&mut stream, "event: reload", Duration::from_secs(1)).await.is_some());
+    app.arrive(&host, &anna, venue).await;
+    assert!(read_until(&mut stream, "event: presence", Duration::from_secs(1)).await.is_some(), "not silenced");
+}
+
+#[tokio::test]
+async fn revoking_a_display_token_ends_the_streams_it_opened() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let made = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
+        .await;
+    let (token, id) = (made.body["token"].as_str().unwrap().to_owned(), made.body["id"].as_str().unwrap().to_owned());
+    let mut stream =
+        app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    app.call(reqwest::Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
+    let ended =
+        tokio::time::timeout(Duration::from_secs(3), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    assert!(ended.is_ok(), "the open stream ended after the revoke");
+    let again = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+}

@@ -136,7 +136,7 @@ async fn the_kiosk_finds_people_booked_today_and_checks_them_in_and_out_in_two_t
     let web = Web::new(&app);
     let found = web.get(&format!("{kiosk}&q=ann")).await;
     assert_eq!(found.status, StatusCode::OK);
-    assert!(found.html.contains("Anna Jansen") && found.html.contains("booked 09:00–17:00"), "{}", found.html);
+    assert!(found.html.contains("Anna Jansen") && found.html.contains("booked for today"), "{}", found.html);
     assert!(!found.html.contains("Annabel"), "a hidden person is not found by name");
     assert!(!found.html.contains(&anna.email), "no e-mail addresses on the kiosk");
     let by_email = web.get(&format!("{kiosk}&q={}", hidden_one.email.to_uppercase())).await;
@@ -152,7 +152,7 @@ async fn the_kiosk_finds_people_booked_today_and_checks_them_in_and_out_in_two_t
     assert_eq!(checked_in(&app).await, 2);
 
     let again = web.get(&format!("{kiosk}&q=anna")).await;
-    assert!(again.html.contains("Check out") && again.html.contains("here until 17:00"), "{}", again.html);
+    assert!(again.html.contains("Check out") && again.html.contains("here, booked until 17:00"), "{}", again.html);
     let bye = web
         .post(
             &format!("/venues/{venue}/kiosk"),
@@ -204,4 +204,95 @@ async fn the_kiosk_needs_its_own_token_and_acts_only_for_people_booked_today() {
         .to_owned();
     app.call(reqwest::Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
     assert_eq!(web.get(&format!("/venues/{venue}/kiosk?token={token}")).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn someone_booked_checks_in_from_the_qr_code_even_when_walk_ins_have_stopped() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let code = app.code(&host, venue).await;
+    let anna = app.member("Anna").await;
+    assert_eq!(app.book(&anna, venue, MONDAY, "17:30", "18:00").await.status, StatusCode::CREATED);
+    // 17:50 in Amsterdam: ten minutes before closing, too late for a walk-in.
+    app.clock.set(crate::helpers::MONDAY_9AM + 8 * 3600 + 50 * 60);
+    let web = Web::new(&app);
+    web.log_in(&anna).await;
+    let door = format!("/check-in/{venue}?code={code}");
+    let tapped = web.submit(&door, &format!("/check-in/{venue}"), &[("code", &code)]).await;
+    assert_eq!(tapped.status, StatusCode::SEE_OTHER, "{}", tapped.html);
+    let again = web.submit(&door, &format!("/check-in/{venue}"), &[("code", &code)]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "tapping twice is fine: {}", again.html);
+    let bob = app.member("Bob").await;
+    let other = Web::new(&app);
+    other.log_in(&bob).await;
+    let late = other.submit(&door, &format!("/check-in/{venue}"), &[("code", &code)]).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.html.contains("quarter of an hour"), "{}", late.html);
+    let out = web.submit(&door, &format!("/check-in/{venue}/out"), &[("code", &code)]).await;
+    let twice = web.submit(&door, &format!("/check-in/{venue}/out"), &[("code", &code)]).await;
+    assert_eq!(
+        (out.status, twice.status),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER),
+        "checking out twice is fine"
+    );
+}
+
+#[tokio::test]
+async fn the_kiosk_finds_and_checks_out_someone_whose_booking_has_ended_but_who_is_still_here() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let token = kiosk_token(&app, &host, venue, "kiosk").await;
+    let anna = app.member("Anna Jansen").await;
+    app.book(&anna, venue, MONDAY, "09:00", "10:00").await;
+    app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": anna.id})).await;
+    app.clock.advance(90 * 60);
+    let presence = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&host)).await;
+    assert_eq!(presence.body["present"], 1, "still here after the booking ended");
+    let web = Web::new(&app);
+    let found = web.get(&format!("/venues/{venue}/kiosk?token={token}&q=anna")).await;
+    assert!(found.html.contains("Check out") && found.html.contains("1 person found."), "{}", found.html);
+    let bye = web
+        .post(
+            &format!("/venues/{venue}/kiosk"),
+            &[("token", &token), ("user", &anna.id.to_string()), ("action", "out")],
+        )
+        .await;
+    assert_eq!(bye.status, StatusCode::OK, "{}", bye.html);
+    assert_eq!(checked_in(&app).await, 0);
+}
+
+#[tokio::test]
+async fn pages_answer_ugly_requests_with_pages_and_carry_protective_headers() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let web = Web::new(&app);
+    let repeated = web.get(&format!("/check-in/{venue}?code=a&code=b")).await;
+    assert_eq!(repeated.status, StatusCode::BAD_REQUEST);
+    assert!(repeated.html.contains("<h1>This address is not right</h1>"), "{}", repeated.html);
+    let json_body = reqwest::Client::new()
+        .post(app.url("/login"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(json_body.text().await.unwrap().contains("This is not a form"));
+    let nowhere = reqwest::Client::new().get(app.url("/check-in/")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    assert!(nowhere.text().await.unwrap().contains("Nothing here"), "a browser gets a page");
+    let api = app.get("/api/v1/nowhere", None).await;
+    assert_eq!(api.code(), "not_found", "an API client gets JSON");
+
+    let home = reqwest::Client::new().get(app.url("/")).send().await.unwrap();
+    let h = home.headers();
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let css = reqwest::Client::new().get(app.url("/assets/site.css")).send().await.unwrap();
+    assert_eq!(css.headers()["cache-control"], "public, max-age=3600", "assets stay cacheable");
 }

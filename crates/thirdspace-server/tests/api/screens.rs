@@ -87,6 +87,7 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
     assert_eq!(board.body["questions"][0]["text"], "Who can explain VAT on invoices?");
     assert!(board.body["intros"].as_array().unwrap().iter().all(|i| !i["reason"].as_str().unwrap().contains("Hid")));
     assert!(board.body["local_time"].as_str().unwrap().contains(':'));
+    assert_eq!(board.body["local_date"], "2026-11-23", "the date the QR code belongs to");
 }
 
 #[tokio::test]
