@@ -73,7 +73,8 @@ pub async fn list(
     Ok(Json(state.store.screen_tokens(id, page).await?))
 }
 
-/// Revokes a screen token (its venue's staff): the screen stops at once.
+/// Revokes a screen token (its venue's staff): new requests are refused at once, and its open
+/// live streams end within ten seconds.
 #[utoipa::path(delete, path = "/api/v1/venues/{id}/screen-tokens/{token_id}", tag = "screens",
     params(("id" = Uuid, Path), ("token_id" = Uuid, Path)),
     responses((status = 200, body = ScreenToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
