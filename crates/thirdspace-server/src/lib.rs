@@ -7,7 +7,6 @@
 pub mod auth;
 pub mod clock;
 pub mod error;
-pub mod events;
 pub mod extract;
 pub mod limits;
 pub mod mail;
@@ -27,6 +26,8 @@ use tokio::net::TcpListener;
 use crate::clock::Clock;
 
 pub use routes::{openapi, router};
+/// Live events: the bus and what it carries.
+pub use thirdspace_store::events;
 
 /// Settings of the HTTP server.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServerConfig>,
-    pub events: Arc<events::Events>,
+    pub events: Arc<dyn events::EventBus>,
     pub mailer: Arc<mail::Mailer>,
     pub login_limits: Arc<limits::LoginLimiter>,
 }
@@ -77,10 +78,16 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
-            events: Arc::default(),
+            events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
             login_limits: Arc::default(),
         }
+    }
+
+    /// Carries live events on `bus` (one shared by every instance, when there are several).
+    pub fn with_events(mut self, bus: Arc<dyn events::EventBus>) -> Self {
+        self.events = bus;
+        self
     }
 
     /// Sends e-mail with `mailer`.

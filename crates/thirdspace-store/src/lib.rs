@@ -6,6 +6,7 @@
 //! depend on what is stored (capacity, overlapping bookings) are checked inside the transaction
 //! with the domain's pure functions. All dialect SQL lives in the backend crates.
 
+pub mod events;
 mod error;
 mod records;
 

@@ -245,7 +245,7 @@ pub async fn venue_round(
     let ex = exclusions(&state, &people, None, now).await?;
     let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
-    state.events.publish(id, EventKind::Intro, now);
+    state.events.publish(id, EventKind::Intro, now).await;
     let visible = visible_to(&state, &auth.user, id, now).await?;
     let who = |user: Uuid| {
         present.iter().find(|p| p.profile.user_id == user && visible(&p.profile)).map(|p| IntroPerson {
@@ -338,7 +338,7 @@ pub(crate) async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: Intr
     let now = state.clock.now();
     let intro = state.store.step_intro(id, user, step, now).await?;
     if let Some(venue) = intro.venue_id {
-        state.events.publish(venue, EventKind::Intro, now);
+        state.events.publish(venue, EventKind::Intro, now).await;
     }
     view(state, intro, user).await
 }

@@ -136,7 +136,7 @@ pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival:
             other => other?,
         },
     };
-    state.events.publish(venue.id, EventKind::Presence, now);
+    state.events.publish(venue.id, EventKind::Presence, now).await;
     Ok(checked_in)
 }
 
@@ -168,7 +168,7 @@ pub async fn check_out(
 pub(crate) async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> ApiResult<Booking> {
     let now = state.clock.now();
     let booking = state.store.check_out(venue, user, now).await?;
-    state.events.publish(venue, EventKind::Presence, now);
+    state.events.publish(venue, EventKind::Presence, now).await;
     Ok(booking)
 }
 

@@ -55,7 +55,7 @@ pub(crate) async fn save_profile(state: &AppState, user: Uuid, input: ProfileInp
     let now = state.clock.now();
     let profile = state.store.put_profile(user, &draft, now).await?;
     if let Some(venue) = state.store.checked_in_at(user, now).await? {
-        state.events.publish(venue, EventKind::Profile, now);
+        state.events.publish(venue, EventKind::Profile, now).await;
     }
     Ok(profile)
 }

@@ -85,7 +85,7 @@ pub(crate) async fn ask(
     let text = text::bounded("text", text, 3, 1000, true)?;
     let tags = tag::normalise_list("tags", tags)?;
     let question = state.store.post_question(NewQuestion { venue, asker: asker.id, text, tags, now }).await?;
-    state.events.publish(venue, EventKind::Question, now);
+    state.events.publish(venue, EventKind::Question, now).await;
     Ok(question)
 }
 
@@ -125,6 +125,6 @@ pub async fn mark_answered(
     }
     let now = state.clock.now();
     let answered = state.store.mark_answered(id, now).await?;
-    state.events.publish(answered.venue_id, EventKind::Question, now);
+    state.events.publish(answered.venue_id, EventKind::Question, now).await;
     Ok(Json(view(&state, answered, Some(&auth.user), now).await?))
 }
