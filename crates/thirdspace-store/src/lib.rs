@@ -6,8 +6,8 @@
 //! depend on what is stored (capacity, overlapping bookings) are checked inside the transaction
 //! with the domain's pure functions. All dialect SQL lives in the backend crates.
 
-pub mod events;
 mod error;
+pub mod events;
 mod records;
 
 use async_trait::async_trait;

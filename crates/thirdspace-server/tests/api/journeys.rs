@@ -78,6 +78,25 @@ async fn click(client: &Client, css: &str) {
     client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
 }
 
+/// Clicks something that loads a new page, and waits until the new page has loaded.
+async fn follow(client: &Client, css: &str) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    click(client, css).await;
+    for _ in 0..100 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for _ in 0..100 {
+        if client.execute("return document.readyState;", vec![]).await.unwrap() == json!("complete") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page after clicking {css} did not load");
+}
+
 async fn path_now(client: &Client) -> String {
     let url = client.current_url().await.unwrap();
     format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default())
@@ -97,16 +116,16 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
 
     go(&client, &app, "/").await;
     check(&client, &axe, "home").await;
-    click(&client, "a[href='/signup']").await;
+    follow(&client, "a[href='/signup']").await;
     check(&client, &axe, "sign-up").await;
     fill(&client, "#display_name", "Noor").await;
     fill(&client, "#email", "noor@example.org").await;
     fill(&client, "#password", "short").await;
-    click(&client, "form button[type=submit]").await;
+    follow(&client, "form button[type=submit]").await;
     assert!(text_of(&client, "main").await.contains("at least 10 characters"));
     check(&client, &axe, "sign-up with errors").await;
     fill(&client, "#password", "a long enough secret").await;
-    click(&client, "form button[type=submit]").await;
+    follow(&client, "form button[type=submit]").await;
     assert_eq!(path_now(&client).await, "/me/profile?welcome=1");
     check(&client, &axe, "profile").await;
     fill(&client, "#headline", "Data scientist").await;
@@ -118,31 +137,31 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
     fill(&client, "#seeking", "bookkeeping").await;
     click(&client, "input[name=visibility][value=public]").await;
     screenshot(&client, "journey-profile.png").await;
-    click(&client, "form[action='/me/profile'] button[type=submit]").await;
+    follow(&client, "form[action='/me/profile'] button[type=submit]").await;
     assert!(text_of(&client, "main").await.contains("Saved."));
 
     go(&client, &app, &format!("/?city=Utrecht&date={MONDAY}")).await;
     check(&client, &axe, "search results").await;
-    click(&client, "ul.venues a").await;
+    follow(&client, "ul.venues a").await;
     check(&client, &axe, "venue").await;
     fill(&client, "#start", "10:00").await;
     fill(&client, "#end", "16:00").await;
     fill(&client, "#focus", "Cleaning survey data").await;
     fill(&client, "#pledge", "Happy to help with Python").await;
-    click(&client, "form[action$='/book'] button[type=submit]").await;
+    follow(&client, "form[action$='/book'] button[type=submit]").await;
     assert!(text_of(&client, "main").await.contains("Booked!"));
     check(&client, &axe, "booking confirmation").await;
     screenshot(&client, "journey-booked.png").await;
 
-    click(&client, "nav a[href='/today']").await;
+    follow(&client, "nav a[href='/today']").await;
     check(&client, &axe, "today before check-in").await;
     fill(&client, "input[name=code]", &code).await;
-    click(&client, ".card-form button[type=submit]").await;
+    follow(&client, ".card-form button[type=submit]").await;
     let today = text_of(&client, "main").await;
     assert!(today.contains("You're checked in at De Werkplaats"), "{today}");
     assert!(today.contains("Cas") && today.contains("bookkeeping"), "an intro with its reason: {today}");
     check(&client, &axe, "today").await;
-    click(&client, "form[action$='/accept'] button").await;
+    follow(&client, "form[action$='/accept'] button").await;
     assert!(text_of(&client, "main").await.contains("You said yes"));
     screenshot(&client, "journey-today.png").await;
     client.close().await.unwrap();
@@ -157,17 +176,17 @@ async fn a_new_host_opens_a_venue_and_sees_the_first_booking_arrive() {
     check(&client, &axe, "log-in").await;
     fill(&client, "#email", &host.email).await;
     fill(&client, "#password", "correct horse battery").await;
-    click(&client, "form[action='/login'] button").await;
-    click(&client, "nav a[href='/host']").await;
+    follow(&client, "form[action='/login'] button").await;
+    follow(&client, "nav a[href='/host']").await;
     check(&client, &axe, "host home").await;
-    click(&client, "a[href='/host/venues/new']").await;
+    follow(&client, "a[href='/host/venues/new']").await;
     check(&client, &axe, "open a venue").await;
     fill(&client, "#name", "Café Lux").await;
     fill(&client, "#address", "Lange Nieuwstraat 4").await;
     fill(&client, "#city", "Utrecht").await;
     fill(&client, "#capacity", "12").await;
     fill(&client, "#social_capital_seats", "5").await;
-    click(&client, "button.big").await;
+    follow(&client, "button.big").await;
     let manage = text_of(&client, "main").await;
     assert!(manage.contains("Your venue is open"), "{manage}");
     check(&client, &axe, "manage venue").await;
@@ -176,13 +195,13 @@ async fn a_new_host_opens_a_venue_and_sees_the_first_booking_arrive() {
 
     let ana = app.member("Ana").await;
     assert_eq!(app.book(&ana, venue, MONDAY, "10:00", "12:00").await.status, reqwest::StatusCode::CREATED);
-    click(&client, &format!("a[href='/host/venues/{venue}/today']")).await;
+    follow(&client, &format!("a[href='/host/venues/{venue}/today']")).await;
     let day = text_of(&client, "main").await;
     assert!(day.contains("Ana") && day.contains("booked 10:00–12:00"), "the booking arrived: {day}");
     check(&client, &axe, "host's day").await;
     screenshot(&client, "journey-host-today.png").await;
     client.find(Locator::Css("#screen-kind")).await.unwrap().select_by_value("display").await.unwrap();
-    click(&client, "form[action$='/screens'] button").await;
+    follow(&client, "form[action$='/screens'] button").await;
     let link = client.find(Locator::Css("p.ok a")).await.unwrap().attr("href").await.unwrap().unwrap();
     let screen = link.trim_start_matches("http://thirdspace.test");
     go(&client, &app, screen).await;
