@@ -237,6 +237,13 @@ impl Vocabulary {
         found.sort_by_key(|a| (a.1, a.0, a.2));
         let mut seen = HashSet::default();
         let mut out = Vec::new();
+        // What was typed may name a tag exactly, by an alias ("js" is javascript): that comes first.
+        if let Some(&id) = self.lookup.get(k.as_str()) {
+            seen.insert(id);
+            let name = self.names[id as usize].to_string();
+            let via = (key(&name) != k).then(|| k.clone());
+            out.push(Suggestion { tag: id, name, via });
+        }
         for (_, via_alias, id, suffix) in found {
             if out.len() == limit {
                 break;
@@ -311,6 +318,14 @@ mod tests {
         assert!(names("speak").contains(&"public speaking".to_owned()));
         assert!(names("kubernets").contains(&"kubernetes".to_owned()));
         assert!(v().complete("", 5).is_empty());
+    }
+
+    #[test]
+    fn a_known_alias_is_suggested_first_and_says_why() {
+        let first = &v().complete("JS", 6)[0];
+        assert_eq!((first.name.as_str(), first.via.as_deref()), ("javascript", Some("js")));
+        assert_eq!(v().complete("k8s", 6)[0].name, "kubernetes");
+        assert_eq!(v().complete("python", 6)[0].via, None, "a tag's own name needs no reason");
     }
 
     #[test]

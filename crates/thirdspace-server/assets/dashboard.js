@@ -94,6 +94,7 @@
   function draw(d) {
     last = d;
     document.getElementById("time").textContent = d.local_time;
+    document.getElementById("code").textContent = d.check_in_code;
     // The check-in code changes every day: a screen left on overnight shows the new one.
     if (shownDate !== null && shownDate !== d.local_date) {
       document.querySelector("#qr img").src = api + "/check-in-qr.svg" + query + "&date=" + d.local_date;

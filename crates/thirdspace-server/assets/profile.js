@@ -24,6 +24,14 @@
     input.insertAdjacentElement("afterend", box);
     box.insertAdjacentElement("afterend", status);
     var pending = null;
+    // Enter picks the first suggestion instead of sending the whole form.
+    input.addEventListener("keydown", function (e) {
+      var first = box.querySelector("button");
+      if (e.key === "Enter" && first) {
+        e.preventDefault();
+        first.click();
+      }
+    });
     input.addEventListener("input", function () {
       clearTimeout(pending);
       var term = lastTerm(input.value);
@@ -39,7 +47,7 @@
               var b = document.createElement("button");
               b.type = "button";
               b.className = "tag";
-              b.textContent = s.tag;
+              b.textContent = s.via ? s.tag + " (" + s.via + ")" : s.tag;
               b.addEventListener("click", function () {
                 input.value = withTag(input.value, s.tag);
                 box.replaceChildren();

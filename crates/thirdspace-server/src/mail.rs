@@ -47,6 +47,11 @@ impl Mailer {
         Ok(Self { smtp: Some((from.parse()?, smtp)) })
     }
 
+    /// Whether e-mails only go to the log (no SMTP server configured).
+    pub fn is_log_only(&self) -> bool {
+        self.smtp.is_none()
+    }
+
     /// Sends a plain-text e-mail (or logs it when no SMTP server is configured).
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
         let Some((from, smtp)) = &self.smtp else {

@@ -304,10 +304,17 @@ async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &Emai
         return failure("", &e);
     }
     let mut page = link_page(kind, who, next);
-    page.sent = Some(format!(
-        "If an account uses {email}, a link is on its way. Check your inbox (and the spam folder).",
-        email = email.as_str()
-    ));
+    page.sent = Some(if state.mailer.is_log_only() {
+        format!(
+            "If an account uses {email}, a link is on its way. This server has no e-mail set up: the link is written to its log.",
+            email = email.as_str()
+        )
+    } else {
+        format!(
+            "If an account uses {email}, a link is on its way. Check your inbox (and the spam folder).",
+            email = email.as_str()
+        )
+    });
     render(StatusCode::OK, &page)
 }
 
@@ -372,7 +379,7 @@ fn dead_link() -> Response {
     message(
         StatusCode::GONE,
         "This link no longer works",
-        "Links sent by e-mail work once and expire. Ask for a new one from the log-in page.",
+        "Links sent by e-mail work once and expire. Ask for a new one: log in, then “E-mail me a link to log in”.",
     )
 }
 

@@ -62,6 +62,8 @@ struct BookingPage<'a> {
     status: &'static str,
     grace: u16,
     cancellable: bool,
+    /// Still to come or under way (not cancelled, released or over).
+    live: bool,
     fresh: bool,
     csrf: &'a str,
 }
@@ -91,6 +93,7 @@ async fn page(
         status: status_words(b.status),
         grace: venue.no_show_grace_minutes,
         cancellable: b.status == BookingStatus::Booked && b.starts_at > state.clock.now(),
+        live: matches!(b.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.ends_at > state.clock.now(),
         fresh: q.new.is_some(),
         csrf: &who.csrf,
     };
@@ -157,6 +160,9 @@ async fn cancel(
         Ok(found) => found,
         Err(page) => return page,
     };
+    if b.status == BookingStatus::Cancelled {
+        return Redirect::to("/me/bookings?cancelled=1").into_response();
+    }
     match state.store.cancel_booking(b.id, state.clock.now()).await {
         Ok(_) => Redirect::to("/me/bookings?cancelled=1").into_response(),
         Err(e) => failure("This booking cannot be cancelled", &e.into()),
@@ -203,12 +209,16 @@ async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Can
                 };
             }
             let venue = names.get(&b.venue_id).cloned().unwrap_or_default();
-            listed.push(Listed { id: b.id, venue, when: when(&b), status: status_words(b.status) });
+            let settled = !matches!(b.status, BookingStatus::Booked | BookingStatus::CheckedIn);
+            listed.push((settled, Listed { id: b.id, venue, when: when(&b), status: status_words(b.status) }));
         }
         lists.push(listed);
     }
-    let past = lists.pop().unwrap_or_default();
-    let upcoming = lists.pop().unwrap_or_default();
+    // What was cancelled, released or left early is no longer coming up, whatever its hours.
+    let past_list = lists.pop().unwrap_or_default();
+    let (settled, upcoming): (Vec<_>, Vec<_>) = lists.pop().unwrap_or_default().into_iter().partition(|(s, _)| *s);
+    let upcoming = upcoming.into_iter().map(|(_, l)| l).collect();
+    let past = settled.into_iter().chain(past_list).map(|(_, l)| l).collect();
     render(StatusCode::OK, &MyBookings { nav: Some(who.nav()), upcoming, past, cancelled: q.cancelled.is_some() })
 }
 

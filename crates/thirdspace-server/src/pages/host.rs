@@ -684,7 +684,19 @@ async fn invite(
         Err(e) => Err(e.into()),
     };
     match invited {
-        Ok(_) => Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response(),
+        Ok(invitation) => {
+            let body = format!(
+                "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address and open {base}/host to accept.\n",
+                name = user.display_name,
+                venue = venue.name,
+                base = state.config.public_url
+            );
+            let subject = format!("Help run {} on thirdspace", venue.name);
+            if let Err(e) = state.mailer.send(&invitation.email, &subject, body).await {
+                tracing::warn!(error = %e, "the invitation was stored, but its e-mail was not sent");
+            }
+            Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response()
+        }
         Err(e) if e.status.is_client_error() => {
             let mut errors = Errors::default();
             errors.add("email", Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default());
@@ -856,7 +868,15 @@ async fn staff_check(state: AppState, who: Visitor, id: String, form: PersonForm
     match done {
         Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
         Err(e) if e.status.is_client_error() => {
-            let text = Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned();
+            let text = match e.code {
+                "no_booking_now" => {
+                    "They hold no booking for now. Someone walking in checks in with the QR code or at the kiosk."
+                        .to_owned()
+                }
+                "not_checked_in" => "They are not checked in here.".to_owned(),
+                "too_early" => "Their booking starts later: they can check in from an hour before.".to_owned(),
+                _ => Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned(),
+            };
             day(&state, &who, venue, Some((text, true)), None).await
         }
         Err(e) => failure("", &e),

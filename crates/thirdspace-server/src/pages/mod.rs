@@ -273,8 +273,26 @@ impl Errors {
         self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
+    /// Adds a message for `field`; a nested name (`links[0]`, `opening_hours[2].closes`) counts
+    /// for its form field (`links`, `opening_hours`).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push((field.to_owned(), message.into()));
+        let base = field.split(['[', '.']).next().unwrap_or(field);
+        self.0.push((base.to_owned(), message.into()));
+    }
+
+    /// The field errors, each with its field's name in words, for the summary above a form.
+    pub fn fields(&self) -> Vec<(String, &str)> {
+        self.0
+            .iter()
+            .filter(|(f, _)| f != "form")
+            .map(|(f, m)| {
+                let mut label = f.replace('_', " ");
+                if let Some(first) = label.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                (label, m.as_str())
+            })
+            .collect()
     }
 
     /// Some error belongs to a field (not only to the whole form).

@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::error::ApiError;
-use crate::routes::{arrive, ask, check_code, intro_view, leave, suggestions_here, take_step, who_can_answer, Arrival};
+use crate::routes::{
+    arrive, ask, check_code, close_question, intro_view, leave, suggestions_here, take_step, who_can_answer, Arrival,
+};
 use crate::AppState;
 
 /// How many new suggestions the page makes at the venue where one is checked in.
@@ -39,8 +41,16 @@ struct Listed {
 }
 
 struct Asked {
+    id: Uuid,
     text: String,
     who: Vec<String>,
+}
+
+/// Someone else's open question here.
+struct Open {
+    text: String,
+    tags: String,
+    asker: String,
 }
 
 #[derive(Template)]
@@ -53,6 +63,9 @@ struct TodayPage<'a> {
     bookings: Vec<Expected>,
     intros: Vec<Listed>,
     questions: Vec<Asked>,
+    others: Vec<Open>,
+    /// Nothing offered or sought yet: suggestions need a profile.
+    profile_empty: bool,
     notice: Option<String>,
     ask_text: String,
     ask_tags: String,
@@ -74,6 +87,8 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
         bookings: Vec::new(),
         intros: Vec::new(),
         questions: Vec::new(),
+        others: Vec::new(),
+        profile_empty: false,
         notice: None,
         ask_text: String::new(),
         ask_tags: String::new(),
@@ -88,14 +103,23 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             .find(|b| b.booking.user_id == user.id && b.booking.status == BookingStatus::CheckedIn)
             .map(|b| b.booking.end.to_string());
         let open = state.store.open_questions(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await?;
-        for q in open.items.into_iter().filter(|q| q.asker_id == user.id).take(5) {
+        let (mine, others): (Vec<_>, Vec<_>) = open.items.into_iter().partition(|q| q.asker_id == user.id);
+        for q in mine.into_iter().take(5) {
             let who = who_can_answer(state, user, &q).await?;
             let who = who
                 .into_iter()
                 .take(5)
                 .map(|a| if a.here { format!("{} (here)", a.display_name) } else { a.display_name })
                 .collect();
-            page.questions.push(Asked { text: q.text, who });
+            page.questions.push(Asked { id: q.id, text: q.text, who });
+        }
+        // Everyone here is at the venue too: askers are named unless they hide.
+        for q in others.into_iter().take(10) {
+            let asker = match state.store.profile(q.asker_id).await? {
+                Some(p) if p.visibility != thirdspace_domain::profile::Visibility::Hidden => p.display_name,
+                _ => "Someone here".to_owned(),
+            };
+            page.others.push(Open { text: q.text, tags: q.tags.join(", "), asker });
         }
     } else {
         let upcoming = state.store.bookings_of(user.id, BookingsWhen::Upcoming, now, Page::new(1, 10)).await?;
@@ -110,6 +134,8 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             });
         }
     }
+    page.profile_empty =
+        state.store.profile(user.id).await?.is_none_or(|p| p.offers.is_empty() && p.seeking.is_empty());
     for intro in state.store.intros_of(user.id, Page::new(1, LISTED)).await?.items {
         let view = intro_view(state, intro, user.id).await?;
         let (state_words, steps): (&'static str, Vec<(&'static str, &'static str)>) = match () {
@@ -277,9 +303,29 @@ async fn ask_here(State(state): State<AppState>, who: Visitor, FormData(form): F
     }
 }
 
+async fn answered(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    FormData(form): FormData<CsrfForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login("/today") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return message(StatusCode::NOT_FOUND, "No such question", "Go back and try again.");
+    };
+    match close_question(&state, user, id).await {
+        Ok(_) => Redirect::to("/today#ask").into_response(),
+        Err(e) => refused(&state, &who, user, e, None).await,
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/today", get(page))
+        .route("/today/questions/{id}/answered", post(answered))
         .route("/today/check-in", post(check_in))
         .route("/today/check-out", post(check_out))
         .route("/today/ask", post(ask_here))

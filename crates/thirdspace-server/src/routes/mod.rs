@@ -16,7 +16,7 @@ pub(crate) use bookings::place;
 pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub(crate) use profiles::save_profile;
-pub(crate) use questions::ask;
+pub(crate) use questions::{ask, close_question};
 pub use screens::{may_show, screen_opens, ScreenQuery};
 pub(crate) use venues::free_on;
 mod venues;

@@ -119,12 +119,19 @@ pub async fn mark_answered(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<QuestionView>> {
+    let answered = close_question(&state, &auth.user, id).await?;
+    let now = state.clock.now();
+    Ok(Json(view(&state, answered, Some(&auth.user), now).await?))
+}
+
+/// Marks a question answered (its asker or the venue's staff), and tells the venue's screens.
+pub(crate) async fn close_question(state: &AppState, user: &User, id: Uuid) -> ApiResult<Question> {
     let question = state.store.question(id).await?.ok_or_else(|| ApiError::not_found("question"))?;
-    if question.asker_id != auth.user.id && venue_for_staff(&state, question.venue_id, &auth.user).await.is_err() {
+    if question.asker_id != user.id && venue_for_staff(state, question.venue_id, user).await.is_err() {
         return Err(ApiError::forbidden("only the asker or the venue's staff may mark a question answered"));
     }
     let now = state.clock.now();
     let answered = state.store.mark_answered(id, now).await?;
     state.events.publish(answered.venue_id, EventKind::Question, now).await;
-    Ok(Json(view(&state, answered, Some(&auth.user), now).await?))
+    Ok(answered)
 }

@@ -200,6 +200,8 @@ pub struct Dashboard {
     venue_name: String,
     /// Local time at the venue, "HH:MM".
     local_time: String,
+    /// Today's check-in code, for people who type it instead of scanning the QR code.
+    check_in_code: String,
     /// The local date at the venue: the check-in QR code changes with it.
     #[schema(value_type = String, format = Date)]
     local_date: chrono::NaiveDate,
@@ -229,6 +231,8 @@ pub async fn dashboard(
     may_show(&state, id, q.token.as_deref(), user.as_ref()).await?;
     let now = state.clock.now();
     let (today, at) = hours::local_now(time_zone(&venue)?, now);
+    let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
     let present = state.store.present(id, now).await?;
     let v = shipped();
     let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
@@ -290,6 +294,7 @@ pub async fn dashboard(
         venue_id: id,
         venue_name: venue.name,
         local_time: at.to_string(),
+        check_in_code,
         local_date: today,
         people,
         intros: screen_intros,

@@ -205,3 +205,65 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(!web.get("/today").await.html.contains("checked in at"));
 }
+
+#[tokio::test]
+async fn a_nested_field_error_marks_its_form_field_and_is_listed_above_the_form() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+    let bad =
+        web.submit("/me/profile", "/me/profile", &[("display_name", "Ana"), ("links", "javascript:alert(1)")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("id=\"links-error\""), "the links field is marked: {}", bad.html);
+    assert!(bad.html.contains("<li>Links: "), "and listed above the form: {}", bad.html);
+}
+
+#[tokio::test]
+async fn cancelled_bookings_are_past_and_today_shows_the_rooms_questions_both_ways() {
+    let app = spawn_app().await;
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (ana, bob) = (app.member("Ana").await, app.member("Bob").await);
+    let later = app.book(&ana, venue, "2026-11-24", "10:00", "12:00").await;
+    let id = later.body["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/bookings/{id}/cancel"), Some(&ana), serde_json::json!({})).await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+    let mine = web.get("/me/bookings").await;
+    let past = mine.html.split("id=\"past\"").nth(1).unwrap();
+    assert!(past.contains("Cancelled"), "a cancelled booking is no longer coming up: {}", mine.html);
+    let page = web.get(&format!("/bookings/{id}")).await;
+    assert!(!page.html.contains("Add to calendar") && !page.html.contains("Check in when you arrive"), "{}", page.html);
+
+    app.arrive(&host, &ana, venue).await;
+    app.arrive(&host, &bob, venue).await;
+    app.post(
+        &format!("/api/v1/venues/{venue}/questions"),
+        Some(&bob),
+        serde_json::json!({"text": "Who knows VAT rules?", "tags": ["vat"]}),
+    )
+    .await;
+    let today = web.get("/today").await;
+    assert!(
+        today.html.contains("Asked here by others") && today.html.contains("Who knows VAT rules?"),
+        "{}",
+        today.html
+    );
+    assert!(
+        today.html.contains("fill in your profile") || today.html.contains("Fill in your profile"),
+        "an empty profile is pointed out"
+    );
+    web.submit("/today", "/today/ask", &[("text", "Who can review my slides?")]).await;
+    let asked = web.get("/today").await;
+    let question = asked.html.split("/today/questions/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let closed = web.submit("/today", &format!("/today/questions/{question}/answered"), &[]).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert!(!web.get("/today").await.html.contains("Who can review my slides?"), "answered questions leave the list");
+    let board = app.get(&format!("/api/v1/venues/{venue}/dashboard"), Some(&host)).await;
+    assert_eq!(
+        board.body["check_in_code"].as_str().unwrap(),
+        app.code(&host, venue).await,
+        "the screen shows the code too"
+    );
+}

@@ -290,6 +290,7 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     println!("  Web app               {base}/   (find a seat; log in with a demo login below)");
     println!("  Sign up               {base}/signup");
     println!("  Run a venue           {base}/host   (log in as a host below)");
+    println!("  E-mail                no mail server in the demo: log-in and password links are written to this log");
     println!("  API documentation     {base}/api/docs");
     println!("  OpenAPI document      {base}/api/openapi.json");
     println!("  Health                {base}/healthz");
