@@ -89,6 +89,10 @@ pub fn walk_in_plan(now: i64) -> BookingPlan {
 
 /// A venue on UTC, open every day from 00:00 to 24:00, with a grace period of 15 minutes.
 pub fn venue_draft() -> VenueDraft {
+    venue_named("Library of Babel", "Utrecht")
+}
+
+pub fn venue_named(name: &str, city: &str) -> VenueDraft {
     let days = [
         Weekday::Monday,
         Weekday::Tuesday,
@@ -99,10 +103,10 @@ pub fn venue_draft() -> VenueDraft {
         Weekday::Sunday,
     ];
     let input = VenueInput {
-        name: "Library of Babel".to_owned(),
+        name: name.to_owned(),
         kind: VenueKind::Library,
         address: "Hexagon 1".to_owned(),
-        city: "Utrecht".to_owned(),
+        city: city.to_owned(),
         country: "NL".to_owned(),
         coordinates: None,
         time_zone: "UTC".to_owned(),

@@ -1,5 +1,7 @@
 //! Links sent by e-mail: each works once, for its purpose, until it expires.
 
+use std::sync::Arc;
+
 use thirdspace_domain::email::Email;
 use thirdspace_store::{LinkPurpose, NewToken, TokenKind};
 
@@ -47,5 +49,29 @@ pub async fn a_password_reset_sets_the_password_and_ends_every_session_but_not_a
     assert!(store.token_user("s2", 301).await.unwrap().is_none());
     assert!(store.token_user("a1", 301).await.unwrap().is_some(), "API tokens are the owner's to revoke");
     assert!(store.reset_password("r2", "third hash", 302).await.unwrap().is_none(), "used once");
+    db.database.close().await;
+}
+
+pub async fn a_link_used_twice_at_once_works_once(backend: &dyn Backend) {
+    let (db, ana) = with_member(backend).await;
+    let other = db.database.open().await;
+    for round in 0..10 {
+        let hash = format!("race{round}");
+        db.store.create_login_link(ana, LinkPurpose::LogIn, &hash, 100, 200).await.unwrap();
+        let tasks: Vec<_> = [Arc::clone(&db.store), Arc::clone(&other)]
+            .into_iter()
+            .map(|store| {
+                let hash = hash.clone();
+                tokio::spawn(async move { store.use_login_link(&hash, LinkPurpose::LogIn, 150).await })
+            })
+            .collect();
+        let mut worked = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap().is_some() {
+                worked += 1;
+            }
+        }
+        assert_eq!(worked, 1, "round {round}: the link worked {worked} times");
+    }
     db.database.close().await;
 }
