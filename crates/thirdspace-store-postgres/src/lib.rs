@@ -10,6 +10,8 @@
 //! the sweeps (no-shows, closing) skip rows another transaction holds and never wait, so the lock
 //! order (person, then spaces, then bookings) has no cycle.
 
+pub mod cluster;
+
 mod accounts;
 mod bookings;
 mod intros;
@@ -312,5 +314,50 @@ impl Store for PgStore {
 
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {
         venues::staffed_venues(self, user).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::TestCluster;
+
+    #[test]
+    fn the_pool_follows_its_options() {
+        let Some(cluster) = TestCluster::shared() else { return };
+        thirdspace_store_tests::block_on(async {
+            let url = cluster.create_database().await.unwrap();
+            let options = PgOptions { max_connections: 3, statement_timeout: Duration::from_millis(250) };
+            let store = PgStore::open(&url, options).await.unwrap();
+            assert_eq!(store.pool.options().get_max_connections(), 3);
+            let timeout: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&store.pool).await.unwrap();
+            assert_eq!(timeout, "250ms");
+            let slow = sqlx::query("SELECT pg_sleep(2)").execute(&store.pool).await;
+            assert!(matches!(&slow, Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014")), "{slow:?}");
+            // A database already migrated opens as it is.
+            let again = PgStore::open(&url, PgOptions::default()).await.unwrap();
+            again.ping().await.unwrap();
+            again.close().await;
+            store.close().await;
+            cluster.drop_database(&url).await.unwrap();
+        });
+    }
+
+    #[test]
+    fn tls_follows_the_urls_sslmode() {
+        let Some(cluster) = TestCluster::shared() else { return };
+        thirdspace_store_tests::block_on(async {
+            let url = cluster.create_database().await.unwrap();
+            let required = PgStore::open(&format!("{url}?sslmode=require"), PgOptions::default()).await;
+            let Err(StoreError::Backend(err)) = required else { panic!("sslmode=require went on without TLS") };
+            let tls = err.downcast_ref::<sqlx::Error>();
+            assert!(
+                matches!(tls, Some(sqlx::Error::Tls(why)) if why.to_string() == "server does not support TLS"),
+                "{err}"
+            );
+            let store = PgStore::open(&format!("{url}?sslmode=prefer"), PgOptions::default()).await.unwrap();
+            store.close().await;
+            cluster.drop_database(&url).await.unwrap();
+        });
     }
 }
