@@ -1,28 +1,24 @@
 //! Links sent by e-mail: each works once, for its purpose, until it expires.
 
-use thirdspace_domain::email::Email;
-use thirdspace_store::{LinkPurpose, NewToken, NewUser, Store, TokenKind};
-use thirdspace_store_sqlite::SqliteStore;
+use std::sync::Arc;
 
-async fn store_with_member() -> (tempfile::TempDir, SqliteStore, uuid::Uuid) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&format!("sqlite://{}", dir.path().join("links.db").display())).await.unwrap();
-    let user = store
-        .create_user(NewUser {
-            email: Email::parse("ana@example.org").unwrap(),
-            password_hash: "old hash".to_owned(),
-            display_name: "Ana".to_owned(),
-            is_admin: false,
-            now: 100,
-        })
-        .await
-        .unwrap();
-    (dir, store, user.id)
+use thirdspace_domain::email::Email;
+use thirdspace_store::{LinkPurpose, NewToken, TokenKind};
+
+use crate::fixtures::*;
+use crate::Backend;
+
+async fn with_member(backend: &dyn Backend) -> (Db, uuid::Uuid) {
+    let db = Db::open(backend).await;
+    let mut ana = new_user("ana@example.org", "Ana", 100);
+    ana.password_hash = "old hash".to_owned();
+    let user = db.store.create_user(ana).await.unwrap();
+    (db, user.id)
 }
 
-#[tokio::test]
-async fn a_link_works_once_for_its_purpose_until_it_expires() {
-    let (_dir, store, ana) = store_with_member().await;
+pub async fn a_link_works_once_for_its_purpose_until_it_expires(backend: &dyn Backend) {
+    let (db, ana) = with_member(backend).await;
+    let store = &*db.store;
     store.create_login_link(ana, LinkPurpose::LogIn, "h1", 100, 200).await.unwrap();
     assert!(store.use_login_link("h1", LinkPurpose::ResetPassword, 150).await.unwrap().is_none(), "wrong purpose");
     assert_eq!(store.use_login_link("h1", LinkPurpose::LogIn, 150).await.unwrap().map(|u| u.id), Some(ana));
@@ -30,11 +26,12 @@ async fn a_link_works_once_for_its_purpose_until_it_expires() {
     store.create_login_link(ana, LinkPurpose::LogIn, "h2", 100, 200).await.unwrap();
     assert!(store.use_login_link("h2", LinkPurpose::LogIn, 200).await.unwrap().is_none(), "expired");
     assert!(store.use_login_link("unknown", LinkPurpose::LogIn, 150).await.unwrap().is_none());
+    db.database.close().await;
 }
 
-#[tokio::test]
-async fn a_password_reset_sets_the_password_and_ends_every_session_but_not_api_tokens() {
-    let (_dir, store, ana) = store_with_member().await;
+pub async fn a_password_reset_sets_the_password_and_ends_every_session_but_not_api_tokens(backend: &dyn Backend) {
+    let (db, ana) = with_member(backend).await;
+    let store = &*db.store;
     for (hash, kind) in [("s1", TokenKind::Session), ("s2", TokenKind::Session), ("a1", TokenKind::Api)] {
         let token = NewToken { user: ana, kind, token_hash: hash.into(), name: "t".into(), now: 100, expires_at: None };
         store.insert_token(token).await.unwrap();
@@ -52,4 +49,29 @@ async fn a_password_reset_sets_the_password_and_ends_every_session_but_not_api_t
     assert!(store.token_user("s2", 301).await.unwrap().is_none());
     assert!(store.token_user("a1", 301).await.unwrap().is_some(), "API tokens are the owner's to revoke");
     assert!(store.reset_password("r2", "third hash", 302).await.unwrap().is_none(), "used once");
+    db.database.close().await;
+}
+
+pub async fn a_link_used_twice_at_once_works_once(backend: &dyn Backend) {
+    let (db, ana) = with_member(backend).await;
+    let other = db.database.open().await;
+    for round in 0..10 {
+        let hash = format!("race{round}");
+        db.store.create_login_link(ana, LinkPurpose::LogIn, &hash, 100, 200).await.unwrap();
+        let tasks: Vec<_> = [Arc::clone(&db.store), Arc::clone(&other)]
+            .into_iter()
+            .map(|store| {
+                let hash = hash.clone();
+                tokio::spawn(async move { store.use_login_link(&hash, LinkPurpose::LogIn, 150).await })
+            })
+            .collect();
+        let mut worked = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap().is_some() {
+                worked += 1;
+            }
+        }
+        assert_eq!(worked, 1, "round {round}: the link worked {worked} times");
+    }
+    db.database.close().await;
 }

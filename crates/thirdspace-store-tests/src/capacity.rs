@@ -1,225 +1,23 @@
-//! Seat capacity of the SQLite store, checked against the domain's rules.
+//! Seat capacity, checked against the domain's rules.
 //!
 //! The property test drives the store through random sequences of bookings, cancellations,
 //! check-ins, check-outs and a moving clock, mirrors every step in a small in-memory model, and
 //! after each step reads the `bookings` table directly to check that no space ever has more seats
 //! held than it offers and that nobody holds two overlapping seats. The model also says, for each
 //! booking, whether it must succeed or must be refused, so the store can fail in either direction.
-//! The other tests pin down concurrency, the no-show release and check-out at closing.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::Row;
-use tempfile::TempDir;
-use thirdspace_domain::booking::{self, BookingInput, BookingPlan, BookingStatus, Hold, VenueClock};
-use thirdspace_domain::email::Email;
-use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
-use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
-use thirdspace_domain::venue::{VenueDraft, VenueInput, VenueKind};
-use thirdspace_store::{CheckIn, Conflict, NewBooking, NewUser, Store, StoreError};
-use thirdspace_store_sqlite::SqliteStore;
+use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
+use thirdspace_domain::space::SpaceKind;
+use thirdspace_store::{CheckIn, Conflict, NewBooking, StoreError};
 use uuid::Uuid;
 
-const GRACE_MINUTES: u16 = 15;
-const GRACE: i64 = GRACE_MINUTES as i64 * 60;
-const DAY: i64 = 86_400;
-
-/// Monday 7 January 2030, the first day of every scenario.
-fn base_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2030, 1, 7).unwrap()
-}
-
-/// Midnight UTC of the base date.
-fn base() -> i64 {
-    base_date().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
-}
-
-/// An instant on the base date.
-fn at(hour: i64, minute: i64) -> i64 {
-    base() + hour * 3600 + minute * 60
-}
-
-/// The date holding an instant (the venue is on UTC).
-fn date_of(instant: i64) -> NaiveDate {
-    base_date() + chrono::Duration::days((instant - base()).div_euclid(DAY))
-}
-
-/// An instant as the venue's clock shows it, for failure messages.
-fn show(instant: i64) -> String {
-    chrono::DateTime::from_timestamp(instant, 0).unwrap().format("%a %H:%M:%S").to_string()
-}
-
-/// The venue's time of day at an instant.
-fn minute_of(instant: i64) -> ClockTime {
-    ClockTime::from_minutes(((instant - midnight(date_of(instant))) / 60) as u16).unwrap()
-}
-
-/// Midnight UTC at the start of `date`.
-fn midnight(date: NaiveDate) -> i64 {
-    date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
-}
-
-const FOCUS: &str = "Writing the quarterly report";
-const PLEDGE: &str = "Happy to proofread anything in Dutch";
-
-fn clock(venue: &VenueDraft) -> VenueClock<'_> {
-    VenueClock { time_zone: venue.time_zone, hours: &venue.opening_hours, closures: &venue.closures }
-}
-
-/// Plans a booking of `[starts_at, ends_at)` at `now` with the domain's rules, as the server
-/// does; the span lies within one day (ending at its midnight at the latest).
-fn try_plan(starts_at: i64, ends_at: i64, now: i64) -> Result<BookingPlan, booking::Refusal> {
-    let date = date_of(starts_at);
-    let day_start = midnight(date);
-    assert!(starts_at < ends_at && ends_at <= day_start + DAY, "a span must lie within one day");
-    let minute = |t: i64| ClockTime::from_minutes(((t - day_start) / 60) as u16).unwrap();
-    let input = BookingInput {
-        space_id: None,
-        date,
-        start: minute(starts_at),
-        end: minute(ends_at),
-        focus: FOCUS.to_owned(),
-        pledge: PLEDGE.to_owned(),
-    };
-    booking::plan(clock(&venue_draft()), &input, now)
-}
-
-fn plan(starts_at: i64, ends_at: i64, now: i64) -> BookingPlan {
-    try_plan(starts_at, ends_at, now).unwrap()
-}
-
-/// A walk-in at `now`: from now until the venue closes at midnight.
-fn walk_in_plan(now: i64) -> BookingPlan {
-    booking::walk_in(clock(&venue_draft()), now, FOCUS.to_owned(), PLEDGE.to_owned()).unwrap()
-}
-
-/// A fresh store on a temporary file, with a read-only pool of our own on the same file.
-struct Db {
-    dir: TempDir,
-    store: SqliteStore,
-    raw: SqlitePool,
-}
-
-async fn open_db() -> Db {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("thirdspace.db");
-    let store = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
-    let options = SqliteConnectOptions::new().filename(&path).read_only(true);
-    let raw = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.unwrap();
-    Db { dir, store, raw }
-}
-
-async fn create_users(store: &SqliteStore, count: usize, now: i64) -> Vec<Uuid> {
-    let mut users = Vec::with_capacity(count);
-    for i in 0..count {
-        let user = store
-            .create_user(NewUser {
-                email: Email::parse(&format!("member{i}@example.org")).unwrap(),
-                password_hash: "not-a-real-hash".to_owned(),
-                display_name: format!("Member {i}"),
-                is_admin: false,
-                now,
-            })
-            .await
-            .unwrap();
-        users.push(user.id);
-    }
-    users
-}
-
-/// A venue on UTC, open every day from 00:00 to 24:00, with a grace period of 15 minutes.
-fn venue_draft() -> VenueDraft {
-    let days = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
-    let input = VenueInput {
-        name: "Library of Babel".to_owned(),
-        kind: VenueKind::Library,
-        address: "Hexagon 1".to_owned(),
-        city: "Utrecht".to_owned(),
-        country: "NL".to_owned(),
-        coordinates: None,
-        time_zone: "UTC".to_owned(),
-        opening_hours: days
-            .into_iter()
-            .map(|day| OpeningPeriod { day, opens: ClockTime::MIDNIGHT, closes: ClockTime::END_OF_DAY })
-            .collect(),
-        closures: Vec::new(),
-        amenities: Vec::new(),
-        house_rules: None,
-        no_show_grace_minutes: Some(GRACE_MINUTES),
-    };
-    VenueDraft::parse(input).unwrap()
-}
-
-async fn create_venue(store: &SqliteStore, owner: Uuid, now: i64) -> Uuid {
-    store.create_venue(owner, &venue_draft(), b"check-in secret", now).await.unwrap().id
-}
-
-async fn create_space(store: &SqliteStore, venue: Uuid, kind: SpaceKind, capacity: u32, seats: u32, now: i64) -> Uuid {
-    let draft =
-        SpaceDraft::parse(SpaceInput { name: format!("{kind:?} {now}"), kind, capacity, social_capital_seats: seats })
-            .unwrap();
-    store.create_space(venue, &draft, now).await.unwrap().id
-}
-
-/// A row of the `bookings` table, read behind the store's back.
-#[derive(Debug, Clone, PartialEq)]
-struct StoredBooking {
-    id: Uuid,
-    user: Uuid,
-    space: Uuid,
-    starts_at: i64,
-    ends_at: i64,
-    status: BookingStatus,
-    checked_out_at: Option<i64>,
-}
-
-impl StoredBooking {
-    fn hold(&self) -> Hold {
-        Hold {
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            status: self.status,
-            checked_out_at: self.checked_out_at,
-        }
-    }
-}
-
-async fn stored_bookings(raw: &SqlitePool) -> Vec<StoredBooking> {
-    let rows = sqlx::query(
-        "SELECT id, user_id, space_id, starts_at, ends_at, status, checked_out_at FROM bookings ORDER BY id",
-    )
-    .fetch_all(raw)
-    .await
-    .unwrap();
-    rows.iter()
-        .map(|row| {
-            let uuid = |column: &str| Uuid::parse_str(&row.get::<String, _>(column)).unwrap();
-            let status: String = row.get("status");
-            StoredBooking {
-                id: uuid("id"),
-                user: uuid("user_id"),
-                space: uuid("space_id"),
-                starts_at: row.get("starts_at"),
-                ends_at: row.get("ends_at"),
-                status: BookingStatus::from_str_opt(&status).unwrap(),
-                checked_out_at: row.get("checked_out_at"),
-            }
-        })
-        .collect()
-}
+use crate::fixtures::*;
+use crate::{Backend, StoredBooking};
 
 /// The most of `intervals` covering any one instant of `window`, counted by brute force at every
 /// instant where the count can rise (independent of the domain's sweep in `peak_occupancy`).
@@ -481,16 +279,16 @@ struct Scenario {
 }
 
 impl Scenario {
-    async fn new(start_minute: i64) -> Self {
-        let db = open_db().await;
+    async fn new(backend: &dyn Backend, start_minute: i64) -> Self {
+        let db = Db::open(backend).await;
         let now = base() - DAY;
-        let users = create_users(&db.store, USERS, now).await;
-        let venue = create_venue(&db.store, users[0], now).await;
+        let users = create_users(&*db.store, USERS, now).await;
+        let venue = create_venue(&*db.store, users[0], now).await;
         // Distinct creation instants, so "the order the store tries spaces in" is well defined.
         let spaces = vec![
-            create_space(&db.store, venue, SpaceKind::OpenSeating, 10, SEATS[MAIN], now).await,
-            create_space(&db.store, venue, SpaceKind::OpenSeating, 4, SEATS[NOOK], now + 1).await,
-            create_space(&db.store, venue, SpaceKind::MeetingRoom, 8, SEATS[MEETING_ROOM], now + 2).await,
+            create_space(&*db.store, venue, SpaceKind::OpenSeating, 10, SEATS[MAIN], now).await,
+            create_space(&*db.store, venue, SpaceKind::OpenSeating, 4, SEATS[NOOK], now + 1).await,
+            create_space(&*db.store, venue, SpaceKind::MeetingRoom, 8, SEATS[MEETING_ROOM], now + 2).await,
         ];
         let seats = spaces.iter().copied().zip(SEATS).collect();
         Self { db, venue, users, spaces, seats, model: Model::default(), now: base() + start_minute * 60 }
@@ -563,7 +361,7 @@ impl Scenario {
 
     async fn apply(&mut self, op: &Op) -> Result<(), TestCaseError> {
         let now = self.now;
-        let store = &self.db.store;
+        let store = &*self.db.store;
         match *op {
             Op::Book { user, at, offset, quarters } => {
                 let quarter = 15 * 60;
@@ -815,7 +613,7 @@ impl Scenario {
 
     /// The table agrees with the model, and the capacity invariants hold in it.
     async fn check(&self, step: usize, op: &Op) -> Result<(), TestCaseError> {
-        let rows = stored_bookings(&self.db.raw).await;
+        let rows = self.db.stored_bookings().await;
         let mut expected: Vec<StoredBooking> = self
             .model
             .bookings
@@ -830,7 +628,7 @@ impl Scenario {
                 checked_out_at: b.checked_out_at,
             })
             .collect();
-        expected.sort_by_key(|b| b.id.to_string());
+        expected.sort_by_key(|b| b.id);
         prop_assert_eq!(&rows, &expected, "after step {} ({:?}) the table differs from the model", step, op);
         let ids: HashSet<Uuid> = rows.iter().map(|b| b.id).collect();
         prop_assert_eq!(ids.len(), rows.len());
@@ -839,215 +637,38 @@ impl Scenario {
     }
 }
 
-async fn run_scenario(start_minute: i64, ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut scenario = Scenario::new(start_minute).await;
+async fn run_scenario(backend: &dyn Backend, start_minute: i64, ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut scenario = Scenario::new(backend, start_minute).await;
+    let mut outcome = Ok(());
     for (step, op) in ops.iter().enumerate() {
-        scenario.apply(op).await?;
-        scenario.check(step, op).await?;
-    }
-    scenario.db.store.close().await;
-    scenario.db.raw.close().await;
-    Ok(())
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
-        max_shrink_iters: 1024,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
-
-    #[test]
-    fn no_sequence_of_operations_overfills_a_space_or_double_books_a_person(
-        start_minute in prop_oneof![3 => (0i64..96).prop_map(|quarter| quarter * 15), 1 => 0i64..24 * 60],
-        ops in proptest::collection::vec(op(), 10..60),
-    ) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(run_scenario(start_minute, &ops))?;
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Examples.
-
-/// The space and users of a venue with one open-seating space of `seats` social-capital seats.
-struct Venue {
-    db: Db,
-    venue: Uuid,
-    space: Uuid,
-    users: Vec<Uuid>,
-}
-
-async fn venue_with(seats: u32, users: usize) -> Venue {
-    let db = open_db().await;
-    let now = base() - DAY;
-    let users = create_users(&db.store, users, now).await;
-    let venue = create_venue(&db.store, users[0], now).await;
-    let space = create_space(&db.store, venue, SpaceKind::OpenSeating, seats.max(1), seats, now).await;
-    Venue { db, venue, space, users }
-}
-
-impl Venue {
-    /// A booking by `user` of `[starts_at, ends_at)`, planned at `now`.
-    fn booking(&self, user: usize, (starts_at, ends_at): (i64, i64), now: i64) -> NewBooking {
-        let plan = plan(starts_at, ends_at, now);
-        NewBooking { user: self.users[user], venue: self.venue, space: Some(self.space), plan, now }
-    }
-
-    fn check_in(&self, user: usize, now: i64, walk_in: Option<BookingPlan>) -> CheckIn {
-        CheckIn {
-            venue: self.venue,
-            user: self.users[user],
-            today: date_of(now),
-            at: minute_of(now),
-            now,
-            open_until: midnight(date_of(now)) + DAY,
-            walk_in,
-            by_staff: None,
+        outcome = match scenario.apply(op).await {
+            Ok(()) => scenario.check(step, op).await,
+            failed => failed,
+        };
+        if outcome.is_err() {
+            break;
         }
     }
-
-    async fn live_bookings(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE status IN ('booked', 'checked_in', 'checked_out')")
-            .fetch_one(&self.db.raw)
-            .await
-            .unwrap()
-    }
+    // Also after a failure: shrinking runs many more scenarios, each on a database of its own.
+    scenario.db.database.close().await;
+    outcome
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_bookings_never_exceed_capacity() {
-    let venue = Arc::new(venue_with(5, 40).await);
-    let span = (at(10, 0), at(12, 0));
-    let now = at(8, 0);
-    let tasks: Vec<_> = (0..40)
-        .map(|user| {
-            let venue = Arc::clone(&venue);
-            let booking = venue.booking(user, span, now);
-            tokio::spawn(async move { venue.db.store.book(booking).await })
-        })
-        .collect();
-    let mut booked = 0;
-    let mut seats_gone = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(_) => booked += 1,
-            Err(StoreError::Conflict(Conflict::SeatsGone)) => seats_gone += 1,
-            Err(other) => panic!("a booking failed for another reason: {other:?}"),
+/// Runs the property test on a backend; `PROPTEST_CASES` overrides the backend's number of cases.
+pub fn no_sequence_of_operations_overfills_a_space_or_double_books_a_person(backend: &dyn Backend) {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(backend.property_cases());
+    let config =
+        ProptestConfig { cases, max_shrink_iters: 1024, failure_persistence: None, ..ProptestConfig::default() };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a Tokio runtime");
+    let start_minute = prop_oneof![3 => (0i64..96).prop_map(|quarter| quarter * 15), 1 => 0i64..24 * 60];
+    let ops = proptest::collection::vec(op(), 10..60);
+    let outcome = TestRunner::new(config)
+        .run(&(start_minute, ops), |(start_minute, ops)| runtime.block_on(run_scenario(backend, start_minute, &ops)));
+    match outcome {
+        Ok(()) => {}
+        Err(TestError::Fail(why, (start_minute, ops))) => {
+            panic!("{why}\nminimal failing input: start_minute = {start_minute}, ops = {ops:#?}")
         }
+        Err(TestError::Abort(why)) => panic!("the property test gave up: {why}"),
     }
-    assert_eq!((booked, seats_gone), (5, 35));
-    assert_eq!(venue.live_bookings().await, 5);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_stores_on_one_file_never_exceed_capacity_together() {
-    // Two handles on one file stand for two processes: each has its own write connection, so
-    // only SQLite's write lock keeps their bookings apart.
-    let venue = Arc::new(venue_with(5, 40).await);
-    let path = venue.db.dir.path().join("thirdspace.db");
-    let other = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
-    let span = (at(10, 0), at(12, 0));
-    let now = at(8, 0);
-    let tasks: Vec<_> = (0..40)
-        .map(|user| {
-            let store = if user % 2 == 0 { venue.db.store.clone() } else { other.clone() };
-            let booking = venue.booking(user, span, now);
-            tokio::spawn(async move { store.book(booking).await })
-        })
-        .collect();
-    let mut booked = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(_) => booked += 1,
-            Err(StoreError::Conflict(Conflict::SeatsGone)) => {}
-            Err(other) => panic!("a booking failed for another reason: {other:?}"),
-        }
-    }
-    assert_eq!(booked, 5);
-    assert_eq!(venue.live_bookings().await, 5);
-    other.close().await;
-}
-
-#[tokio::test]
-async fn a_no_show_releases_its_seat_after_the_grace_period() {
-    let venue = venue_with(1, 2).await;
-    let store = &venue.db.store;
-    let (a, b) = (0, 1);
-    let span = (at(10, 0), at(12, 0));
-
-    let first = store.book(venue.booking(a, span, at(9, 0))).await.unwrap();
-    let refused = store.book(venue.booking(b, span, at(9, 0))).await;
-    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::SeatsGone))), "{refused:?}");
-
-    // Still within the grace period, A may yet turn up.
-    let refused = store.book(venue.booking(b, span, at(10, 14))).await;
-    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::SeatsGone))), "{refused:?}");
-    assert_eq!(store.release_no_shows(at(10, 14)).await.unwrap(), 0);
-
-    let second = store.book(venue.booking(b, span, at(10, 16))).await.unwrap();
-    assert_eq!(second.status, BookingStatus::Booked);
-    let late = store.check_in(venue.check_in(a, at(10, 16), None)).await;
-    assert!(matches!(late, Err(StoreError::Conflict(Conflict::NoBookingNow))), "{late:?}");
-
-    assert_eq!(store.release_no_shows(at(10, 16)).await.unwrap(), 1);
-    let first = store.booking(first.id).await.unwrap().unwrap();
-    assert_eq!(first.status, BookingStatus::Released);
-    let second = store.booking(second.id).await.unwrap().unwrap();
-    assert_eq!(second.status, BookingStatus::Booked, "B's booking, made at 10:16, is not a no-show");
-    let cancel = store.cancel_booking(first.id, at(10, 17)).await;
-    assert!(matches!(cancel, Err(StoreError::Conflict(Conflict::NotCancellable))), "{cancel:?}");
-}
-
-#[tokio::test]
-async fn check_out_at_closing_checks_everyone_out() {
-    let venue = venue_with(3, 1).await;
-    let store = &venue.db.store;
-    let now = at(15, 0);
-    let walk_in = walk_in_plan(now);
-    let closes_at = walk_in.closes_at;
-    let checked_in = store.check_in(venue.check_in(0, now, Some(walk_in))).await.unwrap();
-    assert!(checked_in.walk_in);
-    assert_eq!(checked_in.booking.status, BookingStatus::CheckedIn);
-    assert_eq!(store.present(venue.venue, closes_at - 60).await.unwrap().len(), 1);
-    assert_eq!(store.check_out_at_closing(closes_at - 60).await.unwrap(), 0, "nobody leaves before closing");
-
-    assert_eq!(store.check_out_at_closing(closes_at).await.unwrap(), 1);
-    assert!(store.present(venue.venue, closes_at).await.unwrap().is_empty());
-    let left = store.booking(checked_in.booking.id).await.unwrap().unwrap();
-    assert_eq!(left.status, BookingStatus::CheckedOut);
-    assert_eq!(left.checked_out_at, Some(closes_at));
-    assert_eq!(store.checked_in_at(venue.users[0], closes_at).await.unwrap(), None);
-    assert_eq!(store.check_out_at_closing(closes_at + 3600).await.unwrap(), 0, "nobody is checked out twice");
-}
-
-#[tokio::test]
-async fn a_booking_for_a_span_under_way_holds_its_seat_until_its_holder_can_check_in() {
-    let venue = venue_with(1, 3).await;
-    let store = &venue.db.store;
-    let now = at(10, 20);
-    let made = store.book(venue.booking(1, (at(10, 0), at(12, 0)), now)).await.unwrap();
-
-    let taken = store.book(venue.booking(2, (at(10, 0), at(12, 0)), now)).await;
-    assert!(matches!(taken, Err(StoreError::Conflict(Conflict::SeatsGone))), "the only seat went twice: {taken:?}");
-    assert_eq!(store.release_no_shows(now).await.unwrap(), 0, "a booking made a moment ago is not a no-show");
-    let arrived = store.check_in(venue.check_in(1, at(10, 30), None)).await.unwrap();
-    assert_eq!(arrived.booking.id, made.id);
-}
-
-#[tokio::test]
-async fn a_member_staying_on_from_an_earlier_booking_checks_in_to_the_next() {
-    let venue = venue_with(1, 3).await;
-    let store = &venue.db.store;
-    let morning = store.book(venue.booking(1, (at(9, 0), at(10, 0)), at(8, 0))).await.unwrap();
-    let late_morning = store.book(venue.booking(1, (at(10, 0), at(11, 0)), at(8, 0))).await.unwrap();
-    let first = store.check_in(venue.check_in(1, at(9, 0), None)).await.unwrap();
-    assert_eq!(first.booking.id, morning.id);
-
-    let second = store.check_in(venue.check_in(1, at(10, 5), None)).await.unwrap();
-    assert_eq!(second.booking.id, late_morning.id, "the check-in answered with the booking that is over");
-    assert_eq!(store.release_no_shows(at(10, 15)).await.unwrap(), 0);
-    let taken = store.book(venue.booking(2, (at(10, 0), at(11, 0)), at(10, 15))).await;
-    assert!(matches!(taken, Err(StoreError::Conflict(Conflict::SeatsGone))), "the seat went to another: {taken:?}");
 }

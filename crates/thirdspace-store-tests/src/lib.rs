@@ -1,0 +1,167 @@
+//! The one test suite every backend of thirdspace's store runs.
+//!
+//! A backend crate implements [`Backend`] in its `tests/suite.rs` and expands [`store_suite!`]
+//! there; every test of the suite then runs on that backend, through the [`Store`] trait only. The
+//! one exception is [`TestDatabase::stored_bookings`], which reads the bookings behind the store's
+//! back so that the capacity checks do not trust the store's own reads.
+
+pub mod accounts;
+pub mod bookings;
+pub mod capacity;
+pub mod concurrency;
+mod fixtures;
+pub mod intros;
+pub mod links;
+pub mod questions;
+pub mod screens;
+pub mod venues;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thirdspace_domain::booking::{BookingStatus, Hold};
+use thirdspace_store::Store;
+use uuid::Uuid;
+
+/// A backend under test: it hands out fresh, empty databases.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// A new, empty database.
+    async fn database(&self) -> Box<dyn TestDatabase>;
+
+    /// How many cases the property test runs when `PROPTEST_CASES` is not set.
+    fn property_cases(&self) -> u32 {
+        24
+    }
+}
+
+/// One empty database of a backend.
+#[async_trait]
+pub trait TestDatabase: Send + Sync {
+    /// Opens a store on this database; each call opens another, as another process would.
+    async fn open(&self) -> Arc<dyn Store>;
+    /// Every row of the `bookings` table, read behind the stores' back.
+    async fn stored_bookings(&self) -> Vec<StoredBooking>;
+    /// Closes every store opened and throws the database away.
+    async fn close(&self);
+}
+
+/// A row of the `bookings` table as the capacity checks see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredBooking {
+    pub id: Uuid,
+    pub user: Uuid,
+    pub space: Uuid,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub status: BookingStatus,
+    pub checked_out_at: Option<i64>,
+}
+
+impl StoredBooking {
+    fn hold(&self) -> Hold {
+        Hold {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            status: self.status,
+            checked_out_at: self.checked_out_at,
+        }
+    }
+}
+
+/// Runs a test on a runtime of its own, with four workers for the races.
+pub fn block_on<F: Future>(test: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+        .block_on(test)
+}
+
+/// Expands to one `#[test]` per test of the suite, each on the backend that `$backend()` (a
+/// function of the calling module returning `Option<impl Backend>`) gives; `None` skips them.
+#[macro_export]
+macro_rules! store_suite {
+    ($backend:ident) => {
+        $crate::store_suite! {
+            @modules $backend;
+            accounts {
+                an_account_starts_with_a_profile_and_logs_in_by_e_mail,
+                an_e_mail_address_holds_one_account,
+                an_e_mail_address_taken_twice_at_once_makes_one_account,
+                admins_are_set_by_e_mail,
+                tokens_open_their_account_until_they_expire,
+                api_tokens_are_listed_by_the_page_and_deleted_by_their_owner,
+                a_profile_is_replaced_whole,
+            }
+            venues {
+                a_venue_is_created_with_its_owner_and_updated,
+                venues_are_listed_by_name_in_a_city_or_everywhere,
+                staff_are_invited_by_e_mail_and_accept,
+                an_invitation_is_accepted_once,
+                spaces_are_added_and_edited_within_their_venue,
+            }
+            bookings {
+                bookings_are_listed_upcoming_and_past_and_by_venue_day,
+                a_booking_is_refused_without_open_seating_or_in_an_unknown_space,
+                free_seats_count_what_is_left_over_the_whole_window,
+                a_booking_is_cancelled_only_before_it_is_claimed,
+                check_in_walk_in_and_check_out,
+                checking_in_long_before_a_booking_is_too_early,
+                arriving_early_takes_the_seat_from_now_when_one_is_free,
+                a_no_show_releases_its_seat_after_the_grace_period,
+                check_out_at_closing_checks_everyone_out,
+                a_booking_for_a_span_under_way_holds_its_seat_until_its_holder_can_check_in,
+                a_member_staying_on_from_an_earlier_booking_checks_in_to_the_next,
+            }
+            concurrency {
+                concurrent_bookings_never_exceed_capacity,
+                two_stores_on_one_database_never_exceed_capacity_together,
+                concurrent_walk_ins_never_exceed_capacity,
+                one_person_booking_many_spans_at_once_never_holds_two_that_overlap,
+                a_check_in_racing_a_cancellation_ends_in_one_of_them,
+                early_arrivals_racing_bookings_never_exceed_capacity,
+            }
+            intros {
+                a_suggested_pair_keeps_its_introduction_until_it_settles,
+                an_introduction_goes_from_accepted_to_met_to_feedback,
+                settled_pairs_and_helped_counts,
+                introductions_are_listed_by_venue_and_by_person,
+            }
+            links {
+                a_link_works_once_for_its_purpose_until_it_expires,
+                a_password_reset_sets_the_password_and_ends_every_session_but_not_api_tokens,
+                a_link_used_twice_at_once_works_once,
+            }
+            questions {
+                questions_are_asked_and_marked_answered_once,
+            }
+            screens {
+                screen_tokens_open_their_venue_until_revoked,
+            }
+        }
+
+        #[test]
+        fn no_sequence_of_operations_overfills_a_space_or_double_books_a_person() {
+            if let Some(backend) = $backend() {
+                $crate::capacity::no_sequence_of_operations_overfills_a_space_or_double_books_a_person(&backend);
+            }
+        }
+    };
+    (@modules $backend:ident; $($module:ident { $($test:ident),* $(,)? })*) => {
+        $(
+            mod $module {
+                $(
+                    #[test]
+                    fn $test() {
+                        if let Some(backend) = super::$backend() {
+                            $crate::block_on($crate::$module::$test(&backend));
+                        }
+                    }
+                )*
+            }
+        )*
+    };
+}

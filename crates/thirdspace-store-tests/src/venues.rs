@@ -1,0 +1,184 @@
+//! Venues, their staff and their spaces.
+
+use std::sync::Arc;
+
+use thirdspace_domain::email::Email;
+use thirdspace_domain::space::SpaceKind;
+use thirdspace_domain::venue::{city_key, Coordinates};
+use thirdspace_store::{Conflict, Page, StaffRole, StoreError};
+use uuid::Uuid;
+
+use crate::fixtures::*;
+use crate::Backend;
+
+fn email(raw: &str) -> Email {
+    Email::parse(raw).unwrap()
+}
+
+pub async fn a_venue_is_created_with_its_owner_and_updated(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let owner = create_user(store, "owner@example.org", "Olga", 100).await;
+    let mut draft = venue_draft();
+    draft.coordinates = Some(Coordinates { latitude: 52.0907, longitude: 5.1214 });
+    draft.amenities = vec!["wifi".to_owned(), "coffee".to_owned()];
+    draft.closures = vec![base_date()];
+    draft.house_rules = Some("Quiet after six".to_owned());
+    let venue = store.create_venue(owner.id, &draft, b"\x00secret\xff", 200).await.unwrap();
+    assert_eq!(
+        (venue.name.as_str(), venue.city.as_str(), venue.time_zone.as_str()),
+        ("Library of Babel", "Utrecht", "UTC")
+    );
+    assert_eq!((venue.coordinates, venue.closures.clone()), (draft.coordinates, vec![base_date()]));
+    assert_eq!(
+        (venue.amenities.clone(), venue.house_rules.as_deref()),
+        (draft.amenities.clone(), Some("Quiet after six"))
+    );
+    assert_eq!(venue.opening_hours.len(), 7);
+    assert_eq!((venue.no_show_grace_minutes, venue.created_at, venue.updated_at), (GRACE_MINUTES, 200, 200));
+    assert_eq!(store.checkin_secret(venue.id).await.unwrap(), Some(b"\x00secret\xff".to_vec()));
+    assert_eq!(store.checkin_secret(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.role(venue.id, owner.id).await.unwrap(), Some(StaffRole::Owner));
+    let read = store.venue(venue.id).await.unwrap().unwrap();
+    assert_eq!((read.id, read.coordinates, read.opening_hours.len()), (venue.id, draft.coordinates, 7));
+    assert!(store.venue(Uuid::now_v7()).await.unwrap().is_none());
+
+    let renamed = venue_named("Babel Annex", "Amersfoort");
+    let updated = store.update_venue(venue.id, &renamed, 300).await.unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.city.as_str(), updated.coordinates),
+        ("Babel Annex", "Amersfoort", None)
+    );
+    assert_eq!((updated.created_at, updated.updated_at), (200, 300));
+    let missing = store.update_venue(Uuid::now_v7(), &renamed, 300).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    let staffed = store.staffed_venues(owner.id).await.unwrap();
+    assert_eq!(staffed.iter().map(|(v, r)| (v.id, *r)).collect::<Vec<_>>(), vec![(venue.id, StaffRole::Owner)]);
+    db.database.close().await;
+}
+
+pub async fn venues_are_listed_by_name_in_a_city_or_everywhere(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let owner = create_user(store, "owner@example.org", "Olga", 100).await;
+    for (name, city) in [("Zwaan", "Utrecht"), ("Anker", "Utrecht"), ("Molen", "Delft")] {
+        store.create_venue(owner.id, &venue_named(name, city), b"s", 100).await.unwrap();
+    }
+    let names = |venues: &[thirdspace_store::Venue]| venues.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+    let everywhere = store.venues(None, Page::default()).await.unwrap();
+    assert_eq!(
+        (names(&everywhere.items), everywhere.total),
+        (vec!["Anker".to_owned(), "Molen".into(), "Zwaan".into()], 3)
+    );
+    let utrecht = store.venues(Some(&city_key("Utrecht")), Page::default()).await.unwrap();
+    assert_eq!(names(&utrecht.items), vec!["Anker".to_owned(), "Zwaan".into()]);
+    let second = store.venues(Some(&city_key("Utrecht")), Page::new(2, 1)).await.unwrap();
+    assert_eq!((names(&second.items), second.total), (vec!["Zwaan".to_owned()], 2));
+    assert_eq!(store.venues(Some("nowhere"), Page::default()).await.unwrap().total, 0);
+    let staffed = store.staffed_venues(owner.id).await.unwrap();
+    assert_eq!(staffed.iter().map(|(v, _)| v.name.as_str()).collect::<Vec<_>>(), vec!["Anker", "Molen", "Zwaan"]);
+    db.database.close().await;
+}
+
+pub async fn staff_are_invited_by_e_mail_and_accept(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let owner = create_user(store, "owner@example.org", "Olga", 100).await;
+    let venue = create_venue(store, owner.id, 100).await;
+    let invitation = store.invite_staff(venue, &email("sam@example.org"), owner.id, 200).await.unwrap();
+    assert_eq!((invitation.venue_id, invitation.venue_name.as_str()), (venue, "Library of Babel"));
+    assert_eq!((invitation.email.as_str(), invitation.created_at), ("sam@example.org", 200));
+    let again = store.invite_staff(venue, &email("sam@example.org"), owner.id, 201).await;
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::InvitationPending))), "{again:?}");
+    let owner_again = store.invite_staff(venue, &email("owner@example.org"), owner.id, 201).await;
+    assert!(matches!(owner_again, Err(StoreError::Conflict(Conflict::AlreadyStaff))), "{owner_again:?}");
+
+    let sam = create_user(store, "sam@example.org", "Sam", 300).await;
+    let mallory = create_user(store, "mallory@example.org", "Mallory", 300).await;
+    let pending = store.invitations_for(&email("sam@example.org")).await.unwrap();
+    assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), vec![invitation.id]);
+    let stolen = store.accept_invitation(invitation.id, &mallory, 310).await;
+    assert!(matches!(stolen, Err(StoreError::Conflict(Conflict::InvitationNotForYou))), "{stolen:?}");
+    let member = store.accept_invitation(invitation.id, &sam, 320).await.unwrap();
+    assert_eq!(
+        (member.user_id, member.display_name.as_str(), member.email.as_str()),
+        (sam.id, "Sam", "sam@example.org")
+    );
+    assert_eq!((member.role, member.since), (StaffRole::Staff, 320));
+    assert!(store.invitations_for(&email("sam@example.org")).await.unwrap().is_empty());
+    assert_eq!(store.role(venue, sam.id).await.unwrap(), Some(StaffRole::Staff));
+    assert_eq!(store.role(venue, mallory.id).await.unwrap(), None);
+    let staff = store.staff(venue, Page::default()).await.unwrap();
+    assert_eq!(
+        staff.items.iter().map(|s| (s.user_id, s.role)).collect::<Vec<_>>(),
+        vec![(owner.id, StaffRole::Owner), (sam.id, StaffRole::Staff)]
+    );
+    let page = store.staff(venue, Page::new(2, 1)).await.unwrap();
+    assert_eq!((page.items.len(), page.total), (1, 2));
+    let already = store.invite_staff(venue, &email("sam@example.org"), owner.id, 400).await;
+    assert!(matches!(already, Err(StoreError::Conflict(Conflict::AlreadyStaff))), "{already:?}");
+    let unknown = store.accept_invitation(Uuid::now_v7(), &sam, 400).await;
+    assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
+    db.database.close().await;
+}
+
+pub async fn an_invitation_is_accepted_once(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let other = db.database.open().await;
+    let owner = create_user(&*db.store, "owner@example.org", "Olga", 100).await;
+    let venue = create_venue(&*db.store, owner.id, 100).await;
+    let sam = create_user(&*db.store, "sam@example.org", "Sam", 100).await;
+    let invitation = db.store.invite_staff(venue, &email("sam@example.org"), owner.id, 200).await.unwrap();
+    let tasks: Vec<_> = [Arc::clone(&db.store), other]
+        .into_iter()
+        .map(|store| {
+            let sam = sam.clone();
+            tokio::spawn(async move { store.accept_invitation(invitation.id, &sam, 300).await })
+        })
+        .collect();
+    let mut accepted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => accepted += 1,
+            Err(StoreError::NotFound(_)) => {}
+            Err(other) => panic!("refused for another reason: {other:?}"),
+        }
+    }
+    assert_eq!(accepted, 1);
+    db.database.close().await;
+}
+
+pub async fn spaces_are_added_and_edited_within_their_venue(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let owner = create_user(store, "owner@example.org", "Olga", 100).await;
+    let venue = create_venue(store, owner.id, 100).await;
+    let elsewhere = create_venue(store, owner.id, 100).await;
+    let hall = store.create_space(venue, &space_draft("Hall", SpaceKind::OpenSeating, 40, 12), 200).await.unwrap();
+    assert_eq!(
+        (hall.venue_id, hall.name.as_str(), hall.kind, hall.capacity, hall.social_capital_seats),
+        (venue, "Hall", SpaceKind::OpenSeating, 40, 12)
+    );
+    let room = store.create_space(venue, &space_draft("Room", SpaceKind::MeetingRoom, 8, 0), 201).await.unwrap();
+    let missing = store.create_space(Uuid::now_v7(), &space_draft("Nowhere", SpaceKind::OpenSeating, 1, 1), 200).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+
+    let edited = store
+        .update_space(venue, hall.id, &space_draft("Great hall", SpaceKind::OpenSeating, 60, 20), 300)
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited.id, edited.name.as_str(), edited.capacity, edited.social_capital_seats),
+        (hall.id, "Great hall", 60, 20)
+    );
+    let wrong_venue =
+        store.update_space(elsewhere, hall.id, &space_draft("Hijacked", SpaceKind::OpenSeating, 1, 1), 300).await;
+    assert!(matches!(wrong_venue, Err(StoreError::NotFound(_))), "{wrong_venue:?}");
+    let spaces = store.spaces(venue, Page::default()).await.unwrap();
+    assert_eq!(
+        spaces.items.iter().map(|s| (s.id, s.name.as_str(), s.capacity)).collect::<Vec<_>>(),
+        vec![(hall.id, "Great hall", 60), (room.id, "Room", 8)]
+    );
+    assert_eq!(store.spaces(elsewhere, Page::default()).await.unwrap().total, 0);
+    db.database.close().await;
+}
