@@ -10,6 +10,7 @@
 //! the sweeps (no-shows, closing) skip rows another transaction holds and never wait, so the lock
 //! order (person, then spaces, then bookings) has no cycle.
 
+pub mod bus;
 pub mod cluster;
 
 mod accounts;
@@ -79,6 +80,11 @@ impl PgStore {
     /// [`finish`].
     async fn write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool.begin().await.map_err(db)
+    }
+
+    /// The live-event bus of every instance on this database.
+    pub async fn event_bus(&self) -> Result<bus::PgBus, StoreError> {
+        bus::PgBus::start(self.pool.clone()).await
     }
 
     /// Closes the pool's connections.

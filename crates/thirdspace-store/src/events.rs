@@ -108,6 +108,13 @@ impl LocalBus {
         }
     }
 
+    /// A bus whose ids start at `first` (a shared bus continues its database's sequence).
+    pub fn starting_at(first: u64) -> Self {
+        let bus = Self::new();
+        bus.next.store(first.max(1), Ordering::SeqCst);
+        bus
+    }
+
     /// The next id this process would give an event.
     pub fn next_id(&self) -> u64 {
         self.next.fetch_add(1, Ordering::SeqCst)

@@ -30,6 +30,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Log filter, e.g. `info` or `thirdspace_server=debug,info`.
     pub log: String,
+    /// PostgreSQL: the most connections each instance opens.
+    pub database_max_connections: u32,
+    /// PostgreSQL: how long one statement may run before it is cancelled, in seconds (0: no limit).
+    pub database_statement_timeout_seconds: u64,
     /// Where people reach this server, for links in e-mails (default `http://<bind>`).
     pub public_url: Option<String>,
     /// The SMTP server for e-mail, e.g. `smtp://user:password@mail.example.org:587?tls=required`;
@@ -49,6 +53,8 @@ impl std::fmt::Debug for Config {
             .field("sweep_seconds", &self.sweep_seconds)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("log", &self.log)
+            .field("database_max_connections", &self.database_max_connections)
+            .field("database_statement_timeout_seconds", &self.database_statement_timeout_seconds)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(masked))
             .field("mail_from", &self.mail_from)
@@ -57,7 +63,7 @@ impl std::fmt::Debug for Config {
 }
 
 /// A URL with any password masked, for logs.
-fn masked(raw: &str) -> String {
+pub fn masked(raw: &str) -> String {
     match url::Url::parse(raw) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("****"));
@@ -77,6 +83,8 @@ impl Default for Config {
             sweep_seconds: 30,
             max_body_bytes: 64 * 1024,
             log: "info".to_owned(),
+            database_max_connections: 10,
+            database_statement_timeout_seconds: 30,
             public_url: None,
             smtp_url: None,
             mail_from: "thirdspace <noreply@localhost>".to_owned(),
@@ -130,6 +138,14 @@ impl Config {
                 .as_deref()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{}", self.bind)),
+        }
+    }
+
+    /// The PostgreSQL pool's settings (TLS comes from the URL's `sslmode`).
+    pub fn postgres(&self) -> thirdspace_store_postgres::PgOptions {
+        thirdspace_store_postgres::PgOptions {
+            max_connections: self.database_max_connections.clamp(1, 1000),
+            statement_timeout: Duration::from_secs(self.database_statement_timeout_seconds),
         }
     }
 

@@ -4,24 +4,45 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use thirdspace_server::clock::SystemClock;
+use thirdspace_server::events::{EventBus, LocalBus};
 use thirdspace_server::{AppState, Application};
 use thirdspace_store::Store;
+use thirdspace_store_postgres::PgStore;
 use thirdspace_store_sqlite::SqliteStore;
 
-use crate::config::Config;
+use crate::config::{masked, Config};
 
-/// The store for a database URL; the scheme picks the backend.
-pub async fn store(database_url: &str) -> Result<Arc<dyn Store>> {
+/// The store for a database URL, and the bus for live events that goes with it: the scheme picks
+/// the backend (`sqlite://…`: one process, events in it; `postgres://…`: events shared by every
+/// instance on the database).
+pub async fn backend(config: &Config, database_url: &str) -> Result<(Arc<dyn Store>, Arc<dyn EventBus>)> {
+    let shown = masked(database_url);
     if database_url.starts_with("sqlite:") {
-        let store = SqliteStore::open(database_url).await.with_context(|| format!("opening {database_url}"))?;
+        let store = SqliteStore::open(database_url).await.with_context(|| format!("opening {shown}"))?;
+        return Ok((Arc::new(store), Arc::new(LocalBus::new())));
+    }
+    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
+        let bus = store.event_bus().await.with_context(|| format!("listening for events on {shown}"))?;
+        return Ok((Arc::new(store), Arc::new(bus)));
+    }
+    bail!("unsupported database URL {shown:?}: use sqlite://path/to/file.db or postgres://user@host/db")
+}
+
+/// The store for a database URL (for commands that need no live events).
+pub async fn store(config: &Config, database_url: &str) -> Result<Arc<dyn Store>> {
+    let shown = masked(database_url);
+    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
         return Ok(Arc::new(store));
     }
-    bail!("unsupported database URL {database_url:?}: use sqlite://path/to/file.db")
+    backend(config, database_url).await.map(|(store, _)| store)
 }
 
 pub async fn application(config: &Config) -> Result<(Application, AppState)> {
-    let state = AppState::new(store(&config.database_url).await?, Arc::new(SystemClock), config.server())
-        .with_mailer(config.mailer()?);
+    let (store, bus) = backend(config, &config.database_url).await?;
+    let state =
+        AppState::new(store, Arc::new(SystemClock), config.server()).with_events(bus).with_mailer(config.mailer()?);
     let app =
         Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;
     Ok((app, state))

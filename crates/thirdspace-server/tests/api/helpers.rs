@@ -102,7 +102,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// A password hash computed once: creating many members stays fast.
-fn shared_hash() -> &'static str {
+pub fn shared_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| thirdspace_server::password::hash_blocking("correct horse battery").expect("hash"))
 }

@@ -8,6 +8,7 @@ mod coworker_pages;
 mod errors;
 mod helpers;
 mod host_pages;
+mod instances;
 mod intros;
 mod journeys;
 mod live;

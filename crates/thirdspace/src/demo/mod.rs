@@ -84,7 +84,7 @@ struct Seeded {
 }
 
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
-    let store = open::store(&config.database_url).await?;
+    let store = open::store(config, &config.database_url).await?;
     let seeded = seed(store.as_ref(), people).await?;
     let state = AppState::new(store, Arc::new(SystemClock), config.server()).with_mailer(config.mailer()?);
     let app = Application::on(listener, state);

@@ -1,0 +1,189 @@
+//! Several instances on one PostgreSQL database, as behind a load balancer: capacity holds when
+//! requests are spread over them, and a check-in handled by one reaches a screen on the other.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use thirdspace_domain::email::Email;
+use thirdspace_server::auth::{new_token, token_hash};
+use thirdspace_server::clock::ManualClock;
+use thirdspace_server::{AppState, Application, ServerConfig};
+use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
+use thirdspace_store_postgres::cluster::TestCluster;
+use thirdspace_store_postgres::{PgOptions, PgStore};
+
+use crate::helpers::{shared_hash, venue_body, MONDAY, MONDAY_9AM};
+
+struct Instances {
+    bases: Vec<String>,
+    store: Arc<PgStore>,
+    client: reqwest::Client,
+    _stops: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// `n` servers on one fresh database of the shared test cluster, each with its own pool and its
+/// own event bus; `None` (loudly) without PostgreSQL outside CI.
+async fn instances(n: usize) -> Option<Instances> {
+    let cluster = TestCluster::shared()?;
+    let url = cluster.create_database().await.expect("a database");
+    let clock = Arc::new(ManualClock::new(MONDAY_9AM));
+    let mut bases = Vec::new();
+    let mut stops = Vec::new();
+    let mut first = None;
+    for _ in 0..n {
+        let store = Arc::new(PgStore::open(&url, PgOptions::default()).await.expect("open"));
+        let bus = Arc::new(store.event_bus().await.expect("the event bus"));
+        let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default()).with_events(bus);
+        let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
+        bases.push(format!("http://{}", app.local_addr().expect("addr")));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        stops.push(stop);
+        first.get_or_insert(store);
+    }
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    Some(Instances { bases, store: first.expect("one instance at least"), client, _stops: stops })
+}
+
+impl Instances {
+    /// A member created straight in the store, with an API token.
+    async fn member(&self, name: &str) -> (uuid::Uuid, String) {
+        let email = format!("{}-{}@example.org", name.to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let user = self
+            .store
+            .create_user(NewUser {
+                email: Email::parse(&email).expect("email"),
+                password_hash: shared_hash().to_owned(),
+                display_name: name.to_owned(),
+                is_admin: false,
+                now: MONDAY_9AM,
+            })
+            .await
+            .expect("user");
+        let token = new_token();
+        let new = NewToken {
+            user: user.id,
+            kind: TokenKind::Api,
+            token_hash: token_hash(&token),
+            name: "test".into(),
+            now: MONDAY_9AM,
+            expires_at: None,
+        };
+        self.store.insert_token(new).await.expect("token");
+        (user.id, token)
+    }
+
+    async fn post(
+        &self,
+        instance: usize,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.bases[instance]))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or_default())
+    }
+
+    /// A venue with one open-seating space of `seats` social-capital seats, made on instance 0.
+    async fn venue(&self, host: &str, seats: u32) -> uuid::Uuid {
+        let (status, venue) = self.post(0, "/api/v1/venues", host, venue_body("De Werkplaats", "Utrecht")).await;
+        assert_eq!(status, StatusCode::CREATED, "{venue}");
+        let id = venue["id"].as_str().expect("id").to_owned();
+        let space =
+            json!({"name": "Open floor", "kind": "open_seating", "capacity": seats + 4, "social_capital_seats": seats});
+        let (status, body) = self.post(0, &format!("/api/v1/venues/{id}/spaces"), host, space).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id.parse().expect("uuid")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_bookings_for_five_seats_spread_over_two_instances_give_exactly_five() {
+    let Some(setup) = instances(2).await else { return };
+    let (_, host) = setup.member("Host").await;
+    let venue = setup.venue(&host, 5).await;
+    let mut members = Vec::new();
+    for i in 0..50 {
+        members.push(setup.member(&format!("Member{i}")).await.1);
+    }
+    let setup = Arc::new(setup);
+    let tasks: Vec<_> = members
+        .into_iter()
+        .enumerate()
+        .map(|(i, token)| {
+            let setup = setup.clone();
+            tokio::spawn(async move {
+                let body = json!({"date": MONDAY, "start": "10:00", "end": "12:00", "focus": "Writing", "pledge": "Python help"});
+                setup.post(i % 2, &format!("/api/v1/venues/{venue}/bookings"), &token, body).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => assert_eq!(body["error"]["code"], "seats_gone", "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(created, 5, "exactly the seats there are");
+    let day = setup
+        .store
+        .venue_day(venue, MONDAY.parse().expect("date"), thirdspace_store::Page::new(1, 100))
+        .await
+        .expect("day");
+    assert_eq!(day.items.len(), 5, "and exactly five stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_check_in_on_one_instance_reaches_a_screen_on_the_other_within_a_second() {
+    let Some(setup) = instances(2).await else { return };
+    let (_, host) = setup.member("Host").await;
+    let venue = setup.venue(&host, 5).await;
+    let (anna, anna_token) = setup.member("Anna").await;
+    let body = json!({"date": MONDAY, "start": "09:00", "end": "17:00", "focus": "Writing", "pledge": "Python help"});
+    let (status, _) = setup.post(0, &format!("/api/v1/venues/{venue}/bookings"), &anna_token, body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut stream = setup
+        .client
+        .get(format!("{}/api/v1/venues/{venue}/events", setup.bases[1]))
+        .bearer_auth(&host)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(stream.status(), StatusCode::OK);
+    // The stream's greeting: it is open before the check-in is sent.
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.chunk()).await;
+    let sent = Instant::now();
+    let (status, body) =
+        setup.post(0, &format!("/api/v1/venues/{venue}/check-ins"), &host, json!({"user_id": anna})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut seen = String::new();
+    while sent.elapsed() < Duration::from_secs(1) && !seen.contains("event: presence") {
+        match tokio::time::timeout(Duration::from_secs(1).saturating_sub(sent.elapsed()), stream.chunk()).await {
+            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            _ => break,
+        }
+    }
+    assert!(
+        seen.contains("event: presence"),
+        "instance B's screen heard instance A's check-in within a second: {seen:?}"
+    );
+    // Ids come from the database's sequence: instance B's own events follow A's.
+    let id: u64 = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").trim().parse().expect("number");
+    assert!(id >= 1);
+}
