@@ -16,9 +16,10 @@ use crate::{latencies, sorted};
 
 #[derive(Args)]
 pub struct BookingArgs {
-    /// The server's base URL.
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    url: String,
+    /// The server's base URL; repeat it for several instances on one database (clients are
+    /// spread over them in turn).
+    #[arg(long = "url", default_value = "http://127.0.0.1:8080")]
+    urls: Vec<String>,
     /// Concurrent clients, each a member of its own.
     #[arg(long, default_value_t = 32)]
     clients: usize,
@@ -61,7 +62,8 @@ async fn book_until(client: Client, url: String, token: String, deadline: Instan
 }
 
 pub async fn run(args: BookingArgs) -> Result<()> {
-    let base = args.url.trim_end_matches('/').to_owned();
+    let bases: Vec<String> = args.urls.iter().map(|u| u.trim_end_matches('/').to_owned()).collect();
+    let base = bases.first().cloned().unwrap_or_default();
     let client = Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
     let host = member(&client, &base, "host").await?;
     let venue = venue(&client, &base, &host).await?;
@@ -69,11 +71,16 @@ pub async fn run(args: BookingArgs) -> Result<()> {
     for i in 0..args.clients {
         tokens.push(member(&client, &base, &format!("member{i}")).await?);
     }
-    let url = format!("{base}/api/v1/venues/{venue}/bookings");
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.seconds);
-    let tasks: Vec<_> =
-        tokens.into_iter().map(|t| tokio::spawn(book_until(client.clone(), url.clone(), t, deadline))).collect();
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let url = format!("{}/api/v1/venues/{venue}/bookings", bases[i % bases.len()]);
+            tokio::spawn(book_until(client.clone(), url, t, deadline))
+        })
+        .collect();
     let mut total = Tally::default();
     for task in tasks {
         let tally = task.await??;
@@ -82,7 +89,7 @@ pub async fn run(args: BookingArgs) -> Result<()> {
         total.latencies.extend(tally.latencies);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!("clients            {}", args.clients);
+    println!("clients            {} over {} instance(s)", args.clients, bases.len());
     println!("duration           {elapsed:.1} s");
     println!("bookings accepted  {} ({:.0} per second)", total.accepted, total.accepted as f64 / elapsed);
     println!("bookings refused   {}", total.refused);
