@@ -48,6 +48,25 @@ const DAYS: [(Weekday, &str, &str); 7] = [
     (Weekday::Sunday, "sun", "Sunday"),
 ];
 
+/// The venue a host's form is about: its sender logged in (else to the log-in, and back to
+/// `back`), the form theirs, and the venue theirs to run (`owner`: only its owner's); else the
+/// page that says why.
+async fn form_venue(
+    state: &AppState,
+    who: &Visitor,
+    id: &str,
+    csrf: &str,
+    owner: bool,
+    back: &str,
+) -> Result<(User, Venue, StaffRole), Response> {
+    let Some(user) = &who.user else { return Err(to_login(back)) };
+    if let Some(page) = who.refuse_forged(csrf) {
+        return Err(page);
+    }
+    let (venue, role) = staff_venue(state, user, id, owner).await?;
+    Ok((user.clone(), venue, role))
+}
+
 /// A user's page needs a login; a venue's pages need its staff (or owner).
 async fn staff_venue(state: &AppState, user: &User, raw: &str, owner: bool) -> Result<(Venue, StaffRole), Response> {
     let missing = || message(StatusCode::NOT_FOUND, "No such venue", "Check the link.");
@@ -472,12 +491,9 @@ async fn edit(
     Path(id): Path<String>,
     FormData(form): FormData<VenueForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/edit")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, _) = match staff_venue(&state, user, &id, true).await {
-        Ok(v) => v,
+    let (_, venue, _) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}/edit")).await
+    {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let action = format!("/host/venues/{}/edit", venue.id);
@@ -604,12 +620,8 @@ async fn add_space(
     Path(id): Path<String>,
     FormData(form): FormData<SpaceForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, role) = match staff_venue(&state, user, &id, true).await {
-        Ok(v) => v,
+    let (_, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let draft = match space_draft(&form.name, &form.kind, &form.capacity, &form.social_capital_seats, "name") {
@@ -631,12 +643,8 @@ async fn edit_space(
     Path((id, space)): Path<(String, String)>,
     FormData(form): FormData<SpaceForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, role) = match staff_venue(&state, user, &id, true).await {
-        Ok(v) => v,
+    let (_, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let Ok(space) = Uuid::parse_str(&space) else {
@@ -669,12 +677,9 @@ async fn invite(
     Path(id): Path<String>,
     FormData(form): FormData<InviteForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, role) = match staff_venue(&state, user, &id, true).await {
-        Ok(v) => v,
+    let (user, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await
+    {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let invited = match Email::parse(form.email.trim()) {
@@ -849,14 +854,11 @@ struct PersonForm {
 
 /// Checks a member in (on their booking) or out, as the venue's staff.
 async fn staff_check(state: AppState, who: Visitor, id: String, form: PersonForm, checking_in: bool) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, _) = match staff_venue(&state, user, &id, false).await {
-        Ok(v) => v,
-        Err(page) => return page,
-    };
+    let (user, venue, _) =
+        match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}/today")).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let Ok(member) = Uuid::parse_str(form.user.trim()) else {
         return message(StatusCode::NOT_FOUND, "No such person", "Go back and try again.");
     };
@@ -917,14 +919,11 @@ async fn new_screen(
     Path(id): Path<String>,
     FormData(form): FormData<ScreenForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, _) = match staff_venue(&state, user, &id, false).await {
-        Ok(v) => v,
-        Err(page) => return page,
-    };
+    let (_, venue, _) =
+        match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}/today")).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let (kind, path, words) = match form.kind.as_str() {
         "kiosk" => (ScreenKind::Kiosk, "kiosk", "kiosk"),
         _ => (ScreenKind::Display, "screen", "dashboard screen"),
@@ -961,14 +960,11 @@ async fn revoke_screen(
     Path((id, token)): Path<(String, String)>,
     FormData(form): FormData<CsrfForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, _) = match staff_venue(&state, user, &id, false).await {
-        Ok(v) => v,
-        Err(page) => return page,
-    };
+    let (_, venue, _) =
+        match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}/today")).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let Ok(token) = Uuid::parse_str(&token) else {
         return message(StatusCode::NOT_FOUND, "No such screen", "Go back and try again.");
     };
