@@ -92,13 +92,7 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     let app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 220).await;
-    let token = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
-        .await
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.screen_token(&host, venue, "display").await;
     client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
     assert!(
         wait_for(&client, "#time", Duration::from_secs(5), |t| t.contains(':')).await.is_some(),
@@ -235,13 +229,7 @@ async fn the_screen_comes_back_by_itself_after_the_server_restarts() {
     let mut app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let token = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
-        .await
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.screen_token(&host, venue, "display").await;
     client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
     assert!(wait_for(&client, "#time", Duration::from_secs(5), |t| t.contains(':')).await.is_some());
     let before = app.member("Before").await;
@@ -268,13 +256,7 @@ async fn at_the_door_the_kiosk_and_the_qr_code_check_people_in() {
     let app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let kiosk = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "kiosk", "name": "Door"}))
-        .await
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let kiosk = app.screen_token(&host, venue, "kiosk").await;
     let (ada, bo) = (app.member("Ada").await, app.member("Bo").await);
     let ada_profile =
         json!({"display_name": "Ada Lovelace", "offers": ["python"], "seeking": ["ux design"], "visibility": "public"});

@@ -228,6 +228,15 @@ impl TestApp {
         self.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(staff), json!({"user_id": member.id})).await
     }
 
+    /// A new screen token of `kind` ("display" or "kiosk") for the venue, as its host issues it.
+    pub async fn screen_token(&self, host: &Member, venue: Uuid, kind: &str) -> String {
+        let reply = self
+            .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(host), json!({"kind": kind, "name": "Screen"}))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["token"].as_str().expect("token").to_owned()
+    }
+
     /// Today's check-in code, as the venue's host reads it.
     pub async fn code(&self, host: &Member, venue: Uuid) -> String {
         let reply = self.get(&format!("/api/v1/venues/{venue}/check-in-code"), Some(host)).await;

@@ -215,13 +215,7 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
     let app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 4).await;
-    let kiosk = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "kiosk", "name": "Door"}))
-        .await
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let kiosk = app.screen_token(&host, venue, "kiosk").await;
     client.set_window_size(375, 812).await.unwrap();
 
     // Keyboard only: Tab to the e-mail field, type, Tab, type, Enter.

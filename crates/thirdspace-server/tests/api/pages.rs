@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, Member, TestApp, MONDAY};
+use crate::helpers::{spawn_app, TestApp, MONDAY};
 use crate::web::Web;
 
 async fn checked_in(app: &TestApp) -> i64 {
@@ -101,20 +101,12 @@ async fn the_qr_code_page_says_full_and_refuses_yesterdays_code() {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
-async fn kiosk_token(app: &TestApp, host: &Member, venue: Uuid, kind: &str) -> String {
-    let reply = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(host), json!({"kind": kind, "name": "Door"}))
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    reply.body["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn the_kiosk_finds_people_booked_today_and_checks_them_in_and_out_in_two_taps() {
     let app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let token = kiosk_token(&app, &host, venue, "kiosk").await;
+    let token = app.screen_token(&host, venue, "kiosk").await;
     let anna = app.member("Anna Jansen").await;
     let hidden_one = app.member("Annabel Hidden").await;
     let profile = |name: &str, visibility: &str| {
@@ -170,9 +162,9 @@ async fn the_kiosk_needs_its_own_token_and_acts_only_for_people_booked_today() {
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
     let (other, _) = app.venue(&host, 5).await;
-    let display = kiosk_token(&app, &host, venue, "display").await;
-    let elsewhere = kiosk_token(&app, &host, other, "kiosk").await;
-    let token = kiosk_token(&app, &host, venue, "kiosk").await;
+    let display = app.screen_token(&host, venue, "display").await;
+    let elsewhere = app.screen_token(&host, other, "kiosk").await;
+    let token = app.screen_token(&host, venue, "kiosk").await;
     let stranger = app.member("Stranger").await;
     let web = Web::new(&app);
 
@@ -243,7 +235,7 @@ async fn the_kiosk_finds_and_checks_out_someone_whose_booking_has_ended_but_who_
     let app = spawn_app().await;
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 3).await;
-    let token = kiosk_token(&app, &host, venue, "kiosk").await;
+    let token = app.screen_token(&host, venue, "kiosk").await;
     let anna = app.member("Anna Jansen").await;
     app.book(&anna, venue, MONDAY, "09:00", "10:00").await;
     app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": anna.id})).await;
