@@ -121,14 +121,7 @@ async fn log_out(
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    let session = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned());
+    let session = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE);
     if let Some(session) = session {
         if let Err(e) = state.store.delete_token_by_hash(&token_hash(&session)).await {
             return failure("Could not log out", &e.into());

@@ -24,7 +24,7 @@ use thirdspace_domain::hours;
 use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
 
-use crate::auth::{new_token, token_hash, SESSION_COOKIE};
+use crate::auth::{cookie, new_token, token_hash, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::routes::{time_zone, IntroView};
 use crate::AppState;
@@ -187,18 +187,6 @@ fn csrf_token(secret: &str) -> String {
     hex::encode(Sha256::digest(format!("thirdspace form\u{0}{secret}").as_bytes()))
 }
 
-fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_owned())
-}
-
 impl Visitor {
     /// The page that refuses a form which did not carry this browser's token.
     fn refuse_forged(&self, presented: &str) -> Option<Response> {
@@ -219,10 +207,10 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let seed = cookie(parts, FORM_COOKIE)
+        let seed = cookie(&parts.headers, FORM_COOKIE)
             .or_else(|| parts.extensions.get::<NewFormCookie>().map(|c| c.0.clone()))
             .unwrap_or_default();
-        let Some(session) = cookie(parts, SESSION_COOKIE) else {
+        let Some(session) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(Visitor { user: None, csrf: csrf_token(&seed) });
         };
         let user = match state.store.token_user(&token_hash(&session), state.clock.now()).await {
@@ -244,13 +232,7 @@ async fn form_cookie(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let has = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(';').any(|pair| pair.trim().starts_with("thirdspace_form=")));
-    if has {
+    if cookie(request.headers(), FORM_COOKIE).is_some() {
         return next.run(request).await;
     }
     let seed = new_token();
