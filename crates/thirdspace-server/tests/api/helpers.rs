@@ -10,7 +10,10 @@ use thirdspace_server::mail::Mailer;
 use thirdspace_server::{AppState, Application, ServerConfig};
 
 use crate::smtp::SmtpSink;
+use thirdspace_store::events::EventBus;
 use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
+use thirdspace_store_postgres::cluster::TestCluster;
+use thirdspace_store_postgres::{PgOptions, PgStore};
 use thirdspace_store_sqlite::SqliteStore;
 use uuid::Uuid;
 
@@ -18,12 +21,87 @@ use uuid::Uuid;
 pub const MONDAY_9AM: i64 = 1_795_420_800;
 pub const MONDAY: &str = "2026-11-23";
 
+/// The database a test binary runs its servers on: each test gets a fresh one.
+#[derive(Clone, Copy)]
+pub enum Backend {
+    /// A new SQLite file in a temporary directory, with the in-process event bus.
+    Sqlite,
+    /// A new database on the shared throwaway PostgreSQL cluster, with the `LISTEN/NOTIFY` bus.
+    Postgres,
+}
+
+/// One test's database, opened anew by each server start.
+enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    /// A fresh database on `backend`; `None` (after a loud note) when PostgreSQL is missing
+    /// outside CI.
+    async fn create(backend: Backend, dir: &std::path::Path) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => Some(Self::Sqlite(dir.join("test.db"))),
+            Backend::Postgres => {
+                let url = TestCluster::shared()?.create_database().await.expect("a database");
+                Some(Self::Postgres(url))
+            }
+        }
+    }
+
+    async fn open(&self) -> (Arc<dyn Store>, Option<Arc<dyn EventBus>>) {
+        match self {
+            Self::Sqlite(path) => {
+                let store = SqliteStore::open(&format!("sqlite://{}", path.display())).await.expect("open store");
+                (Arc::new(store), None)
+            }
+            Self::Postgres(url) => {
+                let store = PgStore::open(url, PgOptions::default()).await.expect("open store");
+                let bus = store.event_bus().await.expect("the event bus");
+                (Arc::new(store), Some(Arc::new(bus)))
+            }
+        }
+    }
+
+    /// `SELECT COUNT(*) FROM {from}`, read straight from the database.
+    async fn count(&self, from: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {from}");
+        match self {
+            Self::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("pool");
+                let n = sqlx::query_scalar(&sql).fetch_one(&pool).await.expect("count");
+                pool.close().await;
+                n
+            }
+            Self::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.expect("pool");
+                let n = sqlx::query_scalar(&sql).fetch_one(&pool).await.expect("count");
+                pool.close().await;
+                n
+            }
+        }
+    }
+}
+
+impl Drop for Database {
+    /// Drops a PostgreSQL test database, so a run does not leave one per test on the cluster.
+    fn drop(&mut self) {
+        let Self::Postgres(url) = self else { return };
+        let (Some(cluster), url) = (TestCluster::shared(), url.clone()) else { return };
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(cluster.drop_database(&url))
+        });
+        let _ = dropped.join();
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
-    pub db_path: std::path::PathBuf,
+    database: Database,
     /// Where the server's e-mail goes.
     pub smtp: SmtpSink,
     addr: SocketAddr,
@@ -56,21 +134,24 @@ impl Reply {
     }
 }
 
-/// A server on `addr` over the database at `db_path`, stopped by the returned sender.
+/// A server on `addr` over `database`, stopped by the returned sender.
 async fn serve(
     addr: SocketAddr,
-    db_path: &std::path::Path,
+    database: &Database,
     clock: Arc<ManualClock>,
     smtp: &SmtpSink,
-) -> (Arc<SqliteStore>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db_path.display())).await.expect("open store"));
+) -> (Arc<dyn Store>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (store, bus) = database.open().await;
     let config = ServerConfig {
         public_url: "http://thirdspace.test".to_owned(),
         screen_recheck: std::time::Duration::from_millis(200),
         ..ServerConfig::default()
     };
     let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
-    let state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
+    let mut state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
+    if let Some(bus) = bus {
+        state = state.with_events(bus);
+    }
     let app = Application::bind(addr, state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -80,25 +161,27 @@ async fn serve(
     (store, addr, stop, server)
 }
 
-pub async fn spawn_app() -> TestApp {
+/// A server on a random port over a fresh database of this binary's backend; `None` when that
+/// backend is PostgreSQL and it is missing outside CI (the cluster says so loudly).
+pub async fn spawn_app() -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("test.db");
+    let database = Database::create(crate::BACKEND, dir.path()).await?;
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
     let smtp = SmtpSink::start().await;
     let (store, addr, stop, server) =
-        serve(SocketAddr::from(([127, 0, 0, 1], 0)), &db_path, clock.clone(), &smtp).await;
-    TestApp {
+        serve(SocketAddr::from(([127, 0, 0, 1], 0)), &database, clock.clone(), &smtp).await;
+    Some(TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client"),
         store,
         clock,
-        db_path,
+        database,
         smtp,
         addr,
         stop: Some(stop),
         server: Some(server),
         _dir: dir,
-    }
+    })
 }
 
 /// A password hash computed once: creating many members stays fast.
@@ -121,7 +204,7 @@ impl TestApp {
                 .expect("server task")
                 .expect("served");
         }
-        let (store, _, stop, server) = serve(self.addr, &self.db_path, self.clock.clone(), &self.smtp).await;
+        let (store, _, stop, server) = serve(self.addr, &self.database, self.clock.clone(), &self.smtp).await;
         self.store = store;
         self.stop = Some(stop);
         self.server = Some(server);
@@ -244,13 +327,9 @@ impl TestApp {
         reply.body["code"].as_str().expect("code").to_owned()
     }
 
-    /// Rows in a table, read straight from the SQLite file.
+    /// Rows in a table (or `table WHERE …`), read straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.expect("pool");
-        let n: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&pool).await.expect("count");
-        pool.close().await;
-        n
+        self.database.count(table).await
     }
 }
 

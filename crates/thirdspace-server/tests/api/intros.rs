@@ -14,7 +14,7 @@ async fn post(app: &TestApp, who: &Member, path: &str) -> crate::helpers::Reply 
 
 #[tokio::test]
 async fn people_here_get_explained_suggestions_and_opt_in_mutually() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (anna, ben, hid) = (app.member("Anna").await, app.member("Ben").await, app.member("Hid").await);
@@ -64,7 +64,7 @@ async fn people_here_get_explained_suggestions_and_opt_in_mutually() {
 
 #[tokio::test]
 async fn a_decline_is_never_shown_and_the_pair_is_not_suggested_again() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (anna, ben) = (app.member("Anna").await, app.member("Ben").await);
@@ -96,7 +96,7 @@ async fn a_decline_is_never_shown_and_the_pair_is_not_suggested_again() {
 
 #[tokio::test]
 async fn suggestions_at_a_venue_need_you_there_and_bad_parameters_are_refused() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let anna = app.member("Anna").await;
     let away = app.get("/api/v1/me/suggestions", Some(&anna)).await;
     assert_eq!(away.code(), "not_checked_in");
@@ -112,7 +112,7 @@ async fn suggestions_at_a_venue_need_you_there_and_bad_parameters_are_refused() 
 
 #[tokio::test]
 async fn staff_run_a_round_with_a_cap_and_others_cannot() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 20).await;
     let expert = app.member("Expert").await;
@@ -154,7 +154,7 @@ async fn staff_run_a_round_with_a_cap_and_others_cannot() {
 
 #[tokio::test]
 async fn a_question_goes_to_people_here_first_never_to_its_asker_or_hidden_people() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 20).await;
     let (asker, here, hidden, away) =
@@ -195,7 +195,7 @@ async fn a_question_goes_to_people_here_first_never_to_its_asker_or_hidden_peopl
 
 #[tokio::test]
 async fn tags_autocomplete_from_the_vocabulary() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let reply = app.get("/api/v1/vocabulary/complete?q=pitch", None).await;
     let tags: Vec<&str> = reply.body.as_array().unwrap().iter().map(|t| t["tag"].as_str().unwrap()).collect();
     assert!(tags.contains(&"pitch deck"), "{tags:?}");

@@ -105,7 +105,7 @@ async fn path_now(client: &Client) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_intro() {
     let Some((_driver, client, axe)) = tools().await else { return };
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 4).await;
     let code = app.code(&host, venue).await;
@@ -170,7 +170,7 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_host_opens_a_venue_and_sees_the_first_booking_arrive() {
     let Some((_driver, client, axe)) = tools().await else { return };
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Hanna").await;
     go(&client, &app, "/login").await;
     check(&client, &axe, "log-in").await;
@@ -212,7 +212,7 @@ async fn a_new_host_opens_a_venue_and_sees_the_first_booking_arrive() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
     let Some((_driver, client, axe)) = tools().await else { return };
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 4).await;
     let kiosk = app.screen_token(&host, venue, "kiosk").await;

@@ -1,4 +1,8 @@
-//! The API, spoken to over HTTP: a real server on a random port, a fresh SQLite file per test.
+//! The API and the pages, spoken to over HTTP: a real server on a random port over a fresh SQLite
+//! file per test. `api_postgres` runs these same tests on PostgreSQL.
+
+/// The database every test of this binary runs on.
+const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod account_pages;
 mod accounts;
@@ -6,9 +10,8 @@ mod bookings;
 pub mod browser;
 mod coworker_pages;
 mod errors;
-mod helpers;
+pub mod helpers;
 mod host_pages;
-mod instances;
 mod intros;
 mod journeys;
 mod live;

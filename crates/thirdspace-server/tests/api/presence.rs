@@ -15,7 +15,7 @@ async fn set_visibility(app: &TestApp, who: &Member, name: &str, visibility: &st
 
 #[tokio::test]
 async fn self_check_in_with_todays_code_claims_the_booking() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let anna = app.member("Anna").await;
     let (venue, _) = app.venue(&host, 2).await;
@@ -38,7 +38,7 @@ async fn self_check_in_with_todays_code_claims_the_booking() {
 
 #[tokio::test]
 async fn a_walk_in_gets_a_booking_while_a_seat_is_free_and_a_clear_no_when_full() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 1).await;
     let code = app.code(&host, venue).await;
@@ -56,7 +56,7 @@ async fn a_walk_in_gets_a_booking_while_a_seat_is_free_and_a_clear_no_when_full(
 
 #[tokio::test]
 async fn a_walk_in_is_refused_while_the_venue_is_closed() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 3).await;
     app.clock.advance(10 * 3600);
@@ -68,7 +68,7 @@ async fn a_walk_in_is_refused_while_the_venue_is_closed() {
 
 #[tokio::test]
 async fn staff_check_members_in_and_out_but_members_cannot_check_in_others() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
     let (venue, _) = app.venue(&host, 3).await;
@@ -91,7 +91,7 @@ async fn staff_check_members_in_and_out_but_members_cannot_check_in_others() {
 
 #[tokio::test]
 async fn everyone_is_checked_out_when_the_venue_closes() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 3).await;
     let anna = app.member("Anna").await;
@@ -102,7 +102,6 @@ async fn everyone_is_checked_out_when_the_venue_closes() {
     app.clock.advance(9 * 3600);
     let after = app.get(&format!("/api/v1/venues/{venue}/presence"), None).await;
     assert_eq!(after.body["present"], 0, "nobody is here after closing");
-    use thirdspace_store::Store;
     assert_eq!(app.store.check_out_at_closing(app.clock_now()).await.unwrap(), 1);
     let mine = app.get("/api/v1/me/bookings?when=past", Some(&anna)).await;
     assert_eq!(mine.body["items"][0]["status"], "checked_out");
@@ -111,7 +110,7 @@ async fn everyone_is_checked_out_when_the_venue_closes() {
 
 #[tokio::test]
 async fn who_is_here_names_people_only_as_their_visibility_allows() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (public, local, hidden, viewer) =
@@ -149,7 +148,7 @@ async fn who_is_here_names_people_only_as_their_visibility_allows() {
 
 #[tokio::test]
 async fn arriving_early_takes_the_seat_from_now_only_when_one_is_free_until_the_booking_starts() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 1).await;
     let code = app.code(&host, venue).await;
@@ -172,7 +171,7 @@ async fn arriving_early_takes_the_seat_from_now_only_when_one_is_free_until_the_
 
 #[tokio::test]
 async fn nobody_is_checked_in_at_two_venues_at_once() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (a, _) = app.venue(&host, 2).await;
     let (b, _) = app.venue(&host, 2).await;
@@ -192,7 +191,7 @@ async fn nobody_is_checked_in_at_two_venues_at_once() {
 
 #[tokio::test]
 async fn arriving_more_than_an_hour_early_or_before_a_break_is_too_early() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let mut body = crate::helpers::venue_body("Split", "Utrecht");
     body["opening_hours"] = json!([
@@ -218,7 +217,7 @@ async fn arriving_more_than_an_hour_early_or_before_a_break_is_too_early() {
 
 #[tokio::test]
 async fn a_day_view_names_who_booked_but_never_gives_their_e_mail() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 2).await;
     let anna = app.member("Anna").await;

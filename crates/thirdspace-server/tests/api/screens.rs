@@ -15,7 +15,7 @@ async fn display_token(app: &TestApp, host: &Member, venue: uuid::Uuid, kind: &s
 
 #[tokio::test]
 async fn a_display_token_opens_only_its_venues_dashboard_until_revoked() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (other, _) = app.venue(&host, 10).await;
@@ -52,7 +52,7 @@ async fn a_display_token_opens_only_its_venues_dashboard_until_revoked() {
 
 #[tokio::test]
 async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and_counters() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (token, _) = display_token(&app, &host, venue, "display").await;
@@ -92,7 +92,7 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
 
 #[tokio::test]
 async fn a_screen_follows_its_venues_events_with_its_token() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (token, _) = display_token(&app, &host, venue, "display").await;
@@ -113,7 +113,7 @@ async fn a_screen_follows_its_venues_events_with_its_token() {
 
 #[tokio::test]
 async fn the_screen_shows_a_qr_code_of_todays_check_in_link() {
-    let app = spawn_app().await;
+    let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (token, _) = display_token(&app, &host, venue, "display").await;
