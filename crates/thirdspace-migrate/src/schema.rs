@@ -1,0 +1,220 @@
+//! Every table of a network and the kind of each column, in an order that inserts a row only after
+//! the rows it refers to. Both backends hold the same tables and columns (their migrations keep
+//! the same names); each stores a kind in its own type, e.g. a UUID as text on SQLite.
+
+/// What a column holds, whatever type a backend stores it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `TEXT` on SQLite, `UUID` on PostgreSQL.
+    Uuid,
+    Text,
+    /// Whole numbers (`INTEGER` or `BIGINT`).
+    Int,
+    /// `INTEGER` 0 or 1 on SQLite, `BOOLEAN` on PostgreSQL.
+    Bool,
+    /// A score, held to single precision (`REAL` on PostgreSQL).
+    Real32,
+    /// A coordinate (`REAL` on SQLite, `DOUBLE PRECISION` on PostgreSQL).
+    Real64,
+    /// `TEXT` on SQLite, `JSONB` on PostgreSQL.
+    Json,
+    /// `TEXT` as `YYYY-MM-DD` on SQLite, `DATE` on PostgreSQL.
+    Date,
+    /// `BLOB` on SQLite, `BYTEA` on PostgreSQL.
+    Bytes,
+}
+
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    /// The columns, comma-separated, in this table's order.
+    pub fn column_list(&self) -> String {
+        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    }
+}
+
+const fn col(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind }
+}
+
+use Kind::{Bool, Bytes, Date, Int, Json, Real32, Real64, Text, Uuid};
+
+/// Every table, parents before children.
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "users",
+        columns: &[
+            col("id", Uuid),
+            col("email", Text),
+            col("password_hash", Text),
+            col("is_admin", Bool),
+            col("created_at", Int),
+        ],
+    },
+    Table {
+        name: "tokens",
+        columns: &[
+            col("id", Uuid),
+            col("user_id", Uuid),
+            col("kind", Text),
+            col("token_hash", Text),
+            col("name", Text),
+            col("created_at", Int),
+            col("expires_at", Int),
+        ],
+    },
+    Table {
+        name: "profiles",
+        columns: &[
+            col("user_id", Uuid),
+            col("display_name", Text),
+            col("headline", Text),
+            col("bio", Text),
+            col("offers", Json),
+            col("seeking", Json),
+            col("seeking_text", Text),
+            col("interests", Json),
+            col("field", Text),
+            col("links", Json),
+            col("visibility", Text),
+            col("open_to_meet", Bool),
+            col("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "venues",
+        columns: &[
+            col("id", Uuid),
+            col("name", Text),
+            col("kind", Text),
+            col("address", Text),
+            col("city", Text),
+            col("city_key", Text),
+            col("country", Text),
+            col("latitude", Real64),
+            col("longitude", Real64),
+            col("time_zone", Text),
+            col("opening_hours", Json),
+            col("closures", Json),
+            col("amenities", Json),
+            col("house_rules", Text),
+            col("no_show_grace_minutes", Int),
+            col("checkin_secret", Bytes),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "venue_staff",
+        columns: &[col("venue_id", Uuid), col("user_id", Uuid), col("role", Text), col("since", Int)],
+    },
+    Table {
+        name: "staff_invitations",
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("email", Text),
+            col("invited_by", Uuid),
+            col("created_at", Int),
+            col("accepted_at", Int),
+        ],
+    },
+    Table {
+        name: "spaces",
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("name", Text),
+            col("kind", Text),
+            col("capacity", Int),
+            col("social_capital_seats", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "bookings",
+        columns: &[
+            col("id", Uuid),
+            col("user_id", Uuid),
+            col("venue_id", Uuid),
+            col("space_id", Uuid),
+            col("date", Date),
+            col("start_minute", Int),
+            col("end_minute", Int),
+            col("starts_at", Int),
+            col("ends_at", Int),
+            col("closes_at", Int),
+            col("status", Text),
+            col("focus", Text),
+            col("pledge", Text),
+            col("walk_in", Bool),
+            col("checked_in_at", Int),
+            col("checked_in_by", Uuid),
+            col("checked_out_at", Int),
+            col("cancelled_at", Int),
+            col("created_at", Int),
+        ],
+    },
+    Table {
+        name: "questions",
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("asker_id", Uuid),
+            col("text", Text),
+            col("tags", Json),
+            col("answered_at", Int),
+            col("created_at", Int),
+        ],
+    },
+    Table {
+        name: "intros",
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("person_a", Uuid),
+            col("person_b", Uuid),
+            col("score", Real32),
+            col("reason", Text),
+            col("a_answer", Text),
+            col("b_answer", Text),
+            col("met_at", Int),
+            col("a_useful", Bool),
+            col("b_useful", Bool),
+            col("created_at", Int),
+            col("settled_at", Int),
+        ],
+    },
+    Table {
+        name: "screen_tokens",
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("kind", Text),
+            col("name", Text),
+            col("token_hash", Text),
+            col("created_at", Int),
+            col("revoked_at", Int),
+        ],
+    },
+    Table {
+        name: "login_links",
+        columns: &[
+            col("token_hash", Text),
+            col("user_id", Uuid),
+            col("purpose", Text),
+            col("created_at", Int),
+            col("expires_at", Int),
+            col("used_at", Int),
+        ],
+    },
+];

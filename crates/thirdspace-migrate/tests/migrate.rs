@@ -1,0 +1,451 @@
+//! A whole network moved between a real SQLite file and a real PostgreSQL database (a throwaway
+//! cluster started by the tests), and every way a move must refuse or roll back.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::json;
+use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
+use thirdspace_domain::email::Email;
+use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::profile::{ProfileDraft, ProfileInput, Visibility};
+use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
+use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
+use thirdspace_migrate::{migrate_data, summarize, MigrateError, Summary};
+use thirdspace_store::{
+    BookingsWhen, CheckIn, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
+    ScreenKind, Store, TokenKind,
+};
+use thirdspace_store_postgres::cluster::TestCluster;
+use thirdspace_store_postgres::{PgOptions, PgStore};
+use thirdspace_store_sqlite::SqliteStore;
+use uuid::Uuid;
+
+/// Monday 7 January 2030, midnight UTC.
+const BASE: i64 = 1_893_974_400;
+const HOUR: i64 = 3600;
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2030, 1, 7).expect("a date")
+}
+
+fn venue_draft(name: &str, time_zone: &str, coordinates: Option<Coordinates>) -> VenueDraft {
+    let days = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+    VenueDraft::parse(VenueInput {
+        name: name.to_owned(),
+        kind: VenueKind::Library,
+        address: "Oudegracht 1".to_owned(),
+        city: "Utrecht".to_owned(),
+        country: "NL".to_owned(),
+        coordinates,
+        time_zone: time_zone.to_owned(),
+        opening_hours: days
+            .into_iter()
+            .map(|day| OpeningPeriod { day, opens: ClockTime::MIDNIGHT, closes: ClockTime::END_OF_DAY })
+            .collect(),
+        closures: vec![NaiveDate::from_ymd_opt(2030, 12, 25).expect("a date")],
+        amenities: vec!["wifi".to_owned(), "koffie ☕".to_owned()],
+        house_rules: Some("Stilte in de leeszaal — «quiet», 静か".to_owned()),
+        no_show_grace_minutes: Some(15),
+    })
+    .expect("a valid venue")
+}
+
+fn plan(venue: &VenueDraft, start: u16, end: u16, now: i64) -> BookingPlan {
+    let input = BookingInput {
+        space_id: None,
+        date: date(),
+        start: ClockTime::from_minutes(start * 60).expect("a time"),
+        end: ClockTime::from_minutes(end * 60).expect("a time"),
+        focus: "Finishing my thesis ✍️".to_owned(),
+        pledge: "I can explain Bayesian statistics".to_owned(),
+    };
+    let clock = VenueClock { time_zone: venue.time_zone, hours: &venue.opening_hours, closures: &venue.closures };
+    booking::plan(clock, &input, now).expect("a booking the venue takes")
+}
+
+/// A network using every table and every kind of value: unicode, NULLs, JSON, floats, a BLOB, a
+/// date, every booking status and intro step. Returns its people.
+async fn fill(store: &dyn Store) -> Vec<Uuid> {
+    let now = BASE - 2 * 86_400;
+    let names = ["Hostess Ada", "Zoë Ørsted 🌍", "Kees", "Noor al-Hassan", "Cas", "Staff Sam"];
+    let mut people = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let user = store
+            .create_user(NewUser {
+                email: Email::parse(&format!("person{i}@example.org")).expect("an address"),
+                password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA${i}"),
+                display_name: (*name).to_owned(),
+                is_admin: false,
+                now: now + i as i64,
+            })
+            .await
+            .expect("a user");
+        people.push(user.id);
+    }
+    store.set_admin(&Email::parse("person0@example.org").expect("an address"), true).await.expect("admin");
+    for (i, person) in people.iter().enumerate() {
+        let kind = if i % 2 == 0 { TokenKind::Api } else { TokenKind::Session };
+        let expires_at = (kind == TokenKind::Session).then_some(BASE + 30 * 86_400);
+        let token = NewToken {
+            user: *person,
+            kind,
+            token_hash: format!("{i:064x}"),
+            name: format!("laptop {i}"),
+            now,
+            expires_at,
+        };
+        store.insert_token(token).await.expect("a token");
+    }
+    let profile = |name: &str, visibility, bio: Option<&str>| {
+        ProfileDraft::parse(ProfileInput {
+            display_name: name.to_owned(),
+            headline: Some("Freelance bookkeeper — “creative studios”".to_owned()),
+            bio: bio.map(str::to_owned),
+            offers: vec!["python".to_owned(), "statistics".to_owned()],
+            seeking: vec!["rust".to_owned()],
+            seeking_text: Some("Someone who knows async Rust".to_owned()),
+            interests: vec!["cycling".to_owned()],
+            field: Some("finance".to_owned()),
+            links: vec!["https://example.org/zoë".to_owned()],
+            visibility,
+            open_to_meet: visibility != Visibility::Hidden,
+        })
+        .expect("a valid profile")
+    };
+    store
+        .put_profile(people[1], &profile("Zoë Ørsted 🌍", Visibility::Public, Some("Line one\nline 'two' \"3\"")), now)
+        .await
+        .expect("profile");
+    store.put_profile(people[2], &profile("Kees", Visibility::Venue, None), now).await.expect("profile");
+    store
+        .put_profile(people[3], &profile("Noor al-Hassan", Visibility::Hidden, Some("نور")), now)
+        .await
+        .expect("profile");
+
+    let library = venue_draft("Bibliotheek Neude", "UTC", None);
+    let secret: Vec<u8> = (0..=255).collect();
+    let venue = store.create_venue(people[0], &library, &secret, now).await.expect("a venue").id;
+    let coords = Some(Coordinates { latitude: 52.090_737_4, longitude: 5.121_420_5 });
+    let cafe_draft = venue_draft("Café de Zaak", "Europe/Amsterdam", coords);
+    let cafe = store.create_venue(people[0], &cafe_draft, b"\0\x01\xff", now).await.expect("a venue").id;
+    let space = |name: &str, kind, capacity, seats| {
+        SpaceDraft::parse(SpaceInput { name: name.to_owned(), kind, capacity, social_capital_seats: seats })
+            .expect("a valid space")
+    };
+    let floor =
+        store.create_space(venue, &space("Leeszaal", SpaceKind::OpenSeating, 20, 8), now).await.expect("space").id;
+    store.create_space(venue, &space("Vergaderkamer", SpaceKind::MeetingRoom, 6, 0), now).await.expect("space");
+    store.create_space(cafe, &space("Bar", SpaceKind::OpenSeating, 10, 4), now).await.expect("space");
+
+    let staff = store.user(people[5]).await.expect("read").expect("a user");
+    let staff_email = Email::parse("person5@example.org").expect("an address");
+    let invited = store.invite_staff(venue, &staff_email, people[0], now).await.expect("an invitation");
+    store.accept_invitation(invited.id, &staff, now + 10).await.expect("accepted");
+    store
+        .invite_staff(cafe, &Email::parse("someone.else@example.org").expect("an address"), people[0], now)
+        .await
+        .expect("invited");
+
+    let morning = BASE + 8 * HOUR;
+    let book = |user: usize, start, end| NewBooking {
+        user: people[user],
+        venue,
+        space: Some(floor),
+        plan: plan(&library, start, end, now),
+        now,
+    };
+    let checked_out = store.book(book(1, 9, 12)).await.expect("booked");
+    let checked_in = store.book(book(2, 9, 17)).await.expect("booked");
+    let cancelled = store.book(book(3, 10, 11)).await.expect("booked");
+    store.book(book(4, 9, 10)).await.expect("booked (to be released)");
+    store.cancel_booking(cancelled.id, now + 60).await.expect("cancelled");
+    let check_in = |user: usize, at_hour: i64, by_staff| CheckIn {
+        venue,
+        user: people[user],
+        today: date(),
+        at: ClockTime::from_minutes(u16::try_from(at_hour * 60).expect("minutes")).expect("a time"),
+        now: BASE + at_hour * HOUR,
+        open_until: BASE + 24 * HOUR,
+        walk_in: None,
+        by_staff,
+    };
+    store.check_in(check_in(1, 9, None)).await.expect("checked in");
+    store.check_in(check_in(2, 9, Some(people[5]))).await.expect("checked in by staff");
+    store.check_out(venue, people[1], BASE + 11 * HOUR).await.expect("checked out");
+    assert_eq!(store.release_no_shows(BASE + 10 * HOUR).await.expect("released"), 1);
+    let clock = VenueClock { time_zone: library.time_zone, hours: &library.opening_hours, closures: &library.closures };
+    let walk_in = booking::walk_in(clock, morning + 4 * HOUR, "Walk-in".to_owned(), "Ask me about SQL".to_owned());
+    let mut walk = check_in(5, 12, None);
+    walk.walk_in = Some(walk_in.expect("a walk-in"));
+    store.check_in(walk).await.expect("walked in");
+    assert!(checked_out.id != checked_in.id);
+
+    let asked = |text: &str, tags: &[&str]| NewQuestion {
+        venue,
+        asker: people[2],
+        text: text.to_owned(),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        now: morning,
+    };
+    let question =
+        store.post_question(asked("Who can review my VAT return? 🧾", &["tax", "bookkeeping"])).await.expect("asked");
+    store.post_question(asked("Anyone know Dutch labour law?", &[])).await.expect("asked");
+    store.mark_answered(question.id, morning + HOUR).await.expect("answered");
+
+    let pair = |a: usize, b: usize| if people[a] < people[b] { (people[a], people[b]) } else { (people[b], people[a]) };
+    let intro = |a: usize, b: usize, venue: Option<Uuid>, score: f32| {
+        let (a, b) = pair(a, b);
+        NewIntro { venue, a, b, score, reason: format!("Zoë offers python, which Kees is looking for ({score})") }
+    };
+    let intros = store
+        .suggest_intros(
+            vec![intro(1, 2, Some(venue), 0.837_412_3), intro(2, 5, Some(venue), 0.1), intro(1, 4, None, 2.5e-7)],
+            morning - 30 * 86_400,
+            morning,
+        )
+        .await
+        .expect("suggested");
+    let first = &intros[0];
+    store.step_intro(first.id, first.person_a, IntroStep::Accept, morning + 60).await.expect("accepted");
+    store.step_intro(first.id, first.person_b, IntroStep::Accept, morning + 61).await.expect("accepted");
+    store.step_intro(first.id, first.person_a, IntroStep::Met, morning + 600).await.expect("met");
+    store
+        .step_intro(first.id, first.person_b, IntroStep::Feedback { useful: true }, morning + 700)
+        .await
+        .expect("feedback");
+    store.step_intro(intros[1].id, intros[1].person_b, IntroStep::Decline, morning + 90).await.expect("declined");
+
+    let display_hash = "a".repeat(64);
+    let screen =
+        store.create_screen_token(venue, ScreenKind::Display, "TV", &display_hash, now).await.expect("a screen");
+    store.create_screen_token(venue, ScreenKind::Kiosk, "Tablet", &"b".repeat(64), now).await.expect("a kiosk");
+    store.revoke_screen_token(venue, screen.id, now + 5).await.expect("revoked");
+    store.create_login_link(people[1], LinkPurpose::LogIn, &"c".repeat(64), now, now + 900).await.expect("a link");
+    store
+        .create_login_link(people[2], LinkPurpose::ResetPassword, &"d".repeat(64), now, now + 3600)
+        .await
+        .expect("a link");
+    store.use_login_link(&"c".repeat(64), LinkPurpose::LogIn, now + 60).await.expect("used").expect("a user");
+    people
+}
+
+/// What the store shows of the network, as JSON: equal on both backends after a move.
+async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
+    let mut seen = Vec::new();
+    for person in people {
+        let user = store.user(*person).await.expect("user");
+        let profile = store.profile(*person).await.expect("profile");
+        let upcoming =
+            store.bookings_of(*person, BookingsWhen::Upcoming, BASE, Page::new(1, 100)).await.expect("bookings");
+        let past =
+            store.bookings_of(*person, BookingsWhen::Past, BASE + 86_400, Page::new(1, 100)).await.expect("bookings");
+        let intros = store.intros_of(*person, Page::new(1, 100)).await.expect("intros");
+        let venues: Vec<_> =
+            store.staffed_venues(*person).await.expect("venues").into_iter().map(|(v, r)| json!([v, r])).collect();
+        seen.push(json!({
+            "user": user, "profile": profile, "upcoming": upcoming.items, "past": past.items,
+            "intros": format!("{:?}", intros.items), "venues": venues,
+        }));
+    }
+    let venues = store.venues(None, Page::new(1, 100)).await.expect("venues").items;
+    for venue in &venues {
+        let day = store.venue_day(venue.id, date(), Page::new(1, 100)).await.expect("day").items;
+        let secret = store.checkin_secret(venue.id).await.expect("secret");
+        let spaces = store.spaces(venue.id, Page::new(1, 100)).await.expect("spaces").items;
+        let staff = store.staff(venue.id, Page::new(1, 100)).await.expect("staff").items;
+        let questions = store.open_questions(venue.id, Page::new(1, 100)).await.expect("questions").items;
+        let screens = store.screen_tokens(venue.id, Page::new(1, 100)).await.expect("screens").items;
+        seen.push(json!({"venue": venue, "day": day, "secret": secret, "spaces": spaces, "staff": staff,
+            "questions": questions, "screens": screens}));
+    }
+    let kiosk = store.screen_token(&"b".repeat(64)).await.expect("kiosk").map(|(v, k)| json!([v, format!("{k:?}")]));
+    let token =
+        store.token_user(&format!("{:064x}", 1), BASE).await.expect("token").map(|(u, k)| json!([u, format!("{k:?}")]));
+    let invitations =
+        store.invitations_for(&Email::parse("someone.else@example.org").expect("an address")).await.expect("inv");
+    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": invitations}));
+    json!(seen)
+}
+
+struct Sqlite {
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+fn sqlite() -> Sqlite {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    Sqlite { url: format!("sqlite://{}", dir.path().join("network.db").display()), _dir: dir }
+}
+
+async fn filled_sqlite() -> (Sqlite, Vec<Uuid>) {
+    let db = sqlite();
+    let store = SqliteStore::open(&db.url).await.expect("open");
+    let people = fill(&store).await;
+    store.close().await;
+    (db, people)
+}
+
+/// A fresh database on the test cluster; `None` (loudly) when PostgreSQL is missing outside CI.
+async fn postgres() -> Option<String> {
+    Some(TestCluster::shared()?.create_database().await.expect("a database"))
+}
+
+fn empty(summaries: &[(&str, Summary)]) -> bool {
+    summaries.iter().all(|(_, s)| s.rows == 0)
+}
+
+#[tokio::test]
+async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
+    let Some(pg) = postgres().await else { return };
+    let (source, people) = filled_sqlite().await;
+
+    let report = migrate_data(&source.url, &pg).await.expect("moved");
+    assert!(report.matches());
+    for table in &report.tables {
+        assert!(table.source.rows > 0, "the network fills every table, {} too", table.table);
+    }
+    // Read again afterwards, each side on its own: the same counts and checksums.
+    let before = summarize(&source.url).await.expect("summary");
+    let after = summarize(&pg).await.expect("summary");
+    assert_eq!(before, after);
+    assert_eq!(before.iter().map(|(_, s)| s.rows).sum::<u64>(), report.rows());
+
+    // What the stores show is the same, down to the check-in secret's bytes.
+    let sqlite_store = SqliteStore::open(&source.url).await.expect("open");
+    let pg_store: Arc<dyn Store> = Arc::new(PgStore::open(&pg, PgOptions::default()).await.expect("open"));
+    let shown = seen(&sqlite_store, &people).await;
+    assert_eq!(shown, seen(&*pg_store, &people).await);
+    assert!(shown.to_string().contains("Zoë Ørsted 🌍") && shown.to_string().contains("52.0907374"));
+
+    // And back again, into a new file: the same content as the original.
+    let back = sqlite();
+    let report = migrate_data(&pg, &back.url).await.expect("moved back");
+    assert!(report.matches());
+    assert_eq!(summarize(&back.url).await.expect("summary"), before);
+    let back_store = SqliteStore::open(&back.url).await.expect("open");
+    assert_eq!(seen(&back_store, &people).await, shown);
+}
+
+#[tokio::test]
+async fn a_target_that_holds_data_is_refused_and_left_as_it_was() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    migrate_data(&source.url, &pg).await.expect("moved");
+    let before = summarize(&pg).await.expect("summary");
+    let again = migrate_data(&source.url, &pg).await;
+    assert!(matches!(again, Err(MigrateError::NotEmpty { table: "users", rows: 6 })), "{again:?}");
+    assert_eq!(summarize(&pg).await.expect("summary"), before);
+}
+
+#[tokio::test]
+async fn a_value_postgresql_cannot_hold_stops_the_move_and_writes_nothing() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    let raw = sqlx::SqlitePool::connect(&source.url).await.expect("pool");
+    sqlx::query("UPDATE questions SET text = 'before' || char(0) || 'after' WHERE answered_at IS NULL")
+        .execute(&raw)
+        .await
+        .expect("update");
+    raw.close().await;
+    let moved = migrate_data(&source.url, &pg).await;
+    let Err(MigrateError::Value { table: "questions", column: "text", message, .. }) = &moved else {
+        panic!("the NUL character is named: {moved:?}")
+    };
+    assert!(message.contains("NUL"), "{message}");
+    assert!(empty(&summarize(&pg).await.expect("summary")), "users and venues went in before, and were rolled back");
+}
+
+#[tokio::test]
+async fn an_unreadable_value_in_the_source_is_named_with_its_row() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    let raw = sqlx::SqlitePool::connect(&source.url).await.expect("pool");
+    let id: String = sqlx::query_scalar("SELECT id FROM bookings WHERE status = 'cancelled'")
+        .fetch_one(&raw)
+        .await
+        .expect("a booking");
+    sqlx::query("UPDATE bookings SET date = '07/01/2030' WHERE id = ?").bind(&id).execute(&raw).await.expect("update");
+    raw.close().await;
+    let moved = migrate_data(&source.url, &pg).await;
+    let Err(error @ MigrateError::Value { table: "bookings", column: "date", row, .. }) = &moved else {
+        panic!("the bad date is named: {moved:?}")
+    };
+    assert_eq!(row, &id);
+    assert!(error.to_string().contains("07/01/2030") && error.to_string().contains("nothing was written"), "{error}");
+    assert!(empty(&summarize(&pg).await.expect("summary")));
+}
+
+#[tokio::test]
+async fn a_target_that_changes_what_it_stores_is_caught_by_the_checksum_and_rolled_back() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    // A target that silently alters one value and drops one row, as a lossy copy would.
+    drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+    let raw = sqlx::PgPool::connect(&pg).await.expect("pool");
+    for statement in [
+        "CREATE FUNCTION shout() RETURNS trigger AS $$ BEGIN NEW.bio := upper(NEW.bio); RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER shout BEFORE INSERT ON profiles FOR EACH ROW EXECUTE FUNCTION shout()",
+        "CREATE FUNCTION forget() RETURNS trigger AS $$ BEGIN RETURN NULL; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER forget BEFORE INSERT ON login_links FOR EACH ROW WHEN (NEW.purpose = 'log_in') \
+         EXECUTE FUNCTION forget()",
+    ] {
+        sqlx::query(statement).execute(&raw).await.expect("a trigger");
+    }
+    raw.close().await;
+    let moved = migrate_data(&source.url, &pg).await;
+    let Err(MigrateError::Mismatch(report)) = &moved else { panic!("the difference is caught: {moved:?}") };
+    let differing: Vec<&str> = report.tables.iter().filter(|t| t.source != t.target).map(|t| t.table).collect();
+    assert_eq!(differing, ["profiles", "login_links"]);
+    let message = moved.as_ref().map(|_| ()).unwrap_err().to_string();
+    assert!(message.contains("profiles: same 6 rows, other content"), "{message}");
+    assert!(message.contains("login_links: 2 rows, 1 arrived"), "{message}");
+    assert!(empty(&summarize(&pg).await.expect("summary")));
+}
+
+#[tokio::test]
+async fn a_missing_source_file_is_refused_and_not_created() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let missing = dir.path().join("typo.db");
+    let target = sqlite();
+    let moved = migrate_data(&format!("sqlite://{}", missing.display()), &target.url).await;
+    assert!(
+        matches!(&moved, Err(MigrateError::Open { side: thirdspace_migrate::Side::Source, message }) if message.contains("does not exist")),
+        "{moved:?}"
+    );
+    assert!(!missing.exists());
+    let unknown = migrate_data("mysql://db/thirdspace", &target.url).await;
+    assert!(matches!(unknown, Err(MigrateError::Unsupported { side: thirdspace_migrate::Side::Source })));
+}
+
+#[tokio::test]
+async fn a_source_with_a_column_this_version_does_not_move_is_refused() {
+    let (source, _) = filled_sqlite().await;
+    let raw = sqlx::SqlitePool::connect(&source.url).await.expect("pool");
+    sqlx::query("ALTER TABLE users ADD COLUMN nickname TEXT").execute(&raw).await.expect("alter");
+    raw.close().await;
+    let target = sqlite();
+    let moved = migrate_data(&source.url, &target.url).await;
+    let Err(error @ MigrateError::Schema { .. }) = &moved else { panic!("refused: {moved:?}") };
+    assert!(error.to_string().contains("nickname"), "{error}");
+    assert!(empty(&summarize(&target.url).await.expect("summary")));
+}
+
+#[tokio::test]
+async fn sqlite_to_sqlite_copies_a_network_too() {
+    let (source, people) = filled_sqlite().await;
+    let target = sqlite();
+    let report = migrate_data(&source.url, &target.url).await.expect("copied");
+    assert!(report.matches() && report.rows() > 30);
+    let (a, b) =
+        (SqliteStore::open(&source.url).await.expect("open"), SqliteStore::open(&target.url).await.expect("open"));
+    assert_eq!(seen(&a, &people).await, seen(&b, &people).await);
+}
