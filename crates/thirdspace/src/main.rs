@@ -4,6 +4,7 @@ mod admin;
 mod config;
 mod demo;
 mod evaluate;
+mod migrate;
 mod open;
 
 use std::path::PathBuf;
@@ -38,6 +39,16 @@ enum Command {
     /// Operator tasks.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Move a whole network into an empty database, e.g. from SQLite to PostgreSQL. Stop every
+    /// instance first: the copy is of one moment of the source.
+    MigrateData {
+        /// The database to read, e.g. sqlite://thirdspace.db.
+        #[arg(long)]
+        from: String,
+        /// The empty database to fill, e.g. postgres://thirdspace@db.example.org/thirdspace.
+        #[arg(long)]
+        to: String,
+    },
     /// Measure how well the serendipity engine routes questions, on a Stack Exchange Posts.xml.
     EvaluateMatching {
         /// The Posts.xml file.
@@ -84,6 +95,7 @@ async fn main() -> Result<()> {
             drop(lock);
             Ok(())
         }
+        Command::MigrateData { from, to } => migrate::run(&from, &to).await,
         Command::EvaluateMatching { posts, train_fraction, seed } => {
             let evaluation = evaluate::evaluate(&posts, train_fraction, seed)?;
             print!("{}", evaluation.table());

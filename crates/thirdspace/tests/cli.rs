@@ -25,23 +25,22 @@ async fn get_json(url: &str) -> serde_json::Value {
     resp.json().await.expect("json")
 }
 
-#[tokio::test]
-async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look() {
-    let dir = tempfile::tempdir().expect("dir");
+/// Starts `thirdspace args…` in `dir` and reads what it prints until a line starting with `last`.
+async fn start(dir: &std::path::Path, args: &[&str], last: &'static str) -> (Running, Vec<String>) {
     let child = thirdspace()
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start the demo");
+        .unwrap_or_else(|e| panic!("start thirdspace {args:?}: {e}"));
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout");
     let lines = tokio::task::spawn_blocking(move || {
         let mut lines = Vec::new();
         for line in BufReader::new(stdout).lines() {
             let line = line.expect("line");
-            let done = line.starts_with("Press Ctrl-C");
+            let done = line.starts_with(last);
             lines.push(line);
             if done {
                 break;
@@ -49,14 +48,37 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         }
         lines
     });
-    let lines = tokio::time::timeout(Duration::from_secs(120), lines).await.expect("the demo starts").expect("read");
-    let text = lines.join("\n");
+    let lines = tokio::time::timeout(Duration::from_secs(120), lines).await.expect("it starts").expect("read");
+    (running, lines)
+}
+
+/// The demo, started in `dir`: what it printed, and its base URL.
+async fn demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
+    let (running, lines) = start(dir, &["demo", "--bind", "127.0.0.1:0"], "Press Ctrl-C").await;
     let base = lines
         .iter()
         .find_map(|l| l.strip_prefix("thirdspace demo is running at "))
         .expect("the base URL is printed")
         .trim()
         .to_owned();
+    (running, lines, base)
+}
+
+async fn log_in(base: &str, email: &str, password: &str) -> reqwest::StatusCode {
+    let login = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/tokens"))
+        .json(&serde_json::json!({"email": email, "password": password, "name": "t"}))
+        .send()
+        .await
+        .expect("login");
+    login.status()
+}
+
+#[tokio::test]
+async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_running, lines, base) = demo(dir.path()).await;
+    let text = lines.join("\n");
     assert!(text.contains("/api/docs") && text.contains("coworking-demo"), "{text}");
     let screen = lines
         .iter()
@@ -116,13 +138,8 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     if chrono::Timelike::hour(&local) < 23 || chrono::Timelike::minute(&local) < 40 {
         assert!(present > 0, "the hub open round the clock has people checked in");
     }
-    let login = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/tokens"))
-        .json(&serde_json::json!({"email": "host1@demo.thirdspace.test", "password": "coworking-demo", "name": "t"}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(login.status(), reqwest::StatusCode::CREATED, "the printed demo login works");
+    let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
+    assert_eq!(login, reqwest::StatusCode::CREATED, "the printed demo login works");
 
     let second = thirdspace()
         .args(["demo", "--bind", "127.0.0.1:0"])
@@ -159,4 +176,41 @@ async fn admin_create_user_makes_a_network_admin_who_can_log_in() {
     assert!(creds.user.is_admin);
     let missing = thirdspace_domain::email::Email::parse("x@example.org").expect("email");
     assert!(store.credentials(&missing).await.expect("read").is_none());
+}
+
+#[tokio::test]
+async fn the_demo_network_moves_to_postgresql_and_is_served_from_there() {
+    let Some(cluster) = thirdspace_store_postgres::cluster::TestCluster::shared() else { return };
+    let database = cluster.create_database().await.expect("a database");
+    // Trust authentication ignores the password; it is there to show it never gets printed.
+    let pg = database.replacen("postgres@", "postgres:s3cret-pw@", 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let (running, _, base) = demo(dir.path()).await;
+    let venues = get_json(&format!("{base}/api/v1/venues")).await;
+    drop(running);
+
+    let sqlite = format!("sqlite://{}", dir.path().join("thirdspace-demo.db").display());
+    let moved = thirdspace().args(["migrate-data", "--from", &sqlite, "--to", &pg]).output().expect("run");
+    let out = String::from_utf8_lossy(&moved.stdout);
+    assert!(moved.status.success(), "{out}{}", String::from_utf8_lossy(&moved.stderr));
+    assert!(out.contains("every table's row count and checksum match"), "{out}");
+    let venue_line = out.lines().find(|l| l.starts_with("venues ")).expect("a line for venues");
+    assert_eq!(venue_line.split_whitespace().take(3).collect::<Vec<_>>(), ["venues", "3", "3"], "{out}");
+    assert!(!out.contains("s3cret-pw") && out.contains("****"), "the password is masked: {out}");
+
+    let again = thirdspace().args(["migrate-data", "--from", &sqlite, "--to", &pg]).output().expect("run");
+    assert!(!again.status.success(), "a database that holds data is not filled again");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));
+
+    let (_served, lines) =
+        start(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &pg], "thirdspace is serving on").await;
+    let base = lines
+        .last()
+        .and_then(|l| l.strip_prefix("thirdspace is serving on "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the address is printed")
+        .to_owned();
+    assert_eq!(get_json(&format!("{base}/api/v1/venues")).await, venues, "the same venues, from PostgreSQL");
+    let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
+    assert_eq!(login, reqwest::StatusCode::CREATED, "accounts and their passwords moved");
 }
