@@ -1,9 +1,10 @@
 //! Moves a whole network from one database to another, e.g. from the SQLite file a single
 //! instance started on to the PostgreSQL that several instances share.
 //!
-//! Every table is copied in one write transaction on the target, from one consistent snapshot of
-//! the source. Before committing, the target is read back: each table's row count and content
-//! checksum must equal the source's, or nothing is kept. The target must be empty.
+//! Every table is copied in one write transaction on the target (every table locked), from one
+//! consistent read-only snapshot of the source. Before committing, the target is read back: each
+//! table's row count and content checksum must equal the source's, or nothing is kept. The
+//! target must be empty; the source must be a thirdspace database of this version's schema.
 
 mod db;
 pub mod schema;
@@ -39,18 +40,24 @@ pub enum MigrateError {
     Unsupported { side: Side },
     #[error("{side} could not be opened: {message}")]
     Open { side: Side, message: String },
-    #[error("{side} does not have the schema this version moves: {detail}")]
+    #[error("{side} cannot be used: {detail}")]
     Schema { side: Side, detail: String },
     #[error("the target already holds data ({table}: {rows} rows); migrate-data fills an empty database only")]
     NotEmpty { table: &'static str, rows: i64 },
-    #[error("{table}, row {row}, column {column}: {message}; nothing was written")]
+    #[error("{table}, row {row}, column {column}: {message}; nothing was moved")]
     Value { table: &'static str, column: &'static str, row: String, message: String },
-    #[error("writing {table} failed: {message}; nothing was written")]
+    #[error("writing {table} failed: {message}; nothing was moved")]
     Insert { table: &'static str, message: String },
-    #[error("the target does not hold what the source does ({}); nothing was written", .0.differences())]
+    #[error("the target does not hold what the source does ({}); nothing was moved", .0.differences())]
     Mismatch(Box<Report>),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error("{side}: {message}")]
+    Database { side: Side, message: String },
+}
+
+impl MigrateError {
+    fn database(side: Side, e: sqlx::Error) -> Self {
+        Self::Database { side, message: e.to_string() }
+    }
 }
 
 /// A table's row count and content checksum (SHA-256, see [`value::Tally`]).
@@ -102,67 +109,81 @@ impl Report {
     }
 }
 
-/// Copies every table from the database at `from` into the empty database at `to`. Both are
-/// brought up to this version's schema first. On any error the target is left as it was.
+/// Copies every table from the thirdspace database at `from` into the empty database at `to`
+/// (brought up to this version's schema first). The source is only read. On any error or
+/// difference nothing is kept: the target's tables stay empty, and an SQLite file this run
+/// created is removed.
 pub async fn migrate_data(from: &str, to: &str) -> Result<Report, MigrateError> {
     let started = Instant::now();
-    let source = Db::open(from, Side::Source).await?;
-    let target = Db::open(to, Side::Target).await?;
-    source.check_schema(Side::Source).await?;
-    target.check_schema(Side::Target).await?;
-    let mut reading = source.read().await?;
-    let mut writing = target.write().await?;
-    let copied = copy(&mut reading, &mut writing).await;
-    // The source was only read.
-    reading.rollback().await?;
-    let tables = match copied {
-        Ok(tables) => tables,
-        Err(e) => {
-            writing.rollback().await?;
-            return Err(e);
-        }
-    };
-    let report = Report { tables, elapsed: started.elapsed() };
-    if !report.matches() {
-        writing.rollback().await?;
-        return Err(MigrateError::Mismatch(Box::new(report)));
-    }
-    writing.commit().await?;
-    source.close().await;
-    target.close().await;
-    Ok(Report { elapsed: started.elapsed(), ..report })
+    let source = Db::connect(from, Side::Source).await?;
+    source.check_source().await?;
+    let target = Db::connect(to, Side::Target).await?;
+    let moved = move_all(&source, &target, started).await;
+    source.close(true).await;
+    target.close(moved.is_ok()).await;
+    moved.map(|tables| Report { tables, elapsed: started.elapsed() })
 }
 
-/// Each table's row count and checksum, as `migrate-data` computes them: to compare two
-/// databases at any time.
+/// Each table's row count and checksum, as `migrate-data` computes them, to compare two
+/// databases at any time. Only reads.
 pub async fn summarize(url: &str) -> Result<Vec<(&'static str, Summary)>, MigrateError> {
-    let db = Db::open(url, Side::Source).await?;
-    db.check_schema(Side::Source).await?;
+    let db = Db::connect(url, Side::Source).await?;
+    db.check_source().await?;
     let mut reading = db.read().await?;
     let mut summaries = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        summaries.push((table.name, tally(&mut reading, table).await?));
+        match tally(&mut reading, table).await {
+            Ok(summary) => summaries.push((table.name, summary)),
+            Err(e) => {
+                reading.rollback().await;
+                db.close(true).await;
+                return Err(e);
+            }
+        }
     }
-    reading.rollback().await?;
-    db.close().await;
+    reading.rollback().await;
+    db.close(true).await;
     Ok(summaries)
 }
 
+async fn move_all(source: &Db, target: &Db, started: Instant) -> Result<Vec<TableReport>, MigrateError> {
+    target.prepare_target().await?;
+    let mut reading = source.read().await?;
+    let mut writing = target.write().await?;
+    let copied = copy(&mut reading, &mut writing).await;
+    reading.rollback().await;
+    match copied {
+        Ok(tables) if tables.iter().all(|t| t.source == t.target) => {
+            writing.commit().await?;
+            Ok(tables)
+        }
+        Ok(tables) => {
+            writing.rollback().await;
+            Err(MigrateError::Mismatch(Box::new(Report { tables, elapsed: started.elapsed() })))
+        }
+        Err(e) => {
+            writing.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 async fn copy(source: &mut Tx, target: &mut Tx) -> Result<Vec<TableReport>, MigrateError> {
+    // Checked again under the target's locks: an instance may have written since.
     for table in TABLES {
         let rows = target.count(table).await?;
         if rows > 0 {
             return Err(MigrateError::NotEmpty { table: table.name, rows });
         }
     }
-    let mut reports = Vec::with_capacity(TABLES.len());
+    let mut read = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let mut read = Tally::default();
+        let mut tally = Tally::default();
         let sql = source.select(table);
         let mut rows = source.rows(table, &sql);
-        let mut batch: Vec<Vec<Value>> = Vec::new();
+        let mut batch: Vec<Vec<Value>> = Vec::with_capacity(db::BATCH);
         while let Some(row) = rows.try_next().await? {
-            read.add(&row);
+            tally.add(&row);
             batch.push(row);
             if batch.len() == db::BATCH {
                 target.insert(table, &batch).await?;
@@ -171,10 +192,13 @@ async fn copy(source: &mut Tx, target: &mut Tx) -> Result<Vec<TableReport>, Migr
         }
         drop(rows);
         target.insert(table, &batch).await?;
-        // Read back what the target now holds, through its own types.
-        let written = tally(target, table).await?;
-        let source = Summary { rows: read.rows(), checksum: read.checksum() };
-        reports.push(TableReport { table: table.name, source, target: written });
+        read.push(Summary { rows: tally.rows(), checksum: tally.checksum() });
+    }
+    // Read back what the target now holds, through its own types, once everything is in.
+    let mut reports = Vec::with_capacity(TABLES.len());
+    for (table, source) in TABLES.iter().zip(read) {
+        let target = tally(target, table).await?;
+        reports.push(TableReport { table: table.name, source, target });
     }
     Ok(reports)
 }

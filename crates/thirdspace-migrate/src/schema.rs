@@ -8,8 +8,10 @@ pub enum Kind {
     /// `TEXT` on SQLite, `UUID` on PostgreSQL.
     Uuid,
     Text,
-    /// Whole numbers (`INTEGER` or `BIGINT`).
+    /// Whole numbers (`INTEGER` on SQLite, `BIGINT` on PostgreSQL).
     Int,
+    /// Small whole numbers (`INTEGER`, 32 bits, on PostgreSQL).
+    Int32,
     /// `INTEGER` 0 or 1 on SQLite, `BOOLEAN` on PostgreSQL.
     Bool,
     /// A score, held to single precision (`REAL` on PostgreSQL).
@@ -31,6 +33,8 @@ pub struct Column {
 
 pub struct Table {
     pub name: &'static str,
+    /// How many of the first columns make the primary key.
+    pub key: usize,
     pub columns: &'static [Column],
 }
 
@@ -45,12 +49,13 @@ const fn col(name: &'static str, kind: Kind) -> Column {
     Column { name, kind }
 }
 
-use Kind::{Bool, Bytes, Date, Int, Json, Real32, Real64, Text, Uuid};
+use Kind::{Bool, Bytes, Date, Int, Int32, Json, Real32, Real64, Text, Uuid};
 
 /// Every table, parents before children.
 pub const TABLES: &[Table] = &[
     Table {
         name: "users",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("email", Text),
@@ -61,6 +66,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "tokens",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("user_id", Uuid),
@@ -73,6 +79,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "profiles",
+        key: 1,
         columns: &[
             col("user_id", Uuid),
             col("display_name", Text),
@@ -91,6 +98,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "venues",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("name", Text),
@@ -106,7 +114,7 @@ pub const TABLES: &[Table] = &[
             col("closures", Json),
             col("amenities", Json),
             col("house_rules", Text),
-            col("no_show_grace_minutes", Int),
+            col("no_show_grace_minutes", Int32),
             col("checkin_secret", Bytes),
             col("created_at", Int),
             col("updated_at", Int),
@@ -114,10 +122,12 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "venue_staff",
+        key: 2,
         columns: &[col("venue_id", Uuid), col("user_id", Uuid), col("role", Text), col("since", Int)],
     },
     Table {
         name: "staff_invitations",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("venue_id", Uuid),
@@ -129,27 +139,29 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "spaces",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("venue_id", Uuid),
             col("name", Text),
             col("kind", Text),
-            col("capacity", Int),
-            col("social_capital_seats", Int),
+            col("capacity", Int32),
+            col("social_capital_seats", Int32),
             col("created_at", Int),
             col("updated_at", Int),
         ],
     },
     Table {
         name: "bookings",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("user_id", Uuid),
             col("venue_id", Uuid),
             col("space_id", Uuid),
             col("date", Date),
-            col("start_minute", Int),
-            col("end_minute", Int),
+            col("start_minute", Int32),
+            col("end_minute", Int32),
             col("starts_at", Int),
             col("ends_at", Int),
             col("closes_at", Int),
@@ -166,6 +178,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "questions",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("venue_id", Uuid),
@@ -178,6 +191,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "intros",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("venue_id", Uuid),
@@ -196,6 +210,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "screen_tokens",
+        key: 1,
         columns: &[
             col("id", Uuid),
             col("venue_id", Uuid),
@@ -208,6 +223,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "login_links",
+        key: 1,
         columns: &[
             col("token_hash", Text),
             col("user_id", Uuid),

@@ -22,17 +22,45 @@ pub enum Value {
 }
 
 impl Value {
-    /// Reads a value of `kind` from the text form SQLite keeps it in (UUIDs, JSON and dates).
+    /// Reads a value of `kind` from the text form the stores write (UUIDs, JSON and dates on
+    /// SQLite; dates and JSON read as text from PostgreSQL). Only the exact form is taken: a
+    /// UUID in capitals or a date without its zeros would be rewritten by the move, and the
+    /// stores compare them as they are.
     pub fn from_text(kind: Kind, text: String) -> Result<Self, String> {
         match kind {
-            Kind::Uuid => {
-                uuid::Uuid::parse_str(&text).map(Value::Uuid).map_err(|e| format!("{text:?} is no UUID: {e}"))
+            Kind::Uuid => match uuid::Uuid::parse_str(&text) {
+                Ok(id) if id.hyphenated().to_string() == text => Ok(Value::Uuid(id)),
+                _ => Err(format!("{text:?} is not a UUID as thirdspace writes them (lowercase, hyphenated)")),
+            },
+            Kind::Json => {
+                let json = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+                whole_numbers(&json)?;
+                Ok(Value::Json(json))
             }
-            Kind::Json => serde_json::from_str(&text).map(Value::Json).map_err(|e| format!("not JSON: {e}")),
-            Kind::Date => NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-                .map(Value::Date)
-                .map_err(|e| format!("{text:?} is no date: {e}")),
+            Kind::Date => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                Ok(date) if date.format("%Y-%m-%d").to_string() == text => Ok(Value::Date(date)),
+                _ => Err(format!("{text:?} is not a date as YYYY-MM-DD")),
+            },
             _ => Ok(Value::Text(text)),
+        }
+    }
+
+    /// A floating-point value as it moves: NaN is refused (SQLite would store it as NULL), and
+    /// −0 is 0 (SQLite stores it so).
+    pub fn real(x: f64) -> Result<f64, String> {
+        if x.is_nan() {
+            return Err("is not a number (NaN)".to_owned());
+        }
+        Ok(if x == 0.0 { 0.0 } else { x })
+    }
+
+    /// The value as a row's key shows it in an error.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Uuid(id) => id.to_string(),
+            Value::Text(text) => text.clone(),
+            Value::Int(n) => n.to_string(),
+            other => format!("{other:?}"),
         }
     }
 
@@ -77,6 +105,19 @@ impl Value {
                 feed_bytes(hasher, bytes);
             }
         }
+    }
+}
+
+/// Refuses JSON holding a number that is not a whole one: such a number (a fraction, or an integer
+/// beyond 64 bits) would be rounded on the way, unseen by the checksum, and thirdspace writes none.
+fn whole_numbers(json: &serde_json::Value) -> Result<(), String> {
+    match json {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            Err(format!("holds the number {n}, which could not move exactly (only whole numbers can)"))
+        }
+        serde_json::Value::Array(items) => items.iter().try_for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values().try_for_each(whole_numbers),
+        _ => Ok(()),
     }
 }
 
@@ -210,5 +251,33 @@ mod tests {
         );
         assert!(Value::from_text(Kind::Date, "23/11/2026".into()).is_err());
         assert!(Value::from_text(Kind::Json, "[1, 2".into()).is_err());
+    }
+
+    #[test]
+    fn only_the_exact_forms_the_stores_write_are_taken() {
+        let id = uuid::Uuid::new_v4();
+        for other in
+            [id.to_string().to_uppercase(), id.simple().to_string(), format!("{{{id}}}"), format!("urn:uuid:{id}")]
+        {
+            assert!(Value::from_text(Kind::Uuid, other.clone()).is_err(), "{other}");
+        }
+        for other in [" 2030-01-07", "2030-1-7", "2030-01-07 ", "+2030-01-07"] {
+            assert!(Value::from_text(Kind::Date, other.to_owned()).is_err(), "{other}");
+        }
+    }
+
+    #[test]
+    fn json_with_numbers_that_would_be_rounded_is_refused() {
+        assert!(Value::from_text(Kind::Json, r#"{"a": [1, -2, 18446744073709551615]}"#.into()).is_ok());
+        for lossy in ["[0.1000000000000000000001]", "[12345678901234567890123]", r#"{"a": {"b": 1.5}}"#, "[1e3]"] {
+            assert!(Value::from_text(Kind::Json, lossy.to_owned()).is_err(), "{lossy}");
+        }
+    }
+
+    #[test]
+    fn nan_is_refused_and_negative_zero_is_zero() {
+        assert!(Value::real(f64::NAN).is_err());
+        assert_eq!(Value::real(-0.0).map(f64::to_bits), Ok(0.0_f64.to_bits()));
+        assert_eq!(Value::real(f64::INFINITY), Ok(f64::INFINITY));
     }
 }

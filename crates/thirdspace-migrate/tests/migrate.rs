@@ -278,12 +278,39 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
 
 struct Sqlite {
     url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+impl Sqlite {
+    fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("network.db")
+    }
+
+    /// A connection that writes what the stores never would.
+    async fn raw(&self) -> sqlx::SqlitePool {
+        let options: sqlx::sqlite::SqliteConnectOptions = self.url.parse().expect("a URL");
+        sqlx::SqlitePool::connect_with(options.create_if_missing(true)).await.expect("pool")
+    }
+
+    /// The file's tables and the migrations it records, read straight from it.
+    async fn schema(&self) -> Vec<String> {
+        let raw = self.raw().await;
+        let mut schema: Vec<String> =
+            sqlx::query_scalar("SELECT type || ' ' || name FROM sqlite_master").fetch_all(&raw).await.expect("schema");
+        if schema.iter().any(|s| s == "table _sqlx_migrations") {
+            let versions: Vec<i64> =
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(&raw).await.expect("versions");
+            schema.extend(versions.iter().map(|v| format!("migration {v}")));
+        }
+        raw.close().await;
+        schema.sort();
+        schema
+    }
 }
 
 fn sqlite() -> Sqlite {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    Sqlite { url: format!("sqlite://{}", dir.path().join("network.db").display()), _dir: dir }
+    Sqlite { url: format!("sqlite://{}", dir.path().join("network.db").display()), dir }
 }
 
 async fn filled_sqlite() -> (Sqlite, Vec<Uuid>) {
@@ -380,7 +407,7 @@ async fn an_unreadable_value_in_the_source_is_named_with_its_row() {
         panic!("the bad date is named: {moved:?}")
     };
     assert_eq!(row, &id);
-    assert!(error.to_string().contains("07/01/2030") && error.to_string().contains("nothing was written"), "{error}");
+    assert!(error.to_string().contains("07/01/2030") && error.to_string().contains("nothing was moved"), "{error}");
     assert!(empty(&summarize(&pg).await.expect("summary")));
 }
 
@@ -422,6 +449,7 @@ async fn a_missing_source_file_is_refused_and_not_created() {
         "{moved:?}"
     );
     assert!(!missing.exists());
+    assert!(!target.path().exists(), "the target is not created when the source is refused");
     let unknown = migrate_data("mysql://db/thirdspace", &target.url).await;
     assert!(matches!(unknown, Err(MigrateError::Unsupported { side: thirdspace_migrate::Side::Source })));
 }
@@ -436,7 +464,7 @@ async fn a_source_with_a_column_this_version_does_not_move_is_refused() {
     let moved = migrate_data(&source.url, &target.url).await;
     let Err(error @ MigrateError::Schema { .. }) = &moved else { panic!("refused: {moved:?}") };
     assert!(error.to_string().contains("nickname"), "{error}");
-    assert!(empty(&summarize(&target.url).await.expect("summary")));
+    assert!(!target.path().exists(), "the target is not created when the source is refused");
 }
 
 #[tokio::test]
@@ -448,4 +476,197 @@ async fn sqlite_to_sqlite_copies_a_network_too() {
     let (a, b) =
         (SqliteStore::open(&source.url).await.expect("open"), SqliteStore::open(&target.url).await.expect("open"));
     assert_eq!(seen(&a, &people).await, seen(&b, &people).await);
+}
+
+/// A database of the test cluster, read and written straight.
+async fn pg_raw(url: &str) -> sqlx::PgPool {
+    sqlx::PgPool::connect(url).await.expect("pool")
+}
+
+async fn pg_tables(url: &str) -> Vec<String> {
+    let raw = pg_raw(url).await;
+    let tables = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+    )
+    .fetch_all(&raw)
+    .await
+    .expect("tables");
+    raw.close().await;
+    tables
+}
+
+#[tokio::test]
+async fn every_kind_of_value_a_target_changes_is_caught() {
+    if TestCluster::shared().is_none() {
+        return;
+    }
+    let (source, _) = filled_sqlite().await;
+    // One column of each kind, changed on its way in by a trigger.
+    let changes = [
+        ("users", "NEW.is_admin := NOT NEW.is_admin"),
+        ("tokens", "NEW.expires_at := NEW.expires_at + 1"),
+        ("profiles", "NEW.offers := NEW.offers || '[\"x\"]'::jsonb"),
+        ("venues", "NEW.latitude := NEW.latitude + 0.000001"),
+        ("venue_staff", "NEW.since := NEW.since + 1"),
+        ("spaces", "NEW.capacity := NEW.capacity + 1"),
+        ("bookings", "NEW.date := NEW.date + 1"),
+        ("intros", "NEW.score := NEW.score * 2"),
+        ("screen_tokens", "NEW.name := NEW.name || ' '"),
+        ("venues", "NEW.checkin_secret := NEW.checkin_secret || '\\x00'::bytea"),
+        ("intros", "NEW.venue_id := NULL"),
+    ];
+    for (table, change) in changes {
+        let pg = postgres().await.expect("a database");
+        drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+        let raw = pg_raw(&pg).await;
+        let function = format!(
+            "CREATE FUNCTION alter() RETURNS trigger AS $$ BEGIN {change}; RETURN NEW; END $$ LANGUAGE plpgsql"
+        );
+        sqlx::query(&function).execute(&raw).await.expect("a function");
+        let trigger = format!("CREATE TRIGGER alter BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION alter()");
+        sqlx::query(&trigger).execute(&raw).await.expect("a trigger");
+        raw.close().await;
+        let moved = migrate_data(&source.url, &pg).await;
+        let Err(MigrateError::Mismatch(report)) = &moved else { panic!("{change}: caught: {moved:?}") };
+        let differing: Vec<&str> = report.tables.iter().filter(|t| t.source != t.target).map(|t| t.table).collect();
+        assert_eq!(differing, [table], "{change}");
+        assert!(empty(&summarize(&pg).await.expect("summary")), "{change}: rolled back");
+    }
+}
+
+#[tokio::test]
+async fn a_change_a_target_makes_to_a_table_already_copied_is_caught() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+    let raw = pg_raw(&pg).await;
+    for statement in [
+        "CREATE FUNCTION promote() RETURNS trigger AS $$ BEGIN UPDATE users SET is_admin = TRUE; RETURN NEW; END $$ \
+         LANGUAGE plpgsql",
+        "CREATE TRIGGER promote AFTER INSERT ON intros FOR EACH STATEMENT EXECUTE FUNCTION promote()",
+    ] {
+        sqlx::query(statement).execute(&raw).await.expect("a trigger");
+    }
+    raw.close().await;
+    let moved = migrate_data(&source.url, &pg).await;
+    let Err(MigrateError::Mismatch(report)) = &moved else { panic!("caught: {moved:?}") };
+    assert_eq!(report.tables.iter().filter(|t| t.source != t.target).map(|t| t.table).collect::<Vec<_>>(), ["users"]);
+}
+
+#[tokio::test]
+async fn more_rows_than_one_batch_move_whole() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    let raw = source.raw().await;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234) \
+         INSERT INTO users (id, email, password_hash, is_admin, created_at) \
+         SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) \
+         || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), 'bulk' || i || '@example.org', 'h', 0, i FROM n",
+    )
+    .execute(&raw)
+    .await
+    .expect("insert");
+    raw.close().await;
+    let report = migrate_data(&source.url, &pg).await.expect("moved");
+    let users = report.tables.iter().find(|t| t.table == "users").expect("users");
+    assert_eq!((users.source.rows, users.target.rows), (1240, 1240));
+    assert_eq!(summarize(&source.url).await.expect("summary"), summarize(&pg).await.expect("summary"));
+}
+
+#[tokio::test]
+async fn numbers_that_would_not_move_exactly_are_refused_and_named() {
+    let Some(pg) = postgres().await else { return };
+    let cases = [
+        ("UPDATE profiles SET offers = '[0.1000000000000000000001]' WHERE display_name = 'Kees'", "profiles", "offers"),
+        ("UPDATE intros SET score = 0.1", "intros", "score"),
+        ("UPDATE spaces SET capacity = 3000000000 WHERE rowid = 1", "spaces", "capacity"),
+    ];
+    for (update, table, column) in cases {
+        let (source, _) = filled_sqlite().await;
+        let raw = source.raw().await;
+        sqlx::query(update).execute(&raw).await.expect("update");
+        raw.close().await;
+        let moved = migrate_data(&source.url, &pg).await;
+        assert!(
+            matches!(&moved, Err(MigrateError::Value { table: t, column: c, .. }) if *t == table && *c == column),
+            "{update}: {moved:?}"
+        );
+    }
+    assert!(empty(&summarize(&pg).await.expect("summary")));
+}
+
+#[tokio::test]
+async fn text_sqlite_holds_in_a_form_the_stores_never_write_is_refused() {
+    let (source, _) = filled_sqlite().await;
+    let raw = source.raw().await;
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&raw).await.expect("pragma");
+    sqlx::query("UPDATE questions SET id = upper(id)").execute(&raw).await.expect("update");
+    raw.close().await;
+    let target = sqlite();
+    let moved = migrate_data(&source.url, &target.url).await;
+    let Err(MigrateError::Value { table: "questions", column: "id", row, .. }) = &moved else { panic!("{moved:?}") };
+    assert!(row.starts_with("number "), "a row whose key is unreadable is named by its place: {row}");
+    assert!(!target.path().exists(), "the file this move created is removed");
+}
+
+#[tokio::test]
+async fn a_nan_on_postgresql_is_refused_on_the_way_back_to_sqlite() {
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    migrate_data(&source.url, &pg).await.expect("moved");
+    let raw = pg_raw(&pg).await;
+    sqlx::query("UPDATE venues SET latitude = 'NaN' WHERE latitude IS NOT NULL").execute(&raw).await.expect("update");
+    raw.close().await;
+    let back = sqlite();
+    let moved = migrate_data(&pg, &back.url).await;
+    assert!(matches!(&moved, Err(MigrateError::Value { table: "venues", column: "latitude", .. })), "{moved:?}");
+    assert!(!back.path().exists());
+}
+
+#[tokio::test]
+async fn a_database_of_something_else_is_refused_and_never_changed() {
+    let other = sqlite();
+    let raw = other.raw().await;
+    sqlx::query("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)").execute(&raw).await.expect("create");
+    raw.close().await;
+    let before = other.schema().await;
+    let (network, _) = filled_sqlite().await;
+
+    let as_source = migrate_data(&other.url, &sqlite().url).await;
+    assert!(
+        matches!(&as_source, Err(MigrateError::Schema { side: thirdspace_migrate::Side::Source, .. })),
+        "{as_source:?}"
+    );
+    let as_target = migrate_data(&network.url, &other.url).await;
+    assert!(
+        matches!(&as_target, Err(MigrateError::Schema { side: thirdspace_migrate::Side::Target, .. })),
+        "{as_target:?}"
+    );
+    assert_eq!(other.schema().await, before, "no thirdspace table or migration was added");
+
+    // An out-of-date network is not brought up to date behind its owner's back either.
+    let raw = network.raw().await;
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&raw)
+        .await
+        .expect("delete");
+    raw.close().await;
+    let before = network.schema().await;
+    let old = migrate_data(&network.url, &sqlite().url).await;
+    let Err(error @ MigrateError::Schema { .. }) = &old else { panic!("{old:?}") };
+    assert!(error.to_string().contains("thirdspace serve"), "{error}");
+    assert_eq!(network.schema().await, before);
+
+    let Some(pg) = postgres().await else { return };
+    let raw = pg_raw(&pg).await;
+    sqlx::query("CREATE TABLE orders (id BIGINT PRIMARY KEY)").execute(&raw).await.expect("create");
+    raw.close().await;
+    let (network, _) = filled_sqlite().await;
+    let into_pg = migrate_data(&network.url, &pg).await;
+    assert!(
+        matches!(&into_pg, Err(MigrateError::Schema { side: thirdspace_migrate::Side::Target, .. })),
+        "{into_pg:?}"
+    );
+    assert_eq!(pg_tables(&pg).await, ["orders"]);
 }

@@ -52,6 +52,9 @@ impl Default for PgOptions {
     }
 }
 
+/// The schema's migrations, in order (`migrations/`, the same versions as SQLite's).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// The store on one PostgreSQL database.
 #[derive(Clone)]
 pub struct PgStore {
@@ -72,7 +75,7 @@ impl PgStore {
             .connect_with(connect)
             .await
             .map_err(StoreError::backend)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(StoreError::backend)?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
         Ok(Self { pool })
     }
 

@@ -29,6 +29,9 @@ use thirdspace_domain::venue::VenueDraft;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+/// The schema's migrations, in order (`migrations/`, the same versions as PostgreSQL's).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// The store on one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -53,7 +56,7 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(StoreError::backend)?;
-        sqlx::migrate!("./migrations").run(&writer).await.map_err(StoreError::backend)?;
+        MIGRATOR.run(&writer).await.map_err(StoreError::backend)?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
         let reader = SqlitePoolOptions::new()
             .max_connections(readers)

@@ -64,13 +64,27 @@ impl std::fmt::Debug for Config {
 
 /// A URL with any password masked, for logs.
 pub fn masked(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("****"));
-            u.to_string()
-        }
-        _ => raw.to_owned(),
+    let Ok(mut url) = url::Url::parse(raw) else {
+        // What cannot be read cannot be masked: show only what kind of address it was.
+        return raw.split_once(':').map_or_else(
+            || "(an address that does not parse)".to_owned(),
+            |(scheme, _)| format!("{scheme}:… (an address that does not parse)"),
+        );
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("****"));
     }
+    if url.query_pairs().any(|(key, _)| key == "password") {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if key == "password" { "****".to_owned() } else { value.into_owned() };
+                (key.into_owned(), value)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
 }
 
 impl Default for Config {
@@ -204,6 +218,16 @@ mod tests {
         assert!(debug.contains("mail.example.org"));
         let mailer = format!("{:?}", config.mailer().unwrap());
         assert!(!mailer.contains("m4ilpass"), "{mailer}");
+    }
+
+    #[test]
+    fn passwords_are_masked_in_every_form_of_address() {
+        assert_eq!(masked("postgres://app:s3cret@db/ts"), "postgres://app:****@db/ts");
+        let query = masked("postgres://app@db/ts?sslmode=require&password=s3cret");
+        assert_eq!(query, "postgres://app@db/ts?sslmode=require&password=****");
+        let broken = masked("postgres://app:s3cret@db:notaport/ts");
+        assert!(!broken.contains("s3cret") && broken.starts_with("postgres:"), "{broken}");
+        assert_eq!(masked("sqlite://thirdspace.db"), "sqlite://thirdspace.db");
     }
 
     #[test]
