@@ -233,4 +233,5 @@ pub const TABLES: &[Table] = &[
             col("used_at", Int),
         ],
     },
+    Table { name: "login_failures", key: 1, columns: &[col("email", Text), col("failures", Int32), col("since", Int)] },
 ];

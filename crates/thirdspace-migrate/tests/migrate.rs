@@ -235,6 +235,8 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
         .await
         .expect("a link");
     store.use_login_link(&"c".repeat(64), LinkPurpose::LogIn, now + 60).await.expect("used").expect("a user");
+    store.record_login_failure("person3@example.org", now, 900).await.expect("a failure");
+    store.record_login_failure("person3@example.org", now + 5, 900).await.expect("a failure");
     people
 }
 
@@ -272,7 +274,8 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         store.token_user(&format!("{:064x}", 1), BASE).await.expect("token").map(|(u, k)| json!([u, format!("{k:?}")]));
     let invitations =
         store.invitations_for(&Email::parse("someone.else@example.org").expect("an address")).await.expect("inv");
-    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": invitations}));
+    let failures = store.login_failures("person3@example.org").await.expect("failures");
+    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": invitations, "failures": failures}));
     json!(seen)
 }
 

@@ -68,11 +68,10 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub events: Arc<dyn events::EventBus>,
     pub mailer: Arc<mail::Mailer>,
-    pub login_limits: Arc<limits::LoginLimiter>,
 }
 
 impl AppState {
-    /// A state with a fresh event bus and log-in limits, and e-mail written to the log.
+    /// A state with a fresh event bus, and e-mail written to the log.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
         Self {
             store,
@@ -80,7 +79,6 @@ impl AppState {
             config: Arc::new(config),
             events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
-            login_limits: Arc::default(),
         }
     }
 

@@ -1,75 +1,33 @@
 //! Failed log-ins are limited per e-mail address, so that nobody can guess a password by trying
 //! many: after a number of failures the address is refused for a while, whatever the password.
-//! Kept in memory: each instance counts on its own.
+//! The count is kept by the store, so every instance on one database refuses the same address.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use thirdspace_store::{Store, StoreResult};
 
 /// Failures allowed in a window before the address is refused.
 pub const MAX_FAILURES: u32 = 10;
 /// The window, in seconds.
 pub const WINDOW_SECONDS: i64 = 15 * 60;
-/// Addresses tracked before the expired ones are swept.
-const SWEEP_ABOVE: usize = 10_000;
 
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, i64)>>,
+/// The seconds to wait while `email` is refused, `None` when it may try.
+pub async fn refused(store: &dyn Store, email: &str, now: i64) -> StoreResult<Option<i64>> {
+    Ok(match store.login_failures(email).await? {
+        Some((count, since)) if count >= MAX_FAILURES && now < since + WINDOW_SECONDS => {
+            Some(since + WINDOW_SECONDS - now)
+        }
+        _ => None,
+    })
 }
 
-impl LoginLimiter {
-    /// `Err(seconds to wait)` while `key` is refused.
-    pub fn check(&self, key: &str, now: i64) -> Result<(), i64> {
-        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match failures.get(key) {
-            Some(&(count, since)) if count >= MAX_FAILURES && now < since + WINDOW_SECONDS => {
-                Err(since + WINDOW_SECONDS - now)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    pub fn failed(&self, key: &str, now: i64) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if failures.len() > SWEEP_ABOVE {
-            failures.retain(|_, (_, since)| now < *since + WINDOW_SECONDS);
-        }
-        let entry = failures.entry(key.to_owned()).or_insert((0, now));
-        if now >= entry.1 + WINDOW_SECONDS {
-            *entry = (0, now);
-        }
-        entry.0 += 1;
-    }
-
-    pub fn succeeded(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-    }
+pub async fn failed(store: &dyn Store, email: &str, now: i64) -> StoreResult<()> {
+    store.record_login_failure(email, now, WINDOW_SECONDS).await.map(|_| ())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub async fn succeeded(store: &dyn Store, email: &str) -> StoreResult<()> {
+    store.clear_login_failures(email).await
+}
 
-    #[test]
-    fn an_address_is_refused_after_too_many_failures_until_the_window_passes() {
-        let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES {
-            assert!(limiter.check("ana@example.org", 100).is_ok());
-            limiter.failed("ana@example.org", 100);
-        }
-        assert_eq!(limiter.check("ana@example.org", 160), Err(WINDOW_SECONDS - 60));
-        assert!(limiter.check("bob@example.org", 160).is_ok(), "others are not affected");
-        assert!(limiter.check("ana@example.org", 100 + WINDOW_SECONDS).is_ok());
-    }
-
-    #[test]
-    fn a_success_clears_the_count() {
-        let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES - 1 {
-            limiter.failed("ana@example.org", 100);
-        }
-        limiter.succeeded("ana@example.org");
-        limiter.failed("ana@example.org", 101);
-        assert!(limiter.check("ana@example.org", 102).is_ok());
-    }
+/// Forgets the windows that are over (the sweep calls it).
+pub async fn forget_old(store: &dyn Store, now: i64) -> StoreResult<u64> {
+    store.forget_login_failures(now - WINDOW_SECONDS).await
 }

@@ -1,6 +1,7 @@
-//! The background sweep: releases bookings nobody claimed within the grace period and checks out
-//! everyone still checked in when their venue closes. Capacity and presence do not depend on it
-//! (both apply the same rules when read); it keeps the stored statuses honest.
+//! The background sweep: releases bookings nobody claimed within the grace period, checks out
+//! everyone still checked in when their venue closes, and forgets failed log-ins whose window is
+//! over. Capacity and presence do not depend on it (both apply the same rules when read); it keeps
+//! the stored statuses honest.
 
 use crate::AppState;
 
@@ -19,6 +20,9 @@ pub async fn run(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(checked_out = n, "checked people out at closing"),
             Err(e) => tracing::warn!(error = %e, "checking out at closing failed"),
+        }
+        if let Err(e) = crate::limits::forget_old(&*state.store, now).await {
+            tracing::warn!(error = %e, "forgetting old failed log-ins failed");
         }
     }
 }

@@ -1,4 +1,5 @@
-//! One-time links sent by e-mail: log in without a password, or choose a new password.
+//! One-time links sent by e-mail: log in without a password, or choose a new password. And the
+//! count of failed log-ins per address, shared by every instance.
 
 use sqlx::PgConnection;
 use thirdspace_store::*;
@@ -89,4 +90,44 @@ pub async fn reset_password(
     }
     .await;
     finish(tx, outcome).await
+}
+
+pub async fn failures(store: &PgStore, email: &str) -> StoreResult<Option<(u32, i64)>> {
+    let row: Option<(i32, i64)> = sqlx::query_as("SELECT failures, since FROM login_failures WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&store.pool)
+        .await
+        .map_err(db)?;
+    Ok(row.map(|(failures, since)| (u32::try_from(failures).unwrap_or(0), since)))
+}
+
+/// One statement: of two instances counting at once, the second waits on the row and adds to it.
+pub async fn record_failure(store: &PgStore, email: &str, now: i64, window: i64) -> StoreResult<(u32, i64)> {
+    let (failures, since): (i32, i64) = sqlx::query_as(
+        "INSERT INTO login_failures (email, failures, since) VALUES ($1, 1, $2) ON CONFLICT (email) DO UPDATE SET \
+         failures = CASE WHEN login_failures.since + $3 <= $2 THEN 1 ELSE login_failures.failures + 1 END, \
+         since = CASE WHEN login_failures.since + $3 <= $2 THEN $2 ELSE login_failures.since END \
+         RETURNING failures, since",
+    )
+    .bind(email)
+    .bind(now)
+    .bind(window)
+    .fetch_one(&store.pool)
+    .await
+    .map_err(db)?;
+    Ok((u32::try_from(failures).unwrap_or(0), since))
+}
+
+pub async fn clear_failures(store: &PgStore, email: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email).execute(&store.pool).await.map_err(db)?;
+    Ok(())
+}
+
+pub async fn forget_failures(store: &PgStore, before: i64) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM login_failures WHERE since < $1")
+        .bind(before)
+        .execute(&store.pool)
+        .await
+        .map_err(db)?;
+    Ok(done.rows_affected())
 }

@@ -1,4 +1,5 @@
-//! One-time links sent by e-mail: log in without a password, or choose a new password.
+//! One-time links sent by e-mail: log in without a password, or choose a new password. And the
+//! count of failed log-ins per address.
 
 use sqlx::SqliteConnection;
 use thirdspace_store::*;
@@ -89,4 +90,46 @@ pub async fn reset_password(
         .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(Some(user))
+}
+
+pub async fn failures(store: &SqliteStore, email: &str) -> StoreResult<Option<(u32, i64)>> {
+    let row: Option<(i64, i64)> = sqlx::query_as("SELECT failures, since FROM login_failures WHERE email = ?")
+        .bind(email)
+        .fetch_optional(&store.reader)
+        .await
+        .map_err(db)?;
+    Ok(row.map(|(failures, since)| (u32::try_from(failures).unwrap_or(u32::MAX), since)))
+}
+
+pub async fn record_failure(store: &SqliteStore, email: &str, now: i64, window: i64) -> StoreResult<(u32, i64)> {
+    let mut tx = store.write().await?;
+    // Every expression of the update reads the row as it was.
+    let (failures, since): (i64, i64) = sqlx::query_as(
+        "INSERT INTO login_failures (email, failures, since) VALUES (?1, 1, ?2) ON CONFLICT (email) DO UPDATE SET \
+         failures = CASE WHEN login_failures.since + ?3 <= ?2 THEN 1 ELSE login_failures.failures + 1 END, \
+         since = CASE WHEN login_failures.since + ?3 <= ?2 THEN ?2 ELSE login_failures.since END \
+         RETURNING failures, since",
+    )
+    .bind(email)
+    .bind(now)
+    .bind(window)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok((u32::try_from(failures).unwrap_or(u32::MAX), since))
+}
+
+pub async fn clear_failures(store: &SqliteStore, email: &str) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("DELETE FROM login_failures WHERE email = ?").bind(email).execute(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+pub async fn forget_failures(store: &SqliteStore, before: i64) -> StoreResult<u64> {
+    let mut tx = store.write().await?;
+    let done =
+        sqlx::query("DELETE FROM login_failures WHERE since < ?").bind(before).execute(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(done.rows_affected())
 }

@@ -134,6 +134,8 @@ macro_rules! store_suite {
                 a_link_works_once_for_its_purpose_until_it_expires,
                 a_password_reset_sets_the_password_and_ends_every_session_but_not_api_tokens,
                 a_link_used_twice_at_once_works_once,
+                failed_log_ins_are_counted_per_address_in_a_window,
+                failures_counted_at_once_through_two_stores_are_all_counted,
             }
             questions {
                 questions_are_asked_and_marked_answered_once,

@@ -75,3 +75,38 @@ pub async fn a_link_used_twice_at_once_works_once(backend: &dyn Backend) {
     }
     db.database.close().await;
 }
+
+pub async fn failed_log_ins_are_counted_per_address_in_a_window(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    assert_eq!(store.login_failures("ana@example.org").await.unwrap(), None);
+    assert_eq!(store.record_login_failure("ana@example.org", 100, 900).await.unwrap(), (1, 100));
+    assert_eq!(store.record_login_failure("ana@example.org", 400, 900).await.unwrap(), (2, 100));
+    assert_eq!(store.record_login_failure("bob@example.org", 500, 900).await.unwrap(), (1, 500));
+    assert_eq!(store.login_failures("ana@example.org").await.unwrap(), Some((2, 100)));
+    assert_eq!(store.record_login_failure("ana@example.org", 1000, 900).await.unwrap(), (1, 1000), "a new window");
+    store.clear_login_failures("ana@example.org").await.unwrap();
+    assert_eq!(store.login_failures("ana@example.org").await.unwrap(), None);
+    assert_eq!(store.login_failures("bob@example.org").await.unwrap(), Some((1, 500)), "others are kept");
+    assert_eq!(store.forget_login_failures(501).await.unwrap(), 1);
+    assert_eq!(store.login_failures("bob@example.org").await.unwrap(), None);
+    db.database.close().await;
+}
+
+pub async fn failures_counted_at_once_through_two_stores_are_all_counted(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let other = db.database.open().await;
+    let mut attempts = Vec::new();
+    for i in 0..20 {
+        let store = if i % 2 == 0 { db.store.clone() } else { other.clone() };
+        attempts.push(tokio::spawn(async move { store.record_login_failure("ana@example.org", 100, 900).await }));
+    }
+    let mut counts = Vec::new();
+    for attempt in attempts {
+        counts.push(attempt.await.unwrap().unwrap().0);
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=20).collect::<Vec<u32>>(), "each failure counted once, none lost");
+    assert_eq!(db.store.login_failures("ana@example.org").await.unwrap(), Some((20, 100)));
+    db.database.close().await;
+}

@@ -123,6 +123,18 @@ pub trait Store: Send + Sync + 'static {
     /// across the network (at most `limit`).
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
 
+    // Failed log-ins, counted per e-mail address in the database, so that every instance sees
+    // the same count wherever the attempts landed.
+    /// The failures counted for `email` and when their window began, if any are.
+    async fn login_failures(&self, email: &str) -> StoreResult<Option<(u32, i64)>>;
+    /// Counts a failure at `now`, atomically; a window that began `window` seconds or more
+    /// before `now` starts again at one. Gives the count and the window's start.
+    async fn record_login_failure(&self, email: &str, now: i64, window: i64) -> StoreResult<(u32, i64)>;
+    /// Forgets the failures of `email` (after a successful log-in).
+    async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
+    /// Forgets every window that began before `before`; how many were.
+    async fn forget_login_failures(&self, before: i64) -> StoreResult<u64>;
+
     // Links sent by e-mail.
     async fn create_login_link(
         &self,

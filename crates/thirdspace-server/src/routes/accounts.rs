@@ -15,7 +15,7 @@ use super::PageQuery;
 use crate::auth::{cleared_cookie, new_token, session_cookie, token_hash, Auth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{password, AppState};
+use crate::{limits, password, AppState};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -102,7 +102,8 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password");
     let email = Email::parse(email).map_err(|_| wrong())?;
     let now = state.clock.now();
-    if let Err(wait) = state.login_limits.check(email.as_str(), now) {
+    let store = &*state.store;
+    if let Some(wait) = limits::refused(store, email.as_str(), now).await? {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -110,7 +111,7 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
         ));
     }
     if password.chars().count() > password::MAX_PASSWORD_CHARS {
-        state.login_limits.failed(email.as_str(), now);
+        limits::failed(store, email.as_str(), now).await?;
         return Err(wrong());
     }
     let found = state.store.credentials(&email).await?;
@@ -119,11 +120,11 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
     let verified = password::verify(password, hash).await?;
     match found.map(|c| c.user).filter(|_| verified) {
         Some(user) => {
-            state.login_limits.succeeded(email.as_str());
+            limits::succeeded(store, email.as_str()).await?;
             Ok(user)
         }
         _ => {
-            state.login_limits.failed(email.as_str(), now);
+            limits::failed(store, email.as_str(), now).await?;
             Err(wrong())
         }
     }

@@ -187,3 +187,30 @@ async fn a_check_in_on_one_instance_reaches_a_screen_on_the_other_within_a_secon
     let id: u64 = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").trim().parse().expect("number");
     assert!(id >= 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_log_ins_spread_over_two_instances_lock_the_address_on_both() {
+    let Some(setup) = instances(2).await else { return };
+    let email = "locked@example.org";
+    let new = NewUser {
+        email: Email::parse(email).expect("email"),
+        password_hash: shared_hash().to_owned(),
+        display_name: "Locked".to_owned(),
+        is_admin: false,
+        now: MONDAY_9AM,
+    };
+    setup.store.create_user(new).await.expect("user");
+    let log_in = |instance: usize, password: &'static str| {
+        let url = format!("{}/api/v1/auth/tokens", setup.bases[instance]);
+        let body = json!({"email": email, "password": password, "name": "laptop"});
+        let request = setup.client.post(url).json(&body);
+        async move { request.send().await.expect("log in").status() }
+    };
+    for attempt in 0..thirdspace_server::limits::MAX_FAILURES as usize {
+        assert_eq!(log_in(attempt % 2, "wrong guess").await, StatusCode::UNAUTHORIZED);
+    }
+    for instance in 0..2 {
+        let status = log_in(instance, "correct horse battery").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "instance {instance} counts the other's failures too");
+    }
+}
