@@ -64,12 +64,18 @@ impl std::fmt::Debug for Config {
 
 /// A URL with any password masked, for logs.
 pub fn masked(raw: &str) -> String {
-    let Ok(mut url) = url::Url::parse(raw) else {
-        // What cannot be read cannot be masked: show only what kind of address it was.
-        return raw.split_once(':').map_or_else(
-            || "(an address that does not parse)".to_owned(),
-            |(scheme, _)| format!("{scheme}:… (an address that does not parse)"),
-        );
+    if raw.starts_with("sqlite:") {
+        return raw.to_owned();
+    }
+    let mut url = match url::Url::parse(raw) {
+        Ok(url) if url.has_host() => url,
+        // What cannot be read as `scheme://user:password@host/…` cannot be masked: show it only
+        // when it cannot hold a password.
+        _ if !raw.contains('@') && !raw.contains("password") => return raw.to_owned(),
+        _ => {
+            let scheme = raw.split_once(':').map_or("", |(scheme, _)| scheme);
+            return format!("{scheme}:… (hidden: not an address of the form scheme://user:password@host/…)");
+        }
     };
     if url.password().is_some() {
         let _ = url.set_password(Some("****"));
@@ -178,10 +184,19 @@ impl Config {
 }
 
 pub fn init_logging(filter: &str) {
+    // The database driver's notices ("relation … already exists, skipping") only on request.
+    let filter = if filter.contains("sqlx") { filter.to_owned() } else { format!("{filter},sqlx=warn") };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    // Logs go to standard error, coloured only on a terminal (not in a file or the journal).
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .try_init();
 }
 
 #[cfg(test)]
@@ -225,8 +240,16 @@ mod tests {
         assert_eq!(masked("postgres://app:s3cret@db/ts"), "postgres://app:****@db/ts");
         let query = masked("postgres://app@db/ts?sslmode=require&password=s3cret");
         assert_eq!(query, "postgres://app@db/ts?sslmode=require&password=****");
-        let broken = masked("postgres://app:s3cret@db:notaport/ts");
-        assert!(!broken.contains("s3cret") && broken.starts_with("postgres:"), "{broken}");
+        for broken in [
+            "postgres://app:s3cret@db:notaport/ts",
+            "postgres:/app:s3cret@db/ts",
+            "app:s3cret@db:5432/ts",
+            "postgres:app@db?password=s3cret",
+        ] {
+            let shown = masked(broken);
+            assert!(!shown.contains("s3cret") && shown.contains("hidden"), "{broken}: {shown}");
+        }
+        assert_eq!(masked("thirdspace-demo.db"), "thirdspace-demo.db", "nothing to hide, shown as typed");
         assert_eq!(masked("sqlite://thirdspace.db"), "sqlite://thirdspace.db");
     }
 
