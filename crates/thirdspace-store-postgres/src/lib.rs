@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Connection, Postgres, Transaction};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::ProfileDraft;
 use thirdspace_domain::space::SpaceDraft;
@@ -69,6 +69,9 @@ impl PgStore {
             .map_err(StoreError::backend)?
             .application_name("thirdspace")
             .options([("statement_timeout", timeout)]);
+        // One connection first: when the server is unreachable or refuses the password, the pool
+        // would only report a time-out after half a minute.
+        PgConnection::connect_with(&connect).await.map_err(StoreError::backend)?.close().await.map_err(db)?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(30))
@@ -130,6 +133,10 @@ impl Store for PgStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
+    }
+
+    async fn close(&self) {
+        PgStore::close(self).await;
     }
 
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {

@@ -13,6 +13,7 @@ mod paging;
 mod questions;
 mod rows;
 mod screens;
+pub mod serving;
 mod venues;
 
 use std::str::FromStr;
@@ -93,6 +94,10 @@ impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await.map_err(db)?;
         Ok(())
+    }
+
+    async fn close(&self) {
+        SqliteStore::close(self).await;
     }
 
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {

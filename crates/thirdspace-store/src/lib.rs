@@ -31,6 +31,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync + 'static {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// Closes the store's connections, waiting for them: on SQLite the last one to close folds
+    /// the write-ahead log back into the database file, so a stopped server leaves one file.
+    async fn close(&self);
 
     // Accounts.
     async fn create_user(&self, user: NewUser) -> StoreResult<User>;

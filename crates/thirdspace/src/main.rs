@@ -70,12 +70,13 @@ async fn main() -> Result<()> {
         Command::Serve(overrides) => {
             let config = Config::load(cli.config.as_deref(), &overrides)?;
             config::init_logging(&config.log);
-            let (app, state) = open::application(&config).await?;
+            let (app, state, lock) = open::application(&config).await?;
             let addr = app.local_addr()?;
             tracing::info!(%addr, database = %config.database_url_for_log(), "thirdspace is serving");
             println!("thirdspace is serving on http://{addr}  (API docs: http://{addr}/api/docs)");
             app.run_until(open::shutdown_signal()).await?;
-            drop(state);
+            state.store.close().await;
+            drop(lock);
             Ok(())
         }
         Command::Demo { mut overrides, people } => {

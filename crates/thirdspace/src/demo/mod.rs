@@ -84,12 +84,15 @@ struct Seeded {
 }
 
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
+    let lock = open::sqlite_lock(&config.database_url)?;
     let store = open::store(config, &config.database_url).await?;
     let seeded = seed(store.as_ref(), people).await?;
-    let state = AppState::new(store, Arc::new(SystemClock), config.server()).with_mailer(config.mailer()?);
+    let state = AppState::new(store.clone(), Arc::new(SystemClock), config.server()).with_mailer(config.mailer()?);
     let app = Application::on(listener, state);
-    print_welcome(&format!("http://{}", app.local_addr()?), &seeded);
+    print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
     app.run_until(open::shutdown_signal()).await?;
+    store.close().await;
+    drop(lock);
     Ok(())
 }
 
@@ -283,7 +286,7 @@ async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> R
     Ok(())
 }
 
-fn print_welcome(base: &str, seeded: &Seeded) {
+fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
     println!();
     println!("thirdspace demo is running at {base}");
     println!();
@@ -352,5 +355,6 @@ fn print_welcome(base: &str, seeded: &Seeded) {
     println!("then, with TOKEN set to the \"token\" it returns:");
     println!("  curl -s {base}/api/v1/me/suggestions -H \"authorization: Bearer $TOKEN\"");
     println!();
+    println!("The demo's data is in {} (a new one at each start).", crate::config::masked(database_url));
     println!("Press Ctrl-C to stop.");
 }
