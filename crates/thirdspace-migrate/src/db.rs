@@ -28,6 +28,8 @@ pub struct Db {
     pub side: Side,
     /// The SQLite file this run created (a target that did not exist), removed should it fail.
     pub created: Option<PathBuf>,
+    /// An SQLite file's server lock, held during the move so that no server starts on it.
+    _lock: Option<std::fs::File>,
 }
 
 pub enum Conn {
@@ -57,6 +59,16 @@ impl Db {
             let options = SqliteConnectOptions::from_str(url).map_err(|e| failed(&e))?.foreign_keys(true);
             let file = options.get_filename().to_path_buf();
             let exists = file.exists();
+            if side == Side::Target
+                && !exists
+                && file.parent().is_some_and(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+            {
+                return Err(failed(&format!("the folder of {} does not exist", file.display())));
+            }
+            let lock = match side {
+                Side::Source if !exists => None,
+                _ => thirdspace_store_sqlite::serving::not_served(url).map_err(|e| failed(&e))?,
+            };
             let options = match side {
                 Side::Source if !exists => return Err(failed(&format!("{} does not exist", file.display()))),
                 Side::Source => options.read_only(true),
@@ -65,14 +77,29 @@ impl Db {
             let pool =
                 SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| failed(&e))?;
             let created = (side == Side::Target && !exists).then_some(file);
-            return Ok(Self { pool: Pool::Sqlite(pool), side, created });
+            return Ok(Self { pool: Pool::Sqlite(pool), side, created, _lock: lock });
         }
         if is_postgres(url) {
             let options = PgConnectOptions::from_str(url).map_err(|e| failed(&e))?;
             // One connection first: a pool would hide "connection refused" behind a time-out.
             sqlx::PgConnection::connect_with(&options).await.map_err(|e| failed(&e))?.close().await.ok();
             let pool = PgPoolOptions::new().max_connections(2).connect_with(options).await.map_err(|e| failed(&e))?;
-            return Ok(Self { pool: Pool::Postgres(pool), side, created: None });
+            // Instances name their connections; one still connected would write what the move
+            // misses (on the source) or mixes in (on the target).
+            let instances: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'thirdspace' AND pid <> pg_backend_pid()",
+            )
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| MigrateError::database(side, e))?;
+            if instances > 0 {
+                let message = format!(
+                    "{instances} connections of running thirdspace instances are open on it: stop every instance first"
+                );
+                return Err(failed(&message));
+            }
+            return Ok(Self { pool: Pool::Postgres(pool), side, created: None, _lock: None });
         }
         Err(MigrateError::Unsupported { side })
     }

@@ -355,6 +355,7 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     let shown = seen(&sqlite_store, &people).await;
     assert_eq!(shown, seen(&*pg_store, &people).await);
     assert!(shown.to_string().contains("Zoë Ørsted 🌍") && shown.to_string().contains("52.0907374"));
+    pg_store.close().await;
 
     // And back again, into a new file: the same content as the original.
     let back = sqlite();
@@ -419,7 +420,7 @@ async fn a_target_that_changes_what_it_stores_is_caught_by_the_checksum_and_roll
     let Some(pg) = postgres().await else { return };
     let (source, _) = filled_sqlite().await;
     // A target that silently alters one value and drops one row, as a lossy copy would.
-    drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+    PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
     let raw = sqlx::PgPool::connect(&pg).await.expect("pool");
     for statement in [
         "CREATE FUNCTION shout() RETURNS trigger AS $$ BEGIN NEW.bio := upper(NEW.bio); RETURN NEW; END $$ LANGUAGE plpgsql",
@@ -520,7 +521,7 @@ async fn every_kind_of_value_a_target_changes_is_caught() {
     ];
     for (table, change) in changes {
         let pg = postgres().await.expect("a database");
-        drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+        PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
         let raw = pg_raw(&pg).await;
         let function = format!(
             "CREATE FUNCTION alter() RETURNS trigger AS $$ BEGIN {change}; RETURN NEW; END $$ LANGUAGE plpgsql"
@@ -541,7 +542,7 @@ async fn every_kind_of_value_a_target_changes_is_caught() {
 async fn a_change_a_target_makes_to_a_table_already_copied_is_caught() {
     let Some(pg) = postgres().await else { return };
     let (source, _) = filled_sqlite().await;
-    drop(PgStore::open(&pg, PgOptions::default()).await.expect("the schema"));
+    PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
     let raw = pg_raw(&pg).await;
     for statement in [
         "CREATE FUNCTION promote() RETURNS trigger AS $$ BEGIN UPDATE users SET is_admin = TRUE; RETURN NEW; END $$ \
@@ -672,4 +673,32 @@ async fn a_database_of_something_else_is_refused_and_never_changed() {
         "{into_pg:?}"
     );
     assert_eq!(pg_tables(&pg).await, ["orders"]);
+}
+
+#[tokio::test]
+async fn a_database_a_server_still_runs_on_is_refused() {
+    let (source, _) = filled_sqlite().await;
+    let target = sqlite();
+    let serving = thirdspace_store_sqlite::serving::lock_for_serving(&source.url).expect("a server's lock");
+    let moved = migrate_data(&source.url, &target.url).await;
+    assert!(
+        matches!(&moved, Err(MigrateError::Open { message, .. }) if message.contains("server is running")),
+        "{moved:?}"
+    );
+    drop(serving);
+    assert!(migrate_data(&source.url, &target.url).await.expect("moved once it stopped").matches());
+
+    let Some(pg) = postgres().await else { return };
+    let (source, _) = filled_sqlite().await;
+    migrate_data(&source.url, &pg).await.expect("moved");
+    let instance = PgStore::open(&pg, PgOptions::default()).await.expect("an instance");
+    let back = sqlite();
+    let moved = migrate_data(&pg, &back.url).await;
+    assert!(
+        matches!(&moved, Err(MigrateError::Open { message, .. }) if message.contains("stop every instance")),
+        "{moved:?}"
+    );
+    assert!(!back.path().exists());
+    instance.close().await;
+    assert!(migrate_data(&pg, &back.url).await.expect("moved once it stopped").matches());
 }

@@ -39,13 +39,24 @@ pub async fn store(config: &Config, database_url: &str) -> Result<Arc<dyn Store>
     backend(config, database_url).await.map(|(store, _)| store)
 }
 
-pub async fn application(config: &Config) -> Result<(Application, AppState)> {
+/// The server for `config`, and on SQLite the lock that keeps a second server off its file (held
+/// for as long as the returned file is open).
+pub async fn application(config: &Config) -> Result<(Application, AppState, Option<std::fs::File>)> {
+    let lock = sqlite_lock(&config.database_url)?;
     let (store, bus) = backend(config, &config.database_url).await?;
     let state =
         AppState::new(store, Arc::new(SystemClock), config.server()).with_events(bus).with_mailer(config.mailer()?);
     let app =
         Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;
-    Ok((app, state))
+    Ok((app, state, lock))
+}
+
+/// On SQLite, the lock a server holds on its database file while it runs.
+pub fn sqlite_lock(database_url: &str) -> Result<Option<std::fs::File>> {
+    if !database_url.starts_with("sqlite:") {
+        return Ok(None);
+    }
+    Ok(Some(thirdspace_store_sqlite::serving::lock_for_serving(database_url)?))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

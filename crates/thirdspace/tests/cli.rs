@@ -52,6 +52,21 @@ async fn start(dir: &std::path::Path, args: &[&str], last: &'static str) -> (Run
     (running, lines)
 }
 
+/// Stops a server as systemd does (SIGTERM) and waits for it to exit by itself.
+fn stop(mut running: Running) {
+    let pid = running.0.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(sent.success());
+    for _ in 0..100 {
+        if let Ok(Some(status)) = running.0.try_wait() {
+            assert!(status.success(), "a clean stop: {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not stop within ten seconds of SIGTERM");
+}
+
 /// The demo, started in `dir`: what it printed, and its base URL.
 async fn demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
     let (running, lines) = start(dir, &["demo", "--bind", "127.0.0.1:0"], "Press Ctrl-C").await;
@@ -187,9 +202,12 @@ async fn the_demo_network_moves_to_postgresql_and_is_served_from_there() {
     let dir = tempfile::tempdir().expect("dir");
     let (running, _, base) = demo(dir.path()).await;
     let venues = get_json(&format!("{base}/api/v1/venues")).await;
-    drop(running);
+    stop(running);
 
-    let sqlite = format!("sqlite://{}", dir.path().join("thirdspace-demo.db").display());
+    // Stopped cleanly, the demo leaves one self-contained file: copied alone, it holds everything.
+    let copy = tempfile::tempdir().expect("dir");
+    std::fs::copy(dir.path().join("thirdspace-demo.db"), copy.path().join("network.db")).expect("copy");
+    let sqlite = format!("sqlite://{}", copy.path().join("network.db").display());
     let moved = thirdspace().args(["migrate-data", "--from", &sqlite, "--to", &pg]).output().expect("run");
     let out = String::from_utf8_lossy(&moved.stdout);
     assert!(moved.status.success(), "{out}{}", String::from_utf8_lossy(&moved.stderr));
@@ -201,6 +219,15 @@ async fn the_demo_network_moves_to_postgresql_and_is_served_from_there() {
     let again = thirdspace().args(["migrate-data", "--from", &sqlite, "--to", &pg]).output().expect("run");
     assert!(!again.status.success(), "a database that holds data is not filled again");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));
+
+    // While a server runs on the SQLite file, a second one and a move from it are refused.
+    let (served_file, _) =
+        start(copy.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &sqlite], "thirdspace is serving on")
+            .await;
+    let second = thirdspace().args(["serve", "--bind", "127.0.0.1:0", "--database", &sqlite]).output().expect("run");
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("a thirdspace server is running on"));
+    stop(served_file);
 
     let (_served, lines) =
         start(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &pg], "thirdspace is serving on").await;
