@@ -9,9 +9,10 @@ pub enum StoreError {
     /// The operation breaks a rule that depends on what is stored.
     #[error("{0}")]
     Conflict(Conflict),
-    /// The database failed; the cause goes to the log, never to the client.
+    /// The database failed; the cause goes to the log, never to the client. The cause is in the
+    /// message, not also given as the source, so that a chain of errors says it once.
     #[error("database error: {0}")]
-    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Backend(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl StoreError {
