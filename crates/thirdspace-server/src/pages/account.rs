@@ -43,8 +43,11 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Logs `user` in on this browser and goes on to `next`.
+/// Logs `user` in on this browser and goes on to `next`; with nowhere in particular to go, a
+/// venue's owner or staff goes to the venues they run.
 async fn logged_in(state: &AppState, user: &User, next: &str) -> Response {
+    let runs_a_venue = || async { state.store.staffed_venues(user.id).await.is_ok_and(|venues| !venues.is_empty()) };
+    let next = if next == "/" && runs_a_venue().await { "/host" } else { next };
     match new_session(state, user.id).await {
         Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response(),
         Err(e) => failure("Could not log in", &e),

@@ -154,3 +154,22 @@ async fn too_many_wrong_passwords_lock_the_address_for_a_while_even_with_the_rig
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn a_host_lands_on_the_venues_they_run_and_a_coworker_on_finding_a_seat() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    app.venue(&host, 5).await;
+    let ana = app.member("Ana").await;
+    assert_eq!(Web::new(&app).log_in(&host).await.location, "/host");
+    assert_eq!(Web::new(&app).log_in(&ana).await.location, "/");
+    let web = Web::new(&app);
+    let page = web
+        .submit(
+            "/login?next=/bookings",
+            "/login",
+            &[("email", &host.email), ("password", "correct horse battery"), ("next", "/bookings")],
+        )
+        .await;
+    assert_eq!(page.location, "/bookings", "where the host was going comes first");
+}

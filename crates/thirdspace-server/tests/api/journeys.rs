@@ -233,7 +233,7 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
     let typed = format!("{}{}correct horse battery{}", host.email, Key::Tab, Key::Enter);
     client.active_element().await.unwrap().send_keys(&typed).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(path_now(&client).await, "/", "logged in with the keyboard alone");
+    assert_eq!(path_now(&client).await, "/host", "logged in with the keyboard alone, to the venue they run");
     let focus_visible = client
         .execute(
             "var a = document.querySelector('nav a'); a.focus(); return getComputedStyle(a).outlineStyle !== 'none';",
