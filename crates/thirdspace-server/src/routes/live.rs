@@ -4,7 +4,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use thirdspace_store::ScreenKind;
@@ -68,7 +68,13 @@ pub async fn events(
     if q.token.is_some() {
         may_show(&state, id, q.token.as_deref(), None).await?;
     } else {
-        let user = user.ok_or_else(ApiError::unauthenticated)?;
+        let user = user.ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "log in, send a valid API token, or open the stream with a screen's ?token=",
+            )
+        })?;
         let here = state.store.checked_in_at(user.id, state.clock.now()).await? == Some(id);
         if !here && venue_for_staff(&state, id, &user).await.is_err() {
             return Err(ApiError::forbidden(

@@ -141,6 +141,9 @@ async fn only_staff_and_people_here_follow_a_venues_events() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let anonymous = app.get(&format!("/api/v1/venues/{venue}/events"), None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.body["error"]["message"].as_str().unwrap_or("").contains("?token="), "{}", anonymous.body);
     app.arrive(&host, &stranger, venue).await;
     open_stream(&app, &stranger, venue, None).await;
 }
