@@ -9,13 +9,14 @@ pub const MAX_FAILURES: u32 = 10;
 /// The window, in seconds.
 pub const WINDOW_SECONDS: i64 = 15 * 60;
 
-/// The seconds to wait while `email` is refused, `None` when it may try.
-pub async fn refused(store: &dyn Store, email: &str, now: i64) -> StoreResult<Option<i64>> {
+/// Before `email` tries to log in: `Err(seconds to wait)` while it is refused, otherwise whether
+/// any failures are counted for it (and so need clearing after a success).
+pub async fn check(store: &dyn Store, email: &str, now: i64) -> StoreResult<Result<bool, i64>> {
     Ok(match store.login_failures(email).await? {
         Some((count, since)) if count >= MAX_FAILURES && now < since + WINDOW_SECONDS => {
-            Some(since + WINDOW_SECONDS - now)
+            Err(since + WINDOW_SECONDS - now)
         }
-        _ => None,
+        counted => Ok(counted.is_some()),
     })
 }
 

@@ -103,13 +103,16 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
     let email = Email::parse(email).map_err(|_| wrong())?;
     let now = state.clock.now();
     let store = &*state.store;
-    if let Some(wait) = limits::refused(store, email.as_str(), now).await? {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!("too many failed log-ins for this address: try again in {} minutes", (wait + 59) / 60),
-        ));
-    }
+    let counted = match limits::check(store, email.as_str(), now).await? {
+        Ok(counted) => counted,
+        Err(wait) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("too many failed log-ins for this address: try again in {} minutes", (wait + 59) / 60),
+            ))
+        }
+    };
     if password.chars().count() > password::MAX_PASSWORD_CHARS {
         limits::failed(store, email.as_str(), now).await?;
         return Err(wrong());
@@ -120,7 +123,10 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
     let verified = password::verify(password, hash).await?;
     match found.map(|c| c.user).filter(|_| verified) {
         Some(user) => {
-            limits::succeeded(store, email.as_str()).await?;
+            // Only a count there is to clear costs a write.
+            if counted {
+                limits::succeeded(store, email.as_str()).await?;
+            }
             Ok(user)
         }
         _ => {

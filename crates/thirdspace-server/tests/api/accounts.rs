@@ -144,3 +144,23 @@ async fn a_profile_is_normalised_and_shown_only_as_its_visibility_allows() {
     app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(&anna), Some(public)).await;
     assert_eq!(app.get(&path, None).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_successful_log_in_clears_the_failures_counted_before_it() {
+    let Some(app) = spawn_app().await else { return };
+    let ana = app.member("Ana").await;
+    let attempt = |password: &'static str| {
+        let body = json!({"email": ana.email, "password": password});
+        async { app.post("/api/v1/auth/login", None, body).await.status }
+    };
+    let allowed = thirdspace_server::limits::MAX_FAILURES - 1;
+    for _ in 0..allowed {
+        assert_eq!(attempt("a wrong guess").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("correct horse battery").await, StatusCode::OK);
+    assert_eq!(app.count("login_failures").await, 0, "the count is cleared");
+    for _ in 0..allowed {
+        assert_eq!(attempt("a wrong guess").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("correct horse battery").await, StatusCode::OK, "nine more failures do not lock it");
+}
