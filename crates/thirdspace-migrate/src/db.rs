@@ -85,19 +85,28 @@ impl Db {
             sqlx::PgConnection::connect_with(&options).await.map_err(|e| failed(&e))?.close().await.ok();
             let pool = PgPoolOptions::new().max_connections(2).connect_with(options).await.map_err(|e| failed(&e))?;
             // Instances name their connections; one still connected would write what the move
-            // misses (on the source) or mixes in (on the target).
-            let instances: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
-                 AND application_name = 'thirdspace' AND pid <> pg_backend_pid()",
-            )
-            .fetch_one(&pool)
-            .await
-            .map_err(|e| MigrateError::database(side, e))?;
-            if instances > 0 {
-                let message = format!(
-                    "{instances} connections of running thirdspace instances are open on it: stop every instance first"
-                );
-                return Err(failed(&message));
+            // misses (on the source) or mixes in (on the target). A connection just closed by a
+            // stopping instance may linger a moment on the server: give it a few seconds.
+            let mut waited = 0;
+            loop {
+                let instances: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND application_name = 'thirdspace' AND pid <> pg_backend_pid()",
+                )
+                .fetch_one(&pool)
+                .await
+                .map_err(|e| MigrateError::database(side, e))?;
+                if instances == 0 {
+                    break;
+                }
+                if waited >= 30 {
+                    let message = format!(
+                        "{instances} connections of running thirdspace instances are open on it: stop every instance first"
+                    );
+                    return Err(failed(&message));
+                }
+                waited += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             return Ok(Self { pool: Pool::Postgres(pool), side, created: None, _lock: None });
         }
