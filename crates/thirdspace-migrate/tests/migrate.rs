@@ -30,15 +30,7 @@ fn date() -> NaiveDate {
 }
 
 fn venue_draft(name: &str, time_zone: &str, coordinates: Option<Coordinates>) -> VenueDraft {
-    let days = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
+    let days = Weekday::ALL;
     VenueDraft::parse(VenueInput {
         name: name.to_owned(),
         kind: VenueKind::Library,
@@ -355,7 +347,10 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     let shown = seen(&sqlite_store, &people).await;
     assert_eq!(shown, seen(&*pg_store, &people).await);
     assert!(shown.to_string().contains("Zoë Ørsted 🌍") && shown.to_string().contains("52.0907374"));
+    // Closed and gone, as a stopped instance is (a connection returned to the pool just as it
+    // closes may stay idle in it until the pool itself is dropped).
     pg_store.close().await;
+    drop(pg_store);
 
     // And back again, into a new file: the same content as the original.
     let back = sqlite();
@@ -700,5 +695,6 @@ async fn a_database_a_server_still_runs_on_is_refused() {
     );
     assert!(!back.path().exists());
     instance.close().await;
+    drop(instance);
     assert!(migrate_data(&pg, &back.url).await.expect("moved once it stopped").matches());
 }
