@@ -190,6 +190,35 @@ pub fn shared_hash() -> &'static str {
     HASH.get_or_init(|| thirdspace_server::password::hash_blocking("correct horse battery").expect("hash"))
 }
 
+/// A member created straight in `store`, with an API token (their password is
+/// "correct horse battery").
+pub async fn member_in(store: &dyn Store, name: &str) -> Member {
+    let email = format!("{}-{}@example.org", name.to_lowercase().replace(' ', "."), &Uuid::new_v4().to_string()[..8]);
+    let user = store
+        .create_user(NewUser {
+            email: Email::parse(&email).expect("email"),
+            password_hash: shared_hash().to_owned(),
+            display_name: name.to_owned(),
+            is_admin: false,
+            now: MONDAY_9AM,
+        })
+        .await
+        .expect("create user");
+    let token = new_token();
+    store
+        .insert_token(NewToken {
+            user: user.id,
+            kind: TokenKind::Api,
+            token_hash: token_hash(&token),
+            name: "test".into(),
+            now: MONDAY_9AM,
+            expires_at: None,
+        })
+        .await
+        .expect("token");
+    Member { id: user.id, token, email }
+}
+
 impl TestApp {
     /// Stops the server (it must stop within five seconds, open live streams or not) and starts a
     /// new one on the same address and database, as a restart does.
@@ -221,32 +250,7 @@ impl TestApp {
 
     /// A member created straight in the store, with an API token.
     pub async fn member(&self, name: &str) -> Member {
-        let email =
-            format!("{}-{}@example.org", name.to_lowercase().replace(' ', "."), &Uuid::new_v4().to_string()[..8]);
-        let user = self
-            .store
-            .create_user(NewUser {
-                email: Email::parse(&email).expect("email"),
-                password_hash: shared_hash().to_owned(),
-                display_name: name.to_owned(),
-                is_admin: false,
-                now: MONDAY_9AM,
-            })
-            .await
-            .expect("create user");
-        let token = new_token();
-        self.store
-            .insert_token(NewToken {
-                user: user.id,
-                kind: TokenKind::Api,
-                token_hash: token_hash(&token),
-                name: "test".into(),
-                now: MONDAY_9AM,
-                expires_at: None,
-            })
-            .await
-            .expect("token");
-        Member { id: user.id, token, email }
+        member_in(&*self.store, name).await
     }
 
     pub async fn call(&self, method: Method, path: &str, who: Option<&Member>, body: Option<Value>) -> Reply {

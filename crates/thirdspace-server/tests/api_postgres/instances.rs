@@ -7,15 +7,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
-use thirdspace_domain::email::Email;
-use thirdspace_server::auth::{new_token, token_hash};
 use thirdspace_server::clock::ManualClock;
 use thirdspace_server::{AppState, Application, ServerConfig};
-use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
+use thirdspace_store::Store;
 use thirdspace_store_postgres::cluster::TestCluster;
 use thirdspace_store_postgres::{PgOptions, PgStore};
 
-use crate::helpers::{shared_hash, venue_body, MONDAY, MONDAY_9AM};
+use crate::helpers::{member_in, venue_body, MONDAY, MONDAY_9AM};
 
 struct Instances {
     bases: Vec<String>,
@@ -51,33 +49,6 @@ async fn instances(n: usize) -> Option<Instances> {
 }
 
 impl Instances {
-    /// A member created straight in the store, with an API token.
-    async fn member(&self, name: &str) -> (uuid::Uuid, String) {
-        let email = format!("{}-{}@example.org", name.to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        let user = self
-            .store
-            .create_user(NewUser {
-                email: Email::parse(&email).expect("email"),
-                password_hash: shared_hash().to_owned(),
-                display_name: name.to_owned(),
-                is_admin: false,
-                now: MONDAY_9AM,
-            })
-            .await
-            .expect("user");
-        let token = new_token();
-        let new = NewToken {
-            user: user.id,
-            kind: TokenKind::Api,
-            token_hash: token_hash(&token),
-            name: "test".into(),
-            now: MONDAY_9AM,
-            expires_at: None,
-        };
-        self.store.insert_token(new).await.expect("token");
-        (user.id, token)
-    }
-
     async fn post(
         &self,
         instance: usize,
@@ -113,11 +84,11 @@ impl Instances {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_bookings_for_five_seats_spread_over_two_instances_give_exactly_five() {
     let Some(setup) = instances(2).await else { return };
-    let (_, host) = setup.member("Host").await;
+    let host = member_in(&*setup.store, "Host").await.token;
     let venue = setup.venue(&host, 5).await;
     let mut members = Vec::new();
     for i in 0..50 {
-        members.push(setup.member(&format!("Member{i}")).await.1);
+        members.push(member_in(&*setup.store, &format!("Member{i}")).await.token);
     }
     let setup = Arc::new(setup);
     let tasks: Vec<_> = members
@@ -152,9 +123,10 @@ async fn fifty_bookings_for_five_seats_spread_over_two_instances_give_exactly_fi
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_check_in_on_one_instance_reaches_a_screen_on_the_other_within_a_second() {
     let Some(setup) = instances(2).await else { return };
-    let (_, host) = setup.member("Host").await;
+    let host = member_in(&*setup.store, "Host").await.token;
     let venue = setup.venue(&host, 5).await;
-    let (anna, anna_token) = setup.member("Anna").await;
+    let anna = member_in(&*setup.store, "Anna").await;
+    let (anna, anna_token) = (anna.id, anna.token);
     let body = json!({"date": MONDAY, "start": "09:00", "end": "17:00", "focus": "Writing", "pledge": "Python help"});
     let (status, _) = setup.post(0, &format!("/api/v1/venues/{venue}/bookings"), &anna_token, body).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -191,15 +163,8 @@ async fn a_check_in_on_one_instance_reaches_a_screen_on_the_other_within_a_secon
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_log_ins_spread_over_two_instances_lock_the_address_on_both() {
     let Some(setup) = instances(2).await else { return };
-    let email = "locked@example.org";
-    let new = NewUser {
-        email: Email::parse(email).expect("email"),
-        password_hash: shared_hash().to_owned(),
-        display_name: "Locked".to_owned(),
-        is_admin: false,
-        now: MONDAY_9AM,
-    };
-    setup.store.create_user(new).await.expect("user");
+    let locked = member_in(&*setup.store, "Locked").await;
+    let email = locked.email.as_str();
     let log_in = |instance: usize, password: &'static str| {
         let url = format!("{}/api/v1/auth/tokens", setup.bases[instance]);
         let body = json!({"email": email, "password": password, "name": "laptop"});
