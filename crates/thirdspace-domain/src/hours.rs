@@ -105,6 +105,17 @@ pub enum Weekday {
 }
 
 impl Weekday {
+    /// Every day of the week, Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
     pub fn of(date: NaiveDate) -> Self {
         match date.weekday() {
             chrono::Weekday::Mon => Self::Monday,

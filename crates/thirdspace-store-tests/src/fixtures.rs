@@ -93,15 +93,7 @@ pub fn venue_draft() -> VenueDraft {
 }
 
 pub fn venue_named(name: &str, city: &str) -> VenueDraft {
-    let days = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
+    let days = Weekday::ALL;
     let input = VenueInput {
         name: name.to_owned(),
         kind: VenueKind::Library,

@@ -157,15 +157,7 @@ const TIME_ZONE: &str = "Europe/Amsterdam";
 const EMAIL_DOMAIN: &str = "demo.thirdspace.test";
 /// How often a fresh name is drawn before a taken one is told apart by a middle initial.
 const NAME_ATTEMPTS: usize = 16;
-const DAYS: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
+const DAYS: [Weekday; 7] = Weekday::ALL;
 
 /// One opening period a day, Monday first, each written as (opens, closes) in HHMM.
 fn week(hours: [(u16, u16); 7]) -> Vec<OpeningPeriod> {
@@ -1478,15 +1470,7 @@ mod tests {
     #[test]
     fn each_venue_is_open_every_day_from_eight_to_ten() {
         let day = Span::new(t("08:00"), t("22:00")).unwrap();
-        let week = [
-            Weekday::Monday,
-            Weekday::Tuesday,
-            Weekday::Wednesday,
-            Weekday::Thursday,
-            Weekday::Friday,
-            Weekday::Saturday,
-            Weekday::Sunday,
-        ];
+        let week = Weekday::ALL;
         for v in venues() {
             assert!(v.venue.closures.is_empty());
             let hours = WeeklyHours::parse(v.venue.opening_hours.clone()).unwrap();
