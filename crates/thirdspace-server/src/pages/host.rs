@@ -835,13 +835,55 @@ async fn build_day<'a>(
     ))
 }
 
-async fn today(State(state): State<AppState>, who: Visitor, Path(id): Path<String>) -> Response {
+async fn today(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/today")) };
     let (venue, _) = match staff_venue(&state, user, &id, false).await {
         Ok(v) => v,
         Err(page) => return page,
     };
-    day(&state, &who, venue, None, None).await
+    // A screen link just made is shown here once, then its cookie is cleared.
+    let carried = crate::auth::cookie(&headers, NEW_SCREEN_COOKIE);
+    let Some((path, token)) = carried.as_deref().and_then(new_screen_of) else {
+        return day(&state, &who, venue, None, None).await;
+    };
+    let venue_id = venue.id;
+    let words = if path == "kiosk" { "kiosk" } else { "dashboard screen" };
+    let link = format!("{}/venues/{venue_id}/{path}?token={token}", state.config.public_url);
+    let mut page = day(&state, &who, venue, None, Some((link, words))).await;
+    let cleared = new_screen_cookie(venue_id, "", 0, state.config.secure_cookies);
+    if let Ok(cleared) = header::HeaderValue::from_str(&cleared) {
+        page.headers_mut().append(header::SET_COOKIE, cleared);
+    }
+    page.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    page
+}
+
+/// The cookie that carries a screen link from the form that made it to the day's page, once: a
+/// refresh of that page then neither shows it again nor makes another.
+const NEW_SCREEN_COOKIE: &str = "new_screen";
+
+fn new_screen_cookie(venue: Uuid, value: &str, max_age: u32, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{NEW_SCREEN_COOKIE}={value}; Path=/host/venues/{venue}/today; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    )
+}
+
+/// The page (`screen` or `kiosk`) and token a `new_screen` cookie carries.
+fn new_screen_of(value: &str) -> Option<(&'static str, &str)> {
+    let (path, token) = value.split_once('.')?;
+    let path = match path {
+        "screen" => "screen",
+        "kiosk" => "kiosk",
+        _ => return None,
+    };
+    let url_safe = !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    url_safe.then_some((path, token))
 }
 
 #[derive(Deserialize)]
@@ -924,9 +966,9 @@ async fn new_screen(
             Ok(found) => found,
             Err(page) => return page,
         };
-    let (kind, path, words) = match form.kind.as_str() {
-        "kiosk" => (ScreenKind::Kiosk, "kiosk", "kiosk"),
-        _ => (ScreenKind::Display, "screen", "dashboard screen"),
+    let (kind, path) = match form.kind.as_str() {
+        "kiosk" => (ScreenKind::Kiosk, "kiosk"),
+        _ => (ScreenKind::Display, "screen"),
     };
     let name = match thirdspace_domain::text::bounded("name", form.name.trim(), 0, 80, false) {
         Ok(n) if !n.is_empty() => n,
@@ -948,10 +990,8 @@ async fn new_screen(
     {
         return failure("", &e.into());
     }
-    let link = format!("{}/venues/{}/{path}?token={token}", state.config.public_url, venue.id);
-    let mut page = day(&state, &who, venue, None, Some((link, words))).await;
-    page.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    page
+    let cookie = new_screen_cookie(venue.id, &format!("{path}.{token}"), 300, state.config.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&format!("/host/venues/{}/today", venue.id))).into_response()
 }
 
 async fn revoke_screen(

@@ -103,15 +103,21 @@ async fn a_new_host_opens_a_venue_with_a_space_and_sees_a_booking_arrive() {
             &[("kind", "kiosk"), ("name", "Door")],
         )
         .await;
-    assert_eq!(made.status, StatusCode::OK);
-    let start = made.html.find("http://thirdspace.test/venues/").expect("the kiosk link");
-    let link = made.html[start..]
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "made, then shown on the day's page");
+    assert_eq!(made.location, format!("/host/venues/{venue}/today"));
+    let shown = web.get(&made.location).await;
+    let start = shown.html.find("http://thirdspace.test/venues/").expect("the kiosk link");
+    let link = shown.html[start..]
         .split('"')
         .next()
         .unwrap()
         .trim_start_matches("http://thirdspace.test")
         .replace("&#38;", "&");
     assert!(link.contains("/kiosk?token="), "{link}");
+    let again = web.get(&made.location).await;
+    assert!(!again.html.contains("/kiosk?token="), "a link is shown once");
+    let made_count = app.get(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host)).await.body["total"].clone();
+    assert_eq!(made_count, 1, "showing the page again made no other link");
     assert_eq!(web.get(&link).await.status, StatusCode::OK, "the kiosk opens");
     let token_id = app.get(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host)).await.body["items"][0]["id"]
         .as_str()
