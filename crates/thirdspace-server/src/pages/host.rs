@@ -1030,3 +1030,17 @@ pub fn router() -> Router<AppState> {
         .route("/host/venues/{id}/screens", post(new_screen))
         .route("/host/venues/{id}/screens/{token}/revoke", post(revoke_screen))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::new_screen_of;
+
+    #[test]
+    fn a_new_screen_cookie_carries_only_a_page_of_ours_and_a_url_safe_token() {
+        assert_eq!(new_screen_of("kiosk.AbC-_9"), Some(("kiosk", "AbC-_9")));
+        assert_eq!(new_screen_of("screen.x"), Some(("screen", "x")));
+        for forged in ["admin.x", "kiosk.", "kiosk", "screen.a\"><script>", "screen.a&b=c", "kiosk.a.b"] {
+            assert_eq!(new_screen_of(forged), None, "{forged}");
+        }
+    }
+}
