@@ -43,10 +43,6 @@ pub struct Tx {
     side: Side,
 }
 
-fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres:") || url.starts_with("postgresql:")
-}
-
 /// The table thirdspace's migrations record themselves in.
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 
@@ -55,7 +51,7 @@ impl Db {
     /// exist); a missing target SQLite file is created.
     pub async fn connect(url: &str, side: Side) -> Result<Self, MigrateError> {
         let failed = |e: &dyn std::fmt::Display| MigrateError::Open { side, message: e.to_string() };
-        if url.starts_with("sqlite:") {
+        if thirdspace_store_sqlite::is_url(url) {
             let options = SqliteConnectOptions::from_str(url).map_err(|e| failed(&e))?.foreign_keys(true);
             let file = options.get_filename().to_path_buf();
             let exists = file.exists();
@@ -79,7 +75,7 @@ impl Db {
             let created = (side == Side::Target && !exists).then_some(file);
             return Ok(Self { pool: Pool::Sqlite(pool), side, created, _lock: lock });
         }
-        if is_postgres(url) {
+        if thirdspace_store_postgres::is_url(url) {
             let options = PgConnectOptions::from_str(url).map_err(|e| failed(&e))?;
             // One connection first: a pool would hide "connection refused" behind a time-out.
             sqlx::PgConnection::connect_with(&options).await.map_err(|e| failed(&e))?.close().await.ok();

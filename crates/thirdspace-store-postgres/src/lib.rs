@@ -52,6 +52,11 @@ impl Default for PgOptions {
     }
 }
 
+/// Whether `url` names a PostgreSQL database (`postgres://…` or `postgresql://…`).
+pub fn is_url(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
+}
+
 /// The schema's migrations, in order (`migrations/`, the same versions as SQLite's).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -30,6 +30,11 @@ use thirdspace_domain::venue::VenueDraft;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+/// Whether `url` names an SQLite database (`sqlite://…`).
+pub fn is_url(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
 /// The schema's migrations, in order (`migrations/`, the same versions as PostgreSQL's).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

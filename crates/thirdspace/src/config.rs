@@ -64,7 +64,7 @@ impl std::fmt::Debug for Config {
 
 /// A URL with any password masked, for logs.
 pub fn masked(raw: &str) -> String {
-    if raw.starts_with("sqlite:") {
+    if thirdspace_store_sqlite::is_url(raw) {
         return raw.to_owned();
     }
     let mut url = match url::Url::parse(raw) {

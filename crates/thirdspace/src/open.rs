@@ -17,11 +17,11 @@ use crate::config::{masked, Config};
 /// instance on the database).
 pub async fn backend(config: &Config, database_url: &str) -> Result<(Arc<dyn Store>, Arc<dyn EventBus>)> {
     let shown = masked(database_url);
-    if database_url.starts_with("sqlite:") {
+    if thirdspace_store_sqlite::is_url(database_url) {
         let store = SqliteStore::open(database_url).await.with_context(|| format!("opening {shown}"))?;
         return Ok((Arc::new(store), Arc::new(LocalBus::new())));
     }
-    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+    if thirdspace_store_postgres::is_url(database_url) {
         let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
         let bus = store.event_bus().await.with_context(|| format!("listening for events on {shown}"))?;
         return Ok((Arc::new(store), Arc::new(bus)));
@@ -32,7 +32,7 @@ pub async fn backend(config: &Config, database_url: &str) -> Result<(Arc<dyn Sto
 /// The store for a database URL (for commands that need no live events).
 pub async fn store(config: &Config, database_url: &str) -> Result<Arc<dyn Store>> {
     let shown = masked(database_url);
-    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+    if thirdspace_store_postgres::is_url(database_url) {
         let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
         return Ok(Arc::new(store));
     }
@@ -53,7 +53,7 @@ pub async fn application(config: &Config) -> Result<(Application, AppState, Opti
 
 /// On SQLite, the lock a server holds on its database file while it runs.
 pub fn sqlite_lock(database_url: &str) -> Result<Option<std::fs::File>> {
-    if !database_url.starts_with("sqlite:") {
+    if !thirdspace_store_sqlite::is_url(database_url) {
         return Ok(None);
     }
     Ok(Some(thirdspace_store_sqlite::serving::lock_for_serving(database_url)?))
