@@ -137,10 +137,10 @@ impl Db {
         tables.map_err(|e| MigrateError::database(self.side, e))
     }
 
-    /// The versions of the migrations applied, in order; `None` when there is no record of any
-    /// (not a thirdspace database, or an empty one).
-    async fn applied(&self) -> Result<Option<Vec<i64>>, MigrateError> {
-        if !self.tables().await?.iter().any(|t| t == MIGRATIONS_TABLE) {
+    /// The versions of the migrations applied, in order, given the database's `tables`; `None`
+    /// when there is no record of any (not a thirdspace database, or an empty one).
+    async fn applied(&self, tables: &[String]) -> Result<Option<Vec<i64>>, MigrateError> {
+        if !tables.iter().any(|t| t == MIGRATIONS_TABLE) {
             return Ok(None);
         }
         let sql = format!("SELECT version FROM {MIGRATIONS_TABLE} WHERE success ORDER BY version");
@@ -154,13 +154,14 @@ impl Db {
     /// Refuses a source that is not a thirdspace database of exactly this version's schema; the
     /// source itself is never changed.
     pub async fn check_source(&self) -> Result<(), MigrateError> {
+        let tables = self.tables().await?;
         let ours: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
-        match self.applied().await? {
+        match self.applied(&tables).await? {
             None => Err(MigrateError::Schema {
                 side: self.side,
                 detail: "it is not a thirdspace database (it records no thirdspace migrations)".to_owned(),
             }),
-            Some(applied) if applied == ours => self.check_schema().await,
+            Some(applied) if applied == ours => self.check_schema(tables).await,
             Some(applied) if ours.starts_with(&applied) => Err(MigrateError::Schema {
                 side: self.side,
                 detail: format!(
@@ -182,7 +183,7 @@ impl Db {
     pub async fn prepare_target(&self) -> Result<(), MigrateError> {
         let tables = self.tables().await?;
         let ours: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
-        match self.applied().await? {
+        match self.applied(&tables).await? {
             None if tables.is_empty() => {}
             None => {
                 return Err(MigrateError::Schema {
@@ -213,7 +214,7 @@ impl Db {
             Pool::Postgres(pool) => self.migrator().run(pool).await,
         };
         migrated.map_err(|e| MigrateError::Open { side: self.side, message: e.to_string() })?;
-        self.check_schema().await
+        self.check_schema(self.tables().await?).await
     }
 
     async fn count(&self, table: &Table) -> Result<i64, MigrateError> {
@@ -225,10 +226,10 @@ impl Db {
         rows.map_err(|e| MigrateError::database(self.side, e))
     }
 
-    /// Refuses a database whose tables or columns are not exactly those this version moves: a
+    /// Refuses a database whose `tables` or columns are not exactly those this version moves: a
     /// column left behind would be lost without a word.
-    async fn check_schema(&self) -> Result<(), MigrateError> {
-        let tables: Vec<String> = self.tables().await?.into_iter().filter(|t| t != MIGRATIONS_TABLE).collect();
+    async fn check_schema(&self, tables: Vec<String>) -> Result<(), MigrateError> {
+        let tables: Vec<String> = tables.into_iter().filter(|t| t != MIGRATIONS_TABLE).collect();
         let mut known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
         known.sort_unstable();
         if tables != known {
