@@ -130,20 +130,17 @@ pub async fn summarize(url: &str) -> Result<Vec<(&'static str, Summary)>, Migrat
     let db = Db::connect(url, Side::Source).await?;
     db.check_source().await?;
     let mut reading = db.read().await?;
-    let mut summaries = Vec::with_capacity(TABLES.len());
-    for table in TABLES {
-        match tally(&mut reading, table).await {
-            Ok(summary) => summaries.push((table.name, summary)),
-            Err(e) => {
-                reading.rollback().await;
-                db.close(true).await;
-                return Err(e);
-            }
+    let summed = async {
+        let mut summaries = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            summaries.push((table.name, tally(&mut reading, table).await?));
         }
+        Ok(summaries)
     }
+    .await;
     reading.rollback().await;
     db.close(true).await;
-    Ok(summaries)
+    summed
 }
 
 async fn move_all(source: &Db, target: &Db, started: Instant) -> Result<Vec<TableReport>, MigrateError> {
@@ -152,14 +149,14 @@ async fn move_all(source: &Db, target: &Db, started: Instant) -> Result<Vec<Tabl
     let mut writing = target.write().await?;
     let copied = copy(&mut reading, &mut writing).await;
     reading.rollback().await;
-    match copied {
-        Ok(tables) if tables.iter().all(|t| t.source == t.target) => {
+    match copied.map(|tables| Report { tables, elapsed: started.elapsed() }) {
+        Ok(report) if report.matches() => {
             writing.commit().await?;
-            Ok(tables)
+            Ok(report.tables)
         }
-        Ok(tables) => {
+        Ok(report) => {
             writing.rollback().await;
-            Err(MigrateError::Mismatch(Box::new(Report { tables, elapsed: started.elapsed() })))
+            Err(MigrateError::Mismatch(Box::new(report)))
         }
         Err(e) => {
             writing.rollback().await;
