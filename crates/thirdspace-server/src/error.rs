@@ -1,13 +1,13 @@
 //! The one error shape of the API, `{"error": {"code", "message", "field"}}`, and the single
 //! place where a failure becomes an HTTP status.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::Invalid;
-use thirdspace_store::StoreError;
+use thirdspace_store::{Outage, StoreError};
 use utoipa::ToSchema;
 
 /// A failure the client is told about.
@@ -17,6 +17,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// Seconds after which the same request may succeed (`Retry-After`), for `503` and `429`.
+    pub retry_after: Option<u64>,
 }
 
 /// The body of every error response.
@@ -38,12 +40,28 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None }
+        Self { status, code, message: message.into(), field: None, retry_after: None }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// The database cannot answer now: `503`, come back shortly.
+    pub fn unavailable(outage: Outage) -> Self {
+        let (code, message) = match outage {
+            Outage::Unreachable => {
+                ("database_unavailable", "the database cannot be reached right now; try again in a moment")
+            }
+            Outage::Full => ("storage_full", "the server has no room to save this right now; try again later"),
+        };
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message).with_retry_after(UNAVAILABLE_RETRY_SECONDS)
     }
 
     pub fn unauthenticated() -> Self {
@@ -63,11 +81,18 @@ impl ApiError {
     }
 }
 
+/// Seconds a client is asked to wait when the database is unavailable.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body =
             ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -85,6 +110,10 @@ impl From<StoreError> for ApiError {
             StoreError::Backend(cause) => {
                 tracing::error!(error = %cause, "store failed");
                 Self::internal()
+            }
+            StoreError::Unavailable(outage, cause) => {
+                tracing::warn!(%outage, error = %cause, "database unavailable");
+                Self::unavailable(outage)
             }
         }
     }

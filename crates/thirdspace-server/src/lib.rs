@@ -14,6 +14,7 @@ pub mod matching;
 mod pages;
 pub mod password;
 mod routes;
+pub mod serve;
 mod sweep;
 
 use std::net::SocketAddr;
@@ -45,6 +46,16 @@ pub struct ServerConfig {
     /// Where people reach this server, for links in e-mails, e.g. `https://seats.example.org`
     /// (never taken from a request's `Host` header).
     pub public_url: String,
+    /// Passwords hashed at once (each hash holds about 19 MiB while it runs).
+    pub password_threads: usize,
+    /// Hashes that may wait for a thread; beyond them log-ins and sign-ups get `503`.
+    pub password_queue: usize,
+    /// How long a client may take to send a request's head.
+    pub request_head_timeout: Duration,
+    /// How long a request may take to be answered, its body included (`408` after).
+    pub request_timeout: Duration,
+    /// How long a stopping server waits for requests in flight.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServerConfig {
@@ -56,8 +67,18 @@ impl Default for ServerConfig {
             max_body_bytes: 64 * 1024,
             screen_recheck: Duration::from_secs(10),
             public_url: "http://localhost:8080".to_owned(),
+            password_threads: cores(),
+            password_queue: cores() * 8,
+            request_head_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
+}
+
+/// The machine's cores, the default for work bounded by the processor.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// What every handler can reach.
@@ -68,14 +89,17 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub events: Arc<dyn events::EventBus>,
     pub mailer: Arc<mail::Mailer>,
+    pub hashing: Arc<password::Hashing>,
 }
 
 impl AppState {
     /// A state with a fresh event bus, and e-mail written to the log.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
+        let hashing = Arc::new(password::Hashing::new(config.password_threads, config.password_queue));
         Self {
             store,
             clock,
+            hashing,
             config: Arc::new(config),
             events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
@@ -124,14 +148,13 @@ impl Application {
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep::run(self.state.clone()));
         let events = self.state.events.clone();
-        let app = router(self.state);
-        // Live streams never end by themselves: close them, or stopping would wait for ever.
-        let stopping = async move {
-            shutdown.await;
-            events.close();
-        };
-        // One route table shared by every connection (a bare router would be copied into each).
-        let served = axum::serve(self.listener, app.into_make_service()).with_graceful_shutdown(stopping).await;
+        let limits =
+            serve::Limits { head: self.state.config.request_head_timeout, grace: self.state.config.shutdown_grace };
+        let stopping = serve::Stopping::default();
+        let app = router(self.state)
+            .layer(axum::middleware::from_fn_with_state(stopping.clone(), serve::close_when_stopping));
+        // Live streams never end by themselves: close them, or stopping would wait for them.
+        let served = serve::run(self.listener, app, limits, stopping, shutdown, move || events.close()).await;
         sweeper.abort();
         served
     }

@@ -44,11 +44,18 @@ pub struct PgOptions {
     pub max_connections: u32,
     /// How long one statement may run before the server cancels it; zero means no limit.
     pub statement_timeout: Duration,
+    /// How long a request waits for a connection (a new one included) before it is refused as
+    /// unavailable: an outage is answered at once instead of after a long wait.
+    pub acquire_timeout: Duration,
 }
 
 impl Default for PgOptions {
     fn default() -> Self {
-        Self { max_connections: 10, statement_timeout: Duration::from_secs(30) }
+        Self {
+            max_connections: 10,
+            statement_timeout: Duration::from_secs(30),
+            acquire_timeout: Duration::from_secs(3),
+        }
     }
 }
 
@@ -76,10 +83,19 @@ impl PgStore {
             .options([("statement_timeout", timeout)]);
         // One connection first: when the server is unreachable or refuses the password, the pool
         // would only report a time-out after half a minute.
-        PgConnection::connect_with(&connect).await.map_err(StoreError::backend)?.close().await.map_err(db)?;
+        let first = options.acquire_timeout.max(Duration::from_secs(10));
+        tokio::time::timeout(first, PgConnection::connect_with(&connect))
+            .await
+            .map_err(|_| {
+                StoreError::unavailable(Outage::Unreachable, std::io::Error::from(std::io::ErrorKind::TimedOut))
+            })?
+            .map_err(StoreError::backend)?
+            .close()
+            .await
+            .map_err(db)?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await
             .map_err(StoreError::backend)?;
@@ -106,7 +122,23 @@ impl PgStore {
 
 /// Maps a database error; the cause is kept for the log.
 fn db(err: sqlx::Error) -> StoreError {
-    StoreError::backend(err)
+    let state = match &err {
+        sqlx::Error::Database(e) => e.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    match (&err, state.as_deref()) {
+        // disk_full, out_of_memory, and the rest of "insufficient resources" (class 53).
+        (_, Some("53100")) => StoreError::unavailable(Outage::Full, err),
+        // Connection exceptions (class 08), the server shutting down or starting (57P0x), too
+        // many connections (53300).
+        (_, Some(code)) if code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53") => {
+            StoreError::unavailable(Outage::Unreachable, err)
+        }
+        (sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_), _) => {
+            StoreError::unavailable(Outage::Unreachable, err)
+        }
+        _ => StoreError::backend(err),
+    }
 }
 
 /// Commits a transaction whose work succeeded and rolls back, before returning, one whose work
@@ -364,7 +396,11 @@ mod tests {
         let Some(cluster) = TestCluster::shared() else { return };
         thirdspace_store_tests::block_on(async {
             let url = cluster.create_database().await.unwrap();
-            let options = PgOptions { max_connections: 3, statement_timeout: Duration::from_millis(250) };
+            let options = PgOptions {
+                max_connections: 3,
+                statement_timeout: Duration::from_millis(250),
+                acquire_timeout: Duration::from_secs(3),
+            };
             let store = PgStore::open(&url, options).await.unwrap();
             assert_eq!(store.pool.options().get_max_connections(), 3);
             let timeout: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&store.pool).await.unwrap();

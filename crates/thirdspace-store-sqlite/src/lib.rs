@@ -49,6 +49,12 @@ impl SqliteStore {
     /// Opens (creating it when missing) the database at `url` (`sqlite://path`) and brings its
     /// schema up to date.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// As [`SqliteStore::open`], with how long a request waits for a connection before it is
+    /// refused as unavailable.
+    pub async fn open_with(url: &str, acquire_timeout: Duration) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StoreError::backend)?
             .create_if_missing(true)
@@ -58,7 +64,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(acquire_timeout)
             .connect_with(options.clone())
             .await
             .map_err(StoreError::backend)?;
@@ -66,7 +72,7 @@ impl SqliteStore {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
         let reader = SqlitePoolOptions::new()
             .max_connections(readers)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(acquire_timeout)
             .connect_with(options.read_only(true))
             .await
             .map_err(StoreError::backend)?;
@@ -74,8 +80,21 @@ impl SqliteStore {
     }
 
     /// Starts a write transaction holding SQLite's write lock from its first statement.
+    ///
+    /// A write whose commit failed (a full disk, say) can leave the connection believing a
+    /// transaction is still open after SQLite rolled it back; that connection is replaced, so
+    /// writes work again as soon as the cause is gone.
     async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+        match self.writer.begin_with("BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                tracing::warn!("replacing the writer connection, left inside a failed transaction");
+                if let Ok(stuck) = self.writer.acquire().await {
+                    let _ = stuck.close().await;
+                }
+                self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+            }
+            begun => begun.map_err(db),
+        }
     }
 
     /// Closes both pools, flushing the WAL.
@@ -85,9 +104,31 @@ impl SqliteStore {
     }
 }
 
-/// Maps a database error; the cause is kept for the log.
+/// How long a request waits for a connection by default.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Maps a database error; the cause is kept for the log. A disk that is full or failing, or a
+/// database busy or out of reach, is an outage the same request may get past later.
 fn db(err: sqlx::Error) -> StoreError {
-    StoreError::backend(err)
+    // SQLite's primary result codes (the low byte of the extended code).
+    const BUSY: i64 = 5;
+    const LOCKED: i64 = 6;
+    const READONLY: i64 = 8;
+    const IOERR: i64 = 10;
+    const FULL: i64 = 13;
+    const CANTOPEN: i64 = 14;
+    let primary = match &err {
+        sqlx::Error::Database(e) => e.code().and_then(|c| c.parse::<i64>().ok()).map(|c| c & 0xff),
+        _ => None,
+    };
+    match (&err, primary) {
+        (_, Some(FULL | IOERR | READONLY | CANTOPEN)) => StoreError::unavailable(Outage::Full, err),
+        (_, Some(BUSY | LOCKED)) => StoreError::unavailable(Outage::Unreachable, err),
+        (sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed, _) => {
+            StoreError::unavailable(Outage::Unreachable, err)
+        }
+        _ => StoreError::backend(err),
+    }
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -99,6 +140,16 @@ impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await.map_err(db)?;
         Ok(())
+    }
+
+    async fn ready(&self) -> StoreResult<()> {
+        self.ping().await?;
+        // Rewriting the header's user version with its own value commits a page: it fails when
+        // nothing can be written, and changes nothing when it succeeds.
+        let mut tx = self.write().await?;
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await.map_err(db)?;
+        sqlx::query(&format!("PRAGMA user_version = {version}")).execute(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)
     }
 
     async fn close(&self) {

@@ -194,7 +194,9 @@ fn refusal(op: &Op, err: StoreError) -> Result<Refusal, TestCaseError> {
     match err {
         StoreError::Conflict(c) => Ok(Refusal::Conflict(c)),
         StoreError::NotFound(_) => Ok(Refusal::NotFound),
-        StoreError::Backend(e) => Err(TestCaseError::fail(format!("{op:?} failed in the database: {e}"))),
+        StoreError::Backend(e) | StoreError::Unavailable(_, e) => {
+            Err(TestCaseError::fail(format!("{op:?} failed in the database: {e}")))
+        }
     }
 }
 

@@ -13,11 +13,37 @@ pub enum StoreError {
     /// message, not also given as the source, so that a chain of errors says it once.
     #[error("database error: {0}")]
     Backend(Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot take this now (unreachable, out of space, every connection busy); the
+    /// same request may succeed later. The cause goes to the log.
+    #[error("database unavailable ({0}): {1}")]
+    Unavailable(Outage, Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Why the database cannot take a request now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// It does not answer in time, or every connection is busy.
+    Unreachable,
+    /// It has no room to write (disk full, or the disk fails).
+    Full,
+}
+
+impl std::fmt::Display for Outage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outage::Unreachable => "unreachable",
+            Outage::Full => "no room to write",
+        })
+    }
 }
 
 impl StoreError {
     pub fn backend(err: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Backend(Box::new(err))
+    }
+
+    pub fn unavailable(outage: Outage, err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Unavailable(outage, Box::new(err))
     }
 }
 

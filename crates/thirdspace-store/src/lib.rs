@@ -20,7 +20,7 @@ use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use uuid::Uuid;
 
-pub use error::{Conflict, StoreError};
+pub use error::{Conflict, Outage, StoreError};
 pub use records::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -31,6 +31,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync + 'static {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// Checks the database can take writes now (a write that changes nothing is committed where
+    /// that is the only way to know); by default, that it answers.
+    async fn ready(&self) -> StoreResult<()> {
+        self.ping().await
+    }
     /// Closes the store's connections, waiting for them: on SQLite the last one to close folds
     /// the write-ahead log back into the database file, so a stopped server leaves one file.
     async fn close(&self);

@@ -41,6 +41,19 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of e-mails.
     pub mail_from: String,
+    /// Passwords hashed at once (0: one per core); each hash holds about 19 MiB while it runs.
+    pub password_threads: usize,
+    /// Log-ins and sign-ups that may wait for a hashing thread; beyond them the answer is `503`.
+    pub password_queue: usize,
+    /// How long a client may take to send a request's head (line and headers), in seconds.
+    pub request_head_timeout_seconds: u64,
+    /// How long a request may take, its body included, before it is answered `408`, in seconds
+    /// (live event streams are not limited).
+    pub request_timeout_seconds: u64,
+    /// How long a stopping server waits for requests in flight before it closes what remains.
+    pub shutdown_grace_seconds: u64,
+    /// How long a request waits for a database connection before it is answered `503`.
+    pub database_acquire_timeout_seconds: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -58,6 +71,12 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(masked))
             .field("mail_from", &self.mail_from)
+            .field("password_threads", &self.password_threads)
+            .field("password_queue", &self.password_queue)
+            .field("request_head_timeout_seconds", &self.request_head_timeout_seconds)
+            .field("request_timeout_seconds", &self.request_timeout_seconds)
+            .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
+            .field("database_acquire_timeout_seconds", &self.database_acquire_timeout_seconds)
             .finish()
     }
 }
@@ -108,6 +127,12 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: "thirdspace <noreply@localhost>".to_owned(),
+            password_threads: 0,
+            password_queue: 16,
+            request_head_timeout_seconds: 10,
+            request_timeout_seconds: 30,
+            shutdown_grace_seconds: 10,
+            database_acquire_timeout_seconds: 3,
         }
     }
 }
@@ -158,6 +183,14 @@ impl Config {
                 .as_deref()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{}", self.bind)),
+            password_threads: match self.password_threads {
+                0 => thirdspace_server::cores(),
+                n => n.min(256),
+            },
+            password_queue: self.password_queue.min(10_000),
+            request_head_timeout: Duration::from_secs(self.request_head_timeout_seconds.clamp(1, 3600)),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.clamp(1, 3600)),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds.min(3600)),
         }
     }
 
@@ -166,7 +199,13 @@ impl Config {
         thirdspace_store_postgres::PgOptions {
             max_connections: self.database_max_connections.clamp(1, 1000),
             statement_timeout: Duration::from_secs(self.database_statement_timeout_seconds),
+            acquire_timeout: self.acquire_timeout(),
         }
+    }
+
+    /// How long a request waits for a database connection.
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.database_acquire_timeout_seconds.clamp(1, 600))
     }
 
     /// The mailer: SMTP when configured, else the log.

@@ -18,7 +18,9 @@ use crate::config::{masked, Config};
 pub async fn backend(config: &Config, database_url: &str) -> Result<(Arc<dyn Store>, Arc<dyn EventBus>)> {
     let shown = masked(database_url);
     if thirdspace_store_sqlite::is_url(database_url) {
-        let store = SqliteStore::open(database_url).await.with_context(|| format!("opening {shown}"))?;
+        let store = SqliteStore::open_with(database_url, config.acquire_timeout())
+            .await
+            .with_context(|| format!("opening {shown}"))?;
         return Ok((Arc::new(store), Arc::new(LocalBus::new())));
     }
     if thirdspace_store_postgres::is_url(database_url) {

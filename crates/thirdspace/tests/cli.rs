@@ -241,3 +241,151 @@ async fn the_demo_network_moves_to_postgresql_and_is_served_from_there() {
     let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
     assert_eq!(login, reqwest::StatusCode::CREATED, "accounts and their passwords moved");
 }
+
+/// `thirdspace serve` on a fresh SQLite file in `dir`, with `env` settings: the server and its
+/// base URL.
+async fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> (Running, String) {
+    let mut cmd = thirdspace();
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--database", "sqlite://serve.db"])
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut running = Running(cmd.spawn().expect("start thirdspace serve"));
+    let stdout = running.0.stdout.take().expect("stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout).lines().map_while(Result::ok).find(|l| l.starts_with("thirdspace is serving on"))
+    });
+    let line = tokio::time::timeout(Duration::from_secs(60), line).await.expect("it starts").expect("read");
+    let base = line.and_then(|l| l.split_whitespace().nth(4).map(str::to_owned)).expect("the address is printed");
+    (running, base)
+}
+
+/// The most memory the process has held, in MiB.
+fn peak_resident_mib(running: &Running) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.0.id())).expect("proc status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("VmHWM");
+    kib / 1024
+}
+
+#[tokio::test]
+async fn five_hundred_log_ins_at_once_keep_memory_bounded_and_the_excess_is_told_to_retry() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (running, base) = serve(dir.path(), &[("THIRDSPACE_PASSWORD_THREADS", "2")]).await;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
+    let attempts = (0..500).map(|n| {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/auth/login");
+        tokio::spawn(async move {
+            let body = serde_json::json!({"email": format!("nobody{n}@example.org"), "password": "guess guess guess"});
+            let reply = client.post(url).json(&body).send().await.expect("an answer");
+            (reply.status(), reply.headers().get("retry-after").is_some())
+        })
+    });
+    let mut refused = 0;
+    let mut busy = 0;
+    for attempt in futures_join(attempts).await {
+        match attempt {
+            (reqwest::StatusCode::UNAUTHORIZED, _) => refused += 1,
+            (reqwest::StatusCode::SERVICE_UNAVAILABLE, true) => busy += 1,
+            other => panic!("every log-in is refused or told to retry later: {other:?}"),
+        }
+    }
+    assert_eq!(refused + busy, 500);
+    assert!(refused >= 2, "some log-ins were checked ({refused})");
+    let peak = peak_resident_mib(&running);
+    // Two hashes of about 19 MiB at a time, not one per request.
+    assert!(peak < 160, "the server held {peak} MiB at its peak");
+}
+
+/// Waits for every task, in order.
+async fn futures_join<T: Send + 'static>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for task in tasks.collect::<Vec<_>>() {
+        out.push(task.await.expect("task"));
+    }
+    out
+}
+
+/// Opens a connection and sends `bytes` of a request that never ends.
+async fn stall(base: &str, bytes: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(bytes).await.expect("send");
+    stream
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_request_head_is_cut_off() {
+    use tokio::io::AsyncReadExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_running, base) = serve(dir.path(), &[("THIRDSPACE_REQUEST_HEAD_TIMEOUT_SECONDS", "1")]).await;
+    let mut slow = stall(&base, b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(15), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the server closes a connection whose head does not arrive in time");
+    get_json(&format!("{base}/healthz")).await;
+}
+
+#[tokio::test]
+async fn a_body_that_never_ends_is_answered_408() {
+    use tokio::io::AsyncReadExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_running, base) = serve(dir.path(), &[("THIRDSPACE_REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    let head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n\
+                content-length: 1000\r\n\r\n{\"email\":";
+    let mut slow = stall(&base, head.as_bytes()).await;
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(15), slow.read(&mut answer)).await;
+    let n = read.expect("answered in time").expect("read");
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request_timeout"), "{text}");
+}
+
+#[tokio::test]
+async fn a_stop_answers_requests_in_flight_and_ends_within_its_grace_while_clients_stall() {
+    let dir = tempfile::tempdir().expect("dir");
+    let env = [("THIRDSPACE_SHUTDOWN_GRACE_SECONDS", "2"), ("THIRDSPACE_REQUEST_HEAD_TIMEOUT_SECONDS", "600")];
+    let (running, base) = serve(dir.path(), &env).await;
+    let _half_head = stall(&base, b"GET /healthz HTTP/1.1\r\nHo").await;
+    let _endless_body =
+        stall(&base, b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\ncontent-length: 99\r\n\r\n{").await;
+    let clients: Vec<_> = (0..32)
+        .map(|_| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let (mut answered, mut cut) = (0u32, 0u32);
+                loop {
+                    match client.get(format!("{base}/api/v1/venues")).send().await {
+                        Ok(reply) if reply.status().is_success() => answered += 1,
+                        Ok(reply) => panic!("an answer of {}", reply.status()),
+                        // Refused: the server no longer listens; nothing was sent.
+                        Err(e) if e.is_connect() => break,
+                        Err(_) => cut += 1,
+                    }
+                }
+                (answered, cut)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let began = std::time::Instant::now();
+    let stopping = tokio::task::spawn_blocking(move || stop(running));
+    stopping.await.expect("it stops cleanly");
+    assert!(began.elapsed() < Duration::from_secs(8), "stopped {:?} after SIGTERM", began.elapsed());
+    let mut answered = 0;
+    for client in clients {
+        let (ok, cut) = client.await.expect("client");
+        assert_eq!(cut, 0, "a request in flight was cut off without an answer");
+        answered += ok;
+    }
+    assert!(answered > 0, "the clients were answered before the stop");
+}

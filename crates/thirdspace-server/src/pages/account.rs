@@ -453,7 +453,7 @@ async fn reset(
         let page = ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors };
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = match crate::password::hash(form.password).await {
+    let hash = match state.hashing.hash(form.password).await {
         Ok(hash) => hash,
         Err(e) => return failure("", &e),
     };

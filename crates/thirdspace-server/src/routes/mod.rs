@@ -81,6 +81,7 @@ impl Modify for Security {
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
         .routes(routes!(accounts::signup))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
             }
         })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.config.request_timeout, crate::serve::deadline))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
             tracing::error!("a handler panicked");
             ApiError::internal().into_response()
