@@ -41,13 +41,38 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
 
 /// The secret presented with a request: the Bearer token first, else the session cookie.
 pub fn presented_token(parts: &Parts) -> Option<String> {
-    let bearer = parts
+    bearer(parts).or_else(|| cookie(&parts.headers, SESSION_COOKIE))
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    bearer.or_else(|| cookie(&parts.headers, SESSION_COOKIE))
+        .map(|t| t.trim().to_owned())
+}
+
+/// Whether a request that changes something, authenticated by the browser's cookie alone, comes
+/// from another site (another port of the same host included): the browser says so in
+/// `Sec-Fetch-Site`, or, where it does not, its `Origin` is not this server's. A request with
+/// neither header does not come from a browser page.
+pub fn from_elsewhere(parts: &Parts) -> bool {
+    if parts.method.is_safe() {
+        return false;
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            authority != Some(host)
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// The `Set-Cookie` header that starts a session.
@@ -78,6 +103,13 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = presented_token(parts).ok_or_else(ApiError::unauthenticated)?;
+        if bearer(parts).is_none() && from_elsewhere(parts) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "cross_site",
+                "this request comes from another site; send it from thirdspace's own pages or with an API token",
+            ));
+        }
         let hash = token_hash(&token);
         let (user, kind) =
             state.store.token_user(&hash, state.clock.now()).await?.ok_or_else(ApiError::unauthenticated)?;

@@ -56,6 +56,8 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// How long a stopping server waits for requests in flight.
     pub shutdown_grace: Duration,
+    /// The key of the form tokens given before log-in (several instances must share it).
+    pub form_key: [u8; 32],
 }
 
 impl Default for ServerConfig {
@@ -72,6 +74,7 @@ impl Default for ServerConfig {
             request_head_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
+            form_key: rand::random(),
         }
     }
 }

@@ -10,6 +10,7 @@ use clap::Args;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use thirdspace_server::mail::Mailer;
 use thirdspace_server::ServerConfig;
 
@@ -54,6 +55,9 @@ pub struct Config {
     pub shutdown_grace_seconds: u64,
     /// How long a request waits for a database connection before it is answered `503`.
     pub database_acquire_timeout_seconds: u64,
+    /// The secret that keys the form tokens given before log-in; several instances behind one
+    /// address must share it (default: a random one at each start).
+    pub form_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -77,6 +81,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout_seconds", &self.request_timeout_seconds)
             .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
             .field("database_acquire_timeout_seconds", &self.database_acquire_timeout_seconds)
+            .field("form_secret", &self.form_secret.as_ref().map(|_| "****"))
             .finish()
     }
 }
@@ -133,6 +138,7 @@ impl Default for Config {
             request_timeout_seconds: 30,
             shutdown_grace_seconds: 10,
             database_acquire_timeout_seconds: 3,
+            form_secret: None,
         }
     }
 }
@@ -191,6 +197,10 @@ impl Config {
             request_head_timeout: Duration::from_secs(self.request_head_timeout_seconds.clamp(1, 3600)),
             request_timeout: Duration::from_secs(self.request_timeout_seconds.clamp(1, 3600)),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds.min(3600)),
+            form_key: match &self.form_secret {
+                Some(secret) => Sha256::digest(secret.as_bytes()).into(),
+                None => ServerConfig::default().form_key,
+            },
         }
     }
 

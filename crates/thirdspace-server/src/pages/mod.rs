@@ -19,7 +19,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use thirdspace_domain::hours;
 use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
@@ -181,10 +181,14 @@ const FORM_COOKIE: &str = "thirdspace_form";
 #[derive(Clone)]
 struct NewFormCookie(String);
 
-/// The form token of a browser: derived from its session secret or its form cookie, so only a
-/// page served to that browser can know it.
-fn csrf_token(secret: &str) -> String {
-    hex::encode(Sha256::digest(format!("thirdspace form\u{0}{secret}").as_bytes()))
+/// The form token of a browser: an HMAC, with the server's form key, of its session secret or its
+/// form cookie, so only a page this server served to that browser can know it.
+fn csrf_token(key: &[u8], secret: &str) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(b"thirdspace form\0");
+    mac.update(secret.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 impl Visitor {
@@ -207,11 +211,12 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let key = &state.config.form_key;
         let seed = cookie(&parts.headers, FORM_COOKIE)
             .or_else(|| parts.extensions.get::<NewFormCookie>().map(|c| c.0.clone()))
             .unwrap_or_default();
         let Some(session) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Ok(Visitor { user: None, csrf: csrf_token(&seed) });
+            return Ok(Visitor { user: None, csrf: csrf_token(key, &seed) });
         };
         let user = match state.store.token_user(&token_hash(&session), state.clock.now()).await {
             Ok(Some((user, TokenKind::Session))) => Some(user),
@@ -221,7 +226,7 @@ impl FromRequestParts<AppState> for Visitor {
                 None
             }
         };
-        let csrf = if user.is_some() { csrf_token(&session) } else { csrf_token(&seed) };
+        let csrf = if user.is_some() { csrf_token(key, &session) } else { csrf_token(key, &seed) };
         Ok(Visitor { user, csrf })
     }
 }
@@ -344,10 +349,20 @@ fn kind_label(kind: thirdspace_domain::venue::VenueKind) -> &'static str {
     }
 }
 
-/// Headers every page carries: not framed by other sites, no scripts or styles but our own, no
-/// address (with its tokens) passed on to other sites, and nothing personal kept in caches (a
-/// kiosk's Back button shows no one else's page).
-async fn page_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// The pages' content policy: scripts and styles of our own only.
+const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; \
+                           frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// The API documentation's policy: its viewer sets styles on elements as it draws.
+const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; script-src 'self'; \
+                           style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; \
+                           form-action 'self'";
+
+/// Headers every HTML answer carries (pages, the fallback page, the API's documentation): not
+/// framed by other sites, no scripts or styles but our own, no address (with its tokens) passed
+/// on to other sites, and nothing personal kept in caches (a kiosk's Back button shows no one
+/// else's page).
+pub async fn page_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let docs = request.uri().path().starts_with("/api/docs");
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -357,13 +372,8 @@ async fn page_headers(request: axum::extract::Request, next: axum::middleware::N
     if is_html {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ),
-        );
+        let policy = if docs { DOCS_POLICY } else { PAGE_POLICY };
+        headers.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(policy));
         headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
         headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
@@ -411,7 +421,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn_with_state(state, form_cookie))
-        .layer(axum::middleware::from_fn(page_headers))
         .route("/assets/dashboard.js", get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }))
         .route("/assets/dashboard.css", get(|| async { asset("text/css; charset=utf-8", DASHBOARD_CSS) }))
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
@@ -434,9 +443,13 @@ mod tests {
     }
 
     #[test]
-    fn a_form_token_belongs_to_its_session() {
-        assert_eq!(csrf_token("abc"), csrf_token("abc"));
-        assert_ne!(csrf_token("abc"), csrf_token("abd"));
-        assert_eq!(csrf_token("abc").len(), 64);
+    fn a_form_token_belongs_to_its_session_and_to_this_servers_key() {
+        use sha2::Digest;
+        let key = [7u8; 32];
+        assert_eq!(csrf_token(&key, "abc"), csrf_token(&key, "abc"));
+        assert_ne!(csrf_token(&key, "abc"), csrf_token(&key, "abd"));
+        assert_ne!(csrf_token(&key, "abc"), csrf_token(&[8u8; 32], "abc"), "unknown without the key");
+        assert_ne!(csrf_token(&key, "abc"), hex::encode(Sha256::digest(b"thirdspace form\0abc")));
+        assert_eq!(csrf_token(&key, "abc").len(), 64);
     }
 }

@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
                 .into_response()
             }
         })
+        .layer(axum::middleware::from_fn(crate::pages::page_headers))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.config.request_timeout, crate::serve::deadline))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {

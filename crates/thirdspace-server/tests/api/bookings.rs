@@ -188,3 +188,26 @@ async fn a_no_show_frees_the_seat_after_the_venues_grace_period() {
     let released = app.store.release_no_shows(app.clock_now()).await.unwrap();
     assert_eq!(released, 1);
 }
+
+#[tokio::test]
+async fn a_page_of_another_site_cannot_cancel_a_booking_through_the_session_cookie() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 1).await;
+    let anna = app.member("Anna").await;
+    let booking = app.book(&anna, venue, MONDAY, "10:00", "12:00").await;
+    let id = booking.body["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/v1/bookings/{id}/cancel"));
+    let session = format!("thirdspace_session={}", anna.token);
+    let other_port = format!("{}1", app.base.rsplit_once(':').unwrap().0.to_owned() + ":");
+    for (name, value) in [("sec-fetch-site", "same-site"), ("sec-fetch-site", "cross-site"), ("origin", &other_port)] {
+        let reply = app.client.post(&url).header("cookie", &session).header(name, value).send().await.unwrap();
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+        let body: serde_json::Value = reply.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "cross_site");
+    }
+    let still = app.get(&format!("/api/v1/bookings/{id}"), Some(&anna)).await;
+    assert_eq!(still.body["status"], "booked", "nothing was cancelled");
+    let reply = app.client.post(&url).header("cookie", &session).header("origin", &app.base).send().await.unwrap();
+    assert_eq!(reply.status(), StatusCode::OK, "our own pages may");
+}

@@ -283,4 +283,13 @@ async fn pages_answer_ugly_requests_with_pages_and_carry_protective_headers() {
     assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
     let css = reqwest::Client::new().get(app.url("/assets/site.css")).send().await.unwrap();
     assert_eq!(css.headers()["cache-control"], "public, max-age=3600", "assets stay cacheable");
+    for path in ["/no/such/page", "/api/docs/"] {
+        let page = reqwest::Client::new().get(app.url(path)).header("accept", "text/html").send().await.unwrap();
+        let h = page.headers();
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        let policy = h["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"), "{path}: {policy}");
+    }
 }
