@@ -20,5 +20,6 @@ mod presence;
 mod questions;
 mod screens;
 mod smtp;
+mod sweep;
 mod venues;
 mod web;

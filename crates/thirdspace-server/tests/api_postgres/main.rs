@@ -38,6 +38,8 @@ mod questions;
 mod screens;
 #[path = "../api/smtp.rs"]
 mod smtp;
+#[path = "../api/sweep.rs"]
+mod sweep;
 #[path = "../api/venues.rs"]
 mod venues;
 #[path = "../api/web.rs"]
