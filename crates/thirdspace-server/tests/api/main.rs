@@ -22,4 +22,5 @@ mod screens;
 mod smtp;
 mod sweep;
 mod venues;
+mod visibility;
 mod web;

@@ -42,5 +42,7 @@ mod smtp;
 mod sweep;
 #[path = "../api/venues.rs"]
 mod venues;
+#[path = "../api/visibility.rs"]
+mod visibility;
 #[path = "../api/web.rs"]
 mod web;
