@@ -58,7 +58,7 @@ async fn the_running_server_checks_everyone_out_when_the_venue_closes() {
     let left = booking_becomes(&app, &anna, &id, "checked_out").await;
     assert_eq!(left["checked_out_at"], "2026-11-23T17:00:00Z", "checked out at closing time");
     let presence = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&host)).await;
-    assert_eq!(presence.body["total"], 0, "nobody is left at the venue: {}", presence.body);
+    assert_eq!(presence.body["present"], 0, "nobody is left at the venue: {}", presence.body);
 }
 
 #[tokio::test]
