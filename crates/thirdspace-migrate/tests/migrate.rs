@@ -712,7 +712,10 @@ async fn a_target_in_a_folder_that_does_not_exist_or_of_an_unknown_kind_is_refus
     );
     assert!(!nowhere.parent().expect("a folder").exists(), "the folder is not made either");
     let unknown = migrate_data(&source.url, "mysql://db/thirdspace").await;
-    assert!(matches!(unknown, Err(MigrateError::Unsupported { side: thirdspace_migrate::Side::Target })), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(MigrateError::Unsupported { side: thirdspace_migrate::Side::Target })),
+        "{unknown:?}"
+    );
     assert!(unknown.map(|_| ()).unwrap_err().to_string().contains("sqlite://"), "the message says what works");
     assert_eq!(summarize(&source.url).await.expect("summary"), before, "the source is as it was");
 }

@@ -56,7 +56,8 @@ pub async fn browser() -> Option<(Driver, Client)> {
         Ok(address) => address.port(),
         Err(e) => return unavailable(&format!("no free port for chromedriver: {e}")),
     };
-    let started = Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+    let started =
+        Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
     let child = match started {
         Ok(child) => child,
         Err(e) => return unavailable(&format!("chromedriver at {driver} does not start: {e}")),
@@ -120,10 +121,7 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     let (venue, _) = app.venue(&host, 220).await;
     let token = app.screen_token(&host, venue, "display").await;
     client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
-    assert!(
-        wait_for(&client, "#time", |t| t.contains(':')).await.is_some(),
-        "the screen loads"
-    );
+    assert!(wait_for(&client, "#time", |t| t.contains(':')).await.is_some(), "the screen loads");
 
     let pat = app.member("Pat").await;
     profile(&app, &pat, r#"<img src=x onerror="window.__xss=1">Pat"#, "public").await;
@@ -137,10 +135,7 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     let hid = app.member("Hid").await;
     profile(&app, &hid, "Hidden Harriet", "hidden").await;
     app.arrive(&host, &hid, venue).await;
-    assert!(
-        wait_for(&client, "#here", |t| t == "2").await.is_some(),
-        "the hidden person is counted"
-    );
+    assert!(wait_for(&client, "#here", |t| t == "2").await.is_some(), "the hidden person is counted");
     assert!(!client.source().await.unwrap().contains("Hidden Harriet"), "but never named");
 
     // Forty people, for the screenshot, then two hundred: pages that fit, nothing overflows.

@@ -66,8 +66,7 @@ async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
     app.book(&bob, other, MONDAY, "09:00", "17:00").await;
     app.post(&format!("/api/v1/venues/{other}/check-ins"), Some(&host), json!({"user_id": bob.id})).await;
     let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
-    let caught_up =
-        read_until(&mut again, "event: question").await.expect("the missed question");
+    let caught_up = read_until(&mut again, "event: question").await.expect("the missed question");
     assert!(!caught_up.contains("event: presence"), "nothing from before, nor from another venue: {caught_up}");
 }
 
@@ -85,8 +84,7 @@ async fn a_server_that_stops_ends_its_streams_and_its_successor_picks_them_up() 
     let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     // `restart` fails unless the server stops within five seconds with this stream open.
     app.restart().await;
-    let ended =
-        tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    let ended = tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(ended.is_ok(), "the open stream ended when its server stopped");
     let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
     match crate::BACKEND {
@@ -171,8 +169,7 @@ async fn revoking_a_display_token_ends_the_streams_it_opened() {
         app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
     app.call(reqwest::Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
-    let ended =
-        tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    let ended = tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(ended.is_ok(), "the open stream ended after the revoke");
     let again = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::FORBIDDEN);

@@ -66,7 +66,8 @@ async fn the_running_server_forgets_failed_log_ins_once_their_window_is_over() {
     let Some(app) = sweeping_app().await else { return };
     let anna = app.member("Anna").await;
     for _ in 0..3 {
-        let failed = app.post("/api/v1/auth/login", None, json!({"email": anna.email, "password": "wrong guess"})).await;
+        let failed =
+            app.post("/api/v1/auth/login", None, json!({"email": anna.email, "password": "wrong guess"})).await;
         assert_eq!(failed.status, StatusCode::UNAUTHORIZED, "{}", failed.body);
     }
     assert_eq!(app.count("login_failures").await, 1, "the failures are counted for Anna's address");

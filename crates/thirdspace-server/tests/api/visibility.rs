@@ -122,7 +122,10 @@ async fn a_public_asker_is_named_to_anyone_and_a_hidden_one_to_nobody() {
         let items = listed.body["items"].as_array().unwrap();
         let asker = |text: &str| items.iter().find(|q| q["text"] == text).expect("the question").clone();
         let public = asker("Who knows VAT for e-books?");
-        assert_eq!((public["asker_name"].as_str(), public["asker_id"].as_str()), (Some("Public Pia"), Some(&*pia.id.to_string())));
+        assert_eq!(
+            (public["asker_name"].as_str(), public["asker_id"].as_str()),
+            (Some("Public Pia"), Some(&*pia.id.to_string()))
+        );
         let hidden = asker("Can someone look at my invoice?");
         assert_eq!((&hidden["asker_name"], &hidden["asker_id"]), (&Value::Null, &Value::Null), "{hidden}");
         assert!(!listed.body.to_string().contains(&hugo.id.to_string()), "no ID to find him by");
