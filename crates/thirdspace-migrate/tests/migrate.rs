@@ -698,3 +698,50 @@ async fn a_database_a_server_still_runs_on_is_refused() {
     drop(instance);
     assert!(migrate_data(&pg, &back.url).await.expect("moved once it stopped").matches());
 }
+
+#[tokio::test]
+async fn a_target_in_a_folder_that_does_not_exist_or_of_an_unknown_kind_is_refused() {
+    let (source, _) = filled_sqlite().await;
+    let before = summarize(&source.url).await.expect("summary");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let nowhere = dir.path().join("no such folder").join("network.db");
+    let moved = migrate_data(&source.url, &format!("sqlite://{}", nowhere.display())).await;
+    assert!(
+        matches!(&moved, Err(MigrateError::Open { side: thirdspace_migrate::Side::Target, message }) if message.contains("folder")),
+        "{moved:?}"
+    );
+    assert!(!nowhere.parent().expect("a folder").exists(), "the folder is not made either");
+    let unknown = migrate_data(&source.url, "mysql://db/thirdspace").await;
+    assert!(
+        matches!(unknown, Err(MigrateError::Unsupported { side: thirdspace_migrate::Side::Target })),
+        "{unknown:?}"
+    );
+    assert!(unknown.map(|_| ()).unwrap_err().to_string().contains("sqlite://"), "the message says what works");
+    assert_eq!(summarize(&source.url).await.expect("summary"), before, "the source is as it was");
+}
+
+#[tokio::test]
+async fn an_sqlite_target_that_holds_data_is_refused_and_left_as_it_was() {
+    let (source, _) = filled_sqlite().await;
+    let (target, _) = filled_sqlite().await;
+    let before = summarize(&target.url).await.expect("summary");
+    let again = migrate_data(&source.url, &target.url).await;
+    assert!(matches!(again, Err(MigrateError::NotEmpty { table: "users", rows: 6 })), "{again:?}");
+    assert_eq!(summarize(&target.url).await.expect("summary"), before);
+}
+
+#[tokio::test]
+async fn an_sqlite_target_a_server_runs_on_is_refused_until_it_stops() {
+    let (source, _) = filled_sqlite().await;
+    let target = sqlite();
+    SqliteStore::open(&target.url).await.expect("an empty network").close().await;
+    let serving = thirdspace_store_sqlite::serving::lock_for_serving(&target.url).expect("a server's lock");
+    let moved = migrate_data(&source.url, &target.url).await;
+    assert!(
+        matches!(&moved, Err(MigrateError::Open { side: thirdspace_migrate::Side::Target, message }) if message.contains("server is running")),
+        "{moved:?}"
+    );
+    assert!(empty(&summarize(&target.url).await.expect("summary")), "nothing was written under the server");
+    drop(serving);
+    assert!(migrate_data(&source.url, &target.url).await.expect("moved once it stopped").matches());
+}

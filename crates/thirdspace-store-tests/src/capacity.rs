@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestError, TestRunner};
 use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_store::{CheckIn, Conflict, NewBooking, StoreError};
@@ -656,11 +656,18 @@ async fn run_scenario(backend: &dyn Backend, start_minute: i64, ops: &[Op]) -> R
     outcome
 }
 
-/// Runs the property test on a backend; `PROPTEST_CASES` overrides the backend's number of cases.
+/// Runs the property test on a backend; `PROPTEST_CASES` overrides the backend's number of cases
+/// (CI runs hundreds). A failure's seed is saved to `proptest-regressions/capacity.txt` of this
+/// crate, to commit: every later run, on either backend, replays it first.
 pub fn no_sequence_of_operations_overfills_a_space_or_double_books_a_person(backend: &dyn Backend) {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(backend.property_cases());
-    let config =
-        ProptestConfig { cases, max_shrink_iters: 1024, failure_persistence: None, ..ProptestConfig::default() };
+    let config = ProptestConfig {
+        cases,
+        max_shrink_iters: 1024,
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))),
+        source_file: Some(file!()),
+        ..ProptestConfig::default()
+    };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a Tokio runtime");
     let start_minute = prop_oneof![3 => (0i64..96).prop_map(|quarter| quarter * 15), 1 => 0i64..24 * 60];
     let ops = proptest::collection::vec(op(), 10..60);

@@ -2,6 +2,7 @@
 //! Whatever the interleaving, no space holds more than its seats and nobody holds two seats at
 //! once; every refusal is one the rules allow.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use thirdspace_domain::booking::BookingStatus;
@@ -164,6 +165,64 @@ pub async fn a_check_in_racing_a_cancellation_ends_in_one_of_them(backend: &dyn 
     venue.close().await;
 }
 
+pub async fn a_cancelled_seat_goes_to_exactly_one_of_the_bookings_racing_for_it(backend: &dyn Backend) {
+    // One seat, held by member 0 for an hour. Member 0 cancels while six others, through two
+    // stores, keep asking for the same hour until they have seen the cancellation done: whatever
+    // the interleaving, exactly one of them gets the freed seat. Four rounds, on four hours, with
+    // the cancellation a little later each time.
+    let venue = Venue::with(backend, 1, 7).await;
+    let other = venue.db.database.open().await;
+    let now = at(8, 0);
+    for round in 0..4 {
+        let span = (at(9 + round, 0), at(10 + round, 0));
+        let held = venue.store().book(venue.booking(0, span, now)).await.unwrap().id;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let canceller = {
+            let (store, cancelled) = (Arc::clone(&venue.db.store), Arc::clone(&cancelled));
+            tokio::spawn(async move {
+                for _ in 0..round * 20 {
+                    tokio::task::yield_now().await;
+                }
+                let done = store.cancel_booking(held, now).await;
+                cancelled.store(true, Ordering::SeqCst);
+                done
+            })
+        };
+        let racers: Vec<JoinHandle<Result<bool, StoreError>>> = (1..7)
+            .map(|user| {
+                let store = if user % 2 == 0 { Arc::clone(&venue.db.store) } else { Arc::clone(&other) };
+                let (booking, cancelled) = (venue.booking(user, span, now), Arc::clone(&cancelled));
+                tokio::spawn(async move {
+                    loop {
+                        let after_the_cancellation = cancelled.load(Ordering::SeqCst);
+                        match store.book(booking.clone()).await {
+                            Ok(_) => return Ok(true),
+                            Err(StoreError::Conflict(Conflict::SeatsGone)) if !after_the_cancellation => {
+                                tokio::task::yield_now().await
+                            }
+                            Err(StoreError::Conflict(Conflict::SeatsGone)) => return Ok(false),
+                            Err(refused) => return Err(refused),
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut winners = 0;
+        for racer in racers {
+            winners += usize::from(racer.await.expect("a racer that did not panic").expect("booked or refused"));
+        }
+        let cancellation = canceller.await.expect("a cancellation that did not panic").expect("cancelled");
+        assert_eq!(cancellation.status, BookingStatus::Cancelled);
+        assert_eq!(winners, 1, "round {round}: the freed seat went to {winners} bookings");
+        let rows = venue.db.stored_bookings().await;
+        let in_span: Vec<_> =
+            rows.iter().filter(|b| (b.starts_at, b.ends_at) == span && b.status == BookingStatus::Booked).collect();
+        assert_eq!(in_span.len(), 1, "round {round}: one seat, one booking: {in_span:?}");
+        assert_ne!(in_span[0].user, venue.users[0], "round {round}: the cancelled booking holds nothing");
+    }
+    venue.close().await;
+}
+
 pub async fn early_arrivals_racing_bookings_never_exceed_capacity(backend: &dyn Backend) {
     // Two seats. Members 0 to 3 hold 11:00–12:00 and 12:00–13:00 in turns and arrive at 10:15,
     // while members 4 to 11 try to book 10:30–11:00: the early arrivals and the bookings compete
@@ -186,10 +245,13 @@ pub async fn early_arrivals_racing_bookings_never_exceed_capacity(backend: &dyn 
             tasks.push(tokio::spawn(async move { store.book(booking).await.map(|_| ()) }));
         }
     }
-    settle(tasks, &[Conflict::SeatsGone, Conflict::TooEarly]).await;
+    let succeeded = settle(tasks, &[Conflict::SeatsGone, Conflict::TooEarly]).await;
+    assert!(succeeded >= 1, "the two free seats of 10:30–11:00 went to nobody");
     let rows = venue.db.stored_bookings().await;
     let held: Vec<(i64, i64)> =
         rows.iter().filter_map(|b| thirdspace_domain::booking::held_interval(&b.hold(), now, GRACE)).collect();
+    let at_10_45 = held.iter().filter(|&&(s, e)| s <= at(10, 45) && at(10, 45) < e).count();
+    assert_eq!(at_10_45, 2, "both seats of 10:30–11:00 went to an early arrival or a booking: {held:?}");
     for minute in (0..180).step_by(5) {
         let t = at(10, 15) + minute * 60;
         let seated = held.iter().filter(|&&(s, e)| s <= t && t < e).count();

@@ -122,6 +122,7 @@ macro_rules! store_suite {
                 concurrent_walk_ins_never_exceed_capacity,
                 one_person_booking_many_spans_at_once_never_holds_two_that_overlap,
                 a_check_in_racing_a_cancellation_ends_in_one_of_them,
+                a_cancelled_seat_goes_to_exactly_one_of_the_bookings_racing_for_it,
                 early_arrivals_racing_bookings_never_exceed_capacity,
             }
             intros {

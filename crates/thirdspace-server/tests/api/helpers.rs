@@ -1,5 +1,7 @@
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -20,6 +22,28 @@ use uuid::Uuid;
 /// Monday 23 November 2026, 09:00 in Amsterdam (08:00 UTC).
 pub const MONDAY_9AM: i64 = 1_795_420_800;
 pub const MONDAY: &str = "2026-11-23";
+
+/// How long a test waits for something that happens in the background (an event, an e-mail, the
+/// sweep): generous, so that a loaded machine is slow rather than failing. Latency is measured by
+/// the benchmarks (docs/BENCHMARKS.md), not here.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Asks `check` again and again until it answers `Some`, for at most [`PATIENCE`], and gives its
+/// answer; panics naming `what` when it never does.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: not within {PATIENCE:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// The database a test binary runs its servers on: each test gets a fresh one.
 #[derive(Clone, Copy)]
@@ -105,6 +129,7 @@ pub struct TestApp {
     /// Where the server's e-mail goes.
     pub smtp: SmtpSink,
     addr: SocketAddr,
+    config: ServerConfig,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
@@ -134,19 +159,25 @@ impl Reply {
     }
 }
 
+/// The settings of a test's server: links to `http://thirdspace.test`, screens that notice a
+/// revoked token quickly.
+pub fn test_config() -> ServerConfig {
+    ServerConfig {
+        public_url: "http://thirdspace.test".to_owned(),
+        screen_recheck: Duration::from_millis(200),
+        ..ServerConfig::default()
+    }
+}
+
 /// A server on `addr` over `database`, stopped by the returned sender.
 async fn serve(
     addr: SocketAddr,
     database: &Database,
     clock: Arc<ManualClock>,
     smtp: &SmtpSink,
+    config: ServerConfig,
 ) -> (Arc<dyn Store>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let (store, bus) = database.open().await;
-    let config = ServerConfig {
-        public_url: "http://thirdspace.test".to_owned(),
-        screen_recheck: std::time::Duration::from_millis(200),
-        ..ServerConfig::default()
-    };
     let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
     let mut state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
     if let Some(bus) = bus {
@@ -164,12 +195,17 @@ async fn serve(
 /// A server on a random port over a fresh database of this binary's backend; `None` when that
 /// backend is PostgreSQL and it is missing outside CI (the cluster says so loudly).
 pub async fn spawn_app() -> Option<TestApp> {
+    spawn_app_with(test_config()).await
+}
+
+/// [`spawn_app`] with other settings.
+pub async fn spawn_app_with(config: ServerConfig) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = Database::create(crate::BACKEND, dir.path()).await?;
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
     let smtp = SmtpSink::start().await;
     let (store, addr, stop, server) =
-        serve(SocketAddr::from(([127, 0, 0, 1], 0)), &database, clock.clone(), &smtp).await;
+        serve(SocketAddr::from(([127, 0, 0, 1], 0)), &database, clock.clone(), &smtp, config.clone()).await;
     Some(TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client"),
@@ -178,6 +214,7 @@ pub async fn spawn_app() -> Option<TestApp> {
         database,
         smtp,
         addr,
+        config,
         stop: Some(stop),
         server: Some(server),
         _dir: dir,
@@ -220,20 +257,21 @@ pub async fn member_in(store: &dyn Store, name: &str) -> Member {
 }
 
 impl TestApp {
-    /// Stops the server (it must stop within five seconds, open live streams or not) and starts a
-    /// new one on the same address and database, as a restart does.
+    /// Stops the server (it must stop, open live streams or not: they would hold it for ever) and
+    /// starts a new one on the same address and database, as a restart does.
     pub async fn restart(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            tokio::time::timeout(std::time::Duration::from_secs(5), server)
+            tokio::time::timeout(PATIENCE, server)
                 .await
-                .expect("the server stops within five seconds")
+                .expect("the server stops, open streams or not")
                 .expect("server task")
                 .expect("served");
         }
-        let (store, _, stop, server) = serve(self.addr, &self.database, self.clock.clone(), &self.smtp).await;
+        let (store, _, stop, server) =
+            serve(self.addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
         self.store = store;
         self.stop = Some(stop);
         self.server = Some(server);

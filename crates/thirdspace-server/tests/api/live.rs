@@ -1,9 +1,9 @@
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Backend, Member, TestApp, MONDAY};
+use crate::helpers::{spawn_app, Backend, Member, TestApp, MONDAY, PATIENCE};
 
 async fn open_stream(app: &TestApp, who: &Member, venue: uuid::Uuid, last_id: Option<&str>) -> reqwest::Response {
     let mut req = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events"))).bearer_auth(&who.token);
@@ -16,9 +16,9 @@ async fn open_stream(app: &TestApp, who: &Member, venue: uuid::Uuid, last_id: Op
     resp
 }
 
-/// Reads the stream until `needle` shows up, or gives up after `within`.
-async fn read_until(resp: &mut reqwest::Response, needle: &str, within: Duration) -> Option<String> {
-    let deadline = Instant::now() + within;
+/// Reads the stream until `needle` shows up, or gives up after [`PATIENCE`].
+async fn read_until(resp: &mut reqwest::Response, needle: &str) -> Option<String> {
+    let deadline = Instant::now() + PATIENCE;
     let mut seen = String::new();
     while Instant::now() < deadline {
         match tokio::time::timeout(deadline - Instant::now(), resp.chunk()).await {
@@ -35,19 +35,17 @@ async fn read_until(resp: &mut reqwest::Response, needle: &str, within: Duration
 }
 
 #[tokio::test]
-async fn a_check_in_reaches_an_open_stream_within_a_second() {
+async fn a_check_in_reaches_an_open_stream() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
     let anna = app.member("Anna").await;
     let mut stream = open_stream(&app, &host, venue, None).await;
-    let started = Instant::now();
     assert_eq!(app.arrive(&host, &anna, venue).await.status, StatusCode::OK);
-    let seen = read_until(&mut stream, "event: presence", Duration::from_secs(1)).await;
-    assert!(seen.is_some(), "no presence event within a second");
-    assert!(started.elapsed() < Duration::from_secs(1));
+    let seen = read_until(&mut stream, "event: presence").await;
+    assert!(seen.is_some(), "no presence event");
     app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), json!({"text": "Who knows VAT?"})).await;
-    assert!(read_until(&mut stream, "event: question", Duration::from_secs(1)).await.is_some());
+    assert!(read_until(&mut stream, "event: question").await.is_some());
 }
 
 #[tokio::test]
@@ -59,7 +57,7 @@ async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
     let anna = app.member("Anna").await;
     let mut first = open_stream(&app, &host, venue, None).await;
     app.arrive(&host, &anna, venue).await;
-    let seen = read_until(&mut first, "event: presence", Duration::from_secs(1)).await.expect("presence");
+    let seen = read_until(&mut first, "event: presence").await.expect("presence");
     let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     drop(first);
     // While the dashboard is away: a question here, and a check-in elsewhere it must not get.
@@ -68,8 +66,7 @@ async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
     app.book(&bob, other, MONDAY, "09:00", "17:00").await;
     app.post(&format!("/api/v1/venues/{other}/check-ins"), Some(&host), json!({"user_id": bob.id})).await;
     let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
-    let caught_up =
-        read_until(&mut again, "event: question", Duration::from_secs(1)).await.expect("the missed question");
+    let caught_up = read_until(&mut again, "event: question").await.expect("the missed question");
     assert!(!caught_up.contains("event: presence"), "nothing from before, nor from another venue: {caught_up}");
 }
 
@@ -80,22 +77,21 @@ async fn a_server_that_stops_ends_its_streams_and_its_successor_picks_them_up() 
     let (venue, _) = app.venue(&host, 5).await;
     let anna = app.member("Anna").await;
     let mut stream = open_stream(&app, &host, venue, None).await;
-    let hello = read_until(&mut stream, "retry: 1000", Duration::from_secs(1)).await;
+    let hello = read_until(&mut stream, "retry: 1000").await;
     assert!(hello.is_some(), "the stream asks to be reconnected after a second");
     app.arrive(&host, &anna, venue).await;
-    let seen = read_until(&mut stream, "event: presence", Duration::from_secs(1)).await.expect("presence");
+    let seen = read_until(&mut stream, "event: presence").await.expect("presence");
     let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     // `restart` fails unless the server stops within five seconds with this stream open.
     app.restart().await;
-    let ended =
-        tokio::time::timeout(Duration::from_secs(2), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    let ended = tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(ended.is_ok(), "the open stream ended when its server stopped");
     let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
     match crate::BACKEND {
         // Ids of the in-process bus start at the process's start time: the new one cannot know
         // what the old one sent after `last_id`.
         Backend::Sqlite => {
-            let told = read_until(&mut again, "event: reload", Duration::from_secs(1)).await;
+            let told = read_until(&mut again, "event: reload").await;
             assert!(told.is_some(), "an id from before the restart means reload");
         }
         // Ids continue the database's sequence, which has not moved since `last_id`: nothing was
@@ -103,7 +99,7 @@ async fn a_server_that_stops_ends_its_streams_and_its_successor_picks_them_up() 
         Backend::Postgres => {}
     }
     app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": anna.id})).await;
-    let after = read_until(&mut again, "event: presence", Duration::from_secs(1)).await;
+    let after = read_until(&mut again, "event: presence").await;
     let after = after.expect("new events arrive after the restart");
     assert!(!after.contains("event: reload"), "no reload once caught up: {after}");
 }
@@ -116,14 +112,14 @@ async fn a_stream_that_missed_events_while_away_is_told_to_reload() {
     let anna = app.member("Anna").await;
     let mut stream = open_stream(&app, &host, venue, None).await;
     app.arrive(&host, &anna, venue).await;
-    let seen = read_until(&mut stream, "event: presence", Duration::from_secs(1)).await.expect("presence");
+    let seen = read_until(&mut stream, "event: presence").await.expect("presence");
     let last_id = seen.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     drop(stream);
     // Anna leaves while the screen is away, then the server restarts and forgets what it sent.
     app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": anna.id})).await;
     app.restart().await;
     let mut again = open_stream(&app, &host, venue, Some(&last_id)).await;
-    let told = read_until(&mut again, "event: reload", Duration::from_secs(1)).await;
+    let told = read_until(&mut again, "event: reload").await;
     assert!(told.is_some(), "what was missed is no longer kept, so the screen reloads");
 }
 
@@ -155,9 +151,9 @@ async fn an_id_the_server_never_sent_means_reload_and_then_every_new_event() {
     let (venue, _) = app.venue(&host, 5).await;
     let anna = app.member("Anna").await;
     let mut stream = open_stream(&app, &host, venue, Some("18446744073709551615")).await;
-    assert!(read_until(&mut stream, "event: reload", Duration::from_secs(1)).await.is_some());
+    assert!(read_until(&mut stream, "event: reload").await.is_some());
     app.arrive(&host, &anna, venue).await;
-    assert!(read_until(&mut stream, "event: presence", Duration::from_secs(1)).await.is_some(), "not silenced");
+    assert!(read_until(&mut stream, "event: presence").await.is_some(), "not silenced");
 }
 
 #[tokio::test]
@@ -173,8 +169,7 @@ async fn revoking_a_display_token_ends_the_streams_it_opened() {
         app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
     app.call(reqwest::Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
-    let ended =
-        tokio::time::timeout(Duration::from_secs(3), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    let ended = tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(ended.is_ok(), "the open stream ended after the revoke");
     let again = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::FORBIDDEN);

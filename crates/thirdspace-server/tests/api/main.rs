@@ -20,5 +20,7 @@ mod presence;
 mod questions;
 mod screens;
 mod smtp;
+mod sweep;
 mod venues;
+mod visibility;
 mod web;

@@ -41,16 +41,20 @@ impl SmtpSink {
         self.received.lock().unwrap().clone()
     }
 
-    /// The last message sent to `to`, waiting up to two seconds for it.
+    /// The last message sent to `to`, waiting for it as long as a test waits for anything
+    /// ([`PATIENCE`](crate::helpers::PATIENCE)).
     pub async fn last_to(&self, to: &str) -> Option<Received> {
-        for _ in 0..40 {
+        let deadline = tokio::time::Instant::now() + crate::helpers::PATIENCE;
+        loop {
             if let Some(m) = self.received().into_iter().rev().find(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
             {
                 return Some(m);
             }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        None
     }
 }
 

@@ -38,7 +38,11 @@ mod questions;
 mod screens;
 #[path = "../api/smtp.rs"]
 mod smtp;
+#[path = "../api/sweep.rs"]
+mod sweep;
 #[path = "../api/venues.rs"]
 mod venues;
+#[path = "../api/visibility.rs"]
+mod visibility;
 #[path = "../api/web.rs"]
 mod web;
