@@ -75,13 +75,16 @@ pub(crate) const NOTHING_VISIBLE: &str =
 /// be ignored when drawn. Joiners stay (emoji sequences and Persian or Indic words need them), and
 /// so do variation selectors (emoji and Mongolian need them).
 pub fn allowed(c: char, multiline: bool) -> bool {
+    if BidiControl::for_char(c) {
+        return false;
+    }
     let keeps_shape = || JoinControl::for_char(c) || VariationSelector::for_char(c);
     match GeneralCategory::for_char(c) {
         GeneralCategory::Control => multiline && matches!(c, '\n' | '\r' | '\t'),
         GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => false,
         GeneralCategory::SpaceSeparator => c == ' ' || multiline,
         GeneralCategory::Format => JoinControl::for_char(c),
-        _ => !BidiControl::for_char(c) && (!DefaultIgnorableCodePoint::for_char(c) || keeps_shape()),
+        _ => !DefaultIgnorableCodePoint::for_char(c) || keeps_shape(),
     }
 }
 
