@@ -269,6 +269,7 @@ mod tests {
 
     #[test]
     fn city_keys_ignore_case_and_spacing() {
-        assert_eq!(city_key("  Den   Haag "), city_key("den haag"));
+        assert_eq!(city_key("  Den   Haag "), "den haag");
+        assert_eq!(city_key("DEN HAAG"), "den haag");
     }
 }
