@@ -78,13 +78,12 @@ pub fn allowed(c: char, multiline: bool) -> bool {
     if BidiControl::for_char(c) {
         return false;
     }
-    let keeps_shape = || JoinControl::for_char(c) || VariationSelector::for_char(c);
     match GeneralCategory::for_char(c) {
         GeneralCategory::Control => multiline && matches!(c, '\n' | '\r' | '\t'),
         GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => false,
         GeneralCategory::SpaceSeparator => c == ' ' || multiline,
         GeneralCategory::Format => JoinControl::for_char(c),
-        _ => !DefaultIgnorableCodePoint::for_char(c) || keeps_shape(),
+        _ => !DefaultIgnorableCodePoint::for_char(c) || VariationSelector::for_char(c),
     }
 }
 
