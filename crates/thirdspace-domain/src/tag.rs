@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn a_list_holds_thirty_tags_of_up_to_forty_eight_characters() {
         let longest = "x".repeat(MAX_TAG_CHARS);
-        assert_eq!(normalise_list("offers", &[longest.clone()]).unwrap(), vec![longest]);
+        assert_eq!(normalise_list("offers", std::slice::from_ref(&longest)).unwrap(), vec![longest]);
         let thirty: Vec<String> = (0..MAX_TAGS).map(|i| format!("tag {i}")).collect();
         assert_eq!(normalise_list("offers", &thirty).unwrap().len(), MAX_TAGS);
     }
