@@ -351,6 +351,375 @@ mod tests {
         assert!(matches!(plan(clock, &input("23:00", "24:00"), late), Err(Refusal::Invalid(_))), "ten minutes left");
     }
 
+    use BookingStatus::*;
+
+    const MIN: i64 = 60;
+    const HOUR: i64 = 60 * MIN;
+
+    fn t(s: &str) -> ClockTime {
+        ClockTime::parse("t", s).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn every_day(opens: &str, closes: &str) -> WeeklyHours {
+        WeeklyHours::parse(
+            crate::hours::Weekday::ALL
+                .into_iter()
+                .map(|day| crate::hours::OpeningPeriod { day, opens: t(opens), closes: t(closes) })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn booking(on: NaiveDate, start: &str, end: &str) -> BookingInput {
+        BookingInput { space_id: None, date: on, start: t(start), end: t(end), focus: "f".into(), pledge: "p".into() }
+    }
+
+    fn utc_midnight(on: NaiveDate) -> i64 {
+        on.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
+    }
+
+    fn field_of<T: std::fmt::Debug>(result: Result<T, Refusal>) -> String {
+        match result {
+            Err(Refusal::Invalid(i)) => i.field,
+            other => panic!("expected a refused field, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn statuses_are_stored_under_the_names_the_api_shows() {
+        for status in [Booked, CheckedIn, CheckedOut, Cancelled, Released] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+            assert_eq!(BookingStatus::from_str_opt(status.as_str()), Some(status));
+        }
+        assert_eq!(BookingStatus::from_str_opt("late"), None);
+    }
+
+    #[test]
+    fn intervals_that_only_touch_do_not_overlap() {
+        assert!(!overlaps((0, 10), (10, 20)));
+        assert!(!overlaps((10, 20), (0, 10)));
+        assert!(overlaps((0, 11), (10, 20)));
+        assert!(overlaps((10, 20), (0, 11)));
+        assert!(overlaps((0, 30), (10, 20)));
+        assert!(overlaps((10, 20), (0, 30)));
+        assert!(overlaps((10, 20), (10, 20)));
+        assert!(!overlaps((0, 5), (10, 20)));
+        assert!(!overlaps((25, 30), (10, 20)));
+    }
+
+    #[test]
+    fn a_seat_is_free_while_fewer_than_all_seats_are_held() {
+        let holds = [hold(0, 100, Booked), hold(50, 150, CheckedIn)];
+        assert!(seat_free(&holds, (60, 90), 3, 0, HOUR));
+        assert!(!seat_free(&holds, (60, 90), 2, 0, HOUR));
+        assert!(seat_free(&holds, (100, 150), 2, 0, HOUR), "the first seat is back at 100");
+        assert!(seat_free(&holds, (0, 50), 2, 0, HOUR), "the second seat is taken only from 50");
+        assert!(!seat_free(&holds[..1], (0, 1), 1, 0, HOUR));
+        assert!(seat_free(&[], (0, 1), 1, 0, HOUR));
+    }
+
+    #[test]
+    fn the_peak_counts_one_seat_for_one_booking_inside_the_window() {
+        assert_eq!(peak_occupancy([(10, 20)], (0, 100)), 1);
+        assert_eq!(peak_occupancy([(10, 20), (15, 30), (16, 17)], (0, 100)), 3);
+        assert_eq!(peak_occupancy([(10, 20), (20, 30)], (0, 100)), 1, "a seat freed at 20 is taken at 20");
+        assert_eq!(peak_occupancy([(10, 20)], (20, 100)), 0);
+        assert_eq!(peak_occupancy([(10, 20)], (0, 10)), 0);
+        assert_eq!(peak_occupancy([(10, 20)], (19, 20)), 1);
+        assert_eq!(peak_occupancy(Vec::new(), (0, 100)), 0);
+    }
+
+    #[test]
+    fn the_grace_period_ends_on_its_last_second() {
+        let h = hold(1000, 5000, Booked);
+        assert!(!is_no_show(&h, 1000, 1800));
+        assert!(!is_no_show(&h, 2799, 1800));
+        assert!(is_no_show(&h, 2800, 1800));
+        assert!(!is_no_show(&hold(1000, 5000, CheckedIn), 4999, 1800), "someone checked in is no no-show");
+        assert_eq!(held_interval(&hold(1000, 5000, CheckedIn), 4999, 0), Some((1000, 5000)));
+    }
+
+    #[test]
+    fn a_check_out_at_the_start_frees_the_whole_booking_and_one_after_the_end_keeps_it_whole() {
+        let out_at = |at: Option<i64>| Hold { checked_out_at: at, ..hold(1000, 5000, CheckedOut) };
+        assert_eq!(held_interval(&out_at(Some(1000)), 9000, 0), None);
+        assert_eq!(held_interval(&out_at(Some(1001)), 9000, 0), Some((1000, 1001)));
+        assert_eq!(held_interval(&out_at(Some(9000)), 9000, 0), Some((1000, 5000)));
+        assert_eq!(held_interval(&out_at(None), 9000, 0), Some((1000, 5000)));
+    }
+
+    #[test]
+    fn check_in_opens_an_hour_before_the_start_and_closes_at_the_end() {
+        let h = hold(10 * HOUR, 12 * HOUR, Booked);
+        let grace = 4 * HOUR;
+        assert!(!may_check_in(&h, 9 * HOUR - 1, grace));
+        assert!(may_check_in(&h, 9 * HOUR, grace));
+        assert!(may_check_in(&h, 12 * HOUR - 1, grace));
+        assert!(!may_check_in(&h, 12 * HOUR, grace));
+        assert!(!may_check_in(&h, 10 * HOUR + 30 * MIN, 30 * MIN), "a no-show's seat is gone");
+        assert!(may_check_in(&h, 10 * HOUR + 30 * MIN - 1, 30 * MIN));
+        assert!(!may_check_in(&hold(10 * HOUR, 12 * HOUR, CheckedIn), 10 * HOUR, grace));
+    }
+
+    #[test]
+    fn a_booking_may_be_for_today_and_up_to_the_horizon_but_not_before_or_beyond() {
+        let hours = every_day("08:00", "18:00");
+        let clock = VenueClock { time_zone: chrono_tz::UTC, hours: &hours, closures: &[] };
+        let today = date(2026, 11, 23);
+        let now = utc_midnight(today) + 7 * HOUR;
+        assert!(plan(clock, &booking(today, "09:00", "10:00"), now).is_ok());
+        let last = today + chrono::Duration::days(BOOKING_HORIZON_DAYS);
+        assert!(plan(clock, &booking(last, "09:00", "10:00"), now).is_ok());
+        let beyond = last.succ_opt().unwrap();
+        assert_eq!(field_of(plan(clock, &booking(beyond, "09:00", "10:00"), now)), "date");
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(field_of(plan(clock, &booking(yesterday, "09:00", "10:00"), now)), "date");
+    }
+
+    #[test]
+    fn a_booking_that_ended_or_ends_now_is_over_and_one_with_a_quarter_hour_left_may_be_had() {
+        let hours = every_day("08:00", "18:00");
+        let clock = VenueClock { time_zone: chrono_tz::UTC, hours: &hours, closures: &[] };
+        let today = date(2026, 11, 23);
+        let at = |time: &str| hours::instant(chrono_tz::UTC, today, t(time));
+        assert_eq!(plan(clock, &booking(today, "09:00", "10:00"), at("10:00")), Err(Refusal::AlreadyOver));
+        assert_eq!(plan(clock, &booking(today, "09:00", "09:30"), at("10:00")), Err(Refusal::AlreadyOver));
+        let plan_left = plan(clock, &booking(today, "09:00", "10:00"), at("09:45")).unwrap();
+        assert_eq!((plan_left.starts_at, plan_left.ends_at), (at("09:45"), at("10:00")));
+        assert_eq!(plan_left.span, Span { start: t("09:45"), end: t("10:00") });
+        assert_eq!(field_of(plan(clock, &booking(today, "09:00", "10:00"), at("09:46"))), "end");
+        let ahead = plan(clock, &booking(today, "11:00", "12:00"), at("09:45")).unwrap();
+        assert_eq!((ahead.starts_at, ahead.ends_at, ahead.span.start), (at("11:00"), at("12:00"), t("11:00")));
+        assert_eq!(ahead.closes_at, at("18:00"));
+        assert_eq!((ahead.focus.as_str(), ahead.pledge.as_str(), ahead.date), ("f", "p", today));
+    }
+
+    #[test]
+    fn a_booking_outside_the_hours_or_on_a_closed_day_is_refused_with_the_reason() {
+        let hours = every_day("08:00", "18:00");
+        let today = date(2026, 11, 23);
+        let closures = [today.succ_opt().unwrap()];
+        let clock = VenueClock { time_zone: chrono_tz::UTC, hours: &hours, closures: &closures };
+        let now = utc_midnight(today);
+        assert_eq!(plan(clock, &booking(today, "17:00", "19:00"), now), Err(Refusal::OutsideOpeningHours));
+        assert_eq!(
+            plan(clock, &booking(closures[0], "09:00", "10:00"), now),
+            Err(Refusal::VenueClosed { date: closures[0] })
+        );
+        assert_eq!(
+            field_of(plan(clock, &BookingInput { focus: " ".into(), ..booking(today, "09:00", "10:00") }, now)),
+            "focus"
+        );
+        assert_eq!(
+            field_of(plan(clock, &BookingInput { pledge: "".into(), ..booking(today, "09:00", "10:00") }, now)),
+            "pledge"
+        );
+    }
+
+    #[test]
+    fn a_walk_in_needs_a_quarter_hour_before_closing_and_ends_at_closing() {
+        let hours = every_day("08:00", "18:00");
+        let clock = VenueClock { time_zone: chrono_tz::UTC, hours: &hours, closures: &[] };
+        let today = date(2026, 11, 23);
+        let at = |time: &str| hours::instant(chrono_tz::UTC, today, t(time));
+        let walk = walk_in(clock, at("17:45"), "f".into(), "p".into()).unwrap();
+        assert_eq!((walk.starts_at, walk.ends_at, walk.closes_at), (at("17:45"), at("18:00"), at("18:00")));
+        assert_eq!((walk.date, walk.span), (today, Span { start: t("17:45"), end: t("18:00") }));
+        assert_eq!(walk_in(clock, at("17:46"), "f".into(), "p".into()), Err(Refusal::ClosingSoon));
+        assert_eq!(walk_in(clock, at("07:59"), "f".into(), "p".into()), Err(Refusal::VenueClosed { date: today }));
+    }
+
+    fn amsterdam() -> chrono_tz::Tz {
+        "Europe/Amsterdam".parse().unwrap()
+    }
+
+    /// 25 October 2026: at 03:00 summer time the clocks go back to 02:00, so 02:00-03:00 happens twice.
+    fn autumn() -> NaiveDate {
+        date(2026, 10, 25)
+    }
+
+    /// 28 March 2027: at 02:00 the clocks go forward to 03:00.
+    fn spring() -> NaiveDate {
+        date(2027, 3, 28)
+    }
+
+    #[test]
+    fn a_booking_across_the_autumn_repeated_hour_holds_its_seat_for_its_real_length() {
+        let hours = every_day("00:00", "24:00");
+        let tz = amsterdam();
+        let clock = VenueClock { time_zone: tz, hours: &hours, closures: &[] };
+        let before = utc_midnight(autumn()) - 6 * HOUR;
+        let night = plan(clock, &booking(autumn(), "01:00", "04:00"), before).unwrap();
+        assert_eq!(night.ends_at - night.starts_at, 4 * HOUR, "01:00 to 04:00 lasts four hours that night");
+        let repeated = plan(clock, &booking(autumn(), "02:30", "03:00"), before).unwrap();
+        assert_eq!(repeated.starts_at, utc_midnight(autumn()) + 30 * MIN, "the first 02:30, in summer time");
+        assert_eq!(repeated.ends_at - repeated.starts_at, 90 * MIN);
+        assert_eq!(night.closes_at, utc_midnight(autumn()) + 23 * HOUR, "midnight in winter time");
+    }
+
+    #[test]
+    fn closing_time_on_the_clock_change_days_is_the_real_instant_the_venue_closes() {
+        let tz = amsterdam();
+        let hours = every_day("00:00", "03:30");
+        let clock = VenueClock { time_zone: tz, hours: &hours, closures: &[] };
+        // Spring: from 01:40 winter time until 03:30 summer time is 50 minutes.
+        let spring_walk = walk_in(clock, utc_midnight(spring()) + 40 * MIN, "f".into(), "p".into()).unwrap();
+        assert_eq!(spring_walk.ends_at, utc_midnight(spring()) + 90 * MIN);
+        assert_eq!(spring_walk.ends_at - spring_walk.starts_at, 50 * MIN);
+        // Autumn: at the second 02:30 (winter time) an hour is left until 03:30, at the first two.
+        let first = utc_midnight(autumn()) + 30 * MIN;
+        let second = first + HOUR;
+        assert_eq!(hours::local_now(tz, first), hours::local_now(tz, second));
+        let early = walk_in(clock, first, "f".into(), "p".into()).unwrap();
+        let late = walk_in(clock, second, "f".into(), "p".into()).unwrap();
+        assert_eq!((early.ends_at - early.starts_at, late.ends_at - late.starts_at), (2 * HOUR, HOUR));
+        assert_eq!(late.closes_at, utc_midnight(autumn()) + 150 * MIN);
+        assert_eq!(walk_in(clock, late.closes_at - 14 * MIN, "f".into(), "p".into()), Err(Refusal::ClosingSoon));
+    }
+
+    #[test]
+    fn the_no_show_grace_runs_in_real_minutes_across_both_clock_changes() {
+        let tz = amsterdam();
+        let grace = 30 * MIN;
+        // Spring: booked from 01:45; thirty minutes later the clock reads 03:15.
+        let spring_start = hours::instant(tz, spring(), t("01:45"));
+        let spring_hold = hold(spring_start, spring_start + 3 * HOUR, Booked);
+        assert!(!is_no_show(&spring_hold, spring_start + grace - 1, grace));
+        assert!(is_no_show(&spring_hold, spring_start + grace, grace));
+        assert_eq!(hours::local_now(tz, spring_start + grace), (spring(), t("03:15")));
+        // Autumn: booked from the first 02:45; the grace is over when the clock reads 02:15 again.
+        let autumn_start = hours::instant(tz, autumn(), t("02:45"));
+        let autumn_hold = hold(autumn_start, autumn_start + 3 * HOUR, Booked);
+        assert!(!is_no_show(&autumn_hold, autumn_start + grace - 1, grace));
+        assert!(is_no_show(&autumn_hold, autumn_start + grace, grace));
+        assert_eq!(hours::local_now(tz, autumn_start + grace), (autumn(), t("02:15")));
+        assert_eq!(held_interval(&autumn_hold, autumn_start + grace, grace), None);
+    }
+
+    #[test]
+    fn check_in_opens_one_real_hour_early_on_both_clock_change_days() {
+        let tz = amsterdam();
+        let grace = 30 * MIN;
+        // Spring: a booking from 03:30 summer time may be checked in from 01:30 winter time.
+        let spring_start = hours::instant(tz, spring(), t("03:30"));
+        let spring_hold = hold(spring_start, spring_start + 2 * HOUR, Booked);
+        assert!(may_check_in(&spring_hold, spring_start - HOUR, grace));
+        assert!(!may_check_in(&spring_hold, spring_start - HOUR - 1, grace));
+        assert_eq!(hours::local_now(tz, spring_start - HOUR), (spring(), t("01:30")));
+        // Autumn: a booking from the first 02:30 may be checked in from 01:30 summer time, and not
+        // any more at the second 02:30, an hour after its start.
+        let autumn_start = hours::instant(tz, autumn(), t("02:30"));
+        let autumn_hold = hold(autumn_start, autumn_start + 3 * HOUR, Booked);
+        assert!(may_check_in(&autumn_hold, autumn_start - HOUR, grace));
+        assert!(!may_check_in(&autumn_hold, autumn_start - HOUR - 1, grace));
+        assert!(!may_check_in(&autumn_hold, autumn_start + HOUR, grace));
+        assert_eq!(hours::local_now(tz, autumn_start + HOUR), (autumn(), t("02:30")));
+    }
+
+    #[test]
+    fn today_is_the_venues_date_on_both_sides_of_its_midnight() {
+        let hours = every_day("00:00", "24:00");
+        // Tokyo is ahead of UTC: its midnight is 15:00 UTC the day before.
+        let tokyo: chrono_tz::Tz = "Asia/Tokyo".parse().unwrap();
+        let clock = VenueClock { time_zone: tokyo, hours: &hours, closures: &[] };
+        let midnight = utc_midnight(date(2026, 11, 23)) + 15 * HOUR;
+        assert_eq!(hours::local_now(tokyo, midnight - 1), (date(2026, 11, 23), t("23:59")));
+        assert_eq!(hours::local_now(tokyo, midnight), (date(2026, 11, 24), t("00:00")));
+        let before = walk_in(clock, midnight - 20 * MIN, "f".into(), "p".into()).unwrap();
+        assert_eq!((before.date, before.ends_at), (date(2026, 11, 23), midnight));
+        assert_eq!(walk_in(clock, midnight - 14 * MIN, "f".into(), "p".into()), Err(Refusal::ClosingSoon));
+        let after = walk_in(clock, midnight, "f".into(), "p".into()).unwrap();
+        assert_eq!((after.date, after.ends_at), (date(2026, 11, 24), midnight + 24 * HOUR));
+        assert_eq!(field_of(plan(clock, &booking(date(2026, 11, 23), "09:00", "10:00"), midnight)), "date");
+        assert!(plan(clock, &booking(date(2026, 11, 24), "09:00", "10:00"), midnight).is_ok());
+        // New York is behind UTC: at 23:30 there, UTC is already on the next day.
+        let new_york: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        let clock = VenueClock { time_zone: new_york, hours: &hours, closures: &[] };
+        let late = utc_midnight(date(2026, 11, 24)) + 4 * HOUR + 30 * MIN;
+        assert_eq!(hours::local_now(new_york, late), (date(2026, 11, 23), t("23:30")));
+        assert!(plan(clock, &booking(date(2026, 11, 23), "23:40", "24:00"), late).is_ok());
+        let horizon = date(2026, 11, 23) + chrono::Duration::days(BOOKING_HORIZON_DAYS);
+        assert!(plan(clock, &booking(horizon, "09:00", "10:00"), late).is_ok());
+        let beyond = horizon.succ_opt().unwrap();
+        assert_eq!(field_of(plan(clock, &booking(beyond, "09:00", "10:00"), late)), "date");
+    }
+
+    #[test]
+    fn a_day_whose_midnight_the_clocks_skip_starts_at_one() {
+        // Santiago: on 6 September 2026 the clocks go from 00:00 straight to 01:00.
+        let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+        let hours = every_day("00:00", "24:00");
+        let clock = VenueClock { time_zone: santiago, hours: &hours, closures: &[] };
+        let day = date(2026, 9, 6);
+        let first = hours::instant(santiago, day, ClockTime::MIDNIGHT);
+        assert_eq!(hours::local_now(santiago, first), (day, t("01:00")));
+        assert_eq!(hours::local_now(santiago, first - 1), (day.pred_opt().unwrap(), t("23:59")));
+        assert_eq!(walk_in(clock, first, "f".into(), "p".into()).unwrap().date, day);
+        let before = first - 2 * HOUR;
+        assert_eq!(field_of(plan(clock, &booking(day, "00:00", "01:00"), before)), "start");
+        assert!(plan(clock, &booking(day, "01:00", "02:00"), before).is_ok());
+    }
+
+    /// Whether `hold` keeps a seat at instant `t`, seen at `now`: the rules of the module's
+    /// documentation, written out instant by instant.
+    fn holds_at(hold: &Hold, t: i64, now: i64, grace: i64) -> bool {
+        let within = hold.starts_at <= t && t < hold.ends_at;
+        match hold.status {
+            Booked => within && now - hold.starts_at < grace,
+            CheckedIn => within,
+            CheckedOut => within && hold.checked_out_at.is_none_or(|out| t < out),
+            Cancelled | Released => false,
+        }
+    }
+
+    fn any_hold() -> impl Strategy<Value = Hold> {
+        (0i64..40, 1i64..30, 0usize..5, proptest::option::of(0i64..80)).prop_map(|(s, d, k, out)| Hold {
+            starts_at: s,
+            ends_at: s + d,
+            status: [Booked, CheckedIn, CheckedOut, Cancelled, Released][k],
+            checked_out_at: out,
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_seat_is_free_exactly_when_at_no_instant_of_the_window_every_seat_is_held(
+            holds in proptest::collection::vec(any_hold(), 0..8),
+            start in 0i64..70,
+            length in 1i64..20,
+            seats in 1u32..4,
+            now in 0i64..80,
+            grace in 0i64..20,
+        ) {
+            let window = (start, start + length);
+            let brute = (window.0..window.1)
+                .all(|t| (holds.iter().filter(|h| holds_at(h, t, now, grace)).count() as u32) < seats);
+            prop_assert_eq!(seat_free(&holds, window, seats, now, grace), brute);
+        }
+
+        #[test]
+        fn held_interval_is_the_set_of_instants_a_hold_keeps(h in any_hold(), now in 0i64..80, grace in 0i64..20) {
+            let held = held_interval(&h, now, grace);
+            for t in -1..90 {
+                let inside = held.is_some_and(|(s, e)| s <= t && t < e);
+                prop_assert_eq!(inside, holds_at(&h, t, now, grace), "t = {}", t);
+            }
+        }
+
+        #[test]
+        fn two_intervals_overlap_exactly_when_they_share_an_instant(
+            a in (0i64..30, 1i64..15), b in (0i64..30, 1i64..15),
+        ) {
+            let (a, b) = ((a.0, a.0 + a.1), (b.0, b.0 + b.1));
+            let shared = (0..50).any(|t| a.0 <= t && t < a.1 && b.0 <= t && t < b.1);
+            prop_assert_eq!(overlaps(a, b), shared);
+        }
+    }
+
     proptest! {
         #[test]
         fn peak_is_at_most_the_number_of_intervals_and_at_least_any_single_overlap(

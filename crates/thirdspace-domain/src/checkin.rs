@@ -41,6 +41,33 @@ mod tests {
     }
 
     #[test]
+    fn codes_draw_on_the_whole_alphabet() {
+        let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let codes: String = first.iter_days().take(60).map(|d| daily_code(b"venue", d)).collect();
+        assert!(codes.bytes().all(|b| ALPHABET.contains(&b)), "{codes}");
+        assert!(codes.chars().any(|c| c.is_ascii_uppercase()), "letters as well as digits: {codes}");
+        assert!(codes.chars().any(|c| c.is_ascii_digit()), "digits as well as letters: {codes}");
+    }
+
+    #[test]
+    fn only_the_whole_code_of_that_day_matches() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let code = daily_code(b"s", d);
+        assert!(code_matches(b"s", d, &code));
+        assert!(!code_matches(b"s", d.succ_opt().unwrap(), &code));
+        assert!(!code_matches(b"s", d, &code[..CODE_LENGTH - 1]), "a prefix");
+        assert!(!code_matches(b"s", d, &format!("{code}2")), "a longer code");
+        let flip = |s: &str, positions: &[usize]| -> String {
+            s.bytes()
+                .enumerate()
+                .map(|(i, b)| if positions.contains(&i) { (b ^ 1) as char } else { b as char })
+                .collect()
+        };
+        assert!(!code_matches(b"s", d, &flip(&code, &[5])), "one character off");
+        assert!(!code_matches(b"s", d, &flip(&code, &[0, 1])), "two characters off in the same way");
+    }
+
+    #[test]
     fn a_code_matches_whatever_its_case() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let code = daily_code(b"s", d);

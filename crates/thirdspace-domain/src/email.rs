@@ -59,6 +59,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_address_may_be_254_characters_with_a_local_part_of_64() {
+        let local = "l".repeat(64);
+        let longest = format!("{local}@{}.org", "d".repeat(185));
+        assert_eq!(longest.chars().count(), 254);
+        assert!(Email::parse(&longest).is_ok());
+        assert!(Email::parse(&format!("{local}@{}.org", "d".repeat(186))).is_err());
+        assert!(Email::parse(&format!("{}@example.org", "l".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn every_part_of_the_address_shape_is_checked() {
+        for bad in [
+            "anna@.example.org",
+            "anna@example.org.",
+            "anna@x@y.org",
+            "an<na@example.org",
+            "anna@example.org>",
+            "an,na@example.org",
+            "an;na@example.org",
+            "an\u{7}na@example.org",
+            "an\u{3000}na@example.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        let email = Email::parse("anna.de-vries+desk@mail.example.org").unwrap();
+        assert_eq!(email.to_string(), "anna.de-vries+desk@mail.example.org");
+    }
+
     proptest! {
         #[test]
         fn parsing_never_panics_and_a_parsed_address_parses_to_itself(raw in "\\PC{0,80}") {

@@ -313,8 +313,115 @@ mod tests {
     }
 
     #[test]
+    fn clock_times_count_minutes_from_midnight_up_to_the_end_of_the_day() {
+        assert_eq!(t("09:30").minutes(), 570);
+        assert_eq!(ClockTime::from_minutes(0), Some(ClockTime::MIDNIGHT));
+        assert_eq!(ClockTime::from_minutes(24 * 60), Some(ClockTime::END_OF_DAY));
+        assert_eq!(ClockTime::from_minutes(24 * 60 + 1), None);
+        assert_eq!(ClockTime::END_OF_DAY.to_string(), "24:00");
+        assert_eq!(ClockTime::of(NaiveTime::from_hms_opt(13, 47, 59).unwrap()), t("13:47"));
+        for bad in [":30", "100:00", "001:00", "12:005", "1:2:3"] {
+            assert!(ClockTime::parse("t", bad).is_err(), "{bad} was accepted");
+        }
+        assert_eq!(serde_json::to_value(t("07:05")).unwrap(), "07:05");
+        assert_eq!(serde_json::from_value::<ClockTime>(serde_json::json!("7:05")).unwrap(), t("07:05"));
+        assert!(serde_json::from_value::<ClockTime>(serde_json::json!("25:00")).is_err());
+    }
+
+    #[test]
+    fn weekdays_follow_the_calendar() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let days: Vec<Weekday> = monday.iter_days().take(7).map(Weekday::of).collect();
+        assert_eq!(days, Weekday::ALL);
+    }
+
+    #[test]
+    fn a_period_contains_spans_up_to_its_own_edges() {
+        let period = Span::new(t("08:00"), t("18:00")).unwrap();
+        assert!(period.contains(&period));
+        assert!(!period.contains(&Span::new(t("07:59"), t("12:00")).unwrap()));
+        assert!(!period.contains(&Span::new(t("12:00"), t("18:01")).unwrap()));
+        assert!(!period.contains(&Span::new(t("07:00"), t("19:00")).unwrap()));
+    }
+
+    #[test]
+    fn a_week_holds_up_to_twenty_eight_periods_back_to_back_but_not_empty_ones() {
+        let four_a_day: Vec<OpeningPeriod> = Weekday::ALL
+            .into_iter()
+            .flat_map(|day| {
+                [("06:00", "09:00"), ("09:00", "12:00"), ("12:00", "18:00"), ("18:00", "24:00")]
+                    .map(|(opens, closes)| OpeningPeriod { day, opens: t(opens), closes: t(closes) })
+            })
+            .rev()
+            .collect();
+        assert_eq!(four_a_day.len(), MAX_PERIODS);
+        let week = WeeklyHours::parse(four_a_day.clone()).unwrap();
+        assert_eq!(week.periods().len(), MAX_PERIODS);
+        assert_eq!(week.periods()[0], OpeningPeriod { day: Weekday::Monday, opens: t("06:00"), closes: t("09:00") });
+        let mut too_many = four_a_day;
+        too_many.push(OpeningPeriod { day: Weekday::Monday, opens: t("00:00"), closes: t("01:00") });
+        assert_eq!(WeeklyHours::parse(too_many).unwrap_err().field, "opening_hours");
+        let empty = vec![OpeningPeriod { day: Weekday::Monday, opens: t("09:00"), closes: t("09:00") }];
+        assert_eq!(WeeklyHours::parse(empty).unwrap_err().field, "opening_hours[0].closes");
+    }
+
+    #[test]
+    fn a_venue_is_open_from_its_opening_minute_until_just_before_closing() {
+        let hours = weekdays_9_to_17();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let period = Span::new(t("09:00"), t("17:00")).unwrap();
+        assert_eq!(open_period_at(&hours, &[], monday, t("09:00")), Some(period));
+        assert_eq!(open_period_at(&hours, &[], monday, t("16:59")), Some(period));
+        assert_eq!(open_period_at(&hours, &[], monday, t("08:59")), None);
+        assert_eq!(open_period_at(&hours, &[], monday, t("17:00")), None);
+        assert_eq!(open_period_at(&hours, &[monday], monday, t("10:00")), None);
+        assert_eq!(opening_period_for(&hours, &[], monday, period), Ok(period));
+    }
+
+    #[test]
+    fn dates_are_read_as_year_month_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(date::parse(" 2026-11-23 "), Ok(day));
+        assert!(date::parse("23-11-2026").unwrap_err().contains("2026-11-23"));
+        assert_eq!(date::deserialize(serde_json::json!("2026-11-23")).unwrap(), day);
+        assert_eq!(date::option::deserialize(serde_json::json!("2026-11-23")).unwrap(), Some(day));
+        assert_eq!(date::option::deserialize(serde_json::json!(null)).unwrap(), None);
+        assert_eq!(
+            date::list::deserialize(serde_json::json!(["2026-11-23", "2026-11-24"])).unwrap(),
+            vec![day, day.succ_opt().unwrap()]
+        );
+        assert!(date::list::deserialize(serde_json::json!(["2026-11-23", "soon"])).is_err());
+    }
+
+    fn utc_midnight(date: NaiveDate) -> i64 {
+        date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
+    }
+
+    #[test]
+    fn the_autumn_repeated_hour_happens_twice_and_a_time_in_it_means_its_first_pass() {
+        let tz: Tz = "Europe/Amsterdam".parse().unwrap();
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        let first = instant(tz, autumn, t("02:30"));
+        assert_eq!(first, utc_midnight(autumn) + 30 * 60, "02:30 summer time");
+        assert_eq!(existing_instant(tz, autumn, t("02:30")), Some(first));
+        assert_eq!(local_now(tz, first), (autumn, t("02:30")));
+        assert_eq!(local_now(tz, first + 3600), (autumn, t("02:30")), "an hour later the clock reads 02:30 again");
+        assert_eq!(instant(tz, autumn, t("04:00")) - instant(tz, autumn, t("02:00")), 3 * 3600);
+        assert_eq!(instant(tz, autumn, ClockTime::END_OF_DAY) - instant(tz, autumn, ClockTime::MIDNIGHT), 25 * 3600);
+    }
+
+    #[test]
+    fn a_time_the_spring_clocks_skip_is_read_an_hour_later() {
+        let tz: Tz = "Europe/Amsterdam".parse().unwrap();
+        let spring = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
+        assert_eq!(instant(tz, spring, t("02:30")), utc_midnight(spring) + 90 * 60);
+        assert_eq!(instant(tz, spring, t("02:30")), instant(tz, spring, t("03:30")));
+        assert_eq!(instant(tz, spring, ClockTime::END_OF_DAY) - instant(tz, spring, ClockTime::MIDNIGHT), 23 * 3600);
+    }
+
+    #[test]
     fn a_span_must_end_after_it_starts_and_last_fifteen_minutes() {
-        assert!(Span::new(t("10:00"), t("10:00")).is_err());
+        assert_eq!(Span::new(t("10:00"), t("10:00")).unwrap_err().message, "must be after the start");
         assert!(Span::new(t("11:00"), t("10:00")).is_err());
         assert!(Span::new(t("10:00"), t("10:10")).is_err());
         assert!(Span::new(t("10:00"), t("10:15")).is_ok());

@@ -21,3 +21,13 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_value_reads_as_its_field_and_reason() {
+        assert_eq!(Invalid::new("name", "must not be empty").to_string(), "name: must not be empty");
+    }
+}

@@ -195,6 +195,58 @@ mod tests {
     }
 
     #[test]
+    fn visibilities_are_stored_under_the_names_the_api_shows() {
+        for v in [Visibility::Public, Visibility::Venue, Visibility::Hidden] {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+            assert_eq!(Visibility::from_str_opt(v.as_str()), Some(v));
+        }
+        assert_eq!(Visibility::from_str_opt("friends"), None);
+    }
+
+    #[test]
+    fn a_profile_holds_five_links_of_up_to_300_characters() {
+        let link = |len: usize| format!("https://example.org/{}", "a".repeat(len - 20));
+        let mut i = input();
+        i.links = vec![link(300); MAX_LINKS];
+        assert_eq!(ProfileDraft::parse(i).unwrap().links.len(), MAX_LINKS);
+        let mut i = input();
+        i.links = vec![link(40); MAX_LINKS + 1];
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links");
+        let mut i = input();
+        i.links = vec![link(301)];
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
+        let mut i = input();
+        i.links = vec!["ftp://example.org/anna".into()];
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
+    }
+
+    #[test]
+    fn every_part_of_a_profile_is_checked_and_normalised() {
+        let i: ProfileInput = serde_json::from_value(serde_json::json!({
+            "display_name": " Anna ", "headline": " Bookkeeper ", "bio": "Line one\nline two",
+            "offers": ["VAT", "vat"], "seeking": ["Design"], "seeking_text": "A designer",
+            "interests": ["Jazz"], "field": "  Finance   Tech ", "visibility": "public", "open_to_meet": false
+        }))
+        .unwrap();
+        let p = ProfileDraft::parse(i).unwrap();
+        assert_eq!(p.display_name, "Anna");
+        assert_eq!(p.headline.as_deref(), Some("Bookkeeper"));
+        assert_eq!(p.bio.as_deref(), Some("Line one\nline two"));
+        assert_eq!(
+            (p.offers, p.seeking, p.interests),
+            (vec!["vat".to_owned()], vec!["design".to_owned()], vec!["jazz".to_owned()])
+        );
+        assert_eq!((p.seeking_text.as_deref(), p.field.as_deref()), (Some("A designer"), Some("finance tech")));
+        assert_eq!((p.visibility, p.open_to_meet), (Visibility::Public, false));
+        let fresh = ProfileDraft::new_member("Bo".into());
+        assert_eq!(
+            (fresh.display_name.as_str(), fresh.visibility, fresh.open_to_meet),
+            ("Bo", Visibility::Venue, true)
+        );
+        assert!(fresh.offers.is_empty() && fresh.links.is_empty() && fresh.headline.is_none());
+    }
+
+    #[test]
     fn visibility_decides_who_sees_a_person() {
         let stranger = Viewer { is_self: false, shares_venue_now: false };
         let neighbour = Viewer { is_self: false, shares_venue_now: true };

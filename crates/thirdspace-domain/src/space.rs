@@ -87,6 +87,22 @@ mod tests {
     }
 
     #[test]
+    fn kinds_are_stored_under_the_names_the_api_shows() {
+        for kind in [SpaceKind::OpenSeating, SpaceKind::MeetingRoom] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(SpaceKind::from_str_opt(kind.as_str()), Some(kind));
+        }
+        assert_eq!(SpaceKind::from_str_opt("hall"), None);
+    }
+
+    #[test]
+    fn a_space_holds_at_most_ten_thousand_seats() {
+        assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, MAX_CAPACITY, 1)).unwrap().capacity, MAX_CAPACITY);
+        let err = SpaceDraft::parse(input(SpaceKind::OpenSeating, MAX_CAPACITY + 1, 0)).unwrap_err();
+        assert_eq!(err.field, "capacity");
+    }
+
+    #[test]
     fn a_space_needs_at_least_one_seat() {
         assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().field, "capacity");
     }

@@ -6,17 +6,18 @@
 
 use std::collections::HashSet;
 
-use crate::Invalid;
+use crate::{text, Invalid};
 
 /// The longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 48;
 /// The most tags one list may hold.
 pub const MAX_TAGS: usize = 30;
 
-/// Normalises one tag; `None` when nothing is left after trimming.
+/// Normalises one tag; `None` when nothing is left after trimming white space and invisible
+/// characters from its ends.
 pub fn normalise(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
+    for word in text::trim(raw).split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -26,21 +27,24 @@ pub fn normalise(raw: &str) -> Option<String> {
 }
 
 /// Normalises a list of tags: blanks dropped, duplicates (after normalising) removed keeping the
-/// first, each tag at most [`MAX_TAG_CHARS`] characters and at most [`MAX_TAGS`] of them.
+/// first, each tag at most [`MAX_TAG_CHARS`] characters and at most [`MAX_TAGS`] of them. A tag
+/// follows the rule of one-line text ([`text::allowed`]), and one that shows nothing but is not
+/// plain white space is refused rather than dropped.
 pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
     let mut seen = HashSet::new();
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {
-        let Some(tag) = normalise(item) else { continue };
+        let field = || format!("{field}[{i}]");
+        let Some(tag) = normalise(item) else {
+            if item.trim().is_empty() {
+                continue;
+            }
+            return Err(Invalid::new(field(), text::NOTHING_VISIBLE));
+        };
         if tag.chars().count() > MAX_TAG_CHARS {
-            return Err(Invalid::new(
-                format!("{field}[{i}]"),
-                format!("a tag may be at most {MAX_TAG_CHARS} characters"),
-            ));
+            return Err(Invalid::new(field(), format!("a tag may be at most {MAX_TAG_CHARS} characters")));
         }
-        if tag.chars().any(|c| c.is_control() || crate::text::is_direction_override(c)) {
-            return Err(Invalid::new(format!("{field}[{i}]"), "must not contain control characters"));
-        }
+        text::check(&field(), &tag, false)?;
         if seen.insert(tag.clone()) {
             tags.push(tag);
         }
@@ -71,6 +75,30 @@ mod tests {
     fn an_overlong_tag_is_refused_with_its_position() {
         let err = normalise_list("offers", &list(&["ok", &"x".repeat(49)])).unwrap_err();
         assert_eq!(err.field, "offers[1]");
+    }
+
+    #[test]
+    fn a_tag_of_only_invisible_or_blank_characters_is_refused_with_its_position() {
+        for blank in ["\u{3164}", "\u{2800}", "\u{200B}\u{200D}", "\u{E0041}", " \u{FEFF} "] {
+            let err = normalise_list("offers", &list(&["ok", blank])).unwrap_err();
+            assert_eq!(err.field, "offers[1]", "{blank:?}");
+        }
+    }
+
+    #[test]
+    fn a_tag_hiding_a_character_inside_is_refused_and_one_with_invisible_ends_is_trimmed() {
+        for hidden in ["ru\u{200F}st", "ru\u{E0041}st", "ru\u{202E}st", "ru\u{3164}st"] {
+            assert_eq!(normalise_list("seeking", &list(&[hidden])).unwrap_err().field, "seeking[0]", "{hidden:?}");
+        }
+        assert_eq!(normalise_list("seeking", &list(&["\u{200B}Rust\u{FEFF}"])).unwrap(), list(&["rust"]));
+    }
+
+    #[test]
+    fn a_list_holds_thirty_tags_of_up_to_forty_eight_characters() {
+        let longest = "x".repeat(MAX_TAG_CHARS);
+        assert_eq!(normalise_list("offers", std::slice::from_ref(&longest)).unwrap(), vec![longest]);
+        let thirty: Vec<String> = (0..MAX_TAGS).map(|i| format!("tag {i}")).collect();
+        assert_eq!(normalise_list("offers", &thirty).unwrap().len(), MAX_TAGS);
     }
 
     #[test]

@@ -211,7 +211,65 @@ mod tests {
     }
 
     #[test]
+    fn kinds_are_stored_under_the_names_the_api_shows() {
+        use VenueKind::*;
+        for kind in [Cafe, Library, University, CorporateOffice, CoworkingCentre, Home, Other] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(VenueKind::from_str_opt(kind.as_str()), Some(kind));
+        }
+        assert_eq!(VenueKind::from_str_opt("castle"), None);
+    }
+
+    #[test]
+    fn a_country_is_two_letters() {
+        for bad in ["NLD", "N1", "N", ""] {
+            let mut i = input();
+            i.country = bad.into();
+            assert_eq!(VenueDraft::parse(i).unwrap_err().field, "country", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn coordinates_are_checked_on_both_axes_at_their_edges() {
+        let with = |latitude: f64, longitude: f64| {
+            let mut i = input();
+            i.coordinates = Some(Coordinates { latitude, longitude });
+            VenueDraft::parse(i).map(|d| d.coordinates).map_err(|e| e.field)
+        };
+        assert!(with(90.0, 180.0).is_ok());
+        assert!(with(-90.0, -180.0).is_ok());
+        assert_eq!(with(-90.5, 0.0).unwrap_err(), "coordinates.latitude");
+        assert_eq!(with(f64::NAN, 0.0).unwrap_err(), "coordinates.latitude");
+        assert_eq!(with(0.0, 180.5).unwrap_err(), "coordinates.longitude");
+        assert_eq!(with(0.0, -180.5).unwrap_err(), "coordinates.longitude");
+        assert_eq!(with(0.0, f64::INFINITY).unwrap_err(), "coordinates.longitude");
+    }
+
+    #[test]
+    fn closures_are_sorted_and_counted_up_to_four_hundred() {
+        let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut i = input();
+        i.closures = first.iter_days().take(MAX_CLOSURES).collect::<Vec<_>>().into_iter().rev().collect();
+        let draft = VenueDraft::parse(i).unwrap();
+        assert_eq!((draft.closures.len(), draft.closures[0]), (MAX_CLOSURES, first));
+        let mut i = input();
+        i.closures = vec![first; MAX_CLOSURES + 1];
+        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "closures");
+    }
+
+    #[test]
+    fn the_no_show_grace_is_at_most_four_hours() {
+        let mut i = input();
+        i.no_show_grace_minutes = Some(240);
+        assert_eq!(VenueDraft::parse(i).unwrap().no_show_grace_minutes, 240);
+        let mut i = input();
+        i.no_show_grace_minutes = Some(241);
+        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "no_show_grace_minutes");
+    }
+
+    #[test]
     fn city_keys_ignore_case_and_spacing() {
-        assert_eq!(city_key("  Den   Haag "), city_key("den haag"));
+        assert_eq!(city_key("  Den   Haag "), "den haag");
+        assert_eq!(city_key("DEN HAAG"), "den haag");
     }
 }

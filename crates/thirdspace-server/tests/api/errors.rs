@@ -71,6 +71,26 @@ async fn unicode_names_and_tags_are_kept_as_written() {
 }
 
 #[tokio::test]
+async fn names_and_tags_that_show_nothing_or_hide_characters_are_refused_naming_the_field() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    for name in ["\u{3164}", "\u{2800}", "\u{200B}\u{200D}", "Caf\u{200F}é", "Caf\u{E0041}é", "Caf\u{2028}é"] {
+        let reply = app.post("/api/v1/venues", Some(&host), venue_body(name, "Utrecht")).await;
+        assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, "name"), "{name:?}");
+        assert_error_shape(&reply.body);
+    }
+    let profile = |body: serde_json::Value| app.call(Method::PUT, "/api/v1/me/profile", Some(&host), Some(body));
+    let blank_name = profile(json!({"display_name": "\u{3164}\u{3164}"})).await;
+    assert_eq!((blank_name.status, blank_name.field()), (StatusCode::UNPROCESSABLE_ENTITY, "display_name"));
+    let blank_tag = profile(json!({"display_name": "Anna", "offers": ["vat", "\u{2800}"]})).await;
+    assert_eq!((blank_tag.status, blank_tag.field()), (StatusCode::UNPROCESSABLE_ENTITY, "offers[1]"));
+    let split_headline = profile(json!({"display_name": "Anna", "headline": "Book\u{2029}keeper"})).await;
+    assert_eq!((split_headline.status, split_headline.field()), (StatusCode::UNPROCESSABLE_ENTITY, "headline"));
+    assert_eq!(app.count("venues").await, 0);
+    assert_eq!(app.get("/api/v1/me", Some(&host)).await.body["profile"]["display_name"], "Host");
+}
+
+#[tokio::test]
 async fn an_oversize_body_gets_413_and_a_body_not_sent_as_json_gets_415() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
