@@ -1,8 +1,10 @@
 //! Knowledge tags: what people offer, look for and are interested in.
 //!
 //! A tag is trimmed, its inner whitespace collapsed to single spaces and case-folded, so that
-//! "  Public   Speaking" and "public speaking" are the same tag. Mapping aliases to canonical
-//! tags is the serendipity engine's job; this module only makes tags comparable.
+//! "  Public   Speaking" and "public speaking" are the same tag. What people say about
+//! themselves keeps their own casing ("UX", "SEO"; see [`tidy_list`]) and is compared folded.
+//! Mapping aliases to canonical tags is the serendipity engine's job; this module only makes
+//! tags comparable.
 
 use std::collections::HashSet;
 
@@ -28,10 +30,21 @@ pub fn normalise(raw: &str) -> Option<String> {
 /// Normalises a list of tags: blanks dropped, duplicates (after normalising) removed keeping the
 /// first, each tag at most [`MAX_TAG_CHARS`] characters and at most [`MAX_TAGS`] of them.
 pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
+    checked(field, raw, true)
+}
+
+/// [`normalise_list`], keeping each tag's own casing: "UX" stays "UX", and "ux" after it is
+/// the same tag, dropped.
+pub fn tidy_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
+    checked(field, raw, false)
+}
+
+fn checked(field: &str, raw: &[String], fold: bool) -> Result<Vec<String>, Invalid> {
     let mut seen = HashSet::new();
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {
-        let Some(tag) = normalise(item) else { continue };
+        let Some(folded) = normalise(item) else { continue };
+        let tag = if fold { folded.clone() } else { item.split_whitespace().collect::<Vec<_>>().join(" ") };
         if tag.chars().count() > MAX_TAG_CHARS {
             return Err(Invalid::new(
                 format!("{field}[{i}]"),
@@ -41,7 +54,7 @@ pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invali
         if tag.chars().any(|c| c.is_control() || crate::text::is_direction_override(c)) {
             return Err(Invalid::new(format!("{field}[{i}]"), "must not contain control characters"));
         }
-        if seen.insert(tag.clone()) {
+        if seen.insert(folded) {
             tags.push(tag);
         }
     }
@@ -65,6 +78,12 @@ mod tests {
         let tags =
             normalise_list("offers", &list(&["  Public   Speaking", "public speaking", "", "UX", "ÉTÉ"])).unwrap();
         assert_eq!(tags, list(&["public speaking", "ux", "été"]));
+    }
+
+    #[test]
+    fn tidied_tags_keep_their_casing_and_are_deduplicated_folded() {
+        let tags = tidy_list("offers", &list(&["  UX  Research ", "ux research", "SEO", "seo"])).unwrap();
+        assert_eq!(tags, list(&["UX Research", "SEO"]));
     }
 
     #[test]
