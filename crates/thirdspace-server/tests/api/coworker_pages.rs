@@ -177,6 +177,7 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
         "an intro with its reason: {}",
         here.html
     );
+    assert!(here.html.contains("You offer python, which Cas is looking for"), "written for its reader: {}", here.html);
     let intro = app.get("/api/v1/me/intros", Some(&ana)).await.body["items"][0]["id"].as_str().unwrap().to_owned();
     let accepted = web.submit("/today", &format!("/intros/{intro}/accept"), &[]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
@@ -200,7 +201,11 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     let after = web.get("/today").await;
-    assert!(after.html.contains("Who might answer: Cas (here)"), "{}", after.html);
+    assert!(
+        after.html.contains("<strong>Cas (here)</strong>: Offers bookkeeping, which the question is about."),
+        "who might answer, and why: {}",
+        after.html
+    );
     let out = web.submit("/today", "/today/check-out", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(!web.get("/today").await.html.contains("checked in at"));
