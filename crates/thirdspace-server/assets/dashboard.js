@@ -123,6 +123,7 @@
   function revoked() {
     gone = true;
     if (stream) stream.close();
+    last = null;
     people = [];
     pages = [];
     ["people", "intros", "questions", "page", "code"].forEach(function (id) {

@@ -51,7 +51,7 @@ pub fn new_intros(vocabulary: &Vocabulary, people: &[Person], intros: &[Intro], 
 /// for a reason stored as a finished sentence by an earlier version.
 pub fn read_reason(stored: &str, reader: Option<Uuid>, name: impl Fn(Uuid) -> String) -> Option<String> {
     let reason: Reason = serde_json::from_str(stored).ok()?;
-    Some(reason.read_by(reader.map(Uuid::as_u128), |id| name(Uuid::from_u128(id))))
+    Some(reason.read_by(reader.map(|r| r.as_u128()), |id| name(Uuid::from_u128(id))))
 }
 
 /// How a reason calls someone the reader may see: by their first name.

@@ -75,7 +75,11 @@ pub struct IntroPerson {
 
 impl IntroPerson {
     fn shown(profile: &Profile) -> Self {
-        Self { user_id: Some(profile.user_id), display_name: profile.display_name.clone(), headline: profile.headline.clone() }
+        Self {
+            user_id: Some(profile.user_id),
+            display_name: profile.display_name.clone(),
+            headline: profile.headline.clone(),
+        }
     }
 }
 

@@ -311,7 +311,8 @@ async fn a_revoked_screen_stops_showing_names_within_ten_seconds() {
     client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
     assert!(wait_for(&client, "#people", Duration::from_secs(5), |t| t.contains("Pat Public")).await.is_some());
 
-    let revoked = app.call(Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
+    let revoked =
+        app.call(Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
     assert_eq!(revoked.status, reqwest::StatusCode::OK, "{}", revoked.body);
     let said = wait_for(&client, "#revoked", Duration::from_secs(10), |t| t.contains("no longer works")).await;
     assert!(said.is_some(), "the screen says its link no longer works within ten seconds");

@@ -198,6 +198,7 @@ async fn a_members_stream_ends_when_they_check_out_and_staffs_does_not() {
     assert!(ended.is_ok(), "her stream ended when she checked out");
     app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": ben.id})).await;
     assert!(read_until(&mut staff, "event: presence", Duration::from_secs(1)).await.is_some(), "staff still follow");
-    let again = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events"))).bearer_auth(&anna.token).send().await;
+    let again =
+        app.client.get(app.url(&format!("/api/v1/venues/{venue}/events"))).bearer_auth(&anna.token).send().await;
     assert_eq!(again.unwrap().status(), StatusCode::FORBIDDEN, "and she cannot open it again");
 }
