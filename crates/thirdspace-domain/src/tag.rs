@@ -1,8 +1,10 @@
 //! Knowledge tags: what people offer, look for and are interested in.
 //!
 //! A tag is trimmed, its inner whitespace collapsed to single spaces and case-folded, so that
-//! "  Public   Speaking" and "public speaking" are the same tag. Mapping aliases to canonical
-//! tags is the serendipity engine's job; this module only makes tags comparable.
+//! "  Public   Speaking" and "public speaking" are the same tag. What people say about
+//! themselves keeps their own casing ("UX", "SEO"; see [`tidy_list`]) and is compared folded.
+//! Mapping aliases to canonical tags is the serendipity engine's job; this module only makes
+//! tags comparable.
 
 use std::collections::HashSet;
 
@@ -31,21 +33,32 @@ pub fn normalise(raw: &str) -> Option<String> {
 /// follows the rule of one-line text ([`text::allowed`]), and one that shows nothing but is not
 /// plain white space is refused rather than dropped.
 pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
+    checked(field, raw, true)
+}
+
+/// [`normalise_list`], keeping each tag's own casing: "UX" stays "UX", and "ux" after it is
+/// the same tag, dropped.
+pub fn tidy_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
+    checked(field, raw, false)
+}
+
+fn checked(field: &str, raw: &[String], fold: bool) -> Result<Vec<String>, Invalid> {
     let mut seen = HashSet::new();
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let field = || format!("{field}[{i}]");
-        let Some(tag) = normalise(item) else {
+        let Some(folded) = normalise(item) else {
             if item.trim().is_empty() {
                 continue;
             }
             return Err(Invalid::new(field(), text::NOTHING_VISIBLE));
         };
+        let tag = if fold { folded.clone() } else { item.split_whitespace().collect::<Vec<_>>().join(" ") };
         if tag.chars().count() > MAX_TAG_CHARS {
             return Err(Invalid::new(field(), format!("a tag may be at most {MAX_TAG_CHARS} characters")));
         }
         text::check(&field(), &tag, false)?;
-        if seen.insert(tag.clone()) {
+        if seen.insert(folded) {
             tags.push(tag);
         }
     }
@@ -69,6 +82,12 @@ mod tests {
         let tags =
             normalise_list("offers", &list(&["  Public   Speaking", "public speaking", "", "UX", "ÉTÉ"])).unwrap();
         assert_eq!(tags, list(&["public speaking", "ux", "été"]));
+    }
+
+    #[test]
+    fn tidied_tags_keep_their_casing_and_are_deduplicated_folded() {
+        let tags = tidy_list("offers", &list(&["  UX  Research ", "ux research", "SEO", "seo"])).unwrap();
+        assert_eq!(tags, list(&["UX Research", "SEO"]));
     }
 
     #[test]

@@ -91,3 +91,51 @@ pub fn term_name<'a>(vocabulary: &'a Vocabulary, term: &'a Term) -> &'a str {
         Term::Free(k) => k,
     }
 }
+
+/// How a term is written for people to read: the vocabulary's label for a known tag, the key of
+/// a free one.
+pub fn term_label<'a>(vocabulary: &'a Vocabulary, term: &'a Term) -> &'a str {
+    match term {
+        Term::Known(id) => vocabulary.label(*id),
+        Term::Free(k) => k,
+    }
+}
+
+/// How a tag someone typed is shown: the vocabulary's label when it knows the tag ("vat
+/// returns" → "VAT", "k8s" → "Kubernetes"), else as they typed it, spaces tidied; `None` for
+/// blank input.
+pub fn tag_label(vocabulary: &Vocabulary, typed: &str) -> Option<String> {
+    match vocabulary.normalise(typed)? {
+        Term::Known(id) => Some(vocabulary.label(id).to_owned()),
+        Term::Free(_) => Some(typed.split_whitespace().collect::<Vec<_>>().join(" ")),
+    }
+}
+
+/// The labels of typed tags, in order, each shown once.
+pub fn tag_labels<S: AsRef<str>>(vocabulary: &Vocabulary, typed: &[S]) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for tag in typed {
+        if let Some(term) = vocabulary.normalise(tag.as_ref()) {
+            if !seen.contains(&term) {
+                out.extend(tag_label(vocabulary, tag.as_ref()));
+                seen.push(term);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::shipped;
+
+    #[test]
+    fn a_known_tag_is_shown_with_the_vocabularys_label_and_an_unknown_one_as_typed() {
+        let v = shipped();
+        assert_eq!(tag_labels(v, &["vat returns", "k8s", "UX", "seo"]), ["VAT", "Kubernetes", "UX", "SEO"]);
+        assert_eq!(tag_labels(v, &["bookkeeping"]), ["bookkeeping"]);
+        assert_eq!(tag_labels(v, &["Zorblax  Widgets", "zorblax widgets"]), ["Zorblax Widgets"]);
+    }
+}

@@ -1,8 +1,10 @@
 //! Question routing: who can answer a question, by how well what they offer and what they wrote
 //! before meet it, weighed by their record of actually helping.
 
+use crate::closeness::{neighbourhood, Link};
 use crate::index::{helpfulness, top, NetworkIndex};
-use crate::text::Bm25;
+use crate::person::term_label;
+use crate::text::{words, Bm25};
 use crate::vocabulary::{Term, Vocabulary};
 
 /// How much the question's words found in what someone wrote before count, at most, beside
@@ -76,6 +78,39 @@ impl Router {
     }
 }
 
+/// Why a candidate may be able to answer, in plain words about them: the offer nearest to what
+/// the question needs, else a word of the question in what they wrote; and their record.
+pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Term], text: &str) -> String {
+    let offered = needs.iter().find_map(|need| {
+        neighbourhood(vocabulary, need)
+            .into_iter()
+            .find(|(t, _, _)| candidate.offers.contains(t))
+            .map(|(offer, _, link)| (offer, need, link))
+    });
+    let mut reason = match offered {
+        Some((offer, _, Link::Exact)) => {
+            format!("Offers {}, which the question is about", term_label(vocabulary, &offer))
+        }
+        Some((offer, need, _)) => {
+            format!("Offers {}, close to {}", term_label(vocabulary, &offer), term_label(vocabulary, need))
+        }
+        None => {
+            let theirs = words(&candidate.text);
+            match words(text).into_iter().find(|w| theirs.contains(w)) {
+                Some(word) => format!("Their profile mentions {word}"),
+                None => "Among the people who help most".to_owned(),
+            }
+        }
+    };
+    match candidate.helped {
+        0 => {}
+        1 => reason.push_str("; found helpful once"),
+        n => reason.push_str(&format!("; found helpful {n} times")),
+    }
+    reason.push('.');
+    reason
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +131,19 @@ mod tests {
         assert_eq!(ranked, vec![0, 1, 2, 3]);
         let skipping = router.rank(v, &terms(v, &["espresso"]), "", |p| p == 0);
         assert!(!skipping.contains(&0), "the asker is never asked");
+    }
+
+    #[test]
+    fn each_answerer_comes_with_what_they_offer_or_wrote_that_fits_the_question() {
+        let v = shipped();
+        let needs = terms(v, &["vat"]);
+        let offers =
+            |tags: &[&str], text: &str, helped| Candidate { offers: terms(v, tags), text: text.into(), helped };
+        let said = |c: Candidate| answer_reason(v, &c, &needs, "How do I file VAT for my bakery?");
+        assert_eq!(said(offers(&["VAT returns"], "", 0)), "Offers VAT, which the question is about.");
+        assert_eq!(said(offers(&[], "I bake at a bakery", 2)), "Their profile mentions bakery; found helpful 2 times.");
+        assert_eq!(said(offers(&[], "", 1)), "Among the people who help most; found helpful once.");
+        let near = said(offers(&["tax"], "", 0));
+        assert!(near.starts_with("Offers tax, close to VAT"), "{near}");
     }
 }

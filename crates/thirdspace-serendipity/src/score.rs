@@ -2,9 +2,10 @@
 //! directions, and the reason in plain words.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::{Deserialize, Serialize};
 
 use crate::closeness::{neighbourhood, Link};
-use crate::person::{term_name, Person};
+use crate::person::{term_label, term_name, Person};
 use crate::text::words;
 use crate::vocabulary::{Term, Vocabulary};
 
@@ -153,44 +154,36 @@ impl Intro {
         }
     }
 
-    /// The reason, in plain words, as `viewer` (one of the two, or neither) reads it: built only
-    /// from the terms that matched.
-    pub fn reason(&self, vocabulary: &Vocabulary, people: &[Person], viewer: Option<usize>) -> String {
-        let name = |i: usize| if viewer == Some(i) { "you".to_owned() } else { people[i].name.clone() };
-        let looks = |i: usize| if viewer == Some(i) { "are looking for" } else { "is looking for" };
-        let mut parts = Vec::new();
-        for (giver, receiver, fit) in [(self.a, self.b, &self.a_for_b), (self.b, self.a, &self.b_for_a)] {
-            if let Some(m) = fit.matches.first() {
-                let offer = term_name(vocabulary, &m.offer);
-                let need = term_name(vocabulary, &m.need);
-                let gives = if viewer == Some(giver) { "offer" } else { "offers" };
-                parts.push(if m.link == Link::Exact {
-                    format!("{} {gives} {offer}, which {} {}", name(giver), name(receiver), looks(receiver))
+    /// Why the two should meet, from the terms that matched only; [`Reason::read_by`] writes it
+    /// out for whoever reads it.
+    pub fn reason(&self, vocabulary: &Vocabulary, people: &[Person]) -> Reason {
+        let (pa, pb) = (&people[self.a], &people[self.b]);
+        let mut gives = Vec::new();
+        for (giver, receiver, fit) in [(pa, pb, &self.a_for_b), (pb, pa, &self.b_for_a)] {
+            let gift = if let Some(m) = fit.matches.first() {
+                let offer = term_label(vocabulary, &m.offer).to_owned();
+                if m.link == Link::Exact {
+                    Gift::Exact { offer }
                 } else {
-                    format!("{} {gives} {offer}; {} {} {need}", name(giver), name(receiver), looks(receiver))
-                });
+                    Gift::Near { offer, need: term_label(vocabulary, &m.need).to_owned() }
+                }
             } else if let Some(word) = fit.words.first() {
-                let gives = if viewer == Some(giver) { "know" } else { "knows" };
-                let whose =
-                    if viewer == Some(receiver) { "your".to_owned() } else { format!("{}'s", people[receiver].name) };
-                parts.push(format!("{} {gives} about {word}, which {whose} focus mentions", name(giver)));
-            }
+                Gift::Words { word: word.clone() }
+            } else {
+                continue;
+            };
+            gives.push(Gives { giver: giver.id, receiver: receiver.id, gift });
         }
-        let mut reason = parts.join("; and ");
-        if let Some(first) = reason.get(..1) {
-            reason = first.to_uppercase() + &reason[1..];
+        let fields = match (&pa.field, &pb.field) {
+            (Some(x), Some(y)) if self.different_fields => Some([x.clone(), y.clone()]),
+            _ => None,
+        };
+        Reason {
+            between: [pa.id, pb.id],
+            gives,
+            interest: self.shared_interests.first().map(|t| term_label(vocabulary, t).to_owned()),
+            fields,
         }
-        if let Some(interest) = self.shared_interests.first() {
-            let both = if viewer == Some(self.a) || viewer == Some(self.b) { "Both of you like" } else { "Both like" };
-            reason.push_str(&format!(". {both} {}", term_name(vocabulary, interest)));
-        }
-        if self.different_fields {
-            if let (Some(x), Some(y)) = (&people[self.a].field, &people[self.b].field) {
-                reason.push_str(&format!(". Different fields meet: {x} and {y}"));
-            }
-        }
-        reason.push('.');
-        reason
     }
 
     /// Every term the reason may name: the matched offers and needs, shared words and interests.
@@ -202,6 +195,86 @@ impl Intro {
             .flat_map(|m| [&m.offer, &m.need])
             .chain(&self.shared_interests)
             .collect()
+    }
+}
+
+/// What one of two people gives the other, as a reason names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Gift {
+    /// An offer that is just what the other looks for.
+    Exact { offer: String },
+    /// An offer close to what the other looks for.
+    Near { offer: String, need: String },
+    /// A word of the giver's offers that the other's own words mention.
+    Words { word: String },
+}
+
+/// One direction of a reason: `giver` has `gift` for `receiver` (the people's ids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gives {
+    pub giver: u128,
+    pub receiver: u128,
+    #[serde(flatten)]
+    pub gift: Gift,
+}
+
+/// Why two people should meet, kept as what matched rather than as a sentence, so that each
+/// reader gets their own wording and the people are named as they may be seen when it is read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The two people's ids.
+    pub between: [u128; 2],
+    /// At most one per direction.
+    pub gives: Vec<Gives>,
+    /// An interest both share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<String>,
+    /// Their two fields, when they differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<[String; 2]>,
+}
+
+impl Reason {
+    /// The reason in plain words for `reader`: one of the two (by id), who is spoken to as
+    /// "you", or nobody in particular (`None`: a room, a host), who reads both in the third
+    /// person. `name` says how to call each person in that reader's eyes.
+    pub fn read_by(&self, reader: Option<u128>, name: impl Fn(u128) -> String) -> String {
+        let me = |id: u128| reader == Some(id);
+        let call = |id: u128| if me(id) { "you".to_owned() } else { name(id) };
+        let mut parts = Vec::new();
+        for g in &self.gives {
+            let (giver, receiver) = (call(g.giver), call(g.receiver));
+            let looks = if me(g.receiver) { "are looking for" } else { "is looking for" };
+            parts.push(match &g.gift {
+                Gift::Exact { offer } => {
+                    let gives = if me(g.giver) { "offer" } else { "offers" };
+                    format!("{giver} {gives} {offer}, which {receiver} {looks}")
+                }
+                Gift::Near { offer, need } => {
+                    let gives = if me(g.giver) { "offer" } else { "offers" };
+                    format!("{giver} {gives} {offer}; {receiver} {looks} {need}")
+                }
+                Gift::Words { word } => {
+                    let knows = if me(g.giver) { "know" } else { "knows" };
+                    let whose = if me(g.receiver) { "your".to_owned() } else { format!("{receiver}'s") };
+                    format!("{giver} {knows} about {word}, which {whose} focus mentions")
+                }
+            });
+        }
+        let mut reason = parts.join("; and ");
+        if let Some(first) = reason.chars().next() {
+            reason = first.to_uppercase().chain(reason.chars().skip(1)).collect();
+        }
+        if let Some(interest) = &self.interest {
+            let both = if self.between.iter().any(|&id| me(id)) { "Both of you like" } else { "Both like" };
+            reason.push_str(&format!(". {both} {interest}"));
+        }
+        if let Some([x, y]) = &self.fields {
+            reason.push_str(&format!(". Different fields meet: {x} and {y}"));
+        }
+        reason.push('.');
+        reason
     }
 }
 

@@ -36,6 +36,8 @@ const MIN_TYPO_CHARS: usize = 5;
 /// A vocabulary loaded in memory.
 pub struct Vocabulary {
     names: Vec<Box<str>>,
+    /// How tags whose name is not how people write them (acronyms, brands) are shown.
+    labels: HashMap<TagId, Box<str>>,
     lookup: HashMap<Box<str>, TagId>,
     broader: Vec<Vec<TagId>>,
     narrower: Vec<Vec<TagId>>,
@@ -49,7 +51,9 @@ pub struct Vocabulary {
 /// The vocabulary shipped with thirdspace, loaded once.
 pub fn shipped() -> &'static Vocabulary {
     static SHIPPED: OnceLock<Vocabulary> = OnceLock::new();
-    SHIPPED.get_or_init(|| Vocabulary::parse(include_str!("../data/vocabulary.tsv")))
+    SHIPPED.get_or_init(|| {
+        Vocabulary::parse(include_str!("../data/vocabulary.tsv")).with_labels(include_str!("../data/labels.tsv"))
+    })
 }
 
 fn deletions_of(k: &str) -> impl Iterator<Item = String> + '_ {
@@ -68,6 +72,7 @@ impl Vocabulary {
     pub fn parse(text: &str) -> Self {
         let mut v = Vocabulary {
             names: Vec::new(),
+            labels: HashMap::default(),
             lookup: HashMap::default(),
             broader: Vec::new(),
             narrower: Vec::new(),
@@ -153,6 +158,26 @@ impl Vocabulary {
 
     pub fn name(&self, tag: TagId) -> &str {
         &self.names[tag as usize]
+    }
+
+    /// How a tag is written for people to read: its label ("UX", "JavaScript") where it has one,
+    /// else its name.
+    pub fn label(&self, tag: TagId) -> &str {
+        self.labels.get(&tag).unwrap_or(&self.names[tag as usize])
+    }
+
+    /// Adds labels from lines of "canonical tag, tab, label" (`#` starts a comment); a line
+    /// whose tag the vocabulary does not know is skipped.
+    pub fn with_labels(mut self, text: &str) -> Self {
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some((tag, label)) = line.split_once('\t') {
+                let found = self.lookup.get(key(tag).as_str()).copied();
+                if let Some(id) = found.filter(|&id| &*self.names[id as usize] == tag) {
+                    self.labels.insert(id, label.trim().into());
+                }
+            }
+        }
+        self
     }
 
     pub fn broader(&self, tag: TagId) -> &[TagId] {

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use thirdspace_serendipity::index::NetworkIndex;
-use thirdspace_serendipity::person::{term_name, terms, Person};
+use thirdspace_serendipity::person::{term_label, terms, Person};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::score::{allowed, fit, pair_score, Exclusions, FitMatrix, Intro};
 use thirdspace_serendipity::vocabulary::shipped;
@@ -129,10 +129,10 @@ proptest! {
         let v = shipped();
         let people = people(&raw);
         for intro in round(v, &people, &Exclusions::new(), 3) {
-            let reason = intro.reason(v, &people, Some(intro.a));
-            let named: Vec<&str> = intro.matched_terms().into_iter().map(|t| term_name(v, t)).collect();
+            let reason = intro.reason(v, &people).read_by(Some(people[intro.a].id), |id| format!("Person{id}"));
+            let named: Vec<&str> = intro.matched_terms().into_iter().map(|t| term_label(v, t)).collect();
             for tag in TAGS {
-                let canonical = terms(v, &[*tag]).first().map(|t| term_name(v, t).to_owned()).unwrap_or_default();
+                let canonical = terms(v, &[*tag]).first().map(|t| term_label(v, t).to_owned()).unwrap_or_default();
                 if reason.contains(&format!(" {canonical},")) || reason.contains(&format!(" {canonical};")) {
                     prop_assert!(named.contains(&canonical.as_str()), "{} names {}", reason, canonical);
                 }
@@ -182,9 +182,48 @@ fn the_reason_says_who_offers_what_the_other_looks_for() {
         Person::new(v, 2, "Ben", &["user experience design"], &["VAT"]),
     ];
     let intro = Intro::new(v, &people, 0, 1);
-    let reason = intro.reason(v, &people, Some(1));
-    assert!(reason.contains("Anna offers bookkeeping; you are looking for vat"), "{reason}");
-    assert!(reason.contains("and you offer ux, which Anna is looking for"), "{reason}");
+    let reason = intro.reason(v, &people).read_by(Some(2), |_| "Anna".to_owned());
+    assert!(reason.contains("Anna offers bookkeeping; you are looking for VAT"), "{reason}");
+    assert!(reason.contains("and you offer UX, which Anna is looking for"), "{reason}");
+}
+
+#[test]
+fn each_side_reads_the_reason_in_its_own_words_and_the_room_in_the_third_person() {
+    let v = shipped();
+    let people = vec![
+        Person::new(v, 1, "Nadia Ziani", &["photography"], &["copywriting"]),
+        Person::new(v, 2, "Jun Huang", &["copywriting"], &["photography"]),
+    ];
+    let reason = Intro::new(v, &people, 0, 1).reason(v, &people);
+    let first = |id: u128| if id == 1 { "Nadia".to_owned() } else { "Jun".to_owned() };
+    assert_eq!(
+        reason.read_by(Some(1), first),
+        "You offer photography, which Jun is looking for; and Jun offers copywriting, which you are looking for."
+    );
+    assert_eq!(
+        reason.read_by(Some(2), first),
+        "Nadia offers photography, which you are looking for; and you offer copywriting, which Nadia is looking for."
+    );
+    assert_eq!(
+        reason.read_by(None, first),
+        "Nadia offers photography, which Jun is looking for; and Jun offers copywriting, which Nadia is looking for."
+    );
+}
+
+#[test]
+fn a_reason_read_back_from_its_stored_form_reads_the_same() {
+    let v = shipped();
+    let mut people = vec![
+        Person::new(v, u128::MAX - 1, "Anna", &["bookkeeping"], &["ux"]),
+        Person::new(v, 7, "Ben", &["user experience design"], &["VAT"]),
+    ];
+    people[0].field = Some("finance".into());
+    people[1].field = Some("design".into());
+    let reason = Intro::new(v, &people, 0, 1).reason(v, &people);
+    let stored = serde_json::to_string(&reason).unwrap();
+    let back: thirdspace_serendipity::score::Reason = serde_json::from_str(&stored).unwrap();
+    assert_eq!(back, reason);
+    assert!(back.read_by(None, |id| id.to_string()).ends_with("Different fields meet: finance and design."));
 }
 
 #[test]

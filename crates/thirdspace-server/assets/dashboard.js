@@ -18,6 +18,8 @@
   var last = null;
   var timer = null;
   var shownDate = null;
+  var stream = null;
+  var gone = false;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -116,11 +118,21 @@
     });
   }
 
-  // A revoked link says so instead of showing the last picture for ever.
+  // A revoked link says so, and shows no one any more: the names, the intros, the questions and
+  // today's code go, and the page stops asking.
   function revoked() {
-    var note = document.getElementById("revoked");
-    if (note) return;
-    note = el("div", "revoked", "This screen's link no longer works. Ask the host for a new one.");
+    gone = true;
+    if (stream) stream.close();
+    last = null;
+    people = [];
+    pages = [];
+    ["people", "intros", "questions", "page", "code"].forEach(function (id) {
+      document.getElementById(id).replaceChildren();
+    });
+    var qr = document.getElementById("qr");
+    if (qr) qr.remove();
+    if (document.getElementById("revoked")) return;
+    var note = el("div", "revoked", "This screen's link no longer works. Ask the host for a new one.");
     note.id = "revoked";
     note.setAttribute("role", "alert");
     document.body.appendChild(note);
@@ -128,11 +140,12 @@
 
   function refresh() {
     timer = null;
+    if (gone) return;
     fetch(api + "/dashboard" + query).then(function (r) {
       if (r.status === 401 || r.status === 403) revoked();
       return r.ok ? r.json() : null;
     }).then(function (d) {
-      if (d) draw(d);
+      if (d && !gone) draw(d);
     }).catch(function () { /* offline for a moment: the stream's reconnection refreshes */ });
   }
 
@@ -141,14 +154,19 @@
   }
 
   // The browser retries a dropped stream by itself (the server asks for one second); when it
-  // gives up (e.g. the server answered with an error while restarting) open a new one.
+  // gives up (e.g. the server answered with an error while restarting) open a new one. The
+  // server ends the stream of a revoked link with a `revoked` event; should that be missed, any
+  // break of the stream asks the dashboard again, whose 403 says the same.
   function listen() {
-    var stream = new EventSource(api + "/events" + query);
+    if (gone) return;
+    stream = new EventSource(api + "/events" + query);
     ["presence", "profile", "question", "intro", "reload"].forEach(function (kind) {
       stream.addEventListener(kind, soon);
     });
+    stream.addEventListener("revoked", revoked);
     stream.onopen = soon;
     stream.onerror = function () {
+      soon();
       if (stream.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
     };
   }

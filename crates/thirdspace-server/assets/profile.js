@@ -62,11 +62,30 @@
     });
   });
 
+  // Tags show as the screen will show them: the vocabulary's label for the tags it knows
+  // ("vat returns" → "VAT"), asked of the server as one types.
   document.querySelectorAll("[data-preview]").forEach(function (target) {
     var input = document.getElementById(target.getAttribute("data-preview"));
     if (!input) return;
-    ["input", "change"].forEach(function (kind) {
-      input.addEventListener(kind, function () { target.textContent = input.value; });
-    });
+    var tags = target.hasAttribute("data-preview-tags");
+    var pending = null;
+    var asked = 0;
+    function show() {
+      if (!tags) {
+        target.textContent = input.value;
+        return;
+      }
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        var mine = ++asked;
+        fetch("/api/v1/vocabulary/labels?tags=" + encodeURIComponent(input.value))
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (labels) {
+            if (labels && mine === asked) target.textContent = labels.join(", ");
+          })
+          .catch(function () { /* the preview waits for the next change */ });
+      }, 150);
+    }
+    ["input", "change"].forEach(function (kind) { input.addEventListener(kind, show); });
   });
 })();

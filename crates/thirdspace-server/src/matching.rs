@@ -3,7 +3,7 @@
 use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::person::{terms, Person};
 use thirdspace_serendipity::route::Candidate;
-use thirdspace_serendipity::score::Intro;
+use thirdspace_serendipity::score::{Intro, Reason};
 use thirdspace_serendipity::vocabulary::Vocabulary;
 use thirdspace_store::{NewIntro, Profile};
 use uuid::Uuid;
@@ -31,7 +31,8 @@ pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helped: u32) -> Can
     }
 }
 
-/// The engine's intros among `people`, ready to record (their reasons written for neither side).
+/// The engine's intros among `people`, ready to record, each reason kept as what matched (see
+/// [`read_reason`]).
 pub fn new_intros(vocabulary: &Vocabulary, people: &[Person], intros: &[Intro], venue: Option<Uuid>) -> Vec<NewIntro> {
     intros
         .iter()
@@ -40,7 +41,23 @@ pub fn new_intros(vocabulary: &Vocabulary, people: &[Person], intros: &[Intro], 
             a: Uuid::from_u128(people[i.a].id),
             b: Uuid::from_u128(people[i.b].id),
             score: i.score,
-            reason: i.reason(vocabulary, people, None),
+            reason: serde_json::to_string(&i.reason(vocabulary, people)).unwrap_or_default(),
         })
         .collect()
 }
+
+/// A stored reason written out for `reader` (one of the two, spoken to as "you"; `None` for a
+/// room or a host), each other person called by `name` as the reader may see them now. `None`
+/// for a reason stored as a finished sentence by an earlier version.
+pub fn read_reason(stored: &str, reader: Option<Uuid>, name: impl Fn(Uuid) -> String) -> Option<String> {
+    let reason: Reason = serde_json::from_str(stored).ok()?;
+    Some(reason.read_by(reader.map(|r| r.as_u128()), |id| name(Uuid::from_u128(id))))
+}
+
+/// How a reason calls someone the reader may see: by their first name.
+pub fn first_name(display_name: &str) -> String {
+    display_name.split_whitespace().next().unwrap_or(display_name).to_owned()
+}
+
+/// How a reason calls someone the reader may not see.
+pub const SOMEONE: &str = "someone";

@@ -148,7 +148,7 @@ pub async fn step(store: &PgStore, id: Uuid, user: Uuid, step: IntroStep, now: i
 
 pub async fn at_venue(store: &PgStore, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>> {
     let rows = sqlx::query(
-        "SELECT * FROM intros WHERE venue_id = $1 AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+        "SELECT * FROM intros WHERE venue_id = $1 AND created_at >= $2 ORDER BY created_at DESC, score DESC, id LIMIT $3",
     )
     .bind(venue)
     .bind(since)
@@ -162,7 +162,7 @@ pub async fn at_venue(store: &PgStore, venue: Uuid, since: i64, limit: u32) -> S
 pub async fn of(store: &PgStore, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
     let args = [Arg::Id(user)];
     let from = "intros WHERE person_a = $1 OR person_b = $1";
-    paged(&store.pool, "*", from, "created_at DESC, id DESC", &args, page, rows::intro).await
+    paged(&store.pool, "*", from, "created_at DESC, score DESC, id", &args, page, rows::intro).await
 }
 
 pub async fn settled(store: &PgStore, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>> {

@@ -155,7 +155,7 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
 
 pub async fn at_venue(store: &SqliteStore, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>> {
     let rows = sqlx::query(
-        "SELECT * FROM intros WHERE venue_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        "SELECT * FROM intros WHERE venue_id = ? AND created_at >= ? ORDER BY created_at DESC, score DESC, id LIMIT ?",
     )
     .bind(venue.to_string())
     .bind(since)
@@ -169,7 +169,7 @@ pub async fn at_venue(store: &SqliteStore, venue: Uuid, since: i64, limit: u32) 
 pub async fn of(store: &SqliteStore, user: Uuid, page: Page) -> StoreResult<Paged<Intro>> {
     let args = [Arg::Text(user.to_string()), Arg::Text(user.to_string())];
     let from = "intros WHERE person_a = ? OR person_b = ?";
-    paged(&store.reader, "*", from, "created_at DESC, id DESC", &args, page, intro).await
+    paged(&store.reader, "*", from, "created_at DESC, score DESC, id", &args, page, intro).await
 }
 
 pub async fn settled(store: &SqliteStore, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>> {

@@ -141,3 +141,20 @@ pub async fn introductions_are_listed_by_venue_and_by_person(backend: &dyn Backe
     assert_eq!((page.items.iter().map(|i| i.id).collect::<Vec<_>>(), page.total), (vec![ids[1]], 2));
     db.database.close().await;
 }
+
+pub async fn one_round_of_suggestions_is_listed_best_first_on_every_page(backend: &dyn Backend) {
+    let (db, venue, users) = setting(backend).await;
+    let store = &*db.store;
+    // Equal scores keep the order in which they were suggested.
+    let batch = [(1, 0.7), (2, 0.9), (3, 0.7)].map(|(u, score)| intro(Some(venue), users[0], users[u], score, "r"));
+    store.suggest_intros(batch.to_vec(), 0, 1000).await.unwrap();
+    let other = |i: &thirdspace_store::Intro| if i.person_a == users[0] { i.person_b } else { i.person_a };
+    let mut listed = Vec::new();
+    for page in 1..=3 {
+        listed.extend(store.intros_of(users[0], Page::new(page, 1)).await.unwrap().items.iter().map(other));
+    }
+    assert_eq!(listed, vec![users[2], users[1], users[3]]);
+    let at_venue: Vec<Uuid> = store.venue_intros(venue, 0, 10).await.unwrap().iter().map(other).collect();
+    assert_eq!(at_venue, listed);
+    db.database.close().await;
+}

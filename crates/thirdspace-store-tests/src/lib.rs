@@ -130,6 +130,7 @@ macro_rules! store_suite {
                 an_introduction_goes_from_accepted_to_met_to_feedback,
                 settled_pairs_and_helped_counts,
                 introductions_are_listed_by_venue_and_by_person,
+                one_round_of_suggestions_is_listed_best_first_on_every_page,
             }
             links {
                 a_link_works_once_for_its_purpose_until_it_expires,

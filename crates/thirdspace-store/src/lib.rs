@@ -119,9 +119,11 @@ pub trait Store: Send + Sync + 'static {
     async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>>;
     /// One side's step; `NotFound` unless `user` is one of the two.
     async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro>;
-    /// The introductions suggested at a venue since `since`, newest first (at most `limit`).
+    /// The introductions suggested at a venue since `since`, newest first and, within one round
+    /// of suggestions, best first (at most `limit`).
     async fn venue_intros(&self, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>>;
-    /// The introductions of a person, newest first.
+    /// The introductions of a person, newest first and, within one round of suggestions, best
+    /// first: one order on every page.
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
     /// Pairs among `people` that met or where someone declined, since `since`.
     async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;

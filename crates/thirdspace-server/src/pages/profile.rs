@@ -9,6 +9,8 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::profile::{ProfileInput, Visibility};
+use thirdspace_serendipity::person::tag_labels;
+use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::Profile;
 
 use super::{failure, render, to_login, Errors, FormData, Nav, Params, Visitor};
@@ -130,7 +132,16 @@ struct ProfilePage<'a> {
     welcome: bool,
     saved: bool,
     preview_note: &'static str,
+    /// The tags as the screen shows them (see `routes::intros::labels`).
+    shown_offers: String,
+    shown_seeking: String,
     errors: Errors,
+}
+
+/// Comma-separated typed tags as the venue's screen shows them.
+fn on_screen(typed: &str) -> String {
+    let tags: Vec<&str> = typed.split(',').collect();
+    tag_labels(shipped(), &tags).join(", ")
 }
 
 fn preview_note(visibility: &str) -> &'static str {
@@ -159,6 +170,8 @@ async fn page(State(state): State<AppState>, who: Visitor, Params(q): Params<Fla
         nav: Some(who.nav()),
         csrf: &who.csrf,
         preview_note: preview_note(&f.visibility),
+        shown_offers: on_screen(&f.offers),
+        shown_seeking: on_screen(&f.seeking),
         f,
         welcome: q.welcome.is_some(),
         saved: q.saved.is_some(),
@@ -184,6 +197,8 @@ async fn save(State(state): State<AppState>, who: Visitor, FormData(form): FormD
                 nav: Some(who.nav()),
                 csrf: &who.csrf,
                 preview_note: preview_note(&f.visibility),
+                shown_offers: on_screen(&f.offers),
+                shown_seeking: on_screen(&f.seeking),
                 f,
                 welcome: false,
                 saved: false,

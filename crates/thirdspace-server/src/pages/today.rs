@@ -43,7 +43,8 @@ struct Listed {
 struct Asked {
     id: Uuid,
     text: String,
-    who: Vec<String>,
+    /// Who might answer, and why.
+    who: Vec<(String, String)>,
 }
 
 /// Someone else's open question here.
@@ -109,7 +110,10 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             let who = who
                 .into_iter()
                 .take(5)
-                .map(|a| if a.here { format!("{} (here)", a.display_name) } else { a.display_name })
+                .map(|a| {
+                    let name = if a.here { format!("{} (here)", a.display_name) } else { a.display_name };
+                    (name, a.reason)
+                })
                 .collect();
             page.questions.push(Asked { id: q.id, text: q.text, who });
         }

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::Visibility;
-use thirdspace_serendipity::person::{question_needs, Person};
+use thirdspace_serendipity::person::{question_needs, tag_labels, Person};
 
-use crate::matching::{candidate, new_intros, person};
+use crate::matching::{candidate, first_name, new_intros, person, read_reason, SOMEONE};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
-use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::{Intro, IntroAnswer, IntroStep, Paged, Profile};
@@ -64,12 +64,37 @@ async fn visible_to(
     })
 }
 
-/// The other person of an introduction, as much as the caller may see.
+/// The other person of an introduction, as much as the caller may see: someone who does not
+/// show themselves to the caller now is "Someone", without an id or headline.
 #[derive(Serialize, ToSchema)]
 pub struct IntroPerson {
-    pub(crate) user_id: Uuid,
+    pub(crate) user_id: Option<Uuid>,
     pub(crate) display_name: String,
     pub(crate) headline: Option<String>,
+}
+
+impl IntroPerson {
+    fn shown(profile: &Profile) -> Self {
+        Self {
+            user_id: Some(profile.user_id),
+            display_name: profile.display_name.clone(),
+            headline: profile.headline.clone(),
+        }
+    }
+}
+
+/// Whether `viewer` may see `profile` now, by its visibility as it is now: a venue-only person
+/// only while both are checked in at the same venue.
+pub(crate) async fn sees_now(state: &AppState, viewer: Uuid, profile: &Profile, now: i64) -> ApiResult<bool> {
+    let shares_venue_now = match profile.visibility {
+        Visibility::Venue => {
+            let theirs = state.store.checked_in_at(profile.user_id, now).await?;
+            theirs.is_some() && theirs == state.store.checked_in_at(viewer, now).await?
+        }
+        Visibility::Public | Visibility::Hidden => false,
+    };
+    let viewer = thirdspace_domain::profile::Viewer { is_self: profile.user_id == viewer, shares_venue_now };
+    Ok(thirdspace_domain::profile::may_see(profile.visibility, viewer))
 }
 
 /// An introduction as one of its two people sees it: the other's answer shows only once both
@@ -94,12 +119,24 @@ pub(crate) async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<
     let (other, mine, theirs) = intro.sides(me).ok_or_else(|| ApiError::not_found("introduction"))?;
     let profile = state.store.profile(other).await?.ok_or_else(|| ApiError::not_found("person"))?;
     let my_feedback = if me == intro.person_a { intro.a_useful } else { intro.b_useful };
+    let shown = sees_now(state, me, &profile, state.clock.now()).await?;
+    let name = if shown { first_name(&profile.display_name) } else { SOMEONE.to_owned() };
+    let reason = match read_reason(&intro.reason, Some(me), |_| name.clone()) {
+        Some(reason) => reason,
+        None if shown => intro.reason,
+        None => "Suggested for what each of you offers and looks for.".to_owned(),
+    };
+    let with = if shown {
+        IntroPerson::shown(&profile)
+    } else {
+        IntroPerson { user_id: None, display_name: "Someone".to_owned(), headline: None }
+    };
     Ok(IntroView {
         id: intro.id,
         venue_id: intro.venue_id,
-        with: IntroPerson { user_id: other, display_name: profile.display_name, headline: profile.headline },
+        with,
         score: intro.score,
-        reason: intro.reason,
+        reason,
         my_answer: mine,
         mutual: mine == IntroAnswer::Accepted && theirs == IntroAnswer::Accepted,
         met: intro.met_at.is_some(),
@@ -247,17 +284,14 @@ pub async fn venue_round(
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
     state.events.publish(id, EventKind::Intro, now).await;
     let visible = visible_to(&state, &auth.user, id, now).await?;
-    let who = |user: Uuid| {
-        present.iter().find(|p| p.profile.user_id == user && visible(&p.profile)).map(|p| IntroPerson {
-            user_id: user,
-            display_name: p.profile.display_name.clone(),
-            headline: p.profile.headline.clone(),
-        })
-    };
+    let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
     let out = stored
         .into_iter()
         .filter_map(|i| {
-            Some(RoundIntro { id: i.id, a: who(i.person_a)?, b: who(i.person_b)?, score: i.score, reason: i.reason })
+            let (a, b) = (shown(i.person_a)?, shown(i.person_b)?);
+            let name = |id: Uuid| first_name(if id == a.user_id { &a.display_name } else { &b.display_name });
+            let reason = read_reason(&i.reason, None, name).unwrap_or(i.reason);
+            Some(RoundIntro { id: i.id, a: IntroPerson::shown(a), b: IntroPerson::shown(b), score: i.score, reason })
         })
         .collect();
     Ok(Json(out))
@@ -301,11 +335,7 @@ pub async fn venue_tables(
             table
                 .into_iter()
                 .filter(|&i| visible(&present[i].profile))
-                .map(|i| IntroPerson {
-                    user_id: present[i].profile.user_id,
-                    display_name: present[i].profile.display_name.clone(),
-                    headline: present[i].profile.headline.clone(),
-                })
+                .map(|i| IntroPerson::shown(&present[i].profile))
                 .collect()
         })
         .collect();
@@ -405,6 +435,8 @@ pub struct Answerer {
     pub(crate) headline: Option<String>,
     /// Checked in at the question's venue now.
     pub(crate) here: bool,
+    /// Why they may be able to help, in plain words.
+    pub(crate) reason: String,
 }
 
 /// Who can answer a question, best first: people here first, then across the network, by how
@@ -460,6 +492,7 @@ pub(crate) async fn who_can_answer(
                 display_name: p.display_name.clone(),
                 headline: p.headline.clone(),
                 here: is_here,
+                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
             });
         }
     }
@@ -498,4 +531,29 @@ pub async fn complete(ApiQuery(q): ApiQuery<CompleteQuery>) -> ApiResult<Json<Ve
     }
     let found = shipped().complete(&q.q, limit);
     Ok(Json(found.into_iter().map(|s| TagSuggestion { tag: s.name, via: s.via }).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LabelsQuery {
+    /// Tags as typed, separated by commas (as in the profile form).
+    tags: String,
+}
+
+/// How typed tags are shown on a venue's screen: the vocabulary's label for a tag it knows
+/// ("vat returns" → "VAT"), else the tag as typed; each once, in order.
+#[utoipa::path(get, path = "/api/v1/vocabulary/labels", tag = "profiles", params(LabelsQuery),
+    responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody)))]
+pub async fn labels(ApiQuery(q): ApiQuery<LabelsQuery>) -> ApiResult<Json<Vec<String>>> {
+    let typed: Vec<&str> = q.tags.split(',').collect();
+    let limit = thirdspace_domain::tag::MAX_TAGS;
+    if typed.len() > limit || typed.iter().any(|t| t.chars().count() > thirdspace_domain::tag::MAX_TAG_CHARS + 16) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("at most {limit} tags of at most {} characters", thirdspace_domain::tag::MAX_TAG_CHARS),
+        )
+        .with_field("tags"));
+    }
+    Ok(Json(tag_labels(shipped(), &typed)))
 }

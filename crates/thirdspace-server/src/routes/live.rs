@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use thirdspace_store::ScreenKind;
+use tokio::sync::broadcast::error::RecvError;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
@@ -16,7 +17,7 @@ use super::screens::{may_show, ScreenQuery};
 use super::venue_for_staff;
 use crate::auth::{token_hash, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::VenueEvent;
+use crate::events::{EventKind, VenueEvent};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -49,10 +50,37 @@ async fn revocation(state: AppState, venue: Uuid, hash: Option<String>) {
     }
 }
 
+/// Completes once `user`, who follows the venue as a person checked in there, is no longer
+/// checked in there: looked at on each of the venue's presence events (their check-out is one),
+/// and every `screen_recheck` (a venue that closes checks people out without an event). Never
+/// for a stream that is not a person's (`None`: a screen, staff).
+async fn departure(state: AppState, venue: Uuid, user: Option<Uuid>) {
+    let Some(user) = user else { return std::future::pending().await };
+    let mut events = state.events.subscribe();
+    loop {
+        tokio::select! {
+            received = events.recv() => match received {
+                Ok(event) if event.venue_id != venue || event.kind != EventKind::Presence => continue,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                // The server is stopping, which ends the stream anyway.
+                Err(RecvError::Closed) => return std::future::pending().await,
+            },
+            () = tokio::time::sleep(state.config.screen_recheck) => {}
+        }
+        match state.store.checked_in_at(user, state.clock.now()).await {
+            Ok(Some(v)) if v == venue => {}
+            Ok(_) => return,
+            // A database hiccup is not a check-out: look again next time.
+            Err(e) => tracing::warn!(error = %e, "checking a follower's check-in failed"),
+        }
+    }
+}
+
 /// A venue's events as they happen (`presence`, `profile`, `question`, `intro`), for its
 /// screens (`?token=` a display token), its staff and the people checked in there. Each event
 /// carries an id; a client that reconnects with `Last-Event-ID` first receives what it missed,
-/// or a `reload` event when that is too old.
+/// or a `reload` event when that is too old. A screen's stream ends with a `revoked` event when
+/// its token is revoked; a person's ends when they are no longer checked in there.
 #[utoipa::path(get, path = "/api/v1/venues/{id}/events", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
     responses((status = 200, description = "text/event-stream of VenueEvent", content_type = "text/event-stream", body = String),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -65,6 +93,8 @@ pub async fn events(
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
+    // A person (not staff) follows the venue only while checked in there.
+    let mut follower = None;
     if q.token.is_some() {
         may_show(&state, id, q.token.as_deref(), None).await?;
     } else {
@@ -76,10 +106,13 @@ pub async fn events(
             )
         })?;
         let here = state.store.checked_in_at(user.id, state.clock.now()).await? == Some(id);
-        if !here && venue_for_staff(&state, id, &user).await.is_err() {
-            return Err(ApiError::forbidden(
-                "only the venue's screens, staff and the people checked in there follow its events",
-            ));
+        if venue_for_staff(&state, id, &user).await.is_err() {
+            if !here {
+                return Err(ApiError::forbidden(
+                    "only the venue's screens, staff and the people checked in there follow its events",
+                ));
+            }
+            follower = Some(user.id);
         }
     }
     // Subscribe before reading what was missed, so that nothing falls between the two.
@@ -104,17 +137,25 @@ pub async fn events(
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(reload(0)),
         }
     });
-    // Reconnect after a second when the connection drops; end when the server stops, or when the
-    // screen's token is revoked (checked every `screen_recheck`).
+    // Reconnect after a second when the connection drops; end when the server stops, when the
+    // screen's token is revoked (checked every `screen_recheck`), or when the person checks out.
     let hello = Event::default().retry(Duration::from_secs(1)).comment("connected");
     let closed = state.events.closed();
     let revoked = revocation(state.clone(), id, q.token.as_deref().map(token_hash));
+    let left = departure(state.clone(), id, follower);
+    // A revoked screen is told so before its stream ends, so that it stops showing names at once.
+    let (farewell, last_word) = tokio::sync::oneshot::channel::<Event>();
     let stop = async move {
         tokio::select! {
             () = closed => {}
-            () = revoked => {}
+            () = revoked => {
+                let _ = farewell.send(Event::default().event("revoked").data("{}"));
+            }
+            () = left => {}
         }
     };
-    let stream = stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(stop).map(Ok);
+    let last_word = stream::once(last_word).filter_map(|said| async move { said.ok() });
+    let stream =
+        stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(stop).chain(last_word).map(Ok);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -123,6 +123,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(intros::met))
         .routes(routes!(intros::feedback))
         .routes(routes!(intros::complete))
+        .routes(routes!(intros::labels))
 }
 
 /// The OpenAPI 3.1 document of the API.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use thirdspace_domain::hours;
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::text;
-use thirdspace_serendipity::person::{question_needs, term_name, terms};
+use thirdspace_serendipity::person::{question_needs, tag_labels, terms};
 use thirdspace_serendipity::route::Router;
 use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::{IntroAnswer, Paged, Profile, ScreenKind, ScreenToken};
@@ -19,7 +19,7 @@ use super::{time_zone, venue_for_staff, PageQuery};
 use crate::auth::{new_token, token_hash, Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::matching::candidate;
+use crate::matching::{candidate, first_name, read_reason};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -254,12 +254,10 @@ pub async fn dashboard(
         .iter()
         .filter(|i| i.met_at.is_none())
         .filter_map(|i| {
-            Some(ScreenIntro {
-                a: name_of(i.person_a)?,
-                b: name_of(i.person_b)?,
-                reason: i.reason.clone(),
-                accepted: accepted(i),
-            })
+            let (a, b) = (name_of(i.person_a)?, name_of(i.person_b)?);
+            let first = |id: Uuid| first_name(if id == i.person_a { &a } else { &b });
+            let reason = read_reason(&i.reason, None, first).unwrap_or_else(|| i.reason.clone());
+            Some(ScreenIntro { a, b, reason, accepted: accepted(i) })
         })
         .take(12)
         .collect();
@@ -285,8 +283,8 @@ pub async fn dashboard(
         .map(|p| ScreenPerson {
             display_name: p.profile.display_name.clone(),
             headline: p.profile.headline.clone(),
-            offers: terms(v, &p.profile.offers).iter().map(|t| term_name(v, t).to_owned()).collect(),
-            seeking: terms(v, &p.profile.seeking).iter().map(|t| term_name(v, t).to_owned()).collect(),
+            offers: tag_labels(v, &p.profile.offers),
+            seeking: tag_labels(v, &p.profile.seeking),
             focus: p.focus.clone(),
         })
         .collect();

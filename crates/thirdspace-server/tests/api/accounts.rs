@@ -136,7 +136,7 @@ async fn a_profile_is_normalised_and_shown_only_as_its_visibility_allows() {
     });
     let put = app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(&anna), Some(profile)).await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
-    assert_eq!(put.body["offers"], json!(["bookkeeping", "vat"]));
+    assert_eq!(put.body["offers"], json!(["Bookkeeping", "VAT"]), "trimmed, each once, in the person's own casing");
     let path = format!("/api/v1/people/{}", anna.id);
     assert_eq!(app.get(&path, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&path, Some(&anna)).await.status, StatusCode::OK);

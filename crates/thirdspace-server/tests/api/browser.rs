@@ -331,3 +331,32 @@ async fn at_the_door_the_kiosk_and_the_qr_code_check_people_in() {
     assert_eq!(presence.body["present"], 3);
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_screen_stops_showing_names_within_ten_seconds() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let made = app
+        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
+        .await;
+    let (token, id) = (made.body["token"].as_str().unwrap().to_owned(), made.body["id"].as_str().unwrap().to_owned());
+    let pat = app.member("Pat").await;
+    profile(&app, &pat, "Pat Public", "public").await;
+    app.arrive(&host, &pat, venue).await;
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    assert!(wait_for(&client, "#time", Duration::from_secs(10), |t| t.contains(':')).await.is_some(), "it loads");
+    let shown = wait_for(&client, "#people", Duration::from_secs(5), |t| t.contains("Pat Public")).await;
+    assert!(shown.is_some(), "{}", client.source().await.unwrap_or_default());
+
+    let revoked =
+        app.call(Method::DELETE, &format!("/api/v1/venues/{venue}/screen-tokens/{id}"), Some(&host), None).await;
+    assert_eq!(revoked.status, reqwest::StatusCode::OK, "{}", revoked.body);
+    let said = wait_for(&client, "#revoked", Duration::from_secs(10), |t| t.contains("no longer works")).await;
+    assert!(said.is_some(), "the screen says its link no longer works within ten seconds");
+    eprintln!("the revoked screen said so {:?} after the revoke", said.unwrap_or_default());
+    let page = client.source().await.unwrap();
+    assert!(!page.contains("Pat Public"), "and shows no names any more");
+    client.close().await.unwrap();
+}

@@ -137,9 +137,10 @@ async fn a_profile_is_edited_with_plain_choices_and_errors_keep_what_was_typed()
     let me = app.get("/api/v1/me/profile", Some(&ana)).await;
     assert_eq!(me.body["visibility"], "hidden");
     assert_eq!(me.body["open_to_meet"], false, "an unticked box means no");
-    assert_eq!(me.body["offers"], serde_json::json!(["js", "k8s"]), "tags case-folded; the engine reads the aliases");
+    assert_eq!(me.body["offers"], serde_json::json!(["JS", "k8s"]), "tags as typed; the engine reads the aliases");
     let again = web.get("/me/profile").await;
-    assert!(again.html.contains("value=\"js, k8s\""), "{}", again.html);
+    assert!(again.html.contains("value=\"JS, k8s\""), "{}", again.html);
+    assert!(again.html.contains("data-preview-tags>JavaScript, Kubernetes</span>"), "{}", again.html);
     assert!(again.html.contains("Nobody sees this card"));
     let odd = web.submit("/me/profile", "/me/profile", &[("display_name", "Ana"), ("visibility", "everyone")]).await;
     assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -177,6 +178,7 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
         "an intro with its reason: {}",
         here.html
     );
+    assert!(here.html.contains("You offer Python, which Cas is looking for"), "written for its reader: {}", here.html);
     let intro = app.get("/api/v1/me/intros", Some(&ana)).await.body["items"][0]["id"].as_str().unwrap().to_owned();
     let accepted = web.submit("/today", &format!("/intros/{intro}/accept"), &[]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
@@ -200,7 +202,11 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     let after = web.get("/today").await;
-    assert!(after.html.contains("Who might answer: Cas (here)"), "{}", after.html);
+    assert!(
+        after.html.contains("<strong>Cas (here)</strong>: Offers bookkeeping, which the question is about"),
+        "who might answer, and why: {}",
+        after.html
+    );
     let out = web.submit("/today", "/today/check-out", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(!web.get("/today").await.html.contains("checked in at"));

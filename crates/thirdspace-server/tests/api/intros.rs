@@ -41,7 +41,7 @@ async fn people_here_get_explained_suggestions_and_opt_in_mutually() {
     assert_eq!(list.len(), 1, "the hidden person is never suggested: {}", mine.body);
     assert_eq!(list[0]["with"]["display_name"], "Ben");
     let reason = list[0]["reason"].as_str().unwrap();
-    assert!(reason.contains("bookkeeping") && reason.contains("ux"), "{reason}");
+    assert!(reason.contains("bookkeeping") && reason.contains("UX"), "{reason}");
     let id = list[0]["id"].as_str().unwrap().to_owned();
 
     let early = post(&app, &anna, &format!("/api/v1/intros/{id}/met")).await;
@@ -136,7 +136,7 @@ async fn staff_run_a_round_with_a_cap_and_others_cannot() {
     assert_eq!(app.count("intros").await, 2, "the expert is not swamped: two intros for five seekers");
     assert!(intros.len() <= 2 && !intros.is_empty(), "{}", round.body);
     assert!(!round.body.to_string().contains("Seeker 0"), "staff not here do not see a venue-only person");
-    assert!(intros.iter().all(|i| i["reason"].as_str().unwrap().contains("vat")));
+    assert!(intros.iter().all(|i| i["reason"].as_str().unwrap().contains("VAT")), "{}", round.body);
     let tables = app.post(&format!("/api/v1/venues/{venue}/tables"), Some(&host), json!({"size": 3})).await;
     assert_eq!(tables.status, StatusCode::OK, "{}", tables.body);
     let seated: Vec<usize> = tables.body.as_array().unwrap().iter().map(|t| t.as_array().unwrap().len()).collect();
@@ -191,6 +191,125 @@ async fn a_question_goes_to_people_here_first_never_to_its_asker_or_hidden_peopl
     let id = untagged.body["id"].as_str().unwrap();
     let who = app.get(&format!("/api/v1/questions/{id}/answerers"), Some(&asker)).await;
     assert_eq!(who.body[0]["display_name"], "Here", "a question without tags is routed by what its text names");
+    let reasons: Vec<&str> = who.body.as_array().unwrap().iter().map(|a| a["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons[0], "Offers Kubernetes, which the question is about.", "{}", who.body);
+    assert!(reasons.iter().all(|r| !r.is_empty()), "every answerer comes with a reason: {reasons:?}");
+}
+
+/// The other side of `reader`'s only introduction, as `GET /me/intros` gives it.
+async fn only_intro(app: &TestApp, reader: &Member) -> Value {
+    let mine = app.get("/api/v1/me/intros", Some(reader)).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert_eq!(mine.body["items"].as_array().map(Vec::len), Some(1), "{}", mine.body);
+    mine.body["items"][0].clone()
+}
+
+#[tokio::test]
+async fn an_introduction_shows_the_other_person_only_as_they_allow_now() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (nadia, jun) = (app.member("Nadia").await, app.member("Jun").await);
+    let jun_profile = |visibility: &str, headline: &str| json!({"display_name": "Jun Huang", "headline": headline, "offers": ["copywriting"], "seeking": ["photography"], "visibility": visibility});
+    profile(
+        &app,
+        &nadia,
+        json!({"display_name": "Nadia Ziani", "offers": ["photography"], "seeking": ["copywriting"]}),
+    )
+    .await;
+    profile(&app, &jun, jun_profile("public", "Copy for small brands")).await;
+    app.arrive(&host, &nadia, venue).await;
+    app.arrive(&host, &jun, venue).await;
+    assert_eq!(app.get("/api/v1/me/suggestions", Some(&nadia)).await.body[0]["with"]["display_name"], "Jun Huang");
+
+    profile(&app, &jun, jun_profile("hidden", "Secret new headline")).await;
+    let intro = only_intro(&app, &nadia).await;
+    assert_eq!(intro["with"], json!({"user_id": null, "display_name": "Someone", "headline": null}));
+    let reason = intro["reason"].as_str().unwrap();
+    assert!(!reason.contains("Jun") && reason.contains("someone"), "{reason}");
+    let web = crate::web::Web::new(&app);
+    web.log_in(&nadia).await;
+    let today = web.get("/today").await.html;
+    assert!(!today.contains("Jun") && !today.contains("Secret new headline"), "{today}");
+
+    profile(&app, &jun, jun_profile("venue", "Renamed headline")).await;
+    let together = only_intro(&app, &nadia).await;
+    assert_eq!(together["with"]["headline"], "Renamed headline", "both are at the venue now");
+    assert_eq!(together["with"]["user_id"], jun.id.to_string());
+    let left = app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&nadia), json!({})).await;
+    assert_eq!(left.status, StatusCode::OK, "{}", left.body);
+    let apart = only_intro(&app, &nadia).await;
+    assert_eq!(apart["with"]["display_name"], "Someone", "a venue-only person is seen only at the same venue");
+    assert!(!web.get("/today").await.html.contains("Renamed headline"));
+}
+
+#[tokio::test]
+async fn each_side_reads_the_reason_in_its_own_words_and_the_screen_in_the_third_person() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (nadia, jun) = (app.member("Nadia").await, app.member("Jun").await);
+    profile(&app, &nadia, json!({"display_name": "Nadia Ziani", "offers": ["photography"], "seeking": ["SEO"]})).await;
+    profile(
+        &app,
+        &jun,
+        json!({"display_name": "Jun Huang", "offers": ["search engine optimisation"], "seeking": ["photography"]}),
+    )
+    .await;
+    app.arrive(&host, &nadia, venue).await;
+    app.arrive(&host, &jun, venue).await;
+    let suggested = app.get("/api/v1/me/suggestions", Some(&nadia)).await;
+    assert_eq!(
+        suggested.body[0]["reason"],
+        "You offer photography, which Jun is looking for; and Jun offers SEO, which you are looking for."
+    );
+    assert_eq!(
+        only_intro(&app, &jun).await["reason"],
+        "Nadia offers photography, which you are looking for; and you offer SEO, which Nadia is looking for."
+    );
+    let token = app.screen_token(&host, venue, "display").await;
+    let screen = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
+    assert_eq!(
+        screen.body["intros"][0]["reason"],
+        "Nadia offers photography, which Jun is looking for; and Jun offers SEO, which Nadia is looking for.",
+        "{}",
+        screen.body
+    );
+}
+
+#[tokio::test]
+async fn suggestions_keep_one_order_on_every_page() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let me = app.member("Me").await;
+    profile(&app, &me, json!({"display_name": "Me", "offers": ["vat"], "seeking": ["ux", "seo", "python", "figma"]}))
+        .await;
+    app.arrive(&host, &me, venue).await;
+    let offers = [vec!["ux", "seo", "python"], vec!["ux"], vec!["ux", "seo"], vec!["figma", "python", "seo", "ux"]];
+    for (i, offers) in offers.iter().enumerate() {
+        let other = app.member(&format!("P{i}")).await;
+        profile(&app, &other, json!({"display_name": format!("P{i}"), "offers": offers, "seeking": ["vat"]})).await;
+        app.arrive(&host, &other, venue).await;
+    }
+    let suggested = app.get("/api/v1/me/suggestions", Some(&me)).await;
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|i| i["with"]["display_name"].as_str().unwrap().to_owned()).collect()
+    };
+    let best_first = names(&suggested.body);
+    assert_eq!(best_first.len(), 4, "{}", suggested.body);
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let one = app.get(&format!("/api/v1/me/intros?per_page=1&page={page}"), Some(&me)).await;
+        paged.extend(names(&one.body["items"]));
+    }
+    assert_eq!(paged, best_first, "the list of my intros, page by page, in the order they were suggested");
+    let web = crate::web::Web::new(&app);
+    web.log_in(&me).await;
+    let today = web.get("/today").await.html;
+    let at = |name: &str| today.find(&format!("<strong>{name}</strong>")).unwrap_or(usize::MAX);
+    let on_page: Vec<usize> = best_first.iter().map(|n| at(n)).collect();
+    assert!(on_page.windows(2).all(|w| w[0] < w[1]), "the Today page in the same order: {best_first:?} at {on_page:?}");
 }
 
 #[tokio::test]

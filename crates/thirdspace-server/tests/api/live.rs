@@ -174,3 +174,26 @@ async fn revoking_a_display_token_ends_the_streams_it_opened() {
     let again = app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_members_stream_ends_when_they_check_out_and_staffs_does_not() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (anna, ben) = (app.member("Anna").await, app.member("Ben").await);
+    app.arrive(&host, &anna, venue).await;
+    app.arrive(&host, &ben, venue).await;
+    let mut hers = open_stream(&app, &anna, venue, None).await;
+    let mut staff = open_stream(&app, &host, venue, None).await;
+    assert!(read_until(&mut hers, "connected", Duration::from_secs(1)).await.is_some());
+    let left = app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&anna), json!({})).await;
+    assert_eq!(left.status, StatusCode::OK, "{}", left.body);
+    let ended =
+        tokio::time::timeout(Duration::from_secs(2), async { while let Ok(Some(_)) = hers.chunk().await {} }).await;
+    assert!(ended.is_ok(), "her stream ended when she checked out");
+    app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": ben.id})).await;
+    assert!(read_until(&mut staff, "event: presence", Duration::from_secs(1)).await.is_some(), "staff still follow");
+    let again =
+        app.client.get(app.url(&format!("/api/v1/venues/{venue}/events"))).bearer_auth(&anna.token).send().await;
+    assert_eq!(again.unwrap().status(), StatusCode::FORBIDDEN, "and she cannot open it again");
+}

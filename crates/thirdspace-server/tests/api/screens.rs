@@ -89,6 +89,32 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
 }
 
 #[tokio::test]
+async fn tags_keep_their_casing_and_the_profiles_preview_shows_them_as_the_screen_does() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let anna = app.member("Anna").await;
+    let body = json!({"display_name": "Anna", "offers": ["vat returns", "k8s", "Zorblax Widgets"], "seeking": ["ux", "SEO"], "visibility": "public"});
+    let put = app.call(Method::PUT, "/api/v1/me/profile", Some(&anna), Some(body)).await;
+    assert_eq!(put.body["offers"], json!(["vat returns", "k8s", "Zorblax Widgets"]), "kept as typed");
+    app.arrive(&host, &anna, venue).await;
+    let board = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
+    let card = &board.body["people"][0];
+    assert_eq!(card["offers"], json!(["VAT", "Kubernetes", "Zorblax Widgets"]), "{}", board.body);
+    assert_eq!(card["seeking"], json!(["UX", "SEO"]));
+    let labels = app.get("/api/v1/vocabulary/labels?tags=vat%20returns,%20k8s,Zorblax%20Widgets", None).await;
+    assert_eq!(labels.body, card["offers"], "what the profile's preview asks for as one types");
+    let web = crate::web::Web::new(&app);
+    web.log_in(&anna).await;
+    let page = web.get("/me/profile").await.html;
+    assert!(page.contains(r#"data-preview-tags>VAT, Kubernetes, Zorblax Widgets</span>"#), "{page}");
+    assert!(page.contains(r#"data-preview-tags>UX, SEO</span>"#), "{page}");
+    let too_many = app.get(&format!("/api/v1/vocabulary/labels?tags={}", ["x"; 31].join(",")), None).await;
+    assert_eq!((too_many.status, too_many.field()), (StatusCode::BAD_REQUEST, "tags"));
+}
+
+#[tokio::test]
 async fn a_screen_follows_its_venues_events_with_its_token() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
