@@ -234,7 +234,8 @@ mod tests {
         assert_eq!(p.bio.as_deref(), Some("Line one\nline two"));
         assert_eq!(
             (p.offers, p.seeking, p.interests),
-            (vec!["vat".to_owned()], vec!["design".to_owned()], vec!["jazz".to_owned()])
+            (vec!["VAT".to_owned()], vec!["Design".to_owned()], vec!["Jazz".to_owned()]),
+            "tags keep their own casing, and a repeat in another casing is dropped"
         );
         assert_eq!((p.seeking_text.as_deref(), p.field.as_deref()), (Some("A designer"), Some("finance tech")));
         assert_eq!((p.visibility, p.open_to_meet), (Visibility::Public, false));
