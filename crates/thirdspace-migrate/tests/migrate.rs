@@ -741,7 +741,7 @@ async fn an_sqlite_target_a_server_runs_on_is_refused_until_it_stops() {
         matches!(&moved, Err(MigrateError::Open { side: thirdspace_migrate::Side::Target, message }) if message.contains("server is running")),
         "{moved:?}"
     );
-    assert!(empty(&summarize(&target.url).await.expect("summary")), "nothing was written under the server");
     drop(serving);
+    assert!(empty(&summarize(&target.url).await.expect("summary")), "nothing was written under the server");
     assert!(migrate_data(&source.url, &target.url).await.expect("moved once it stopped").matches());
 }
