@@ -8,7 +8,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::browser::{browser, screenshot, text_of, unavailable, Driver};
+use crate::browser::{browser, screenshot, text_of, unavailable, wait_for, Driver};
 use crate::helpers::{eventually, spawn_app, TestApp, MONDAY};
 
 /// axe-core's script: `AXE_CORE_JS`, or `target/axe/package/axe.min.js` (fetched by `.ci/run`).
@@ -126,8 +126,8 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
     let offers = client.find(Locator::Css("#offers")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
     assert!(offers.starts_with("python"), "a suggestion from the vocabulary fills the tag: {offers}");
     let typed = offers.trim().trim_end_matches(',').to_lowercase();
-    let preview = text_of(&client, "[data-preview=offers]").await;
-    assert_eq!(preview, "Python", "the preview follows the form ({typed}), with the vocabulary's label");
+    let shown = wait_for(&client, "[data-preview=offers]", |t| t == "Python").await;
+    assert!(shown.is_some(), "the preview follows the form ({typed}), with the vocabulary's label");
     fill(&client, "#seeking", "bookkeeping").await;
     click(&client, "input[name=visibility][value=public]").await;
     screenshot(&client, "journey-profile.png").await;
