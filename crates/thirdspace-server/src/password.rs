@@ -8,7 +8,7 @@ use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::Mutex;
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{Output, ParamsString, PasswordHash, PasswordHasher, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::http::StatusCode;
 use thirdspace_domain::Invalid;
@@ -38,7 +38,8 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// The threads that hash passwords and the bounded queue in front of them.
 pub struct Hashing {
-    jobs: Mutex<Option<SyncSender<Job>>>,
+    /// Dropping it closes the queue: the threads end once they finish what they hold.
+    jobs: SyncSender<Job>,
 }
 
 impl Hashing {
@@ -62,7 +63,7 @@ impl Hashing {
                 tracing::error!(error = %e, "a password hashing thread could not start");
             }
         }
-        Self { jobs: Mutex::new(Some(jobs)) }
+        Self { jobs }
     }
 
     /// Runs `work` on a hashing thread; `503 busy` when the queue is full.
@@ -72,13 +73,7 @@ impl Hashing {
             // Nobody waits any more when the client went away: nothing to tell.
             let _ = done.send(work());
         });
-        let sent = match self.jobs.lock() {
-            Ok(jobs) => match jobs.as_ref() {
-                Some(jobs) => jobs.try_send(job),
-                None => Err(TrySendError::Disconnected(job)),
-            },
-            Err(_) => Err(TrySendError::Disconnected(job)),
-        };
+        let sent = self.jobs.try_send(job);
         match sent {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(busy()),
@@ -95,13 +90,7 @@ impl Hashing {
 
     /// Hashes a password (PHC string).
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.run(move || {
-            hash_in_place(&password).map_err(|e| {
-                tracing::error!(error = %e, "password hashing failed");
-                ApiError::internal()
-            })
-        })
-        .await?
+        self.run(move || hash_blocking(&password)).await?
     }
 
     /// Whether `password` matches `hash` (or, with no hash, the decoy, which never matches).
@@ -116,15 +105,6 @@ impl Hashing {
             Ok(known && matches)
         })
         .await?
-    }
-}
-
-impl Drop for Hashing {
-    fn drop(&mut self) {
-        // Closing the queue ends the threads once they finish what they hold.
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.take();
-        }
     }
 }
 
@@ -170,7 +150,7 @@ fn argon2_into(
     })
 }
 
-/// A new Argon2id hash of `password` (PHC string, the same as [`hash_blocking`] gives).
+/// A new Argon2id hash of `password` (PHC string, with the library's default parameters).
 fn hash_in_place(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     let params = Params::default();
@@ -207,8 +187,7 @@ fn verify_in_place(password: &str, stored: &str) -> Result<bool, argon2::passwor
 
 /// Hashes a password on the current thread: for command-line tools and seeding.
 pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
+    hash_in_place(password).map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         ApiError::internal()
     })
@@ -241,7 +220,11 @@ mod tests {
     #[test]
     fn hashes_made_here_and_by_the_library_verify_each_other() {
         let ours = hash_in_place("correct horse battery").expect("hash");
-        let theirs = hash_blocking("correct horse battery").expect("hash");
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs =
+            argon2::password_hash::PasswordHasher::hash_password(&Argon2::default(), b"correct horse battery", &salt)
+                .expect("hash")
+                .to_string();
         assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
         assert_ne!(ours, theirs, "a new salt each time");
         for stored in [&ours, &theirs] {
