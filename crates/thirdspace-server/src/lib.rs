@@ -131,7 +131,8 @@ impl Application {
             events.close();
         };
         // One route table shared by every connection (a bare router would be copied into each).
-        let served = axum::serve(self.listener, app.into_make_service()).with_graceful_shutdown(stopping).await;
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(stopping).await;
         sweeper.abort();
         served
     }
