@@ -105,7 +105,11 @@ pub async fn reset_password(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    sqlx::query("DELETE FROM tokens WHERE user_id = ?").bind(user.id.to_string()).execute(&mut *tx).await.map_err(db)?;
+    sqlx::query("DELETE FROM tokens WHERE user_id = ?")
+        .bind(user.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     void_links(&mut tx, user.id, &[LinkPurpose::LogIn, LinkPurpose::ResetPassword], now).await?;
     tx.commit().await.map_err(db)?;
     Ok(Some(user))

@@ -15,7 +15,9 @@ use super::{failure, message, render, to_login, Errors, FormData, Nav, Params, V
 use crate::auth::{cleared_cookie, token_hash};
 use crate::error::ApiError;
 use crate::limits::Client;
-use crate::routes::{authenticate, new_session, password_changed, register, send_link, verify_again, verify_email, Link};
+use crate::routes::{
+    authenticate, new_session, password_changed, register, send_link, verify_again, verify_email, Link,
+};
 use crate::AppState;
 
 /// Where to go after logging in: a path on this site, never another site.

@@ -149,7 +149,11 @@ pub(crate) async fn authenticate(state: &AppState, client: Client, email: &str, 
 /// (`email_verified` false): a link to confirm it is e-mailed.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = Session), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn signup(State(state): State<AppState>, client: Client, ApiJson(body): ApiJson<SignUp>) -> ApiResult<Response> {
+pub async fn signup(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<SignUp>,
+) -> ApiResult<Response> {
     let user = register(&state, client, &body.email, &body.display_name, body.password).await?;
     start_session(&state, user, StatusCode::CREATED).await
 }
@@ -178,7 +182,11 @@ pub(crate) async fn register(
 /// of the 15 minutes.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LogIn,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, client: Client, ApiJson(body): ApiJson<LogIn>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<LogIn>,
+) -> ApiResult<Response> {
     let user = authenticate(&state, client, &body.email, body.password).await?;
     start_session(&state, user, StatusCode::OK).await
 }

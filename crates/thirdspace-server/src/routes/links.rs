@@ -27,7 +27,9 @@ pub const VERIFY_LINK_SECONDS: i64 = 24 * 60 * 60;
 #[derive(Debug, Clone, Copy)]
 pub enum Link<'a> {
     /// Logs in, then goes on to `next` (a path on this site).
-    LogIn { next: &'a str },
+    LogIn {
+        next: &'a str,
+    },
     ResetPassword,
     VerifyEmail,
 }
@@ -129,7 +131,11 @@ pub(crate) async fn welcome(state: &AppState, client: Client, user: &User) {
 /// Sends `user` the link that confirms their address again: 409 `already_verified` once it is.
 pub(crate) async fn verify_again(state: &AppState, client: Client, user: &User) -> ApiResult<()> {
     if user.email_verified {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_verified", "your e-mail address is already confirmed"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_verified",
+            "your e-mail address is already confirmed",
+        ));
     }
     let email = Email::parse(&user.email)?;
     send(state, client, &email, Link::VerifyEmail).await
@@ -171,7 +177,10 @@ pub struct VerifyEmail {
 /// Confirms an e-mail address with the token of the link sent to it (no log-in needed).
 #[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts", request_body = VerifyEmail,
     responses((status = 200, body = Session), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn verify_email(State(state): State<AppState>, ApiJson(body): ApiJson<VerifyEmail>) -> ApiResult<Json<Session>> {
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VerifyEmail>,
+) -> ApiResult<Json<Session>> {
     Ok(Json(Session { user: verify(&state, &body.token).await? }))
 }
 

@@ -277,7 +277,8 @@ async fn an_invitation_is_joined_from_the_host_page_once_the_address_is_confirme
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let invited = app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": "sam@example.org"})).await;
+    let invited =
+        app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": "sam@example.org"})).await;
     let id = invited.body["id"].as_str().unwrap().to_owned();
     let web = Web::new(&app);
     let fields = [("display_name", "Sam"), ("email", "sam@example.org"), ("password", "a long enough secret")];

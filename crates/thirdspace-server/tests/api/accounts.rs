@@ -198,7 +198,8 @@ async fn a_staff_invitation_is_accepted_only_from_a_confirmed_matching_address()
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let invited = app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": "sam@example.org"})).await;
+    let invited =
+        app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": "sam@example.org"})).await;
     assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
     let id = invited.body["id"].as_str().unwrap().to_owned();
 
@@ -267,7 +268,8 @@ async fn a_stranger_guessing_from_another_client_does_not_lock_the_owner_out() {
     let locked = app.call_with(&stranger, Method::POST, "/api/v1/auth/login", None, Some(guess)).await;
     assert_eq!((locked.status, locked.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
 
-    let owner = app.post("/api/v1/auth/login", None, json!({"email": ana.email, "password": "correct horse battery"})).await;
+    let owner =
+        app.post("/api/v1/auth/login", None, json!({"email": ana.email, "password": "correct horse battery"})).await;
     assert_eq!(owner.status, StatusCode::OK, "the owner, on their own connection, still logs in: {}", owner.body);
     let right = json!({"email": ana.email, "password": "correct horse battery"});
     let there = app.call_with(&stranger, Method::POST, "/api/v1/auth/login", None, Some(right)).await;
