@@ -89,6 +89,7 @@ fn too_many_emails(wait: i64) -> ApiError {
             (wait + 59) / 60
         ),
     )
+    .with_retry_after(wait.max(1).unsigned_abs())
 }
 
 fn mail_failed(e: crate::mail::MailError) -> ApiError {

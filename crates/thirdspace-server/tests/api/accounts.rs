@@ -246,6 +246,7 @@ async fn the_confirmation_link_is_sent_again_on_request_only_the_newest_works_an
     let refused = with_session(&app, Method::POST, "/api/v1/me/email-verification", &session).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_emails"));
     assert!(refused.body["error"]["message"].as_str().unwrap().contains("try again in 60 minutes"), "{}", refused.body);
+    assert_eq!(refused.headers["retry-after"], "3600", "the wait is given in seconds too");
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(app.smtp.received().len(), sent, "nothing sent");
 
@@ -267,6 +268,8 @@ async fn a_stranger_guessing_from_another_client_does_not_lock_the_owner_out() {
     }
     let locked = app.call_with(&stranger, Method::POST, "/api/v1/auth/login", None, Some(guess)).await;
     assert_eq!((locked.status, locked.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
+    let wait: i64 = locked.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(wait, thirdspace_server::limits::WINDOW_SECONDS, "the whole window is left to wait");
 
     let owner =
         app.post("/api/v1/auth/login", None, json!({"email": ana.email, "password": "correct horse battery"})).await;
