@@ -62,6 +62,7 @@ pub const TABLES: &[Table] = &[
             col("password_hash", Text),
             col("is_admin", Bool),
             col("created_at", Int),
+            col("email_verified_at", Int),
         ],
     },
     Table {
@@ -233,5 +234,5 @@ pub const TABLES: &[Table] = &[
             col("used_at", Int),
         ],
     },
-    Table { name: "login_failures", key: 1, columns: &[col("email", Text), col("failures", Int32), col("since", Int)] },
+    Table { name: "attempts", key: 1, columns: &[col("key", Text), col("count", Int32), col("since", Int)] },
 ];

@@ -77,6 +77,7 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
                 password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA${i}"),
                 display_name: (*name).to_owned(),
                 is_admin: false,
+                email_verified: i % 3 != 1,
                 now: now + i as i64,
             })
             .await
@@ -227,8 +228,8 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
         .await
         .expect("a link");
     store.use_login_link(&"c".repeat(64), LinkPurpose::LogIn, now + 60).await.expect("used").expect("a user");
-    store.record_login_failure("person3@example.org", now, 900).await.expect("a failure");
-    store.record_login_failure("person3@example.org", now + 5, 900).await.expect("a failure");
+    store.count_attempt("log-in person3@example.org", now, 900).await.expect("a failure");
+    store.count_attempt("log-in person3@example.org", now + 5, 900).await.expect("a failure");
     people
 }
 
@@ -266,7 +267,7 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         store.token_user(&format!("{:064x}", 1), BASE).await.expect("token").map(|(u, k)| json!([u, format!("{k:?}")]));
     let invitations =
         store.invitations_for(&Email::parse("someone.else@example.org").expect("an address")).await.expect("inv");
-    let failures = store.login_failures("person3@example.org").await.expect("failures");
+    let failures = store.attempts("log-in person3@example.org").await.expect("failures");
     seen.push(json!({"kiosk": kiosk, "token": token, "invitations": invitations, "failures": failures}));
     json!(seen)
 }

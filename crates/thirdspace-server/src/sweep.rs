@@ -1,7 +1,7 @@
 //! The background sweep: releases bookings nobody claimed within the grace period, checks out
-//! everyone still checked in when their venue closes, and forgets failed log-ins whose window is
-//! over. Capacity and presence do not depend on it (both apply the same rules when read); it keeps
-//! the stored statuses honest.
+//! everyone still checked in when their venue closes, and forgets counted attempts (failed
+//! log-ins, e-mails asked for) whose window is over. Capacity and presence do not depend on it
+//! (both apply the same rules when read); it keeps the stored statuses honest.
 
 use crate::AppState;
 
@@ -22,7 +22,7 @@ pub async fn run(state: AppState) {
             Err(e) => tracing::warn!(error = %e, "checking out at closing failed"),
         }
         if let Err(e) = crate::limits::forget_old(&*state.store, now).await {
-            tracing::warn!(error = %e, "forgetting old failed log-ins failed");
+            tracing::warn!(error = %e, "forgetting old counted attempts failed");
         }
     }
 }

@@ -16,12 +16,14 @@ pub async fn create_user(store: &PgStore, new: NewUser) -> StoreResult<User> {
     let id = Uuid::now_v7();
     let outcome = async {
         let inserted = sqlx::query(
-            "INSERT INTO users (id, email, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO users (id, email, password_hash, is_admin, email_verified_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(new.email.as_str())
         .bind(&new.password_hash)
         .bind(new.is_admin)
+        .bind(new.email_verified.then_some(new.now))
         .bind(new.now)
         .execute(&mut *tx)
         .await;
@@ -38,6 +40,7 @@ pub async fn create_user(store: &PgStore, new: NewUser) -> StoreResult<User> {
         email: new.email.to_string(),
         display_name: new.display_name,
         is_admin: new.is_admin,
+        email_verified: new.email_verified,
         created_at: new.now,
     })
 }

@@ -365,20 +365,20 @@ impl Store for PgStore {
         links::reset_password(self, token_hash, password_hash, now).await
     }
 
-    async fn login_failures(&self, email: &str) -> StoreResult<Option<(u32, i64)>> {
-        links::failures(self, email).await
+    async fn attempts(&self, key: &str) -> StoreResult<Option<(u32, i64)>> {
+        links::attempts(self, key).await
     }
 
-    async fn record_login_failure(&self, email: &str, now: i64, window: i64) -> StoreResult<(u32, i64)> {
-        links::record_failure(self, email, now, window).await
+    async fn count_attempt(&self, key: &str, now: i64, window: i64) -> StoreResult<(u32, i64)> {
+        links::count_attempt(self, key, now, window).await
     }
 
-    async fn clear_login_failures(&self, email: &str) -> StoreResult<()> {
-        links::clear_failures(self, email).await
+    async fn clear_attempts(&self, key: &str) -> StoreResult<()> {
+        links::clear_attempts(self, key).await
     }
 
-    async fn forget_login_failures(&self, before: i64) -> StoreResult<u64> {
-        links::forget_failures(self, before).await
+    async fn forget_attempts(&self, before: i64) -> StoreResult<u64> {
+        links::forget_attempts(self, before).await
     }
 
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {

@@ -32,7 +32,7 @@ fn parsed<T>(row: &PgRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> R<
     parse(&raw).ok_or_else(|| decode_err(column, format!("unexpected value {raw:?}")))
 }
 
-pub const USER_COLUMNS: &str = "u.id, u.email, u.is_admin, u.created_at, p.display_name";
+pub const USER_COLUMNS: &str = "u.id, u.email, u.is_admin, u.email_verified_at, u.created_at, p.display_name";
 
 pub fn user(row: &PgRow) -> R<User> {
     Ok(User {
@@ -40,6 +40,7 @@ pub fn user(row: &PgRow) -> R<User> {
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         is_admin: row.try_get("is_admin")?,
+        email_verified: row.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
         created_at: row.try_get("created_at")?,
     })
 }

@@ -210,8 +210,18 @@ pub async fn accept_invitation(store: &PgStore, id: Uuid, user: &User, now: i64)
                 .await
                 .map_err(db)?;
         let email = email.ok_or(StoreError::NotFound("invitation"))?;
-        if email != user.email {
+        let holder: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT email, email_verified_at FROM users WHERE id = $1")
+                .bind(user.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        let (held, verified) = holder.ok_or(StoreError::NotFound("user"))?;
+        if email != held {
             return Err(Conflict::InvitationNotForYou.into());
+        }
+        if verified.is_none() {
+            return Err(Conflict::EmailNotVerified.into());
         }
         sqlx::query("UPDATE staff_invitations SET accepted_at = $1 WHERE id = $2")
             .bind(now)

@@ -13,15 +13,17 @@ use crate::{db, is_unique_violation, SqliteStore};
 pub async fn create_user(store: &SqliteStore, new: NewUser) -> StoreResult<User> {
     let mut tx = store.write().await?;
     let id = Uuid::now_v7();
-    let inserted =
-        sqlx::query("INSERT INTO users (id, email, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(id.to_string())
-            .bind(new.email.as_str())
-            .bind(&new.password_hash)
-            .bind(new.is_admin)
-            .bind(new.now)
-            .execute(&mut *tx)
-            .await;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, password_hash, is_admin, email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(new.email.as_str())
+    .bind(&new.password_hash)
+    .bind(new.is_admin)
+    .bind(new.email_verified.then_some(new.now))
+    .bind(new.now)
+    .execute(&mut *tx)
+    .await;
     match inserted {
         Err(e) if is_unique_violation(&e) => return Err(Conflict::EmailTaken.into()),
         other => other.map_err(db)?,
@@ -33,6 +35,7 @@ pub async fn create_user(store: &SqliteStore, new: NewUser) -> StoreResult<User>
         email: new.email.to_string(),
         display_name: new.display_name,
         is_admin: new.is_admin,
+        email_verified: new.email_verified,
         created_at: new.now,
     })
 }

@@ -195,8 +195,18 @@ pub async fn accept_invitation(store: &SqliteStore, id: Uuid, user: &User, now: 
             .await
             .map_err(db)?;
     let (venue_id, email) = row.ok_or(StoreError::NotFound("invitation"))?;
-    if email != user.email {
+    let holder: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT email, email_verified_at FROM users WHERE id = ?")
+            .bind(user.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+    let (held, verified) = holder.ok_or(StoreError::NotFound("user"))?;
+    if email != held {
         return Err(Conflict::InvitationNotForYou.into());
+    }
+    if verified.is_none() {
+        return Err(Conflict::EmailNotVerified.into());
     }
     sqlx::query("UPDATE staff_invitations SET accepted_at = ? WHERE id = ?")
         .bind(now)

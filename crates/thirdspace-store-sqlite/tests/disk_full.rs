@@ -17,6 +17,7 @@ fn new_user(email: &str, name: &str) -> NewUser {
         password_hash: "not a real hash".to_owned(),
         display_name: name.to_owned(),
         is_admin: false,
+        email_verified: false,
         now: NOW,
     }
 }

@@ -120,12 +120,18 @@ pub fn new_user(email: &str, name: &str, now: i64) -> NewUser {
         password_hash: "not-a-real-hash".to_owned(),
         display_name: name.to_owned(),
         is_admin: false,
+        email_verified: false,
         now,
     }
 }
 
 pub async fn create_user(store: &dyn Store, email: &str, name: &str, now: i64) -> User {
     store.create_user(new_user(email, name, now)).await.expect("a new account")
+}
+
+/// A new account whose holder proved their address (as an administrator creates one).
+pub async fn create_verified_user(store: &dyn Store, email: &str, name: &str, now: i64) -> User {
+    store.create_user(NewUser { email_verified: true, ..new_user(email, name, now) }).await.expect("a new account")
 }
 
 pub async fn create_users(store: &dyn Store, count: usize, now: i64) -> Vec<Uuid> {

@@ -99,7 +99,7 @@ macro_rules! store_suite {
             venues {
                 a_venue_is_created_with_its_owner_and_updated,
                 venues_are_listed_by_name_in_a_city_or_everywhere,
-                staff_are_invited_by_e_mail_and_accept,
+                staff_are_invited_by_e_mail_and_accept_once_they_prove_the_address,
                 an_invitation_is_accepted_once,
                 spaces_are_added_and_edited_within_their_venue,
             }
@@ -134,10 +134,12 @@ macro_rules! store_suite {
             }
             links {
                 a_link_works_once_for_its_purpose_until_it_expires,
-                a_password_reset_sets_the_password_and_ends_every_session_but_not_api_tokens,
+                a_password_reset_sets_the_password_ends_every_session_and_api_token_and_voids_older_links,
+                a_newer_link_voids_the_older_ones_of_its_purpose,
+                using_any_link_proves_the_address,
                 a_link_used_twice_at_once_works_once,
-                failed_log_ins_are_counted_per_address_in_a_window,
-                failures_counted_at_once_through_two_stores_are_all_counted,
+                attempts_are_counted_per_key_in_a_window,
+                attempts_counted_at_once_through_two_stores_are_all_counted,
             }
             questions {
                 questions_are_asked_and_marked_answered_once,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::venue::{city_key, Coordinates};
-use thirdspace_store::{Conflict, Page, StaffRole, StoreError};
+use thirdspace_store::{Conflict, LinkPurpose, Page, StaffRole, StoreError, User};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -80,7 +80,7 @@ pub async fn venues_are_listed_by_name_in_a_city_or_everywhere(backend: &dyn Bac
     db.database.close().await;
 }
 
-pub async fn staff_are_invited_by_e_mail_and_accept(backend: &dyn Backend) {
+pub async fn staff_are_invited_by_e_mail_and_accept_once_they_prove_the_address(backend: &dyn Backend) {
     let db = Db::open(backend).await;
     let store = &*db.store;
     let owner = create_user(store, "owner@example.org", "Olga", 100).await;
@@ -94,11 +94,22 @@ pub async fn staff_are_invited_by_e_mail_and_accept(backend: &dyn Backend) {
     assert!(matches!(owner_again, Err(StoreError::Conflict(Conflict::AlreadyStaff))), "{owner_again:?}");
 
     let sam = create_user(store, "sam@example.org", "Sam", 300).await;
-    let mallory = create_user(store, "mallory@example.org", "Mallory", 300).await;
+    let mallory = create_verified_user(store, "mallory@example.org", "Mallory", 300).await;
     let pending = store.invitations_for(&email("sam@example.org")).await.unwrap();
     assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), vec![invitation.id]);
     let stolen = store.accept_invitation(invitation.id, &mallory, 310).await;
     assert!(matches!(stolen, Err(StoreError::Conflict(Conflict::InvitationNotForYou))), "{stolen:?}");
+    let unproven = store.accept_invitation(invitation.id, &sam, 311).await;
+    assert!(matches!(unproven, Err(StoreError::Conflict(Conflict::EmailNotVerified))), "{unproven:?}");
+    let claimed = User { email_verified: true, ..sam.clone() };
+    let claimed = store.accept_invitation(invitation.id, &claimed, 312).await;
+    assert!(
+        matches!(claimed, Err(StoreError::Conflict(Conflict::EmailNotVerified))),
+        "the store reads what is stored, not what the caller says: {claimed:?}"
+    );
+    store.create_login_link(sam.id, LinkPurpose::VerifyEmail, "verify-sam", 312, 1000).await.unwrap();
+    let sam = store.use_login_link("verify-sam", LinkPurpose::VerifyEmail, 315).await.unwrap().unwrap();
+    assert!(sam.email_verified);
     let member = store.accept_invitation(invitation.id, &sam, 320).await.unwrap();
     assert_eq!(
         (member.user_id, member.display_name.as_str(), member.email.as_str()),
@@ -127,7 +138,7 @@ pub async fn an_invitation_is_accepted_once(backend: &dyn Backend) {
     let other = db.database.open().await;
     let owner = create_user(&*db.store, "owner@example.org", "Olga", 100).await;
     let venue = create_venue(&*db.store, owner.id, 100).await;
-    let sam = create_user(&*db.store, "sam@example.org", "Sam", 100).await;
+    let sam = create_verified_user(&*db.store, "sam@example.org", "Sam", 100).await;
     let invitation = db.store.invite_staff(venue, &email("sam@example.org"), owner.id, 200).await.unwrap();
     let tasks: Vec<_> = [Arc::clone(&db.store), other]
         .into_iter()

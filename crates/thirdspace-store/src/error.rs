@@ -59,6 +59,7 @@ pub enum Conflict {
     AlreadyStaff,
     InvitationPending,
     InvitationNotForYou,
+    EmailNotVerified,
     AlreadyAnswered,
     NoOpenSeating,
     TooEarly,
@@ -80,6 +81,7 @@ impl Conflict {
             Self::AlreadyStaff => "already_staff",
             Self::InvitationPending => "invitation_pending",
             Self::InvitationNotForYou => "invitation_not_for_you",
+            Self::EmailNotVerified => "email_not_verified",
             Self::AlreadyAnswered => "already_answered",
             Self::NoOpenSeating => "no_open_seating",
             Self::TooEarly => "too_early",
@@ -100,6 +102,9 @@ impl Conflict {
             Self::AlreadyStaff => "this person is already on the venue's staff",
             Self::InvitationPending => "this person has already been invited",
             Self::InvitationNotForYou => "this invitation was sent to another e-mail address",
+            Self::EmailNotVerified => {
+                "confirm your e-mail address first: open the link we sent you, or ask for a new one"
+            }
             Self::AlreadyAnswered => "this question is already marked answered",
             Self::NoOpenSeating => "this venue has no open seating to book",
             Self::TooEarly => "your booking here starts later today: check in up to an hour before it starts",

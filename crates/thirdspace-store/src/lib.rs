@@ -69,6 +69,8 @@ pub trait Store: Send + Sync + 'static {
     async fn role(&self, venue: Uuid, user: Uuid) -> StoreResult<Option<StaffRole>>;
     async fn invite_staff(&self, venue: Uuid, email: &Email, invited_by: Uuid, now: i64) -> StoreResult<Invitation>;
     async fn invitations_for(&self, email: &Email) -> StoreResult<Vec<Invitation>>;
+    /// Joins the venue's staff: only for a person who proved they hold the invited address
+    /// (`InvitationNotForYou` for another address, `EmailNotVerified` before they proved it).
     async fn accept_invitation(&self, id: Uuid, user: &User, now: i64) -> StoreResult<StaffMember>;
     async fn staff(&self, venue: Uuid, page: Page) -> StoreResult<Paged<StaffMember>>;
     async fn create_space(&self, venue: Uuid, space: &SpaceDraft, now: i64) -> StoreResult<Space>;
@@ -133,19 +135,21 @@ pub trait Store: Send + Sync + 'static {
     /// across the network (at most `limit`).
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
 
-    // Failed log-ins, counted per e-mail address in the database, so that every instance sees
-    // the same count wherever the attempts landed.
-    /// The failures counted for `email` and when their window began, if any are.
-    async fn login_failures(&self, email: &str) -> StoreResult<Option<(u32, i64)>>;
-    /// Counts a failure at `now`, atomically; a window that began `window` seconds or more
+    // Attempts counted per key (failed log-ins of an address from a client, e-mails asked for an
+    // address, …) in the database, so that every instance sees the same count wherever the
+    // attempts landed.
+    /// The attempts counted for `key` and when their window began, if any are.
+    async fn attempts(&self, key: &str) -> StoreResult<Option<(u32, i64)>>;
+    /// Counts an attempt at `now`, atomically; a window that began `window` seconds or more
     /// before `now` starts again at one. Gives the count and the window's start.
-    async fn record_login_failure(&self, email: &str, now: i64, window: i64) -> StoreResult<(u32, i64)>;
-    /// Forgets the failures of `email` (after a successful log-in).
-    async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
+    async fn count_attempt(&self, key: &str, now: i64, window: i64) -> StoreResult<(u32, i64)>;
+    /// Forgets the attempts of `key` (failed log-ins, after a successful one).
+    async fn clear_attempts(&self, key: &str) -> StoreResult<()>;
     /// Forgets every window that began before `before`; how many were.
-    async fn forget_login_failures(&self, before: i64) -> StoreResult<u64>;
+    async fn forget_attempts(&self, before: i64) -> StoreResult<u64>;
 
     // Links sent by e-mail.
+    /// Stores a new link; the person's links of the same purpose not yet used stop working.
     async fn create_login_link(
         &self,
         user: Uuid,
@@ -155,10 +159,11 @@ pub trait Store: Send + Sync + 'static {
         expires_at: i64,
     ) -> StoreResult<()>;
     /// Uses a link once: the person it was sent to, or `None` when it is unknown, of another
-    /// purpose, used or expired.
+    /// purpose, used or expired. Any link used proves the address: the person is verified.
     async fn use_login_link(&self, token_hash: &str, purpose: LinkPurpose, now: i64) -> StoreResult<Option<User>>;
-    /// Uses a password-reset link: sets the new password and ends every session of the person,
-    /// in one transaction. `None` when the link does not work.
+    /// Uses a password-reset link: sets the new password, ends every session and API token of
+    /// the person and voids their other log-in and reset links, in one transaction. `None` when
+    /// the link does not work.
     async fn reset_password(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<Option<User>>;
     /// The venues where `user` is owner or staff, by name.
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>>;

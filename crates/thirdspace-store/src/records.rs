@@ -90,6 +90,9 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Whether they proved they hold `email` (used a link sent to it): needed to accept a staff
+    /// invitation sent to that address.
+    pub email_verified: bool,
     #[serde(serialize_with = "rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -108,6 +111,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Created with the address already proven (by an administrator, or the demo).
+    pub email_verified: bool,
     pub now: i64,
 }
 
@@ -424,6 +429,8 @@ pub enum LinkPurpose {
     LogIn,
     /// Lets the person choose a new password.
     ResetPassword,
+    /// Proves the person holds their e-mail address.
+    VerifyEmail,
 }
 
 impl LinkPurpose {
@@ -431,6 +438,7 @@ impl LinkPurpose {
         match self {
             Self::LogIn => "log_in",
             Self::ResetPassword => "reset_password",
+            Self::VerifyEmail => "verify_email",
         }
     }
 }

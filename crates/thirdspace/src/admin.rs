@@ -49,7 +49,7 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
             let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url)).await?;
             let now = chrono::Utc::now().timestamp();
             let user = store
-                .create_user(NewUser { email, password_hash, display_name, is_admin: admin, now })
+                .create_user(NewUser { email, password_hash, display_name, is_admin: admin, email_verified: true, now })
                 .await
                 .context("creating the account")?;
             println!("created {} ({}){}", user.email, user.id, if admin { " as network admin" } else { "" });

@@ -1,5 +1,5 @@
-//! Accounts from the browser: sign up, log in (password or a link by e-mail), log out, and choose
-//! a new password by a link sent by e-mail.
+//! Accounts from the browser: sign up, log in (password or a link by e-mail), log out, choose a
+//! new password by a link sent by e-mail, and confirm the e-mail address.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,16 +11,14 @@ use serde::Deserialize;
 use thirdspace_domain::email::Email;
 use thirdspace_store::{LinkPurpose, User};
 
-use super::{failure, message, render, Errors, FormData, Nav, Params, Visitor};
-use crate::auth::{cleared_cookie, new_token, token_hash};
+use super::{failure, message, render, to_login, Errors, FormData, Nav, Params, Visitor};
+use crate::auth::{cleared_cookie, token_hash};
 use crate::error::ApiError;
-use crate::routes::{authenticate, new_session, register};
+use crate::limits::Client;
+use crate::routes::{
+    authenticate, new_session, password_changed, register, send_link, verify_again, verify_email, Link,
+};
 use crate::AppState;
-
-/// How long a log-in link works, in seconds.
-const LOG_IN_LINK_SECONDS: i64 = 15 * 60;
-/// How long a password-reset link works, in seconds.
-const RESET_LINK_SECONDS: i64 = 60 * 60;
 
 /// Where to go after logging in: a path on this site, never another site.
 pub fn local(next: Option<&str>) -> &str {
@@ -87,12 +85,17 @@ async fn login_page(who: Visitor, Params(q): Params<NextQuery>) -> Response {
     render(StatusCode::OK, &page)
 }
 
-async fn log_in(State(state): State<AppState>, who: Visitor, FormData(form): FormData<LoginForm>) -> Response {
+async fn log_in(
+    State(state): State<AppState>,
+    who: Visitor,
+    client: Client,
+    FormData(form): FormData<LoginForm>,
+) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
     let next = local(Some(&form.next));
-    match authenticate(&state, form.email.trim(), form.password).await {
+    match authenticate(&state, client, form.email.trim(), form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
         Err(e) if e.status.is_client_error() => {
             let mut errors = Errors::default();
@@ -174,7 +177,12 @@ async fn signup_page(who: Visitor, Params(q): Params<NextQuery>) -> Response {
     render(StatusCode::OK, &page)
 }
 
-async fn sign_up(State(state): State<AppState>, who: Visitor, FormData(form): FormData<SignupForm>) -> Response {
+async fn sign_up(
+    State(state): State<AppState>,
+    who: Visitor,
+    client: Client,
+    FormData(form): FormData<SignupForm>,
+) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
@@ -182,7 +190,7 @@ async fn sign_up(State(state): State<AppState>, who: Visitor, FormData(form): Fo
         "/" => "/me/profile?welcome=1",
         other => other,
     };
-    match register(&state, form.email.trim(), &form.display_name, form.password).await {
+    match register(&state, client, form.email.trim(), &form.display_name, form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
         Err(e) if e.status.is_client_error() => {
             let mut errors = Errors::of(&e);
@@ -229,32 +237,29 @@ struct EmailForm {
     csrf: String,
 }
 
-/// The two kinds of link a person can ask for by e-mail.
+/// The two kinds of link a person can ask for by e-mail, as their pages show them.
 struct LinkKind {
-    purpose: LinkPurpose,
+    reset: bool,
     title: &'static str,
     intro: &'static str,
     action: &'static str,
     button: &'static str,
-    lasts: i64,
 }
 
 const LOG_IN_LINK: LinkKind = LinkKind {
-    purpose: LinkPurpose::LogIn,
+    reset: false,
     title: "Log in by e-mail",
     intro: "We send you a link that logs you in, no password needed. It works once, for 15 minutes.",
     action: "/login/email",
     button: "E-mail me a link",
-    lasts: LOG_IN_LINK_SECONDS,
 };
 
 const RESET_LINK: LinkKind = LinkKind {
-    purpose: LinkPurpose::ResetPassword,
+    reset: true,
     title: "Forgot your password?",
     intro: "We send you a link to choose a new one. It works once, for an hour.",
     action: "/password/forgot",
     button: "E-mail me a link",
-    lasts: RESET_LINK_SECONDS,
 };
 
 fn link_page<'a>(kind: &'a LinkKind, who: &'a Visitor, next: &'a str) -> EmailLinkPage<'a> {
@@ -281,8 +286,9 @@ async fn reset_link_page(who: Visitor) -> Response {
 }
 
 /// Sends a link of `kind` to the address in the form, when an account has it; the answer is the
-/// same either way, so that nobody learns who has an account.
-async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &EmailForm) -> Response {
+/// same either way, so that nobody learns who has an account. Past the e-mail limits (counted
+/// for every address alike) the page says so, with a 429.
+async fn ask_for_link(state: &AppState, who: &Visitor, client: Client, kind: &LinkKind, form: &EmailForm) -> Response {
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
@@ -296,8 +302,16 @@ async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &Emai
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    if let Err(e) = mail_link(state, kind, &email, next).await {
-        return failure("", &e);
+    let link = if kind.reset { Link::ResetPassword } else { Link::LogIn { next } };
+    match send_link(state, client, &email, link).await {
+        Ok(()) => {}
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            let mut page = link_page(kind, who, next);
+            page.email = form.email.trim();
+            page.errors = Errors::of(&e);
+            return render(e.status, &page);
+        }
+        Err(e) => return failure("", &e),
     }
     let mut page = link_page(kind, who, next);
     page.sent = Some(if state.mailer.is_log_only() {
@@ -314,51 +328,22 @@ async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &Emai
     render(StatusCode::OK, &page)
 }
 
-async fn mail_link(state: &AppState, kind: &LinkKind, email: &Email, next: &str) -> Result<(), ApiError> {
-    let Some(found) = state.store.credentials(email).await? else { return Ok(()) };
-    let token = new_token();
-    let now = state.clock.now();
-    state.store.create_login_link(found.user.id, kind.purpose, &token_hash(&token), now, now + kind.lasts).await?;
-    let base = &state.config.public_url;
-    let (subject, body) = match kind.purpose {
-        LinkPurpose::LogIn => {
-            let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-            (
-                "Your thirdspace log-in link",
-                format!(
-                    "Hello {name},\n\nOpen this link to log in to thirdspace (it works once, for 15 minutes):\n\n{base}/login/email/{token}?next={next}\n\nDid not ask for it? Ignore this e-mail.\n",
-                    name = found.user.display_name
-                ),
-            )
-        }
-        LinkPurpose::ResetPassword => (
-            "Choose a new thirdspace password",
-            format!(
-                "Hello {name},\n\nOpen this link to choose a new password (it works once, for an hour):\n\n{base}/password/reset/{token}\n\nDid not ask for it? Ignore this e-mail; your password stays as it is.\n",
-                name = found.user.display_name
-            ),
-        ),
-    };
-    state.mailer.send(email.as_str(), subject, body).await.map_err(|e| {
-        tracing::error!(error = %e, "sending a link by e-mail failed");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_failed", "the e-mail could not be sent: try again later")
-    })
-}
-
 async fn request_log_in_link(
     State(state): State<AppState>,
     who: Visitor,
+    client: Client,
     FormData(form): FormData<EmailForm>,
 ) -> Response {
-    send_link(&state, &who, &LOG_IN_LINK, &form).await
+    ask_for_link(&state, &who, client, &LOG_IN_LINK, &form).await
 }
 
 async fn request_reset_link(
     State(state): State<AppState>,
     who: Visitor,
+    client: Client,
     FormData(form): FormData<EmailForm>,
 ) -> Response {
-    send_link(&state, &who, &RESET_LINK, &form).await
+    ask_for_link(&state, &who, client, &RESET_LINK, &form).await
 }
 
 #[derive(Template)]
@@ -375,7 +360,7 @@ fn dead_link() -> Response {
     message(
         StatusCode::GONE,
         "This link no longer works",
-        "Links sent by e-mail work once and expire. Ask for a new one: log in, then “E-mail me a link to log in”.",
+        "Links sent by e-mail work once, until a newer one is sent, and expire. Ask for a new one: log in, then “E-mail me a link to log in”.",
     )
 }
 
@@ -458,9 +443,69 @@ async fn reset(
         Err(e) => return failure("", &e),
     };
     match state.store.reset_password(&token_hash(&token), &hash, state.clock.now()).await {
-        Ok(Some(user)) => logged_in(&state, &user, "/").await,
+        Ok(Some(user)) => {
+            password_changed(&state, &user).await;
+            logged_in(&state, &user, "/").await
+        }
         Ok(None) => dead_link(),
         Err(e) => failure("", &e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "verify_confirm.html")]
+struct VerifyConfirm<'a> {
+    nav: Option<Nav>,
+    token: &'a str,
+    csrf: &'a str,
+}
+
+/// Opening the link only shows a button, as for log-in links.
+async fn confirm_verify_link(who: Visitor, Path(token): Path<String>) -> Response {
+    if token.len() > 100 {
+        return dead_link();
+    }
+    render(StatusCode::OK, &VerifyConfirm { nav: Some(who.nav()), token: &token, csrf: &who.csrf })
+}
+
+async fn use_verify_link(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(token): Path<String>,
+    FormData(form): FormData<CsrfForm>,
+) -> Response {
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match verify_email(&state, &token).await {
+        Ok(user) => message(
+            StatusCode::OK,
+            "Your e-mail address is confirmed",
+            &format!("{} is yours: invitations to help run a venue sent to it can now be accepted.", user.email),
+        ),
+        Err(e) if e.status == StatusCode::GONE => dead_link(),
+        Err(e) => failure("", &e),
+    }
+}
+
+/// Sends the logged-in member the link that confirms their address again.
+async fn ask_verify_link(
+    State(state): State<AppState>,
+    who: Visitor,
+    client: Client,
+    FormData(form): FormData<CsrfForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login("/host") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match verify_again(&state, client, user).await {
+        Ok(()) => message(
+            StatusCode::OK,
+            "A new link is on its way",
+            &format!("We sent a link to {}: open it to confirm the address. Earlier links no longer work.", user.email),
+        ),
+        Err(e) => failure("No link sent", &e),
     }
 }
 
@@ -473,6 +518,8 @@ pub fn router() -> Router<AppState> {
         .route("/login/email/{token}", get(confirm_link).post(use_link))
         .route("/password/forgot", get(reset_link_page).post(request_reset_link))
         .route("/password/reset/{token}", get(reset_page).post(reset))
+        .route("/email/verify", post(ask_verify_link))
+        .route("/email/verify/{token}", get(confirm_verify_link).post(use_verify_link))
 }
 
 #[cfg(test)]

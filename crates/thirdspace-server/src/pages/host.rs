@@ -106,6 +106,9 @@ struct HostPage<'a> {
     csrf: &'a str,
     venues: Vec<(Uuid, String, &'static str)>,
     invitations: Vec<thirdspace_store::Invitation>,
+    /// Whether the member confirmed their address (needed to join as staff), and which it is.
+    verified: bool,
+    email: &'a str,
 }
 
 async fn home(State(state): State<AppState>, who: Visitor) -> Response {
@@ -125,7 +128,15 @@ async fn home(State(state): State<AppState>, who: Visitor) -> Response {
         .into_iter()
         .map(|(v, role)| (v.id, v.name, if role == StaffRole::Owner { "owner" } else { "staff" }))
         .collect();
-    render(StatusCode::OK, &HostPage { nav: Some(who.nav()), csrf: &who.csrf, venues, invitations })
+    let page = HostPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        venues,
+        invitations,
+        verified: user.email_verified,
+        email: &user.email,
+    };
+    render(StatusCode::OK, &page)
 }
 
 async fn accept_invitation(
@@ -691,7 +702,7 @@ async fn invite(
     match invited {
         Ok(invitation) => {
             let body = format!(
-                "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address and open {base}/host to accept.\n",
+                "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address, confirm it with the link we send you, and open {base}/host to accept.\n",
                 name = user.display_name,
                 venue = venue.name,
                 base = state.config.public_url

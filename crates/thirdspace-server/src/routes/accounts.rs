@@ -15,7 +15,8 @@ use super::PageQuery;
 use crate::auth::{cleared_cookie, new_token, session_cookie, token_hash, Auth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{limits, password, AppState};
+use crate::limits::{self, Client, Locked};
+use crate::{password, AppState};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +55,7 @@ pub struct TokenRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct Session {
-    user: User,
+    pub(crate) user: User,
 }
 
 /// A new API token: the secret is shown this once.
@@ -97,24 +98,36 @@ pub(crate) async fn new_session(state: &AppState, user: Uuid) -> ApiResult<axum:
     Ok(session_cookie(&token, max_age, state.config.secure_cookies))
 }
 
+/// The refusal of a password log-in while the address is locked.
+fn locked(locked: Locked) -> ApiError {
+    let minutes = |wait: i64| (wait + 59) / 60;
+    let wait = match locked {
+        Locked::FromHere { wait } | Locked::Everywhere { wait } => wait,
+    };
+    let message = match locked {
+        Locked::FromHere { wait } => format!(
+            "too many failed log-ins for this address from here: try again in {} minutes, or log in with a link by e-mail",
+            minutes(wait)
+        ),
+        Locked::Everywhere { wait } => format!(
+            "too many failed log-ins for this address: password log-ins are paused for {} minutes; log in with a link by e-mail",
+            minutes(wait)
+        ),
+    };
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+        .with_retry_after(wait.max(1).unsigned_abs())
+}
+
 /// Checks an e-mail and password; the same answer whether the e-mail or the password is wrong.
-pub(crate) async fn authenticate(state: &AppState, email: &str, password: String) -> ApiResult<User> {
+/// Failures count against the address from `client` (and, far more loosely, from everywhere).
+pub(crate) async fn authenticate(state: &AppState, client: Client, email: &str, password: String) -> ApiResult<User> {
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password");
     let email = Email::parse(email).map_err(|_| wrong())?;
     let now = state.clock.now();
     let store = &*state.store;
-    let counted = match limits::check(store, email.as_str(), now).await? {
-        Ok(counted) => counted,
-        Err(wait) => {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                format!("too many failed log-ins for this address: try again in {} minutes", (wait + 59) / 60),
-            ))
-        }
-    };
+    let counted = limits::check(store, email.as_str(), client, now).await?.map_err(locked)?;
     if password.chars().count() > password::MAX_PASSWORD_CHARS {
-        limits::failed(store, email.as_str(), now).await?;
+        limits::failed(store, email.as_str(), client, now).await?;
         return Err(wrong());
     }
     let found = state.store.credentials(&email).await?;
@@ -125,40 +138,60 @@ pub(crate) async fn authenticate(state: &AppState, email: &str, password: String
         Some(user) => {
             // Only a count there is to clear costs a write.
             if counted {
-                limits::succeeded(store, email.as_str()).await?;
+                limits::succeeded(store, email.as_str(), client).await?;
             }
             Ok(user)
         }
         _ => {
-            limits::failed(store, email.as_str(), now).await?;
+            limits::failed(store, email.as_str(), client, now).await?;
             Err(wrong())
         }
     }
 }
 
-/// Creates an account and logs it in (sets the session cookie).
+/// Creates an account and logs it in (sets the session cookie). The address is not confirmed yet
+/// (`email_verified` false): a link to confirm it is e-mailed.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = Session), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> ApiResult<Response> {
-    let user = register(&state, &body.email, &body.display_name, body.password).await?;
+pub async fn signup(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<SignUp>,
+) -> ApiResult<Response> {
+    let user = register(&state, client, &body.email, &body.display_name, body.password).await?;
     start_session(&state, user, StatusCode::CREATED).await
 }
 
-/// Creates an account, after checking every field.
-pub(crate) async fn register(state: &AppState, email: &str, display_name: &str, password: String) -> ApiResult<User> {
+/// Creates an account, after checking every field, and e-mails the link that confirms its address.
+pub(crate) async fn register(
+    state: &AppState,
+    client: Client,
+    email: &str,
+    display_name: &str,
+    password: String,
+) -> ApiResult<User> {
     let display_name = profile::display_name(display_name)?;
     let email = Email::parse(email)?;
     password::check_new(&password)?;
     let password_hash = state.hashing.hash(password).await?;
-    let new = NewUser { email, password_hash, display_name, is_admin: false, now: state.clock.now() };
-    Ok(state.store.create_user(new).await?)
+    let new =
+        NewUser { email, password_hash, display_name, is_admin: false, email_verified: false, now: state.clock.now() };
+    let user = state.store.create_user(new).await?;
+    super::links::welcome(state, client, &user).await;
+    Ok(user)
 }
 
-/// Logs in with e-mail and password (sets the session cookie).
+/// Logs in with e-mail and password (sets the session cookie). After 10 failures for an address
+/// from one client in 15 minutes, or 100 from all clients, 429 `too_many_attempts` for the rest
+/// of the 15 minutes.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LogIn,
-    responses((status = 200, body = Session), (status = 401, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LogIn>) -> ApiResult<Response> {
-    let user = authenticate(&state, &body.email, body.password).await?;
+    responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<LogIn>,
+) -> ApiResult<Response> {
+    let user = authenticate(&state, client, &body.email, body.password).await?;
     start_session(&state, user, StatusCode::OK).await
 }
 
@@ -190,15 +223,17 @@ async fn issue_api_token(state: &AppState, user: Uuid, name: &str) -> ApiResult<
     Ok(IssuedToken { token, info })
 }
 
-/// Issues an API token for an e-mail and password: how API clients log in.
+/// Issues an API token for an e-mail and password: how API clients log in (limited as log-ins are).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = PasswordTokenRequest,
-    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn token_for_password(
     State(state): State<AppState>,
+    client: Client,
     ApiJson(body): ApiJson<PasswordTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
     text::bounded("name", &body.name, 1, 80, false)?;
-    let user = authenticate(&state, &body.email, body.password).await?;
+    let user = authenticate(&state, client, &body.email, body.password).await?;
     Ok((StatusCode::CREATED, Json(issue_api_token(&state, user.id, &body.name).await?)))
 }
 

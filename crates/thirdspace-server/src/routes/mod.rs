@@ -5,6 +5,7 @@ mod accounts;
 mod bookings;
 mod health;
 mod intros;
+mod links;
 mod live;
 mod presence;
 mod profiles;
@@ -14,6 +15,7 @@ mod screens;
 pub(crate) use accounts::{authenticate, new_session, register};
 pub(crate) use bookings::place;
 pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
+pub(crate) use links::{password_changed, send as send_link, verify as verify_email, verify_again, Link};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub(crate) use profiles::save_profile;
 pub(crate) use questions::{ask, close_question};
@@ -87,6 +89,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::token_for_password))
         .routes(routes!(accounts::me))
+        .routes(routes!(links::verify_email))
+        .routes(routes!(links::ask_again))
         .routes(routes!(accounts::list_tokens, accounts::create_token))
         .routes(routes!(accounts::delete_token))
         .routes(routes!(profiles::my_profile, profiles::put_my_profile))

@@ -262,7 +262,8 @@ pub async fn my_invitations(
     Ok(Json(page.slice(state.store.invitations_for(&email).await?)))
 }
 
-/// Accepts a staff invitation sent to the caller's e-mail address.
+/// Accepts a staff invitation sent to the caller's e-mail address, once they confirmed it (409
+/// `email_not_verified` before: `POST /api/v1/me/email-verification` sends the link again).
 #[utoipa::path(post, path = "/api/v1/me/invitations/{id}/accept", tag = "venues", params(("id" = Uuid, Path)),
     responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]

@@ -1,7 +1,10 @@
 //! Accounts through pages: sign up, log in and out, links by e-mail (through a real SMTP server),
 //! a new password, and limits on guessing.
 
+use std::net::Ipv4Addr;
+
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 use crate::web::Web;
@@ -135,7 +138,7 @@ async fn a_forgotten_password_is_replaced_by_a_link_and_old_sessions_end() {
 }
 
 #[tokio::test]
-async fn too_many_wrong_passwords_lock_the_address_for_a_while_even_with_the_right_one() {
+async fn too_many_wrong_passwords_from_one_client_lock_the_address_there_for_a_while_even_with_the_right_one() {
     let Some(app) = spawn_app().await else { return };
     let ana = app.member("Ana").await;
     let web = Web::new(&app);
@@ -175,4 +178,138 @@ async fn a_host_lands_on_the_venues_they_run_and_a_coworker_on_finding_a_seat() 
         )
         .await;
     assert_eq!(page.location, "/bookings", "where the host was going comes first");
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_api_tokens_too_and_tells_the_owner() {
+    let Some(app) = spawn_app().await else { return };
+    let ana = app.member("Ana").await;
+    assert_eq!(app.get("/api/v1/me", Some(&ana)).await.status, StatusCode::OK);
+    let web = Web::new(&app);
+    web.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    let link = link_in(&app.smtp.last_to(&ana.email).await.expect("an e-mail").data);
+    let done = web.submit(&link, &link, &[("password", "a brand new password")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(app.get("/api/v1/me", Some(&ana)).await.status, StatusCode::UNAUTHORIZED, "the API token is ended");
+    let notice = app.smtp.last_to(&ana.email).await.expect("a notice");
+    assert!(notice.data.contains("Subject: Your thirdspace password was changed"), "{}", notice.data);
+    assert!(notice.data.contains("/password/forgot"), "says what to do if it was not them");
+}
+
+#[tokio::test]
+async fn only_the_newest_link_works_and_a_new_password_voids_the_links_sent_before() {
+    let Some(app) = spawn_app().await else { return };
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    let last_link = || async { link_in(&app.smtp.last_to(&ana.email).await.expect("an e-mail").data) };
+    web.submit("/login/email", "/login/email", &[("email", &ana.email)]).await;
+    let first_log_in = last_link().await;
+    web.submit("/login/email", "/login/email", &[("email", &ana.email)]).await;
+    let second_log_in = last_link().await;
+    let action = |link: &str| link.split('?').next().unwrap().to_owned();
+    let old = web.submit(&first_log_in, &action(&first_log_in), &[("next", "/")]).await;
+    assert_eq!(old.status, StatusCode::GONE, "a newer log-in link voids the older one");
+
+    web.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    let first_reset = last_link().await;
+    web.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    let second_reset = last_link().await;
+    let old = web.submit(&first_reset, &first_reset, &[("password", "an older link's password")]).await;
+    assert_eq!(old.status, StatusCode::GONE, "a newer reset link voids the older one");
+    let done = web.submit(&second_reset, &second_reset, &[("password", "a brand new password")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let after = Web::new(&app).submit(&second_log_in, &action(&second_log_in), &[("next", "/")]).await;
+    assert_eq!(after.status, StatusCode::GONE, "a log-in link sent before the new password no longer works");
+}
+
+#[tokio::test]
+async fn links_by_e_mail_are_limited_per_address_and_per_client_whoever_has_an_account() {
+    let Some(app) = spawn_app().await else { return };
+    let ana = app.member("Ana").await;
+    let web = Web::new(&app);
+    let csrf = web.get("/login/email").await.hidden("csrf");
+    let mut asks = Vec::new();
+    let burst = 25;
+    let started = std::time::Instant::now();
+    for _ in 0..burst {
+        let (web, csrf, email) = (Web::clone(&web), csrf.clone(), ana.email.clone());
+        asks.push(tokio::spawn(
+            async move { web.post("/login/email", &[("email", &email), ("csrf", &csrf)]).await.status },
+        ));
+    }
+    let mut refused = 0;
+    for ask in asks {
+        match ask.await.unwrap() {
+            StatusCode::OK => {}
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("{other}"),
+        }
+    }
+    eprintln!("{burst} requests for log-in links in {:?}", started.elapsed());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let max = thirdspace_server::limits::MAX_MAILS_PER_ADDRESS as usize;
+    assert_eq!(app.smtp.received().len(), max, "{burst} requests sent only the address's share");
+    assert_eq!(refused, burst - max);
+
+    let elsewhere = Web::from(&app, Ipv4Addr::new(127, 0, 0, 3));
+    let reset = elsewhere.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    assert_eq!(reset.status, StatusCode::TOO_MANY_REQUESTS, "the address had its share, whoever asks");
+    assert!(reset.html.contains("try again in 60 minutes"), "{}", reset.html);
+    let nobody = elsewhere.submit("/password/forgot", "/password/forgot", &[("email", "nobody@example.org")]).await;
+    assert_eq!(nobody.status, StatusCode::OK, "another address, from another client");
+    let from_here = web.submit("/password/forgot", "/password/forgot", &[("email", "nobody@example.org")]).await;
+    assert_eq!(from_here.status, StatusCode::TOO_MANY_REQUESTS, "the first client had its share, for any address");
+    let signup = app
+        .call_with(
+            &crate::helpers::client_from(Ipv4Addr::new(127, 0, 0, 4)),
+            reqwest::Method::POST,
+            "/api/v1/auth/signup",
+            None,
+            Some(json!({"email": "nobody@example.org", "password": "a long enough secret", "display_name": "N"})),
+        )
+        .await;
+    assert_eq!(signup.status, StatusCode::CREATED, "signing up is not refused for its e-mail: {}", signup.body);
+
+    app.clock.advance(thirdspace_server::limits::MAIL_WINDOW_SECONDS);
+    let later = web.submit("/password/forgot", "/password/forgot", &[("email", &ana.email)]).await;
+    assert_eq!(later.status, StatusCode::OK, "a new window");
+}
+
+#[tokio::test]
+async fn an_invitation_is_joined_from_the_host_page_once_the_address_is_confirmed() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let invited =
+        app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": "sam@example.org"})).await;
+    let id = invited.body["id"].as_str().unwrap().to_owned();
+    let web = Web::new(&app);
+    let fields = [("display_name", "Sam"), ("email", "sam@example.org"), ("password", "a long enough secret")];
+    assert_eq!(web.submit("/signup", "/signup", &fields).await.status, StatusCode::SEE_OTHER);
+    let signup_link = link_in(&app.smtp.last_to("sam@example.org").await.expect("a confirmation e-mail").data);
+
+    let host_page = web.get("/host").await;
+    assert!(host_page.html.contains("Confirm that sam@example.org is yours"), "{}", host_page.html);
+    assert!(!host_page.html.contains("Join as staff"), "{}", host_page.html);
+    let forced = web.post(&format!("/host/invitations/{id}/accept"), &[("csrf", &host_page.hidden("csrf"))]).await;
+    assert_eq!(forced.status, StatusCode::CONFLICT, "{}", forced.html);
+    assert!(forced.html.contains("Confirm your e-mail address first"), "{}", forced.html);
+
+    let again = web.submit("/host", "/email/verify", &[]).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.html);
+    assert!(again.html.contains("A new link is on its way"), "{}", again.html);
+    let link = link_in(&app.smtp.last_to("sam@example.org").await.expect("another e-mail").data);
+    assert_ne!(link, signup_link);
+    assert!(link.starts_with("/email/verify/"), "{link}");
+    let opened = web.get(&link).await;
+    assert_eq!(opened.status, StatusCode::OK, "opening shows a button; a mail scanner confirms nothing");
+    let stale = web.submit(&signup_link, &signup_link, &[]).await;
+    assert_eq!(stale.status, StatusCode::GONE, "the link sent at sign-up was replaced");
+    let confirmed = web.submit(&link, &link, &[]).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.html);
+    assert!(confirmed.html.contains("Your e-mail address is confirmed"), "{}", confirmed.html);
+
+    let joined = web.submit("/host", &format!("/host/invitations/{id}/accept"), &[]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.html);
+    assert_eq!(joined.location, format!("/host/venues/{venue}"));
 }

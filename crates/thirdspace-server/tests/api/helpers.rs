@@ -221,6 +221,12 @@ pub async fn spawn_app_with(config: ServerConfig) -> Option<TestApp> {
     })
 }
 
+/// An HTTP client on another machine: its connections come from `ip` (an address of the loopback
+/// network other than the server's 127.0.0.1).
+pub fn client_from(ip: std::net::Ipv4Addr) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::V4(ip)).build().expect("client")
+}
+
 /// A password hash computed once: creating many members stays fast.
 pub fn shared_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -237,6 +243,7 @@ pub async fn member_in(store: &dyn Store, name: &str) -> Member {
             password_hash: shared_hash().to_owned(),
             display_name: name.to_owned(),
             is_admin: false,
+            email_verified: true,
             now: MONDAY_9AM,
         })
         .await
@@ -292,7 +299,19 @@ impl TestApp {
     }
 
     pub async fn call(&self, method: Method, path: &str, who: Option<&Member>, body: Option<Value>) -> Reply {
-        let mut req = self.client.request(method, self.url(path));
+        self.call_with(&self.client, method, path, who, body).await
+    }
+
+    /// A call through `client` (e.g. one of [`client_from`], another machine).
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        path: &str,
+        who: Option<&Member>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = client.request(method, self.url(path));
         if let Some(m) = who {
             req = req.bearer_auth(&m.token);
         }

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Member, TestApp};
 
+#[derive(Clone)]
 pub struct Web {
     client: reqwest::Client,
     base: String,
@@ -40,6 +41,18 @@ impl Page {
 impl Web {
     pub fn new(app: &TestApp) -> Self {
         let client = reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().unwrap();
+        Self { client, base: app.base.clone() }
+    }
+
+    /// A browser on another machine: its connections come from `ip` (an address of the loopback
+    /// network other than the server's 127.0.0.1).
+    pub fn from(app: &TestApp, ip: std::net::Ipv4Addr) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .cookie_store(true)
+            .local_address(std::net::IpAddr::V4(ip))
+            .build()
+            .unwrap();
         Self { client, base: app.base.clone() }
     }
 

@@ -108,6 +108,7 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         password_hash: password_hash.clone(),
         display_name: display_name.to_owned(),
         is_admin,
+        email_verified: true,
         now,
     };
     let admin = store.create_user(new_user(email("admin@demo.thirdspace.test")?, "Network Admin", true)).await?;

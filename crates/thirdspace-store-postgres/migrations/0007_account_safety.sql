@@ -1,0 +1,23 @@
+-- A member proves they hold their e-mail address by using a link sent to it; a staff invitation
+-- is accepted only by a member who proved the invited address. Members who already used a log-in
+-- or reset link have proven it.
+ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
+UPDATE users SET email_verified_at =
+    (SELECT MIN(used_at) FROM login_links WHERE login_links.user_id = users.id AND used_at IS NOT NULL);
+
+-- Links may also confirm an address.
+ALTER TABLE login_links DROP CONSTRAINT login_links_purpose_check;
+ALTER TABLE login_links ADD CONSTRAINT login_links_purpose_check
+    CHECK (purpose IN ('log_in', 'reset_password', 'verify_email'));
+
+-- Attempts counted in windows, per key: failed log-ins of an address from one client and from
+-- all clients, e-mails asked for an address and by a client. Kept in the database so that every
+-- instance counts the same attempts. Replaces the count per address alone.
+DROP TABLE login_failures;
+CREATE TABLE attempts (
+    key      TEXT PRIMARY KEY,
+    count    INTEGER NOT NULL,
+    -- When the window of these attempts began, UTC seconds since the epoch.
+    since    BIGINT NOT NULL
+);
+CREATE INDEX attempts_since ON attempts(since);
