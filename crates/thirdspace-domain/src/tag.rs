@@ -13,6 +13,21 @@ pub const MAX_TAG_CHARS: usize = 48;
 /// The most tags one list may hold.
 pub const MAX_TAGS: usize = 30;
 
+/// The OpenAPI schema of a list of tags, saying what [`normalise_list`] accepts.
+pub mod schema {
+    use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, Type};
+
+    /// Up to [`super::MAX_TAGS`] tags of up to [`super::MAX_TAG_CHARS`] characters each,
+    /// without control characters other than white space.
+    pub fn list() -> Array {
+        let tag = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(super::MAX_TAG_CHARS))
+            .pattern(Some(r"^[^\x00-\x08\x0E-\x1F\x7F-\x84\x86-\x9F\u202A-\u202E\u2066-\u2069]*$"));
+        ArrayBuilder::new().items(tag).max_items(Some(super::MAX_TAGS)).build()
+    }
+}
+
 /// Normalises one tag; `None` when nothing is left after trimming.
 pub fn normalise(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
@@ -28,6 +43,9 @@ pub fn normalise(raw: &str) -> Option<String> {
 /// Normalises a list of tags: blanks dropped, duplicates (after normalising) removed keeping the
 /// first, each tag at most [`MAX_TAG_CHARS`] characters and at most [`MAX_TAGS`] of them.
 pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
+    if raw.len() > MAX_TAGS {
+        return Err(Invalid::new(field, format!("at most {MAX_TAGS} tags")));
+    }
     let mut seen = HashSet::new();
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {

@@ -44,9 +44,85 @@ pub fn optional(field: &str, value: Option<&str>, max: usize, multiline: bool) -
     }
 }
 
+/// OpenAPI schemas of text fields, whose pattern says exactly what [`bounded`] and [`optional`]
+/// accept: between the bounds once trimmed, and no control characters.
+pub mod schema {
+    use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+    use utoipa::openapi::schema::SchemaType;
+
+    /// What is trimmed from both ends: white space and characters that take no space.
+    const TRIMMED: &str = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\u200B-\u200D\u2060-\u2064\uFEFF\u180E";
+    /// What [`optional`] takes as blank: white space alone.
+    const WHITE: &str = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+    /// Never allowed in the trimmed text of one line.
+    const CONTROL: &str = r"\x00-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069";
+    /// Never allowed in trimmed text of several lines (line breaks and tabs are).
+    const CONTROL_BUT_BREAKS: &str = r"\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069";
+
+    /// The pattern of a text of `min` to `max` characters once trimmed.
+    fn core(min: usize, max: usize, multiline: bool) -> String {
+        let control = if multiline { CONTROL_BUT_BREAKS } else { CONTROL };
+        let edge = format!("[^{TRIMMED}{control}]");
+        let inner = format!("[^{control}]");
+        let middle = if min <= 1 {
+            format!("(?:{inner}{{0,{}}}{edge})?", max.saturating_sub(2))
+        } else {
+            format!("{inner}{{{},{}}}{edge}", min - 2, max.saturating_sub(2))
+        };
+        format!("[{TRIMMED}]*{edge}{middle}[{TRIMMED}]*")
+    }
+
+    fn text(min: usize, max: usize, multiline: bool, blank_allowed: bool) -> Object {
+        let pattern = if blank_allowed {
+            format!("^[{WHITE}]*$|^{}$", core(1, max, multiline))
+        } else {
+            format!("^{}$", core(min, max, multiline))
+        };
+        let kind = if blank_allowed {
+            SchemaType::from_iter([Type::String, Type::Null])
+        } else {
+            SchemaType::Type(Type::String)
+        };
+        ObjectBuilder::new()
+            .schema_type(kind)
+            .min_length((!blank_allowed).then_some(min))
+            .pattern(Some(pattern))
+            .description(Some(format!("{min} to {max} characters once trimmed; no control characters")))
+            .build()
+    }
+
+    /// One line of `MIN` to `MAX` characters, as [`super::bounded`] takes it.
+    pub fn line<const MIN: usize, const MAX: usize>() -> Object {
+        text(MIN, MAX, false, false)
+    }
+
+    /// Text of `MIN` to `MAX` characters that may hold line breaks and tabs.
+    pub fn lines<const MIN: usize, const MAX: usize>() -> Object {
+        text(MIN, MAX, true, false)
+    }
+
+    /// One line of at most `MAX` characters, or null or blank for none, as [`super::optional`]
+    /// takes it.
+    pub fn optional_line<const MAX: usize>() -> Object {
+        text(1, MAX, false, true)
+    }
+
+    /// Text of at most `MAX` characters that may hold line breaks, or null or blank for none.
+    pub fn optional_lines<const MAX: usize>() -> Object {
+        text(1, MAX, true, true)
+    }
+
+    /// A pattern for `core` with white space around it, which is trimmed.
+    pub fn padded(core: &str) -> String {
+        format!("^[{WHITE}]*(?:{core})[{WHITE}]*$")
+    }
+
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn text_is_trimmed_and_bounded_in_characters_not_bytes() {
@@ -69,6 +145,38 @@ mod tests {
         assert!(bounded("name", "\u{200B}\u{FEFF}", 1, 10, false).is_err());
         assert!(bounded("name", "evil\u{202E}gpj.exe", 1, 40, false).is_err());
         assert_eq!(bounded("name", "\u{200B}Anna", 1, 10, false).unwrap(), "Anna");
+    }
+
+    /// Characters at every edge of the rules: white space, invisible, control, direction.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            'a', 'Z', '9', 'é', '日', ' ', '\t', '\n', '\r', '\u{0B}', '\u{85}', '\u{A0}', '\u{2003}', '\u{3000}',
+            '\u{200B}', '\u{FEFF}', '\u{180E}', '\u{2060}', '\u{0}', '\u{1F}', '\u{7F}', '\u{9F}', '\u{202E}',
+            '\u{2066}',
+        ]);
+        prop::collection::vec(chars, 0..9).prop_map(|c| c.into_iter().collect())
+    }
+
+    fn matches(schema: utoipa::openapi::schema::Object, text: &str) -> bool {
+        let pattern = schema.pattern.expect("a pattern");
+        regex::Regex::new(&pattern).expect("a valid pattern").is_match(text)
+    }
+
+    proptest! {
+        #[test]
+        fn the_documented_pattern_of_a_text_field_accepts_exactly_what_the_checks_accept(text in tricky_text()) {
+            prop_assert_eq!(matches(schema::line::<1, 4>(), &text), bounded("f", &text, 1, 4, false).is_ok());
+            prop_assert_eq!(matches(schema::line::<3, 5>(), &text), bounded("f", &text, 3, 5, false).is_ok());
+            prop_assert_eq!(matches(schema::lines::<3, 5>(), &text), bounded("f", &text, 3, 5, true).is_ok());
+            prop_assert_eq!(
+                matches(schema::optional_line::<4>(), &text),
+                optional("f", Some(&text), 4, false).is_ok()
+            );
+            prop_assert_eq!(
+                matches(schema::optional_lines::<4>(), &text),
+                optional("f", Some(&text), 4, true).is_ok()
+            );
+        }
     }
 
     #[test]

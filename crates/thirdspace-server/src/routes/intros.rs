@@ -112,9 +112,15 @@ pub(crate) async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<
 pub struct SuggestionQuery {
     /// `venue` (default): people checked in where you are now; `network`: people who show
     /// themselves publicly anywhere.
+    #[param(schema_with = scope_schema, nullable = false)]
     scope: Option<String>,
     /// How many, 1 to 20 (default 5).
+    #[param(minimum = 1, maximum = 20, nullable = false)]
     limit: Option<usize>,
+}
+
+fn scope_schema() -> utoipa::openapi::Object {
+    super::one_of(&["venue", "network"])
 }
 
 /// My best introductions, with the reason for each; they are recorded so that I can accept or
@@ -206,6 +212,7 @@ async fn suggest(
 pub struct RoundRequest {
     /// Introductions per person at most, 1 to 5 (default 2).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 5)]
     cap: Option<usize>,
 }
 
@@ -268,6 +275,7 @@ pub async fn venue_round(
 pub struct TablesRequest {
     /// People per table, 3 or 4 (default 4).
     #[serde(default)]
+    #[schema(minimum = 3, maximum = 4)]
     size: Option<usize>,
 }
 
@@ -469,9 +477,11 @@ pub(crate) async fn who_can_answer(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompleteQuery {
-    /// What has been typed so far.
+    /// What has been typed so far, at most 48 characters.
+    #[param(max_length = 48)]
     q: String,
     /// How many, 1 to 20 (default 8).
+    #[param(minimum = 1, maximum = 20, nullable = false)]
     limit: Option<usize>,
 }
 

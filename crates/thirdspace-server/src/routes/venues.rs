@@ -25,17 +25,24 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct VenueSearch {
     /// City name; case and spacing do not matter.
+    #[param(nullable = false)]
     city: Option<String>,
-    /// Only venues open that local date with a social-capital seat free ("YYYY-MM-DD").
-    #[param(value_type = Option<String>, format = Date)]
+    /// Only venues open that local date with a social-capital seat free ("YYYY-MM-DD"), from
+    /// today to 180 days ahead.
+    #[param(value_type = Option<String>, format = Date, nullable = false)]
     #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
     /// With `date`: the span that must be free, "HH:MM" (default: the whole opening day).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, nullable = false, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     start: Option<String>,
-    #[param(value_type = Option<String>)]
+    /// With `date` and `start`: the end of the span, "HH:MM".
+    #[param(value_type = Option<String>, nullable = false, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     end: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, nullable = false)]
     per_page: Option<u32>,
 }
 
@@ -212,7 +219,7 @@ pub async fn update_space(
 #[serde(deny_unknown_fields)]
 pub struct StaffInvite {
     /// The e-mail address of the person to invite.
-    #[schema(example = "sam@example.org")]
+    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
     email: String,
 }
 
