@@ -148,6 +148,7 @@ pub struct OpeningPeriod {
     pub day: Weekday,
     #[schema(schema_with = clock_time_schema, example = "08:30")]
     pub opens: ClockTime,
+    /// After `opens`; the periods of one day do not overlap.
     #[schema(schema_with = clock_time_schema, example = "18:00")]
     pub closes: ClockTime,
 }

@@ -126,7 +126,9 @@ fn scope_schema() -> utoipa::openapi::Object {
 /// My best introductions, with the reason for each; they are recorded so that I can accept or
 /// decline them.
 #[utoipa::path(get, path = "/api/v1/me/suggestions", tag = "introductions", params(SuggestionQuery),
-    responses((status = 200, body = Vec<IntroView>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = Vec<IntroView>), (status = 400, body = ErrorBody),
+        (status = 403, description = "Across the network, only for people who show themselves publicly", body = ErrorBody),
+        (status = 409, description = "Not checked in anywhere (for `scope=venue`)", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn my_suggestions(
     State(state): State<AppState>,

@@ -32,11 +32,12 @@ pub struct VenueSearch {
     #[param(value_type = Option<String>, format = Date, nullable = false)]
     #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
-    /// With `date`: the span that must be free, "HH:MM" (default: the whole opening day).
-    #[param(value_type = Option<String>, nullable = false, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    /// With `date` and `end`: the span that must be free, "HH:MM" (default: the whole opening
+    /// day).
+    #[param(schema_with = thirdspace_domain::hours::clock_time_schema, nullable = false)]
     start: Option<String>,
     /// With `date` and `start`: the end of the span, "HH:MM".
-    #[param(value_type = Option<String>, nullable = false, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    #[param(schema_with = thirdspace_domain::hours::clock_time_schema, nullable = false)]
     end: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
@@ -67,14 +68,18 @@ pub async fn list(
 ) -> ApiResult<Json<Paged<VenueListing>>> {
     let page = PageQuery { page: q.page, per_page: q.per_page }.page()?;
     let city = q.city.as_deref().map(city_key).filter(|c| !c.is_empty());
-    let Some(date) = q.date else {
-        let found = state.store.venues(city.as_deref(), page).await?;
-        return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
-    };
+    // Checked even without a date: a span given is never silently ignored.
     let span = match (&q.start, &q.end) {
         (Some(s), Some(e)) => Some(Span::new(ClockTime::parse("start", s)?, ClockTime::parse("end", e)?)?),
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
+    };
+    let Some(date) = q.date else {
+        if span.is_some() {
+            return Err(Invalid::new("date", "give the date of the span").into());
+        }
+        let found = state.store.venues(city.as_deref(), page).await?;
+        return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
     };
     Ok(Json(page.slice(free_on(&state, city.as_deref(), date, span).await?)))
 }

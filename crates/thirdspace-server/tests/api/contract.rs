@@ -111,9 +111,25 @@ async fn a_value_outside_a_declared_bound_is_refused_and_one_inside_is_taken() {
         ("/api/v1/me/bookings?when=someday", StatusCode::BAD_REQUEST),
         ("/api/v1/vocabulary/complete?q=rust&limit=20", StatusCode::OK),
         ("/api/v1/vocabulary/complete?q=rust&limit=21", StatusCode::BAD_REQUEST),
+        ("/api/v1/venues?start=", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/v1/venues?start=09:00&end=10:00", StatusCode::UNPROCESSABLE_ENTITY),
     ] {
         assert_eq!(app.get(path, Some(&member)).await.status, expected, "{path}");
     }
     let q = "q".repeat(49);
     assert_eq!(app.get(&format!("/api/v1/vocabulary/complete?q={q}"), None).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_the_integer_it_is_and_a_fraction_is_refused() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let mut body = crate::helpers::venue_body("De Werkplaats", "Utrecht");
+    body["no_show_grace_minutes"] = serde_json::json!(27.0);
+    let reply = app.post("/api/v1/venues", Some(&host), body.clone()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.body["no_show_grace_minutes"], 27);
+    body["no_show_grace_minutes"] = serde_json::json!(27.5);
+    let reply = app.post("/api/v1/venues", Some(&host), body).await;
+    assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, "no_show_grace_minutes"));
 }
