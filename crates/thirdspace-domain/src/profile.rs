@@ -104,7 +104,9 @@ fn links_schema() -> utoipa::openapi::Array {
         .schema_type(utoipa::openapi::schema::Type::String)
         .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".to_owned())))
         .max_length(Some(300))
-        .pattern(Some(text::schema::padded("[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:[.][A-Za-z][A-Za-z0-9-]*)*(?:/[A-Za-z0-9._~/-]*)?")));
+        .pattern(Some(text::schema::padded(
+            "[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:[.][A-Za-z][A-Za-z0-9-]*)*(?:/[A-Za-z0-9._~/-]*)?",
+        )));
     utoipa::openapi::ArrayBuilder::new().items(link).max_items(Some(MAX_LINKS)).build()
 }
 

@@ -47,8 +47,8 @@ pub fn optional(field: &str, value: Option<&str>, max: usize, multiline: bool) -
 /// OpenAPI schemas of text fields, whose pattern says exactly what [`bounded`] and [`optional`]
 /// accept: between the bounds once trimmed, and no control characters.
 pub mod schema {
-    use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
     use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
     /// What is trimmed from both ends: white space and characters that take no space.
     const TRIMMED: &str = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\u200B-\u200D\u2060-\u2064\uFEFF\u180E";
@@ -116,7 +116,6 @@ pub mod schema {
     pub fn padded(core: &str) -> String {
         format!("^[{WHITE}]*(?:{core})[{WHITE}]*$")
     }
-
 }
 
 #[cfg(test)]

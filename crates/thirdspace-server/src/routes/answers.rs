@@ -22,7 +22,9 @@ pub(super) fn add(doc: &mut OpenApi) {
             [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch, &mut item.head];
         for operation in operations.into_iter().flatten() {
             let asks_password = operation.request_body.as_ref().is_some_and(|body| {
-                body.content.values().any(|c| matches!(&c.schema, Some(RefOr::Ref(r)) if password_bodies.contains(&r.ref_location)))
+                body.content
+                    .values()
+                    .any(|c| matches!(&c.schema, Some(RefOr::Ref(r)) if password_bodies.contains(&r.ref_location)))
             });
             add_to(operation, !WITHOUT_DATABASE.contains(&path.as_str()), asks_password);
         }
@@ -31,7 +33,11 @@ pub(super) fn add(doc: &mut OpenApi) {
 
 fn add_to(operation: &mut Operation, uses_database: bool, asks_password: bool) {
     let has = |within: ParameterIn| {
-        operation.parameters.iter().flatten().any(|p| std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&within))
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&within))
     };
     let (query, path) = (has(ParameterIn::Query), has(ParameterIn::Path));
     let body = operation.request_body.is_some();

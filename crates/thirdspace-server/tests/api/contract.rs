@@ -44,7 +44,9 @@ async fn every_operation_declares_the_answers_its_extractors_give_to_a_bad_body_
     let member = app.member("Fuzzy").await;
     let mut tried = 0;
     for (path, method, operation) in operations(&doc) {
-        let with_ids = |id: &str| app.url(&["{id}", "{space_id}", "{token_id}"].iter().fold(path.clone(), |p, n| p.replace(n, id)));
+        let with_ids = |id: &str| {
+            app.url(&["{id}", "{space_id}", "{token_id}"].iter().fold(path.clone(), |p, n| p.replace(n, id)))
+        };
         let (url, malformed) = (with_ids(&uuid::Uuid::new_v4().to_string()), with_ids("not-a-uuid"));
         let mut answers = Vec::new();
         if operation.get("requestBody").is_some() {
@@ -56,12 +58,18 @@ async fn every_operation_declares_the_answers_its_extractors_give_to_a_bad_body_
         if has_parameter_in(&operation, "path") {
             answers.push(("a malformed ID", app.client.request(method.clone(), &malformed).bearer_auth(&member.token)));
         }
-        if operation["security"].as_array().is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty()))) {
+        if operation["security"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())))
+        {
             answers.push(("a revoked token", app.client.request(method.clone(), &url).bearer_auth("revoked")));
         }
         for (what, request) in answers {
             let status = request.send().await.expect("request").status();
-            assert!(declares(&operation, status), "{method} {path} answers {status} to {what}, which it does not declare");
+            assert!(
+                declares(&operation, status),
+                "{method} {path} answers {status} to {what}, which it does not declare"
+            );
             tried += 1;
         }
         if path != "/api/v1/vocabulary/complete" {
