@@ -107,18 +107,20 @@ pub struct BookingInput {
     #[serde(default)]
     pub space_id: Option<uuid::Uuid>,
     /// The local date at the venue, "YYYY-MM-DD".
-    #[schema(value_type = String, example = "2026-11-23")]
+    /// From today to 180 days ahead.
+    #[schema(value_type = String, format = Date, example = "2026-11-23")]
     #[serde(deserialize_with = "crate::hours::date::deserialize")]
     pub date: NaiveDate,
-    #[schema(value_type = String, example = "09:30")]
+    #[schema(schema_with = crate::hours::clock_time_schema, example = "09:30")]
     pub start: ClockTime,
-    #[schema(value_type = String, example = "17:00")]
+    /// At least 15 minutes after `start`.
+    #[schema(schema_with = crate::hours::clock_time_schema, example = "17:00")]
     pub end: ClockTime,
     /// The answer to "What's your focus today?".
-    #[schema(example = "Finishing the pitch deck for Friday")]
+    #[schema(schema_with = text::schema::line::<1, 280>, example = "Finishing the pitch deck for Friday")]
     pub focus: String,
     /// What you will share in return for the seat.
-    #[schema(example = "Happy to help anyone with VAT returns")]
+    #[schema(schema_with = text::schema::line::<1, 280>, example = "Happy to help anyone with VAT returns")]
     pub pledge: String,
 }
 

@@ -13,6 +13,17 @@ use crate::Invalid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClockTime(u16);
 
+/// A time of day as the API takes it, for its OpenAPI document: "H:MM" or "HH:MM", up to "24:00".
+pub const CLOCK_TIME_PATTERN: &str = "^([01]?[0-9]|2[0-3]):[0-5][0-9]$|^24:00$";
+
+/// The OpenAPI schema of a [`ClockTime`].
+pub fn clock_time_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(CLOCK_TIME_PATTERN))
+        .build()
+}
+
 impl ClockTime {
     pub const MIDNIGHT: ClockTime = ClockTime(0);
     pub const END_OF_DAY: ClockTime = ClockTime(24 * 60);
@@ -25,10 +36,12 @@ impl ClockTime {
         self.0
     }
 
+    /// Parses "HH:MM" or "H:MM", up to "24:00": exactly what [`CLOCK_TIME_PATTERN`] says.
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let invalid = || Invalid::new(field, "must be a time of day like 09:30");
-        let (h, m) = raw.trim().split_once(':').ok_or_else(invalid)?;
-        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        let (h, m) = raw.split_once(':').ok_or_else(invalid)?;
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
             return Err(invalid());
         }
         let h: u16 = h.parse().map_err(|_| invalid())?;
@@ -133,9 +146,10 @@ impl Weekday {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpeningPeriod {
     pub day: Weekday,
-    #[schema(value_type = String, example = "08:30")]
+    #[schema(schema_with = clock_time_schema, example = "08:30")]
     pub opens: ClockTime,
-    #[schema(value_type = String, example = "18:00")]
+    /// After `opens`; the periods of one day do not overlap.
+    #[schema(schema_with = clock_time_schema, example = "18:00")]
     pub closes: ClockTime,
 }
 
@@ -307,7 +321,7 @@ mod tests {
     fn clock_times_parse_and_print_as_hh_mm() {
         assert_eq!(t("9:05").to_string(), "09:05");
         assert_eq!(t("24:00"), ClockTime::END_OF_DAY);
-        for bad in ["", "9", "25:00", "24:01", "12:60", "ab:cd", "12:5", "-1:00"] {
+        for bad in ["", "9", "25:00", "24:01", "12:60", "ab:cd", "12:5", "-1:00", "+9:30", " 09:30", "09:+5"] {
             assert!(ClockTime::parse("t", bad).is_err(), "{bad} was accepted");
         }
     }
@@ -417,6 +431,17 @@ mod tests {
         assert_eq!(instant(tz, spring, t("02:30")), utc_midnight(spring) + 90 * 60);
         assert_eq!(instant(tz, spring, t("02:30")), instant(tz, spring, t("03:30")));
         assert_eq!(instant(tz, spring, ClockTime::END_OF_DAY) - instant(tz, spring, ClockTime::MIDNIGHT), 23 * 3600);
+    }
+
+    #[test]
+    fn a_clock_time_parses_exactly_when_it_matches_the_documented_pattern() {
+        let pattern = regex::Regex::new(CLOCK_TIME_PATTERN).unwrap();
+        for hours in ["", "0", "00", "7", "09", "19", "23", "24", "25", "+1", " 9", "9 ", "001"] {
+            for minutes in ["00", "05", "59", "60", "5", "+5", "0 "] {
+                let raw = format!("{hours}:{minutes}");
+                assert_eq!(ClockTime::parse("t", &raw).is_ok(), pattern.is_match(&raw), "{raw:?}");
+            }
+        }
     }
 
     #[test]

@@ -54,29 +54,36 @@ pub fn may_see(visibility: Visibility, viewer: Viewer) -> bool {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
-    #[schema(example = "Anna de Vries")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "Anna de Vries")]
     pub display_name: String,
     #[serde(default)]
-    #[schema(example = "Freelance bookkeeper for creative studios")]
+    #[schema(schema_with = text::schema::optional_line::<140>, example = "Freelance bookkeeper for creative studios")]
     pub headline: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = text::schema::optional_lines::<2000>)]
     pub bio: Option<String>,
     /// Knowledge I offer.
     #[serde(default)]
+    #[schema(schema_with = tag::schema::list)]
     pub offers: Vec<String>,
     /// What I am looking for, as tags.
     #[serde(default)]
+    #[schema(schema_with = tag::schema::list)]
     pub seeking: Vec<String>,
     /// What I am looking for, in my own words.
     #[serde(default)]
+    #[schema(schema_with = text::schema::optional_lines::<500>)]
     pub seeking_text: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = tag::schema::list)]
     pub interests: Vec<String>,
     /// Field or industry.
     #[serde(default)]
-    #[schema(example = "finance")]
+    #[schema(schema_with = text::schema::optional_line::<80>, example = "finance")]
     pub field: Option<String>,
+    /// Web addresses, http or https, at most 5.
     #[serde(default)]
+    #[schema(schema_with = links_schema)]
     pub links: Vec<String>,
     #[serde(default)]
     pub visibility: Visibility,
@@ -90,6 +97,18 @@ fn yes() -> bool {
 
 /// The most links one profile may hold.
 pub const MAX_LINKS: usize = 5;
+
+/// Up to [`MAX_LINKS`] web addresses.
+fn links_schema() -> utoipa::openapi::Array {
+    let link = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".to_owned())))
+        .max_length(Some(300))
+        .pattern(Some(text::schema::padded(
+            "[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:[.][A-Za-z][A-Za-z0-9-]*)*(?:/[A-Za-z0-9._~/-]*)?",
+        )));
+    utoipa::openapi::ArrayBuilder::new().items(link).max_items(Some(MAX_LINKS)).build()
+}
 
 /// A profile, checked and normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]

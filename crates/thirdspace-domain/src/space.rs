@@ -31,15 +31,15 @@ impl SpaceKind {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpaceInput {
-    #[schema(example = "Reading room")]
+    #[schema(schema_with = text::schema::line::<1, 120>, example = "Reading room")]
     pub name: String,
     pub kind: SpaceKind,
     /// Seats (open seating) or people (meeting room).
-    #[schema(example = 24)]
+    #[schema(example = 24, minimum = 1, maximum = 10_000)]
     pub capacity: u32,
-    /// Seats offered for social capital each day; open seating only.
+    /// Seats offered for social capital each day, at most the capacity; open seating only.
     #[serde(default)]
-    #[schema(example = 8)]
+    #[schema(example = 8, minimum = 0, maximum = 10_000)]
     pub social_capital_seats: u32,
 }
 

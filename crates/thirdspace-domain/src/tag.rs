@@ -15,6 +15,21 @@ pub const MAX_TAG_CHARS: usize = 48;
 /// The most tags one list may hold.
 pub const MAX_TAGS: usize = 30;
 
+/// The OpenAPI schema of a list of tags, saying exactly what [`normalise_list`] and
+/// [`tidy_list`] accept.
+pub mod schema {
+    use utoipa::openapi::schema::{Array, ArrayBuilder};
+
+    /// Up to [`super::MAX_TAGS`] items, each a tag of up to [`super::MAX_TAG_CHARS`] characters
+    /// as sent, or blank.
+    pub fn list() -> Array {
+        ArrayBuilder::new()
+            .items(utoipa::openapi::RefOr::T(crate::text::schema::tag::<{ super::MAX_TAG_CHARS }>()))
+            .max_items(Some(super::MAX_TAGS))
+            .build()
+    }
+}
+
 /// Normalises one tag; `None` when nothing is left after trimming white space and invisible
 /// characters from its ends.
 pub fn normalise(raw: &str) -> Option<String> {
@@ -28,8 +43,8 @@ pub fn normalise(raw: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Normalises a list of tags: blanks dropped, duplicates (after normalising) removed keeping the
-/// first, each tag at most [`MAX_TAG_CHARS`] characters and at most [`MAX_TAGS`] of them. A tag
+/// Normalises a list of at most [`MAX_TAGS`] items: blanks dropped, duplicates (after
+/// normalising) removed keeping the first, each at most [`MAX_TAG_CHARS`] characters as sent. A tag
 /// follows the rule of one-line text ([`text::allowed`]), and one that shows nothing but is not
 /// plain white space is refused rather than dropped.
 pub fn normalise_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
@@ -43,27 +58,27 @@ pub fn tidy_list(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
 }
 
 fn checked(field: &str, raw: &[String], fold: bool) -> Result<Vec<String>, Invalid> {
+    if raw.len() > MAX_TAGS {
+        return Err(Invalid::new(field, format!("at most {MAX_TAGS} tags")));
+    }
     let mut seen = HashSet::new();
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let field = || format!("{field}[{i}]");
-        let Some(folded) = normalise(item) else {
-            if item.trim().is_empty() {
-                continue;
-            }
-            return Err(Invalid::new(field(), text::NOTHING_VISIBLE));
-        };
-        let tag = if fold { folded.clone() } else { item.split_whitespace().collect::<Vec<_>>().join(" ") };
-        if tag.chars().count() > MAX_TAG_CHARS {
+        if item.trim().is_empty() {
+            continue;
+        }
+        if item.chars().count() > MAX_TAG_CHARS {
             return Err(Invalid::new(field(), format!("a tag may be at most {MAX_TAG_CHARS} characters")));
         }
+        let Some(folded) = normalise(item) else {
+            return Err(Invalid::new(field(), text::NOTHING_VISIBLE));
+        };
+        let tag = if fold { folded.clone() } else { text::trim(item).split_whitespace().collect::<Vec<_>>().join(" ") };
         text::check(&field(), &tag, false)?;
         if seen.insert(folded) {
             tags.push(tag);
         }
-    }
-    if tags.len() > MAX_TAGS {
-        return Err(Invalid::new(field, format!("at most {MAX_TAGS} tags")));
     }
     Ok(tags)
 }

@@ -11,14 +11,11 @@ use icu_properties::props::{
 
 use crate::Invalid;
 
-/// Trims `value` and checks it holds between `min` and `max` characters, only characters
-/// [`allowed`] inside it, and at least one [`visible`] one unless it is empty.
+/// Checks that `value` holds at most `max` characters as sent and, once trimmed, at least `min`,
+/// only characters [`allowed`] inside it, and at least one [`visible`] one unless it is empty.
 pub fn bounded(field: &str, value: &str, min: usize, max: usize, multiline: bool) -> Result<String, Invalid> {
+    at_most(field, value, max)?;
     let trimmed = trim(value);
-    let chars = trimmed.chars().count();
-    if chars > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters (got {chars})")));
-    }
     check(field, trimmed, multiline)?;
     if trimmed.is_empty() && min > 0 {
         return Err(if value.trim().is_empty() {
@@ -27,16 +24,27 @@ pub fn bounded(field: &str, value: &str, min: usize, max: usize, multiline: bool
             Invalid::new(field, NOTHING_VISIBLE)
         });
     }
-    if chars < min {
+    if trimmed.chars().count() < min {
         return Err(Invalid::new(field, format!("must be at least {min} characters")));
     }
     Ok(trimmed.to_owned())
 }
 
-/// Like [`bounded`] for a field that may be left out or blank: blank becomes `None`.
+/// Refuses `value` when it holds more than `max` characters, counted as sent.
+fn at_most(field: &str, value: &str, max: usize) -> Result<(), Invalid> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(Invalid::new(field, format!("must be at most {max} characters (got {chars})")));
+    }
+    Ok(())
+}
+
+/// Like [`bounded`] for a field that may be left out or blank: blank (white space alone, of any
+/// length) becomes `None`.
 pub fn optional(field: &str, value: Option<&str>, max: usize, multiline: bool) -> Result<Option<String>, Invalid> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
+    match value {
+        None => Ok(None),
+        Some(v) if v.trim().is_empty() => Ok(None),
         Some(v) => bounded(field, v, 1, max, multiline).map(Some),
     }
 }
@@ -101,14 +109,216 @@ pub fn visible(c: char) -> bool {
 /// U+2800 BRAILLE PATTERN BLANK: a Braille cell with no dots.
 const BRAILLE_BLANK: char = '\u{2800}';
 
+/// OpenAPI schemas of text fields that say exactly what [`bounded`] and [`optional`] accept.
+///
+/// A pattern cannot name Unicode properties portably, so the character classes are listed
+/// range by range, computed from [`allowed`], [`visible`] and [`trim`]'s own rule: the document
+/// and the checks cannot drift apart. A text field is two patterns that must both match: its
+/// shape (what is trimmed, what may stand at its edges and inside, its least length) and the
+/// shared [`VISIBLE`] schema (something visible somewhere in it).
+pub mod schema {
+    use std::fmt::Write as _;
+    use std::sync::LazyLock;
+
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Schema, Type};
+    use utoipa::openapi::{Ref, RefOr};
+
+    /// The name of the shared schema of a text that shows something.
+    pub const VISIBLE: &str = "VisibleText";
+
+    /// The character classes of the rule, each as a bracketed pattern class.
+    pub struct Classes {
+        /// White space: what [`super::optional`] takes as blank.
+        pub white: String,
+        /// What [`super::trim`] removes from the ends.
+        pub trimmed: String,
+        /// What may stand inside one line, and at its edges.
+        pub line: String,
+        pub line_edge: String,
+        /// What may stand inside text of several lines, and at its edges.
+        pub lines: String,
+        pub lines_edge: String,
+        /// What may stand inside a tag (any white space, collapsed), and at its edges.
+        pub tag: String,
+        pub tag_edge: String,
+        /// What shows something.
+        pub visible: String,
+    }
+
+    fn trimmed(c: char) -> bool {
+        super::trim(c.encode_utf8(&mut [0; 4])).is_empty()
+    }
+
+    /// The class of every character for which `keep` holds, as ranges.
+    fn class(keep: impl Fn(char) -> bool) -> String {
+        let mut out = String::from("[");
+        let mut run: Option<(char, char)> = None;
+        let flush = |out: &mut String, (first, last): (char, char)| {
+            push(out, first);
+            if last != first {
+                if u32::from(last) > u32::from(first) + 1 {
+                    out.push('-');
+                }
+                push(out, last);
+            }
+        };
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if !keep(c) {
+                continue;
+            }
+            run = match run {
+                Some((first, last)) if u32::from(last) + 1 == u32::from(c) => Some((first, c)),
+                Some(done) => {
+                    flush(&mut out, done);
+                    Some((c, c))
+                }
+                None => Some((c, c)),
+            };
+        }
+        if let Some(done) = run {
+            flush(&mut out, done);
+        }
+        out.push(']');
+        out
+    }
+
+    /// One character in a class, written so that ECMA, Python and Rust patterns all read it.
+    fn push(out: &mut String, c: char) {
+        let code = u32::from(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if code <= 0xFF {
+            let _ = write!(out, "\\x{code:02X}");
+        } else if code <= 0xFFFF {
+            let _ = write!(out, "\\u{code:04X}");
+        } else {
+            out.push(c);
+        }
+    }
+
+    /// The classes, computed once.
+    pub static CLASSES: LazyLock<Classes> = LazyLock::new(|| {
+        let line = |c: char| super::allowed(c, false);
+        let lines = |c: char| super::allowed(c, true);
+        let tag = |c: char| c.is_whitespace() || super::allowed(c, false);
+        Classes {
+            white: class(char::is_whitespace),
+            trimmed: class(trimmed),
+            line: class(line),
+            line_edge: class(|c| line(c) && !trimmed(c)),
+            lines: class(lines),
+            lines_edge: class(|c| lines(c) && !trimmed(c)),
+            tag: class(tag),
+            tag_edge: class(|c| tag(c) && !trimmed(c)),
+            visible: class(super::visible),
+        }
+    });
+
+    /// The shape of a text of at least `min` characters once trimmed, of `inside` characters
+    /// with `edge` ones at both ends.
+    pub fn shape(min: usize, inside: &str, edge: &str) -> String {
+        let trimmed = &CLASSES.trimmed;
+        let core = if min <= 1 {
+            format!("{edge}(?:{inside}*{edge})?")
+        } else {
+            format!("{edge}{inside}{{{},}}{edge}", min - 2)
+        };
+        format!("^{trimmed}*{core}{trimmed}*$")
+    }
+
+    /// The shared schema: a text with a visible character somewhere in it.
+    pub fn visible() -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CLASSES.visible.clone()))
+            .description(Some("Holds at least one visible letter, digit, punctuation mark or symbol"))
+            .into()
+    }
+
+    fn visible_ref() -> RefOr<Schema> {
+        RefOr::Ref(Ref::from_schema_name(VISIBLE))
+    }
+
+    /// A text of `min` to `max` characters (`max` counted as sent, `min` once trimmed).
+    fn text(min: usize, max: usize, multiline: bool, description: String) -> Schema {
+        let (inside, edge) =
+            if multiline { (&CLASSES.lines, &CLASSES.lines_edge) } else { (&CLASSES.line, &CLASSES.line_edge) };
+        let shape = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(min))
+            .max_length(Some(max))
+            .pattern(Some(shape(min, inside, edge)));
+        AllOfBuilder::new().item(shape).item(visible_ref()).description(Some(description)).into()
+    }
+
+    /// `text` or null or white space alone, for none.
+    fn or_blank(text: Schema, description: String) -> Schema {
+        let blank = ObjectBuilder::new().schema_type(Type::String).pattern(Some(format!("^{}*$", CLASSES.white)));
+        AnyOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .item(blank)
+            .item(text)
+            .description(Some(description))
+            .into()
+    }
+
+    const LINE: &str = "one line without control, formatting or invisible characters, showing something";
+    const LINES: &str =
+        "text without control, formatting or invisible characters (line breaks and tabs allowed), showing something";
+
+    /// One line of `MIN` to `MAX` characters, as [`super::bounded`] takes it.
+    pub fn line<const MIN: usize, const MAX: usize>() -> Schema {
+        text(MIN, MAX, false, format!("{MIN} to {MAX} characters: {LINE}"))
+    }
+
+    /// Text of `MIN` to `MAX` characters that may hold line breaks and tabs.
+    pub fn lines<const MIN: usize, const MAX: usize>() -> Schema {
+        text(MIN, MAX, true, format!("{MIN} to {MAX} characters: {LINES}"))
+    }
+
+    /// One line of at most `MAX` characters, or null or blank for none, as [`super::optional`]
+    /// takes it.
+    pub fn optional_line<const MAX: usize>() -> Schema {
+        let description = format!("Up to {MAX} characters: {LINE}; null or blank for none");
+        or_blank(text(1, MAX, false, description.clone()), description)
+    }
+
+    /// Text of at most `MAX` characters that may hold line breaks, or null or blank for none.
+    pub fn optional_lines<const MAX: usize>() -> Schema {
+        let description = format!("Up to {MAX} characters: {LINES}; null or blank for none");
+        or_blank(text(1, MAX, true, description.clone()), description)
+    }
+
+    /// A tag as [`crate::tag::normalise_list`] takes it: up to `MAX` characters as sent, white
+    /// space inside collapsed, or blank (dropped).
+    pub fn tag<const MAX: usize>() -> Schema {
+        let shape = ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX)).pattern(Some(shape(
+            1,
+            &CLASSES.tag,
+            &CLASSES.tag_edge,
+        )));
+        let description = format!("A tag of up to {MAX} characters: {LINE}; blank ones are dropped");
+        let tag = AllOfBuilder::new().item(shape).item(visible_ref()).description(Some(description.clone()));
+        let blank = ObjectBuilder::new().schema_type(Type::String).pattern(Some(format!("^{}*$", CLASSES.white)));
+        AnyOfBuilder::new().item(blank).item(tag).description(Some(description)).into()
+    }
+
+    /// A pattern for `core` with white space around it, which is trimmed.
+    pub fn padded(core: &str) -> String {
+        let white = &CLASSES.white;
+        format!("^{white}*(?:{core}){white}*$")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     #[test]
-    fn text_is_trimmed_and_bounded_in_characters_not_bytes() {
-        assert_eq!(bounded("name", "  Zoë  ", 1, 3, false).unwrap(), "Zoë");
+    fn text_is_trimmed_and_bounded_in_characters_not_bytes_counted_as_sent() {
+        assert_eq!(bounded("name", "  Zoë  ", 1, 7, false).unwrap(), "Zoë");
+        assert!(bounded("name", "  Zoë  ", 1, 6, false).unwrap_err().message.contains("at most 6 characters (got 7)"));
         assert_eq!(bounded("name", "日本語", 1, 3, false).unwrap(), "日本語");
         let err = bounded("name", &"x".repeat(10_000), 1, 120, false).unwrap_err();
         assert_eq!(err.field, "name");
@@ -133,55 +343,127 @@ mod tests {
         assert_eq!(bounded("name", "\u{200B}Anna", 1, 10, false).unwrap(), "Anna");
     }
 
-    #[test]
-    fn text_of_only_blank_looking_characters_is_refused_as_showing_nothing() {
-        for blank in ["\u{3164}", "\u{3164}\u{3164}", "\u{2800}", "\u{2800} \u{2800}", "\u{115F}\u{1160}", "\u{FFA0}"] {
-            let err = bounded("name", blank, 1, 80, false).unwrap_err();
-            assert_eq!(err.message, NOTHING_VISIBLE, "{blank:?}");
-            assert!(optional("headline", Some(blank), 80, false).is_err(), "{blank:?}");
-        }
-        for invisible in ["\u{200B}", "\u{200D}", "\u{2060}\u{FEFF}", "\u{E0041}", "\u{200F}", "\u{034F}"] {
-            assert!(bounded("name", invisible, 1, 80, false).is_err(), "{invisible:?}");
-            assert!(bounded("name", invisible, 0, 80, false).is_ok_and(|t| t.is_empty()), "{invisible:?}");
+    /// Characters at every edge of the rules: white space, invisible, control, direction,
+    /// joiners, marks, fillers, private use and unassigned code points.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            'a',
+            'Z',
+            '9',
+            'é',
+            '日',
+            '-',
+            ' ',
+            '\t',
+            '\n',
+            '\r',
+            '\u{0B}',
+            '\u{85}',
+            '\u{A0}',
+            '\u{2003}',
+            '\u{3000}',
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{180E}',
+            '\u{2060}',
+            '\u{0}',
+            '\u{1F}',
+            '\u{7F}',
+            '\u{9F}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{200D}',
+            '\u{200F}',
+            '\u{FE0F}',
+            '\u{301}',
+            '\u{3164}',
+            '\u{2800}',
+            '\u{2028}',
+            '\u{E0041}',
+            '\u{10FFFD}',
+            '\u{50000}',
+            '\u{1F600}',
+        ]);
+        prop::collection::vec(chars, 0..9).prop_map(|c| c.into_iter().collect())
+    }
+
+    /// Whether `schema` (of the shapes `schema` builds) accepts `text`, `None` standing for null.
+    fn accepts(schema: &utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>, text: Option<&str>) -> bool {
+        use utoipa::openapi::schema::{Schema, SchemaType, Type};
+        use utoipa::openapi::RefOr;
+        let schema = match schema {
+            RefOr::Ref(r) => {
+                assert_eq!(r.ref_location, format!("#/components/schemas/{}", schema::VISIBLE));
+                schema::visible()
+            }
+            RefOr::T(schema) => schema.clone(),
+        };
+        match schema {
+            Schema::AllOf(all) => all.items.iter().all(|item| accepts(item, text)),
+            Schema::AnyOf(any) => any.items.iter().any(|item| accepts(item, text)),
+            Schema::Object(object) => match text {
+                None => object.schema_type == SchemaType::Type(Type::Null),
+                Some(text) => {
+                    let chars = text.chars().count();
+                    object.schema_type == SchemaType::Type(Type::String)
+                        && object.min_length.is_none_or(|min| chars >= min)
+                        && object.max_length.is_none_or(|max| chars <= max)
+                        && object
+                            .pattern
+                            .as_ref()
+                            .is_none_or(|pattern| regex::Regex::new(pattern).expect("a valid pattern").is_match(text))
+                }
+            },
+            _ => panic!("a text schema is a string, null, all of or any of"),
         }
     }
 
-    #[test]
-    fn hidden_characters_inside_a_name_are_refused_naming_the_character() {
-        for (name, code) in [
-            ("Ann\u{200F}a", "U+200F"),
-            ("Ann\u{E0041}a", "U+E0041"),
-            ("Ann\u{00AD}a", "U+00AD"),
-            ("An\u{3164}na", "U+3164"),
-            ("An\u{2066}na", "U+2066"),
-            ("An\u{061C}na", "U+061C"),
-            ("Ann\u{00A0}a", "U+00A0"),
-            ("Ann\u{3000}a", "U+3000"),
-            ("An\u{0007}na", "U+0007"),
-            ("An\u{FFF9}na", "U+FFF9"),
-        ] {
-            let err = bounded("name", name, 1, 80, false).unwrap_err();
-            assert!(err.message.contains(code), "{name:?}: {}", err.message);
-        }
-        for broken in ["An\u{2028}na", "An\u{2029}na", "An\nna", "An\rna"] {
-            assert_eq!(bounded("name", broken, 1, 80, false).unwrap_err().message, "must be on one line");
-        }
+    fn schema_accepts(schema: utoipa::openapi::schema::Schema, text: &str) -> bool {
+        accepts(&utoipa::openapi::RefOr::T(schema), Some(text))
     }
 
     #[test]
-    fn line_and_paragraph_separators_are_refused_even_in_multiline_text() {
-        assert!(bounded("bio", "one\u{2028}two", 1, 80, true).unwrap_err().message.contains("U+2028"));
-        assert!(bounded("bio", "one\u{2029}two", 1, 80, true).is_err());
-        assert!(bounded("bio", "one\u{200E}two", 1, 80, true).is_err());
+    fn optional_text_may_be_null_and_required_text_may_not() {
+        assert!(accepts(&utoipa::openapi::RefOr::T(schema::optional_line::<4>()), None));
+        assert!(!accepts(&utoipa::openapi::RefOr::T(schema::line::<1, 4>()), None));
     }
 
     #[test]
-    fn joiners_variation_selectors_and_unusual_spaces_in_free_text_are_kept() {
-        for kept in ["👩\u{200D}💻", "می\u{200C}خواهم", "❤\u{FE0F}", "ᠠ\u{180B}"] {
-            assert_eq!(bounded("name", kept, 1, 80, false).unwrap(), kept);
+    fn the_classes_of_the_documented_patterns_are_the_rule_s_own() {
+        let matches = |class: &str, c: char| regex::Regex::new(&format!("^{class}$")).unwrap().is_match(&c.to_string());
+        let classes = &*schema::CLASSES;
+        for c in ['a', ' ', '\n', '\u{200D}', '\u{3164}', '\u{2800}', '\u{E0041}', '\u{10FFFF}', '\u{1F600}', '-', ']']
+        {
+            assert_eq!(matches(&classes.line, c), allowed(c, false), "{c:?}");
+            assert_eq!(matches(&classes.lines, c), allowed(c, true), "{c:?}");
+            assert_eq!(matches(&classes.visible, c), visible(c), "{c:?}");
+            assert_eq!(matches(&classes.white, c), c.is_whitespace(), "{c:?}");
         }
-        assert_eq!(bounded("bio", "Bonjour\u{202F}!\n\tmerci", 1, 80, true).unwrap(), "Bonjour\u{202F}!\n\tmerci");
-        assert_eq!(bounded("name", "Café Ünïcødé 北京 🚲", 1, 80, false).unwrap(), "Café Ünïcødé 北京 🚲");
+    }
+
+    proptest! {
+        #[test]
+        fn the_documented_schema_of_a_text_field_accepts_exactly_what_the_checks_accept(text in tricky_text()) {
+            prop_assert_eq!(schema_accepts(schema::line::<1, 4>(), &text), bounded("f", &text, 1, 4, false).is_ok());
+            prop_assert_eq!(schema_accepts(schema::line::<3, 5>(), &text), bounded("f", &text, 3, 5, false).is_ok());
+            prop_assert_eq!(schema_accepts(schema::lines::<3, 5>(), &text), bounded("f", &text, 3, 5, true).is_ok());
+            prop_assert_eq!(
+                schema_accepts(schema::optional_line::<4>(), &text),
+                optional("f", Some(&text), 4, false).is_ok()
+            );
+            prop_assert_eq!(
+                schema_accepts(schema::optional_lines::<4>(), &text),
+                optional("f", Some(&text), 4, true).is_ok()
+            );
+            prop_assert_eq!(
+                schema_accepts(schema::tag::<{ crate::tag::MAX_TAG_CHARS }>(), &text),
+                crate::tag::normalise_list("f", std::slice::from_ref(&text)).is_ok()
+            );
+            prop_assert_eq!(
+                crate::tag::normalise_list("f", std::slice::from_ref(&text)).is_ok(),
+                crate::tag::tidy_list("f", std::slice::from_ref(&text)).is_ok()
+            );
+        }
     }
 
     #[test]

@@ -51,7 +51,9 @@ impl VenueKind {
 /// A point on the map, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Coordinates {
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: f64,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: f64,
 }
 
@@ -59,33 +61,53 @@ pub struct Coordinates {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VenueInput {
-    #[schema(example = "Café de Zwaan")]
+    #[schema(schema_with = text::schema::line::<1, 120>, example = "Café de Zwaan")]
     pub name: String,
     pub kind: VenueKind,
-    #[schema(example = "Oudegracht 12")]
+    #[schema(schema_with = text::schema::line::<1, 200>, example = "Oudegracht 12")]
     pub address: String,
-    #[schema(example = "Utrecht")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "Utrecht")]
     pub city: String,
     /// ISO 3166-1 alpha-2 country code.
-    #[schema(example = "NL")]
+    #[schema(schema_with = country_schema, example = "NL")]
     pub country: String,
     pub coordinates: Option<Coordinates>,
     /// IANA time zone name.
-    #[schema(example = "Europe/Amsterdam")]
+    #[schema(schema_with = time_zone_schema, example = "Europe/Amsterdam")]
     pub time_zone: String,
     #[serde(default)]
+    #[schema(max_items = 28)]
     pub opening_hours: Vec<OpeningPeriod>,
     /// Dates the venue is closed, "YYYY-MM-DD".
     #[serde(default, deserialize_with = "crate::hours::date::list::deserialize")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, format = Date, max_items = 400)]
     pub closures: Vec<NaiveDate>,
     #[serde(default)]
+    #[schema(schema_with = tag::schema::list)]
     pub amenities: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = text::schema::optional_lines::<4000>)]
     pub house_rules: Option<String>,
     /// Minutes after a booking's start before an unclaimed seat is released (default 30).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 240)]
     pub no_show_grace_minutes: Option<u16>,
+}
+
+/// A two-letter country code, as [`VenueDraft::parse`] takes it.
+fn country_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(text::schema::padded("[A-Za-z]{2}")))
+        .build()
+}
+
+/// Every IANA time zone name the server knows.
+fn time_zone_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+        .build()
 }
 
 /// A venue as a host described it, checked.

@@ -46,9 +46,10 @@ fn body_error(rejection: BytesRejection) -> ApiError {
 /// Parses a JSON object: 400 when the body is not JSON at all, 422 naming the field when a value
 /// is missing or of the wrong type.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
     })?;
+    whole_numbers_as_integers(&mut value);
     if !value.is_object() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body must be a JSON object"));
     }
@@ -66,6 +67,23 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             None => error,
         }
     })
+}
+
+/// Writes every number without a fraction, like `24.0`, as the integer it is: JSON does not tell
+/// them apart, and neither does the OpenAPI document's `integer`.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return };
+            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                // Exactly representable, so the conversion loses nothing.
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// The field serde names in "missing field `email`".

@@ -36,7 +36,10 @@ pub struct Client(Option<IpAddr>);
 impl Client {
     /// The client at `addr`.
     pub fn at(addr: IpAddr) -> Self {
-        Self(Some(addr.to_canonical()))
+        Self(Some(match addr.to_canonical() {
+            IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+            v4 => v4,
+        }))
     }
 }
 

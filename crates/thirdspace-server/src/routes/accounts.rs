@@ -21,35 +21,42 @@ use crate::{password, AppState};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
-    #[schema(example = "anna@example.org")]
+    #[schema(format = Email, max_length = 254, example = "anna@example.org")]
     email: String,
-    /// At least 10 characters.
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
-    #[schema(example = "Anna de Vries")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "Anna de Vries")]
     display_name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogIn {
+    #[schema(example = "anna@example.org")]
     email: String,
+    /// Never more than 256 characters.
+    #[schema(max_length = 256)]
     password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordTokenRequest {
+    #[schema(example = "anna@example.org")]
     email: String,
+    /// Never more than 256 characters.
+    #[schema(max_length = 256)]
     password: String,
     /// What the token is for, e.g. "laptop script".
-    #[schema(example = "booking script")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "booking script")]
     name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    #[schema(example = "booking script")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "booking script")]
     name: String,
 }
 
@@ -185,7 +192,8 @@ pub(crate) async fn register(
 /// from one client in 15 minutes, or 100 from all clients, 429 `too_many_attempts` for the rest
 /// of the 15 minutes.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LogIn,
-    responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Session), (status = 401, body = ErrorBody),
+        (status = 429, description = "Too many failed log-ins for this address: try again later", body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     client: Client,
@@ -226,7 +234,7 @@ async fn issue_api_token(state: &AppState, user: Uuid, name: &str) -> ApiResult<
 /// Issues an API token for an e-mail and password: how API clients log in (limited as log-ins are).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = PasswordTokenRequest,
     responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
+        (status = 429, description = "Too many failed log-ins for this address: try again later", body = ErrorBody)))]
 pub async fn token_for_password(
     State(state): State<AppState>,
     client: Client,

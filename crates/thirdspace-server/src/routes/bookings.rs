@@ -63,10 +63,14 @@ pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &B
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
     /// The local date at the venue, "YYYY-MM-DD" (default: today there).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, nullable = false)]
     #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, nullable = false)]
     per_page: Option<u32>,
 }
 
@@ -93,9 +97,18 @@ pub async fn day_view(
 #[into_params(parameter_in = Query)]
 pub struct MyBookingsQuery {
     /// `upcoming` (default) or `past`.
+    #[param(schema_with = when_schema, nullable = false)]
     when: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, nullable = false)]
     per_page: Option<u32>,
+}
+
+fn when_schema() -> utoipa::openapi::Object {
+    super::one_of(&["upcoming", "past"])
 }
 
 /// The caller's bookings, upcoming (soonest first) or past (latest first).

@@ -149,15 +149,23 @@ pub(crate) async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<
 pub struct SuggestionQuery {
     /// `venue` (default): people checked in where you are now; `network`: people who show
     /// themselves publicly anywhere.
+    #[param(schema_with = scope_schema, nullable = false)]
     scope: Option<String>,
     /// How many, 1 to 20 (default 5).
+    #[param(minimum = 1, maximum = 20, nullable = false)]
     limit: Option<usize>,
+}
+
+fn scope_schema() -> utoipa::openapi::Object {
+    super::one_of(&["venue", "network"])
 }
 
 /// My best introductions, with the reason for each; they are recorded so that I can accept or
 /// decline them.
 #[utoipa::path(get, path = "/api/v1/me/suggestions", tag = "introductions", params(SuggestionQuery),
-    responses((status = 200, body = Vec<IntroView>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = Vec<IntroView>), (status = 400, body = ErrorBody),
+        (status = 403, description = "Across the network, only for people who show themselves publicly", body = ErrorBody),
+        (status = 409, description = "Not checked in anywhere (for `scope=venue`)", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn my_suggestions(
     State(state): State<AppState>,
@@ -243,6 +251,7 @@ async fn suggest(
 pub struct RoundRequest {
     /// Introductions per person at most, 1 to 5 (default 2).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 5)]
     cap: Option<usize>,
 }
 
@@ -302,6 +311,7 @@ pub async fn venue_round(
 pub struct TablesRequest {
     /// People per table, 3 or 4 (default 4).
     #[serde(default)]
+    #[schema(minimum = 3, maximum = 4)]
     size: Option<usize>,
 }
 
@@ -502,9 +512,11 @@ pub(crate) async fn who_can_answer(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompleteQuery {
-    /// What has been typed so far.
+    /// What has been typed so far, at most 48 characters.
+    #[param(max_length = 48)]
     q: String,
     /// How many, 1 to 20 (default 8).
+    #[param(minimum = 1, maximum = 20, nullable = false)]
     limit: Option<usize>,
 }
 

@@ -83,8 +83,8 @@ async fn departure(state: AppState, venue: Uuid, user: Option<Uuid>) {
 /// its token is revoked; a person's ends when they are no longer checked in there.
 #[utoipa::path(get, path = "/api/v1/venues/{id}/events", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
     responses((status = 200, description = "text/event-stream of VenueEvent", content_type = "text/event-stream", body = String),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])))]
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("cookie" = [])))]
 pub async fn events(
     State(state): State<AppState>,
     MaybeAuth(user): MaybeAuth,

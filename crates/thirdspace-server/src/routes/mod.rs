@@ -2,6 +2,7 @@
 //! without its documentation.
 
 mod accounts;
+mod answers;
 mod bookings;
 mod health;
 mod intros;
@@ -132,12 +133,15 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    let mut doc = api().into_openapi();
+    answers::add(&mut doc);
+    doc
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api().split_for_parts();
+    let (api, mut doc) = api().split_for_parts();
+    answers::add(&mut doc);
     let max_body = state.config.max_body_bytes;
     // The page is served from the binary and asks nothing of the internet (no online validator).
     let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
@@ -178,8 +182,10 @@ pub fn router(state: AppState) -> Router {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, nullable = false)]
     pub per_page: Option<u32>,
 }
 
@@ -201,6 +207,14 @@ impl PageQuery {
         }
         Ok(Page::new(page, per_page))
     }
+}
+
+/// The schema of a query parameter that takes one of a few words.
+pub(crate) fn one_of(words: &[&str]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(words.iter().copied()))
+        .build()
 }
 
 /// The venue, if the user runs it (its owner or staff, or a network admin); 403 otherwise.

@@ -35,9 +35,11 @@ pub struct CheckInRequest {
     walk_in: Option<bool>,
     /// For a walk-in: today's focus.
     #[serde(default)]
+    #[schema(schema_with = thirdspace_domain::text::schema::optional_line::<280>)]
     focus: Option<String>,
     /// For a walk-in: what the person will share.
     #[serde(default)]
+    #[schema(schema_with = thirdspace_domain::text::schema::optional_line::<280>)]
     pledge: Option<String>,
 }
 

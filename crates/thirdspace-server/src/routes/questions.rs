@@ -22,10 +22,13 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct QuestionInput {
     /// What you need help with, 3 to 1000 characters.
-    #[schema(example = "Does anyone know how VAT works for selling e-books to other EU countries?")]
+    #[schema(
+        schema_with = text::schema::lines::<3, 1000>,
+        example = "Does anyone know how VAT works for selling e-books to other EU countries?"
+    )]
     text: String,
     #[serde(default)]
-    #[schema(example = json!(["vat", "e-commerce"]))]
+    #[schema(schema_with = tag::schema::list, example = json!(["vat", "e-commerce"]))]
     tags: Vec<String>,
 }
 

@@ -27,7 +27,7 @@ use crate::AppState;
 pub struct ScreenTokenRequest {
     kind: ScreenKind,
     /// Which screen, e.g. "TV by the bar".
-    #[schema(example = "TV by the bar")]
+    #[schema(schema_with = text::schema::line::<1, 80>, example = "TV by the bar")]
     name: String,
 }
 
@@ -92,6 +92,7 @@ pub async fn revoke(
 #[into_params(parameter_in = Query)]
 pub struct ScreenQuery {
     /// A display token of this venue (or log in as its staff).
+    #[param(nullable = false)]
     pub token: Option<String>,
 }
 

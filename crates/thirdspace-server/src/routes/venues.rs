@@ -25,17 +25,25 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct VenueSearch {
     /// City name; case and spacing do not matter.
+    #[param(nullable = false)]
     city: Option<String>,
-    /// Only venues open that local date with a social-capital seat free ("YYYY-MM-DD").
-    #[param(value_type = Option<String>, format = Date)]
+    /// Only venues open that local date with a social-capital seat free ("YYYY-MM-DD"), from
+    /// today to 180 days ahead.
+    #[param(value_type = Option<String>, format = Date, nullable = false)]
     #[serde(default, deserialize_with = "thirdspace_domain::hours::date::option::deserialize")]
     date: Option<NaiveDate>,
-    /// With `date`: the span that must be free, "HH:MM" (default: the whole opening day).
-    #[param(value_type = Option<String>)]
+    /// With `date` and `end`: the span that must be free, "HH:MM" (default: the whole opening
+    /// day).
+    #[param(schema_with = thirdspace_domain::hours::clock_time_schema, nullable = false)]
     start: Option<String>,
-    #[param(value_type = Option<String>)]
+    /// With `date` and `start`: the end of the span, "HH:MM".
+    #[param(schema_with = thirdspace_domain::hours::clock_time_schema, nullable = false)]
     end: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, nullable = false)]
     per_page: Option<u32>,
 }
 
@@ -60,14 +68,18 @@ pub async fn list(
 ) -> ApiResult<Json<Paged<VenueListing>>> {
     let page = PageQuery { page: q.page, per_page: q.per_page }.page()?;
     let city = q.city.as_deref().map(city_key).filter(|c| !c.is_empty());
-    let Some(date) = q.date else {
-        let found = state.store.venues(city.as_deref(), page).await?;
-        return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
-    };
+    // Checked even without a date: a span given is never silently ignored.
     let span = match (&q.start, &q.end) {
         (Some(s), Some(e)) => Some(Span::new(ClockTime::parse("start", s)?, ClockTime::parse("end", e)?)?),
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
+    };
+    let Some(date) = q.date else {
+        if span.is_some() {
+            return Err(Invalid::new("date", "give the date of the span").into());
+        }
+        let found = state.store.venues(city.as_deref(), page).await?;
+        return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
     };
     Ok(Json(page.slice(free_on(&state, city.as_deref(), date, span).await?)))
 }
@@ -212,7 +224,7 @@ pub async fn update_space(
 #[serde(deny_unknown_fields)]
 pub struct StaffInvite {
     /// The e-mail address of the person to invite.
-    #[schema(example = "sam@example.org")]
+    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
     email: String,
 }
 

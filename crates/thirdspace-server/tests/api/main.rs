@@ -8,6 +8,7 @@ mod account_pages;
 mod accounts;
 mod bookings;
 pub mod browser;
+mod contract;
 mod coworker_pages;
 mod errors;
 pub mod helpers;
