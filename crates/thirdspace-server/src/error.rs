@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use thirdspace_domain::booking::Refusal;
-use thirdspace_domain::Invalid;
+use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::StoreError;
 use utoipa::ToSchema;
 
@@ -17,6 +17,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// Every rule a submitted form broke; the JSON answer names only the first, a page shows all.
+    pub invalid: Vec<Invalid>,
 }
 
 /// The body of every error response.
@@ -38,7 +40,7 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None }
+        Self { status, code, message: message.into(), field: None, invalid: Vec::new() }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -74,6 +76,13 @@ impl IntoResponse for ApiError {
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", invalid.message).with_field(invalid.field)
+    }
+}
+
+impl From<Invalids> for ApiError {
+    fn from(invalids: Invalids) -> Self {
+        let first = invalids.first().cloned().unwrap_or_else(|| Invalid::new("form", "is not valid"));
+        Self { invalid: invalids.iter().cloned().collect(), ..first.into() }
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use thirdspace_domain::email::Email;
 use thirdspace_store::{LinkPurpose, User};
 
-use super::{failure, message, render, Errors, FormData, Nav, Params, Visitor};
+use super::{failure, message, render, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::auth::{cleared_cookie, new_token, token_hash};
 use crate::error::ApiError;
 use crate::routes::{authenticate, new_session, register};
@@ -144,6 +144,9 @@ struct SignupPage<'a> {
     errors: Errors,
 }
 
+/// The sign-up form's fields in its order, with the labels it shows.
+const SIGNUP_LABELS: Labels = &[("display_name", "Your name"), ("email", "E-mail address"), ("password", "Password")];
+
 #[derive(Deserialize)]
 struct SignupForm {
     #[serde(default)]
@@ -185,7 +188,7 @@ async fn sign_up(State(state): State<AppState>, who: Visitor, FormData(form): Fo
     match register(&state, form.email.trim(), &form.display_name, form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
         Err(e) if e.status.is_client_error() => {
-            let mut errors = Errors::of(&e);
+            let mut errors = Errors::of(&e).labelled(SIGNUP_LABELS);
             if e.code == "email_taken" {
                 errors = Errors::default();
                 errors.add("email", "An account with this e-mail address exists already: log in instead.");
@@ -292,7 +295,7 @@ async fn send_link(state: &AppState, who: &Visitor, kind: &LinkKind, form: &Emai
         Err(e) => {
             let mut page = link_page(kind, who, next);
             page.email = form.email.trim();
-            page.errors = Errors::of(&ApiError::from(e));
+            page.errors = Errors::of(&ApiError::from(e)).labelled(&[("email", "E-mail address")]);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -449,7 +452,7 @@ async fn reset(
         return page;
     }
     if let Err(e) = crate::password::check_new(&form.password) {
-        let errors = Errors::of(&ApiError::from(e));
+        let errors = Errors::of(&ApiError::from(e)).labelled(&[("password", "New password")]);
         let page = ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors };
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }

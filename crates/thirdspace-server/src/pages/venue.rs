@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::{BookingInput, BookingStatus};
+use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
 use thirdspace_domain::hours::{self, ClockTime, Weekday};
 use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_domain::Invalid;
+use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Page, Venue};
 
-use super::{failure, kind_label, render, to_login, today_at, venue_of, Errors, FormData, Nav, Params, Visitor};
+use super::{
+    failure, kind_label, render, to_login, today_at, venue_of, Errors, FormData, Labels, Nav, Params, Visitor,
+};
 use crate::error::ApiError;
 use crate::routes::{place, time_zone};
 use crate::AppState;
@@ -194,19 +196,40 @@ async fn page(
     show(&state, &who, &venue, form, Errors::default(), StatusCode::OK).await
 }
 
-/// The form as the booking rules want it, or what is wrong with it.
-fn input(form: &BookForm) -> Result<BookingInput, ApiError> {
+/// The form as the booking rules want it, or everything that is wrong with it: when a date or a
+/// time does not read, the rest of the form is still checked.
+fn input(form: &BookForm) -> Result<BookingInput, Invalids> {
+    let mut invalid = Invalids::default();
     let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-        .map_err(|_| Invalid::new("date", "pick a date"))?;
-    Ok(BookingInput {
-        space_id: None,
-        date,
-        start: ClockTime::parse("start", form.start.trim())?,
-        end: ClockTime::parse("end", form.end.trim())?,
-        focus: form.focus.clone(),
-        pledge: form.pledge.clone(),
-    })
+        .map_err(|_| invalid.add(Invalid::new("date", "pick a date")));
+    let start = ClockTime::parse("start", form.start.trim()).map_err(|e| invalid.add(e));
+    let end = ClockTime::parse("end", form.end.trim()).map_err(|e| invalid.add(e));
+    match (date, start, end) {
+        (Ok(date), Ok(start), Ok(end)) => Ok(BookingInput {
+            space_id: None,
+            date,
+            start,
+            end,
+            focus: form.focus.clone(),
+            pledge: form.pledge.clone(),
+        }),
+        _ => {
+            if let Err(words) = booking::words(&form.focus, &form.pledge) {
+                invalid.extend(words);
+            }
+            Err(invalid)
+        }
+    }
 }
+
+/// The booking form's fields in its order, with the labels it shows.
+const BOOK_LABELS: Labels = &[
+    ("date", "Date"),
+    ("start", "From"),
+    ("end", "Until"),
+    ("focus", "What's your focus today?"),
+    ("pledge", "What will you share?"),
+];
 
 async fn book(
     State(state): State<AppState>,
@@ -224,13 +247,13 @@ async fn book(
     }
     let booked = match input(&form) {
         Ok(input) => place(&state, user.id, &venue, &input).await,
-        Err(e) => Err(e),
+        Err(invalid) => Err(ApiError::from(invalid)),
     };
     match booked {
         Ok(booking) => Redirect::to(&format!("/bookings/{}?new=1", booking.id)).into_response(),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            show(&state, &who, &venue, form, Errors::of(&e), status).await
+            show(&state, &who, &venue, form, Errors::of(&e).labelled(BOOK_LABELS), status).await
         }
         Err(e) => failure("", &e),
     }

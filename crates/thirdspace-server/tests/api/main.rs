@@ -10,6 +10,7 @@ mod bookings;
 pub mod browser;
 mod coworker_pages;
 mod errors;
+mod form_pages;
 pub mod helpers;
 mod host_pages;
 mod intros;
