@@ -837,16 +837,19 @@ async fn build_day<'a>(
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
     let (mut here, mut expected, mut no_shows, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for b in today_at(state, &venue).await? {
-        let span = format!("{}–{}", b.booking.start, b.booking.end);
+        // A walk-in was never booked ahead: it says so, with its span.
+        let span = if b.booking.walk_in {
+            format!("walk-in {}–{}", b.booking.start, b.booking.end)
+        } else {
+            format!("booked {}–{}", b.booking.start, b.booking.end)
+        };
         let row = |when: String| Row { user_id: b.booking.user_id, name: b.display_name.clone(), when };
         match b.booking.status {
-            BookingStatus::CheckedIn => here.push(row(format!("here, booked {span}"))),
-            BookingStatus::CheckedOut => left.push(row(format!("left, booked {span}"))),
-            BookingStatus::Released => no_shows.push(row(format!("did not come, booked {span}"))),
-            BookingStatus::Booked if now > b.booking.starts_at + grace => {
-                no_shows.push(row(format!("late, booked {span}")))
-            }
-            BookingStatus::Booked if b.booking.ends_at > now => expected.push(row(format!("booked {span}"))),
+            BookingStatus::CheckedIn => here.push(row(format!("here, {span}"))),
+            BookingStatus::CheckedOut => left.push(row(format!("left, {span}"))),
+            BookingStatus::Released => no_shows.push(row(format!("did not come, {span}"))),
+            BookingStatus::Booked if now > b.booking.starts_at + grace => no_shows.push(row(format!("late, {span}"))),
+            BookingStatus::Booked if b.booking.ends_at > now => expected.push(row(span)),
             _ => {}
         }
     }

@@ -294,3 +294,61 @@ async fn at_the_door_the_kiosk_and_the_qr_code_check_people_in() {
     assert_eq!(presence.body["present"], 3);
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_tv_a_long_reason_to_meet_is_clamped_at_whole_lines() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let long = |first: &str| format!("{first} {}", "Vandermeulen-Oosterhuis ".repeat(3).trim_end());
+    for (name, offers, seeking) in [
+        (long("Annemarie"), ["bookkeeping", "value added tax for freelancers"], ["user experience research"]),
+        (long("Cornelis"), ["user experience research", "usability testing"], ["bookkeeping"]),
+    ] {
+        let m = app.member("M").await;
+        let body = json!({"display_name": name, "offers": offers, "seeking": seeking, "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(&m), Some(body)).await;
+        app.arrive(&host, &m, venue).await;
+    }
+    client.set_window_size(1920, 1080).await.unwrap();
+    let token = app.screen_token(&host, venue, "display").await;
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    assert!(
+        wait_for(&client, "#intros", Duration::from_secs(5), |t| t.contains("Annemarie")).await.is_some(),
+        "the pair is suggested on the screen"
+    );
+    screenshot(&client, "dashboard-tv-long-reason.png").await;
+    // Each line box of an item's text either shows whole or not at all inside the item's clip.
+    let cut = client
+        .execute(
+            r#"
+            var out = [];
+            document.querySelectorAll('#intros li').forEach(function (li) {
+              var box = li.getBoundingClientRect(), style = getComputedStyle(li);
+              var top = box.top + parseFloat(style.borderTopWidth), bottom = top + li.clientHeight;
+              var range = document.createRange();
+              range.selectNodeContents(li);
+              var lines = {};
+              Array.from(range.getClientRects()).forEach(function (r) {
+                var key = Math.round(r.top);
+                lines[key] = { top: Math.min(r.top, (lines[key] || r).top), bottom: Math.max(r.bottom, (lines[key] || r).bottom) };
+              });
+              var shown = 0;
+              Object.values(lines).forEach(function (l) {
+                if (l.top < bottom - 0.5 && l.bottom > bottom + 0.5) out.push({ box: li.clientHeight, text: li.scrollHeight, line: l });
+                if (l.bottom <= bottom + 0.5) shown += 1;
+              });
+              if (li.scrollHeight > li.clientHeight + 1 && shown !== 4) out.push({ clamped_to: shown });
+            });
+            return { cut: out, items: document.querySelectorAll('#intros li').length,
+                     clamped: Array.from(document.querySelectorAll('#intros li')).some(function (li) { return li.scrollHeight > li.clientHeight + 1; }) };
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(cut["clamped"], json!(true), "the reason is long enough to be clamped: {cut}");
+    assert_eq!(cut["cut"], json!([]), "no line is cut through: {cut}");
+    client.close().await.unwrap();
+}
