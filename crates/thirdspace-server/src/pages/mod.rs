@@ -34,6 +34,8 @@ const DASHBOARD_CSS: &str = include_str!("../../assets/dashboard.css");
 const SITE_CSS: &str = include_str!("../../assets/site.css");
 const FIND_JS: &str = include_str!("../../assets/find.js");
 const PROFILE_JS: &str = include_str!("../../assets/profile.js");
+const LIVE_JS: &str = include_str!("../../assets/live.js");
+const KIOSK_JS: &str = include_str!("../../assets/kiosk.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -476,6 +478,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
         .route("/assets/find.js", get(|| async { asset("text/javascript; charset=utf-8", FIND_JS) }))
         .route("/assets/profile.js", get(|| async { asset("text/javascript; charset=utf-8", PROFILE_JS) }))
+        .route("/assets/live.js", get(|| async { asset("text/javascript; charset=utf-8", LIVE_JS) }))
+        .route("/assets/kiosk.js", get(|| async { asset("text/javascript; charset=utf-8", KIOSK_JS) }))
 }
 
 #[cfg(test)]

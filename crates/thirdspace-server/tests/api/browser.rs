@@ -352,3 +352,34 @@ async fn on_a_tv_a_long_reason_to_meet_is_clamped_at_whole_lines() {
     assert_eq!(cut["cut"], json!([]), "no line is cut through: {cut}");
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_s_day_shows_a_kiosk_check_in_live_and_the_kiosk_searches_as_you_type() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let ada = app.member("Ada").await;
+    let body = json!({"display_name": "Ada Lovelace", "visibility": "public"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&ada), Some(body)).await;
+    app.book(&ada, venue, crate::helpers::MONDAY, "09:00", "17:00").await;
+
+    client.goto(&app.url("/login")).await.unwrap();
+    client.find(Locator::Css("#email")).await.unwrap().send_keys(&host.email).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys("correct horse battery").await.unwrap();
+    client.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("nav")).await.unwrap();
+    client.goto(&app.url(&format!("/host/venues/{venue}/today"))).await.unwrap();
+    assert!(text_of(&client, "main").await.contains("0 here"), "{}", text_of(&client, "main").await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.arrive(&host, &ada, venue).await;
+    let live = wait_for(&client, "main", Duration::from_secs(3), |t| t.contains("1 here")).await;
+    assert!(live.is_some(), "the check-in shows without a reload: {}", text_of(&client, "main").await);
+
+    let kiosk = app.screen_token(&host, venue, "kiosk").await;
+    client.goto(&app.url(&format!("/venues/{venue}/kiosk?token={kiosk}"))).await.unwrap();
+    client.find(Locator::Css("#q")).await.unwrap().send_keys("lovel").await.unwrap();
+    let found = wait_for(&client, "#found", Duration::from_secs(3), |t| t.contains("Ada Lovelace")).await;
+    assert!(found.is_some(), "found without tapping Find: {}", text_of(&client, "main").await);
+    client.close().await.unwrap();
+}
