@@ -150,7 +150,7 @@ async fn door(
 }
 
 /// "Closed now", and when the venue opens again, in words.
-pub(super) fn opens_again(weekly: &WeeklyHours, closures: &[NaiveDate], today: NaiveDate, at: ClockTime) -> String {
+fn opens_again(weekly: &WeeklyHours, closures: &[NaiveDate], today: NaiveDate, at: ClockTime) -> String {
     match hours::next_opening(weekly, closures, today, at) {
         Some((day, time)) if day == today => format!("Closed now. It opens again today at {time}."),
         Some((day, time)) => format!("Closed now. It opens again on {} at {time}.", day.format("%A %-d %B")),

@@ -303,9 +303,14 @@ impl Errors {
         problems.sort_by_key(|p| self.labels.iter().position(|(f, _)| *f == p.field).unwrap_or(usize::MAX));
         problems
             .into_iter()
-            .map(|p| match &p.rule {
-                Some(rule) => sentence(&format!("{} {rule}", self.label(&p.field))),
-                None => format!("{}: {}", self.label(&p.field), p.message),
+            .map(|p| {
+                let label = self.label(&p.field);
+                match &p.rule {
+                    // A question asks for its answer: "What's your focus today? This must …".
+                    _ if label.ends_with('?') => format!("{label} {}", p.message),
+                    Some(rule) => sentence(&format!("{label} {rule}")),
+                    None => format!("{label}: {}", p.message),
+                }
             })
             .collect()
     }

@@ -125,8 +125,8 @@ async fn the_booking_form_names_every_problem_at_once() {
         [
             "Date: Pick a date.",
             "From must be a time of day like 09:30.",
-            "What's your focus today? must not be empty.",
-            "What will you share? must not be empty.",
+            "What&#39;s your focus today? This must not be empty.",
+            "What will you share? This must not be empty.",
         ]
     );
     assert_eq!(app.count("bookings").await, 0);
