@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::booking::{self, BookingStatus, Refusal};
+use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::checkin;
-use thirdspace_domain::hours::{self, ClockTime};
+use thirdspace_domain::hours;
 use thirdspace_domain::profile::{may_see, Viewer};
-use thirdspace_store::{Booking, BookingsWhen, CheckIn, CheckedIn, Conflict, Page, Paged, StoreError, Venue};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, Paged, StoreError, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -129,9 +129,6 @@ pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival:
         Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
         Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
             Err(StoreError::Conflict(Conflict::NoBookingNow)) => {
-                if let Some(later) = booked_later_today(state, venue, user, today, now).await? {
-                    return Err(later);
-                }
                 let (focus, pledge) = walk_in_words(focus, pledge)?;
                 let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
                 state.store.check_in(check_in(Some(plan), None)).await?
@@ -141,30 +138,6 @@ pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival:
     };
     state.events.publish(venue.id, EventKind::Presence, now).await;
     Ok(checked_in)
-}
-
-/// The refusal for someone without a booking for now who holds one here later today: they meant
-/// that booking, and a walk-in now would book them twice.
-async fn booked_later_today(
-    state: &AppState,
-    venue: &Venue,
-    user: Uuid,
-    today: chrono::NaiveDate,
-    now: i64,
-) -> ApiResult<Option<ApiError>> {
-    let upcoming = state.store.bookings_of(user, BookingsWhen::Upcoming, now, Page::new(1, Page::MAX_PER_PAGE)).await?;
-    let later = upcoming.items.into_iter().find(|b| {
-        b.venue_id == venue.id && b.date == today && b.status == BookingStatus::Booked && b.starts_at > now
-    });
-    Ok(later.map(|b| {
-        let opens = ClockTime::from_minutes(b.start.minutes().saturating_sub((booking::EARLY_CHECK_IN_SECONDS / 60) as u16))
-            .unwrap_or(b.start);
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "booking_not_yet",
-            format!("your booking here starts at {}: check in from {opens}", b.start),
-        )
-    }))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.
