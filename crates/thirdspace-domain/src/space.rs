@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn a_space_needs_at_least_one_seat() {
-        assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().first().unwrap().field, "capacity");
+        assert_eq!(
+            SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().first().unwrap().field,
+            "capacity"
+        );
     }
 
     #[test]

@@ -22,9 +22,7 @@ use thirdspace_domain::{checkin, Invalid, Invalids};
 use thirdspace_store::{Page, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
-use super::{
-    failure, kind_label, message, render, to_login, today_at, Errors, FormData, Labels, Nav, Params, Visitor,
-};
+use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
 use crate::routes::{arrive, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
@@ -278,7 +276,10 @@ impl VenueForm {
                     continue;
                 }
                 if opens.is_empty() || closes.is_empty() {
-                    invalid.add(Invalid::new("opening_hours", format!("{label}: give both the opening and the closing time")));
+                    invalid.add(Invalid::new(
+                        "opening_hours",
+                        format!("{label}: give both the opening and the closing time"),
+                    ));
                     hours_read = false;
                     continue;
                 }

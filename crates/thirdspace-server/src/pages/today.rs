@@ -144,7 +144,11 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
                 let opens = ClockTime::from_minutes(b.start.minutes().saturating_sub(EARLY_CHECK_IN_MINUTES))
                     .map(|t| format!(", check in from {t}"))
                     .unwrap_or_default();
-                page.later.push(Expected { venue_id: venue.id, venue: venue.name, when: format!("today {when}{opens}") });
+                page.later.push(Expected {
+                    venue_id: venue.id,
+                    venue: venue.name,
+                    when: format!("today {when}{opens}"),
+                });
             } else {
                 let day = b.date.format("%A %-d %B");
                 page.later.push(Expected { venue_id: venue.id, venue: venue.name, when: format!("{day}, {when}") });

@@ -8,17 +8,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
 use thirdspace_domain::booking::BOOKING_HORIZON_DAYS;
+use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
 use thirdspace_domain::hours::{self, ClockTime, Span, Weekday, WeeklyHours};
 use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{DayBooking, Page, Venue};
 
-use super::{
-    failure, kind_label, render, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor,
-};
+use super::{failure, kind_label, render, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::error::ApiError;
 use crate::routes::{place, time_zone};
 use crate::AppState;

@@ -283,8 +283,7 @@ async fn today_offers_check_in_only_for_a_booking_that_can_be_checked_in_now_and
     let today = web.get("/today").await;
     assert!(!today.html.contains("Today's code at"), "tomorrow's booking cannot be checked in: {}", today.html);
     assert!(today.html.contains("Tuesday 24 November, 09:00–17:00"), "it is shown with its day: {}", today.html);
-    let tried =
-        web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", &code)]).await;
+    let tried = web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", &code)]).await;
     assert_eq!(tried.status, StatusCode::CONFLICT, "{}", tried.html);
     assert_eq!(app.count("bookings").await, 1, "a code typed on Today never makes a walk-in");
 }
@@ -355,7 +354,11 @@ async fn a_venue_page_opened_for_a_date_shows_that_day_s_people_and_free_seats()
     let page = web.get(&format!("/venues/{venue}?date=2026-11-25&start=09:00&end=17:00")).await;
     assert!(page.html.contains("Who is expected on Wednesday 25 November"), "{}", page.html);
     assert!(page.html.contains("Bo (10:00–12:00)") && !page.html.contains("Ana (09:00–17:00)"), "{}", page.html);
-    assert!(page.html.contains("free for social capital, 09:00–17:00</strong> on Wednesday 25 November"), "{}", page.html);
+    assert!(
+        page.html.contains("free for social capital, 09:00–17:00</strong> on Wednesday 25 November"),
+        "{}",
+        page.html
+    );
     let today = web.get(&format!("/venues/{venue}")).await;
     assert!(today.html.contains("Who is expected today") && today.html.contains("Ana (09:00–17:00)"), "{}", today.html);
 }

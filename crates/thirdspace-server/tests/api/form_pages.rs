@@ -66,8 +66,9 @@ async fn the_venue_form_names_every_problem_at_once_next_to_its_field() {
 async fn sign_up_names_every_problem_under_the_form_s_own_labels() {
     let Some(app) = spawn_app().await else { return };
     let web = Web::new(&app);
-    let refused =
-        web.submit("/signup", "/signup", &[("display_name", ""), ("email", "not-an-address"), ("password", "short")]).await;
+    let refused = web
+        .submit("/signup", "/signup", &[("display_name", ""), ("email", "not-an-address"), ("password", "short")])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     for id in ["display_name", "email", "password"] {
         assert!(marked(&refused, id), "{id} is marked: {}", refused.html);
