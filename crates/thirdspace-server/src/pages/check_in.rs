@@ -102,7 +102,9 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
     };
     if !here {
         match door(state, venue, user.id).await {
-            Ok(door) => (page.closed, page.booking, page.not_yet) = door,
+            Ok(Door { closed, booking, not_yet }) => {
+                (page.closed, page.booking, page.not_yet) = (closed, booking, not_yet)
+            }
             Err(e) => return failure("", &e),
         }
     }
@@ -116,18 +118,24 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
     render(StatusCode::OK, &page)
 }
 
-/// What the door offers `user` now: whether the venue is closed (and when it opens again), their
-/// booking for now, or their booking of later today that cannot be checked in yet.
-async fn door(
-    state: &AppState,
-    venue: &Venue,
-    user: Uuid,
-) -> Result<(Option<String>, Option<String>, Option<String>), ApiError> {
+/// What the door offers someone now, in words (at most one is set).
+#[derive(Default)]
+struct Door {
+    /// Closed now, and when it opens again.
+    closed: Option<String>,
+    /// Their booking for now ("09:00–17:00").
+    booking: Option<String>,
+    /// Their booking of later today, which cannot be checked in yet.
+    not_yet: Option<String>,
+}
+
+/// What the door offers `user` now.
+async fn door(state: &AppState, venue: &Venue, user: Uuid) -> Result<Door, ApiError> {
     let now = state.clock.now();
     let (today, at) = hours::local_now(time_zone(venue)?, now);
     let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
     if hours::open_period_at(&weekly, &venue.closures, today, at).is_none() {
-        return Ok((Some(opens_again(&weekly, &venue.closures, today, at)), None, None));
+        return Ok(Door { closed: Some(opens_again(&weekly, &venue.closures, today, at)), ..Door::default() });
     }
     let upcoming = state.store.bookings_of(user, BookingsWhen::Upcoming, now, Page::new(1, Page::MAX_PER_PAGE)).await?;
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
@@ -137,16 +145,16 @@ async fn door(
         }
         let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
         if booking::may_check_in(&hold, now, grace) {
-            return Ok((None, Some(format!("{}–{}", b.start, b.end)), None));
+            return Ok(Door { booking: Some(format!("{}–{}", b.start, b.end)), ..Door::default() });
         }
         if b.starts_at > now {
             let opens = b.start.minutes().saturating_sub((booking::EARLY_CHECK_IN_SECONDS / 60) as u16);
             let opens = ClockTime::from_minutes(opens).unwrap_or(b.start);
             let words = format!("Your booking here starts at {}: check in from {opens}.", b.start);
-            return Ok((None, None, Some(words)));
+            return Ok(Door { not_yet: Some(words), ..Door::default() });
         }
     }
-    Ok((None, None, None))
+    Ok(Door::default())
 }
 
 /// "Closed now", and when the venue opens again, in words.
