@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::hours::{self, ClockTime, NotOpen, Span, WeeklyHours};
-use crate::{text, Invalid};
+use crate::{text, Invalid, Invalids};
 
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -143,7 +143,8 @@ pub struct BookingPlan {
 /// Why a booking cannot be made, beyond a malformed field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    Invalid(Invalid),
+    /// Fields that break a rule: every one of them.
+    Invalid(Invalids),
     VenueClosed {
         date: NaiveDate,
     },
@@ -155,8 +156,22 @@ pub enum Refusal {
 
 impl From<Invalid> for Refusal {
     fn from(i: Invalid) -> Self {
+        Refusal::Invalid(i.into())
+    }
+}
+
+impl From<Invalids> for Refusal {
+    fn from(i: Invalids) -> Self {
         Refusal::Invalid(i)
     }
+}
+
+/// What a person says with a booking: their focus and their pledge, checked together.
+pub fn words(focus: &str, pledge: &str) -> Result<(String, String), Invalids> {
+    let mut invalid = Invalids::default();
+    let focus = invalid.or_default(text::bounded("focus", focus, 1, 280, false));
+    let pledge = invalid.or_default(text::bounded("pledge", pledge, 1, 280, false));
+    invalid.finish((focus, pledge))
 }
 
 /// The venue facts a booking is checked against.
@@ -169,17 +184,25 @@ pub struct VenueClock<'a> {
 
 /// Checks a booking against the venue's hours and today's date at the venue.
 pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<BookingPlan, Refusal> {
-    let focus = text::bounded("focus", &input.focus, 1, 280, false)?;
-    let pledge = text::bounded("pledge", &input.pledge, 1, 280, false)?;
-    let span = Span::new(input.start, input.end)?;
+    let mut invalid = Invalids::default();
+    let (focus, pledge) = words(&input.focus, &input.pledge).unwrap_or_else(|words| {
+        invalid.extend(words);
+        Default::default()
+    });
+    let span = Span::new(input.start, input.end);
+    if let Err(e) = &span {
+        invalid.add(e.clone());
+    }
     let (today, _) = hours::local_now(venue.time_zone, now);
     let days_ahead = (input.date - today).num_days();
     if days_ahead < 0 {
-        return Err(Invalid::new("date", "is in the past").into());
+        invalid.add(Invalid::new("date", "is in the past"));
     }
     if days_ahead > BOOKING_HORIZON_DAYS {
-        return Err(Invalid::new("date", format!("can be at most {BOOKING_HORIZON_DAYS} days ahead")).into());
+        invalid.add(Invalid::new("date", format!("can be at most {BOOKING_HORIZON_DAYS} days ahead")));
     }
+    invalid.finish(())?;
+    let span = span?;
     let period = hours::opening_period_for(venue.hours, venue.closures, input.date, span).map_err(|e| match e {
         NotOpen::ClosedThatDay => Refusal::VenueClosed { date: input.date },
         NotOpen::OutsideHours => Refusal::OutsideOpeningHours,
@@ -323,6 +346,35 @@ mod tests {
     }
 
     #[test]
+    fn every_broken_field_of_a_booking_is_named_at_once() {
+        let t = |s| ClockTime::parse("t", s).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let hours = WeeklyHours::parse(vec![crate::hours::OpeningPeriod {
+            day: crate::hours::Weekday::Monday,
+            opens: t("08:00"),
+            closes: t("18:00"),
+        }])
+        .unwrap();
+        let tz: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+        let input = BookingInput {
+            space_id: None,
+            date: monday - chrono::Duration::days(7),
+            start: t("12:00"),
+            end: t("11:00"),
+            focus: " ".into(),
+            pledge: String::new(),
+        };
+        let now = hours::instant(tz, monday, t("09:00"));
+        match plan(VenueClock { time_zone: tz, hours: &hours, closures: &[] }, &input, now) {
+            Err(Refusal::Invalid(all)) => {
+                let fields: Vec<_> = all.iter().map(|i| i.field.as_str()).collect();
+                assert_eq!(fields, ["focus", "pledge", "end", "date"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn a_span_in_the_spring_forward_gap_is_refused_and_a_walk_in_needs_a_quarter_hour() {
         let t = |s| ClockTime::parse("t", s).unwrap();
         let sunday = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
@@ -344,7 +396,7 @@ mod tests {
         };
         let before = hours::instant(tz, sunday, t("00:00")) - 3600;
         match plan(clock, &input("02:30", "04:00"), before) {
-            Err(Refusal::Invalid(i)) => assert_eq!(i.field, "start"),
+            Err(Refusal::Invalid(i)) => assert_eq!(i.first().unwrap().field, "start"),
             other => panic!("{other:?}"),
         }
         assert!(plan(clock, &input("03:00", "04:00"), before).is_ok());
@@ -386,7 +438,7 @@ mod tests {
 
     fn field_of<T: std::fmt::Debug>(result: Result<T, Refusal>) -> String {
         match result {
-            Err(Refusal::Invalid(i)) => i.field,
+            Err(Refusal::Invalid(i)) => i.first().expect("a broken rule").field.clone(),
             other => panic!("expected a refused field, got {other:?}"),
         }
     }

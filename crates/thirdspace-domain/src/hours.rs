@@ -233,6 +233,28 @@ pub fn open_period_at(hours: &WeeklyHours, closures: &[NaiveDate], date: NaiveDa
     hours.on(Weekday::of(date)).find(|p| p.start <= at && at < p.end)
 }
 
+/// How far ahead [`next_opening`] looks, in days.
+pub const NEXT_OPENING_DAYS: u32 = 31;
+
+/// When the venue next opens after `at` on `date`: the date and time of the first opening period
+/// that starts later, within [`NEXT_OPENING_DAYS`]; `None` when it does not open in that time.
+pub fn next_opening(
+    hours: &WeeklyHours,
+    closures: &[NaiveDate],
+    date: NaiveDate,
+    at: ClockTime,
+) -> Option<(NaiveDate, ClockTime)> {
+    (0..=NEXT_OPENING_DAYS).filter_map(|ahead| date.checked_add_days(chrono::Days::new(u64::from(ahead)))).find_map(
+        |day| {
+            if closures.contains(&day) {
+                return None;
+            }
+            let later = hours.on(Weekday::of(day)).map(|p| p.start).find(|start| day > date || *start > at);
+            later.map(|start| (day, start))
+        },
+    )
+}
+
 /// Dates from outside, written "YYYY-MM-DD", with an error that shows the expected form.
 pub mod date {
     use chrono::NaiveDate;
@@ -302,6 +324,24 @@ pub fn local_now(tz: Tz, epoch_seconds: i64) -> (NaiveDate, ClockTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_opening_skips_closed_days_and_closures() {
+        let t = |s| ClockTime::parse("t", s).unwrap();
+        let hours = WeeklyHours::parse(vec![
+            OpeningPeriod { day: Weekday::Monday, opens: t("09:00"), closes: t("12:00") },
+            OpeningPeriod { day: Weekday::Monday, opens: t("13:00"), closes: t("17:00") },
+            OpeningPeriod { day: Weekday::Wednesday, opens: t("10:00"), closes: t("16:00") },
+        ])
+        .unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let wednesday = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert_eq!(next_opening(&hours, &[], monday, t("12:30")), Some((monday, t("13:00"))), "after the break");
+        assert_eq!(next_opening(&hours, &[], monday, t("17:00")), Some((wednesday, t("10:00"))));
+        let next_monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(next_opening(&hours, &[wednesday], monday, t("17:00")), Some((next_monday, t("09:00"))));
+        assert_eq!(next_opening(&WeeklyHours::default(), &[], monday, t("09:00")), None, "never open");
+    }
 
     fn t(s: &str) -> ClockTime {
         ClockTime::parse("t", s).unwrap()

@@ -15,4 +15,4 @@ pub mod tag;
 pub mod text;
 pub mod venue;
 
-pub use invalid::Invalid;
+pub use invalid::{Invalid, Invalids};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{tag, text, Invalid};
+use crate::{tag, text, Invalid, Invalids};
 
 /// Who may see a person's name and profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -127,25 +127,37 @@ pub struct ProfileDraft {
 }
 
 impl ProfileDraft {
-    pub fn parse(input: ProfileInput) -> Result<Self, Invalid> {
+    /// Checks every field, and names every one that breaks a rule.
+    pub fn parse(input: ProfileInput) -> Result<Self, Invalids> {
+        let mut invalid = Invalids::default();
+        let display_name = invalid.or_default(display_name(&input.display_name));
+        let headline = invalid.or_default(text::optional("headline", input.headline.as_deref(), 140, false));
+        let bio = invalid.or_default(text::optional("bio", input.bio.as_deref(), 2000, true));
+        let offers = invalid.or_default(tag::tidy_list("offers", &input.offers));
+        let seeking = invalid.or_default(tag::tidy_list("seeking", &input.seeking));
+        let seeking_text = invalid.or_default(text::optional("seeking_text", input.seeking_text.as_deref(), 500, true));
+        let interests = invalid.or_default(tag::tidy_list("interests", &input.interests));
+        let field = invalid.or_default(text::optional("field", input.field.as_deref(), 80, false));
+        let mut links = Vec::new();
         if input.links.len() > MAX_LINKS {
-            return Err(Invalid::new("links", format!("at most {MAX_LINKS} links")));
+            invalid.add(Invalid::new("links", format!("at most {MAX_LINKS} links")));
+        } else {
+            for (i, raw) in input.links.iter().enumerate() {
+                match parse_link(&format!("links[{i}]"), raw) {
+                    Ok(link) => links.push(link),
+                    Err(e) => invalid.add(e),
+                }
+            }
         }
-        let links = input
-            .links
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| parse_link(&format!("links[{i}]"), raw))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
-            display_name: display_name(&input.display_name)?,
-            headline: text::optional("headline", input.headline.as_deref(), 140, false)?,
-            bio: text::optional("bio", input.bio.as_deref(), 2000, true)?,
-            offers: tag::tidy_list("offers", &input.offers)?,
-            seeking: tag::tidy_list("seeking", &input.seeking)?,
-            seeking_text: text::optional("seeking_text", input.seeking_text.as_deref(), 500, true)?,
-            interests: tag::tidy_list("interests", &input.interests)?,
-            field: text::optional("field", input.field.as_deref(), 80, false)?.and_then(|f| tag::normalise(&f)),
+        invalid.finish(Self {
+            display_name,
+            headline,
+            bio,
+            offers,
+            seeking,
+            seeking_text,
+            interests,
+            field: field.and_then(|f| tag::normalise(&f)),
             links,
             visibility: input.visibility,
             open_to_meet: input.open_to_meet,
@@ -192,6 +204,16 @@ fn parse_link(field: &str, raw: &str) -> Result<String, Invalid> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_broken_field_of_a_profile_is_named_at_once() {
+        let input: ProfileInput = serde_json::from_value(serde_json::json!({
+            "display_name": "", "headline": "h".repeat(200), "links": ["not a link", "https://example.org"]
+        }))
+        .unwrap();
+        let fields: Vec<_> = ProfileDraft::parse(input).unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["display_name", "headline", "links[0]"]);
+    }
+
     fn input() -> ProfileInput {
         serde_json::from_value(serde_json::json!({"display_name": "Anna"})).unwrap()
     }
@@ -207,7 +229,7 @@ mod tests {
     fn links_must_be_web_addresses() {
         let mut i = input();
         i.links = vec!["javascript:alert(1)".into()];
-        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().first().unwrap().field, "links[0]");
         let mut i = input();
         i.links = vec!["https://example.org/anna".into()];
         assert_eq!(ProfileDraft::parse(i).unwrap().links, vec!["https://example.org/anna"]);
@@ -230,13 +252,13 @@ mod tests {
         assert_eq!(ProfileDraft::parse(i).unwrap().links.len(), MAX_LINKS);
         let mut i = input();
         i.links = vec![link(40); MAX_LINKS + 1];
-        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links");
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().first().unwrap().field, "links");
         let mut i = input();
         i.links = vec![link(301)];
-        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().first().unwrap().field, "links[0]");
         let mut i = input();
         i.links = vec!["ftp://example.org/anna".into()];
-        assert_eq!(ProfileDraft::parse(i).unwrap_err().field, "links[0]");
+        assert_eq!(ProfileDraft::parse(i).unwrap_err().first().unwrap().field, "links[0]");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{text, Invalid};
+use crate::{text, Invalid, Invalids};
 
 /// What a space is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -56,18 +56,24 @@ pub struct SpaceDraft {
 }
 
 impl SpaceDraft {
-    pub fn parse(input: SpaceInput) -> Result<Self, Invalid> {
-        let name = text::bounded("name", &input.name, 1, 120, false)?;
+    /// Checks every field, and names every one that breaks a rule.
+    pub fn parse(input: SpaceInput) -> Result<Self, Invalids> {
+        let mut invalid = Invalids::default();
+        let name = invalid.or_default(text::bounded("name", &input.name, 1, 120, false));
         if input.capacity == 0 || input.capacity > MAX_CAPACITY {
-            return Err(Invalid::new("capacity", format!("must be between 1 and {MAX_CAPACITY}")));
-        }
-        if input.social_capital_seats > input.capacity {
-            return Err(Invalid::new("social_capital_seats", "cannot exceed the capacity"));
+            invalid.add(Invalid::new("capacity", format!("must be between 1 and {MAX_CAPACITY}")));
+        } else if input.social_capital_seats > input.capacity {
+            invalid.add(Invalid::new("social_capital_seats", "cannot exceed the capacity"));
         }
         if input.kind == SpaceKind::MeetingRoom && input.social_capital_seats > 0 {
-            return Err(Invalid::new("social_capital_seats", "only open seating offers seats for social capital"));
+            invalid.add(Invalid::new("social_capital_seats", "only open seating offers seats for social capital"));
         }
-        Ok(Self { name, kind: input.kind, capacity: input.capacity, social_capital_seats: input.social_capital_seats })
+        invalid.finish(Self {
+            name,
+            kind: input.kind,
+            capacity: input.capacity,
+            social_capital_seats: input.social_capital_seats,
+        })
     }
 }
 
@@ -83,7 +89,7 @@ mod tests {
     fn social_capital_seats_cannot_exceed_capacity() {
         assert!(SpaceDraft::parse(input(SpaceKind::OpenSeating, 10, 10)).is_ok());
         let err = SpaceDraft::parse(input(SpaceKind::OpenSeating, 10, 11)).unwrap_err();
-        assert_eq!(err.field, "social_capital_seats");
+        assert_eq!(err.first().unwrap().field, "social_capital_seats");
     }
 
     #[test]
@@ -99,12 +105,15 @@ mod tests {
     fn a_space_holds_at_most_ten_thousand_seats() {
         assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, MAX_CAPACITY, 1)).unwrap().capacity, MAX_CAPACITY);
         let err = SpaceDraft::parse(input(SpaceKind::OpenSeating, MAX_CAPACITY + 1, 0)).unwrap_err();
-        assert_eq!(err.field, "capacity");
+        assert_eq!(err.first().unwrap().field, "capacity");
     }
 
     #[test]
     fn a_space_needs_at_least_one_seat() {
-        assert_eq!(SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().field, "capacity");
+        assert_eq!(
+            SpaceDraft::parse(input(SpaceKind::OpenSeating, 0, 0)).unwrap_err().first().unwrap().field,
+            "capacity"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::hours::{OpeningPeriod, WeeklyHours};
-use crate::{tag, text, Invalid};
+use crate::{tag, text, Invalid, Invalids};
 
 /// What kind of place a venue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -133,41 +133,42 @@ pub const DEFAULT_GRACE_MINUTES: u16 = 30;
 pub const MAX_CLOSURES: usize = 400;
 
 impl VenueDraft {
-    pub fn parse(input: VenueInput) -> Result<Self, Invalid> {
-        let name = text::bounded("name", &input.name, 1, 120, false)?;
-        let address = text::bounded("address", &input.address, 1, 200, false)?;
-        let city = text::bounded("city", &input.city, 1, 80, false)?;
+    /// Checks every field, and names every one that breaks a rule.
+    pub fn parse(input: VenueInput) -> Result<Self, Invalids> {
+        let mut invalid = Invalids::default();
+        let name = invalid.or_default(text::bounded("name", &input.name, 1, 120, false));
+        let address = invalid.or_default(text::bounded("address", &input.address, 1, 200, false));
+        let city = invalid.or_default(text::bounded("city", &input.city, 1, 80, false));
         let country = input.country.trim();
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(Invalid::new("country", "must be a two-letter country code like NL"));
+            invalid.add(Invalid::new("country", "must be a two-letter country code like NL"));
         }
         if let Some(c) = input.coordinates {
             if !(-90.0..=90.0).contains(&c.latitude) || !c.latitude.is_finite() {
-                return Err(Invalid::new("coordinates.latitude", "must be between -90 and 90"));
+                invalid.add(Invalid::new("coordinates.latitude", "must be between -90 and 90"));
             }
             if !(-180.0..=180.0).contains(&c.longitude) || !c.longitude.is_finite() {
-                return Err(Invalid::new("coordinates.longitude", "must be between -180 and 180"));
+                invalid.add(Invalid::new("coordinates.longitude", "must be between -180 and 180"));
             }
         }
-        let time_zone: Tz = input
-            .time_zone
-            .trim()
-            .parse()
-            .map_err(|_| Invalid::new("time_zone", "must be an IANA time zone like Europe/Amsterdam"))?;
-        let opening_hours = WeeklyHours::parse(input.opening_hours)?;
+        let time_zone: Tz = input.time_zone.trim().parse().unwrap_or_else(|_| {
+            invalid.add(Invalid::new("time_zone", "must be an IANA time zone like Europe/Amsterdam"));
+            Tz::UTC
+        });
+        let opening_hours = invalid.or_default(WeeklyHours::parse(input.opening_hours));
         if input.closures.len() > MAX_CLOSURES {
-            return Err(Invalid::new("closures", format!("at most {MAX_CLOSURES} dates")));
+            invalid.add(Invalid::new("closures", format!("at most {MAX_CLOSURES} dates")));
         }
         let mut closures = input.closures;
         closures.sort();
         closures.dedup();
-        let amenities = tag::normalise_list("amenities", &input.amenities)?;
-        let house_rules = text::optional("house_rules", input.house_rules.as_deref(), 4000, true)?;
+        let amenities = invalid.or_default(tag::normalise_list("amenities", &input.amenities));
+        let house_rules = invalid.or_default(text::optional("house_rules", input.house_rules.as_deref(), 4000, true));
         let no_show_grace_minutes = input.no_show_grace_minutes.unwrap_or(DEFAULT_GRACE_MINUTES);
         if no_show_grace_minutes > 240 {
-            return Err(Invalid::new("no_show_grace_minutes", "must be at most 240 minutes"));
+            invalid.add(Invalid::new("no_show_grace_minutes", "must be at most 240 minutes"));
         }
-        Ok(Self {
+        invalid.finish(Self {
             name,
             kind: input.kind,
             address,
@@ -215,21 +216,33 @@ mod tests {
     fn an_unknown_time_zone_is_refused() {
         let mut i = input();
         i.time_zone = "Mars/Olympus".into();
-        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "time_zone");
+        assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "time_zone");
     }
 
     #[test]
     fn coordinates_off_the_globe_are_refused() {
         let mut i = input();
         i.coordinates = Some(Coordinates { latitude: 91.0, longitude: 0.0 });
-        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "coordinates.latitude");
+        assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "coordinates.latitude");
     }
 
     #[test]
     fn a_ten_thousand_character_name_is_refused() {
         let mut i = input();
         i.name = "n".repeat(10_000);
-        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "name");
+        assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "name");
+    }
+
+    #[test]
+    fn every_broken_field_of_a_venue_is_named_at_once() {
+        let mut i = input();
+        i.name = " ".into();
+        i.city = String::new();
+        i.country = "Netherlands".into();
+        i.time_zone = "Mars/Olympus".into();
+        i.no_show_grace_minutes = Some(999);
+        let fields: Vec<_> = VenueDraft::parse(i).unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["name", "city", "country", "time_zone", "no_show_grace_minutes"]);
     }
 
     #[test]
@@ -247,7 +260,7 @@ mod tests {
         for bad in ["NLD", "N1", "N", ""] {
             let mut i = input();
             i.country = bad.into();
-            assert_eq!(VenueDraft::parse(i).unwrap_err().field, "country", "{bad:?}");
+            assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "country", "{bad:?}");
         }
     }
 
@@ -256,7 +269,7 @@ mod tests {
         let with = |latitude: f64, longitude: f64| {
             let mut i = input();
             i.coordinates = Some(Coordinates { latitude, longitude });
-            VenueDraft::parse(i).map(|d| d.coordinates).map_err(|e| e.field)
+            VenueDraft::parse(i).map(|d| d.coordinates).map_err(|e| e.first().unwrap().field.clone())
         };
         assert!(with(90.0, 180.0).is_ok());
         assert!(with(-90.0, -180.0).is_ok());
@@ -276,7 +289,7 @@ mod tests {
         assert_eq!((draft.closures.len(), draft.closures[0]), (MAX_CLOSURES, first));
         let mut i = input();
         i.closures = vec![first; MAX_CLOSURES + 1];
-        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "closures");
+        assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "closures");
     }
 
     #[test]
@@ -286,7 +299,7 @@ mod tests {
         assert_eq!(VenueDraft::parse(i).unwrap().no_show_grace_minutes, 240);
         let mut i = input();
         i.no_show_grace_minutes = Some(241);
-        assert_eq!(VenueDraft::parse(i).unwrap_err().field, "no_show_grace_minutes");
+        assert_eq!(VenueDraft::parse(i).unwrap_err().first().unwrap().field, "no_show_grace_minutes");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use thirdspace_domain::booking::Refusal;
-use thirdspace_domain::Invalid;
+use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Outage, StoreError};
 use utoipa::ToSchema;
 
@@ -19,6 +19,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds after which the same request may succeed (`Retry-After`), for `503` and `429`.
     pub retry_after: Option<u64>,
+    /// Every rule a submitted form broke; the JSON answer names only the first, a page shows all.
+    pub invalid: Vec<Invalid>,
 }
 
 /// The body of every error response.
@@ -40,7 +42,7 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after: None }
+        Self { status, code, message: message.into(), field: None, retry_after: None, invalid: Vec::new() }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -99,6 +101,13 @@ impl IntoResponse for ApiError {
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", invalid.message).with_field(invalid.field)
+    }
+}
+
+impl From<Invalids> for ApiError {
+    fn from(invalids: Invalids) -> Self {
+        let first = invalids.first().cloned().unwrap_or_else(|| Invalid::new("form", "is not valid"));
+        Self { invalid: invalids.iter().cloned().collect(), ..first.into() }
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use thirdspace_domain::email::Email;
 use thirdspace_store::{LinkPurpose, User};
 
-use super::{failure, message, render, to_login, Errors, FormData, Nav, Params, Visitor};
+use super::{failure, message, render, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::auth::{cleared_cookie, token_hash};
 use crate::error::ApiError;
 use crate::limits::Client;
@@ -147,6 +147,9 @@ struct SignupPage<'a> {
     errors: Errors,
 }
 
+/// The sign-up form's fields in its order, with the labels it shows.
+const SIGNUP_LABELS: Labels = &[("display_name", "Your name"), ("email", "E-mail address"), ("password", "Password")];
+
 #[derive(Deserialize)]
 struct SignupForm {
     #[serde(default)]
@@ -193,7 +196,7 @@ async fn sign_up(
     match register(&state, client, form.email.trim(), &form.display_name, form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
         Err(e) if e.status.is_client_error() => {
-            let mut errors = Errors::of(&e);
+            let mut errors = Errors::of(&e).labelled(SIGNUP_LABELS);
             if e.code == "email_taken" {
                 errors = Errors::default();
                 errors.add("email", "An account with this e-mail address exists already: log in instead.");
@@ -298,7 +301,7 @@ async fn ask_for_link(state: &AppState, who: &Visitor, client: Client, kind: &Li
         Err(e) => {
             let mut page = link_page(kind, who, next);
             page.email = form.email.trim();
-            page.errors = Errors::of(&ApiError::from(e));
+            page.errors = Errors::of(&ApiError::from(e)).labelled(&[("email", "E-mail address")]);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -434,7 +437,7 @@ async fn reset(
         return page;
     }
     if let Err(e) = crate::password::check_new(&form.password) {
-        let errors = Errors::of(&ApiError::from(e));
+        let errors = Errors::of(&ApiError::from(e)).labelled(&[("password", "New password")]);
         let page = ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors };
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }

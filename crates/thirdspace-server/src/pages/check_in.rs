@@ -7,15 +7,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::NaiveDate;
 use serde::Deserialize;
-use thirdspace_domain::booking::BookingStatus;
-use thirdspace_store::{User, Venue};
+use thirdspace_domain::booking::{self, BookingStatus, Hold};
+use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
+use thirdspace_store::{BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
 use super::{
     door_words, failure, message, render, to_login, today_at, venue_of, FormData, Nav, Params, Suggested, Visitor,
 };
-use crate::routes::{arrive, check_code, leave, suggestions_here, Arrival};
+use crate::error::ApiError;
+use crate::routes::{arrive, check_code, leave, suggestions_here, time_zone, Arrival};
 use crate::AppState;
 
 /// How many introductions the page suggests right after check-in.
@@ -36,6 +39,12 @@ struct CheckInPage<'a> {
     intros: Vec<Suggested>,
     focus: &'a str,
     error: Option<String>,
+    /// Closed now: when it opens again, in words.
+    closed: Option<String>,
+    /// The booking of now that a tap checks in on ("09:00–17:00").
+    booking: Option<String>,
+    /// A booking here later today that cannot be checked in yet, in words.
+    not_yet: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +96,18 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
         intros: Vec::new(),
         focus: "",
         error: None,
+        closed: None,
+        booking: None,
+        not_yet: None,
     };
+    if !here {
+        match door(state, venue, user.id).await {
+            Ok(Door { closed, booking, not_yet }) => {
+                (page.closed, page.booking, page.not_yet) = (closed, booking, not_yet)
+            }
+            Err(e) => return failure("", &e),
+        }
+    }
     if here {
         page.until = seat_until(state, venue, user.id).await;
         page.intros = match suggestions_here(state, user.id, venue.id, SUGGESTED).await {
@@ -96,6 +116,54 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
         };
     }
     render(StatusCode::OK, &page)
+}
+
+/// What the door offers someone now, in words (at most one is set).
+#[derive(Default)]
+struct Door {
+    /// Closed now, and when it opens again.
+    closed: Option<String>,
+    /// Their booking for now ("09:00–17:00").
+    booking: Option<String>,
+    /// Their booking of later today, which cannot be checked in yet.
+    not_yet: Option<String>,
+}
+
+/// What the door offers `user` now.
+async fn door(state: &AppState, venue: &Venue, user: Uuid) -> Result<Door, ApiError> {
+    let now = state.clock.now();
+    let (today, at) = hours::local_now(time_zone(venue)?, now);
+    let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
+    if hours::open_period_at(&weekly, &venue.closures, today, at).is_none() {
+        return Ok(Door { closed: Some(opens_again(&weekly, &venue.closures, today, at)), ..Door::default() });
+    }
+    let upcoming = state.store.bookings_of(user, BookingsWhen::Upcoming, now, Page::new(1, Page::MAX_PER_PAGE)).await?;
+    let grace = i64::from(venue.no_show_grace_minutes) * 60;
+    for b in upcoming.items {
+        if b.venue_id != venue.id || b.date != today || b.status != BookingStatus::Booked {
+            continue;
+        }
+        let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
+        if booking::may_check_in(&hold, now, grace) {
+            return Ok(Door { booking: Some(format!("{}–{}", b.start, b.end)), ..Door::default() });
+        }
+        if b.starts_at > now {
+            let opens = b.start.minutes().saturating_sub((booking::EARLY_CHECK_IN_SECONDS / 60) as u16);
+            let opens = ClockTime::from_minutes(opens).unwrap_or(b.start);
+            let words = format!("Your booking here starts at {}: check in from {opens}.", b.start);
+            return Ok(Door { not_yet: Some(words), ..Door::default() });
+        }
+    }
+    Ok(Door::default())
+}
+
+/// "Closed now", and when the venue opens again, in words.
+fn opens_again(weekly: &WeeklyHours, closures: &[NaiveDate], today: NaiveDate, at: ClockTime) -> String {
+    match hours::next_opening(weekly, closures, today, at) {
+        Some((day, time)) if day == today => format!("Closed now. It opens again today at {time}."),
+        Some((day, time)) => format!("Closed now. It opens again on {} at {time}.", day.format("%A %-d %B")),
+        None => "Closed now, and for the weeks ahead.".to_owned(),
+    }
 }
 
 /// When the seat of the booking `user` is checked in on ends, local time.
@@ -158,6 +226,9 @@ async fn check_in(
                 intros: Vec::new(),
                 focus: &form.focus,
                 error: Some(door_words(&e)),
+                closed: None,
+                booking: None,
+                not_yet: None,
             };
             render(e.status, &page)
         }

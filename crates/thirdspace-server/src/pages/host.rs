@@ -18,11 +18,11 @@ use thirdspace_domain::email::Email;
 use thirdspace_domain::hours::{self, ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
-use thirdspace_domain::{checkin, Invalid};
+use thirdspace_domain::{checkin, Invalid, Invalids};
 use thirdspace_store::{Page, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Nav, Params, Visitor};
+use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
 use crate::routes::{arrive, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
@@ -261,64 +261,72 @@ impl VenueForm {
             .collect()
     }
 
-    /// The form as the venue rules want it, or what is wrong with it.
-    fn input(&self) -> Result<VenueInput, ApiError> {
-        let kind = VenueKind::from_str_opt(&self.kind).ok_or_else(|| Invalid::new("kind", "choose a kind of place"))?;
+    /// The form as the venue rules want it, with what is wrong in the form's own fields (a time
+    /// or a date that does not read): those are left out, so the venue rules check the rest.
+    fn input(&self) -> (VenueInput, Invalids) {
+        let mut invalid = Invalids::default();
+        let kind = VenueKind::from_str_opt(&self.kind).unwrap_or_else(|| {
+            invalid.add(Invalid::new("kind", "choose a kind of place"));
+            VenueKind::Other
+        });
         let coordinates = match (self.latitude.trim(), self.longitude.trim()) {
             ("", "") => None,
             (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
                 (Ok(latitude), Ok(longitude)) => Some(Coordinates { latitude, longitude }),
                 _ => {
-                    return Err(
-                        Invalid::new("coordinates", "give both latitude and longitude as numbers, or neither").into()
-                    )
+                    invalid.add(Invalid::new("coordinates", "give both latitude and longitude as numbers, or neither"));
+                    None
                 }
             },
         };
         let mut opening_hours = Vec::new();
-        for (day, _, label) in DAYS {
-            let row = self.days().into_iter().find(|r| r.label == label);
-            let Some(row) = row else { continue };
+        let mut hours_read = true;
+        for ((day, _, label), row) in DAYS.iter().zip(self.days()) {
             for (opens, closes) in [(&row.opens, &row.closes), (&row.opens2, &row.closes2)] {
-                match (opens.is_empty(), closes.is_empty()) {
-                    (true, true) => {}
-                    (false, false) => opening_hours.push(OpeningPeriod {
-                        day,
-                        opens: ClockTime::parse("opening_hours", opens).map_err(|_| {
-                            Invalid::new("opening_hours", format!("{label}: {opens} is not a time (hh:mm)"))
-                        })?,
-                        closes: ClockTime::parse("opening_hours", closes).map_err(|_| {
-                            Invalid::new("opening_hours", format!("{label}: {closes} is not a time (hh:mm)"))
-                        })?,
-                    }),
-                    _ => {
-                        return Err(Invalid::new(
-                            "opening_hours",
-                            format!("{label}: give both the opening and the closing time"),
-                        )
-                        .into())
+                if opens.is_empty() && closes.is_empty() {
+                    continue;
+                }
+                if opens.is_empty() || closes.is_empty() {
+                    invalid.add(Invalid::new(
+                        "opening_hours",
+                        format!("{label}: give both the opening and the closing time"),
+                    ));
+                    hours_read = false;
+                    continue;
+                }
+                let time = |raw: &str| {
+                    ClockTime::parse("opening_hours", raw)
+                        .map_err(|_| Invalid::new("opening_hours", format!("{label}: {raw} is not a time (hh:mm)")))
+                };
+                match (time(opens), time(closes)) {
+                    (Ok(opens), Ok(closes)) => opening_hours.push(OpeningPeriod { day: *day, opens, closes }),
+                    (opens, closes) => {
+                        invalid.extend([opens.err(), closes.err()].into_iter().flatten());
+                        hours_read = false;
                     }
                 }
             }
         }
-        let closures = self
-            .closures
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                NaiveDate::parse_from_str(l, "%Y-%m-%d")
-                    .map_err(|_| Invalid::new("closures", format!("{l} is not a date (YYYY-MM-DD)")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        if !hours_read {
+            // Half a week's hours would be checked as if the rest were closed.
+            opening_hours.clear();
+        }
+        let mut closures = Vec::new();
+        for line in self.closures.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+                Ok(date) => closures.push(date),
+                Err(_) => invalid.add(Invalid::new("closures", format!("{line} is not a date (YYYY-MM-DD)"))),
+            }
+        }
         let no_show_grace_minutes = match self.grace.trim() {
             "" => None,
-            raw => Some(
-                raw.parse::<u16>().map_err(|_| Invalid::new("no_show_grace_minutes", "must be a number of minutes"))?,
-            ),
+            raw => raw.parse::<u16>().map(Some).unwrap_or_else(|_| {
+                invalid.add(Invalid::new("no_show_grace_minutes", "must be a number of minutes"));
+                None
+            }),
         };
         let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
-        Ok(VenueInput {
+        let input = VenueInput {
             name: self.name.clone(),
             kind,
             address: self.address.clone(),
@@ -331,28 +339,83 @@ impl VenueForm {
             amenities: self.amenities.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
             house_rules: text(&self.house_rules),
             no_show_grace_minutes,
-        })
+        };
+        (input, invalid)
+    }
+
+    /// The venue the form describes, or every rule it breaks.
+    fn venue(&self) -> Result<VenueDraft, Invalids> {
+        let (input, mut invalid) = self.input();
+        match VenueDraft::parse(input) {
+            Ok(draft) => invalid.finish(draft),
+            Err(more) => {
+                invalid.extend(more);
+                Err(invalid)
+            }
+        }
     }
 
     /// The first space of a new venue.
-    fn space(&self) -> Result<SpaceDraft, ApiError> {
+    fn space(&self) -> Result<SpaceDraft, Invalids> {
         space_draft(&self.space_name, "open_seating", &self.capacity, &self.social_capital_seats, "space_name")
     }
 }
 
-/// A space from the form's text, naming the form's fields in errors.
-fn space_draft(name: &str, kind: &str, capacity: &str, seats: &str, name_field: &str) -> Result<SpaceDraft, ApiError> {
-    let kind =
-        SpaceKind::from_str_opt(kind).ok_or_else(|| Invalid::new("kind", "choose open seating or a meeting room"))?;
-    let capacity = capacity.trim().parse::<u32>().map_err(|_| Invalid::new("capacity", "must be a number of seats"))?;
-    let social_capital_seats = match seats.trim() {
-        "" => 0,
-        raw => raw.parse::<u32>().map_err(|_| Invalid::new("social_capital_seats", "must be a number of seats"))?,
+/// The venue form's fields in its order, with the labels it shows.
+const VENUE_LABELS: Labels = &[
+    ("name", "Name"),
+    ("kind", "Kind of place"),
+    ("address", "Street and number"),
+    ("city", "City"),
+    ("country", "Country code"),
+    ("time_zone", "Time zone"),
+    ("coordinates", "Latitude and longitude"),
+    ("opening_hours", "Opening hours"),
+    ("closures", "Closed on"),
+    ("amenities", "Amenities"),
+    ("house_rules", "House rules"),
+    ("no_show_grace_minutes", "Release unclaimed seats after"),
+    ("space_name", "Name of your first space"),
+    ("capacity", "Seats"),
+    ("social_capital_seats", "Of which for social capital"),
+];
+
+/// The space form's fields in its order, with the labels it shows.
+const SPACE_LABELS: Labels =
+    &[("name", "Name"), ("capacity", "Seats"), ("social_capital_seats", "For social capital"), ("kind", "Kind")];
+
+/// A space from the form's text, naming the form's fields in errors: every one that is wrong.
+fn space_draft(name: &str, kind: &str, capacity: &str, seats: &str, name_field: &str) -> Result<SpaceDraft, Invalids> {
+    let mut invalid = Invalids::default();
+    let kind = SpaceKind::from_str_opt(kind).unwrap_or_else(|| {
+        invalid.add(Invalid::new("kind", "choose open seating or a meeting room"));
+        SpaceKind::OpenSeating
+    });
+    let seats_of = |field: &str, raw: &str| {
+        raw.trim().parse::<u32>().map_err(|_| Invalid::new(field, "must be a number of seats"))
     };
-    SpaceDraft::parse(SpaceInput { name: name.to_owned(), kind, capacity, social_capital_seats }).map_err(|e| {
-        let field = if e.field == "name" { name_field.to_owned() } else { e.field.clone() };
-        ApiError::from(Invalid::new(field, e.message))
-    })
+    let capacity = seats_of("capacity", capacity);
+    let social_capital_seats = match seats.trim() {
+        "" => Ok(0),
+        raw => seats_of("social_capital_seats", raw),
+    };
+    let (capacity, social_capital_seats) = match (capacity, social_capital_seats) {
+        (Ok(capacity), Ok(seats)) => (capacity, seats),
+        (capacity, seats) => {
+            // Only the name is left to check: numbers that do not read cannot be compared.
+            invalid.extend([capacity.err(), seats.err()].into_iter().flatten());
+            (1, 0)
+        }
+    };
+    let parsed = SpaceDraft::parse(SpaceInput { name: name.to_owned(), kind, capacity, social_capital_seats });
+    let named = |e: &Invalid| Invalid::new(if e.field == "name" { name_field } else { e.field.as_str() }, &e.message);
+    match parsed {
+        Ok(draft) => invalid.finish(draft),
+        Err(more) => {
+            invalid.extend(more.iter().map(named));
+            Err(invalid)
+        }
+    }
 }
 
 struct VenueFormFields {
@@ -463,14 +526,15 @@ async fn create_venue(State(state): State<AppState>, who: Visitor, FormData(form
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    // Both are checked before anything is written.
-    let drafts =
-        form.input().and_then(|input| Ok(VenueDraft::parse(input)?)).and_then(|venue| Ok((venue, form.space()?)));
-    let (venue, space) = match drafts {
-        Ok(drafts) => drafts,
-        Err(e) => {
-            let errors = Errors::of(&e);
-            return render(e.status, &venue_form_page(&who, form, true, "/host/venues/new".to_owned(), errors));
+    // Both are checked, and every problem of either shown, before anything is written.
+    let (venue, space) = match (form.venue(), form.space()) {
+        (Ok(venue), Ok(space)) => (venue, space),
+        (venue, space) => {
+            let mut invalid = Invalids::default();
+            invalid.extend([venue.err(), space.err()].into_iter().flatten().flatten());
+            let errors = Errors::of_invalid(&invalid).labelled(VENUE_LABELS);
+            let page = venue_form_page(&who, form, true, "/host/venues/new".to_owned(), errors);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let mut secret = [0u8; 32];
@@ -508,9 +572,12 @@ async fn edit(
         Err(page) => return page,
     };
     let action = format!("/host/venues/{}/edit", venue.id);
-    let draft = match form.input().and_then(|input| Ok(VenueDraft::parse(input)?)) {
+    let draft = match form.venue() {
         Ok(d) => d,
-        Err(e) => return render(e.status, &venue_form_page(&who, form, false, action, Errors::of(&e))),
+        Err(invalid) => {
+            let errors = Errors::of_invalid(&invalid).labelled(VENUE_LABELS);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &venue_form_page(&who, form, false, action, errors));
+        }
     };
     match state.store.update_venue(venue.id, &draft, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
@@ -637,9 +704,9 @@ async fn add_space(
     };
     let draft = match space_draft(&form.name, &form.kind, &form.capacity, &form.social_capital_seats, "name") {
         Ok(d) => d,
-        Err(e) => {
-            let status = e.status;
-            return manage_page(&state, &who, venue, role, None, Errors::of(&e), status).await;
+        Err(invalid) => {
+            let errors = Errors::of_invalid(&invalid).labelled(SPACE_LABELS);
+            return manage_page(&state, &who, venue, role, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match state.store.create_space(venue.id, &draft, state.clock.now()).await {
@@ -663,9 +730,9 @@ async fn edit_space(
     };
     let draft = match space_draft(&form.name, &form.kind, &form.capacity, &form.social_capital_seats, "name") {
         Ok(d) => d,
-        Err(e) => {
-            let status = e.status;
-            return manage_page(&state, &who, venue, role, None, Errors::of(&e), status).await;
+        Err(invalid) => {
+            let errors = Errors::of_invalid(&invalid).labelled(SPACE_LABELS);
+            return manage_page(&state, &who, venue, role, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match state.store.update_space(venue.id, space, &draft, state.clock.now()).await {
@@ -782,16 +849,19 @@ async fn build_day<'a>(
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
     let (mut here, mut expected, mut no_shows, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for b in today_at(state, &venue).await? {
-        let span = format!("{}–{}", b.booking.start, b.booking.end);
+        // A walk-in was never booked ahead: it says so, with its span.
+        let span = if b.booking.walk_in {
+            format!("walk-in {}–{}", b.booking.start, b.booking.end)
+        } else {
+            format!("booked {}–{}", b.booking.start, b.booking.end)
+        };
         let row = |when: String| Row { user_id: b.booking.user_id, name: b.display_name.clone(), when };
         match b.booking.status {
-            BookingStatus::CheckedIn => here.push(row(format!("here, booked {span}"))),
-            BookingStatus::CheckedOut => left.push(row(format!("left, booked {span}"))),
-            BookingStatus::Released => no_shows.push(row(format!("did not come, booked {span}"))),
-            BookingStatus::Booked if now > b.booking.starts_at + grace => {
-                no_shows.push(row(format!("late, booked {span}")))
-            }
-            BookingStatus::Booked if b.booking.ends_at > now => expected.push(row(format!("booked {span}"))),
+            BookingStatus::CheckedIn => here.push(row(format!("here, {span}"))),
+            BookingStatus::CheckedOut => left.push(row(format!("left, {span}"))),
+            BookingStatus::Released => no_shows.push(row(format!("did not come, {span}"))),
+            BookingStatus::Booked if now > b.booking.starts_at + grace => no_shows.push(row(format!("late, {span}"))),
+            BookingStatus::Booked if b.booking.ends_at > now => expected.push(row(span)),
             _ => {}
         }
     }

@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use sha2::Sha256;
-use thirdspace_domain::hours;
+use thirdspace_domain::{hours, Invalids};
 use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
 
@@ -34,6 +34,8 @@ const DASHBOARD_CSS: &str = include_str!("../../assets/dashboard.css");
 const SITE_CSS: &str = include_str!("../../assets/site.css");
 const FIND_JS: &str = include_str!("../../assets/find.js");
 const PROFILE_JS: &str = include_str!("../../assets/profile.js");
+const LIVE_JS: &str = include_str!("../../assets/live.js");
+const KIOSK_JS: &str = include_str!("../../assets/kiosk.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -251,55 +253,119 @@ async fn form_cookie(
     response
 }
 
-/// What is wrong with a form, by field (`form` for the form as a whole).
+/// What is wrong with a form, by field (`form` for the form as a whole): every problem at once,
+/// each next to its field and in the summary above the form under the form's own label for it.
 #[derive(Default)]
-pub struct Errors(Vec<(String, String)>);
+pub struct Errors {
+    problems: Vec<Problem>,
+    labels: Labels,
+}
+
+/// A form's fields as the request names them, with the label the page shows for each.
+pub type Labels = &'static [(&'static str, &'static str)];
+
+struct Problem {
+    field: String,
+    /// The message next to the field.
+    message: String,
+    /// A rule's words written to follow the field's name ("must …", "is …"), when they are.
+    rule: Option<String>,
+}
 
 impl Errors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.problems.iter().find(|p| p.field == field).map(|p| p.message.as_str())
     }
 
     /// Adds a message for `field`; a nested name (`links[0]`, `opening_hours[2].closes`) counts
     /// for its form field (`links`, `opening_hours`).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        let base = field.split(['[', '.']).next().unwrap_or(field);
-        self.0.push((base.to_owned(), message.into()));
+        self.problems.push(Problem { field: form_field(field).to_owned(), message: message.into(), rule: None });
     }
 
-    /// The field errors, each with its field's name in words, for the summary above a form.
-    pub fn fields(&self) -> Vec<(String, &str)> {
-        self.0
-            .iter()
-            .filter(|(f, _)| f != "form")
-            .map(|(f, m)| {
-                let mut label = f.replace('_', " ");
-                if let Some(first) = label.get_mut(0..1) {
-                    first.make_ascii_uppercase();
+    /// Names the fields in the summary by the page's `labels`, and lists them in their order.
+    pub fn labelled(mut self, labels: Labels) -> Self {
+        self.labels = labels;
+        self
+    }
+
+    /// The label of `field` on this form: the page's own, or the field's name in words.
+    fn label(&self, field: &str) -> String {
+        if let Some((_, label)) = self.labels.iter().find(|(f, _)| *f == field) {
+            return (*label).to_owned();
+        }
+        let mut label = field.replace('_', " ");
+        if let Some(first) = label.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        label
+    }
+
+    /// The field errors as sentences that name their field, for the summary above a form, in
+    /// the order of the form's labels.
+    pub fn summary(&self) -> Vec<String> {
+        let mut problems: Vec<&Problem> = self.problems.iter().filter(|p| p.field != "form").collect();
+        problems.sort_by_key(|p| self.labels.iter().position(|(f, _)| *f == p.field).unwrap_or(usize::MAX));
+        problems
+            .into_iter()
+            .map(|p| {
+                let label = self.label(&p.field);
+                match &p.rule {
+                    // A question asks for its answer: "What's your focus today? This must …".
+                    _ if label.ends_with('?') => format!("{label} {}", p.message),
+                    Some(rule) => sentence(&format!("{label} {rule}")),
+                    None => format!("{label}: {}", p.message),
                 }
-                (label, m.as_str())
             })
             .collect()
     }
 
     /// Some error belongs to a field (not only to the whole form).
     pub fn has_fields(&self) -> bool {
-        self.0.iter().any(|(f, _)| f != "form")
+        self.problems.iter().any(|p| p.field != "form")
     }
 
-    /// The error of a refused request, next to its field when it names one.
+    /// Every error of a refused request, next to its field when it names one.
     pub fn of(e: &ApiError) -> Self {
         let mut errors = Self::default();
-        match e.field.as_deref() {
-            // Field messages are written to follow the field's name: "must be …", "is not …".
-            Some(field) if e.message.starts_with("must ") || e.message.starts_with("is ") => {
-                errors.add(field, sentence(&format!("this {}", e.message)));
-            }
-            Some(field) => errors.add(field, sentence(&e.message)),
-            None => errors.add("form", sentence(&e.message)),
+        if e.invalid.is_empty() {
+            errors.push(e.field.as_deref(), &e.message);
+        }
+        for invalid in &e.invalid {
+            errors.push(Some(&invalid.field), &invalid.message);
         }
         errors
     }
+
+    /// Every rule `invalids` names, next to its field.
+    pub fn of_invalid(invalids: &Invalids) -> Self {
+        let mut errors = Self::default();
+        for invalid in invalids.iter() {
+            errors.push(Some(&invalid.field), &invalid.message);
+        }
+        errors
+    }
+
+    fn push(&mut self, field: Option<&str>, message: &str) {
+        match field {
+            // Field messages are written to follow the field's name: "must …", "is …".
+            Some(field) if ["must ", "is ", "cannot "].iter().any(|start| message.starts_with(start)) => {
+                self.problems.push(Problem {
+                    field: form_field(field).to_owned(),
+                    message: sentence(&format!("this {message}")),
+                    rule: Some(message.to_owned()),
+                });
+            }
+            Some(field) => self.add(field, sentence(message)),
+            None => self.add("form", sentence(message)),
+        }
+    }
+}
+
+/// The form field a request field belongs to: `links[0]` to `links`, `coordinates.latitude` to
+/// `coordinates`.
+fn form_field(field: &str) -> &str {
+    field.split(['[', '.']).next().unwrap_or(field)
 }
 
 /// Why a check-in or check-out at the door was refused, in the words of the person at the door.
@@ -426,6 +492,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/assets/site.css", get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }))
         .route("/assets/find.js", get(|| async { asset("text/javascript; charset=utf-8", FIND_JS) }))
         .route("/assets/profile.js", get(|| async { asset("text/javascript; charset=utf-8", PROFILE_JS) }))
+        .route("/assets/live.js", get(|| async { asset("text/javascript; charset=utf-8", LIVE_JS) }))
+        .route("/assets/kiosk.js", get(|| async { asset("text/javascript; charset=utf-8", KIOSK_JS) }))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use thirdspace_serendipity::person::tag_labels;
 use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::Profile;
 
-use super::{failure, render, to_login, Errors, FormData, Nav, Params, Visitor};
+use super::{failure, render, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::routes::save_profile;
 use crate::AppState;
 
@@ -123,6 +123,20 @@ impl From<ProfileForm> for Fields {
     }
 }
 
+/// The profile form's fields in its order, with the labels it shows.
+const PROFILE_LABELS: Labels = &[
+    ("display_name", "Your name"),
+    ("headline", "Headline"),
+    ("offers", "Knowledge I offer"),
+    ("seeking", "What I am looking for"),
+    ("seeking_text", "In my own words"),
+    ("interests", "Interests"),
+    ("field", "Field or industry"),
+    ("bio", "About me"),
+    ("links", "Links"),
+    ("visibility", "Who may see me"),
+];
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage<'a> {
@@ -202,7 +216,7 @@ async fn save(State(state): State<AppState>, who: Visitor, FormData(form): FormD
                 f,
                 welcome: false,
                 saved: false,
-                errors: Errors::of(&e),
+                errors: Errors::of(&e).labelled(PROFILE_LABELS),
             };
             render(e.status, &page)
         }

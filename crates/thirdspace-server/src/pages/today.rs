@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::booking::{self, BookingStatus, Hold, EARLY_CHECK_IN_SECONDS};
+use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
 
 use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::error::ApiError;
 use crate::routes::{
-    arrive, ask, check_code, close_question, intro_view, leave, suggestions_here, take_step, who_can_answer, Arrival,
+    arrive, ask, check_code, close_question, intro_view, leave, suggestions_here, take_step, time_zone, who_can_answer,
+    Arrival,
 };
 use crate::AppState;
 
@@ -23,6 +25,8 @@ use crate::AppState;
 const SUGGESTED: usize = 5;
 /// How many introductions it lists.
 const LISTED: u32 = 20;
+/// How early before its start a booking may be checked in, in minutes.
+const EARLY_CHECK_IN_MINUTES: u16 = (EARLY_CHECK_IN_SECONDS / 60) as u16;
 
 struct Expected {
     venue_id: Uuid,
@@ -61,7 +65,10 @@ struct TodayPage<'a> {
     csrf: &'a str,
     at: Option<Venue>,
     until: Option<String>,
+    /// Bookings that can be checked in now.
     bookings: Vec<Expected>,
+    /// Bookings to come, with their day when it is not today.
+    later: Vec<Expected>,
     intros: Vec<Listed>,
     questions: Vec<Asked>,
     others: Vec<Open>,
@@ -86,6 +93,7 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
         at: None,
         until: None,
         bookings: Vec::new(),
+        later: Vec::new(),
         intros: Vec::new(),
         questions: Vec::new(),
         others: Vec::new(),
@@ -127,15 +135,28 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
         }
     } else {
         let upcoming = state.store.bookings_of(user.id, BookingsWhen::Upcoming, now, Page::new(1, 10)).await?;
-        for b in
-            upcoming.items.into_iter().filter(|b| b.status == BookingStatus::Booked && b.starts_at < now + 16 * 3600)
-        {
+        for b in upcoming.items.into_iter().filter(|b| b.status == BookingStatus::Booked) {
             let Some(venue) = state.store.venue(b.venue_id).await? else { continue };
-            page.bookings.push(Expected {
-                venue_id: venue.id,
-                venue: venue.name,
-                when: format!("{}–{}", b.start, b.end),
-            });
+            let (today, _) = hours::local_now(time_zone(&venue)?, now);
+            let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
+            let grace = i64::from(venue.no_show_grace_minutes) * 60;
+            let when = format!("{}–{}", b.start, b.end);
+            // Only a booking that can be checked in now gets the code form; the others say when.
+            if booking::may_check_in(&hold, now, grace) {
+                page.bookings.push(Expected { venue_id: venue.id, venue: venue.name, when });
+            } else if b.date == today {
+                let opens = ClockTime::from_minutes(b.start.minutes().saturating_sub(EARLY_CHECK_IN_MINUTES))
+                    .map(|t| format!(", check in from {t}"))
+                    .unwrap_or_default();
+                page.later.push(Expected {
+                    venue_id: venue.id,
+                    venue: venue.name,
+                    when: format!("today {when}{opens}"),
+                });
+            } else {
+                let day = b.date.format("%A %-d %B");
+                page.later.push(Expected { venue_id: venue.id, venue: venue.name, when: format!("{day}, {when}") });
+            }
         }
     }
     page.profile_empty =
@@ -182,7 +203,7 @@ async fn refused(state: &AppState, who: &Visitor, user: &User, e: ApiError, ask_
         Ok(mut page) => {
             match ask_form {
                 Some(form) => {
-                    page.errors = Errors::of(&e);
+                    page.errors = Errors::of(&e).labelled(&[("text", "Your question"), ("tags", "Topics")]);
                     page.ask_text = form.text.clone();
                     page.ask_tags = form.tags.clone();
                 }
@@ -222,7 +243,8 @@ async fn check_in(State(state): State<AppState>, who: Visitor, FormData(form): F
         Err(e) => return failure("", &e.into()),
     };
     let done = match check_code(&state, &venue, form.code.trim().to_uppercase().as_str()).await {
-        Ok(()) => arrive(&state, &venue, user.id, Arrival::OrWalkIn { focus: None, pledge: None }).await.map(|_| ()),
+        // The form is a booking's: it never walks in (the QR code on the screen is for that).
+        Ok(()) => arrive(&state, &venue, user.id, Arrival::OnBooking { by_staff: None }).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match done {

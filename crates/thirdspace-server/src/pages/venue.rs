@@ -8,14 +8,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::{BookingInput, BookingStatus};
-use thirdspace_domain::hours::{self, ClockTime, Weekday};
+use thirdspace_domain::booking::BOOKING_HORIZON_DAYS;
+use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
+use thirdspace_domain::hours::{self, ClockTime, Span, Weekday, WeeklyHours};
 use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_domain::Invalid;
-use thirdspace_store::{Page, Venue};
+use thirdspace_domain::{Invalid, Invalids};
+use thirdspace_store::{DayBooking, Page, Venue};
 
-use super::{failure, kind_label, render, to_login, today_at, venue_of, Errors, FormData, Nav, Params, Visitor};
+use super::{failure, kind_label, render, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::error::ApiError;
 use crate::routes::{place, time_zone};
 use crate::AppState;
@@ -40,6 +41,10 @@ pub struct BookForm {
 #[derive(Template)]
 #[template(path = "venue.html")]
 struct VenuePage<'a> {
+    /// The day shown: "today" or "on Wednesday 25 November".
+    day: String,
+    /// How many seats are free that day, in words, when the venue opens then.
+    free: Option<String>,
     nav: Option<Nav>,
     v: &'a Venue,
     kind: &'static str,
@@ -96,10 +101,16 @@ async fn build<'a>(
         None => false,
     };
     let me = who.user.as_ref().map(|u| u.id);
+    // A page opened for a date (from a search) shows that day: who is expected and the seats free.
+    let day = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (0..=BOOKING_HORIZON_DAYS).contains(&(*d - today).num_days()))
+        .unwrap_or(today);
+    let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
     let mut expected = Vec::new();
     let mut hidden_count = 0;
     let mut seen = std::collections::HashSet::new();
-    for b in today_at(state, venue).await? {
+    for b in day_at(state, venue, day).await? {
         let live =
             matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
         if !live || !seen.insert(b.booking.user_id) {
@@ -143,7 +154,6 @@ async fn build<'a>(
         form.date = today.to_string();
     }
     if form.start.is_empty() && form.end.is_empty() {
-        let weekly = thirdspace_domain::hours::WeeklyHours::parse(venue.opening_hours.clone())?;
         if let Some(period) = hours::open_period_at(&weekly, &venue.closures, today, at) {
             let quarter = (at.minutes() / 15 + 1) * 15;
             form.start =
@@ -151,7 +161,10 @@ async fn build<'a>(
             form.end = period.end.to_string();
         }
     }
+    let free = free_words(state, venue, &weekly, day, &form, now).await?;
     Ok(VenuePage {
+        day: if day == today { "today".to_owned() } else { format!("on {}", day.format("%A %-d %B")) },
+        free,
         nav: Some(who.nav()),
         v: venue,
         kind: kind_label(venue.kind),
@@ -166,6 +179,52 @@ async fn build<'a>(
         form,
         errors,
     })
+}
+
+/// Every booking of `date` at `venue`, with who made it.
+async fn day_at(state: &AppState, venue: &Venue, date: chrono::NaiveDate) -> Result<Vec<DayBooking>, ApiError> {
+    let mut all = Vec::new();
+    for number in 1.. {
+        let page = state.store.venue_day(venue.id, date, Page::new(number, Page::MAX_PER_PAGE)).await?;
+        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
+        all.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// "4 seats free on Wednesday 25 November, 09:00–17:00": for the span in the form when it reads,
+/// else the day's opening hours; `None` when the venue is closed then.
+async fn free_words(
+    state: &AppState,
+    venue: &Venue,
+    weekly: &WeeklyHours,
+    day: chrono::NaiveDate,
+    form: &BookForm,
+    now: i64,
+) -> Result<Option<String>, ApiError> {
+    let asked = ClockTime::parse("start", form.start.trim())
+        .and_then(|start| Span::new(start, ClockTime::parse("end", form.end.trim())?))
+        .ok()
+        .filter(|span| hours::opening_period_for(weekly, &venue.closures, day, *span).is_ok());
+    let whole_day = || {
+        if venue.closures.contains(&day) {
+            return None;
+        }
+        let periods: Vec<Span> = weekly.on(Weekday::of(day)).collect();
+        periods.first().zip(periods.last()).map(|(first, last)| Span { start: first.start, end: last.end })
+    };
+    let Some(span) = asked.or_else(whole_day) else { return Ok(None) };
+    let tz = time_zone(venue)?;
+    let window = (hours::instant(tz, day, span.start).max(now), hours::instant(tz, day, span.end));
+    if window.1 <= window.0 {
+        return Ok(None);
+    }
+    let free = state.store.free_seats(venue.id, day, window, now).await?;
+    let seats = if free == 1 { "1 seat".to_owned() } else { format!("{free} seats") };
+    Ok(Some(format!("{seats} free for social capital, {}–{}", span.start, span.end)))
 }
 
 #[derive(Deserialize)]
@@ -194,19 +253,40 @@ async fn page(
     show(&state, &who, &venue, form, Errors::default(), StatusCode::OK).await
 }
 
-/// The form as the booking rules want it, or what is wrong with it.
-fn input(form: &BookForm) -> Result<BookingInput, ApiError> {
+/// The form as the booking rules want it, or everything that is wrong with it: when a date or a
+/// time does not read, the rest of the form is still checked.
+fn input(form: &BookForm) -> Result<BookingInput, Invalids> {
+    let mut invalid = Invalids::default();
     let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-        .map_err(|_| Invalid::new("date", "pick a date"))?;
-    Ok(BookingInput {
-        space_id: None,
-        date,
-        start: ClockTime::parse("start", form.start.trim())?,
-        end: ClockTime::parse("end", form.end.trim())?,
-        focus: form.focus.clone(),
-        pledge: form.pledge.clone(),
-    })
+        .map_err(|_| invalid.add(Invalid::new("date", "pick a date")));
+    let start = ClockTime::parse("start", form.start.trim()).map_err(|e| invalid.add(e));
+    let end = ClockTime::parse("end", form.end.trim()).map_err(|e| invalid.add(e));
+    match (date, start, end) {
+        (Ok(date), Ok(start), Ok(end)) => Ok(BookingInput {
+            space_id: None,
+            date,
+            start,
+            end,
+            focus: form.focus.clone(),
+            pledge: form.pledge.clone(),
+        }),
+        _ => {
+            if let Err(words) = booking::words(&form.focus, &form.pledge) {
+                invalid.extend(words);
+            }
+            Err(invalid)
+        }
+    }
 }
+
+/// The booking form's fields in its order, with the labels it shows.
+const BOOK_LABELS: Labels = &[
+    ("date", "Date"),
+    ("start", "From"),
+    ("end", "Until"),
+    ("focus", "What's your focus today?"),
+    ("pledge", "What will you share?"),
+];
 
 async fn book(
     State(state): State<AppState>,
@@ -224,13 +304,13 @@ async fn book(
     }
     let booked = match input(&form) {
         Ok(input) => place(&state, user.id, &venue, &input).await,
-        Err(e) => Err(e),
+        Err(invalid) => Err(ApiError::from(invalid)),
     };
     match booked {
         Ok(booking) => Redirect::to(&format!("/bookings/{}?new=1", booking.id)).into_response(),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            show(&state, &who, &venue, form, Errors::of(&e), status).await
+            show(&state, &who, &venue, form, Errors::of(&e).labelled(BOOK_LABELS), status).await
         }
         Err(e) => failure("", &e),
     }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::email::Email;
-use thirdspace_domain::{profile, text};
+use thirdspace_domain::{profile, text, Invalids};
 use thirdspace_store::{ApiToken, NewToken, NewUser, Paged, Profile, TokenKind, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -177,9 +177,15 @@ pub(crate) async fn register(
     display_name: &str,
     password: String,
 ) -> ApiResult<User> {
-    let display_name = profile::display_name(display_name)?;
-    let email = Email::parse(email)?;
-    password::check_new(&password)?;
+    let mut invalid = Invalids::default();
+    let display_name = invalid.or_default(profile::display_name(display_name));
+    let email = Email::parse(email);
+    if let Err(e) = &email {
+        invalid.add(e.clone());
+    }
+    invalid.or_default(password::check_new(&password));
+    invalid.finish(())?;
+    let email = email?;
     let password_hash = state.hashing.hash(password).await?;
     let new =
         NewUser { email, password_hash, display_name, is_admin: false, email_verified: false, now: state.clock.now() };

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::profile::may_see;
-use thirdspace_domain::{tag, text};
+use thirdspace_domain::{tag, text, Invalids};
 use thirdspace_store::{NewQuestion, Paged, Question, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -85,8 +85,10 @@ pub(crate) async fn ask(
     if !here && venue_for_staff(state, venue, asker).await.is_err() {
         return Err(ApiError::forbidden("check in at this venue to ask the people here"));
     }
-    let text = text::bounded("text", text, 3, 1000, true)?;
-    let tags = tag::normalise_list("tags", tags)?;
+    let mut invalid = Invalids::default();
+    let text = invalid.or_default(text::bounded("text", text, 3, 1000, true));
+    let tags = invalid.or_default(tag::normalise_list("tags", tags));
+    invalid.finish(())?;
     let question = state.store.post_question(NewQuestion { venue, asker: asker.id, text, tags, now }).await?;
     state.events.publish(venue, EventKind::Question, now).await;
     Ok(question)

@@ -333,6 +333,100 @@ async fn at_the_door_the_kiosk_and_the_qr_code_check_people_in() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_tv_a_long_reason_to_meet_is_clamped_at_whole_lines() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    // Names as long as a name may be (80 characters) make the line to meet them run long.
+    let long = |first: &str| {
+        let name: String = format!("{first} {}", "Vandermeulen-Oosterhuis ".repeat(4)).chars().take(80).collect();
+        name.trim_end().to_owned()
+    };
+    for (name, offers, seeking) in [
+        (long("Annemarie"), ["bookkeeping", "vat"], ["ux research"]),
+        (long("Cornelis"), ["ux research", "usability"], ["bookkeeping"]),
+    ] {
+        let m = app.member("M").await;
+        let body = json!({"display_name": name, "offers": offers, "seeking": seeking, "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(&m), Some(body)).await;
+        app.arrive(&host, &m, venue).await;
+        // Asking for suggestions records them: the screen shows the pair.
+        app.get("/api/v1/me/suggestions", Some(&m)).await;
+    }
+    client.set_window_size(1920, 1080).await.unwrap();
+    let token = app.screen_token(&host, venue, "display").await;
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    assert!(
+        wait_for(&client, "#intros", |t| t.contains("Annemarie")).await.is_some(),
+        "the pair is suggested on the screen"
+    );
+    screenshot(&client, "dashboard-tv-long-reason.png").await;
+    // Each line box of an item's text either shows whole or not at all inside the item's clip.
+    let cut = client
+        .execute(
+            r#"
+            var out = [];
+            document.querySelectorAll('#intros li').forEach(function (li) {
+              var box = li.getBoundingClientRect(), style = getComputedStyle(li);
+              var top = box.top + parseFloat(style.borderTopWidth), bottom = top + li.clientHeight;
+              var range = document.createRange();
+              range.selectNodeContents(li);
+              var lines = {};
+              Array.from(range.getClientRects()).forEach(function (r) {
+                var key = Math.round(r.top);
+                lines[key] = { top: Math.min(r.top, (lines[key] || r).top), bottom: Math.max(r.bottom, (lines[key] || r).bottom) };
+              });
+              var shown = 0;
+              Object.values(lines).forEach(function (l) {
+                if (l.top < bottom - 0.5 && l.bottom > bottom + 0.5) out.push({ box: li.clientHeight, text: li.scrollHeight, line: l });
+                if (l.bottom <= bottom + 0.5) shown += 1;
+              });
+              if (li.scrollHeight > li.clientHeight + 1 && shown !== 4) out.push({ clamped_to: shown });
+            });
+            return { cut: out, items: document.querySelectorAll('#intros li').length,
+                     clamped: Array.from(document.querySelectorAll('#intros li')).some(function (li) { return li.scrollHeight > li.clientHeight + 1; }) };
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(cut["clamped"], json!(true), "the reason is long enough to be clamped: {cut}");
+    assert_eq!(cut["cut"], json!([]), "no line is cut through: {cut}");
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_s_day_shows_a_kiosk_check_in_live_and_the_kiosk_searches_as_you_type() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let ada = app.member("Ada").await;
+    let body = json!({"display_name": "Ada Lovelace", "visibility": "public"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&ada), Some(body)).await;
+
+    client.goto(&app.url("/login")).await.unwrap();
+    client.find(Locator::Css("#email")).await.unwrap().send_keys(&host.email).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys("correct horse battery").await.unwrap();
+    client.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("nav")).await.unwrap();
+    client.goto(&app.url(&format!("/host/venues/{venue}/today"))).await.unwrap();
+    assert!(text_of(&client, "main").await.contains("0 here"), "{}", text_of(&client, "main").await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.arrive(&host, &ada, venue).await;
+    let live = wait_for(&client, "main", |t| t.contains("1 here")).await;
+    assert!(live.is_some(), "the check-in shows without a reload: {}", text_of(&client, "main").await);
+
+    let kiosk = app.screen_token(&host, venue, "kiosk").await;
+    client.goto(&app.url(&format!("/venues/{venue}/kiosk?token={kiosk}"))).await.unwrap();
+    client.find(Locator::Css("#q")).await.unwrap().send_keys("lovel").await.unwrap();
+    let found = wait_for(&client, "#found", |t| t.contains("Ada Lovelace")).await;
+    assert!(found.is_some(), "found without tapping Find: {}", text_of(&client, "main").await);
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_screen_stops_showing_names_within_ten_seconds() {
     let Some((_driver, client)) = browser().await else { return };
     let Some(app) = spawn_app().await else { return };

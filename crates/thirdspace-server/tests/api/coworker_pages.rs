@@ -222,7 +222,7 @@ async fn a_nested_field_error_marks_its_form_field_and_is_listed_above_the_form(
         web.submit("/me/profile", "/me/profile", &[("display_name", "Ana"), ("links", "javascript:alert(1)")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.html.contains("id=\"links-error\""), "the links field is marked: {}", bad.html);
-    assert!(bad.html.contains("<li>Links: "), "and listed above the form: {}", bad.html);
+    assert!(bad.html.contains("<li>Links must be a web address"), "and listed above the form: {}", bad.html);
 }
 
 #[tokio::test]
@@ -272,4 +272,99 @@ async fn cancelled_bookings_are_past_and_today_shows_the_rooms_questions_both_wa
         app.code(&host, venue).await,
         "the screen shows the code too"
     );
+}
+
+#[tokio::test]
+async fn today_offers_check_in_only_for_a_booking_that_can_be_checked_in_now_and_dates_the_others() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let ana = app.member("Ana").await;
+    assert_eq!(app.book(&ana, venue, "2026-11-24", "09:00", "17:00").await.status, StatusCode::CREATED);
+    app.clock.advance(8 * 3600 + 30 * 60);
+    let code = app.code(&host, venue).await;
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+
+    let today = web.get("/today").await;
+    assert!(!today.html.contains("Today's code at"), "tomorrow's booking cannot be checked in: {}", today.html);
+    assert!(today.html.contains("Tuesday 24 November, 09:00–17:00"), "it is shown with its day: {}", today.html);
+    let tried = web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", &code)]).await;
+    assert_eq!(tried.status, StatusCode::CONFLICT, "{}", tried.html);
+    assert_eq!(app.count("bookings").await, 1, "a code typed on Today never makes a walk-in");
+}
+
+#[tokio::test]
+async fn a_code_check_in_before_a_booking_of_later_today_says_when_instead_of_walking_in() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let code = app.code(&host, venue).await;
+    let ana = app.member("Ana").await;
+    assert_eq!(app.book(&ana, venue, MONDAY, "15:00", "17:00").await.status, StatusCode::CREATED);
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+
+    let today = web.get("/today").await;
+    assert!(today.html.contains("today 15:00–17:00, check in from 14:00"), "{}", today.html);
+    let page = format!("/check-in/{venue}?code={code}");
+    let shown = web.get(&page).await;
+    assert!(shown.html.contains("Your booking here starts at 15:00: check in from 14:00."), "{}", shown.html);
+    assert!(!shown.html.contains("for a walk-in"), "no walk-in is offered: {}", shown.html);
+    let door = web.submit(&page, &format!("/check-in/{venue}"), &[("code", &code)]).await;
+    assert_eq!(door.status, StatusCode::CONFLICT, "{}", door.html);
+    let tried = web.submit("/today", "/today/check-in", &[("venue", &venue.to_string()), ("code", &code)]).await;
+    assert_eq!(tried.status, StatusCode::CONFLICT, "{}", tried.html);
+    assert_eq!(app.count("bookings").await, 1, "no walk-in beside the booking");
+
+    app.clock.advance(5 * 3600);
+    let on_time = web.submit(&page, &format!("/check-in/{venue}"), &[("code", &code)]).await;
+    assert_eq!(on_time.status, StatusCode::SEE_OTHER, "{}", on_time.html);
+    assert_eq!(app.count("bookings").await, 1, "checked in on the booking");
+}
+
+#[tokio::test]
+async fn the_qr_page_checks_a_booking_in_as_a_booking_and_says_when_a_closed_venue_opens() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let code = app.code(&host, venue).await;
+    let ana = app.member("Ana").await;
+    assert_eq!(app.book(&ana, venue, MONDAY, "09:00", "17:00").await.status, StatusCode::CREATED);
+    let web = Web::new(&app);
+    web.log_in(&ana).await;
+    let door = web.get(&format!("/check-in/{venue}?code={code}")).await;
+    assert!(door.html.contains("Check in as Ana for your booking, 09:00–17:00"), "{}", door.html);
+    assert!(!door.html.contains("for a walk-in"), "no walk-in is offered to someone with a booking now");
+
+    app.clock.advance(10 * 3600);
+    let code = app.code(&host, venue).await;
+    let closed = web.get(&format!("/check-in/{venue}?code={code}")).await;
+    assert!(closed.html.contains("Closed now. It opens again on Tuesday 24 November at 08:00."), "{}", closed.html);
+    assert!(!closed.html.contains("Check in as"), "nothing to tap at a closed venue");
+}
+
+#[tokio::test]
+async fn a_venue_page_opened_for_a_date_shows_that_day_s_people_and_free_seats() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (ana, bo) = (app.member("Ana").await, app.member("Bo").await);
+    for (who, name) in [(&ana, "Ana"), (&bo, "Bo")] {
+        let body = serde_json::json!({"display_name": name, "visibility": "public"});
+        app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
+    app.book(&ana, venue, MONDAY, "09:00", "17:00").await;
+    app.book(&bo, venue, "2026-11-25", "10:00", "12:00").await;
+    let web = Web::new(&app);
+    let page = web.get(&format!("/venues/{venue}?date=2026-11-25&start=09:00&end=17:00")).await;
+    assert!(page.html.contains("Who is expected on Wednesday 25 November"), "{}", page.html);
+    assert!(page.html.contains("Bo (10:00–12:00)") && !page.html.contains("Ana (09:00–17:00)"), "{}", page.html);
+    assert!(
+        page.html.contains("free for social capital, 09:00–17:00</strong> on Wednesday 25 November"),
+        "{}",
+        page.html
+    );
+    let today = web.get(&format!("/venues/{venue}")).await;
+    assert!(today.html.contains("Who is expected today") && today.html.contains("Ana (09:00–17:00)"), "{}", today.html);
 }

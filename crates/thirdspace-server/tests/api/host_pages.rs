@@ -107,6 +107,7 @@ async fn a_new_host_opens_a_venue_with_a_space_and_sees_a_booking_arrive() {
     assert_eq!(made.location, format!("/host/venues/{venue}/today"));
     let shown = web.get(&made.location).await;
     let start = shown.html.find("http://thirdspace.test/venues/").expect("the kiosk link");
+    assert!(start < shown.html.find("Check-in code today").unwrap(), "the new link is at the top, not below the fold");
     let link = shown.html[start..]
         .split('"')
         .next()
@@ -177,4 +178,26 @@ async fn staff_are_invited_by_e_mail_and_only_owners_edit() {
         .post(&format!("/host/venues/{venue}/check-in"), &[("csrf", &csrf), ("user", &eve.id.to_string())])
         .await;
     assert_eq!(forced.status, StatusCode::FORBIDDEN, "another venue's day is not theirs to run");
+}
+
+#[tokio::test]
+async fn the_host_s_day_calls_a_walk_in_a_walk_in() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Hanna").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let code = app.code(&host, venue).await;
+    let walker = app.member("Wim").await;
+    let walked = app
+        .post(
+            &format!("/api/v1/venues/{venue}/check-ins"),
+            Some(&walker),
+            serde_json::json!({"code": code, "focus": "Writing", "pledge": "Dutch grammar"}),
+        )
+        .await;
+    assert_eq!(walked.status, StatusCode::OK, "{}", walked.body);
+    let web = Web::new(&app);
+    web.log_in(&host).await;
+    let day = web.get(&format!("/host/venues/{venue}/today")).await;
+    assert!(day.html.contains("here, walk-in 09:00–18:00"), "{}", day.html);
+    assert!(!day.html.contains("booked 09:00–18:00"), "a walk-in was not booked");
 }

@@ -20,6 +20,9 @@ use thirdspace_store::{CheckIn, NewBooking, NewQuestion, NewUser, ScreenKind, St
 use crate::config::Config;
 use crate::open;
 
+/// How many of the people checked in at a venue the demo names; it counts the rest.
+const SHOWN_HERE: usize = 3;
+
 /// Social-capital seats each venue keeps free in the demo, for whoever tries booking.
 const SEATS_KEPT_FREE: u32 = 2;
 
@@ -311,8 +314,11 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
         println!("    who is here now     {base}/api/v1/venues/{}/presence", v.venue.id);
         println!("    open questions      {base}/api/v1/venues/{}/questions", v.venue.id);
         println!("    today's check-in code: {}   host login: {}", v.code, v.host.email);
-        for member in v.here.iter().take(3) {
+        for member in v.here.iter().take(SHOWN_HERE) {
             println!("    checked in now: {} ({})", member.email, member.display_name);
+        }
+        if v.here.len() > SHOWN_HERE {
+            println!("    and {} more checked in (who is here now, above)", v.here.len() - SHOWN_HERE);
         }
     }
     println!();
