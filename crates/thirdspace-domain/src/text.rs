@@ -120,6 +120,11 @@ pub mod schema {
     use std::fmt::Write as _;
     use std::sync::LazyLock;
 
+    use icu_properties::props::{
+        BidiControl, DefaultIgnorableCodePoint, GeneralCategory, JoinControl, VariationSelector, WhiteSpace,
+    };
+    use icu_properties::{CodePointMapData, CodePointSetData};
+
     use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Schema, Type};
     use utoipa::openapi::{Ref, RefOr};
 
@@ -149,34 +154,60 @@ pub mod schema {
         super::trim(c.encode_utf8(&mut [0; 4])).is_empty()
     }
 
-    /// The class of every character for which `keep` holds, as ranges.
-    fn class(keep: impl Fn(char) -> bool) -> String {
-        let mut out = String::from("[");
-        let mut run: Option<(char, char)> = None;
-        let flush = |out: &mut String, (first, last): (char, char)| {
-            push(out, first);
-            if last != first {
-                if u32::from(last) > u32::from(first) + 1 {
-                    out.push('-');
-                }
-                push(out, last);
-            }
-        };
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+    /// Where anything the rule reads may change: the starts of the ranges of every property it
+    /// asks about and the characters it names. Between two of them it decides alike.
+    fn boundaries() -> Vec<u32> {
+        let mut at = vec![0, 0xD800, 0xE000, u32::from(char::MAX) + 1];
+        let mut add = |range: std::ops::RangeInclusive<u32>| at.extend([*range.start(), range.end() + 1]);
+        CodePointMapData::<GeneralCategory>::new().iter_ranges().for_each(|r| add(r.range));
+        let sets = [
+            CodePointSetData::new::<BidiControl>(),
+            CodePointSetData::new::<DefaultIgnorableCodePoint>(),
+            CodePointSetData::new::<JoinControl>(),
+            CodePointSetData::new::<VariationSelector>(),
+            CodePointSetData::new::<WhiteSpace>(),
+        ];
+        sets.into_iter().flat_map(|set| set.iter_ranges()).for_each(&mut add);
+        for named in ['\t', '\n', '\r', ' ', super::BRAILLE_BLANK] {
+            add(u32::from(named)..=u32::from(named));
+        }
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
+
+    /// The ranges of every character for which `keep` holds.
+    pub fn ranges(keep: impl Fn(char) -> bool) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for stretch in BOUNDARIES.windows(2) {
+            let (first, last) = (stretch[0], stretch[1] - 1);
+            // Surrogates are no characters: their stretch has none to ask about.
+            let Some(c) = char::from_u32(first) else { continue };
             if !keep(c) {
                 continue;
             }
-            run = match run {
-                Some((first, last)) if u32::from(last) + 1 == u32::from(c) => Some((first, c)),
-                Some(done) => {
-                    flush(&mut out, done);
-                    Some((c, c))
-                }
-                None => Some((c, c)),
-            };
+            match out.last_mut() {
+                Some((_, end)) if *end + 1 == first => *end = last,
+                _ => out.push((first, last)),
+            }
         }
-        if let Some(done) = run {
-            flush(&mut out, done);
+        out
+    }
+
+    static BOUNDARIES: LazyLock<Vec<u32>> = LazyLock::new(boundaries);
+
+    /// The class of every character for which `keep` holds.
+    fn class(keep: impl Fn(char) -> bool) -> String {
+        let mut out = String::from("[");
+        let char_at = |code: u32| char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+        for (first, last) in ranges(keep) {
+            push(&mut out, char_at(first));
+            if last != first {
+                if last > first + 1 {
+                    out.push('-');
+                }
+                push(&mut out, char_at(last));
+            }
         }
         out.push(']');
         out
@@ -426,6 +457,26 @@ mod tests {
     fn optional_text_may_be_null_and_required_text_may_not() {
         assert!(accepts(&utoipa::openapi::RefOr::T(schema::optional_line::<4>()), None));
         assert!(!accepts(&utoipa::openapi::RefOr::T(schema::line::<1, 4>()), None));
+    }
+
+    #[test]
+    fn the_ranges_of_the_documented_classes_hold_exactly_the_characters_the_rule_keeps() {
+        let brute = |keep: &dyn Fn(char) -> bool| {
+            let mut out: Vec<(u32, u32)> = Vec::new();
+            for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32).filter(|c| keep(*c)) {
+                let code = u32::from(c);
+                match out.last_mut() {
+                    Some((_, end)) if *end + 1 == code => *end = code,
+                    _ => out.push((code, code)),
+                }
+            }
+            out
+        };
+        let rules: [&dyn Fn(char) -> bool; 4] =
+            [&|c| allowed(c, false), &|c| allowed(c, true), &visible, &|c| trim(c.encode_utf8(&mut [0; 4])).is_empty()];
+        for rule in rules {
+            assert_eq!(schema::ranges(rule), brute(rule));
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ fn failed(what: &str, err: impl std::fmt::Display) -> ClusterError {
 /// A running server on a temporary directory; stopped and removed on drop.
 pub struct TestCluster {
     port: u16,
+    binaries: Binaries,
     watchdog: Child,
     /// Removed by the watchdog; also removed on its own should starting fail before there is one.
     dir: TempDir,
@@ -64,30 +65,48 @@ impl TestCluster {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| failed("watchdog", e))?;
-        let mut cluster = Self { port: 0, watchdog, dir };
+        let mut cluster = Self { port: 0, binaries, watchdog, dir };
 
         // Another process may take the free port before the server binds it: then try another.
-        let log = cluster.dir.path().join("server.log");
-        let sockets = path_str(cluster.dir.path())?;
         for attempt in 1.. {
-            let port = free_port()?;
-            let options = format!(
-                "-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-                 -c full_page_writes=off -c max_connections=200"
-            );
-            let start = ["-D", data, "-l", path_str(&log)?, "-o", &options, "-w", "-t", "60", "start"];
-            match run(&mut binaries.command("pg_ctl", start), "pg_ctl start") {
-                Ok(()) => {
-                    cluster.port = port;
-                    break;
-                }
-                Err(e) if attempt == 3 => {
-                    return Err(failed(&e.to_string(), std::fs::read_to_string(&log).unwrap_or_default()));
-                }
+            cluster.port = free_port()?;
+            match cluster.run_server() {
+                Ok(()) => break,
+                Err(e) if attempt == 3 => return Err(e),
                 Err(_) => {}
             }
         }
         Ok(cluster)
+    }
+
+    /// Starts the server on its port, waiting until it accepts connections.
+    fn run_server(&self) -> Result<(), ClusterError> {
+        let log = self.dir.path().join("server.log");
+        let data = self.dir.path().join("data");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200",
+            self.port,
+            path_str(self.dir.path())?
+        );
+        let start = ["-D", path_str(&data)?, "-l", path_str(&log)?, "-o", &options, "-w", "-t", "60", "start"];
+        run(&mut self.binaries.command("pg_ctl", start), "pg_ctl start")
+            .map_err(|e| failed(&e.to_string(), std::fs::read_to_string(&log).unwrap_or_default()))
+    }
+
+    /// Stops the server at once, as a crash or a lost database host would: what a test of an
+    /// outage needs. [`Self::restart`] brings it back on the same port.
+    pub fn halt(&self) -> Result<(), ClusterError> {
+        let data = self.dir.path().join("data");
+        run(
+            &mut self.binaries.command("pg_ctl", ["-D", path_str(&data)?, "-m", "immediate", "-w", "stop"]),
+            "pg_ctl stop",
+        )
+    }
+
+    /// Starts the server again after [`Self::halt`].
+    pub fn restart(&self) -> Result<(), ClusterError> {
+        self.run_server()
     }
 
     /// The cluster every test of this process shares, started on first use. Without PostgreSQL

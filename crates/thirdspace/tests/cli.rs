@@ -389,3 +389,78 @@ async fn a_stop_answers_requests_in_flight_and_ends_within_its_grace_while_clien
     }
     assert!(answered > 0, "the clients were answered before the stop");
 }
+
+/// GET `url` with a time limit: its status and its error code, if any.
+async fn answer_within(url: &str, limit: Duration) -> (reqwest::StatusCode, Option<String>, Duration) {
+    let started = std::time::Instant::now();
+    let resp = tokio::time::timeout(limit, reqwest::get(url))
+        .await
+        .unwrap_or_else(|_| panic!("GET {url} did not answer within {limit:?}"))
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    let code = body["error"]["code"].as_str().map(str::to_owned);
+    (status, code, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_postgresql_outage_is_answered_503_quickly_and_the_server_recovers_when_it_returns() {
+    // The shared cluster decides whether PostgreSQL tests run here; this one stops a cluster of its own.
+    if thirdspace_store_postgres::cluster::TestCluster::shared().is_none() {
+        return;
+    }
+    let cluster = thirdspace_store_postgres::cluster::TestCluster::start().expect("a cluster of its own");
+    let database = cluster.create_database().await.expect("a database");
+    let dir = tempfile::tempdir().expect("dir");
+    let (_served, lines) =
+        start(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &database], "thirdspace is serving on")
+            .await;
+    let base = lines
+        .last()
+        .and_then(|l| l.strip_prefix("thirdspace is serving on "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the address is printed")
+        .to_owned();
+    let limit = Duration::from_secs(10);
+    let (ready, _, took) = answer_within(&format!("{base}/readyz"), limit).await;
+    assert_eq!(ready, reqwest::StatusCode::OK);
+    eprintln!("the first /readyz answered in {took:?}");
+
+    cluster.halt().expect("PostgreSQL stops");
+    // The acquire timeout is three seconds and a health check waits two: well within ten.
+    for path in ["/api/v1/venues", "/healthz", "/readyz"] {
+        let (status, code, took) = answer_within(&format!("{base}{path}"), limit).await;
+        eprintln!("{path} answered {status} {code:?} in {took:?} while PostgreSQL was down");
+        assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{path} while the database is down");
+        assert_eq!(code.as_deref(), Some("database_unavailable"), "{path}");
+        assert!(took < Duration::from_secs(6), "{path} answered in {took:?}");
+    }
+    let signup = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/signup"))
+        .json(&serde_json::json!({"email": "pat@example.org", "display_name": "Pat", "password": "correct horse battery"}))
+        .timeout(limit)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(signup.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE, "a write while the database is down");
+    assert!(signup.headers().contains_key("retry-after"));
+
+    cluster.restart().expect("PostgreSQL starts again");
+    let mut back = None;
+    for _ in 0..60 {
+        if answer_within(&format!("{base}/readyz"), limit).await.0 == reqwest::StatusCode::OK {
+            back = Some(());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(back.is_some(), "the server is ready again once PostgreSQL is back, without a restart");
+    assert_eq!(log_in(&base, "pat@example.org", "correct horse battery").await, reqwest::StatusCode::UNAUTHORIZED);
+    let again = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/signup"))
+        .json(&serde_json::json!({"email": "pat@example.org", "display_name": "Pat", "password": "correct horse battery"}))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(again.status(), reqwest::StatusCode::CREATED, "writes work again");
+}
