@@ -177,7 +177,9 @@ impl Config {
             .context("reading the configuration")
     }
 
-    pub fn server(&self) -> ServerConfig {
+    /// The server's settings, for a server listening on `bound` (the address actually bound,
+    /// which links in e-mails use when no `public_url` is set: with port 0, the port given).
+    pub fn server(&self, bound: std::net::SocketAddr) -> ServerConfig {
         ServerConfig {
             secure_cookies: self.secure_cookies,
             session_days: self.session_days.clamp(1, 365),
@@ -188,7 +190,7 @@ impl Config {
                 .public_url
                 .as_deref()
                 .map(|u| u.trim_end_matches('/').to_owned())
-                .unwrap_or_else(|| format!("http://{}", self.bind)),
+                .unwrap_or_else(|| format!("http://{bound}")),
             password_threads: match self.password_threads {
                 0 => thirdspace_server::cores(),
                 n => n.min(256),
@@ -305,7 +307,8 @@ mod tests {
     #[test]
     fn links_in_e_mails_point_at_the_public_url_or_the_bound_address() {
         let config = Config { public_url: Some("https://seats.example.org/".into()), ..Config::default() };
-        assert_eq!(config.server().public_url, "https://seats.example.org");
-        assert_eq!(Config::default().server().public_url, "http://127.0.0.1:8080");
+        let bound: std::net::SocketAddr = "127.0.0.1:41234".parse().unwrap();
+        assert_eq!(config.server(bound).public_url, "https://seats.example.org");
+        assert_eq!(Config::default().server(bound).public_url, "http://127.0.0.1:41234", "the port bound, not 0");
     }
 }

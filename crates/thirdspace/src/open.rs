@@ -46,10 +46,11 @@ pub async fn store(config: &Config, database_url: &str) -> Result<Arc<dyn Store>
 pub async fn application(config: &Config) -> Result<(Application, AppState, Option<std::fs::File>)> {
     let lock = sqlite_lock(&config.database_url)?;
     let (store, bus) = backend(config, &config.database_url).await?;
-    let state =
-        AppState::new(store, Arc::new(SystemClock), config.server()).with_events(bus).with_mailer(config.mailer()?);
-    let app =
-        Application::bind(config.bind, state.clone()).await.with_context(|| format!("binding {}", config.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+    let server = config.server(listener.local_addr()?);
+    let state = AppState::new(store, Arc::new(SystemClock), server).with_events(bus).with_mailer(config.mailer()?);
+    let app = Application::on(listener, state.clone());
     Ok((app, state, lock))
 }
 

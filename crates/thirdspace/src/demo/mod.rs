@@ -90,7 +90,8 @@ pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usi
     let lock = open::sqlite_lock(&config.database_url)?;
     let store = open::store(config, &config.database_url).await?;
     let seeded = seed(store.as_ref(), people).await?;
-    let state = AppState::new(store.clone(), Arc::new(SystemClock), config.server()).with_mailer(config.mailer()?);
+    let server = config.server(listener.local_addr()?);
+    let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
     let app = Application::on(listener, state);
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
     app.run_until(open::shutdown_signal()).await?;
