@@ -54,6 +54,31 @@ async fn check(client: &Client, axe: &str, what: &str) {
     let fits =
         client.execute("return document.documentElement.scrollWidth <= window.innerWidth + 1;", vec![]).await.unwrap();
     assert_eq!(fits, json!(true), "{what}: nothing wider than the window");
+    // Nothing a reader needs is cut: no link, button, field or label runs past the window's
+    // edges, and no box clips text it was given (a cut menu, a cut name).
+    let cut = client
+        .execute(
+            r#"
+            var out = [], width = window.innerWidth;
+            document.querySelectorAll('a, button, input, select, textarea, label, nav li, h1, h2, td, th').forEach(function (el) {
+              var box = el.getBoundingClientRect(), style = getComputedStyle(el);
+              if (box.width === 0 || style.visibility === 'hidden' || el.closest('.visually-hidden')) return;
+              // Wholly off the page is meant (the skip link until focused); half on it is cut.
+              if ((box.left < -1 && box.right > 0) || (box.left < width && box.right > width + 1)) out.push(el.outerHTML.slice(0, 80) + ' spans ' + box.left + '..' + box.right);
+            });
+            document.querySelectorAll('body *').forEach(function (el) {
+              var style = getComputedStyle(el);
+              if (el.closest('.visually-hidden') || el.matches('input, select, textarea')) return;
+              var clips = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
+              if (clips && el.scrollWidth > el.clientWidth + 1) out.push(el.outerHTML.slice(0, 80) + ' clips its text');
+            });
+            return out;
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(cut, json!([]), "{what}: something is cut");
 }
 
 async fn go(client: &Client, app: &TestApp, path: &str) {
