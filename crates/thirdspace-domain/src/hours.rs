@@ -255,6 +255,19 @@ pub fn next_opening(
     )
 }
 
+/// `None` while the venue is open at `at` on `date`; otherwise "Closed now" and when it opens
+/// again, in words for the people at its door and on its screen.
+pub fn closed_now(hours: &WeeklyHours, closures: &[NaiveDate], date: NaiveDate, at: ClockTime) -> Option<String> {
+    if open_period_at(hours, closures, date, at).is_some() {
+        return None;
+    }
+    Some(match next_opening(hours, closures, date, at) {
+        Some((day, time)) if day == date => format!("Closed now. It opens again today at {time}."),
+        Some((day, time)) => format!("Closed now. It opens again on {} at {time}.", day.format("%A %-d %B")),
+        None => "Closed now, and for the weeks ahead.".to_owned(),
+    })
+}
+
 /// Dates from outside, written "YYYY-MM-DD", with an error that shows the expected form.
 pub mod date {
     use chrono::NaiveDate;
@@ -471,6 +484,24 @@ mod tests {
         assert_eq!(instant(tz, spring, t("02:30")), utc_midnight(spring) + 90 * 60);
         assert_eq!(instant(tz, spring, t("02:30")), instant(tz, spring, t("03:30")));
         assert_eq!(instant(tz, spring, ClockTime::END_OF_DAY) - instant(tz, spring, ClockTime::MIDNIGHT), 23 * 3600);
+    }
+
+    #[test]
+    fn closed_now_says_nothing_while_open_and_when_it_opens_again_otherwise() {
+        let hours = weekdays_9_to_17();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(closed_now(&hours, &[], monday, t("09:00")), None);
+        assert_eq!(closed_now(&hours, &[], monday, t("16:59")), None);
+        assert_eq!(closed_now(&hours, &[], monday, t("08:59")).unwrap(), "Closed now. It opens again today at 09:00.");
+        assert_eq!(
+            closed_now(&hours, &[], monday, t("17:00")).unwrap(),
+            "Closed now. It opens again on Tuesday 24 November at 09:00."
+        );
+        let closed_for_good: Vec<NaiveDate> = monday.iter_days().take(40).collect();
+        assert_eq!(
+            closed_now(&hours, &closed_for_good, monday, t("10:00")).unwrap(),
+            "Closed now, and for the weeks ahead."
+        );
     }
 
     #[test]

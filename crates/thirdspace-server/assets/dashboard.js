@@ -97,6 +97,12 @@
     last = d;
     document.getElementById("time").textContent = d.local_time;
     document.getElementById("code").textContent = d.check_in_code;
+    // A closed venue invites nobody to check in: it says when it opens again instead.
+    var closed = document.getElementById("closed");
+    closed.textContent = d.closed || "";
+    closed.hidden = !d.closed;
+    document.getElementById("qr").hidden = !!d.closed;
+    document.querySelector(".code-line").hidden = !!d.closed;
     // The check-in code changes every day: a screen left on overnight shows the new one.
     if (shownDate !== null && shownDate !== d.local_date) {
       document.querySelector("#qr img").src = api + "/check-in-qr.svg" + query + "&date=" + d.local_date;

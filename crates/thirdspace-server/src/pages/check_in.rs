@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::{self, BookingStatus, Hold};
 use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
@@ -134,8 +133,8 @@ async fn door(state: &AppState, venue: &Venue, user: Uuid) -> Result<Door, ApiEr
     let now = state.clock.now();
     let (today, at) = hours::local_now(time_zone(venue)?, now);
     let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
-    if hours::open_period_at(&weekly, &venue.closures, today, at).is_none() {
-        return Ok(Door { closed: Some(opens_again(&weekly, &venue.closures, today, at)), ..Door::default() });
+    if let Some(closed) = hours::closed_now(&weekly, &venue.closures, today, at) {
+        return Ok(Door { closed: Some(closed), ..Door::default() });
     }
     let upcoming = state.store.bookings_of(user, BookingsWhen::Upcoming, now, Page::new(1, Page::MAX_PER_PAGE)).await?;
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
@@ -155,15 +154,6 @@ async fn door(state: &AppState, venue: &Venue, user: Uuid) -> Result<Door, ApiEr
         }
     }
     Ok(Door::default())
-}
-
-/// "Closed now", and when the venue opens again, in words.
-fn opens_again(weekly: &WeeklyHours, closures: &[NaiveDate], today: NaiveDate, at: ClockTime) -> String {
-    match hours::next_opening(weekly, closures, today, at) {
-        Some((day, time)) if day == today => format!("Closed now. It opens again today at {time}."),
-        Some((day, time)) => format!("Closed now. It opens again on {} at {time}.", day.format("%A %-d %B")),
-        None => "Closed now, and for the weeks ahead.".to_owned(),
-    }
 }
 
 /// When the seat of the booking `user` is checked in on ends, local time.

@@ -203,6 +203,9 @@ pub struct Dashboard {
     local_time: String,
     /// Today's check-in code, for people who type it instead of scanning the QR code.
     check_in_code: String,
+    /// While the venue is closed: that it is, and when it opens again (the screen then shows
+    /// this instead of inviting people to check in).
+    closed: Option<String>,
     /// The local date at the venue: the check-in QR code changes with it.
     #[schema(value_type = String, format = Date)]
     local_date: chrono::NaiveDate,
@@ -234,6 +237,8 @@ pub async fn dashboard(
     let (today, at) = hours::local_now(time_zone(&venue)?, now);
     let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
+    let weekly = hours::WeeklyHours::parse(venue.opening_hours.clone())?;
+    let closed = hours::closed_now(&weekly, &venue.closures, today, at);
     let present = state.store.present(id, now).await?;
     let v = shipped();
     let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
@@ -294,6 +299,7 @@ pub async fn dashboard(
         venue_name: venue.name,
         local_time: at.to_string(),
         check_in_code,
+        closed,
         local_date: today,
         people,
         intros: screen_intros,

@@ -151,3 +151,19 @@ async fn the_screen_shows_a_qr_code_of_todays_check_in_link() {
     let refused = app.get(&format!("/api/v1/venues/{venue}/check-in-qr.svg"), Some(&stranger)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_closed_venue_s_screen_says_when_it_opens_instead_of_inviting_check_ins() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let path = format!("/api/v1/venues/{venue}/dashboard?token={token}");
+    // The test clock reads 09:00 on Monday in Amsterdam: open from 08:00 to 18:00.
+    let open = app.get(&path, None).await;
+    assert_eq!(open.body["closed"], serde_json::Value::Null, "{}", open.body);
+    // Nine hours on it is 18:00 there: closing time.
+    app.clock.advance(9 * 3600);
+    let closed = app.get(&path, None).await;
+    assert_eq!(closed.body["closed"], "Closed now. It opens again on Tuesday 24 November at 08:00.", "{}", closed.body);
+}
