@@ -487,6 +487,20 @@ mod tests {
     }
 
     #[test]
+    fn the_next_opening_is_strictly_later_than_now() {
+        let hours = weekdays_9_to_17();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let tuesday = monday.succ_opt().unwrap();
+        assert_eq!(next_opening(&hours, &[], monday, t("08:59")), Some((monday, t("09:00"))));
+        assert_eq!(
+            next_opening(&hours, &[], monday, t("09:00")),
+            Some((tuesday, t("09:00"))),
+            "opening now is not next"
+        );
+        assert_eq!(next_opening(&hours, &[tuesday], monday, t("09:00")).map(|(d, _)| d), tuesday.succ_opt());
+    }
+
+    #[test]
     fn closed_now_says_nothing_while_open_and_when_it_opens_again_otherwise() {
         let hours = weekdays_9_to_17();
         let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();

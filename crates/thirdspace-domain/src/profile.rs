@@ -102,7 +102,6 @@ pub const MAX_LINKS: usize = 5;
 fn links_schema() -> utoipa::openapi::Array {
     let link = utoipa::openapi::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
-        .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".to_owned())))
         .max_length(Some(300))
         .pattern(Some(text::schema::padded(
             "[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:[.][A-Za-z][A-Za-z0-9-]*)*(?:/[A-Za-z0-9._~/-]*)?",

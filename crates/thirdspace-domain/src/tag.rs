@@ -65,11 +65,11 @@ fn checked(field: &str, raw: &[String], fold: bool) -> Result<Vec<String>, Inval
     let mut tags = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let field = || format!("{field}[{i}]");
-        if item.trim().is_empty() {
-            continue;
-        }
         if item.chars().count() > MAX_TAG_CHARS {
             return Err(Invalid::new(field(), format!("a tag may be at most {MAX_TAG_CHARS} characters")));
+        }
+        if item.trim().is_empty() {
+            continue;
         }
         let Some(folded) = normalise(item) else {
             return Err(Invalid::new(field(), text::NOTHING_VISIBLE));
@@ -90,6 +90,15 @@ mod tests {
 
     fn list(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_documented_list_holds_at_most_thirty_tags_of_the_documented_shape() {
+        let list = schema::list();
+        assert_eq!(list.max_items, Some(MAX_TAGS));
+        let utoipa::openapi::schema::ArrayItems::RefOrSchema(item) = list.items else { panic!("items have a schema") };
+        let expected = serde_json::to_value(crate::text::schema::tag::<MAX_TAG_CHARS>()).unwrap();
+        assert_eq!(serde_json::to_value(&*item).unwrap(), expected);
     }
 
     #[test]

@@ -16,11 +16,6 @@ const WITHOUT_DATABASE: &[&str] = &["/api/v1/vocabulary/complete"];
 /// Adds the answers of `extract.rs`, `auth.rs` and an unavailable database to every operation
 /// of `doc` that can give them (an answer an operation already declares is kept as it is).
 pub(super) fn add(doc: &mut OpenApi) {
-    // The schema every text field refers to for "shows something" (see `text::schema`).
-    doc.components.get_or_insert_with(Default::default).schemas.insert(
-        thirdspace_domain::text::schema::VISIBLE.to_owned(),
-        RefOr::T(thirdspace_domain::text::schema::visible()),
-    );
     let password_bodies = schemas_with_property(doc, "password");
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations =
