@@ -120,8 +120,12 @@ pub async fn run(
     }
     stopping.start();
     let deadline = tokio::time::Instant::now() + limits.grace;
-    // Connections the system already accepted for us hold requests sent before the stop.
-    while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::from_millis(20), listener.accept()).await {
+    // Connections the system already accepted for us hold requests sent before the stop: take
+    // those queued now, but not the ones clients keep opening (they would keep the server up),
+    // and never past the settling time.
+    let drain_until = (tokio::time::Instant::now() + SETTLE).min(deadline);
+    while tokio::time::Instant::now() < drain_until {
+        let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await else { break };
         server.serve(stream, peer);
     }
     drop(listener);

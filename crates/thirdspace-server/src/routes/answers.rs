@@ -44,10 +44,13 @@ fn add_to(operation: &mut Operation, uses_database: bool, asks_password: bool) {
     let authenticates = operation.security.iter().flatten().any(|s| *s != SecurityRequirement::default());
     let mut answer = |status: &str, response: Response| {
         let declared = operation.responses.responses.entry(status.to_owned()).or_insert(RefOr::T(response.clone()));
-        // One declared by hand without words gets these.
+        // One declared by hand gets these words if it has none, and these headers (`Retry-After`).
         if let RefOr::T(declared) = declared {
             if declared.description.is_empty() {
                 declared.description = response.description;
+            }
+            for (name, header) in response.headers {
+                declared.headers.entry(name).or_insert(header);
             }
         }
     };

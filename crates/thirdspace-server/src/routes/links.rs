@@ -92,9 +92,13 @@ fn too_many_emails(wait: i64) -> ApiError {
     .with_retry_after(wait.max(1).unsigned_abs())
 }
 
+/// How long to wait after an e-mail could not be sent, in seconds.
+const MAIL_RETRY_SECONDS: u64 = 60;
+
 fn mail_failed(e: crate::mail::MailError) -> ApiError {
     tracing::error!(error = %e, "sending an e-mail failed");
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_failed", "the e-mail could not be sent: try again later")
+        .with_retry_after(MAIL_RETRY_SECONDS)
 }
 
 /// Sends `link` to `email` when an account has it; the outcome is the same when none has, so that
