@@ -134,3 +134,35 @@ pub fn top(mut scored: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
     scored.sort_by(by_score);
     scored
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::terms;
+    use crate::vocabulary::shipped;
+
+    #[test]
+    fn a_helpers_record_counts_as_helped_plus_one_over_helped_plus_two() {
+        assert_eq!(helpfulness(0), 0.5);
+        assert!((helpfulness(1) - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(helpfulness(2), 0.75);
+    }
+
+    #[test]
+    fn the_index_counts_the_bytes_of_free_tags_and_of_its_postings() {
+        let v = shipped();
+        let one_with = |tag: &str| {
+            let mut index = NetworkIndex::new();
+            index.add(&terms(v, &[tag]), 0);
+            index.memory_bytes()
+        };
+        assert_eq!(one_with("zorblax widgets co") - one_with("zorblax"), "zorblax widgets co".len() - "zorblax".len());
+        let mut crowd = NetworkIndex::new();
+        crowd.add(&terms(v, &["zorblax"]), 0);
+        let alone = crowd.memory_bytes();
+        for _ in 0..20 {
+            crowd.add(&terms(v, &["zorblax"]), 0);
+        }
+        assert!(crowd.memory_bytes() >= alone + 20 * 4 * 2, "each posting and help count takes room");
+    }
+}

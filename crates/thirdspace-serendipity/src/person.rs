@@ -132,6 +132,19 @@ mod tests {
     use crate::vocabulary::shipped;
 
     #[test]
+    fn a_question_needs_its_tags_and_what_its_text_names_once_each() {
+        let v = shipped();
+        let (tags, text) = (["zorblax widgets", "python"], "Who knows Kubernetes and Python?");
+        let needs = question_needs(v, &tags, text);
+        let named: Vec<Term> = terms(v, &tags).into_iter().chain(terms_in_text(v, text)).collect();
+        assert!(named.len() > needs.len(), "the text names a tag again: {named:?}");
+        for term in &named {
+            assert_eq!(needs.iter().filter(|t| *t == term).count(), 1, "{term:?} in {needs:?}");
+        }
+        assert!(needs.iter().all(|t| named.contains(t)));
+    }
+
+    #[test]
     fn a_known_tag_is_shown_with_the_vocabularys_label_and_an_unknown_one_as_typed() {
         let v = shipped();
         assert_eq!(tag_labels(v, &["vat returns", "k8s", "UX", "seo"]), ["VAT", "Kubernetes", "UX", "SEO"]);

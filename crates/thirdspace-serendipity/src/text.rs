@@ -80,6 +80,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bm25_score_is_the_textbook_one() {
+        // Two texts, "rust async" and "python": for "rust", n = 2, df = 1, idf = ln(2); the first
+        // text is two words long, the average 1.5, so its score is
+        // ln 2 × 1 × 2.2 / (1 + 1.2 × (0.25 + 0.75 × 2 / 1.5)) = ln 2 × 2.2 / 2.5.
+        let index = Bm25::new(["rust async", "python"]);
+        let scores = index.scores("rust");
+        assert_eq!(scores.len(), 1);
+        assert!((scores[&0] - 2f32.ln() * 2.2 / 2.5).abs() < 1e-5, "{scores:?}");
+    }
+
+    #[test]
     fn words_drop_stopwords_and_plurals() {
         assert_eq!(words("How do I grind the beans for espresso?"), ["grind", "bean", "espresso"]);
         assert_eq!(words("C# and C++ questions"), ["c#", "c++", "question"]);
