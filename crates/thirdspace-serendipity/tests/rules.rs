@@ -265,3 +265,32 @@ fn a_willing_helper_with_a_good_fit_outranks_a_perfect_profile_that_never_helps(
     let ranked = index.who_can_help(v, &terms(v, &["vat"]), 5, |_| false);
     assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![willing, perfect]);
 }
+
+#[test]
+fn two_people_may_be_introduced_only_when_both_are_open_visible_and_not_excluded() {
+    let v = shipped();
+    let base =
+        || vec![Person::new(v, 1, "Ana", &["python"], &["rust"]), Person::new(v, 2, "Bo", &["rust"], &["python"])];
+    let none = Exclusions::new();
+    assert!(allowed(&base(), 0, 1, &none));
+    assert!(!allowed(&base(), 0, 0, &none), "nobody meets themselves");
+    let mut hidden = base();
+    hidden[1].visible = false;
+    assert!(!allowed(&hidden, 0, 1, &none));
+    let mut closed = base();
+    closed[0].open_to_meet = false;
+    assert!(!allowed(&closed, 0, 1, &none));
+    let mut declined = Exclusions::new();
+    declined.add(2, 1);
+    assert!(!allowed(&base(), 0, 1, &declined));
+}
+
+#[test]
+fn shared_interests_are_those_both_hold() {
+    let v = shipped();
+    let mut ana = Person::new(v, 1, "Ana", &["python"], &["rust"]);
+    let mut bo = Person::new(v, 2, "Bo", &["rust"], &["python"]);
+    ana.interests = terms(v, &["cycling", "chess"]);
+    bo.interests = terms(v, &["chess", "baking"]);
+    assert_eq!(thirdspace_serendipity::score::shared_interests(&ana, &bo), terms(v, &["chess"]));
+}
