@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
-use crate::routes::{arrive, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
+use crate::routes::{arrive, invite as invite_staff, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
 use crate::AppState;
 
 const KINDS: [VenueKind; 7] = [
@@ -760,26 +760,8 @@ async fn invite(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let invited = match Email::parse(form.email.trim()) {
-        Ok(email) => {
-            state.store.invite_staff(venue.id, &email, user.id, state.clock.now()).await.map_err(ApiError::from)
-        }
-        Err(e) => Err(e.into()),
-    };
-    match invited {
-        Ok(invitation) => {
-            let body = format!(
-                "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address, confirm it with the link we send you, and open {base}/host to accept.\n",
-                name = user.display_name,
-                venue = venue.name,
-                base = state.config.public_url
-            );
-            let subject = format!("Help run {} on thirdspace", venue.name);
-            if let Err(e) = state.mailer.send(&invitation.email, &subject, body).await {
-                tracing::warn!(error = %e, "the invitation was stored, but its e-mail was not sent");
-            }
-            Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response()
-        }
+    match invite_staff(&state, &user, &venue, form.email.trim()).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response(),
         Err(e) if e.status.is_client_error() => {
             let mut errors = Errors::default();
             errors.add("email", Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default());

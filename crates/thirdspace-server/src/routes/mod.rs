@@ -21,7 +21,7 @@ pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub(crate) use profiles::save_profile;
 pub(crate) use questions::{ask, close_question};
 pub use screens::{may_show, screen_opens, ScreenQuery};
-pub(crate) use venues::free_on;
+pub(crate) use venues::{free_on, invite};
 mod venues;
 
 use axum::extract::DefaultBodyLimit;

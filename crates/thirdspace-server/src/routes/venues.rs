@@ -243,8 +243,8 @@ pub async fn list_staff(
     Ok(Json(state.store.staff(id, page).await?))
 }
 
-/// Invites someone, by e-mail, to join a venue's staff (its owner only). They accept once they
-/// hold an account with that address.
+/// Invites someone, by e-mail, to join a venue's staff (its owner only), and e-mails them. They
+/// accept once they hold an account with that address and have confirmed it.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/staff", tag = "venues", params(("id" = Uuid, Path)), request_body = StaffInvite,
     responses((status = 201, body = Invitation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
@@ -254,10 +254,33 @@ pub async fn invite_staff(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<StaffInvite>,
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
-    venue_for_owner(&state, id, &auth.user).await?;
-    let email = Email::parse(&body.email)?;
-    let invitation = state.store.invite_staff(id, &email, auth.user.id, state.clock.now()).await?;
+    let venue = venue_for_owner(&state, id, &auth.user).await?;
+    let invitation = invite(&state, &auth.user, &venue, &body.email).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Invites `email` to help run `venue` on behalf of its owner `inviter`, and e-mails the invited
+/// person: the one way in for the API and the pages alike. A failed e-mail leaves the invitation
+/// standing (it shows under the invited person's invitations once they log in).
+pub(crate) async fn invite(
+    state: &AppState,
+    inviter: &thirdspace_store::User,
+    venue: &Venue,
+    email: &str,
+) -> ApiResult<Invitation> {
+    let email = Email::parse(email)?;
+    let invitation = state.store.invite_staff(venue.id, &email, inviter.id, state.clock.now()).await?;
+    let body = format!(
+        "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address, confirm it with the link we send you, and open {base}/host to accept.\n",
+        name = inviter.display_name,
+        venue = venue.name,
+        base = state.config.public_url
+    );
+    let subject = format!("Help run {} on thirdspace", venue.name);
+    if let Err(e) = state.mailer.send(&invitation.email, &subject, body).await {
+        tracing::warn!(error = %e, "the invitation was stored, but its e-mail was not sent");
+    }
+    Ok(invitation)
 }
 
 /// Staff invitations waiting for the caller.

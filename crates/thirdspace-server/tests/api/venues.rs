@@ -88,6 +88,9 @@ async fn an_invited_person_becomes_staff_who_may_run_the_day_but_not_edit_the_ve
     let (venue, _) = app.venue(&host, 3).await;
     let invite = app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": sam.email})).await;
     assert_eq!(invite.status, StatusCode::CREATED, "{}", invite.body);
+    // The API e-mails the invited person as the host's page does.
+    let letter = app.smtp.last_to(&sam.email).await.expect("an invitation e-mail");
+    assert!(letter.data.contains("invites you to help run"), "{}", letter.data);
     let again = app.post(&format!("/api/v1/venues/{venue}/staff"), Some(&host), json!({"email": sam.email})).await;
     assert_eq!(again.code(), "invitation_pending");
     let other = app.member("Other").await;
