@@ -25,5 +25,5 @@
     if (!timer) timer = setTimeout(refresh, 150);
   }
   var stream = new EventSource(region.getAttribute("data-live"));
-  ["presence", "reload"].forEach(function (kind) { stream.addEventListener(kind, soon); });
+  ["presence", "booking", "reload"].forEach(function (kind) { stream.addEventListener(kind, soon); });
 })();

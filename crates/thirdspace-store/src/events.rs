@@ -32,6 +32,8 @@ pub enum EventKind {
     Question,
     /// Introductions were suggested or answered.
     Intro,
+    /// A seat was booked or a booking cancelled.
+    Booking,
 }
 
 impl EventKind {
@@ -41,6 +43,7 @@ impl EventKind {
             Self::Profile => "profile",
             Self::Question => "question",
             Self::Intro => "intro",
+            Self::Booking => "booking",
         }
     }
 }

@@ -163,9 +163,9 @@ async fn cancel(
     if b.status == BookingStatus::Cancelled {
         return Redirect::to("/me/bookings?cancelled=1").into_response();
     }
-    match state.store.cancel_booking(b.id, state.clock.now()).await {
+    match crate::routes::cancel_one(&state, b.id).await {
         Ok(_) => Redirect::to("/me/bookings?cancelled=1").into_response(),
-        Err(e) => failure("This booking cannot be cancelled", &e.into()),
+        Err(e) => failure("This booking cannot be cancelled", &e),
     }
 }
 

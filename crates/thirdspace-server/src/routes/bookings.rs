@@ -1,5 +1,6 @@
 //! Booking seats paid in social capital, cancelling, and the lists of bookings.
 
+use crate::events::EventKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -56,7 +57,17 @@ pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &B
     let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
     let plan = booking::plan(rules.clock(venue), input, now)?;
-    Ok(state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?)
+    let booked = state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?;
+    state.events.publish(venue.id, EventKind::Booking, now).await;
+    Ok(booked)
+}
+
+/// Cancels booking `id` (the caller has checked who may) and tells the venue's live pages.
+pub(crate) async fn cancel_one(state: &AppState, id: Uuid) -> ApiResult<Booking> {
+    let now = state.clock.now();
+    let cancelled = state.store.cancel_booking(id, now).await?;
+    state.events.publish(cancelled.venue_id, EventKind::Booking, now).await;
+    Ok(cancelled)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -158,7 +169,7 @@ pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
     visible_booking(&state, id, &auth.user).await?;
-    Ok(Json(state.store.cancel_booking(id, state.clock.now()).await?))
+    Ok(Json(cancel_one(&state, id).await?))
 }
 
 /// The focus and pledge of a walk-in, when the person gave none.

@@ -14,7 +14,7 @@ mod questions;
 mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
-pub(crate) use bookings::place;
+pub(crate) use bookings::{cancel_one, place};
 pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
 pub(crate) use links::{password_changed, send as send_link, verify as verify_email, verify_again, Link};
 pub(crate) use presence::{arrive, check_code, leave, Arrival};
