@@ -74,7 +74,7 @@ async fn a_stream_that_reconnects_catches_up_on_what_it_missed() {
     let mut first = open_stream(&app, &host, venue, None).await;
     app.arrive(&host, &anna, venue).await;
     let seen = read_until(&mut first, "event: presence").await.expect("presence");
-    let last_id = seen.lines().filter_map(|l| l.strip_prefix("id: ")).last().expect("an event id").trim().to_owned();
+    let last_id = seen.lines().rev().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     drop(first);
     // While the dashboard is away: a question here, and a check-in elsewhere it must not get.
     app.post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), json!({"text": "Who knows VAT?"})).await;
@@ -97,7 +97,7 @@ async fn a_server_that_stops_ends_its_streams_and_its_successor_picks_them_up() 
     assert!(hello.is_some(), "the stream asks to be reconnected after a second");
     app.arrive(&host, &anna, venue).await;
     let seen = read_until(&mut stream, "event: presence").await.expect("presence");
-    let last_id = seen.lines().filter_map(|l| l.strip_prefix("id: ")).last().expect("an event id").trim().to_owned();
+    let last_id = seen.lines().rev().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     // `restart` fails unless the server stops within five seconds with this stream open.
     app.restart().await;
     let ended = tokio::time::timeout(PATIENCE, async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
@@ -129,7 +129,7 @@ async fn a_stream_that_missed_events_while_away_is_told_to_reload() {
     let mut stream = open_stream(&app, &host, venue, None).await;
     app.arrive(&host, &anna, venue).await;
     let seen = read_until(&mut stream, "event: presence").await.expect("presence");
-    let last_id = seen.lines().filter_map(|l| l.strip_prefix("id: ")).last().expect("an event id").trim().to_owned();
+    let last_id = seen.lines().rev().find_map(|l| l.strip_prefix("id: ")).expect("an event id").trim().to_owned();
     drop(stream);
     // Anna leaves while the screen is away, then the server restarts and forgets what it sent.
     app.post(&format!("/api/v1/venues/{venue}/check-outs"), Some(&host), json!({"user_id": anna.id})).await;
