@@ -74,6 +74,15 @@ pub enum Locked {
     Everywhere { wait: i64 },
 }
 
+impl Locked {
+    /// Seconds until password log-ins are taken again.
+    pub fn wait(self) -> i64 {
+        match self {
+            Self::FromHere { wait } | Self::Everywhere { wait } => wait,
+        }
+    }
+}
+
 fn pair_key(email: &str, client: Client) -> String {
     format!("log-in {email} from {client}")
 }

@@ -231,15 +231,20 @@ async fn the_demo_network_moves_to_postgresql_and_is_served_from_there() {
 
     let (_served, lines) =
         start(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &pg], "thirdspace is serving on").await;
-    let base = lines
+    let base = served_at(&lines);
+    assert_eq!(get_json(&format!("{base}/api/v1/venues")).await, venues, "the same venues, from PostgreSQL");
+    let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
+    assert_eq!(login, reqwest::StatusCode::CREATED, "accounts and their passwords moved");
+}
+
+/// The base URL `thirdspace serve` printed as the last of `lines`.
+fn served_at(lines: &[String]) -> String {
+    lines
         .last()
         .and_then(|l| l.strip_prefix("thirdspace is serving on "))
         .and_then(|rest| rest.split_whitespace().next())
         .expect("the address is printed")
-        .to_owned();
-    assert_eq!(get_json(&format!("{base}/api/v1/venues")).await, venues, "the same venues, from PostgreSQL");
-    let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
-    assert_eq!(login, reqwest::StatusCode::CREATED, "accounts and their passwords moved");
+        .to_owned()
 }
 
 /// `thirdspace serve` on a fresh SQLite file in `dir`, with `env` settings: the server and its
@@ -424,12 +429,7 @@ async fn a_postgresql_outage_is_answered_503_quickly_and_the_server_recovers_whe
     let (_served, lines) =
         start(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--database", &database], "thirdspace is serving on")
             .await;
-    let base = lines
-        .last()
-        .and_then(|l| l.strip_prefix("thirdspace is serving on "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("the address is printed")
-        .to_owned();
+    let base = served_at(&lines);
     let limit = Duration::from_secs(10);
     let (ready, _, took) = answer_within(&format!("{base}/readyz"), limit).await;
     assert_eq!(ready, reqwest::StatusCode::OK);

@@ -108,9 +108,6 @@ pub(crate) async fn new_session(state: &AppState, user: Uuid) -> ApiResult<axum:
 /// The refusal of a password log-in while the address is locked.
 fn locked(locked: Locked) -> ApiError {
     let minutes = |wait: i64| (wait + 59) / 60;
-    let wait = match locked {
-        Locked::FromHere { wait } | Locked::Everywhere { wait } => wait,
-    };
     let message = match locked {
         Locked::FromHere { wait } => format!(
             "too many failed log-ins for this address from here: try again in {} minutes, or log in with a link by e-mail",
@@ -122,7 +119,7 @@ fn locked(locked: Locked) -> ApiError {
         ),
     };
     ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
-        .with_retry_after(wait.max(1).unsigned_abs())
+        .with_retry_after(locked.wait().max(1).unsigned_abs())
 }
 
 /// Checks an e-mail and password; the same answer whether the e-mail or the password is wrong.

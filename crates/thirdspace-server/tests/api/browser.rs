@@ -432,10 +432,7 @@ async fn a_revoked_screen_stops_showing_names_within_ten_seconds() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let made = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
-        .await;
-    let (token, id) = (made.body["token"].as_str().unwrap().to_owned(), made.body["id"].as_str().unwrap().to_owned());
+    let (token, id) = app.screen_token_and_id(&host, venue, "display").await;
     let pat = app.member("Pat").await;
     profile(&app, &pat, "Pat Public", "public").await;
     app.arrive(&host, &pat, venue).await;

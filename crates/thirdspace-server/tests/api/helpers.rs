@@ -374,11 +374,16 @@ impl TestApp {
 
     /// A new screen token of `kind` ("display" or "kiosk") for the venue, as its host issues it.
     pub async fn screen_token(&self, host: &Member, venue: Uuid, kind: &str) -> String {
+        self.screen_token_and_id(host, venue, kind).await.0
+    }
+
+    /// A new screen token of `kind` for `venue`, made by its host, and the token's id (to revoke it).
+    pub async fn screen_token_and_id(&self, host: &Member, venue: Uuid, kind: &str) -> (String, String) {
         let reply = self
             .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(host), json!({"kind": kind, "name": "Screen"}))
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-        reply.body["token"].as_str().expect("token").to_owned()
+        (reply.body["token"].as_str().expect("token").to_owned(), reply.body["id"].as_str().expect("id").to_owned())
     }
 
     /// Today's check-in code, as the venue's host reads it.

@@ -177,10 +177,7 @@ async fn revoking_a_display_token_ends_the_streams_it_opened() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
-    let made = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
-        .await;
-    let (token, id) = (made.body["token"].as_str().unwrap().to_owned(), made.body["id"].as_str().unwrap().to_owned());
+    let (token, id) = app.screen_token_and_id(&host, venue, "display").await;
     let mut stream =
         app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);

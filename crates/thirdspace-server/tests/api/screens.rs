@@ -1,15 +1,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Member, TestApp, PATIENCE};
-
-async fn display_token(app: &TestApp, host: &Member, venue: uuid::Uuid, kind: &str) -> (String, String) {
-    let reply = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(host), json!({"kind": kind, "name": "TV"}))
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    (reply.body["token"].as_str().unwrap().to_owned(), reply.body["id"].as_str().unwrap().to_owned())
-}
+use crate::helpers::{spawn_app, Member, PATIENCE};
 
 #[tokio::test]
 async fn a_display_token_opens_only_its_venues_dashboard_until_revoked() {
@@ -17,12 +9,12 @@ async fn a_display_token_opens_only_its_venues_dashboard_until_revoked() {
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
     let (other, _) = app.venue(&host, 10).await;
-    let (token, id) = display_token(&app, &host, venue, "display").await;
+    let (token, id) = app.screen_token_and_id(&host, venue, "display").await;
     let path = |v: uuid::Uuid, t: &str| format!("/api/v1/venues/{v}/dashboard?token={t}");
     assert_eq!(app.get(&path(venue, &token), None).await.status, StatusCode::OK);
     assert_eq!(app.get(&path(other, &token), None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&format!("/api/v1/venues/{venue}/dashboard"), None).await.status, StatusCode::UNAUTHORIZED);
-    let (kiosk, _) = display_token(&app, &host, venue, "kiosk").await;
+    let kiosk = app.screen_token(&host, venue, "kiosk").await;
     assert_eq!(
         app.get(&path(venue, &kiosk), None).await.status,
         StatusCode::FORBIDDEN,
@@ -53,7 +45,7 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let token = app.screen_token(&host, venue, "display").await;
     let (anna, ben, hid) = (app.member("Anna").await, app.member("Ben").await, app.member("Hid").await);
     let put = |m: &Member, body: serde_json::Value| {
         let app = &app;
@@ -93,7 +85,7 @@ async fn tags_keep_their_casing_and_the_profiles_preview_shows_them_as_the_scree
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let token = app.screen_token(&host, venue, "display").await;
     let anna = app.member("Anna").await;
     let body = json!({"display_name": "Anna", "offers": ["vat returns", "k8s", "Zorblax Widgets"], "seeking": ["ux", "SEO"], "visibility": "public"});
     let put = app.call(Method::PUT, "/api/v1/me/profile", Some(&anna), Some(body)).await;
@@ -119,7 +111,7 @@ async fn a_screen_follows_its_venues_events_with_its_token() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let token = app.screen_token(&host, venue, "display").await;
     let mut stream =
         app.client.get(app.url(&format!("/api/v1/venues/{venue}/events?token={token}"))).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
@@ -140,7 +132,7 @@ async fn the_screen_shows_a_qr_code_of_todays_check_in_link() {
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let token = app.screen_token(&host, venue, "display").await;
     let resp =
         app.client.get(app.url(&format!("/api/v1/venues/{venue}/check-in-qr.svg?token={token}"))).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
@@ -157,7 +149,7 @@ async fn a_closed_venue_s_screen_says_when_it_opens_instead_of_inviting_check_in
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let (token, _) = display_token(&app, &host, venue, "display").await;
+    let token = app.screen_token(&host, venue, "display").await;
     let path = format!("/api/v1/venues/{venue}/dashboard?token={token}");
     // The test clock reads 09:00 on Monday in Amsterdam: open from 08:00 to 18:00.
     let open = app.get(&path, None).await;

@@ -193,10 +193,7 @@ async fn a_revoked_display_token_opens_neither_the_screen_page_nor_the_qr_code()
     let Some(app) = spawn_app().await else { return };
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 10).await;
-    let made = app
-        .post(&format!("/api/v1/venues/{venue}/screen-tokens"), Some(&host), json!({"kind": "display", "name": "TV"}))
-        .await;
-    let (token, id) = (made.body["token"].as_str().unwrap().to_owned(), made.body["id"].as_str().unwrap().to_owned());
+    let (token, id) = app.screen_token_and_id(&host, venue, "display").await;
     let screen = app.url(&format!("/venues/{venue}/screen?token={token}"));
     let qr = app.url(&format!("/api/v1/venues/{venue}/check-in-qr.svg?token={token}"));
     assert_eq!(app.client.get(&screen).send().await.unwrap().status(), StatusCode::OK);
