@@ -392,8 +392,19 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), MigrateError> {
         let committed = match self.conn {
+            // SQLite's AUTOINCREMENT follows the largest id inserted by itself.
             Conn::Sqlite(tx) => tx.commit().await,
-            Conn::Postgres(tx) => tx.commit().await,
+            Conn::Postgres(mut tx) => {
+                // The outbox's ids were copied as they are: its sequence continues after them, so
+                // events keep one order across the move.
+                match sqlx::query("SELECT setval(pg_get_serial_sequence('outbox', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM outbox")
+                    .execute(&mut *tx)
+                    .await
+                {
+                    Ok(_) => tx.commit().await,
+                    Err(e) => Err(e),
+                }
+            }
         };
         committed.map_err(|e| MigrateError::database(self.side, e))
     }

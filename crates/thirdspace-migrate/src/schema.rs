@@ -235,4 +235,17 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table { name: "attempts", key: 1, columns: &[col("key", Text), col("count", Int32), col("since", Int)] },
+    Table {
+        name: "outbox",
+        key: 1,
+        columns: &[
+            col("id", Int),
+            col("type", Text),
+            col("version", Int32),
+            col("venue_id", Uuid),
+            col("subject_id", Uuid),
+            col("data", Json),
+            col("occurred_at", Int),
+        ],
+    },
 ];

@@ -348,6 +348,10 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     let shown = seen(&sqlite_store, &people).await;
     assert_eq!(shown, seen(&*pg_store, &people).await);
     assert!(shown.to_string().contains("Zoë Ørsted 🌍") && shown.to_string().contains("52.0907374"));
+    // The outbox's order goes on where the source's stopped.
+    let last = sqlite_store.last_event_id().await.expect("the outbox");
+    assert!(last > 0);
+    assert_eq!(pg_store.last_event_id().await.expect("the outbox"), last);
     // Closed and gone, as a stopped instance is (a connection returned to the pool just as it
     // closes may stay idle in it until the pool itself is dropped).
     pg_store.close().await;
@@ -360,6 +364,33 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     assert_eq!(summarize(&back.url).await.expect("summary"), before);
     let back_store = SqliteStore::open(&back.url).await.expect("open");
     assert_eq!(seen(&back_store, &people).await, shown);
+
+    // A change after a move gets the next id on either side.
+    let pg_store = PgStore::open(&pg, PgOptions::default()).await.expect("open");
+    for store in [&back_store as &dyn Store, &pg_store] {
+        assert_eq!(store.last_event_id().await.expect("the outbox"), last);
+        change_a_profile(store, people[0]).await;
+        assert_eq!(store.last_event_id().await.expect("the outbox"), last + 1);
+    }
+    pg_store.close().await;
+}
+
+async fn change_a_profile(store: &dyn Store, person: Uuid) {
+    let profile = store.profile(person).await.expect("read").expect("a profile");
+    let draft = thirdspace_domain::profile::ProfileDraft {
+        display_name: profile.display_name,
+        headline: None,
+        bio: None,
+        offers: Vec::new(),
+        seeking: Vec::new(),
+        seeking_text: None,
+        interests: Vec::new(),
+        field: None,
+        links: Vec::new(),
+        visibility: profile.visibility,
+        open_to_meet: false,
+    };
+    store.put_profile(person, &draft, 1_900_000_000).await.expect("a change after the move");
 }
 
 #[tokio::test]

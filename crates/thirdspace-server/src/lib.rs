@@ -13,6 +13,7 @@ pub mod mail;
 pub mod matching;
 mod pages;
 pub mod password;
+pub mod relay;
 mod routes;
 pub mod serve;
 mod sweep;
@@ -90,13 +91,14 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServerConfig>,
-    pub events: Arc<dyn events::EventBus>,
+    pub events: Arc<events::LocalBus>,
     pub mailer: Arc<mail::Mailer>,
     pub hashing: Arc<password::Hashing>,
 }
 
 impl AppState {
-    /// A state with a fresh event bus, and e-mail written to the log.
+    /// A state with its own bus for live events (fed from the store's outbox while the server
+    /// runs), and e-mail written to the log.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
         let hashing = Arc::new(password::Hashing::new(config.password_threads, config.password_queue));
         Self {
@@ -107,12 +109,6 @@ impl AppState {
             events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
         }
-    }
-
-    /// Carries live events on `bus` (one shared by every instance, when there are several).
-    pub fn with_events(mut self, bus: Arc<dyn events::EventBus>) -> Self {
-        self.events = bus;
-        self
     }
 
     /// Sends e-mail with `mailer`.
@@ -144,12 +140,17 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, sweeping in the background.
+    /// Serves until `shutdown` completes, sweeping and relaying the outbox's events to the live
+    /// streams in the background.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep::run(self.state.clone()));
+        // Caught up on the outbox before the first request, so a reconnecting stream finds its
+        // place.
+        let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
+        let relay = tokio::spawn(relay::run(self.state.store.clone(), self.state.events.clone(), cursor));
         let events = self.state.events.clone();
         let limits =
             serve::Limits { head: self.state.config.request_head_timeout, grace: self.state.config.shutdown_grace };
@@ -159,6 +160,7 @@ impl Application {
         // Live streams never end by themselves: close them, or stopping would wait for them.
         let served = serve::run(self.listener, app, limits, stopping, shutdown, move || events.close()).await;
         sweeper.abort();
+        relay.abort();
         served
     }
 }

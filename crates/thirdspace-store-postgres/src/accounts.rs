@@ -4,9 +4,11 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::ProfileDraft;
+use thirdspace_store::outbox::NewEvent;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows::{self, USER_COLUMNS};
 use crate::{db, finish, is_unique_violation, PgStore};
@@ -174,6 +176,8 @@ pub async fn put_profile(store: &PgStore, user: Uuid, draft: &ProfileDraft, now:
             .fetch_one(&mut *tx)
             .await
             .map_err(db)?;
+        let here = crate::bookings::checked_in_at(&mut tx, user, now).await?;
+        record(&mut tx, &NewEvent::profile(user, here, now)).await?;
         rows::profile(&row).map_err(db)
     }
     .await;

@@ -7,9 +7,11 @@
 use chrono::NaiveDate;
 use sqlx::{PgConnection, Row};
 use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
+use thirdspace_store::outbox::{EventType, NewEvent};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::{record, record_swept};
 use crate::paging::{paged, Arg};
 use crate::rows::{self, BOOKING_COLUMNS};
 use crate::{db, finish, PgStore};
@@ -161,7 +163,12 @@ async fn insert(
     .execute(&mut *conn)
     .await
     .map_err(db)?;
-    fetch(conn, id, "").await?.ok_or(StoreError::NotFound("booking"))
+    let booking = fetch(conn, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    record(conn, &NewEvent::booking(EventType::BookingMade, &booking, new.now)).await?;
+    if checked_in_by.is_some() {
+        record(conn, &NewEvent::booking(EventType::CheckedIn, &booking, new.now)).await?;
+    }
+    Ok(booking)
 }
 
 /// A booking by id; `lock` is empty or a locking clause such as `FOR NO KEY UPDATE`.
@@ -172,7 +179,7 @@ async fn fetch(conn: &mut PgConnection, id: Uuid, lock: &str) -> StoreResult<Opt
 }
 
 /// Moves a booking (already locked) to `status`, stamping when (and, for a check-in by staff, by
-/// whom).
+/// whom), and records the event that says so.
 async fn move_to(
     conn: &mut PgConnection,
     id: Uuid,
@@ -180,10 +187,10 @@ async fn move_to(
     now: i64,
     by_staff: Option<Uuid>,
 ) -> StoreResult<Booking> {
-    let stamp = match status {
-        BookingStatus::CheckedIn => "checked_in_at",
-        BookingStatus::CheckedOut => "checked_out_at",
-        _ => "cancelled_at",
+    let (stamp, kind) = match status {
+        BookingStatus::CheckedIn => ("checked_in_at", EventType::CheckedIn),
+        BookingStatus::CheckedOut => ("checked_out_at", EventType::CheckedOut),
+        _ => ("cancelled_at", EventType::BookingCancelled),
     };
     sqlx::query(&format!(
         "UPDATE bookings SET status = $1, {stamp} = $2, checked_in_by = COALESCE($3, checked_in_by) WHERE id = $4"
@@ -195,7 +202,9 @@ async fn move_to(
     .execute(&mut *conn)
     .await
     .map_err(db)?;
-    fetch(conn, id, "").await?.ok_or(StoreError::NotFound("booking"))
+    let booking = fetch(conn, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    record(conn, &NewEvent::booking(kind, &booking, now)).await?;
+    Ok(booking)
 }
 
 pub async fn book(store: &PgStore, new: NewBooking) -> StoreResult<Booking> {
@@ -279,15 +288,16 @@ async fn check_in_within(conn: &mut PgConnection, c: CheckIn) -> StoreResult<Che
     }
     // Still checked in on a booking that is over, here or anywhere: it ends where it ended, and the
     // person moves on to a booking for now (committed only if that succeeds).
-    sqlx::query(
+    let ended: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "UPDATE bookings SET status = 'checked_out', checked_out_at = ends_at \
-         WHERE user_id = $1 AND status = 'checked_in' AND ends_at <= $2",
+         WHERE user_id = $1 AND status = 'checked_in' AND ends_at <= $2 RETURNING id, venue_id",
     )
     .bind(c.user)
     .bind(c.now)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
+    record_swept(conn, EventType::CheckedOut, &ended, c.now).await?;
     // Locked, so that a cancellation or the no-show sweep either comes first (and the booking
     // drops out here) or waits for this check-in.
     let today = format!(
@@ -373,28 +383,29 @@ pub async fn check_out(store: &PgStore, venue: Uuid, user: Uuid, now: i64) -> St
 /// The sweeps skip bookings another transaction holds (a check-in or a cancellation under way):
 /// they never wait on a lock, and the next sweep picks up whatever is still due.
 pub async fn release_no_shows(store: &PgStore, now: i64) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE bookings SET status = 'released' WHERE id IN (SELECT b.id FROM bookings b \
+    let sql = "UPDATE bookings SET status = 'released' WHERE id IN (SELECT b.id FROM bookings b \
          JOIN venues v ON v.id = b.venue_id WHERE b.status = 'booked' AND b.starts_at + v.no_show_grace_minutes * 60 <= $1 \
-         FOR NO KEY UPDATE OF b SKIP LOCKED)",
-    )
-    .bind(now)
-    .execute(&store.pool)
-    .await
-    .map_err(db)?;
-    Ok(done.rows_affected())
+         FOR NO KEY UPDATE OF b SKIP LOCKED) RETURNING id, venue_id";
+    sweep(store, sql, EventType::BookingReleased, now).await
+}
+
+/// Runs a sweep's `UPDATE … RETURNING id, venue_id` and records an event of `kind` for each row.
+async fn sweep(store: &PgStore, sql: &str, kind: EventType, now: i64) -> StoreResult<u64> {
+    let mut tx = store.write().await?;
+    let outcome = async {
+        let done: Vec<(Uuid, Uuid)> = sqlx::query_as(sql).bind(now).fetch_all(&mut *tx).await.map_err(db)?;
+        record_swept(&mut tx, kind, &done, now).await?;
+        Ok(done.len() as u64)
+    }
+    .await;
+    finish(tx, outcome).await
 }
 
 pub async fn check_out_at_closing(store: &PgStore, now: i64) -> StoreResult<u64> {
-    let done = sqlx::query(
+    let sql =
         "UPDATE bookings SET status = 'checked_out', checked_out_at = closes_at WHERE id IN (SELECT id FROM bookings \
-         WHERE status = 'checked_in' AND closes_at <= $1 FOR NO KEY UPDATE SKIP LOCKED)",
-    )
-    .bind(now)
-    .execute(&store.pool)
-    .await
-    .map_err(db)?;
-    Ok(done.rows_affected())
+         WHERE status = 'checked_in' AND closes_at <= $1 FOR NO KEY UPDATE SKIP LOCKED) RETURNING id, venue_id";
+    sweep(store, sql, EventType::CheckedOut, now).await
 }
 
 pub async fn present(store: &PgStore, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>> {
@@ -419,14 +430,14 @@ pub async fn present(store: &PgStore, venue: Uuid, now: i64) -> StoreResult<Vec<
         .map_err(db)
 }
 
-pub async fn checked_in_at(store: &PgStore, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
+pub async fn checked_in_at(conn: &mut PgConnection, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
     sqlx::query_scalar(
         "SELECT venue_id FROM bookings WHERE user_id = $1 AND status = 'checked_in' AND closes_at > $2 \
          ORDER BY checked_in_at DESC LIMIT 1",
     )
     .bind(user)
     .bind(now)
-    .fetch_optional(&store.pool)
+    .fetch_optional(conn)
     .await
     .map_err(db)
 }

@@ -3,9 +3,11 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::{PgConnection, Row};
+use thirdspace_store::outbox::NewEvent;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows;
 use crate::{db, finish, PgStore};
@@ -68,7 +70,9 @@ pub async fn suggest(store: &PgStore, intros: Vec<NewIntro>, since: i64, now: i6
                     id
                 }
             };
-            out.push(fetch(&mut tx, id, "").await?.ok_or(StoreError::NotFound("introduction"))?);
+            let intro = fetch(&mut tx, id, "").await?.ok_or(StoreError::NotFound("introduction"))?;
+            record(&mut tx, &NewEvent::intro_suggested(&intro, now)).await?;
+            out.push(intro);
         }
         Ok(out)
     }
@@ -140,6 +144,7 @@ pub async fn step(store: &PgStore, id: Uuid, user: Uuid, step: IntroStep, now: i
         };
         query.execute(&mut *tx).await.map_err(db)?;
         let intro = fetch(&mut tx, id, "").await?.ok_or(StoreError::NotFound("introduction"))?;
+        record(&mut tx, &NewEvent::intro_step(&intro, step, now)).await?;
         Ok(intro)
     }
     .await;

@@ -10,13 +10,13 @@
 //! the sweeps (no-shows, closing) skip rows another transaction holds and never wait, so the lock
 //! order (person, then spaces, then bookings) has no cycle.
 
-pub mod bus;
 pub mod cluster;
 
 mod accounts;
 mod bookings;
 mod intros;
 mod links;
+mod outbox;
 mod paging;
 mod questions;
 mod rows;
@@ -24,6 +24,7 @@ mod screens;
 mod venues;
 
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -35,6 +36,7 @@ use thirdspace_domain::profile::ProfileDraft;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_store::*;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// How the store connects; TLS follows the URL's `sslmode`.
@@ -71,6 +73,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Woken when any instance commits events (once [`PgStore::listen`] runs).
+    written: Arc<Notify>,
+    listening: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl PgStore {
@@ -100,7 +105,7 @@ impl PgStore {
             .await
             .map_err(StoreError::backend)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
-        Ok(Self { pool })
+        Ok(Self { pool, written: Arc::new(Notify::new()), listening: Arc::default() })
     }
 
     /// Starts a transaction at the server's default isolation (READ COMMITTED); end it with
@@ -109,13 +114,22 @@ impl PgStore {
         self.pool.begin().await.map_err(db)
     }
 
-    /// The live-event bus of every instance on this database.
-    pub async fn event_bus(&self) -> Result<bus::PgBus, StoreError> {
-        bus::PgBus::start(self.pool.clone()).await
+    /// Listens for the events every instance on this database commits, so that
+    /// [`Store::events_written`] wakes at once rather than only when its reader looks anyway.
+    pub async fn listen(&self) -> Result<(), StoreError> {
+        let task = outbox::listen(self.pool.clone(), self.written.clone()).await?;
+        let earlier = self.listening.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(task);
+        if let Some(earlier) = earlier {
+            earlier.abort();
+        }
+        Ok(())
     }
 
-    /// Closes the pool's connections.
+    /// Closes the pool's connections, and stops listening.
     pub async fn close(&self) {
+        if let Some(task) = self.listening.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+            task.abort();
+        }
         self.pool.close().await;
     }
 }
@@ -285,7 +299,8 @@ impl Store for PgStore {
         bookings::present(self, venue, now).await
     }
     async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
-        bookings::checked_in_at(self, user, now).await
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        bookings::checked_in_at(&mut conn, user, now).await
     }
 
     async fn post_question(&self, question: NewQuestion) -> StoreResult<Question> {
@@ -383,6 +398,16 @@ impl Store for PgStore {
 
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {
         venues::staffed_venues(self, user).await
+    }
+
+    async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<thirdspace_store::outbox::StoredEvent>> {
+        outbox::after(self, after, limit).await
+    }
+    async fn last_event_id(&self) -> StoreResult<u64> {
+        outbox::last_id(self).await
+    }
+    async fn events_written(&self) {
+        self.written.notified().await;
     }
 }
 

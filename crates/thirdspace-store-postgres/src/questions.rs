@@ -2,9 +2,11 @@
 
 use sqlx::types::Json;
 use sqlx::PgConnection;
+use thirdspace_store::outbox::{EventType, NewEvent};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows::{self, QUESTION_COLUMNS};
 use crate::{db, finish, PgStore};
@@ -33,6 +35,7 @@ pub async fn post(store: &PgStore, q: NewQuestion) -> StoreResult<Question> {
         .await
         .map_err(db)?;
         let question = fetch(&mut tx, id, "").await?.ok_or(StoreError::NotFound("question"))?;
+        record(&mut tx, &NewEvent::question(EventType::QuestionAsked, &question, q.now)).await?;
         Ok(question)
     }
     .await;
@@ -64,6 +67,7 @@ pub async fn mark_answered(store: &PgStore, id: Uuid, now: i64) -> StoreResult<Q
             .await
             .map_err(db)?;
         let question = fetch(&mut tx, id, "").await?.ok_or(StoreError::NotFound("question"))?;
+        record(&mut tx, &NewEvent::question(EventType::QuestionAnswered, &question, now)).await?;
         Ok(question)
     }
     .await;

@@ -3,9 +3,11 @@
 use sqlx::SqlitePool;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::ProfileDraft;
+use thirdspace_store::outbox::NewEvent;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows::{self, to_json, USER_COLUMNS};
 use crate::{db, is_unique_violation, SqliteStore};
@@ -170,7 +172,9 @@ pub async fn put_profile(store: &SqliteStore, user: Uuid, draft: &ProfileDraft, 
         .await
         .map_err(db)?;
     let profile = rows::profile(&row).map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    let here = crate::bookings::checked_in_at(&mut tx, user, now).await?;
+    record(&mut tx, &NewEvent::profile(user, here, now)).await?;
+    store.commit(tx).await?;
     Ok(profile)
 }
 

@@ -1,11 +1,13 @@
 //! Seat bookings, check-in, check-out and presence.
 
 use chrono::NaiveDate;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
+use thirdspace_store::outbox::{EventType, NewEvent};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::{record, record_swept};
 use crate::paging::{paged, Arg};
 use crate::rows::{self, BOOKING_COLUMNS};
 use crate::{db, SqliteStore};
@@ -140,7 +142,12 @@ async fn insert(
     .execute(&mut *conn)
     .await
     .map_err(db)?;
-    fetch(conn, id).await?.ok_or(StoreError::NotFound("booking"))
+    let booking = fetch(conn, id).await?.ok_or(StoreError::NotFound("booking"))?;
+    record(conn, &NewEvent::booking(EventType::BookingMade, &booking, new.now)).await?;
+    if checked_in_by.is_some() {
+        record(conn, &NewEvent::booking(EventType::CheckedIn, &booking, new.now)).await?;
+    }
+    Ok(booking)
 }
 
 async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Booking>> {
@@ -149,19 +156,19 @@ async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Book
     row.map(|r| rows::booking(&r)).transpose().map_err(db)
 }
 
-/// Moves a booking to `status`, stamping when (and, for a check-in by staff, by whom), and
-/// commits the transaction.
+/// Moves a booking to `status`, stamping when (and, for a check-in by staff, by whom), and records
+/// the event that says so.
 async fn move_to(
-    mut tx: Transaction<'static, Sqlite>,
+    conn: &mut SqliteConnection,
     id: Uuid,
     status: BookingStatus,
     now: i64,
     by_staff: Option<Uuid>,
 ) -> StoreResult<Booking> {
-    let stamp = match status {
-        BookingStatus::CheckedIn => "checked_in_at",
-        BookingStatus::CheckedOut => "checked_out_at",
-        _ => "cancelled_at",
+    let (stamp, kind) = match status {
+        BookingStatus::CheckedIn => ("checked_in_at", EventType::CheckedIn),
+        BookingStatus::CheckedOut => ("checked_out_at", EventType::CheckedOut),
+        _ => ("cancelled_at", EventType::BookingCancelled),
     };
     sqlx::query(&format!(
         "UPDATE bookings SET status = ?, {stamp} = ?, checked_in_by = COALESCE(?, checked_in_by) WHERE id = ?"
@@ -170,18 +177,18 @@ async fn move_to(
     .bind(now)
     .bind(by_staff.map(|u| u.to_string()))
     .bind(id.to_string())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db)?;
-    let booking = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("booking"))?;
-    tx.commit().await.map_err(db)?;
+    let booking = fetch(conn, id).await?.ok_or(StoreError::NotFound("booking"))?;
+    record(conn, &NewEvent::booking(kind, &booking, now)).await?;
     Ok(booking)
 }
 
 pub async fn book(store: &SqliteStore, new: NewBooking) -> StoreResult<Booking> {
     let mut tx = store.write().await?;
     let booking = book_in(&mut tx, &new, None).await?;
-    tx.commit().await.map_err(db)?;
+    store.commit(tx).await?;
     Ok(booking)
 }
 
@@ -199,7 +206,9 @@ pub async fn cancel(store: &SqliteStore, id: Uuid, now: i64) -> StoreResult<Book
     if current.status != BookingStatus::Booked || booking::is_no_show(&hold, now, grace) || current.ends_at <= now {
         return Err(Conflict::NotCancellable.into());
     }
-    move_to(tx, id, BookingStatus::Cancelled, now, None).await
+    let cancelled = move_to(&mut tx, id, BookingStatus::Cancelled, now, None).await?;
+    store.commit(tx).await?;
+    Ok(cancelled)
 }
 
 pub async fn bookings_of(
@@ -257,15 +266,16 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     }
     // Still checked in on a booking that is over, here or anywhere: it ends where it ended, and the
     // person moves on to a booking for now (committed only if that succeeds).
-    sqlx::query(
+    let ended: Vec<(String, String)> = sqlx::query_as(
         "UPDATE bookings SET status = 'checked_out', checked_out_at = ends_at \
-         WHERE user_id = ? AND status = 'checked_in' AND ends_at <= ?",
+         WHERE user_id = ? AND status = 'checked_in' AND ends_at <= ? RETURNING id, venue_id",
     )
     .bind(c.user.to_string())
     .bind(c.now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
+    record_swept(&mut tx, EventType::CheckedOut, &ended, c.now).await?;
     let today = format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = ? AND b.venue_id = ? AND b.status = 'booked' AND b.date = ? \
          ORDER BY b.starts_at"
@@ -284,7 +294,8 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
             if c.now < claimed.starts_at {
                 arrive_early(&mut tx, &claimed, &c, grace).await?;
             }
-            let booking = move_to(tx, claimed.id, BookingStatus::CheckedIn, c.now, c.by_staff).await?;
+            let booking = move_to(&mut tx, claimed.id, BookingStatus::CheckedIn, c.now, c.by_staff).await?;
+            store.commit(tx).await?;
             return Ok(CheckedIn { booking, walk_in: false });
         }
     }
@@ -297,7 +308,7 @@ pub async fn check_in(store: &SqliteStore, c: CheckIn) -> StoreResult<CheckedIn>
     };
     let new = NewBooking { user: c.user, venue: c.venue, space: None, plan, now: c.now };
     let booking = book_in(&mut tx, &new, Some(c.by_staff)).await?;
-    tx.commit().await.map_err(db)?;
+    store.commit(tx).await?;
     Ok(CheckedIn { booking, walk_in: true })
 }
 
@@ -344,34 +355,40 @@ pub async fn check_out(store: &SqliteStore, venue: Uuid, user: Uuid, now: i64) -
     .await
     .map_err(db)?;
     let id = id.and_then(|s| Uuid::parse_str(&s).ok()).ok_or(Conflict::NotCheckedIn)?;
-    move_to(tx, id, BookingStatus::CheckedOut, now, None).await
+    let booking = move_to(&mut tx, id, BookingStatus::CheckedOut, now, None).await?;
+    store.commit(tx).await?;
+    Ok(booking)
 }
 
 pub async fn release_no_shows(store: &SqliteStore, now: i64) -> StoreResult<u64> {
     let mut tx = store.write().await?;
-    let done = sqlx::query(
+    let done: Vec<(String, String)> = sqlx::query_as(
         "UPDATE bookings SET status = 'released' WHERE status = 'booked' AND starts_at + \
-         (SELECT v.no_show_grace_minutes * 60 FROM venues v WHERE v.id = bookings.venue_id) <= ?",
+         (SELECT v.no_show_grace_minutes * 60 FROM venues v WHERE v.id = bookings.venue_id) <= ? \
+         RETURNING id, venue_id",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
-    Ok(done.rows_affected())
+    record_swept(&mut tx, EventType::BookingReleased, &done, now).await?;
+    store.commit(tx).await?;
+    Ok(done.len() as u64)
 }
 
 pub async fn check_out_at_closing(store: &SqliteStore, now: i64) -> StoreResult<u64> {
     let mut tx = store.write().await?;
-    let done = sqlx::query(
-        "UPDATE bookings SET status = 'checked_out', checked_out_at = closes_at WHERE status = 'checked_in' AND closes_at <= ?",
+    let done: Vec<(String, String)> = sqlx::query_as(
+        "UPDATE bookings SET status = 'checked_out', checked_out_at = closes_at WHERE status = 'checked_in' AND closes_at <= ? \
+         RETURNING id, venue_id",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
-    Ok(done.rows_affected())
+    record_swept(&mut tx, EventType::CheckedOut, &done, now).await?;
+    store.commit(tx).await?;
+    Ok(done.len() as u64)
 }
 
 pub async fn present(store: &SqliteStore, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>> {
@@ -396,13 +413,13 @@ pub async fn present(store: &SqliteStore, venue: Uuid, now: i64) -> StoreResult<
         .map_err(db)
 }
 
-pub async fn checked_in_at(store: &SqliteStore, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
+pub async fn checked_in_at(conn: &mut SqliteConnection, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
     let venue: Option<String> = sqlx::query_scalar(
         "SELECT venue_id FROM bookings WHERE user_id = ? AND status = 'checked_in' AND closes_at > ? ORDER BY checked_in_at DESC LIMIT 1",
     )
     .bind(user.to_string())
     .bind(now)
-    .fetch_optional(&store.reader)
+    .fetch_optional(conn)
     .await
     .map_err(db)?;
     Ok(venue.and_then(|v| Uuid::parse_str(&v).ok()))

@@ -2,9 +2,11 @@
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
+use thirdspace_store::outbox::NewEvent;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows;
 use crate::{db, SqliteStore};
@@ -91,9 +93,11 @@ pub async fn suggest(store: &SqliteStore, intros: Vec<NewIntro>, since: i64, now
                 id
             }
         };
-        out.push(fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?);
+        let intro = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
+        record(&mut tx, &NewEvent::intro_suggested(&intro, now)).await?;
+        out.push(intro);
     }
-    tx.commit().await.map_err(db)?;
+    store.commit(tx).await?;
     Ok(out)
 }
 
@@ -149,7 +153,8 @@ pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, no
     }
     query.bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
     let intro = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
-    tx.commit().await.map_err(db)?;
+    record(&mut tx, &NewEvent::intro_step(&intro, step, now)).await?;
+    store.commit(tx).await?;
     Ok(intro)
 }
 

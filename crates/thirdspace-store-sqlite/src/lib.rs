@@ -9,6 +9,7 @@ mod accounts;
 mod bookings;
 mod intros;
 mod links;
+mod outbox;
 mod paging;
 mod questions;
 mod rows;
@@ -17,6 +18,7 @@ pub mod serving;
 mod venues;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -28,6 +30,7 @@ use thirdspace_domain::profile::ProfileDraft;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_store::*;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// Whether `url` names an SQLite database (`sqlite://…`).
@@ -43,6 +46,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Woken after a commit that wrote events.
+    written: Arc<Notify>,
 }
 
 impl SqliteStore {
@@ -76,7 +81,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(StoreError::backend)?;
-        Ok(Self { writer, reader })
+        Ok(Self { writer, reader, written: Arc::new(Notify::new()) })
     }
 
     /// Starts a write transaction holding SQLite's write lock from its first statement.
@@ -95,6 +100,13 @@ impl SqliteStore {
             }
             begun => begun.map_err(db),
         }
+    }
+
+    /// Commits a write that recorded events, and wakes whoever reads the outbox.
+    async fn commit(&self, tx: Transaction<'static, Sqlite>) -> StoreResult<()> {
+        tx.commit().await.map_err(db)?;
+        self.written.notify_one();
+        Ok(())
     }
 
     /// Closes both pools, flushing the WAL.
@@ -265,7 +277,8 @@ impl Store for SqliteStore {
         bookings::present(self, venue, now).await
     }
     async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
-        bookings::checked_in_at(self, user, now).await
+        let mut conn = self.reader.acquire().await.map_err(db)?;
+        bookings::checked_in_at(&mut conn, user, now).await
     }
 
     async fn post_question(&self, question: NewQuestion) -> StoreResult<Question> {
@@ -363,5 +376,15 @@ impl Store for SqliteStore {
 
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>> {
         venues::staffed_venues(self, user).await
+    }
+
+    async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<thirdspace_store::outbox::StoredEvent>> {
+        outbox::after(self, after, limit).await
+    }
+    async fn last_event_id(&self) -> StoreResult<u64> {
+        outbox::last_id(self).await
+    }
+    async fn events_written(&self) {
+        self.written.notified().await;
     }
 }

@@ -1,9 +1,11 @@
 //! Questions a member asks the people around them at a venue.
 
 use sqlx::{SqliteConnection, SqlitePool};
+use thirdspace_store::outbox::{EventType, NewEvent};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::outbox::record;
 use crate::paging::{paged, Arg};
 use crate::rows::{self, to_json, QUESTION_COLUMNS};
 use crate::{db, SqliteStore};
@@ -28,7 +30,8 @@ pub async fn post(store: &SqliteStore, q: NewQuestion) -> StoreResult<Question> 
         .await
         .map_err(db)?;
     let question = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("question"))?;
-    tx.commit().await.map_err(db)?;
+    record(&mut tx, &NewEvent::question(EventType::QuestionAsked, &question, q.now)).await?;
+    store.commit(tx).await?;
     Ok(question)
 }
 
@@ -56,6 +59,7 @@ pub async fn mark_answered(store: &SqliteStore, id: Uuid, now: i64) -> StoreResu
         .await
         .map_err(db)?;
     let question = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("question"))?;
-    tx.commit().await.map_err(db)?;
+    record(&mut tx, &NewEvent::question(EventType::QuestionAnswered, &question, now)).await?;
+    store.commit(tx).await?;
     Ok(question)
 }

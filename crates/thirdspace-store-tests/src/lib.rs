@@ -12,6 +12,7 @@ pub mod concurrency;
 mod fixtures;
 pub mod intros;
 pub mod links;
+pub mod outbox;
 pub mod questions;
 pub mod screens;
 pub mod venues;
@@ -140,6 +141,11 @@ macro_rules! store_suite {
                 a_link_used_twice_at_once_works_once,
                 attempts_are_counted_per_key_in_a_window,
                 attempts_counted_at_once_through_two_stores_are_all_counted,
+            }
+            outbox {
+                every_booking_and_presence_change_writes_its_event_and_a_refusal_writes_none,
+                a_booked_check_in_and_the_data_of_a_booking_event,
+                profiles_questions_and_introductions_write_their_events,
             }
             questions {
                 questions_are_asked_and_marked_answered_once,

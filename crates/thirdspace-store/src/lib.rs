@@ -8,6 +8,7 @@
 
 mod error;
 pub mod events;
+pub mod outbox;
 mod records;
 
 use async_trait::async_trait;
@@ -181,6 +182,15 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_screen_token(&self, venue: Uuid, id: Uuid, now: i64) -> StoreResult<ScreenToken>;
     /// The venue and kind a token (by its hash) opens, unless revoked.
     async fn screen_token(&self, token_hash: &str) -> StoreResult<Option<(Uuid, ScreenKind)>>;
+
+    // The outbox: every write above that changes state records its event in its own transaction.
+    /// Up to `limit` events after `after`, in the outbox's order.
+    async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<outbox::StoredEvent>>;
+    /// The id of the latest event written (0 when none).
+    async fn last_event_id(&self) -> StoreResult<u64>;
+    /// Completes when events may have been committed since the last time it completed (on a
+    /// shared database, by any instance). A reader must still look: a wake-up may be spurious.
+    async fn events_written(&self);
 }
 
 /// Which of a person's bookings to list.

@@ -46,7 +46,7 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
             let password = read_password()?;
             password::check_new(&password).map_err(|e| anyhow!("{e}"))?;
             let password_hash = password::hash_blocking(&password).map_err(|e| anyhow!("{}", e.message))?;
-            let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url)).await?;
+            let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url), false).await?;
             let now = chrono::Utc::now().timestamp();
             let user = store
                 .create_user(NewUser { email, password_hash, display_name, is_admin: admin, email_verified: true, now })
@@ -57,7 +57,7 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
         }
         AdminCommand::SetAdmin { email, revoke, database_url } => {
             let email = Email::parse(&email).map_err(|e| anyhow!("{e}"))?;
-            let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url)).await?;
+            let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url), false).await?;
             let user = store.set_admin(&email, !revoke).await.context("updating the account")?;
             println!("{} is {}a network admin", user.email, if user.is_admin { "" } else { "no longer " });
             Ok(())

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use thirdspace_server::clock::SystemClock;
-use thirdspace_server::events::{EventBus, LocalBus};
 use thirdspace_server::{AppState, Application};
 use thirdspace_store::Store;
 use thirdspace_store_postgres::PgStore;
@@ -12,44 +11,36 @@ use thirdspace_store_sqlite::SqliteStore;
 
 use crate::config::{masked, Config};
 
-/// The store for a database URL, and the bus for live events that goes with it: the scheme picks
-/// the backend (`sqlite://…`: one process, events in it; `postgres://…`: events shared by every
-/// instance on the database).
-pub async fn backend(config: &Config, database_url: &str) -> Result<(Arc<dyn Store>, Arc<dyn EventBus>)> {
+/// The store for a database URL: the scheme picks the backend (`sqlite://…` or `postgres://…`).
+/// A server's store (`serving`) also listens for the events other instances on a shared database
+/// commit, so that its live streams hear of them at once.
+pub async fn store(config: &Config, database_url: &str, serving: bool) -> Result<Arc<dyn Store>> {
     let shown = masked(database_url);
     if thirdspace_store_sqlite::is_url(database_url) {
         let store = SqliteStore::open_with(database_url, config.acquire_timeout())
             .await
             .with_context(|| format!("opening {shown}"))?;
-        return Ok((Arc::new(store), Arc::new(LocalBus::new())));
-    }
-    if thirdspace_store_postgres::is_url(database_url) {
-        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
-        let bus = store.event_bus().await.with_context(|| format!("listening for events on {shown}"))?;
-        return Ok((Arc::new(store), Arc::new(bus)));
-    }
-    bail!("unsupported database URL {shown:?}: use sqlite://path/to/file.db or postgres://user@host/db")
-}
-
-/// The store for a database URL (for commands that need no live events).
-pub async fn store(config: &Config, database_url: &str) -> Result<Arc<dyn Store>> {
-    let shown = masked(database_url);
-    if thirdspace_store_postgres::is_url(database_url) {
-        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
         return Ok(Arc::new(store));
     }
-    backend(config, database_url).await.map(|(store, _)| store)
+    if thirdspace_store_postgres::is_url(database_url) {
+        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
+        if serving {
+            store.listen().await.with_context(|| format!("listening for events on {shown}"))?;
+        }
+        return Ok(Arc::new(store));
+    }
+    bail!("unsupported database URL {shown:?}: use sqlite://path/to/file.db or postgres://user@host/db")
 }
 
 /// The server for `config`, and on SQLite the lock that keeps a second server off its file (held
 /// for as long as the returned file is open).
 pub async fn application(config: &Config) -> Result<(Application, AppState, Option<std::fs::File>)> {
     let lock = sqlite_lock(&config.database_url)?;
-    let (store, bus) = backend(config, &config.database_url).await?;
+    let store = store(config, &config.database_url, true).await?;
     let listener =
         tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     let server = config.server(listener.local_addr()?);
-    let state = AppState::new(store, Arc::new(SystemClock), server).with_events(bus).with_mailer(config.mailer()?);
+    let state = AppState::new(store, Arc::new(SystemClock), server).with_mailer(config.mailer()?);
     let app = Application::on(listener, state.clone());
     Ok((app, state, lock))
 }

@@ -1,6 +1,5 @@
 //! Booking seats paid in social capital, cancelling, and the lists of bookings.
 
-use crate::events::EventKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -58,7 +57,6 @@ pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &B
     let now = state.clock.now();
     let plan = booking::plan(rules.clock(venue), input, now)?;
     let booked = state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?;
-    state.events.publish(venue.id, EventKind::Booking, now).await;
     Ok(booked)
 }
 
@@ -66,7 +64,6 @@ pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &B
 pub(crate) async fn cancel_one(state: &AppState, id: Uuid) -> ApiResult<Booking> {
     let now = state.clock.now();
     let cancelled = state.store.cancel_booking(id, now).await?;
-    state.events.publish(cancelled.venue_id, EventKind::Booking, now).await;
     Ok(cancelled)
 }
 

@@ -20,7 +20,6 @@ use uuid::Uuid;
 use super::{venue_for_staff, PageQuery};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -291,7 +290,6 @@ pub async fn venue_round(
     let ex = exclusions(&state, &people, None, now).await?;
     let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
-    state.events.publish(id, EventKind::Intro, now).await;
     let visible = visible_to(&state, &auth.user, id, now).await?;
     let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
     let out = stored
@@ -373,13 +371,9 @@ async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiRe
     Ok(Json(take_step(state, auth.user.id, id, step).await?))
 }
 
-/// One side's step on an introduction; the venue's screens are told.
+/// One side's step on an introduction (its event tells the venue's screens).
 pub(crate) async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) -> ApiResult<IntroView> {
-    let now = state.clock.now();
-    let intro = state.store.step_intro(id, user, step, now).await?;
-    if let Some(venue) = intro.venue_id {
-        state.events.publish(venue, EventKind::Intro, now).await;
-    }
+    let intro = state.store.step_intro(id, user, step, state.clock.now()).await?;
     view(state, intro, user).await
 }
 

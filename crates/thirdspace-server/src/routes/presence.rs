@@ -16,7 +16,6 @@ use super::bookings::{walk_in_words, VenueRules};
 use super::{time_zone, venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -138,7 +137,6 @@ pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival:
             other => other?,
         },
     };
-    state.events.publish(venue.id, EventKind::Presence, now).await;
     Ok(checked_in)
 }
 
@@ -170,7 +168,6 @@ pub async fn check_out(
 pub(crate) async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> ApiResult<Booking> {
     let now = state.clock.now();
     let booking = state.store.check_out(venue, user, now).await?;
-    state.events.publish(venue, EventKind::Presence, now).await;
     Ok(booking)
 }
 

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath};
 use crate::AppState;
 
@@ -49,15 +48,10 @@ pub async fn put_my_profile(
     Ok(Json(save_profile(&state, auth.user.id, body).await?))
 }
 
-/// Replaces `user`'s profile and tells the screens of the venue where they are.
+/// Replaces `user`'s profile (its event tells the screens of the venue where they are).
 pub(crate) async fn save_profile(state: &AppState, user: Uuid, input: ProfileInput) -> ApiResult<Profile> {
     let draft = ProfileDraft::parse(input)?;
-    let now = state.clock.now();
-    let profile = state.store.put_profile(user, &draft, now).await?;
-    if let Some(venue) = state.store.checked_in_at(user, now).await? {
-        state.events.publish(venue, EventKind::Profile, now).await;
-    }
-    Ok(profile)
+    Ok(state.store.put_profile(user, &draft, state.clock.now()).await?)
 }
 
 /// A person's profile, when their visibility allows the caller to see it; 404 otherwise, so a

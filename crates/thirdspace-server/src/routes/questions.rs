@@ -14,7 +14,6 @@ use super::profiles::viewer_of;
 use super::{venue_for_staff, PageQuery};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::EventKind;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -90,7 +89,6 @@ pub(crate) async fn ask(
     let tags = invalid.or_default(tag::normalise_list("tags", tags));
     invalid.finish(())?;
     let question = state.store.post_question(NewQuestion { venue, asker: asker.id, text, tags, now }).await?;
-    state.events.publish(venue, EventKind::Question, now).await;
     Ok(question)
 }
 
@@ -137,6 +135,5 @@ pub(crate) async fn close_question(state: &AppState, user: &User, id: Uuid) -> A
     }
     let now = state.clock.now();
     let answered = state.store.mark_answered(id, now).await?;
-    state.events.publish(answered.venue_id, EventKind::Question, now).await;
     Ok(answered)
 }

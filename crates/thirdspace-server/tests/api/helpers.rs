@@ -12,7 +12,6 @@ use thirdspace_server::mail::Mailer;
 use thirdspace_server::{AppState, Application, ServerConfig};
 
 use crate::smtp::SmtpSink;
-use thirdspace_store::events::EventBus;
 use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
 use thirdspace_store_postgres::cluster::TestCluster;
 use thirdspace_store_postgres::{PgOptions, PgStore};
@@ -73,16 +72,15 @@ impl Database {
         }
     }
 
-    async fn open(&self) -> (Arc<dyn Store>, Option<Arc<dyn EventBus>>) {
+    async fn open(&self) -> Arc<dyn Store> {
         match self {
             Self::Sqlite(path) => {
-                let store = SqliteStore::open(&format!("sqlite://{}", path.display())).await.expect("open store");
-                (Arc::new(store), None)
+                Arc::new(SqliteStore::open(&format!("sqlite://{}", path.display())).await.expect("open store"))
             }
             Self::Postgres(url) => {
                 let store = PgStore::open(url, PgOptions::default()).await.expect("open store");
-                let bus = store.event_bus().await.expect("the event bus");
-                (Arc::new(store), Some(Arc::new(bus)))
+                store.listen().await.expect("listening for events");
+                Arc::new(store)
             }
         }
     }
@@ -177,12 +175,9 @@ async fn serve(
     smtp: &SmtpSink,
     config: ServerConfig,
 ) -> (Arc<dyn Store>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let (store, bus) = database.open().await;
+    let store = database.open().await;
     let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
-    let mut state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
-    if let Some(bus) = bus {
-        state = state.with_events(bus);
-    }
+    let state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
     let app = Application::bind(addr, state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -267,6 +262,12 @@ impl TestApp {
     /// Stops the server (it must stop, open live streams or not: they would hold it for ever) and
     /// starts a new one on the same address and database, as a restart does.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the server; its store stays open, for the test to write as if it had not stopped.
+    pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -277,6 +278,10 @@ impl TestApp {
                 .expect("server task")
                 .expect("served");
         }
+    }
+
+    /// Starts a new server on the same address and database.
+    pub async fn start(&mut self) {
         let (store, _, stop, server) =
             serve(self.addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
         self.store = store;

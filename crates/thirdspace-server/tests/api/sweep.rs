@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use thirdspace_server::ServerConfig;
 
 use crate::helpers::{eventually, spawn_app_with, test_config, TestApp, MONDAY};
+use crate::live::{open_stream, read_until};
 
 /// A server whose sweep runs every 50 ms.
 async fn sweeping_app() -> Option<TestApp> {
@@ -85,4 +86,23 @@ async fn the_running_server_forgets_failed_log_ins_once_their_window_is_over() {
         (left == 0).then_some(())
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_sweeps_releases_and_check_outs_reach_the_venues_open_streams() {
+    let Some(app) = sweeping_app().await else { return };
+    let host = app.member("Host").await;
+    let (anna, ben) = (app.member("Anna").await, app.member("Ben").await);
+    let (venue, _) = app.venue(&host, 3).await;
+    let booked = app.book(&anna, venue, MONDAY, "09:00", "12:00").await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    assert_eq!(app.arrive(&host, &ben, venue).await.status, StatusCode::OK);
+    let mut stream = open_stream(&app, &host, venue, None).await;
+
+    app.clock.advance(31 * 60);
+    let released = read_until(&mut stream, r#""type":"booking.released""#).await;
+    assert!(released.is_some_and(|seen| seen.contains("event: booking")), "the release reaches the screen");
+    app.clock.advance(9 * 3600);
+    let left = read_until(&mut stream, r#""type":"presence.checked_out""#).await;
+    assert!(left.is_some_and(|seen| seen.contains("event: presence")), "the closing check-out reaches the screen");
 }

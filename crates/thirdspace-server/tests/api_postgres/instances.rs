@@ -22,7 +22,7 @@ struct Instances {
 }
 
 /// `n` servers on one fresh database of the shared test cluster, each with its own pool and its
-/// own event bus; `None` (loudly) without PostgreSQL outside CI.
+/// own relay of the outbox; `None` (loudly) without PostgreSQL outside CI.
 async fn instances(n: usize) -> Option<Instances> {
     let cluster = TestCluster::shared()?;
     let url = cluster.create_database().await.expect("a database");
@@ -32,8 +32,8 @@ async fn instances(n: usize) -> Option<Instances> {
     let mut first = None;
     for _ in 0..n {
         let store = Arc::new(PgStore::open(&url, PgOptions::default()).await.expect("open"));
-        let bus = Arc::new(store.event_bus().await.expect("the event bus"));
-        let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default()).with_events(bus);
+        store.listen().await.expect("listening for events");
+        let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default());
         let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
         bases.push(format!("http://{}", app.local_addr().expect("addr")));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

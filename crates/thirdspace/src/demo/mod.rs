@@ -88,7 +88,7 @@ struct Seeded {
 
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
     let lock = open::sqlite_lock(&config.database_url)?;
-    let store = open::store(config, &config.database_url).await?;
+    let store = open::store(config, &config.database_url, false).await?;
     let seeded = seed(store.as_ref(), people).await?;
     let server = config.server(listener.local_addr()?);
     let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
