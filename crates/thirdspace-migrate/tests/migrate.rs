@@ -126,10 +126,10 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
 
     let library = venue_draft("Bibliotheek Neude", "UTC", None);
     let secret: Vec<u8> = (0..=255).collect();
-    let venue = store.create_venue(people[0], &library, &secret, now).await.expect("a venue").id;
+    let venue = store.create_venue(people[0], &library, &[], &secret, now).await.expect("a venue").id;
     let coords = Some(Coordinates { latitude: 52.090_737_4, longitude: 5.121_420_5 });
     let cafe_draft = venue_draft("Café de Zaak", "Europe/Amsterdam", coords);
-    let cafe = store.create_venue(people[0], &cafe_draft, b"\0\x01\xff", now).await.expect("a venue").id;
+    let cafe = store.create_venue(people[0], &cafe_draft, &[], b"\0\x01\xff", now).await.expect("a venue").id;
     let space = |name: &str, kind, capacity, seats| {
         SpaceDraft::parse(SpaceInput { name: name.to_owned(), kind, capacity, social_capital_seats: seats })
             .expect("a valid space")

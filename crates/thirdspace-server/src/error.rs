@@ -10,6 +10,8 @@ use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Outage, StoreError};
 use utoipa::ToSchema;
 
+use crate::app::{AppError, Denial};
+
 /// A failure the client is told about.
 #[derive(Debug)]
 pub struct ApiError {
@@ -150,6 +152,36 @@ impl From<Refusal> for ApiError {
             Refusal::AlreadyOver => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "span_over", "that span is already over").with_field("end")
             }
+        }
+    }
+}
+
+/// The one place where an operation's failure becomes an HTTP status.
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::NotFound(what) => Self::not_found(what),
+            AppError::Unauthenticated => Self::unauthenticated(),
+            AppError::Forbidden(why) => Self::forbidden(why),
+            AppError::Invalid(invalids) => invalids.into(),
+            AppError::Refused(refusal) => refusal.into(),
+            AppError::Conflict(c) => Self::new(StatusCode::CONFLICT, c.code(), c.to_string()),
+            AppError::Denied(denial) => denial.into(),
+            AppError::Unavailable(outage) => Self::unavailable(outage),
+            AppError::Internal => Self::internal(),
+        }
+    }
+}
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::WrongCheckInCode => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_check_in_code",
+                "that is not today's check-in code for this venue",
+            )
+            .with_field("code"),
         }
     }
 }

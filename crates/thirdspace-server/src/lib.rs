@@ -4,6 +4,7 @@
 //! Handlers are thin: extract, check who may do it, call the domain and the store, and let
 //! [`error::ApiError`] decide the status in one place.
 
+pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod error;

@@ -218,8 +218,15 @@ impl Store for PgStore {
         accounts::delete_api_token(self, user, id).await
     }
 
-    async fn create_venue(&self, owner: Uuid, venue: &VenueDraft, secret: &[u8], now: i64) -> StoreResult<Venue> {
-        venues::create_venue(self, owner, venue, secret, now).await
+    async fn create_venue(
+        &self,
+        owner: Uuid,
+        venue: &VenueDraft,
+        spaces: &[SpaceDraft],
+        secret: &[u8],
+        now: i64,
+    ) -> StoreResult<Venue> {
+        venues::create_venue(self, owner, venue, spaces, secret, now).await
     }
     async fn update_venue(&self, id: Uuid, venue: &VenueDraft, now: i64) -> StoreResult<Venue> {
         venues::update_venue(self, id, venue, now).await

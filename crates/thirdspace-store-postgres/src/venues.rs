@@ -13,7 +13,14 @@ use crate::paging::{paged, Arg};
 use crate::rows::{self, VENUE_COLUMNS};
 use crate::{db, finish, is_unique_violation, to_i32, PgStore};
 
-pub async fn create_venue(store: &PgStore, owner: Uuid, v: &VenueDraft, secret: &[u8], now: i64) -> StoreResult<Venue> {
+pub async fn create_venue(
+    store: &PgStore,
+    owner: Uuid,
+    v: &VenueDraft,
+    spaces: &[SpaceDraft],
+    secret: &[u8],
+    now: i64,
+) -> StoreResult<Venue> {
     let mut tx = store.write().await?;
     let outcome = async {
         let id = Uuid::now_v7();
@@ -40,6 +47,9 @@ pub async fn create_venue(store: &PgStore, owner: Uuid, v: &VenueDraft, secret: 
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        for space in spaces {
+            insert_space(&mut tx, id, space, now).await?;
+        }
         let venue = fetch_venue(&mut tx, id).await?.ok_or(StoreError::NotFound("venue"))?;
         Ok(venue)
     }
@@ -271,26 +281,30 @@ pub async fn create_space(store: &PgStore, venue: Uuid, s: &SpaceDraft, now: i64
         if exists.is_none() {
             return Err(StoreError::NotFound("venue"));
         }
-        let id = Uuid::now_v7();
-        sqlx::query(
-            "INSERT INTO spaces (id, venue_id, name, kind, capacity, social_capital_seats, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(venue)
-        .bind(&s.name)
-        .bind(s.kind.as_str())
-        .bind(to_i32(s.capacity)?)
-        .bind(to_i32(s.social_capital_seats)?)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        Ok(space_record(id, venue, s))
+        insert_space(&mut tx, venue, s, now).await
     }
     .await;
     finish(tx, outcome).await
+}
+
+async fn insert_space(conn: &mut PgConnection, venue: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO spaces (id, venue_id, name, kind, capacity, social_capital_seats, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(venue)
+    .bind(&s.name)
+    .bind(s.kind.as_str())
+    .bind(to_i32(s.capacity)?)
+    .bind(to_i32(s.social_capital_seats)?)
+    .bind(now)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(space_record(id, venue, s))
 }
 
 /// The stored space, as written from a draft.

@@ -15,6 +15,7 @@ pub async fn create_venue(
     store: &SqliteStore,
     owner: Uuid,
     v: &VenueDraft,
+    spaces: &[SpaceDraft],
     secret: &[u8],
     now: i64,
 ) -> StoreResult<Venue> {
@@ -42,6 +43,9 @@ pub async fn create_venue(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+    for space in spaces {
+        insert_space(&mut tx, id, space, now).await?;
+    }
     let venue = fetch_venue(&mut tx, id).await?.ok_or(StoreError::NotFound("venue"))?;
     tx.commit().await.map_err(db)?;
     Ok(venue)
@@ -253,6 +257,12 @@ pub async fn create_space(store: &SqliteStore, venue: Uuid, s: &SpaceDraft, now:
     if exists.is_none() {
         return Err(StoreError::NotFound("venue"));
     }
+    let space = insert_space(&mut tx, venue, s, now).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(space)
+}
+
+async fn insert_space(conn: &mut SqliteConnection, venue: Uuid, s: &SpaceDraft, now: i64) -> StoreResult<Space> {
     let id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO spaces (id, venue_id, name, kind, capacity, social_capital_seats, created_at, updated_at) \
@@ -266,10 +276,9 @@ pub async fn create_space(store: &SqliteStore, venue: Uuid, s: &SpaceDraft, now:
     .bind(s.social_capital_seats)
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(conn)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     Ok(space_record(id, venue, s))
 }
 

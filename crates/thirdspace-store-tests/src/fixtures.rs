@@ -143,7 +143,7 @@ pub async fn create_users(store: &dyn Store, count: usize, now: i64) -> Vec<Uuid
 }
 
 pub async fn create_venue(store: &dyn Store, owner: Uuid, now: i64) -> Uuid {
-    store.create_venue(owner, &venue_draft(), b"check-in secret", now).await.expect("a new venue").id
+    store.create_venue(owner, &venue_draft(), &[], b"check-in secret", now).await.expect("a new venue").id
 }
 
 pub fn space_draft(name: &str, kind: SpaceKind, capacity: u32, seats: u32) -> SpaceDraft {

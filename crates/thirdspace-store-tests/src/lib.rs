@@ -103,6 +103,7 @@ macro_rules! store_suite {
                 staff_are_invited_by_e_mail_and_accept_once_they_prove_the_address,
                 an_invitation_is_accepted_once,
                 spaces_are_added_and_edited_within_their_venue,
+                a_venue_opens_with_its_spaces_or_not_at_all,
             }
             bookings {
                 bookings_are_listed_upcoming_and_past_and_by_venue_day,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use thirdspace_domain::email::Email;
-use thirdspace_domain::space::SpaceKind;
+use thirdspace_domain::space::{SpaceDraft, SpaceKind};
 use thirdspace_domain::venue::{city_key, Coordinates};
 use thirdspace_store::{Conflict, LinkPurpose, Page, StaffRole, StoreError, User};
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub async fn a_venue_is_created_with_its_owner_and_updated(backend: &dyn Backend
     draft.amenities = vec!["wifi".to_owned(), "coffee".to_owned()];
     draft.closures = vec![base_date()];
     draft.house_rules = Some("Quiet after six".to_owned());
-    let venue = store.create_venue(owner.id, &draft, b"\x00secret\xff", 200).await.unwrap();
+    let venue = store.create_venue(owner.id, &draft, &[], b"\x00secret\xff", 200).await.unwrap();
     assert_eq!(
         (venue.name.as_str(), venue.city.as_str(), venue.time_zone.as_str()),
         ("Library of Babel", "Utrecht", "UTC")
@@ -62,7 +62,7 @@ pub async fn venues_are_listed_by_name_in_a_city_or_everywhere(backend: &dyn Bac
     let store = &*db.store;
     let owner = create_user(store, "owner@example.org", "Olga", 100).await;
     for (name, city) in [("Zwaan", "Utrecht"), ("Anker", "Utrecht"), ("Molen", "Delft")] {
-        store.create_venue(owner.id, &venue_named(name, city), b"s", 100).await.unwrap();
+        store.create_venue(owner.id, &venue_named(name, city), &[], b"s", 100).await.unwrap();
     }
     let names = |venues: &[thirdspace_store::Venue]| venues.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
     let everywhere = store.venues(None, Page::default()).await.unwrap();
@@ -191,5 +191,28 @@ pub async fn spaces_are_added_and_edited_within_their_venue(backend: &dyn Backen
         vec![(hall.id, "Great hall", 60), (room.id, "Room", 8)]
     );
     assert_eq!(store.spaces(elsewhere, Page::default()).await.unwrap().total, 0);
+    db.database.close().await;
+}
+
+pub async fn a_venue_opens_with_its_spaces_or_not_at_all(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let owner = create_user(store, "owner@example.org", "Olga", 100).await;
+    let hall = space_draft("Hall", SpaceKind::OpenSeating, 40, 12);
+    let room = space_draft("Room", SpaceKind::MeetingRoom, 8, 0);
+    let opened =
+        store.create_venue(owner.id, &venue_named("Bibliotheek", "Utrecht"), &[hall.clone(), room], b"s", 100).await;
+    let opened = opened.unwrap();
+    let spaces = store.spaces(opened.id, Page::default()).await.unwrap();
+    assert_eq!(spaces.items.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Hall", "Room"]);
+
+    // More seats for social capital than places: the database refuses the second space, and the
+    // venue is not left behind without it.
+    let impossible = SpaceDraft { social_capital_seats: 9, ..space_draft("Broken", SpaceKind::OpenSeating, 8, 8) };
+    let refused = store.create_venue(owner.id, &venue_named("Café", "Zwolle"), &[hall, impossible], b"s", 100).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let zwolle = store.venues(Some("zwolle"), Page::default()).await.unwrap();
+    assert_eq!(zwolle.total, 0, "nothing of the venue was written");
+    assert_eq!(store.staffed_venues(owner.id).await.unwrap().len(), 1);
     db.database.close().await;
 }

@@ -54,11 +54,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_api_token(&self, user: Uuid, id: Uuid) -> StoreResult<()>;
 
     // Venues, their staff and spaces.
-    /// Creates a venue with `owner` as its owner.
+    /// Opens a venue owned by `owner`, with its first `spaces`, in one transaction.
     async fn create_venue(
         &self,
         owner: Uuid,
         venue: &VenueDraft,
+        spaces: &[SpaceDraft],
         checkin_secret: &[u8],
         now: i64,
     ) -> StoreResult<Venue>;

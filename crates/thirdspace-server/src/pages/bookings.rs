@@ -15,7 +15,8 @@ use thirdspace_domain::booking::BookingStatus;
 use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, FormData, Nav, Params, Visitor};
+use super::{failed, failure, message, render, to_login, FormData, Nav, Params, Visitor};
+use crate::app::{access, bookings, AppError};
 use crate::AppState;
 
 /// How many bookings each list of "My bookings" shows.
@@ -35,20 +36,19 @@ fn when(b: &Booking) -> String {
     format!("{}, {}–{}", b.date.format("%A %-d %B %Y"), b.start, b.end)
 }
 
-/// The caller's own booking with its venue; anyone else's is "not found".
+/// A booking the caller may see (see [`bookings::visible`]) with its venue; anyone else's is "not
+/// found".
 async fn own(state: &AppState, raw: &str, user: &User) -> Result<(Booking, Venue), Response> {
     let missing = || message(StatusCode::NOT_FOUND, "No such booking", "It may belong to someone else.");
     let Ok(id) = Uuid::parse_str(raw) else { return Err(missing()) };
-    let booking = match state.store.booking(id).await {
-        Ok(Some(b)) if b.user_id == user.id => b,
-        Ok(_) => return Err(missing()),
-        Err(e) => return Err(failure("", &e.into())),
+    let found = match bookings::visible(state, user, id).await {
+        Ok(found) => access::venue(state, found.venue_id).await.map(|venue| (found, venue)),
+        Err(e) => Err(e),
     };
-    match state.store.venue(booking.venue_id).await {
-        Ok(Some(v)) => Ok((booking, v)),
-        Ok(None) => Err(missing()),
-        Err(e) => Err(failure("", &e.into())),
-    }
+    found.map_err(|e| match e {
+        AppError::NotFound(_) => missing(),
+        e => failed("", &e),
+    })
 }
 
 #[derive(Template)]
@@ -163,9 +163,9 @@ async fn cancel(
     if b.status == BookingStatus::Cancelled {
         return Redirect::to("/me/bookings?cancelled=1").into_response();
     }
-    match crate::routes::cancel_one(&state, b.id).await {
+    match bookings::cancel(&state, user, b.id).await {
         Ok(_) => Redirect::to("/me/bookings?cancelled=1").into_response(),
-        Err(e) => failure("This booking cannot be cancelled", &e),
+        Err(e) => failed("This booking cannot be cancelled", &e),
     }
 }
 

@@ -10,14 +10,18 @@ use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::{self, BookingStatus, Hold};
 use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
-use thirdspace_store::{BookingsWhen, Page, User, Venue};
+use thirdspace_store::{BookingsWhen, Conflict, Page, User, Venue};
 use uuid::Uuid;
 
 use super::{
-    door_words, failure, message, render, to_login, today_at, venue_of, FormData, Nav, Params, Suggested, Visitor,
+    door_words, failed, failure, message, render, status_of, to_login, today_at, venue_of, FormData, Nav, Params,
+    Suggested, Visitor,
 };
+use crate::app::access::time_zone;
+use crate::app::presence::{arrive, check_code, leave, Arrival};
+use crate::app::{AppError, Denial};
 use crate::error::ApiError;
-use crate::routes::{arrive, check_code, leave, suggestions_here, time_zone, Arrival};
+use crate::routes::suggestions_here;
 use crate::AppState;
 
 /// How many introductions the page suggests right after check-in.
@@ -177,7 +181,7 @@ async fn page(
     let code = q.code.unwrap_or_default();
     let Some(user) = &who.user else { return to_login(&link(venue.id, &code)) };
     if let Err(e) = check_code(&state, &venue, &code).await {
-        return if e.status == StatusCode::UNPROCESSABLE_ENTITY { wrong_code() } else { failure("", &e) };
+        return if e == AppError::Denied(Denial::WrongCheckInCode) { wrong_code() } else { failed("", &e) };
     }
     current(&state, &venue, &who, user, &code, q.left.is_some()).await
 }
@@ -202,7 +206,7 @@ async fn check_in(
     let focus = Some(form.focus.clone()).filter(|f| !f.trim().is_empty());
     match arrive(&state, &venue, user.id, Arrival::OrWalkIn { focus, pledge: None }).await {
         Ok(_) => Redirect::to(&link(venue.id, &form.code)).into_response(),
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if status_of(&e).is_client_error() => {
             let page = CheckInPage {
                 nav: Some(who.nav()),
                 venue: &venue.name,
@@ -220,9 +224,9 @@ async fn check_in(
                 booking: None,
                 not_yet: None,
             };
-            render(e.status, &page)
+            render(status_of(&e), &page)
         }
-        Err(e) => failure("", &e),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -249,15 +253,11 @@ async fn check_out(
         return page;
     }
     // Checking out twice (a double tap, a second tab) is not an error.
-    match leave(&state, venue.id, user.id).await.map(|_| ()).or_else(|e| {
-        if e.code == "not_checked_in" {
-            Ok(())
-        } else {
-            Err(e)
+    match leave(&state, venue.id, user.id).await {
+        Ok(_) | Err(AppError::Conflict(Conflict::NotCheckedIn)) => {
+            Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response()
         }
-    }) {
-        Ok(()) => Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response(),
-        Err(e) => failure("Could not check out", &e),
+        Err(e) => failed("Could not check out", &e),
     }
 }
 

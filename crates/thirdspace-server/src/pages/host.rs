@@ -19,13 +19,19 @@ use thirdspace_domain::hours::{self, ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{checkin, Invalid, Invalids};
-use thirdspace_store::{Page, ScreenKind, StaffRole, User, Venue};
+use thirdspace_store::{Conflict, Page, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, kind_label, message, render, to_login, today_at, Errors, FormData, Labels, Nav, Params, Visitor};
+use super::{
+    failed, failure, kind_label, message, render, status_of, to_login, today_at, Errors, FormData, Labels, Nav, Params,
+    Visitor,
+};
+use crate::app::access::{time_zone, venue_for_owner, venue_for_staff};
+use crate::app::presence::{arrive, leave, Arrival};
+use crate::app::AppError;
 use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
-use crate::routes::{arrive, invite as invite_staff, leave, time_zone, venue_for_owner, venue_for_staff, Arrival};
+use crate::routes::invite as invite_staff;
 use crate::AppState;
 
 const KINDS: [VenueKind; 7] = [
@@ -76,14 +82,14 @@ async fn staff_venue(state: &AppState, user: &User, raw: &str, owner: bool) -> R
     } else {
         venue_for_staff(state, id, user).await
     };
-    found.map_err(|e| match e.status {
-        StatusCode::FORBIDDEN => message(
+    found.map_err(|e| match e {
+        AppError::Forbidden(_) => message(
             StatusCode::FORBIDDEN,
             "Not yours to run",
             if owner { "Only the venue's owner may do that." } else { "Only the venue's staff may see this." },
         ),
-        StatusCode::NOT_FOUND => missing(),
-        _ => failure("", &e),
+        AppError::NotFound(_) => missing(),
+        e => failed("", &e),
     })
 }
 
@@ -540,13 +546,10 @@ async fn create_venue(State(state): State<AppState>, who: Visitor, FormData(form
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
     let now = state.clock.now();
-    let created = match state.store.create_venue(user.id, &venue, &secret, now).await {
+    let created = match state.store.create_venue(user.id, &venue, &[space], &secret, now).await {
         Ok(v) => v,
         Err(e) => return failure("", &e.into()),
     };
-    if let Err(e) = state.store.create_space(created.id, &space, now).await {
-        return failure("", &e.into());
-    }
     Redirect::to(&format!("/host/venues/{}?opened=1", created.id)).into_response()
 }
 
@@ -974,19 +977,24 @@ async fn staff_check(state: AppState, who: Visitor, id: String, form: PersonForm
     };
     match done {
         Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
-        Err(e) if e.status.is_client_error() => {
-            let text = match e.code {
-                "no_booking_now" => {
+        Err(e) if status_of(&e).is_client_error() => {
+            let text = match e {
+                AppError::Conflict(Conflict::NoBookingNow) => {
                     "They hold no booking for now. Someone walking in checks in with the QR code or at the kiosk."
                         .to_owned()
                 }
-                "not_checked_in" => "They are not checked in here.".to_owned(),
-                "too_early" => "Their booking starts later: they can check in from an hour before.".to_owned(),
-                _ => Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned(),
+                AppError::Conflict(Conflict::NotCheckedIn) => "They are not checked in here.".to_owned(),
+                AppError::Conflict(Conflict::TooEarly) => {
+                    "Their booking starts later: they can check in from an hour before.".to_owned()
+                }
+                e => {
+                    let e = ApiError::from(e);
+                    Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default().to_owned()
+                }
             };
             day(&state, &who, venue, Some((text, true)), None).await
         }
-        Err(e) => failure("", &e),
+        Err(e) => failed("", &e),
     }
 }
 

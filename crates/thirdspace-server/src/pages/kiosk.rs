@@ -17,8 +17,11 @@ use thirdspace_domain::profile::Visibility;
 use thirdspace_store::{DayBooking, ScreenKind, Venue};
 use uuid::Uuid;
 
-use super::{door_words, failure, message, render, today_at, venue_of, FormData, Nav, Params, Suggested};
-use crate::routes::{arrive, leave, screen_opens, suggestions_here, Arrival};
+use super::{
+    door_words, failed, failure, message, render, status_of, today_at, venue_of, FormData, Nav, Params, Suggested,
+};
+use crate::app::presence::{arrive, leave, Arrival};
+use crate::routes::{screen_opens, suggestions_here};
 use crate::AppState;
 
 /// How many people a search lists at most.
@@ -217,7 +220,7 @@ async fn act(
         return message(StatusCode::NOT_FOUND, "Not found", "No one booked here today by that name. Search again.");
     };
     let (user, name) = (booking.booking.user_id, booking.display_name);
-    let refused = |e: crate::error::ApiError| {
+    let refused = |e: crate::app::AppError| {
         let text = door_words(&e);
         let page = KioskPage {
             nav: None,
@@ -230,10 +233,10 @@ async fn act(
             notice: Some(text),
             notice_is_error: true,
         };
-        if e.status.is_client_error() {
-            render(e.status, &page)
+        if status_of(&e).is_client_error() {
+            render(status_of(&e), &page)
         } else {
-            failure("", &e)
+            failed("", &e)
         }
     };
     match form.action.as_str() {

@@ -20,13 +20,16 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use sha2::Sha256;
+use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::{hours, Invalids};
-use thirdspace_store::{DayBooking, Page, TokenKind, User, Venue};
+use thirdspace_store::{Conflict, DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
 
+use crate::app::access::time_zone;
+use crate::app::AppError;
 use crate::auth::{cookie, new_token, token_hash, SESSION_COOKIE};
 use crate::error::ApiError;
-use crate::routes::{time_zone, IntroView};
+use crate::routes::IntroView;
 use crate::AppState;
 
 const DASHBOARD_JS: &str = include_str!("../../assets/dashboard.js");
@@ -83,6 +86,11 @@ fn failure(title: &str, e: &ApiError) -> Response {
     }
     let title = if title.is_empty() { "That did not work" } else { title };
     message(e.status, title, &sentence(&e.message))
+}
+
+/// The page for an operation that failed (see [`failure`]).
+fn failed(title: &str, e: &AppError) -> Response {
+    failure(title, &ApiError::from(e.clone()))
 }
 
 /// A page's query string; one that cannot be read (a repeated or malformed parameter) gets a page
@@ -337,6 +345,11 @@ impl Errors {
         errors
     }
 
+    /// Every rule an operation's failure names, next to its field.
+    pub fn of_app(e: &AppError) -> Self {
+        Self::of(&ApiError::from(e.clone()))
+    }
+
     /// Every rule `invalids` names, next to its field.
     pub fn of_invalid(invalids: &Invalids) -> Self {
         let mut errors = Self::default();
@@ -369,22 +382,32 @@ fn form_field(field: &str) -> &str {
 }
 
 /// Why a check-in or check-out at the door was refused, in the words of the person at the door.
-fn door_words(e: &ApiError) -> String {
-    match e.code {
-        "seats_gone" => "Full: no seat is free right now. Ask the host, or try again later.".to_owned(),
-        "no_booking_now" => {
+fn door_words(e: &AppError) -> String {
+    match e {
+        AppError::Conflict(Conflict::SeatsGone) => {
+            "Full: no seat is free right now. Ask the host, or try again later.".to_owned()
+        }
+        AppError::Conflict(Conflict::NoBookingNow) => {
             "No booking for now. To walk in, scan the QR code on the screen with your phone, or ask the host."
                 .to_owned()
         }
-        "overlapping_booking" => {
+        AppError::Conflict(Conflict::OverlappingBooking) => {
             "You are checked in or booked elsewhere at this time: check out there first.".to_owned()
         }
-        "venue_closed" => "The venue is closed now.".to_owned(),
-        _ => match e.field.as_deref() {
-            Some(field) => sentence(&format!("{} {}", field.replace('_', " "), e.message)),
-            None => sentence(&e.message),
-        },
+        AppError::Refused(Refusal::VenueClosed { .. }) => "The venue is closed now.".to_owned(),
+        other => {
+            let e = ApiError::from(other.clone());
+            match e.field.as_deref() {
+                Some(field) => sentence(&format!("{} {}", field.replace('_', " "), e.message)),
+                None => sentence(&e.message),
+            }
+        }
     }
+}
+
+/// The status of the page that answers an operation's failure.
+fn status_of(e: &AppError) -> StatusCode {
+    ApiError::from(e.clone()).status
 }
 
 /// A message as a sentence: capital first letter, full stop.

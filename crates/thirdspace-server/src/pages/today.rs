@@ -14,11 +14,10 @@ use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
 
 use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
+use crate::app::access::time_zone;
+use crate::app::presence::{arrive, check_code, leave, Arrival};
 use crate::error::ApiError;
-use crate::routes::{
-    arrive, ask, check_code, close_question, intro_view, leave, suggestions_here, take_step, time_zone, who_can_answer,
-    Arrival,
-};
+use crate::routes::{ask, close_question, intro_view, suggestions_here, take_step, who_can_answer};
 use crate::AppState;
 
 /// How many new suggestions the page makes at the venue where one is checked in.
@@ -249,7 +248,7 @@ async fn check_in(State(state): State<AppState>, who: Visitor, FormData(form): F
     };
     match done {
         Ok(()) => Redirect::to("/today").into_response(),
-        Err(e) => refused(&state, &who, user, e, None).await,
+        Err(e) => refused(&state, &who, user, e.into(), None).await,
     }
 }
 
@@ -265,7 +264,7 @@ async fn check_out(State(state): State<AppState>, who: Visitor, FormData(form): 
         return page;
     }
     let left = match state.store.checked_in_at(user.id, state.clock.now()).await {
-        Ok(Some(venue)) => leave(&state, venue, user.id).await.map(|_| ()),
+        Ok(Some(venue)) => leave(&state, venue, user.id).await.map(|_| ()).map_err(ApiError::from),
         Ok(None) => Ok(()),
         Err(e) => Err(e.into()),
     };

@@ -16,9 +16,13 @@ use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{DayBooking, Page, Venue};
 
-use super::{failure, kind_label, render, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor};
+use super::{
+    failed, failure, kind_label, render, status_of, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor,
+};
+use crate::app::access::time_zone;
+use crate::app::bookings::place;
+use crate::app::AppError;
 use crate::error::ApiError;
-use crate::routes::{place, time_zone};
 use crate::AppState;
 
 /// The booking form as typed.
@@ -304,15 +308,14 @@ async fn book(
     }
     let booked = match input(&form) {
         Ok(input) => place(&state, user.id, &venue, &input).await,
-        Err(invalid) => Err(ApiError::from(invalid)),
+        Err(invalid) => Err(AppError::from(invalid)),
     };
     match booked {
         Ok(booking) => Redirect::to(&format!("/bookings/{}?new=1", booking.id)).into_response(),
-        Err(e) if e.status.is_client_error() => {
-            let status = e.status;
-            show(&state, &who, &venue, form, Errors::of(&e).labelled(BOOK_LABELS), status).await
+        Err(e) if status_of(&e).is_client_error() => {
+            show(&state, &who, &venue, form, Errors::of_app(&e).labelled(BOOK_LABELS), status_of(&e)).await
         }
-        Err(e) => failure("", &e),
+        Err(e) => failed("", &e),
     }
 }
 

@@ -5,34 +5,19 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thirdspace_domain::booking::{self, BookingInput, VenueClock};
-use thirdspace_domain::hours::{self, WeeklyHours};
-use thirdspace_domain::Invalid;
-use thirdspace_store::{Booking, BookingsWhen, DayBooking, NewBooking, Paged, User, Venue};
+use thirdspace_domain::booking::BookingInput;
+use thirdspace_domain::hours;
+use thirdspace_store::{Booking, BookingsWhen, DayBooking, Paged};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{time_zone, venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::access::{self, time_zone, venue_for_staff};
+use crate::app::bookings;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-
-/// The opening hours and clock of a stored venue, for the booking rules.
-pub struct VenueRules {
-    pub tz: chrono_tz::Tz,
-    pub hours: WeeklyHours,
-}
-
-impl VenueRules {
-    pub fn of(venue: &Venue) -> ApiResult<Self> {
-        Ok(Self { tz: time_zone(venue)?, hours: WeeklyHours::parse(venue.opening_hours.clone())? })
-    }
-
-    pub fn clock<'a>(&'a self, venue: &'a Venue) -> VenueClock<'a> {
-        VenueClock { time_zone: self.tz, hours: &self.hours, closures: &venue.closures }
-    }
-}
 
 /// Books a seat at a venue, paid in social capital: answer "What's your focus today?" and pledge
 /// what you will share. Refused when the venue is closed, the span is outside its hours, you
@@ -47,24 +32,8 @@ pub async fn book(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<BookingInput>,
 ) -> ApiResult<(StatusCode, Json<Booking>)> {
-    let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    Ok((StatusCode::CREATED, Json(place(&state, auth.user.id, &venue, &body).await?)))
-}
-
-/// Books a seat for `user` at `venue`, by the venue's rules and the store's capacity check.
-pub(crate) async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> ApiResult<Booking> {
-    let rules = VenueRules::of(venue)?;
-    let now = state.clock.now();
-    let plan = booking::plan(rules.clock(venue), input, now)?;
-    let booked = state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?;
-    Ok(booked)
-}
-
-/// Cancels booking `id` (the caller has checked who may) and tells the venue's live pages.
-pub(crate) async fn cancel_one(state: &AppState, id: Uuid) -> ApiResult<Booking> {
-    let now = state.clock.now();
-    let cancelled = state.store.cancel_booking(id, now).await?;
-    Ok(cancelled)
+    let venue = access::venue(&state, id).await?;
+    Ok((StatusCode::CREATED, Json(bookings::place(&state, auth.user.id, &venue, &body).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -141,23 +110,12 @@ pub async fn my_bookings(
     Ok(Json(state.store.bookings_of(auth.user.id, when, state.clock.now(), page).await?))
 }
 
-/// A booking the caller may see: their own, or one at a venue they run. Others are answered as
-/// not found, so booking IDs reveal nothing.
-async fn visible_booking(state: &AppState, id: Uuid, user: &User) -> ApiResult<Booking> {
-    let booking = state.store.booking(id).await?.ok_or_else(|| ApiError::not_found("booking"))?;
-    if booking.user_id == user.id || venue_for_staff(state, booking.venue_id, user).await.is_ok() {
-        Ok(booking)
-    } else {
-        Err(ApiError::not_found("booking"))
-    }
-}
-
 /// One booking (its holder or the venue's staff).
 #[utoipa::path(get, path = "/api/v1/bookings/{id}", tag = "bookings", params(("id" = Uuid, Path)),
     responses((status = 200, body = Booking), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
-    Ok(Json(visible_booking(&state, id, &auth.user).await?))
+    Ok(Json(bookings::visible(&state, &auth.user, id).await?))
 }
 
 /// Cancels a booking not yet checked in (its holder or the venue's staff); the seat goes back.
@@ -165,15 +123,5 @@ pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
     responses((status = 200, body = Booking), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
-    visible_booking(&state, id, &auth.user).await?;
-    Ok(Json(cancel_one(&state, id).await?))
-}
-
-/// The focus and pledge of a walk-in, when the person gave none.
-pub fn walk_in_words(focus: Option<String>, pledge: Option<String>) -> Result<(String, String), Invalid> {
-    let focus = thirdspace_domain::text::optional("focus", focus.as_deref(), 280, false)?
-        .unwrap_or_else(|| "Dropped in today".to_owned());
-    let pledge = thirdspace_domain::text::optional("pledge", pledge.as_deref(), 280, false)?
-        .unwrap_or_else(|| "Happy to share what I know with the people here".to_owned());
-    Ok((focus, pledge))
+    Ok(Json(bookings::cancel(&state, &auth.user, id).await?))
 }

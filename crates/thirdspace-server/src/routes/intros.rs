@@ -17,7 +17,8 @@ use thirdspace_store::{Intro, IntroAnswer, IntroStep, Paged, Profile};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::access::venue_for_staff;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};

@@ -14,7 +14,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
 use super::screens::{may_show, ScreenQuery};
-use super::venue_for_staff;
+use crate::app::access::venue_for_staff;
 use crate::auth::{token_hash, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::{EventKind, VenueEvent};

@@ -14,22 +14,23 @@ mod questions;
 mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
-pub(crate) use bookings::{cancel_one, place};
 pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
 pub(crate) use links::{password_changed, send as send_link, verify as verify_email, verify_again, Link};
-pub(crate) use presence::{arrive, check_code, leave, Arrival};
 pub(crate) use profiles::save_profile;
 pub(crate) use questions::{ask, close_question};
 pub use screens::{may_show, screen_opens, ScreenQuery};
 pub(crate) use venues::{free_on, invite};
 mod venues;
 
+use crate::auth::SESSION_COOKIE;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_store::{Page, StaffRole, User, Venue};
+use thirdspace_store::Page;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -37,11 +38,6 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
-use uuid::Uuid;
-
-use crate::auth::SESSION_COOKIE;
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -215,32 +211,4 @@ pub(crate) fn one_of(words: &[&str]) -> utoipa::openapi::Object {
         .schema_type(utoipa::openapi::schema::Type::String)
         .enum_values(Some(words.iter().copied()))
         .build()
-}
-
-/// The venue, if the user runs it (its owner or staff, or a network admin); 403 otherwise.
-pub async fn venue_for_staff(state: &AppState, venue: Uuid, user: &User) -> ApiResult<(Venue, StaffRole)> {
-    let found = state.store.venue(venue).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    if user.is_admin {
-        return Ok((found, StaffRole::Owner));
-    }
-    match state.store.role(venue, user.id).await? {
-        Some(role) => Ok((found, role)),
-        None => Err(ApiError::forbidden("only this venue's staff may do that")),
-    }
-}
-
-/// The venue, if the user owns it (or is a network admin); 403 otherwise.
-pub async fn venue_for_owner(state: &AppState, venue: Uuid, user: &User) -> ApiResult<Venue> {
-    match venue_for_staff(state, venue, user).await? {
-        (venue, StaffRole::Owner) => Ok(venue),
-        (_, StaffRole::Staff) => Err(ApiError::forbidden("only this venue's owner may do that")),
-    }
-}
-
-/// The parsed time zone of a stored venue.
-pub fn time_zone(venue: &Venue) -> ApiResult<chrono_tz::Tz> {
-    venue.time_zone.parse().map_err(|_| {
-        tracing::error!(venue = %venue.id, tz = %venue.time_zone, "a stored venue has an unknown time zone");
-        ApiError::internal()
-    })
 }

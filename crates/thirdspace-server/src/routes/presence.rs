@@ -1,19 +1,15 @@
 //! Check-in (self with the daily code, by staff, or as a walk-in), check-out, and who is here.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::booking::{self, Refusal};
-use thirdspace_domain::checkin;
-use thirdspace_domain::hours;
 use thirdspace_domain::profile::{may_see, Viewer};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, Paged, StoreError, Venue};
+use thirdspace_store::{Booking, CheckedIn, Paged};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::bookings::{walk_in_words, VenueRules};
-use super::{time_zone, venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::presence::{self, CheckInAs};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -64,80 +60,16 @@ pub async fn check_in(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CheckInRequest>,
 ) -> ApiResult<Json<CheckedIn>> {
-    let venue = state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let staff = venue_for_staff(&state, id, &auth.user).await.is_ok();
-    match body.user_id {
-        Some(member) if member != auth.user.id => {
-            if !staff {
-                return Err(ApiError::forbidden("only this venue's staff may check someone else in"));
-            }
-            state.store.user(member).await?.ok_or_else(|| ApiError::not_found("person"))?;
-            // Staff claim a member's own booking; only the member can make a walk-in booking.
-            arrive(&state, &venue, member, Arrival::OnBooking { by_staff: Some(auth.user.id) }).await.map(Json)
-        }
-        _ => {
-            if !staff {
-                check_code(&state, &venue, body.code.as_deref().unwrap_or_default()).await?;
-            }
-            let arrival = if body.walk_in.unwrap_or(true) {
-                Arrival::OrWalkIn { focus: body.focus, pledge: body.pledge }
-            } else {
-                Arrival::OnBooking { by_staff: None }
-            };
-            arrive(&state, &venue, auth.user.id, arrival).await.map(Json)
-        }
-    }
-}
-
-/// Fails unless `code` is today's check-in code of the venue.
-pub(crate) async fn check_code(state: &AppState, venue: &Venue, code: &str) -> ApiResult<()> {
-    let (today, _) = hours::local_now(time_zone(venue)?, state.clock.now());
-    let secret = state.store.checkin_secret(venue.id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    if checkin::code_matches(&secret, today, code) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_check_in_code",
-            "that is not today's check-in code for this venue",
-        )
-        .with_field("code"))
-    }
-}
-
-/// How someone arrives.
-pub(crate) enum Arrival {
-    /// On the booking they hold for now; `by_staff` when a staff member checks them in.
-    OnBooking { by_staff: Option<Uuid> },
-    /// On their booking for now, or else on a walk-in booking until closing when a seat is free.
-    OrWalkIn { focus: Option<String>, pledge: Option<String> },
-}
-
-/// Checks `user` in at `venue` now (the caller has decided they may be), and tells the venue's
-/// screens.
-pub(crate) async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> ApiResult<CheckedIn> {
-    let now = state.clock.now();
-    let rules = VenueRules::of(venue)?;
-    let (today, at) = hours::local_now(rules.tz, now);
-    let Some(period) = hours::open_period_at(&rules.hours, &venue.closures, today, at) else {
-        return Err(Refusal::VenueClosed { date: today }.into());
-    };
-    let open_until = hours::instant(rules.tz, today, period.end);
-    let check_in = |walk_in, by_staff| CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff };
-    // The booking the person holds comes first; a walk-in is planned only when there is none, so
-    // that its own rules (not too close to closing, its words) never turn away someone booked.
-    let checked_in = match arrival {
-        Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
-        Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
-            Err(StoreError::Conflict(Conflict::NoBookingNow)) => {
-                let (focus, pledge) = walk_in_words(focus, pledge)?;
-                let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
-                state.store.check_in(check_in(Some(plan), None)).await?
-            }
-            other => other?,
+    let how = match body.user_id {
+        Some(member) if member != auth.user.id => CheckInAs::Staff { member },
+        _ => CheckInAs::Themselves {
+            code: body.code,
+            walk_in: body.walk_in.unwrap_or(true),
+            focus: body.focus,
+            pledge: body.pledge,
         },
     };
-    Ok(checked_in)
+    Ok(Json(presence::check_in(&state, &auth.user, id, how).await?))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.
@@ -151,24 +83,7 @@ pub async fn check_out(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CheckOutRequest>,
 ) -> ApiResult<Json<Booking>> {
-    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let user = match body.user_id {
-        Some(member) if member != auth.user.id => {
-            venue_for_staff(&state, id, &auth.user)
-                .await
-                .map_err(|_| ApiError::forbidden("only this venue's staff may check someone else out"))?;
-            member
-        }
-        _ => auth.user.id,
-    };
-    leave(&state, id, user).await.map(Json)
-}
-
-/// Checks `user` out of `venue` now, and tells the venue's screens.
-pub(crate) async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> ApiResult<Booking> {
-    let now = state.clock.now();
-    let booking = state.store.check_out(venue, user, now).await?;
-    Ok(booking)
+    Ok(Json(presence::check_out(&state, &auth.user, id, body.user_id).await?))
 }
 
 /// Someone here now, as much as they chose to show.

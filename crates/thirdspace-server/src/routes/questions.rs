@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::profiles::viewer_of;
-use super::{venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::access::venue_for_staff;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};

@@ -15,7 +15,8 @@ use thirdspace_store::{IntroAnswer, Paged, Profile, ScreenKind, ScreenToken};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{time_zone, venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::access::{time_zone, venue_for_staff};
 use crate::auth::{new_token, token_hash, Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -118,7 +119,7 @@ pub async fn may_show(
         return screen_opens(state, venue, token, ScreenKind::Display).await;
     }
     match user {
-        Some(user) => venue_for_staff(state, venue, user).await.map(|_| ()),
+        Some(user) => venue_for_staff(state, venue, user).await.map(|_| ()).map_err(ApiError::from),
         None => Err(ApiError::unauthenticated()),
     }
 }

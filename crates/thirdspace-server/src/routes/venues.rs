@@ -15,7 +15,8 @@ use thirdspace_store::{Invitation, Page, Paged, Space, StaffMember, Venue};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{time_zone, venue_for_owner, venue_for_staff, PageQuery};
+use super::PageQuery;
+use crate::app::access::{time_zone, venue_for_owner, venue_for_staff};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -150,7 +151,7 @@ pub async fn create(
     let draft = VenueDraft::parse(body)?;
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
-    let venue = state.store.create_venue(auth.user.id, &draft, &secret, state.clock.now()).await?;
+    let venue = state.store.create_venue(auth.user.id, &draft, &[], &secret, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(venue)))
 }
 

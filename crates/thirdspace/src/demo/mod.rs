@@ -126,7 +126,7 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
             .await?;
         let mut secret = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut secret);
-        let venue = store.create_venue(host.id, &draft, &secret, now).await?;
+        let venue = store.create_venue(host.id, &draft, &[], &secret, now).await?;
         for space in demo.spaces {
             let space = SpaceDraft::parse(space).map_err(|e| anyhow!("demo space: {e}"))?;
             store.create_space(venue.id, &space, now).await?;

@@ -1,0 +1,67 @@
+//! Who may run a venue, and the venue's own settings as the rules need them.
+
+use thirdspace_domain::booking::VenueClock;
+use thirdspace_domain::hours::WeeklyHours;
+use thirdspace_store::{StaffRole, User, Venue};
+use uuid::Uuid;
+
+use super::{AppError, AppResult};
+use crate::AppState;
+
+/// A venue by id.
+pub async fn venue(state: &AppState, id: Uuid) -> AppResult<Venue> {
+    state.store.venue(id).await?.ok_or(AppError::NotFound("venue"))
+}
+
+/// The venue and the user's role there, if they run it (its owner or staff, or a network admin).
+pub async fn venue_for_staff(state: &AppState, id: Uuid, user: &User) -> AppResult<(Venue, StaffRole)> {
+    let found = venue(state, id).await?;
+    if user.is_admin {
+        return Ok((found, StaffRole::Owner));
+    }
+    match state.store.role(id, user.id).await? {
+        Some(role) => Ok((found, role)),
+        None => Err(AppError::Forbidden("only this venue's staff may do that")),
+    }
+}
+
+/// The venue, if the user owns it (or is a network admin).
+pub async fn venue_for_owner(state: &AppState, id: Uuid, user: &User) -> AppResult<Venue> {
+    match venue_for_staff(state, id, user).await? {
+        (venue, StaffRole::Owner) => Ok(venue),
+        (_, StaffRole::Staff) => Err(AppError::Forbidden("only this venue's owner may do that")),
+    }
+}
+
+/// Whether the user runs the venue.
+pub async fn runs(state: &AppState, id: Uuid, user: &User) -> AppResult<bool> {
+    match venue_for_staff(state, id, user).await {
+        Ok(_) => Ok(true),
+        Err(AppError::Forbidden(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The parsed time zone of a stored venue.
+pub fn time_zone(venue: &Venue) -> AppResult<chrono_tz::Tz> {
+    venue.time_zone.parse().map_err(|_| {
+        tracing::error!(venue = %venue.id, tz = %venue.time_zone, "a stored venue has an unknown time zone");
+        AppError::Internal
+    })
+}
+
+/// The opening hours and clock of a stored venue, for the booking rules.
+pub struct VenueRules {
+    pub tz: chrono_tz::Tz,
+    pub hours: WeeklyHours,
+}
+
+impl VenueRules {
+    pub fn of(venue: &Venue) -> AppResult<Self> {
+        Ok(Self { tz: time_zone(venue)?, hours: WeeklyHours::parse(venue.opening_hours.clone())? })
+    }
+
+    pub fn clock<'a>(&'a self, venue: &'a Venue) -> VenueClock<'a> {
+        VenueClock { time_zone: self.tz, hours: &self.hours, closures: &venue.closures }
+    }
+}

@@ -1,0 +1,116 @@
+//! Check-in (yourself with the daily code, by staff, or as a walk-in) and check-out.
+
+use thirdspace_domain::booking::{self, Refusal};
+use thirdspace_domain::{checkin, hours};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, StoreError, User, Venue};
+use uuid::Uuid;
+
+use super::access::{self, VenueRules};
+use super::bookings::walk_in_words;
+use super::{AppError, AppResult, Denial};
+use crate::AppState;
+
+/// Who checks whom in, and how.
+pub enum CheckInAs {
+    /// Staff check a member in, on the booking the member holds for now.
+    Staff { member: Uuid },
+    /// People check themselves in with today's code (staff need none), on their booking for now
+    /// or, with `walk_in`, on a booking made on the spot.
+    Themselves { code: Option<String>, walk_in: bool, focus: Option<String>, pledge: Option<String> },
+}
+
+/// Checks someone in at venue `id`, as `actor` may.
+pub async fn check_in(state: &AppState, actor: &User, id: Uuid, how: CheckInAs) -> AppResult<CheckedIn> {
+    let venue = access::venue(state, id).await?;
+    let staff = access::runs(state, id, actor).await?;
+    let how = match how {
+        CheckInAs::Staff { member } if member == actor.id => {
+            CheckInAs::Themselves { code: None, walk_in: false, focus: None, pledge: None }
+        }
+        how => how,
+    };
+    match how {
+        CheckInAs::Staff { member } => {
+            if !staff {
+                return Err(AppError::Forbidden("only this venue's staff may check someone else in"));
+            }
+            state.store.user(member).await?.ok_or(AppError::NotFound("person"))?;
+            // Staff claim a member's own booking; only the member can make a walk-in booking.
+            arrive(state, &venue, member, Arrival::OnBooking { by_staff: Some(actor.id) }).await
+        }
+        CheckInAs::Themselves { code, walk_in, focus, pledge } => {
+            if !staff {
+                check_code(state, &venue, code.as_deref().unwrap_or_default()).await?;
+            }
+            let arrival =
+                if walk_in { Arrival::OrWalkIn { focus, pledge } } else { Arrival::OnBooking { by_staff: None } };
+            arrive(state, &venue, actor.id, arrival).await
+        }
+    }
+}
+
+/// Fails unless `code` is today's check-in code of the venue.
+pub async fn check_code(state: &AppState, venue: &Venue, code: &str) -> AppResult<()> {
+    let (today, _) = hours::local_now(access::time_zone(venue)?, state.clock.now());
+    let secret = state.store.checkin_secret(venue.id).await?.ok_or(AppError::NotFound("venue"))?;
+    if checkin::code_matches(&secret, today, code) {
+        Ok(())
+    } else {
+        Err(Denial::WrongCheckInCode.into())
+    }
+}
+
+/// How someone arrives.
+pub enum Arrival {
+    /// On the booking they hold for now; `by_staff` when a staff member checks them in.
+    OnBooking { by_staff: Option<Uuid> },
+    /// On their booking for now, or else on a walk-in booking until closing when a seat is free.
+    OrWalkIn { focus: Option<String>, pledge: Option<String> },
+}
+
+/// Checks `user` in at `venue` now (the caller has decided they may be).
+pub async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> AppResult<CheckedIn> {
+    let now = state.clock.now();
+    let rules = VenueRules::of(venue)?;
+    let (today, at) = hours::local_now(rules.tz, now);
+    let Some(period) = hours::open_period_at(&rules.hours, &venue.closures, today, at) else {
+        return Err(Refusal::VenueClosed { date: today }.into());
+    };
+    let open_until = hours::instant(rules.tz, today, period.end);
+    let check_in = |walk_in, by_staff| CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff };
+    // The booking the person holds comes first; a walk-in is planned only when there is none, so
+    // that its own rules (not too close to closing, its words) never turn away someone booked.
+    let checked_in = match arrival {
+        Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
+        Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
+            Err(StoreError::Conflict(Conflict::NoBookingNow)) => {
+                let (focus, pledge) = walk_in_words(focus, pledge)?;
+                let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
+                state.store.check_in(check_in(Some(plan), None)).await?
+            }
+            other => other?,
+        },
+    };
+    Ok(checked_in)
+}
+
+/// Checks `member` (or, without one, the actor) out of venue `id`; only its staff check out
+/// someone else.
+pub async fn check_out(state: &AppState, actor: &User, id: Uuid, member: Option<Uuid>) -> AppResult<Booking> {
+    access::venue(state, id).await?;
+    let user = match member {
+        Some(member) if member != actor.id => {
+            if !access::runs(state, id, actor).await? {
+                return Err(AppError::Forbidden("only this venue's staff may check someone else out"));
+            }
+            member
+        }
+        _ => actor.id,
+    };
+    leave(state, id, user).await
+}
+
+/// Checks `user` out of `venue` now.
+pub async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<Booking> {
+    Ok(state.store.check_out(venue, user, state.clock.now()).await?)
+}

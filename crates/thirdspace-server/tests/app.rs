@@ -1,0 +1,177 @@
+//! The application layer on its own, without HTTP: who may do what, the typed errors it answers
+//! with, and the events its operations leave in the outbox. A real SQLite file under each test.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::json;
+use thirdspace_domain::booking::{BookingInput, BookingStatus, Refusal};
+use thirdspace_domain::checkin::daily_code;
+use thirdspace_domain::email::Email;
+use thirdspace_domain::hours::ClockTime;
+use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
+use thirdspace_domain::venue::{VenueDraft, VenueInput};
+use thirdspace_server::app::presence::{self, CheckInAs};
+use thirdspace_server::app::{bookings, AppError, Denial};
+use thirdspace_server::clock::ManualClock;
+use thirdspace_server::{AppState, ServerConfig};
+use thirdspace_store::outbox::EventType;
+use thirdspace_store::{Conflict, NewUser, Store, User, Venue};
+use thirdspace_store_sqlite::SqliteStore;
+
+/// Monday 23 November 2026, 09:00 in Amsterdam.
+const MONDAY_9AM: i64 = 1_795_420_800;
+const SECRET: &[u8] = b"the venue's check-in secret";
+
+struct World {
+    state: AppState,
+    clock: Arc<ManualClock>,
+    venue: Venue,
+    host: User,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a directory");
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("a store"));
+        let clock = Arc::new(ManualClock::new(MONDAY_9AM));
+        let state = AppState::new(store, clock.clone(), ServerConfig::default());
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        let input: VenueInput = serde_json::from_value(json!({
+            "name": "Bibliotheek Oost", "kind": "library", "address": "Kanaalstraat 1", "city": "Utrecht",
+            "country": "NL", "time_zone": "Europe/Amsterdam", "no_show_grace_minutes": 30,
+            "opening_hours": days.iter().map(|d| json!({"day": d, "opens": "08:00", "closes": "18:00"})).collect::<Vec<_>>(),
+        }))
+        .expect("a venue's input");
+        let draft = VenueDraft::parse(input).expect("a valid venue");
+        let space = SpaceDraft::parse(SpaceInput {
+            name: "Reading room".into(),
+            kind: SpaceKind::OpenSeating,
+            capacity: 4,
+            social_capital_seats: 3,
+        })
+        .expect("a valid space");
+        let host = person(&state, "Hanna").await;
+        let venue =
+            state.store.create_venue(host.id, &draft, &[space], SECRET, MONDAY_9AM).await.expect("the venue opens");
+        Self { state, clock, venue, host, _dir: dir }
+    }
+
+    async fn person(&self, name: &str) -> User {
+        person(&self.state, name).await
+    }
+
+    fn today(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")
+    }
+
+    fn themselves(code: Option<String>) -> CheckInAs {
+        CheckInAs::Themselves { code, walk_in: true, focus: None, pledge: None }
+    }
+}
+
+async fn person(state: &AppState, name: &str) -> User {
+    let new = NewUser {
+        email: Email::parse(&format!("{}@example.org", name.to_lowercase())).expect("an address"),
+        password_hash: "unused".into(),
+        display_name: name.into(),
+        is_admin: false,
+        email_verified: true,
+        now: MONDAY_9AM,
+    };
+    state.store.create_user(new).await.expect("a person")
+}
+
+fn booking_at(start: &str, end: &str) -> BookingInput {
+    serde_json::from_value(json!({
+        "date": "2026-11-23", "start": start, "end": end,
+        "focus": "Finishing a grant proposal", "pledge": "An hour of help with grant writing"
+    }))
+    .expect("a booking's input")
+}
+
+#[tokio::test]
+async fn people_check_themselves_in_with_todays_code_and_only_staff_check_in_others() {
+    let world = World::new().await;
+    let state = &world.state;
+    let (anna, ben) = (world.person("Anna").await, world.person("Ben").await);
+    let venue = world.venue.id;
+
+    let wrong = presence::check_in(state, &anna, venue, World::themselves(Some("WRONG1".into()))).await;
+    assert_eq!(wrong.unwrap_err(), AppError::Denied(Denial::WrongCheckInCode));
+    let code = daily_code(SECRET, world.today());
+    let walked_in = presence::check_in(state, &anna, venue, World::themselves(Some(code))).await.expect("a walk-in");
+    assert!(walked_in.walk_in);
+
+    let stranger = presence::check_in(state, &anna, venue, CheckInAs::Staff { member: ben.id }).await;
+    assert!(matches!(stranger, Err(AppError::Forbidden(_))), "{stranger:?}");
+    let nothing_booked = presence::check_in(state, &world.host, venue, CheckInAs::Staff { member: ben.id }).await;
+    assert_eq!(nothing_booked.unwrap_err(), AppError::Conflict(Conflict::NoBookingNow), "staff never walk anyone in");
+    bookings::place(state, ben.id, &world.venue, &booking_at("09:00", "12:00")).await.expect("a booking");
+    let by_staff = presence::check_in(state, &world.host, venue, CheckInAs::Staff { member: ben.id }).await;
+    assert_eq!(by_staff.expect("checked in by staff").booking.status, BookingStatus::CheckedIn);
+    let staff_need_no_code = presence::check_in(state, &world.host, venue, World::themselves(None)).await;
+    assert!(staff_need_no_code.is_ok(), "{staff_need_no_code:?}");
+
+    let other_out = presence::check_out(state, &anna, venue, Some(ben.id)).await;
+    assert!(matches!(other_out, Err(AppError::Forbidden(_))), "{other_out:?}");
+    presence::check_out(state, &anna, venue, None).await.expect("Anna leaves");
+    let twice = presence::check_out(state, &anna, venue, None).await;
+    assert_eq!(twice.unwrap_err(), AppError::Conflict(Conflict::NotCheckedIn));
+    presence::check_out(state, &world.host, venue, Some(ben.id)).await.expect("staff check Ben out");
+
+    let unknown = presence::check_in(state, &anna, uuid::Uuid::now_v7(), World::themselves(None)).await;
+    assert_eq!(unknown.unwrap_err(), AppError::NotFound("venue"));
+}
+
+#[tokio::test]
+async fn a_closed_venue_turns_arrivals_away_with_the_domains_refusal() {
+    let world = World::new().await;
+    let anna = world.person("Anna").await;
+    world.clock.advance(10 * 3600);
+    let code = daily_code(SECRET, world.today());
+    let closed = presence::check_in(&world.state, &anna, world.venue.id, World::themselves(Some(code))).await;
+    assert_eq!(closed.unwrap_err(), AppError::Refused(Refusal::VenueClosed { date: world.today() }));
+}
+
+#[tokio::test]
+async fn one_rule_decides_who_sees_and_cancels_a_booking() {
+    let world = World::new().await;
+    let state = &world.state;
+    let (anna, eve) = (world.person("Anna").await, world.person("Eve").await);
+    let first = bookings::place(state, anna.id, &world.venue, &booking_at("13:00", "15:00")).await.expect("booked");
+    assert_eq!(bookings::visible(state, &anna, first.id).await.expect("hers").id, first.id);
+    assert_eq!(bookings::visible(state, &world.host, first.id).await.expect("the host's venue").id, first.id);
+    assert_eq!(bookings::visible(state, &eve, first.id).await.unwrap_err(), AppError::NotFound("booking"));
+    assert_eq!(bookings::cancel(state, &eve, first.id).await.unwrap_err(), AppError::NotFound("booking"));
+    assert_eq!(
+        bookings::cancel(state, &world.host, first.id).await.expect("the host cancels").status,
+        BookingStatus::Cancelled
+    );
+
+    let second = bookings::place(state, anna.id, &world.venue, &booking_at("15:00", "16:00")).await.expect("booked");
+    bookings::cancel(state, &anna, second.id).await.expect("Anna cancels her own");
+    let again = bookings::cancel(state, &anna, second.id).await;
+    assert_eq!(again.unwrap_err(), AppError::Conflict(Conflict::NotCancellable));
+    let late = bookings::place(state, anna.id, &world.venue, &booking_at("07:00", "08:00")).await;
+    assert!(matches!(late, Err(AppError::Refused(Refusal::OutsideOpeningHours))), "{late:?}");
+}
+
+#[tokio::test]
+async fn operations_leave_their_events_in_the_outbox_and_refusals_leave_none() {
+    let world = World::new().await;
+    let state = &world.state;
+    let anna = world.person("Anna").await;
+    let start = state.store.last_event_id().await.expect("the outbox");
+    let code = daily_code(SECRET, world.today());
+    assert!(presence::check_in(state, &anna, world.venue.id, World::themselves(Some("NOPE".into()))).await.is_err());
+    let here = presence::check_in(state, &anna, world.venue.id, World::themselves(Some(code))).await.expect("in");
+    presence::check_out(state, &anna, world.venue.id, None).await.expect("out");
+    let events = state.store.events_after(start, 10).await.expect("the outbox");
+    let kinds: Vec<EventType> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventType::BookingMade, EventType::CheckedIn, EventType::CheckedOut]);
+    assert!(events.iter().all(|e| e.subject == here.booking.id && e.venue == Some(world.venue.id)));
+    assert_eq!(events[1].data["start"], json!(ClockTime::parse("start", "09:00").expect("a time").to_string()));
+}
