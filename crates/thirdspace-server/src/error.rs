@@ -182,6 +182,11 @@ impl From<Denial> for ApiError {
                 "that is not today's check-in code for this venue",
             )
             .with_field("code"),
+            Denial::NotCheckedIn => Self::new(
+                StatusCode::CONFLICT,
+                "not_checked_in",
+                "check in at a venue to meet the people there, or ask with ?scope=network",
+            ),
         }
     }
 }

@@ -7,7 +7,10 @@
 
 pub mod access;
 pub mod bookings;
+pub mod intros;
 pub mod presence;
+pub mod profiles;
+pub mod questions;
 
 use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::{Invalid, Invalids};
@@ -41,6 +44,8 @@ pub enum AppError {
 pub enum Denial {
     /// Not today's check-in code of the venue.
     WrongCheckInCode,
+    /// Not checked in anywhere, so there is nobody around to meet.
+    NotCheckedIn,
 }
 
 pub type AppResult<T> = Result<T, AppError>;

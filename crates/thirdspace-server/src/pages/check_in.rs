@@ -18,10 +18,10 @@ use super::{
     Suggested, Visitor,
 };
 use crate::app::access::time_zone;
+use crate::app::intros::suggestions_here;
 use crate::app::presence::{arrive, check_code, leave, Arrival};
 use crate::app::{AppError, Denial};
 use crate::error::ApiError;
-use crate::routes::suggestions_here;
 use crate::AppState;
 
 /// How many introductions the page suggests right after check-in.
@@ -115,7 +115,7 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
         page.until = seat_until(state, venue, user.id).await;
         page.intros = match suggestions_here(state, user.id, venue.id, SUGGESTED).await {
             Ok(intros) => intros.into_iter().map(Suggested::from).collect(),
-            Err(e) => return failure("", &e),
+            Err(e) => return failed("", &e),
         };
     }
     render(StatusCode::OK, &page)

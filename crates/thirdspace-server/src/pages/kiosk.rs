@@ -20,8 +20,9 @@ use uuid::Uuid;
 use super::{
     door_words, failed, failure, message, render, status_of, today_at, venue_of, FormData, Nav, Params, Suggested,
 };
+use crate::app::intros::suggestions_here;
 use crate::app::presence::{arrive, leave, Arrival};
-use crate::routes::{screen_opens, suggestions_here};
+use crate::routes::screen_opens;
 use crate::AppState;
 
 /// How many people a search lists at most.
@@ -246,7 +247,7 @@ async fn act(
             }
             let intros = match suggestions_here(&state, user, venue.id, SUGGESTED).await {
                 Ok(intros) => intros.into_iter().map(Suggested::from).collect(),
-                Err(e) => return failure("", &e),
+                Err(e) => return failed("", &e),
             };
             let done = KioskDone {
                 nav: None,

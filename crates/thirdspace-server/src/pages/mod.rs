@@ -26,10 +26,10 @@ use thirdspace_store::{Conflict, DayBooking, Page, TokenKind, User, Venue};
 use uuid::Uuid;
 
 use crate::app::access::time_zone;
+use crate::app::intros::IntroView;
 use crate::app::AppError;
 use crate::auth::{cookie, new_token, token_hash, SESSION_COOKIE};
 use crate::error::ApiError;
-use crate::routes::IntroView;
 use crate::AppState;
 
 const DASHBOARD_JS: &str = include_str!("../../assets/dashboard.js");

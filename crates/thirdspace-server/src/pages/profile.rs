@@ -13,8 +13,8 @@ use thirdspace_serendipity::person::tag_labels;
 use thirdspace_serendipity::vocabulary::shipped;
 use thirdspace_store::Profile;
 
-use super::{failure, render, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
-use crate::routes::save_profile;
+use super::{failed, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
+use crate::app::{profiles, AppError};
 use crate::AppState;
 
 /// The form as typed (lists as comma-separated text, links one per line).
@@ -65,7 +65,7 @@ impl ProfileForm {
         }
     }
 
-    fn input(&self) -> Result<ProfileInput, crate::error::ApiError> {
+    fn input(&self) -> Result<ProfileInput, AppError> {
         let list = |raw: &str| raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
         let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
         let visibility = match self.visibility.as_str() {
@@ -174,10 +174,9 @@ struct Flags {
 
 async fn page(State(state): State<AppState>, who: Visitor, Params(q): Params<Flags>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/profile") };
-    let profile = match state.store.profile(user.id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return failure("", &crate::error::ApiError::not_found("profile")),
-        Err(e) => return failure("", &e.into()),
+    let profile = match profiles::mine(&state, user).await {
+        Ok(p) => p,
+        Err(e) => return failed("", &e),
     };
     let f = Fields::from(ProfileForm::of(&profile));
     let page = ProfilePage {
@@ -200,12 +199,12 @@ async fn save(State(state): State<AppState>, who: Visitor, FormData(form): FormD
         return page;
     }
     let saved = match form.input() {
-        Ok(input) => save_profile(&state, user.id, input).await,
+        Ok(input) => profiles::save(&state, user.id, input).await,
         Err(e) => Err(e),
     };
     match saved {
         Ok(_) => Redirect::to("/me/profile?saved=1").into_response(),
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if status_of(&e).is_client_error() => {
             let f = Fields::from(form);
             let page = ProfilePage {
                 nav: Some(who.nav()),
@@ -216,11 +215,11 @@ async fn save(State(state): State<AppState>, who: Visitor, FormData(form): FormD
                 f,
                 welcome: false,
                 saved: false,
-                errors: Errors::of(&e).labelled(PROFILE_LABELS),
+                errors: Errors::of_app(&e).labelled(PROFILE_LABELS),
             };
-            render(e.status, &page)
+            render(status_of(&e), &page)
         }
-        Err(e) => failure("", &e),
+        Err(e) => failed("", &e),
     }
 }
 

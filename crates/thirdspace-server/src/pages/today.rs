@@ -15,9 +15,10 @@ use uuid::Uuid;
 
 use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::app::access::time_zone;
+use crate::app::intros::{suggestions_here, take_step, view as intro_view, who_can_answer};
 use crate::app::presence::{arrive, check_code, leave, Arrival};
+use crate::app::questions;
 use crate::error::ApiError;
-use crate::routes::{ask, close_question, intro_view, suggestions_here, take_step, who_can_answer};
 use crate::AppState;
 
 /// How many new suggestions the page makes at the venue where one is checked in.
@@ -297,7 +298,7 @@ async fn step(
     };
     match take_step(&state, user.id, id, step).await {
         Ok(_) => Redirect::to("/today#intros").into_response(),
-        Err(e) => refused(&state, &who, user, e, None).await,
+        Err(e) => refused(&state, &who, user, e.into(), None).await,
     }
 }
 
@@ -317,14 +318,9 @@ async fn ask_here(State(state): State<AppState>, who: Visitor, FormData(form): F
         return page;
     }
     let tags: Vec<String> = form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
-    let asked = match state.store.checked_in_at(user.id, state.clock.now()).await {
-        Ok(Some(venue)) => ask(&state, user, venue, &form.text, &tags).await.map(|_| ()),
-        Ok(None) => Err(ApiError::forbidden("check in at a venue to ask the people there")),
-        Err(e) => Err(e.into()),
-    };
-    match asked {
-        Ok(()) => Redirect::to("/today#ask").into_response(),
-        Err(e) => refused(&state, &who, user, e, Some(&form)).await,
+    match questions::ask_here(&state, user, &form.text, &tags).await {
+        Ok(_) => Redirect::to("/today#ask").into_response(),
+        Err(e) => refused(&state, &who, user, e.into(), Some(&form)).await,
     }
 }
 
@@ -341,9 +337,9 @@ async fn answered(
     let Ok(id) = Uuid::parse_str(&id) else {
         return message(StatusCode::NOT_FOUND, "No such question", "Go back and try again.");
     };
-    match close_question(&state, user, id).await {
+    match questions::close(&state, user, id).await {
         Ok(_) => Redirect::to("/today#ask").into_response(),
-        Err(e) => refused(&state, &who, user, e, None).await,
+        Err(e) => refused(&state, &who, user, e.into(), None).await,
     }
 }
 

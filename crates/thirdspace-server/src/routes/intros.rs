@@ -5,144 +5,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::profile::Visibility;
-use thirdspace_serendipity::person::{question_needs, tag_labels, Person};
-
-use crate::matching::{candidate, first_name, new_intros, person, read_reason, SOMEONE};
-use thirdspace_serendipity::round::{round, suggestions_for, tables};
-use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
-use thirdspace_serendipity::score::Exclusions;
+use thirdspace_serendipity::person::tag_labels;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Intro, IntroAnswer, IntroStep, Paged, Profile};
+use thirdspace_store::{IntroStep, Paged};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::PageQuery;
-use crate::app::access::venue_for_staff;
+use crate::app::intros::{self, Answerer, IntroPerson, IntroView, RoundIntro, Scope};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-
-/// Pairs that met, or where someone declined, are not suggested again for this long.
-pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
-/// How many profiles a network-wide suggestion looks through.
-const NETWORK_PROFILES: u32 = 5_000;
-
-/// Pairs not to suggest: those who met within the cool-down, and those where someone declined —
-/// or, when suggesting to one person (`for_whom`), only where that person declined, so that what
-/// they are shown never depends on the other side's answer.
-async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>, now: i64) -> ApiResult<Exclusions> {
-    let ids: Vec<Uuid> = people.iter().map(|p| Uuid::from_u128(p.id)).collect();
-    let mut ex = Exclusions::new();
-    for pair in state.store.settled_pairs(&ids, now - COOL_DOWN_SECONDS).await? {
-        let declined = match for_whom {
-            Some(me) => pair.declined_by.contains(&me),
-            None => !pair.declined_by.is_empty(),
-        };
-        if pair.met || declined {
-            ex.add(pair.a.as_u128(), pair.b.as_u128());
-        }
-    }
-    Ok(ex)
-}
-
-/// Whether the caller may see a person present at a venue (their visibility, as in presence).
-async fn visible_to(
-    state: &AppState,
-    viewer: &thirdspace_store::User,
-    venue: Uuid,
-    now: i64,
-) -> ApiResult<impl Fn(&Profile) -> bool> {
-    let here = state.store.checked_in_at(viewer.id, now).await? == Some(venue);
-    let me = viewer.id;
-    Ok(move |p: &Profile| {
-        thirdspace_domain::profile::may_see(
-            p.visibility,
-            thirdspace_domain::profile::Viewer { is_self: p.user_id == me, shares_venue_now: here },
-        )
-    })
-}
-
-/// The other person of an introduction, as much as the caller may see: someone who does not
-/// show themselves to the caller now is "Someone", without an id or headline.
-#[derive(Serialize, ToSchema)]
-pub struct IntroPerson {
-    pub(crate) user_id: Option<Uuid>,
-    pub(crate) display_name: String,
-    pub(crate) headline: Option<String>,
-}
-
-impl IntroPerson {
-    fn shown(profile: &Profile) -> Self {
-        Self {
-            user_id: Some(profile.user_id),
-            display_name: profile.display_name.clone(),
-            headline: profile.headline.clone(),
-        }
-    }
-}
-
-/// Whether `viewer` may see `profile` now, by its visibility as it is now: a venue-only person
-/// only while both are checked in at the same venue.
-pub(crate) async fn sees_now(state: &AppState, viewer: Uuid, profile: &Profile, now: i64) -> ApiResult<bool> {
-    let shares_venue_now = match profile.visibility {
-        Visibility::Venue => {
-            let theirs = state.store.checked_in_at(profile.user_id, now).await?;
-            theirs.is_some() && theirs == state.store.checked_in_at(viewer, now).await?
-        }
-        Visibility::Public | Visibility::Hidden => false,
-    };
-    let viewer = thirdspace_domain::profile::Viewer { is_self: profile.user_id == viewer, shares_venue_now };
-    Ok(thirdspace_domain::profile::may_see(profile.visibility, viewer))
-}
-
-/// An introduction as one of its two people sees it: the other's answer shows only once both
-/// accepted (a decline is never shown).
-#[derive(Serialize, ToSchema)]
-pub struct IntroView {
-    pub(crate) id: Uuid,
-    venue_id: Option<Uuid>,
-    pub(crate) with: IntroPerson,
-    score: f32,
-    /// Why, in plain words, from the terms that matched.
-    pub(crate) reason: String,
-    pub(crate) my_answer: IntroAnswer,
-    /// Both accepted: time to meet.
-    pub(crate) mutual: bool,
-    pub(crate) met: bool,
-    /// My feedback after meeting: was it useful?
-    pub(crate) my_feedback: Option<bool>,
-}
-
-pub(crate) async fn view(state: &AppState, intro: Intro, me: Uuid) -> ApiResult<IntroView> {
-    let (other, mine, theirs) = intro.sides(me).ok_or_else(|| ApiError::not_found("introduction"))?;
-    let profile = state.store.profile(other).await?.ok_or_else(|| ApiError::not_found("person"))?;
-    let my_feedback = if me == intro.person_a { intro.a_useful } else { intro.b_useful };
-    let shown = sees_now(state, me, &profile, state.clock.now()).await?;
-    let name = if shown { first_name(&profile.display_name) } else { SOMEONE.to_owned() };
-    let reason = match read_reason(&intro.reason, Some(me), |_| name.clone()) {
-        Some(reason) => reason,
-        None if shown => intro.reason,
-        None => "Suggested for what each of you offers and looks for.".to_owned(),
-    };
-    let with = if shown {
-        IntroPerson::shown(&profile)
-    } else {
-        IntroPerson { user_id: None, display_name: "Someone".to_owned(), headline: None }
-    };
-    Ok(IntroView {
-        id: intro.id,
-        venue_id: intro.venue_id,
-        with,
-        score: intro.score,
-        reason,
-        my_answer: mine,
-        mutual: mine == IntroAnswer::Accepted && theirs == IntroAnswer::Accepted,
-        met: intro.met_at.is_some(),
-        my_feedback,
-    })
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -176,74 +50,15 @@ pub async fn my_suggestions(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit is 1 to 20").with_field("limit"));
     }
-    let now = state.clock.now();
-    let me = auth.user.id;
-    let profiles = match q.scope.as_deref() {
-        None | Some("venue") => {
-            let venue = state.store.checked_in_at(me, now).await?.ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::CONFLICT,
-                    "not_checked_in",
-                    "check in at a venue to meet the people there, or ask with ?scope=network",
-                )
-            })?;
-            return suggestions_here(&state, me, venue, limit).await.map(Json);
-        }
-        Some("network") => {
-            let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
-            if mine.visibility != Visibility::Public {
-                return Err(ApiError::forbidden(
-                    "only people who show themselves publicly are suggested across the network: make your profile public",
-                ));
-            }
-            let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
-            public.into_iter().map(|p| (p, None)).collect()
-        }
+    let scope = match q.scope.as_deref() {
+        None | Some("venue") => Scope::Here,
+        Some("network") => Scope::Network,
         Some(_) => {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "scope is venue or network")
                 .with_field("scope"))
         }
     };
-    suggest(&state, me, None, profiles, limit).await.map(Json)
-}
-
-/// The best introductions for `me` among the people checked in at `venue`, recorded.
-pub(crate) async fn suggestions_here(
-    state: &AppState,
-    me: Uuid,
-    venue: Uuid,
-    limit: usize,
-) -> ApiResult<Vec<IntroView>> {
-    let present = state.store.present(venue, state.clock.now()).await?;
-    let profiles = present.into_iter().map(|p| (p.profile, Some(p.focus))).collect();
-    suggest(state, me, Some(venue), profiles, limit).await
-}
-
-/// The best introductions for `me` among `profiles` (with today's focus when known), recorded.
-async fn suggest(
-    state: &AppState,
-    me: Uuid,
-    venue: Option<Uuid>,
-    mut profiles: Vec<(Profile, Option<String>)>,
-    limit: usize,
-) -> ApiResult<Vec<IntroView>> {
-    let v = shipped();
-    let now = state.clock.now();
-    if !profiles.iter().any(|(p, _)| p.user_id == me) {
-        let mine = state.store.profile(me).await?.ok_or_else(|| ApiError::not_found("profile"))?;
-        profiles.push((mine, None));
-    }
-    let people: Vec<Person> = profiles.iter().map(|(p, focus)| person(v, p, focus.as_deref())).collect();
-    let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
-        return Ok(Vec::new());
-    };
-    let ex = exclusions(state, &people, Some(me), now).await?;
-    let new = new_intros(v, &people, &suggestions_for(v, &people, me_index, &ex, limit), venue);
-    let mut out = Vec::new();
-    for intro in state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await? {
-        out.push(view(state, intro, me).await?);
-    }
-    Ok(out)
+    Ok(Json(intros::suggestions(&state, &auth.user, scope, limit).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -253,16 +68,6 @@ pub struct RoundRequest {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 5)]
     cap: Option<usize>,
-}
-
-/// One suggested introduction of a round, as the venue's staff see it.
-#[derive(Serialize, ToSchema)]
-pub struct RoundIntro {
-    id: Uuid,
-    a: IntroPerson,
-    b: IntroPerson,
-    score: f32,
-    reason: String,
 }
 
 /// Runs a round of introductions for everyone checked in at a venue (its staff): the set that
@@ -279,30 +84,7 @@ pub async fn venue_round(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<RoundRequest>,
 ) -> ApiResult<Json<Vec<RoundIntro>>> {
-    let cap = body.cap.unwrap_or(2);
-    if !(1..=5).contains(&cap) {
-        return Err(thirdspace_domain::Invalid::new("cap", "must be between 1 and 5").into());
-    }
-    venue_for_staff(&state, id, &auth.user).await?;
-    let v = shipped();
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(&state, &people, None, now).await?;
-    let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
-    let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
-    let visible = visible_to(&state, &auth.user, id, now).await?;
-    let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
-    let out = stored
-        .into_iter()
-        .filter_map(|i| {
-            let (a, b) = (shown(i.person_a)?, shown(i.person_b)?);
-            let name = |id: Uuid| first_name(if id == a.user_id { &a.display_name } else { &b.display_name });
-            let reason = read_reason(&i.reason, None, name).unwrap_or(i.reason);
-            Some(RoundIntro { id: i.id, a: IntroPerson::shown(a), b: IntroPerson::shown(b), score: i.score, reason })
-        })
-        .collect();
-    Ok(Json(out))
+    Ok(Json(intros::venue_round(&state, &auth.user, id, body.cap.unwrap_or(2)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -327,28 +109,7 @@ pub async fn venue_tables(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<TablesRequest>,
 ) -> ApiResult<Json<Vec<Vec<IntroPerson>>>> {
-    let size = body.size.unwrap_or(4);
-    if !(3..=4).contains(&size) {
-        return Err(thirdspace_domain::Invalid::new("size", "tables seat 3 or 4").into());
-    }
-    venue_for_staff(&state, id, &auth.user).await?;
-    let v = shipped();
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(&state, &people, None, now).await?;
-    let visible = visible_to(&state, &auth.user, id, now).await?;
-    let seated = tables(v, &people, &ex, size)
-        .into_iter()
-        .map(|table| {
-            table
-                .into_iter()
-                .filter(|&i| visible(&present[i].profile))
-                .map(|i| IntroPerson::shown(&present[i].profile))
-                .collect()
-        })
-        .collect();
-    Ok(Json(seated))
+    Ok(Json(intros::venue_tables(&state, &auth.user, id, body.size.unwrap_or(4)).await?))
 }
 
 /// My introductions, newest first.
@@ -360,22 +121,11 @@ pub async fn my_intros(
     auth: Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<IntroView>>> {
-    let page = state.store.intros_of(auth.user.id, q.page()?).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for intro in page.items {
-        items.push(view(&state, intro, auth.user.id).await?);
-    }
-    Ok(Json(Paged { items, page: page.page, per_page: page.per_page, total: page.total }))
+    Ok(Json(intros::mine(&state, &auth.user, q.page()?).await?))
 }
 
 async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiResult<Json<IntroView>> {
-    Ok(Json(take_step(state, auth.user.id, id, step).await?))
-}
-
-/// One side's step on an introduction (its event tells the venue's screens).
-pub(crate) async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) -> ApiResult<IntroView> {
-    let intro = state.store.step_intro(id, user, step, state.clock.now()).await?;
-    view(state, intro, user).await
+    Ok(Json(intros::take_step(state, auth.user.id, id, step).await?))
 }
 
 /// Accepts an introduction (mutual opt-in: it is on once both accept).
@@ -432,18 +182,6 @@ pub async fn feedback(
     step(&state, &auth, id, IntroStep::Feedback { useful: body.useful }).await
 }
 
-/// Someone who may be able to answer a question.
-#[derive(Serialize, ToSchema)]
-pub struct Answerer {
-    user_id: Uuid,
-    pub(crate) display_name: String,
-    pub(crate) headline: Option<String>,
-    /// Checked in at the question's venue now.
-    pub(crate) here: bool,
-    /// Why they may be able to help, in plain words.
-    pub(crate) reason: String,
-}
-
 /// Who can answer a question, best first: people here first, then across the network, by how
 /// well their offers and words fit and by their record of helping. Only people whose visibility
 /// allows the caller to see them are named; hidden people never appear.
@@ -455,53 +193,7 @@ pub async fn answerers(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<Answerer>>> {
-    let question = state.store.question(id).await?.ok_or_else(|| ApiError::not_found("question"))?;
-    Ok(Json(who_can_answer(&state, &auth.user, &question).await?))
-}
-
-/// Who can answer `question`, as `viewer` may see them: people here first, then the network.
-pub(crate) async fn who_can_answer(
-    state: &AppState,
-    viewer: &thirdspace_store::User,
-    question: &thirdspace_store::Question,
-) -> ApiResult<Vec<Answerer>> {
-    let v = shipped();
-    let now = state.clock.now();
-    let viewer_here = state.store.checked_in_at(viewer.id, now).await? == Some(question.venue_id);
-    let present = state.store.present(question.venue_id, now).await?;
-    let here: Vec<Profile> = present
-        .into_iter()
-        .map(|p| p.profile)
-        .filter(|p| p.open_to_meet)
-        .filter(|p| match p.visibility {
-            Visibility::Public => true,
-            Visibility::Venue => viewer_here || p.user_id == viewer.id,
-            Visibility::Hidden => false,
-        })
-        .collect();
-    let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
-    network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
-    let needs = question_needs(v, &question.tags, &question.text);
-    let mut out = Vec::new();
-    for (group, is_here) in [(here, true), (network, false)] {
-        let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
-        let helped = state.store.helped_counts(&ids).await?;
-        let candidates: Vec<Candidate> = group.iter().zip(&helped).map(|(p, &h)| candidate(v, p, h)).collect();
-        let router = Router::new(&candidates);
-        let asker = question.asker_id;
-        let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
-        for (i, _) in ranked.into_iter().take(10) {
-            let p = &group[i as usize];
-            out.push(Answerer {
-                user_id: p.user_id,
-                display_name: p.display_name.clone(),
-                headline: p.headline.clone(),
-                here: is_here,
-                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
-            });
-        }
-    }
-    Ok(out)
+    Ok(Json(intros::answerers(&state, &auth.user, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

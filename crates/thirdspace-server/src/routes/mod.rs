@@ -14,10 +14,7 @@ mod questions;
 mod screens;
 
 pub(crate) use accounts::{authenticate, new_session, register};
-pub(crate) use intros::{suggestions_here, take_step, view as intro_view, who_can_answer, IntroView};
 pub(crate) use links::{password_changed, send as send_link, verify as verify_email, verify_again, Link};
-pub(crate) use profiles::save_profile;
-pub(crate) use questions::{ask, close_question};
 pub use screens::{may_show, screen_opens, ScreenQuery};
 pub(crate) use venues::{free_on, invite};
 mod venues;

@@ -1,0 +1,349 @@
+//! The serendipity engine at work: suggestions for a person, rounds and tables for a venue, who can
+//! answer a question, and the life of an introduction. Every person appears as they allow now.
+
+use serde::Serialize;
+use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::Invalid;
+use thirdspace_serendipity::person::{question_needs, Person};
+use thirdspace_serendipity::round::{round, suggestions_for, tables};
+use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
+use thirdspace_serendipity::score::Exclusions;
+use thirdspace_serendipity::vocabulary::shipped;
+use thirdspace_store::{Intro, IntroAnswer, IntroStep, Page, Paged, Profile, User};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::access::venue_for_staff;
+use super::{AppError, AppResult, Denial};
+use crate::matching::{candidate, first_name, new_intros, person, read_reason, SOMEONE};
+use crate::AppState;
+
+/// Pairs that met, or where someone declined, are not suggested again for this long.
+pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
+/// How many profiles a network-wide suggestion looks through.
+const NETWORK_PROFILES: u32 = 5_000;
+
+/// Pairs not to suggest: those who met within the cool-down, and those where someone declined —
+/// or, when suggesting to one person (`for_whom`), only where that person declined, so that what
+/// they are shown never depends on the other side's answer.
+async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>, now: i64) -> AppResult<Exclusions> {
+    let ids: Vec<Uuid> = people.iter().map(|p| Uuid::from_u128(p.id)).collect();
+    let mut ex = Exclusions::new();
+    for pair in state.store.settled_pairs(&ids, now - COOL_DOWN_SECONDS).await? {
+        let declined = match for_whom {
+            Some(me) => pair.declined_by.contains(&me),
+            None => !pair.declined_by.is_empty(),
+        };
+        if pair.met || declined {
+            ex.add(pair.a.as_u128(), pair.b.as_u128());
+        }
+    }
+    Ok(ex)
+}
+
+/// Whether the caller may see a person present at a venue (their visibility, as in presence).
+async fn visible_to(
+    state: &AppState,
+    viewer: &thirdspace_store::User,
+    venue: Uuid,
+    now: i64,
+) -> AppResult<impl Fn(&Profile) -> bool> {
+    let here = state.store.checked_in_at(viewer.id, now).await? == Some(venue);
+    let me = viewer.id;
+    Ok(move |p: &Profile| {
+        thirdspace_domain::profile::may_see(
+            p.visibility,
+            thirdspace_domain::profile::Viewer { is_self: p.user_id == me, shares_venue_now: here },
+        )
+    })
+}
+
+/// The other person of an introduction, as much as the caller may see: someone who does not
+/// show themselves to the caller now is "Someone", without an id or headline.
+#[derive(Serialize, ToSchema)]
+pub struct IntroPerson {
+    pub user_id: Option<Uuid>,
+    pub display_name: String,
+    pub headline: Option<String>,
+}
+
+impl IntroPerson {
+    fn shown(profile: &Profile) -> Self {
+        Self {
+            user_id: Some(profile.user_id),
+            display_name: profile.display_name.clone(),
+            headline: profile.headline.clone(),
+        }
+    }
+}
+
+/// Whether `viewer` may see `profile` now, by its visibility as it is now: a venue-only person
+/// only while both are checked in at the same venue.
+pub async fn sees_now(state: &AppState, viewer: Uuid, profile: &Profile, now: i64) -> AppResult<bool> {
+    let shares_venue_now = match profile.visibility {
+        Visibility::Venue => {
+            let theirs = state.store.checked_in_at(profile.user_id, now).await?;
+            theirs.is_some() && theirs == state.store.checked_in_at(viewer, now).await?
+        }
+        Visibility::Public | Visibility::Hidden => false,
+    };
+    let viewer = thirdspace_domain::profile::Viewer { is_self: profile.user_id == viewer, shares_venue_now };
+    Ok(thirdspace_domain::profile::may_see(profile.visibility, viewer))
+}
+
+/// An introduction as one of its two people sees it: the other's answer shows only once both
+/// accepted (a decline is never shown).
+#[derive(Serialize, ToSchema)]
+pub struct IntroView {
+    pub id: Uuid,
+    venue_id: Option<Uuid>,
+    pub with: IntroPerson,
+    score: f32,
+    /// Why, in plain words, from the terms that matched.
+    pub reason: String,
+    pub my_answer: IntroAnswer,
+    /// Both accepted: time to meet.
+    pub mutual: bool,
+    pub met: bool,
+    /// My feedback after meeting: was it useful?
+    pub my_feedback: Option<bool>,
+}
+
+pub async fn view(state: &AppState, intro: Intro, me: Uuid) -> AppResult<IntroView> {
+    let (other, mine, theirs) = intro.sides(me).ok_or(AppError::NotFound("introduction"))?;
+    let profile = state.store.profile(other).await?.ok_or(AppError::NotFound("person"))?;
+    let my_feedback = if me == intro.person_a { intro.a_useful } else { intro.b_useful };
+    let shown = sees_now(state, me, &profile, state.clock.now()).await?;
+    let name = if shown { first_name(&profile.display_name) } else { SOMEONE.to_owned() };
+    let reason = match read_reason(&intro.reason, Some(me), |_| name.clone()) {
+        Some(reason) => reason,
+        None if shown => intro.reason,
+        None => "Suggested for what each of you offers and looks for.".to_owned(),
+    };
+    let with = if shown {
+        IntroPerson::shown(&profile)
+    } else {
+        IntroPerson { user_id: None, display_name: "Someone".to_owned(), headline: None }
+    };
+    Ok(IntroView {
+        id: intro.id,
+        venue_id: intro.venue_id,
+        with,
+        score: intro.score,
+        reason,
+        my_answer: mine,
+        mutual: mine == IntroAnswer::Accepted && theirs == IntroAnswer::Accepted,
+        met: intro.met_at.is_some(),
+        my_feedback,
+    })
+}
+
+/// Where to look for people to meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The venue where the actor is checked in now.
+    Here,
+    /// Everyone across the network who shows themselves publicly (the actor must too).
+    Network,
+}
+
+/// The actor's best introductions, recorded so that they can accept or decline them.
+pub async fn suggestions(state: &AppState, actor: &User, scope: Scope, limit: usize) -> AppResult<Vec<IntroView>> {
+    let me = actor.id;
+    let profiles = match scope {
+        Scope::Here => {
+            let venue = state.store.checked_in_at(me, state.clock.now()).await?.ok_or(Denial::NotCheckedIn)?;
+            return suggestions_here(state, me, venue, limit).await;
+        }
+        Scope::Network => {
+            let mine = state.store.profile(me).await?.ok_or(AppError::NotFound("profile"))?;
+            if mine.visibility != Visibility::Public {
+                return Err(AppError::Forbidden(
+                    "only people who show themselves publicly are suggested across the network: make your profile public",
+                ));
+            }
+            let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
+            public.into_iter().map(|p| (p, None)).collect()
+        }
+    };
+    suggest(state, me, None, profiles, limit).await
+}
+
+/// The best introductions for `me` among the people checked in at `venue`, recorded.
+pub async fn suggestions_here(state: &AppState, me: Uuid, venue: Uuid, limit: usize) -> AppResult<Vec<IntroView>> {
+    let present = state.store.present(venue, state.clock.now()).await?;
+    let profiles = present.into_iter().map(|p| (p.profile, Some(p.focus))).collect();
+    suggest(state, me, Some(venue), profiles, limit).await
+}
+
+/// The best introductions for `me` among `profiles` (with today's focus when known), recorded.
+async fn suggest(
+    state: &AppState,
+    me: Uuid,
+    venue: Option<Uuid>,
+    mut profiles: Vec<(Profile, Option<String>)>,
+    limit: usize,
+) -> AppResult<Vec<IntroView>> {
+    let v = shipped();
+    let now = state.clock.now();
+    if !profiles.iter().any(|(p, _)| p.user_id == me) {
+        let mine = state.store.profile(me).await?.ok_or(AppError::NotFound("profile"))?;
+        profiles.push((mine, None));
+    }
+    let people: Vec<Person> = profiles.iter().map(|(p, focus)| person(v, p, focus.as_deref())).collect();
+    let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
+        return Ok(Vec::new());
+    };
+    let ex = exclusions(state, &people, Some(me), now).await?;
+    let new = new_intros(v, &people, &suggestions_for(v, &people, me_index, &ex, limit), venue);
+    let mut out = Vec::new();
+    for intro in state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await? {
+        out.push(view(state, intro, me).await?);
+    }
+    Ok(out)
+}
+
+/// One suggested introduction of a round, as the venue's staff see it.
+#[derive(Serialize, ToSchema)]
+pub struct RoundIntro {
+    id: Uuid,
+    a: IntroPerson,
+    b: IntroPerson,
+    score: f32,
+    reason: String,
+}
+
+/// A round of introductions for everyone checked in at a venue (its staff only): the set that
+/// maximises the total score with at most `cap` (1 to 5) per person. Every intro is recorded for
+/// its two people; the answer lists only those whose people the actor may see.
+pub async fn venue_round(state: &AppState, actor: &User, id: Uuid, cap: usize) -> AppResult<Vec<RoundIntro>> {
+    if !(1..=5).contains(&cap) {
+        return Err(Invalid::new("cap", "must be between 1 and 5").into());
+    }
+    venue_for_staff(state, id, actor).await?;
+    let v = shipped();
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
+    let ex = exclusions(state, &people, None, now).await?;
+    let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
+    let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
+    let visible = visible_to(state, actor, id, now).await?;
+    let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
+    let out = stored
+        .into_iter()
+        .filter_map(|i| {
+            let (a, b) = (shown(i.person_a)?, shown(i.person_b)?);
+            let name = |id: Uuid| first_name(if id == a.user_id { &a.display_name } else { &b.display_name });
+            let reason = read_reason(&i.reason, None, name).unwrap_or(i.reason);
+            Some(RoundIntro { id: i.id, a: IntroPerson::shown(a), b: IntroPerson::shown(b), score: i.score, reason })
+        })
+        .collect();
+    Ok(out)
+}
+
+/// Seats everyone checked in at a venue who is open to meet at tables of `size` (3 or 4), each
+/// grown around the people with most to give each other (its staff only); each table lists the
+/// people the actor may see.
+pub async fn venue_tables(state: &AppState, actor: &User, id: Uuid, size: usize) -> AppResult<Vec<Vec<IntroPerson>>> {
+    if !(3..=4).contains(&size) {
+        return Err(Invalid::new("size", "tables seat 3 or 4").into());
+    }
+    venue_for_staff(state, id, actor).await?;
+    let v = shipped();
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
+    let ex = exclusions(state, &people, None, now).await?;
+    let visible = visible_to(state, actor, id, now).await?;
+    let seated = tables(v, &people, &ex, size)
+        .into_iter()
+        .map(|table| {
+            table
+                .into_iter()
+                .filter(|&i| visible(&present[i].profile))
+                .map(|i| IntroPerson::shown(&present[i].profile))
+                .collect()
+        })
+        .collect();
+    Ok(seated)
+}
+
+/// The actor's introductions, newest first.
+pub async fn mine(state: &AppState, actor: &User, page: Page) -> AppResult<Paged<IntroView>> {
+    let page = state.store.intros_of(actor.id, page).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for intro in page.items {
+        items.push(view(state, intro, actor.id).await?);
+    }
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total: page.total })
+}
+
+/// One side's step on an introduction (its event tells the venue's screens).
+pub async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) -> AppResult<IntroView> {
+    let intro = state.store.step_intro(id, user, step, state.clock.now()).await?;
+    view(state, intro, user).await
+}
+
+/// Someone who may be able to answer a question.
+#[derive(Serialize, ToSchema)]
+pub struct Answerer {
+    user_id: Uuid,
+    pub display_name: String,
+    pub headline: Option<String>,
+    /// Checked in at the question's venue now.
+    pub here: bool,
+    /// Why they may be able to help, in plain words.
+    pub reason: String,
+}
+
+/// Who can answer question `id`, best first, as the actor may see them.
+pub async fn answerers(state: &AppState, actor: &User, id: Uuid) -> AppResult<Vec<Answerer>> {
+    let question = state.store.question(id).await?.ok_or(AppError::NotFound("question"))?;
+    who_can_answer(state, actor, &question).await
+}
+
+/// Who can answer `question`, as `viewer` may see them: people here first, then the network.
+pub async fn who_can_answer(
+    state: &AppState,
+    viewer: &thirdspace_store::User,
+    question: &thirdspace_store::Question,
+) -> AppResult<Vec<Answerer>> {
+    let v = shipped();
+    let now = state.clock.now();
+    let viewer_here = state.store.checked_in_at(viewer.id, now).await? == Some(question.venue_id);
+    let present = state.store.present(question.venue_id, now).await?;
+    let here: Vec<Profile> = present
+        .into_iter()
+        .map(|p| p.profile)
+        .filter(|p| p.open_to_meet)
+        .filter(|p| match p.visibility {
+            Visibility::Public => true,
+            Visibility::Venue => viewer_here || p.user_id == viewer.id,
+            Visibility::Hidden => false,
+        })
+        .collect();
+    let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
+    network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
+    let needs = question_needs(v, &question.tags, &question.text);
+    let mut out = Vec::new();
+    for (group, is_here) in [(here, true), (network, false)] {
+        let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
+        let helped = state.store.helped_counts(&ids).await?;
+        let candidates: Vec<Candidate> = group.iter().zip(&helped).map(|(p, &h)| candidate(v, p, h)).collect();
+        let router = Router::new(&candidates);
+        let asker = question.asker_id;
+        let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
+        for (i, _) in ranked.into_iter().take(10) {
+            let p = &group[i as usize];
+            out.push(Answerer {
+                user_id: p.user_id,
+                display_name: p.display_name.clone(),
+                headline: p.headline.clone(),
+                here: is_here,
+                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
+            });
+        }
+    }
+    Ok(out)
+}

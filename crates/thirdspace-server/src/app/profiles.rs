@@ -1,0 +1,47 @@
+//! Profiles, and who may see them.
+
+use thirdspace_domain::profile::{may_see, ProfileDraft, ProfileInput, Viewer};
+use thirdspace_store::{Profile, User};
+use uuid::Uuid;
+
+use super::{AppError, AppResult};
+use crate::AppState;
+
+/// How `viewer` stands to `person` right now.
+pub async fn viewer_of(state: &AppState, viewer: Option<&User>, person: Uuid, now: i64) -> AppResult<Viewer> {
+    let Some(viewer) = viewer else {
+        return Ok(Viewer { is_self: false, shares_venue_now: false });
+    };
+    if viewer.id == person {
+        return Ok(Viewer { is_self: true, shares_venue_now: true });
+    }
+    let theirs = state.store.checked_in_at(person, now).await?;
+    let mine = match theirs {
+        Some(_) => state.store.checked_in_at(viewer.id, now).await?,
+        None => None,
+    };
+    Ok(Viewer { is_self: false, shares_venue_now: theirs.is_some() && theirs == mine })
+}
+
+/// The actor's own profile.
+pub async fn mine(state: &AppState, actor: &User) -> AppResult<Profile> {
+    state.store.profile(actor.id).await?.ok_or(AppError::NotFound("profile"))
+}
+
+/// Replaces `user`'s profile (its event tells the screens of the venue where they are).
+pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResult<Profile> {
+    let draft = ProfileDraft::parse(input)?;
+    Ok(state.store.put_profile(user, &draft, state.clock.now()).await?)
+}
+
+/// A person's profile, when their visibility allows `viewer` to see it now; not found otherwise,
+/// so a hidden person cannot be told from one who does not exist.
+pub async fn person(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<Profile> {
+    let profile = state.store.profile(id).await?.ok_or(AppError::NotFound("person"))?;
+    let relation = viewer_of(state, viewer, id, state.clock.now()).await?;
+    if may_see(profile.visibility, relation) {
+        Ok(profile)
+    } else {
+        Err(AppError::NotFound("person"))
+    }
+}
