@@ -272,10 +272,33 @@ pub fn may_check_in(hold: &Hold, now: i64, grace_seconds: i64) -> bool {
         && now < hold.ends_at
 }
 
+/// Whether a booking may be cancelled at `now`: only one still booked, not over, and not yet a
+/// no-show (from then its seat is released, not given back by its holder).
+pub fn may_cancel(hold: &Hold, now: i64, grace_seconds: i64) -> bool {
+    hold.status == BookingStatus::Booked && !is_no_show(hold, now, grace_seconds) && now < hold.ends_at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_booking_is_cancelled_while_booked_before_its_grace_runs_out_and_before_it_ends() {
+        let grace = 900;
+        let booked = hold(1_000, 5_000, BookingStatus::Booked);
+        assert!(may_cancel(&booked, 0, grace), "long before");
+        assert!(may_cancel(&booked, 1_000 + grace - 1, grace), "the last second of the grace period");
+        assert!(!may_cancel(&booked, 1_000 + grace, grace), "a no-show from then");
+        let short = hold(1_000, 1_500, BookingStatus::Booked);
+        assert!(may_cancel(&short, 1_499, grace), "the last second of a booking shorter than the grace");
+        assert!(!may_cancel(&short, 1_500, grace), "over");
+        for status in
+            [BookingStatus::CheckedIn, BookingStatus::CheckedOut, BookingStatus::Cancelled, BookingStatus::Released]
+        {
+            assert!(!may_cancel(&hold(1_000, 5_000, status), 0, grace), "{status:?}");
+        }
+    }
 
     fn hold(starts_at: i64, ends_at: i64, status: BookingStatus) -> Hold {
         Hold { starts_at, ends_at, status, checked_out_at: None }

@@ -11,6 +11,11 @@ use thirdspace_store::{Outage, StoreError};
 use utoipa::ToSchema;
 
 use crate::app::{AppError, Denial};
+use crate::limits::Locked;
+use crate::password::RETRY_AFTER_SECONDS as BUSY_RETRY_SECONDS;
+
+/// Seconds a client is asked to wait when an e-mail could not be sent.
+const MAIL_RETRY_SECONDS: u64 = 60;
 
 /// A failure the client is told about.
 #[derive(Debug)]
@@ -176,6 +181,53 @@ impl From<AppError> for ApiError {
 impl From<Denial> for ApiError {
     fn from(denial: Denial) -> Self {
         match denial {
+            Denial::WrongCredentials => {
+                Self::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "wrong e-mail address or password")
+            }
+            Denial::TooManyAttempts(locked) => {
+                let minutes = |wait: i64| (wait + 59) / 60;
+                let message = match locked {
+                    Locked::FromHere { wait } => format!(
+                        "too many failed log-ins for this address from here: try again in {} minutes, or log in with a link by e-mail",
+                        minutes(wait)
+                    ),
+                    Locked::Everywhere { wait } => format!(
+                        "too many failed log-ins for this address: password log-ins are paused for {} minutes; log in with a link by e-mail",
+                        minutes(wait)
+                    ),
+                };
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+                    .with_retry_after(locked.wait().max(1).unsigned_abs())
+            }
+            Denial::TooManyEmails { wait } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_emails",
+                format!(
+                    "too many e-mails were asked for this address or from your connection: try again in {} minutes",
+                    (wait + 59) / 60
+                ),
+            )
+            .with_retry_after(wait.max(1).unsigned_abs()),
+            Denial::MailFailed => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "mail_failed",
+                "the e-mail could not be sent: try again later",
+            )
+            .with_retry_after(MAIL_RETRY_SECONDS),
+            Denial::Busy => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!("too many log-ins and sign-ups at once: try again in {BUSY_RETRY_SECONDS} seconds"),
+            )
+            .with_retry_after(BUSY_RETRY_SECONDS),
+            Denial::AlreadyVerified => {
+                Self::new(StatusCode::CONFLICT, "already_verified", "your e-mail address is already confirmed")
+            }
+            Denial::LinkNotWorking => Self::new(
+                StatusCode::GONE,
+                "link_not_working",
+                "this link no longer works (links work once, until a newer one is sent or they expire): ask for a new one",
+            ),
             Denial::WrongCheckInCode => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "wrong_check_in_code",

@@ -1,8 +1,8 @@
-//! The HTTP edge of thirdspace: the JSON API under `/api/v1`, its OpenAPI document, health, and
-//! the background sweep that releases no-shows and checks everyone out at closing.
-//!
-//! Handlers are thin: extract, check who may do it, call the domain and the store, and let
-//! [`error::ApiError`] decide the status in one place.
+//! thirdspace's server: the application layer ([`app`]: every operation once, with its permission
+//! checks and typed errors), and two adapters over it, the JSON API under `/api/v1` with its
+//! OpenAPI document (`routes`) and the server-rendered pages (`pages`); the relay of the outbox to
+//! live streams, and the background sweep that releases no-shows and checks everyone out at
+//! closing. [`error::ApiError`] decides an HTTP status in one place.
 
 pub mod app;
 pub mod auth;
@@ -28,7 +28,42 @@ use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 
-pub use routes::{openapi, router};
+pub use routes::openapi;
+
+/// The whole HTTP application: the API and the pages, each an adapter over the application
+/// layer ([`app`]); neither knows the other, they meet only here.
+pub fn router(state: AppState) -> axum::Router {
+    use axum::response::Response;
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::trace::TraceLayer;
+
+    let (api, doc) = routes::api_router();
+    let max_body = state.config.max_body_bytes;
+    // The page is served from the binary and asks nothing of the internet (no online validator).
+    let docs = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
+    api.merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(docs))
+        .merge(pages::router(state.clone()))
+        .fallback(|headers: axum::http::HeaderMap| async move {
+            if pages::wants_html(&headers) {
+                pages::not_found()
+            } else {
+                routes::no_route(false)
+            }
+        })
+        .method_not_allowed_fallback(|headers: axum::http::HeaderMap| async move {
+            if pages::wants_html(&headers) {
+                pages::not_found()
+            } else {
+                routes::no_route(true)
+            }
+        })
+        .layer(axum::middleware::from_fn(pages::page_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.config.request_timeout, serve::deadline))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response { routes::panicked() }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
 /// Live events: the bus and what it carries.
 pub use thirdspace_store::events;
 

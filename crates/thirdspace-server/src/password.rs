@@ -10,11 +10,10 @@ use std::sync::Mutex;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use axum::http::StatusCode;
 use thirdspace_domain::Invalid;
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::app::{AppError, Denial};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 256;
@@ -67,7 +66,7 @@ impl Hashing {
     }
 
     /// Runs `work` on a hashing thread; `503 busy` when the queue is full.
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move || {
             // Nobody waits any more when the client went away: nothing to tell.
@@ -76,46 +75,36 @@ impl Hashing {
         let sent = self.jobs.try_send(job);
         match sent {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(busy()),
+            Err(TrySendError::Full(_)) => return Err(Denial::Busy.into()),
             Err(TrySendError::Disconnected(_)) => {
                 tracing::error!("the password hashing threads are gone");
-                return Err(ApiError::internal());
+                return Err(AppError::Internal);
             }
         }
         result.await.map_err(|_| {
             tracing::error!("a password hashing job ended without an answer");
-            ApiError::internal()
+            AppError::Internal
         })
     }
 
     /// Hashes a password (PHC string).
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
         self.run(move || hash_blocking(&password)).await?
     }
 
     /// Whether `password` matches `hash` (or, with no hash, the decoy, which never matches).
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
         self.run(move || {
             let known = hash.is_some();
             let stored = hash.unwrap_or_else(|| decoy_hash().to_owned());
             let matches = verify_in_place(&password, &stored).map_err(|e| {
                 tracing::error!(error = %e, "a stored password hash cannot be checked");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "stored credentials are unreadable")
+                AppError::Internal
             })?;
             Ok(known && matches)
         })
         .await?
     }
-}
-
-/// The answer when every hashing thread is busy and the queue is full.
-fn busy() -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
-        format!("too many log-ins and sign-ups at once: try again in {RETRY_AFTER_SECONDS} seconds"),
-    )
-    .with_retry_after(RETRY_AFTER_SECONDS)
 }
 
 thread_local! {
@@ -186,10 +175,10 @@ fn verify_in_place(password: &str, stored: &str) -> Result<bool, argon2::passwor
 }
 
 /// Hashes a password on the current thread: for command-line tools and seeding.
-pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
+pub fn hash_blocking(password: &str) -> Result<String, AppError> {
     hash_in_place(password).map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
-        ApiError::internal()
+        AppError::Internal
     })
 }
 
@@ -260,9 +249,10 @@ mod tests {
             match task.await.expect("task") {
                 Ok(()) => done += 1,
                 Err(e) => {
-                    assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
-                    assert_eq!(e.code, "busy");
-                    assert_eq!(e.retry_after, Some(RETRY_AFTER_SECONDS));
+                    assert_eq!(e, AppError::Denied(Denial::Busy));
+                    let answer = crate::error::ApiError::from(e);
+                    assert_eq!((answer.status, answer.code), (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy"));
+                    assert_eq!(answer.retry_after, Some(RETRY_AFTER_SECONDS));
                     refused += 1;
                 }
             }

@@ -175,3 +175,22 @@ async fn operations_leave_their_events_in_the_outbox_and_refusals_leave_none() {
     assert!(events.iter().all(|e| e.subject == here.booking.id && e.venue == Some(world.venue.id)));
     assert_eq!(events[1].data["start"], json!(ClockTime::parse("start", "09:00").expect("a time").to_string()));
 }
+
+/// The JSON API (`routes`) and the pages are adapters over the application layer: neither
+/// imports the other, and neither reaches the store but through it.
+#[test]
+fn the_adapters_neither_import_each_other_nor_touch_the_store() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut read = 0;
+    for (adapter, other) in [("routes", "pages"), ("pages", "routes")] {
+        for entry in std::fs::read_dir(src.join(adapter)).expect("the adapter's folder") {
+            let path = entry.expect("an entry").path();
+            let code = std::fs::read_to_string(&path).expect("a source file");
+            read += 1;
+            for forbidden in [format!("crate::{other}"), format!("super::super::{other}"), ".store.".to_owned()] {
+                assert!(!code.contains(&forbidden), "{} uses {forbidden}", path.display());
+            }
+        }
+    }
+    assert!(read > 15, "every file of both adapters was read ({read})");
+}

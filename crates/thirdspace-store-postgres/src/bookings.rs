@@ -229,7 +229,7 @@ pub async fn cancel(store: &PgStore, id: Uuid, now: i64) -> StoreResult<Booking>
             status: current.status,
             checked_out_at: None,
         };
-        if current.status != BookingStatus::Booked || booking::is_no_show(&hold, now, grace) || current.ends_at <= now {
+        if !booking::may_cancel(&hold, now, grace) {
             return Err(Conflict::NotCancellable.into());
         }
         move_to(&mut tx, id, BookingStatus::Cancelled, now, None).await

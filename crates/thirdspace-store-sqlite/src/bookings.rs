@@ -203,7 +203,7 @@ pub async fn cancel(store: &SqliteStore, id: Uuid, now: i64) -> StoreResult<Book
     let grace = grace_seconds(&mut tx, current.venue_id).await?;
     let hold =
         Hold { starts_at: current.starts_at, ends_at: current.ends_at, status: current.status, checked_out_at: None };
-    if current.status != BookingStatus::Booked || booking::is_no_show(&hold, now, grace) || current.ends_at <= now {
+    if !booking::may_cancel(&hold, now, grace) {
         return Err(Conflict::NotCancellable.into());
     }
     let cancelled = move_to(&mut tx, id, BookingStatus::Cancelled, now, None).await?;

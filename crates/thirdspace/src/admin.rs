@@ -45,7 +45,7 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
             let display_name = profile::display_name(&name).map_err(|e| anyhow!("{e}"))?;
             let password = read_password()?;
             password::check_new(&password).map_err(|e| anyhow!("{e}"))?;
-            let password_hash = password::hash_blocking(&password).map_err(|e| anyhow!("{}", e.message))?;
+            let password_hash = password::hash_blocking(&password).map_err(|e| anyhow!("{e}"))?;
             let store = open::store(config, database_url.as_deref().unwrap_or(&config.database_url), false).await?;
             let now = chrono::Utc::now().timestamp();
             let user = store

@@ -1,8 +1,10 @@
 //! Booking a seat, seeing and cancelling a booking.
 
-use thirdspace_domain::booking::{self, BookingInput};
-use thirdspace_domain::Invalid;
-use thirdspace_store::{Booking, NewBooking, User, Venue};
+use chrono::NaiveDate;
+use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
+use thirdspace_domain::profile::{may_see, Viewer};
+use thirdspace_domain::{hours, Invalid};
+use thirdspace_store::{Booking, BookingsWhen, DayBooking, NewBooking, Page, Paged, User, Venue};
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
@@ -41,4 +43,88 @@ pub fn walk_in_words(focus: Option<String>, pledge: Option<String>) -> Result<(S
     let pledge = thirdspace_domain::text::optional("pledge", pledge.as_deref(), 280, false)?
         .unwrap_or_else(|| "Happy to share what I know with the people here".to_owned());
     Ok((focus, pledge))
+}
+
+/// Every booking of today (the venue's local date) at `venue`, with who made it, for a caller
+/// that has established who may see them: the venue's staff, or its kiosk.
+pub async fn today_at(state: &AppState, venue: &Venue) -> AppResult<Vec<DayBooking>> {
+    let (today, _) = hours::local_now(access::time_zone(venue)?, state.clock.now());
+    let mut all = Vec::new();
+    for number in 1.. {
+        let page = state.store.venue_day(venue.id, today, Page::new(number, Page::MAX_PER_PAGE)).await?;
+        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
+        all.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// A venue's bookings on a local date (today there by default), with who made them (its staff
+/// only).
+pub async fn day(
+    state: &AppState,
+    actor: &User,
+    id: Uuid,
+    date: Option<NaiveDate>,
+    page: Page,
+) -> AppResult<Paged<DayBooking>> {
+    let (venue, _) = access::venue_for_staff(state, id, actor).await?;
+    let date = match date {
+        Some(date) => date,
+        None => hours::local_now(access::time_zone(&venue)?, state.clock.now()).0,
+    };
+    Ok(state.store.venue_day(id, date, page).await?)
+}
+
+/// The actor's bookings, upcoming (soonest first) or past (latest first).
+pub async fn mine(state: &AppState, actor: &User, when: BookingsWhen, page: Page) -> AppResult<Paged<Booking>> {
+    Ok(state.store.bookings_of(actor.id, when, state.clock.now(), page).await?)
+}
+
+/// Seats free at a venue on `date` over `window` (UTC instants), for the booking form.
+pub async fn free_seats(state: &AppState, venue: Uuid, date: NaiveDate, window: (i64, i64)) -> AppResult<u32> {
+    Ok(state.store.free_seats(venue, date, window, state.clock.now()).await?)
+}
+
+/// Who is expected at a venue on a date, as `viewer` may see them now: the names shown, and how
+/// many more are expected without being shown. Each person counts once; bookings over, cancelled
+/// or released do not count.
+pub async fn expected(
+    state: &AppState,
+    viewer: Option<&User>,
+    venue: &Venue,
+    date: NaiveDate,
+) -> AppResult<(Vec<(String, Booking)>, usize)> {
+    let now = state.clock.now();
+    let viewer_here = match viewer {
+        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(venue.id),
+        None => false,
+    };
+    let mut shown = Vec::new();
+    let mut hidden = 0;
+    let mut seen = std::collections::HashSet::new();
+    for number in 1.. {
+        let page = state.store.venue_day(venue.id, date, Page::new(number, Page::MAX_PER_PAGE)).await?;
+        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
+        for b in page.items {
+            let live =
+                matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
+            if !live || !seen.insert(b.booking.user_id) {
+                continue;
+            }
+            let relation =
+                Viewer { is_self: viewer.is_some_and(|v| v.id == b.booking.user_id), shares_venue_now: viewer_here };
+            if may_see(b.visibility, relation) {
+                shown.push((b.display_name, b.booking));
+            } else {
+                hidden += 1;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    Ok((shown, hidden))
 }

@@ -6,15 +6,22 @@
 //! the other.
 
 pub mod access;
+pub mod accounts;
 pub mod bookings;
+pub mod health;
 pub mod intros;
+pub mod links;
 pub mod presence;
 pub mod profiles;
 pub mod questions;
+pub mod screens;
+pub mod venues;
 
 use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Outage, StoreError};
+
+use crate::limits::Locked;
 
 /// Why an operation did not happen. Nothing was changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +47,22 @@ pub enum AppError {
 }
 
 /// The application's own refusals, beyond the store's conflicts and the domain's rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denial {
+    /// The e-mail address and password do not match an account.
+    WrongCredentials,
+    /// Password log-ins of the address are paused for a while.
+    TooManyAttempts(Locked),
+    /// Enough e-mails went to the address, or from the client, for now: seconds to wait.
+    TooManyEmails { wait: i64 },
+    /// The e-mail could not be sent.
+    MailFailed,
+    /// Too many log-ins and sign-ups are being worked on at once.
+    Busy,
+    /// The address is confirmed already.
+    AlreadyVerified,
+    /// The link was used, replaced by a newer one, or is too old.
+    LinkNotWorking,
     /// Not today's check-in code of the venue.
     WrongCheckInCode,
     /// Not checked in anywhere, so there is nobody around to meet.
@@ -56,6 +77,27 @@ impl AppError {
         Self::Invalid(Invalid::new(field, message).into())
     }
 }
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(what) => write!(f, "{what} not found"),
+            Self::Unauthenticated => f.write_str("nobody is logged in"),
+            Self::Forbidden(why) => f.write_str(why),
+            Self::Invalid(invalids) => {
+                let all: Vec<String> = invalids.iter().map(|i| format!("{} {}", i.field, i.message)).collect();
+                f.write_str(&all.join("; "))
+            }
+            Self::Refused(refusal) => write!(f, "{refusal:?}"),
+            Self::Conflict(conflict) => write!(f, "{conflict}"),
+            Self::Denied(denial) => write!(f, "{denial:?}"),
+            Self::Unavailable(outage) => write!(f, "the database is unavailable: {outage}"),
+            Self::Internal => f.write_str("something went wrong on our side; it has been logged"),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {

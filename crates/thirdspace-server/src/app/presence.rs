@@ -1,8 +1,11 @@
 //! Check-in (yourself with the daily code, by staff, or as a walk-in) and check-out.
 
+use serde::Serialize;
 use thirdspace_domain::booking::{self, Refusal};
+use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::{checkin, hours};
 use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, StoreError, User, Venue};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
@@ -113,4 +116,67 @@ pub async fn check_out(state: &AppState, actor: &User, id: Uuid, member: Option<
 /// Checks `user` out of `venue` now.
 pub async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<Booking> {
     Ok(state.store.check_out(venue, user, state.clock.now()).await?)
+}
+
+/// The venue where the actor is checked in now, if any.
+pub async fn where_am_i(state: &AppState, actor: &User) -> AppResult<Option<Venue>> {
+    match state.store.checked_in_at(actor.id, state.clock.now()).await? {
+        Some(id) => Ok(state.store.venue(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// Someone here now, as much as they chose to show.
+#[derive(Serialize, ToSchema)]
+pub struct PresentView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub headline: Option<String>,
+    pub offers: Vec<String>,
+    pub seeking: Vec<String>,
+    pub seeking_text: Option<String>,
+    pub interests: Vec<String>,
+    pub field: Option<String>,
+    pub open_to_meet: bool,
+    /// Today's focus.
+    pub focus: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub since: String,
+}
+
+/// Who is here now at venue `id`: everyone is counted, but only those whose visibility allows
+/// `viewer` to see them now are named (`public` to anyone, `venue` to people checked in there,
+/// `hidden` to nobody).
+pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(u32, Vec<PresentView>)> {
+    access::venue(state, id).await?;
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let viewer_here = match viewer {
+        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(id),
+        None => false,
+    };
+    let total = present.len() as u32;
+    let shown = present
+        .into_iter()
+        .filter(|p| {
+            let is_self = viewer.is_some_and(|v| v.id == p.profile.user_id);
+            may_see(p.profile.visibility, Viewer { is_self, shares_venue_now: viewer_here })
+        })
+        .map(|p| PresentView {
+            user_id: p.profile.user_id,
+            display_name: p.profile.display_name,
+            headline: p.profile.headline,
+            offers: p.profile.offers,
+            seeking: p.profile.seeking,
+            seeking_text: p.profile.seeking_text,
+            interests: p.profile.interests,
+            field: p.profile.field,
+            open_to_meet: p.profile.open_to_meet,
+            focus: p.focus,
+            since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok((total, shown))
 }

@@ -9,15 +9,16 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::email::Email;
-use thirdspace_store::{LinkPurpose, User};
+use thirdspace_store::{Conflict, User};
 
-use super::{failure, message, render, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
-use crate::auth::{cleared_cookie, token_hash};
+use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
+use crate::app::accounts::{self, authenticate, register, send_link};
+use crate::app::links::{verify as verify_email, verify_again, Link};
+use crate::app::{venues, AppError, Denial};
+use crate::auth::cleared_cookie;
+use crate::auth::session_cookie;
 use crate::error::ApiError;
 use crate::limits::Client;
-use crate::routes::{
-    authenticate, new_session, password_changed, register, send_link, verify_again, verify_email, Link,
-};
 use crate::AppState;
 
 /// Where to go after logging in: a path on this site, never another site.
@@ -44,11 +45,14 @@ struct NextQuery {
 /// Logs `user` in on this browser and goes on to `next`; with nowhere in particular to go, a
 /// venue's owner or staff goes to the venues they run.
 async fn logged_in(state: &AppState, user: &User, next: &str) -> Response {
-    let runs_a_venue = || async { state.store.staffed_venues(user.id).await.is_ok_and(|venues| !venues.is_empty()) };
+    let runs_a_venue = || async { venues::run_by(state, user).await.is_ok_and(|venues| !venues.is_empty()) };
     let next = if next == "/" && runs_a_venue().await { "/host" } else { next };
-    match new_session(state, user.id).await {
-        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response(),
-        Err(e) => failure("Could not log in", &e),
+    match accounts::start_session(state, user.id).await {
+        Ok(started) => {
+            let cookie = session_cookie(&started.token, started.max_age, state.config.secure_cookies);
+            ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+        }
+        Err(e) => failed("Could not log in", &e),
     }
 }
 
@@ -97,18 +101,18 @@ async fn log_in(
     let next = local(Some(&form.next));
     match authenticate(&state, client, form.email.trim(), form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if status_of(&e).is_client_error() => {
             let mut errors = Errors::default();
-            if e.status == StatusCode::UNAUTHORIZED {
+            if e == AppError::Denied(Denial::WrongCredentials) {
                 errors.add("form", "That e-mail address and password do not match an account.");
             } else {
-                errors = Errors::of(&e);
+                errors = Errors::of_app(&e);
             }
             let email = form.email.trim();
             let page = LoginPage { nav: Some(who.nav()), csrf: &who.csrf, next, email, reason: None, errors };
-            render(e.status, &page)
+            render(status_of(&e), &page)
         }
-        Err(e) => failure("Could not log in", &e),
+        Err(e) => failed("Could not log in", &e),
     }
 }
 
@@ -129,8 +133,8 @@ async fn log_out(
     }
     let session = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE);
     if let Some(session) = session {
-        if let Err(e) = state.store.delete_token_by_hash(&token_hash(&session)).await {
-            return failure("Could not log out", &e.into());
+        if let Err(e) = accounts::end_session(&state, &session).await {
+            return failed("Could not log out", &e);
         }
     }
     ([(header::SET_COOKIE, cleared_cookie(state.config.secure_cookies))], Redirect::to("/")).into_response()
@@ -195,9 +199,9 @@ async fn sign_up(
     };
     match register(&state, client, form.email.trim(), &form.display_name, form.password).await {
         Ok(user) => logged_in(&state, &user, next).await,
-        Err(e) if e.status.is_client_error() => {
-            let mut errors = Errors::of(&e).labelled(SIGNUP_LABELS);
-            if e.code == "email_taken" {
+        Err(e) if status_of(&e).is_client_error() => {
+            let mut errors = Errors::of_app(&e).labelled(SIGNUP_LABELS);
+            if e == AppError::Conflict(Conflict::EmailTaken) {
                 errors = Errors::default();
                 errors.add("email", "An account with this e-mail address exists already: log in instead.");
             }
@@ -209,9 +213,9 @@ async fn sign_up(
                 email: form.email.trim(),
                 errors,
             };
-            render(e.status, &page)
+            render(status_of(&e), &page)
         }
-        Err(e) => failure("Could not sign up", &e),
+        Err(e) => failed("Could not sign up", &e),
     }
 }
 
@@ -308,13 +312,13 @@ async fn ask_for_link(state: &AppState, who: &Visitor, client: Client, kind: &Li
     let link = if kind.reset { Link::ResetPassword } else { Link::LogIn { next } };
     match send_link(state, client, &email, link).await {
         Ok(()) => {}
-        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+        Err(e @ AppError::Denied(Denial::TooManyEmails { .. })) => {
             let mut page = link_page(kind, who, next);
             page.email = form.email.trim();
-            page.errors = Errors::of(&e);
-            return render(e.status, &page);
+            page.errors = Errors::of_app(&e);
+            return render(status_of(&e), &page);
         }
-        Err(e) => return failure("", &e),
+        Err(e) => return failed("", &e),
     }
     let mut page = link_page(kind, who, next);
     page.sent = Some(if state.mailer.is_log_only() {
@@ -393,10 +397,10 @@ async fn use_link(
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    match state.store.use_login_link(&token_hash(&token), LinkPurpose::LogIn, state.clock.now()).await {
-        Ok(Some(user)) => logged_in(&state, &user, local(Some(&form.next))).await,
-        Ok(None) => dead_link(),
-        Err(e) => failure("", &e.into()),
+    match accounts::use_log_in_link(&state, &token).await {
+        Ok(user) => logged_in(&state, &user, local(Some(&form.next))).await,
+        Err(AppError::Denied(Denial::LinkNotWorking)) => dead_link(),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -441,17 +445,10 @@ async fn reset(
         let page = ResetPage { nav: Some(who.nav()), token: &token, csrf: &who.csrf, errors };
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = match state.hashing.hash(form.password).await {
-        Ok(hash) => hash,
-        Err(e) => return failure("", &e),
-    };
-    match state.store.reset_password(&token_hash(&token), &hash, state.clock.now()).await {
-        Ok(Some(user)) => {
-            password_changed(&state, &user).await;
-            logged_in(&state, &user, "/").await
-        }
-        Ok(None) => dead_link(),
-        Err(e) => failure("", &e.into()),
+    match accounts::reset_password(&state, &token, form.password).await {
+        Ok(user) => logged_in(&state, &user, "/").await,
+        Err(AppError::Denied(Denial::LinkNotWorking)) => dead_link(),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -486,8 +483,8 @@ async fn use_verify_link(
             "Your e-mail address is confirmed",
             &format!("{} is yours: invitations to help run a venue sent to it can now be accepted.", user.email),
         ),
-        Err(e) if e.status == StatusCode::GONE => dead_link(),
-        Err(e) => failure("", &e),
+        Err(AppError::Denied(Denial::LinkNotWorking)) => dead_link(),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -508,7 +505,7 @@ async fn ask_verify_link(
             "A new link is on its way",
             &format!("We sent a link to {}: open it to confirm the address. Earlier links no longer work.", user.email),
         ),
-        Err(e) => failure("No link sent", &e),
+        Err(e) => failed("No link sent", &e),
     }
 }
 

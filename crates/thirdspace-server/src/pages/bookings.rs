@@ -15,7 +15,7 @@ use thirdspace_domain::booking::BookingStatus;
 use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failed, failure, message, render, to_login, FormData, Nav, Params, Visitor};
+use super::{failed, message, render, to_login, FormData, Nav, Params, Visitor};
 use crate::app::{access, bookings, AppError};
 use crate::AppState;
 
@@ -192,20 +192,20 @@ struct Cancelled {
 
 async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Cancelled>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
-    let now = state.clock.now();
     let mut names: HashMap<Uuid, String> = HashMap::new();
     let mut lists = Vec::new();
     for list in [BookingsWhen::Upcoming, BookingsWhen::Past] {
-        let found = match state.store.bookings_of(user.id, list, now, Page::new(1, LISTED)).await {
+        let found = match bookings::mine(&state, user, list, Page::new(1, LISTED)).await {
             Ok(found) => found.items,
-            Err(e) => return failure("", &e.into()),
+            Err(e) => return failed("", &e),
         };
         let mut listed = Vec::new();
         for b in found {
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(b.venue_id) {
-                match state.store.venue(b.venue_id).await {
-                    Ok(v) => slot.insert(v.map_or_else(|| "A closed venue".to_owned(), |v| v.name)),
-                    Err(e) => return failure("", &e.into()),
+                match access::venue(&state, b.venue_id).await {
+                    Ok(v) => slot.insert(v.name),
+                    Err(AppError::NotFound(_)) => slot.insert("A closed venue".to_owned()),
+                    Err(e) => return failed("", &e),
                 };
             }
             let venue = names.get(&b.venue_id).cloned().unwrap_or_default();

@@ -18,8 +18,9 @@ use super::{
     Suggested, Visitor,
 };
 use crate::app::access::time_zone;
+use crate::app::bookings;
 use crate::app::intros::suggestions_here;
-use crate::app::presence::{arrive, check_code, leave, Arrival};
+use crate::app::presence::{self, arrive, check_code, leave, Arrival};
 use crate::app::{AppError, Denial};
 use crate::error::ApiError;
 use crate::AppState;
@@ -81,10 +82,9 @@ fn link(venue: Uuid, code: &str) -> String {
 
 /// The page for `who` at `venue`: checked in (with people to meet) or the button to check in.
 async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, code: &str, left: bool) -> Response {
-    let now = state.clock.now();
-    let here = match state.store.checked_in_at(user.id, now).await {
-        Ok(at) => at == Some(venue.id),
-        Err(e) => return failure("", &e.into()),
+    let here = match presence::where_am_i(state, user).await {
+        Ok(at) => at.is_some_and(|at| at.id == venue.id),
+        Err(e) => return failed("", &e),
     };
     let mut page = CheckInPage {
         nav: Some(who.nav()),
@@ -104,7 +104,7 @@ async fn current(state: &AppState, venue: &Venue, who: &Visitor, user: &User, co
         not_yet: None,
     };
     if !here {
-        match door(state, venue, user.id).await {
+        match door(state, venue, user).await {
             Ok(Door { closed, booking, not_yet }) => {
                 (page.closed, page.booking, page.not_yet) = (closed, booking, not_yet)
             }
@@ -133,14 +133,14 @@ struct Door {
 }
 
 /// What the door offers `user` now.
-async fn door(state: &AppState, venue: &Venue, user: Uuid) -> Result<Door, ApiError> {
+async fn door(state: &AppState, venue: &Venue, user: &User) -> Result<Door, ApiError> {
     let now = state.clock.now();
     let (today, at) = hours::local_now(time_zone(venue)?, now);
     let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
     if let Some(closed) = hours::closed_now(&weekly, &venue.closures, today, at) {
         return Ok(Door { closed: Some(closed), ..Door::default() });
     }
-    let upcoming = state.store.bookings_of(user, BookingsWhen::Upcoming, now, Page::new(1, Page::MAX_PER_PAGE)).await?;
+    let upcoming = bookings::mine(state, user, BookingsWhen::Upcoming, Page::new(1, Page::MAX_PER_PAGE)).await?;
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
     for b in upcoming.items {
         if b.venue_id != venue.id || b.date != today || b.status != BookingStatus::Booked {

@@ -14,9 +14,9 @@ use thirdspace_domain::Invalid;
 use thirdspace_store::{Page, Venue};
 use uuid::Uuid;
 
-use super::{failure, kind_label, render, Errors, Nav, Params, Visitor};
+use super::{failed, kind_label, render, status_of, Errors, Nav, Params, Visitor};
+use crate::app::venues::{self, free_on};
 use crate::error::ApiError;
-use crate::routes::free_on;
 use crate::AppState;
 
 /// How many venues the page lists at most.
@@ -146,17 +146,17 @@ async fn find(State(state): State<AppState>, who: Visitor, Params(q): Params<Fin
     let listings: Vec<(Venue, Option<u32>)> = match date {
         Some(date) => match free_on(&state, city.as_deref(), date, span).await {
             Ok(found) => found.into_iter().map(|l| (l.venue, l.free_seats)).collect(),
-            Err(e) if e.status.is_client_error() => {
-                page.errors = Errors::of(&e);
+            Err(e) if status_of(&e).is_client_error() => {
+                page.errors = Errors::of_app(&e);
                 page.heading = "Places".to_owned();
                 page.q = q;
                 return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
-            Err(e) => return failure("", &e),
+            Err(e) => return failed("", &e),
         },
-        None => match state.store.venues(city.as_deref(), Page::new(1, Page::MAX_PER_PAGE)).await {
-            Ok(found) => found.items.into_iter().map(|v| (v, None)).collect(),
-            Err(e) => return failure("", &e.into()),
+        None => match venues::search(&state, city.as_deref(), None, None, Page::new(1, Page::MAX_PER_PAGE)).await {
+            Ok(found) => found.items.into_iter().map(|l| (l.venue, None)).collect(),
+            Err(e) => return failed("", &e),
         },
     };
     let amenity = q.amenity.trim().to_lowercase();

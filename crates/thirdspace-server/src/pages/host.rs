@@ -11,14 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
-use rand::RngCore;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
-use thirdspace_domain::email::Email;
-use thirdspace_domain::hours::{self, ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
-use thirdspace_domain::{checkin, Invalid, Invalids};
+use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Page, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
@@ -26,12 +24,12 @@ use super::{
     failed, failure, kind_label, message, render, status_of, to_login, today_at, Errors, FormData, Labels, Nav, Params,
     Visitor,
 };
-use crate::app::access::{time_zone, venue_for_owner, venue_for_staff};
+use crate::app::access::{venue_for_owner, venue_for_staff};
 use crate::app::presence::{arrive, leave, Arrival};
+use crate::app::screens;
+use crate::app::venues::{self, invite as invite_staff};
 use crate::app::AppError;
-use crate::auth::{new_token, token_hash};
 use crate::error::ApiError;
-use crate::routes::invite as invite_staff;
 use crate::AppState;
 
 const KINDS: [VenueKind; 7] = [
@@ -119,16 +117,14 @@ struct HostPage<'a> {
 
 async fn home(State(state): State<AppState>, who: Visitor) -> Response {
     let Some(user) = &who.user else { return to_login("/host") };
-    let venues = match state.store.staffed_venues(user.id).await {
+    let venues = match venues::run_by(&state, user).await {
         Ok(v) => v,
-        Err(e) => return failure("", &e.into()),
+        Err(e) => return failed("", &e),
     };
-    let invitations = match Email::parse(&user.email) {
-        Ok(email) => match state.store.invitations_for(&email).await {
-            Ok(i) => i,
-            Err(e) => return failure("", &e.into()),
-        },
-        Err(_) => Vec::new(),
+    let invitations = match venues::my_invitations(&state, user).await {
+        Ok(i) => i,
+        Err(AppError::Invalid(_)) => Vec::new(),
+        Err(e) => return failed("", &e),
     };
     let venues = venues
         .into_iter()
@@ -158,18 +154,12 @@ async fn accept_invitation(
     let Ok(id) = Uuid::parse_str(&id) else {
         return message(StatusCode::NOT_FOUND, "No such invitation", "It may have been for someone else.");
     };
-    let invited = match Email::parse(&user.email) {
-        Ok(email) => state.store.invitations_for(&email).await.map(|all| all.into_iter().find(|i| i.id == id)),
-        Err(_) => Ok(None),
-    };
-    let venue = match invited {
-        Ok(Some(invitation)) => invitation.venue_id,
-        Ok(None) => return message(StatusCode::NOT_FOUND, "No such invitation", "It may have been for someone else."),
-        Err(e) => return failure("", &e.into()),
-    };
-    match state.store.accept_invitation(id, user, state.clock.now()).await {
-        Ok(_) => Redirect::to(&format!("/host/venues/{venue}")).into_response(),
-        Err(e) => failure("Could not join", &e.into()),
+    match venues::accept_invitation(&state, user, id).await {
+        Ok((venue, _)) => Redirect::to(&format!("/host/venues/{venue}")).into_response(),
+        Err(AppError::NotFound(_)) => {
+            message(StatusCode::NOT_FOUND, "No such invitation", "It may have been for someone else.")
+        }
+        Err(e) => failed("Could not join", &e),
     }
 }
 
@@ -543,12 +533,9 @@ async fn create_venue(State(state): State<AppState>, who: Visitor, FormData(form
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let mut secret = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut secret);
-    let now = state.clock.now();
-    let created = match state.store.create_venue(user.id, &venue, &[space], &secret, now).await {
+    let created = match venues::open(&state, user, &venue, &[space]).await {
         Ok(v) => v,
-        Err(e) => return failure("", &e.into()),
+        Err(e) => return failed("", &e),
     };
     Redirect::to(&format!("/host/venues/{}?opened=1", created.id)).into_response()
 }
@@ -569,11 +556,11 @@ async fn edit(
     Path(id): Path<String>,
     FormData(form): FormData<VenueForm>,
 ) -> Response {
-    let (_, venue, _) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}/edit")).await
-    {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let (user, venue, _) =
+        match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}/edit")).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let action = format!("/host/venues/{}/edit", venue.id);
     let draft = match form.venue() {
         Ok(d) => d,
@@ -582,9 +569,9 @@ async fn edit(
             return render(StatusCode::UNPROCESSABLE_ENTITY, &venue_form_page(&who, form, false, action, errors));
         }
     };
-    match state.store.update_venue(venue.id, &draft, state.clock.now()).await {
+    match venues::update(&state, &user, venue.id, &draft).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
-        Err(e) => failure("", &e.into()),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -625,13 +612,14 @@ async fn manage_page(
     errors: Errors,
     status: StatusCode,
 ) -> Response {
-    let spaces = match state.store.spaces(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
+    let spaces = match venues::spaces(state, venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
         Ok(s) => s.items,
-        Err(e) => return failure("", &e.into()),
+        Err(e) => return failed("", &e),
     };
-    let staff = match state.store.staff(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{}", venue.id)) };
+    let staff = match venues::staff(state, user, venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
         Ok(s) => s.items,
-        Err(e) => return failure("", &e.into()),
+        Err(e) => return failed("", &e),
     };
     let page = ManagePage {
         nav: Some(who.nav()),
@@ -701,7 +689,8 @@ async fn add_space(
     Path(id): Path<String>,
     FormData(form): FormData<SpaceForm>,
 ) -> Response {
-    let (_, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await {
+    let (user, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await
+    {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -712,9 +701,9 @@ async fn add_space(
             return manage_page(&state, &who, venue, role, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match state.store.create_space(venue.id, &draft, state.clock.now()).await {
+    match venues::add_space(&state, &user, venue.id, &draft).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
-        Err(e) => failure("", &e.into()),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -724,7 +713,8 @@ async fn edit_space(
     Path((id, space)): Path<(String, String)>,
     FormData(form): FormData<SpaceForm>,
 ) -> Response {
-    let (_, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await {
+    let (user, venue, role) = match form_venue(&state, &who, &id, &form.csrf, true, &format!("/host/venues/{id}")).await
+    {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -738,9 +728,9 @@ async fn edit_space(
             return manage_page(&state, &who, venue, role, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match state.store.update_space(venue.id, space, &draft, state.clock.now()).await {
+    match venues::edit_space(&state, &user, venue.id, space, &draft).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
-        Err(e) => failure("Could not save the space", &e.into()),
+        Err(e) => failed("Could not save the space", &e),
     }
 }
 
@@ -765,13 +755,13 @@ async fn invite(
     };
     match invite_staff(&state, &user, &venue, form.email.trim()).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}?invited=1", venue.id)).into_response(),
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if status_of(&e).is_client_error() => {
+            let e = ApiError::from(e);
             let mut errors = Errors::default();
             errors.add("email", Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default());
-            let status = e.status;
-            manage_page(&state, &who, venue, role, None, errors, status).await
+            manage_page(&state, &who, venue, role, None, errors, e.status).await
         }
-        Err(e) => failure("", &e),
+        Err(e) => failed("", &e),
     }
 }
 
@@ -827,10 +817,8 @@ async fn build_day<'a>(
     new_link: Option<(String, &'static str)>,
 ) -> Result<(StatusCode, TodayPage<'a>), ApiError> {
     let now = state.clock.now();
-    let tz = time_zone(&venue)?;
-    let (today, _) = hours::local_now(tz, now);
-    let secret = state.store.checkin_secret(venue.id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let code = checkin::daily_code(&secret, today);
+    let Some(user) = &who.user else { return Err(ApiError::unauthenticated()) };
+    let code = venues::check_in_code(state, user, venue.id).await?.code;
     let grace = i64::from(venue.no_show_grace_minutes) * 60;
     let (mut here, mut expected, mut no_shows, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for b in today_at(state, &venue).await? {
@@ -1032,7 +1020,7 @@ async fn new_screen(
     Path(id): Path<String>,
     FormData(form): FormData<ScreenForm>,
 ) -> Response {
-    let (_, venue, _) =
+    let (user, venue, _) =
         match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}/today")).await {
             Ok(found) => found,
             Err(page) => return page,
@@ -1056,11 +1044,10 @@ async fn new_screen(
             return day(&state, &who, venue, Some((text, true)), None).await;
         }
     };
-    let token = new_token();
-    if let Err(e) = state.store.create_screen_token(venue.id, kind, &name, &token_hash(&token), state.clock.now()).await
-    {
-        return failure("", &e.into());
-    }
+    let token = match screens::issue(&state, &user, venue.id, kind, &name).await {
+        Ok(issued) => issued.token,
+        Err(e) => return failed("", &e),
+    };
     let cookie = new_screen_cookie(venue.id, &format!("{path}.{token}"), 300, state.config.secure_cookies);
     ([(header::SET_COOKIE, cookie)], Redirect::to(&format!("/host/venues/{}/today", venue.id))).into_response()
 }
@@ -1071,7 +1058,7 @@ async fn revoke_screen(
     Path((id, token)): Path<(String, String)>,
     FormData(form): FormData<CsrfForm>,
 ) -> Response {
-    let (_, venue, _) =
+    let (user, venue, _) =
         match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}/today")).await {
             Ok(found) => found,
             Err(page) => return page,
@@ -1079,9 +1066,9 @@ async fn revoke_screen(
     let Ok(token) = Uuid::parse_str(&token) else {
         return message(StatusCode::NOT_FOUND, "No such screen", "Go back and try again.");
     };
-    match state.store.revoke_screen_token(venue.id, token, state.clock.now()).await {
+    match screens::revoke(&state, &user, venue.id, token).await {
         Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
-        Err(e) => failure("Could not revoke", &e.into()),
+        Err(e) => failed("Could not revoke", &e),
     }
 }
 

@@ -20,9 +20,10 @@ use uuid::Uuid;
 use super::{
     door_words, failed, failure, message, render, status_of, today_at, venue_of, FormData, Nav, Params, Suggested,
 };
+use crate::app::accounts;
 use crate::app::intros::suggestions_here;
 use crate::app::presence::{arrive, leave, Arrival};
-use crate::routes::screen_opens;
+use crate::app::screens::screen_opens;
 use crate::AppState;
 
 /// How many people a search lists at most.
@@ -95,12 +96,12 @@ async fn kiosk_venue(state: &AppState, venue: &str, token: Option<&str>) -> Resu
     };
     match screen_opens(state, venue.id, token, ScreenKind::Kiosk).await {
         Ok(()) => Ok(venue),
-        Err(e) if e.status == StatusCode::FORBIDDEN => Err(message(
+        Err(crate::app::AppError::Forbidden(_)) => Err(message(
             StatusCode::FORBIDDEN,
             "This kiosk's link no longer works",
             "The kiosk token is not valid for this venue, or it was revoked. Ask the host for a new link.",
         )),
-        Err(e) => Err(failure("", &e)),
+        Err(e) => Err(failed("", &e)),
     }
 }
 
@@ -135,9 +136,9 @@ async fn search(state: &AppState, venue: &Venue, query: &str) -> Result<Vec<Foun
     let day = today_at(state, venue).await.map_err(|e| failure("", &e))?;
     let people = expected(day, state.clock.now());
     let by_email = match Email::parse(query) {
-        Ok(email) => match state.store.credentials(&email).await {
-            Ok(found) => found.map(|c| c.user.id),
-            Err(e) => return Err(failure("", &e.into())),
+        Ok(email) => match accounts::holder_of(state, &email).await {
+            Ok(found) => found,
+            Err(e) => return Err(failed("", &e)),
         },
         Err(_) => None,
     };

@@ -21,14 +21,14 @@ use axum::routing::get;
 use axum::Router;
 use sha2::Sha256;
 use thirdspace_domain::booking::Refusal;
-use thirdspace_domain::{hours, Invalids};
-use thirdspace_store::{Conflict, DayBooking, Page, TokenKind, User, Venue};
+use thirdspace_domain::Invalids;
+use thirdspace_store::{Conflict, DayBooking, User, Venue};
 use uuid::Uuid;
 
-use crate::app::access::time_zone;
 use crate::app::intros::IntroView;
 use crate::app::AppError;
-use crate::auth::{cookie, new_token, token_hash, SESSION_COOKIE};
+use crate::app::{access, accounts, bookings as booking_ops};
+use crate::auth::{cookie, new_token, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -154,26 +154,16 @@ where
 async fn venue_of(state: &AppState, raw: &str) -> Result<Venue, Response> {
     let missing = || message(StatusCode::NOT_FOUND, "No such venue", "Check the link, or ask the venue's host.");
     let Ok(id) = Uuid::parse_str(raw) else { return Err(missing()) };
-    match state.store.venue(id).await {
-        Ok(Some(venue)) => Ok(venue),
-        Ok(None) => Err(missing()),
-        Err(e) => Err(failure("", &e.into())),
+    match access::venue(state, id).await {
+        Ok(venue) => Ok(venue),
+        Err(AppError::NotFound(_)) => Err(missing()),
+        Err(e) => Err(failed("", &e)),
     }
 }
 
 /// Every booking of today at `venue`, with who made it.
 async fn today_at(state: &AppState, venue: &Venue) -> Result<Vec<DayBooking>, ApiError> {
-    let (today, _) = hours::local_now(time_zone(venue)?, state.clock.now());
-    let mut all = Vec::new();
-    for number in 1.. {
-        let page = state.store.venue_day(venue.id, today, Page::new(number, Page::MAX_PER_PAGE)).await?;
-        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
-        all.extend(page.items);
-        if !more {
-            break;
-        }
-    }
-    Ok(all)
+    Ok(booking_ops::today_at(state, venue).await?)
 }
 
 /// Who is looking at a page: the person logged in through the browser's session cookie, if any,
@@ -228,11 +218,10 @@ impl FromRequestParts<AppState> for Visitor {
         let Some(session) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(Visitor { user: None, csrf: csrf_token(key, &seed) });
         };
-        let user = match state.store.token_user(&token_hash(&session), state.clock.now()).await {
-            Ok(Some((user, TokenKind::Session))) => Some(user),
-            Ok(_) => None,
+        let user = match accounts::session_user(state, &session).await {
+            Ok(user) => user,
             Err(e) => {
-                tracing::error!(error = %e, "reading a session failed");
+                tracing::error!(error = ?e, "reading a session failed");
                 None
             }
         };

@@ -6,11 +6,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{message, render, venue_of, Params};
-use crate::routes::{may_show, ScreenQuery};
+use crate::app::screens::may_show;
 use crate::AppState;
+
+/// `?token=`: the screen's display token.
+#[derive(Deserialize)]
+struct ScreenQuery {
+    token: Option<String>,
+}
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

@@ -13,11 +13,13 @@ use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
+use super::{failed, failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::app::access::time_zone;
-use crate::app::intros::{suggestions_here, take_step, view as intro_view, who_can_answer};
+use crate::app::intros::{self, suggestions_here, take_step, who_can_answer};
 use crate::app::presence::{arrive, check_code, leave, Arrival};
 use crate::app::questions;
+use crate::app::questions::QuestionView;
+use crate::app::{access, bookings, presence, profiles, AppError};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -83,10 +85,7 @@ struct TodayPage<'a> {
 /// Builds the day of `user`; `errors` and the question as typed come from a refused question.
 async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<TodayPage<'a>, ApiError> {
     let now = state.clock.now();
-    let at = match state.store.checked_in_at(user.id, now).await? {
-        Some(venue) => state.store.venue(venue).await?,
-        None => None,
-    };
+    let at = presence::where_am_i(state, user).await?;
     let mut page = TodayPage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
@@ -111,9 +110,9 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             .into_iter()
             .find(|b| b.booking.user_id == user.id && b.booking.status == BookingStatus::CheckedIn)
             .map(|b| b.booking.end.to_string());
-        let open = state.store.open_questions(venue.id, Page::new(1, Page::MAX_PER_PAGE)).await?;
-        let (mine, others): (Vec<_>, Vec<_>) = open.items.into_iter().partition(|q| q.asker_id == user.id);
-        for q in mine.into_iter().take(5) {
+        let open = questions::open(state, Some(user), venue.id, Page::new(1, Page::MAX_PER_PAGE)).await?;
+        let (mine, others): (Vec<_>, Vec<_>) = open.items.into_iter().partition(|q| q.question.asker_id == user.id);
+        for QuestionView { question: q, .. } in mine.into_iter().take(5) {
             let who = who_can_answer(state, user, &q).await?;
             let who = who
                 .into_iter()
@@ -125,18 +124,19 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
                 .collect();
             page.questions.push(Asked { id: q.id, text: q.text, who });
         }
-        // Everyone here is at the venue too: askers are named unless they hide.
-        for q in others.into_iter().take(10) {
-            let asker = match state.store.profile(q.asker_id).await? {
-                Some(p) if p.visibility != thirdspace_domain::profile::Visibility::Hidden => p.display_name,
-                _ => "Someone here".to_owned(),
-            };
+        // Askers are named as they allow: here, everyone but those who hide.
+        for QuestionView { question: q, asker_name, .. } in others.into_iter().take(10) {
+            let asker = asker_name.unwrap_or_else(|| "Someone here".to_owned());
             page.others.push(Open { text: q.text, tags: q.tags.join(", "), asker });
         }
     } else {
-        let upcoming = state.store.bookings_of(user.id, BookingsWhen::Upcoming, now, Page::new(1, 10)).await?;
+        let upcoming = bookings::mine(state, user, BookingsWhen::Upcoming, Page::new(1, 10)).await?;
         for b in upcoming.items.into_iter().filter(|b| b.status == BookingStatus::Booked) {
-            let Some(venue) = state.store.venue(b.venue_id).await? else { continue };
+            let venue = match access::venue(state, b.venue_id).await {
+                Ok(venue) => venue,
+                Err(AppError::NotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            };
             let (today, _) = hours::local_now(time_zone(&venue)?, now);
             let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
             let grace = i64::from(venue.no_show_grace_minutes) * 60;
@@ -159,10 +159,12 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             }
         }
     }
-    page.profile_empty =
-        state.store.profile(user.id).await?.is_none_or(|p| p.offers.is_empty() && p.seeking.is_empty());
-    for intro in state.store.intros_of(user.id, Page::new(1, LISTED)).await?.items {
-        let view = intro_view(state, intro, user.id).await?;
+    page.profile_empty = match profiles::mine(state, user).await {
+        Ok(p) => p.offers.is_empty() && p.seeking.is_empty(),
+        Err(AppError::NotFound(_)) => true,
+        Err(e) => return Err(e.into()),
+    };
+    for view in intros::mine(state, user, Page::new(1, LISTED)).await?.items {
         let (state_words, steps): (&'static str, Vec<(&'static str, &'static str)>) = match () {
             _ if view.met && view.my_feedback.is_none() => {
                 ("You met. Was it useful?", vec![("useful", "Useful"), ("not-useful", "Not really")])
@@ -234,13 +236,13 @@ async fn check_in(State(state): State<AppState>, who: Visitor, FormData(form): F
         return page;
     }
     let venue = match Uuid::parse_str(form.venue.trim()) {
-        Ok(id) => state.store.venue(id).await,
-        Err(_) => Ok(None),
+        Ok(id) => access::venue(&state, id).await,
+        Err(_) => Err(AppError::NotFound("venue")),
     };
     let venue = match venue {
-        Ok(Some(v)) => v,
-        Ok(None) => return message(StatusCode::NOT_FOUND, "No such venue", "Go back and try again."),
-        Err(e) => return failure("", &e.into()),
+        Ok(v) => v,
+        Err(AppError::NotFound(_)) => return message(StatusCode::NOT_FOUND, "No such venue", "Go back and try again."),
+        Err(e) => return failed("", &e),
     };
     let done = match check_code(&state, &venue, form.code.trim().to_uppercase().as_str()).await {
         // The form is a booking's: it never walks in (the QR code on the screen is for that).
@@ -264,8 +266,8 @@ async fn check_out(State(state): State<AppState>, who: Visitor, FormData(form): 
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    let left = match state.store.checked_in_at(user.id, state.clock.now()).await {
-        Ok(Some(venue)) => leave(&state, venue, user.id).await.map(|_| ()).map_err(ApiError::from),
+    let left = match presence::where_am_i(&state, user).await {
+        Ok(Some(venue)) => leave(&state, venue.id, user.id).await.map(|_| ()).map_err(ApiError::from),
         Ok(None) => Ok(()),
         Err(e) => Err(e.into()),
     };

@@ -9,19 +9,19 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::BOOKING_HORIZON_DAYS;
-use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
+use thirdspace_domain::booking::{self, BookingInput};
 use thirdspace_domain::hours::{self, ClockTime, Span, Weekday, WeeklyHours};
-use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::{Invalid, Invalids};
-use thirdspace_store::{DayBooking, Page, Venue};
+use thirdspace_store::{Page, Venue};
 
 use super::{
     failed, failure, kind_label, render, status_of, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor,
 };
 use crate::app::access::time_zone;
-use crate::app::bookings::place;
+use crate::app::bookings::{self, place};
 use crate::app::AppError;
+use crate::app::{presence, venues};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -99,34 +99,15 @@ async fn build<'a>(
     let now = state.clock.now();
     let tz = time_zone(venue)?;
     let (today, at) = hours::local_now(tz, now);
-    let present = state.store.present(venue.id, now).await?;
-    let viewer_here = match &who.user {
-        Some(u) => state.store.checked_in_at(u.id, now).await? == Some(venue.id),
-        None => false,
-    };
-    let me = who.user.as_ref().map(|u| u.id);
+    let (here, _) = presence::here_now(state, who.user.as_ref(), venue.id).await?;
     // A page opened for a date (from a search) shows that day: who is expected and the seats free.
     let day = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (0..=BOOKING_HORIZON_DAYS).contains(&(*d - today).num_days()))
         .unwrap_or(today);
     let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
-    let mut expected = Vec::new();
-    let mut hidden_count = 0;
-    let mut seen = std::collections::HashSet::new();
-    for b in day_at(state, venue, day).await? {
-        let live =
-            matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
-        if !live || !seen.insert(b.booking.user_id) {
-            continue;
-        }
-        let viewer = Viewer { is_self: me == Some(b.booking.user_id), shares_venue_now: viewer_here };
-        if may_see(b.visibility, viewer) {
-            expected.push(format!("{} ({}–{})", b.display_name, b.booking.start, b.booking.end));
-        } else {
-            hidden_count += 1;
-        }
-    }
+    let (shown, hidden_count) = bookings::expected(state, who.user.as_ref(), venue, day).await?;
+    let expected: Vec<String> = shown.into_iter().map(|(name, b)| format!("{name} ({}–{})", b.start, b.end)).collect();
     let week = DAYS
         .iter()
         .map(|(day, name)| {
@@ -141,9 +122,7 @@ async fn build<'a>(
         .collect();
     let upcoming: Vec<String> =
         venue.closures.iter().filter(|d| **d >= today).take(5).map(|d| d.format("%-d %B").to_string()).collect();
-    let spaces = state
-        .store
-        .spaces(venue.id, Page::new(1, Page::MAX_PER_PAGE))
+    let spaces = venues::spaces(state, venue.id, Page::new(1, Page::MAX_PER_PAGE))
         .await?
         .items
         .into_iter()
@@ -172,7 +151,7 @@ async fn build<'a>(
         nav: Some(who.nav()),
         v: venue,
         kind: kind_label(venue.kind),
-        here: present.len(),
+        here: here as usize,
         week,
         closures: upcoming.join(", "),
         spaces,
@@ -183,20 +162,6 @@ async fn build<'a>(
         form,
         errors,
     })
-}
-
-/// Every booking of `date` at `venue`, with who made it.
-async fn day_at(state: &AppState, venue: &Venue, date: chrono::NaiveDate) -> Result<Vec<DayBooking>, ApiError> {
-    let mut all = Vec::new();
-    for number in 1.. {
-        let page = state.store.venue_day(venue.id, date, Page::new(number, Page::MAX_PER_PAGE)).await?;
-        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
-        all.extend(page.items);
-        if !more {
-            break;
-        }
-    }
-    Ok(all)
 }
 
 /// "4 seats free on Wednesday 25 November, 09:00–17:00": for the span in the form when it reads,
@@ -226,7 +191,7 @@ async fn free_words(
     if window.1 <= window.0 {
         return Ok(None);
     }
-    let free = state.store.free_seats(venue.id, day, window, now).await?;
+    let free = bookings::free_seats(state, venue.id, day, window).await?;
     let seats = if free == 1 { "1 seat".to_owned() } else { format!("{free} seats") };
     Ok(Some(format!("{seats} free for social capital, {}–{}", span.start, span.end)))
 }

@@ -6,13 +6,12 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingInput;
-use thirdspace_domain::hours;
 use thirdspace_store::{Booking, BookingsWhen, DayBooking, Paged};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::PageQuery;
-use crate::app::access::{self, time_zone, venue_for_staff};
+use crate::app::access;
 use crate::app::bookings;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -62,12 +61,7 @@ pub async fn day_view(
     ApiQuery(q): ApiQuery<DayQuery>,
 ) -> ApiResult<Json<Paged<DayBooking>>> {
     let page = PageQuery { page: q.page, per_page: q.per_page }.page()?;
-    let (venue, _) = venue_for_staff(&state, id, &auth.user).await?;
-    let date = match q.date {
-        Some(date) => date,
-        None => hours::local_now(time_zone(&venue)?, state.clock.now()).0,
-    };
-    Ok(Json(state.store.venue_day(id, date, page).await?))
+    Ok(Json(bookings::day(&state, &auth.user, id, q.date, page).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -107,7 +101,7 @@ pub async fn my_bookings(
             )
         }
     };
-    Ok(Json(state.store.bookings_of(auth.user.id, when, state.clock.now(), page).await?))
+    Ok(Json(bookings::mine(&state, &auth.user, when, page).await?))
 }
 
 /// One booking (its holder or the venue's staff).

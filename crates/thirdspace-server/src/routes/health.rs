@@ -1,29 +1,16 @@
-use std::time::Duration;
-
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
-use thirdspace_store::{Outage, StoreResult};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::app::health;
+use crate::error::{ApiResult, ErrorBody};
 use crate::AppState;
-
-/// How long a health check waits for the database before it answers that it is unavailable.
-const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
     status: &'static str,
-}
-
-/// `check`, or unavailable when it does not finish in time.
-async fn within_time(check: impl std::future::Future<Output = StoreResult<()>>) -> ApiResult<()> {
-    match tokio::time::timeout(CHECK_TIMEOUT, check).await {
-        Ok(checked) => Ok(checked?),
-        Err(_) => Err(ApiError::unavailable(Outage::Unreachable)),
-    }
 }
 
 /// Whether the server runs and its database answers (within two seconds).
@@ -32,7 +19,7 @@ async fn within_time(check: impl std::future::Future<Output = StoreResult<()>>) 
         (status = 503, body = ErrorBody, description = "The database does not answer (`database_unavailable`).",
             headers(("Retry-After" = u64, description = "Seconds to wait before asking again")))))]
 pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
-    within_time(state.store.ping()).await?;
+    health::alive(&state).await?;
     Ok(Json(Health { status: "ok" }))
 }
 
@@ -44,6 +31,6 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
             description = "The database does not answer (`database_unavailable`) or cannot write (`storage_full`).",
             headers(("Retry-After" = u64, description = "Seconds to wait before asking again")))))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
-    within_time(state.store.ready()).await?;
+    health::ready(&state).await?;
     Ok(Json(Health { status: "ready" }))
 }

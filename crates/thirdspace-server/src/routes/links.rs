@@ -1,176 +1,19 @@
-//! Links sent by e-mail (log in, choose a new password, confirm the address), within the e-mail
-//! limits; and the API's endpoints to confirm an address and to ask for that link again.
+//! The API's endpoints to confirm an address and to ask for that link again (the links are the
+//! application layer's `links`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use thirdspace_domain::email::Email;
-use thirdspace_store::{LinkPurpose, User};
 use utoipa::ToSchema;
 
 use super::accounts::Session;
-use crate::auth::{new_token, token_hash, Auth};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::app::links;
+use crate::auth::Auth;
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiJson;
-use crate::limits::{self, Client};
+use crate::limits::Client;
 use crate::AppState;
-
-/// How long a log-in link works, in seconds.
-pub const LOG_IN_LINK_SECONDS: i64 = 15 * 60;
-/// How long a password-reset link works, in seconds.
-pub const RESET_LINK_SECONDS: i64 = 60 * 60;
-/// How long a link that confirms an address works, in seconds.
-pub const VERIFY_LINK_SECONDS: i64 = 24 * 60 * 60;
-
-/// A link to send, with what it needs.
-#[derive(Debug, Clone, Copy)]
-pub enum Link<'a> {
-    /// Logs in, then goes on to `next` (a path on this site).
-    LogIn {
-        next: &'a str,
-    },
-    ResetPassword,
-    VerifyEmail,
-}
-
-impl Link<'_> {
-    fn purpose(self) -> LinkPurpose {
-        match self {
-            Self::LogIn { .. } => LinkPurpose::LogIn,
-            Self::ResetPassword => LinkPurpose::ResetPassword,
-            Self::VerifyEmail => LinkPurpose::VerifyEmail,
-        }
-    }
-
-    fn lasts(self) -> i64 {
-        match self {
-            Self::LogIn { .. } => LOG_IN_LINK_SECONDS,
-            Self::ResetPassword => RESET_LINK_SECONDS,
-            Self::VerifyEmail => VERIFY_LINK_SECONDS,
-        }
-    }
-
-    /// The e-mail's subject and body for `name`, with the link on the site at `base` carrying `token`.
-    fn letter(self, name: &str, base: &str, token: &str) -> (&'static str, String) {
-        match self {
-            Self::LogIn { next } => {
-                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                (
-                    "Your thirdspace log-in link",
-                    format!(
-                        "Hello {name},\n\nOpen this link to log in to thirdspace (it works once, for 15 minutes):\n\n{base}/login/email/{token}?next={next}\n\nDid not ask for it? Ignore this e-mail.\n"
-                    ),
-                )
-            }
-            Self::ResetPassword => (
-                "Choose a new thirdspace password",
-                format!(
-                    "Hello {name},\n\nOpen this link to choose a new password (it works once, for an hour):\n\n{base}/password/reset/{token}\n\nDid not ask for it? Ignore this e-mail; your password stays as it is.\n"
-                ),
-            ),
-            Self::VerifyEmail => (
-                "Confirm your e-mail address for thirdspace",
-                format!(
-                    "Hello {name},\n\nOpen this link to confirm that this address is yours (it works once, for a day):\n\n{base}/email/verify/{token}\n\nDid not sign up for thirdspace? Ignore this e-mail.\n"
-                ),
-            ),
-        }
-    }
-}
-
-/// The refusal of an e-mail past the limits.
-fn too_many_emails(wait: i64) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_emails",
-        format!(
-            "too many e-mails were asked for this address or from your connection: try again in {} minutes",
-            (wait + 59) / 60
-        ),
-    )
-    .with_retry_after(wait.max(1).unsigned_abs())
-}
-
-/// How long to wait after an e-mail could not be sent, in seconds.
-const MAIL_RETRY_SECONDS: u64 = 60;
-
-fn mail_failed(e: crate::mail::MailError) -> ApiError {
-    tracing::error!(error = %e, "sending an e-mail failed");
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_failed", "the e-mail could not be sent: try again later")
-        .with_retry_after(MAIL_RETRY_SECONDS)
-}
-
-/// Sends `link` to `email` when an account has it; the outcome is the same when none has, so that
-/// nobody learns who has an account. Past the e-mail limits (counted either way) nothing is sent:
-/// 429 `too_many_emails`.
-pub(crate) async fn send(state: &AppState, client: Client, email: &Email, link: Link<'_>) -> ApiResult<()> {
-    if let Err(wait) = limits::mail(&*state.store, email.as_str(), client, state.clock.now()).await? {
-        return Err(too_many_emails(wait));
-    }
-    let Some(found) = state.store.credentials(email).await? else { return Ok(()) };
-    send_to(state, &found.user, link).await
-}
-
-/// Sends `link` to `user`, the e-mail limits counted already.
-async fn send_to(state: &AppState, user: &User, link: Link<'_>) -> ApiResult<()> {
-    let token = new_token();
-    let now = state.clock.now();
-    state.store.create_login_link(user.id, link.purpose(), &token_hash(&token), now, now + link.lasts()).await?;
-    let (subject, body) = link.letter(&user.display_name, &state.config.public_url, &token);
-    state.mailer.send(&user.email, subject, body).await.map_err(mail_failed)
-}
-
-/// Sends a new member the link that confirms their address. Signing up goes on without it when
-/// it cannot be sent (they can ask for it again).
-pub(crate) async fn welcome(state: &AppState, client: Client, user: &User) {
-    let sent = match Email::parse(&user.email) {
-        Ok(email) => send(state, client, &email, Link::VerifyEmail).await,
-        Err(e) => Err(e.into()),
-    };
-    if let Err(e) = sent {
-        tracing::warn!(error = %e.message, "the link to confirm a new member's address was not sent");
-    }
-}
-
-/// Sends `user` the link that confirms their address again: 409 `already_verified` once it is.
-pub(crate) async fn verify_again(state: &AppState, client: Client, user: &User) -> ApiResult<()> {
-    if user.email_verified {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_verified",
-            "your e-mail address is already confirmed",
-        ));
-    }
-    let email = Email::parse(&user.email)?;
-    send(state, client, &email, Link::VerifyEmail).await
-}
-
-/// Tells the owner their password was changed and every session and API token ended. Best effort:
-/// the change is made already.
-pub(crate) async fn password_changed(state: &AppState, user: &User) {
-    let body = format!(
-        "Hello {name},\n\nThe password of your thirdspace account was just changed with a link sent to this address. Every browser and API token that was logged in has been logged out.\n\nNot you? Ask for a new password at {base}/password/forgot right away.\n",
-        name = user.display_name,
-        base = state.config.public_url
-    );
-    if let Err(e) = state.mailer.send(&user.email, "Your thirdspace password was changed", body).await {
-        tracing::warn!(error = %e, "the notice of a changed password was not sent");
-    }
-}
-
-/// Uses a link that confirms an address: the member it was for, verified; 410 `link_not_working`
-/// when it is unknown, used, replaced by a newer one or expired.
-pub(crate) async fn verify(state: &AppState, token: &str) -> ApiResult<User> {
-    let used = state.store.use_login_link(&token_hash(token), LinkPurpose::VerifyEmail, state.clock.now()).await?;
-    used.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::GONE,
-            "link_not_working",
-            "this link no longer works (links work once, until a newer one is sent or they expire): ask for a new one",
-        )
-    })
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -186,7 +29,7 @@ pub async fn verify_email(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<VerifyEmail>,
 ) -> ApiResult<Json<Session>> {
-    Ok(Json(Session { user: verify(&state, &body.token).await? }))
+    Ok(Json(Session { user: links::verify(&state, &body.token).await? }))
 }
 
 /// Sends the caller the link that confirms their e-mail address again (needed to accept a staff
@@ -196,6 +39,6 @@ pub async fn verify_email(
         (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn ask_again(State(state): State<AppState>, client: Client, auth: Auth) -> ApiResult<StatusCode> {
-    verify_again(&state, client, &auth.user).await?;
+    links::verify_again(&state, client, &auth.user).await?;
     Ok(StatusCode::ACCEPTED)
 }

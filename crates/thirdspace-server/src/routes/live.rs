@@ -7,14 +7,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use thirdspace_store::ScreenKind;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
-use super::screens::{may_show, ScreenQuery};
-use crate::app::access::venue_for_staff;
+use super::screens::ScreenQuery;
+use crate::app::screens::{self, Follower};
+use crate::app::AppError;
 use crate::auth::{token_hash, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::{EventKind, VenueEvent};
@@ -41,9 +41,9 @@ async fn revocation(state: AppState, venue: Uuid, hash: Option<String>) {
     let Some(hash) = hash else { return std::future::pending().await };
     loop {
         tokio::time::sleep(state.config.screen_recheck).await;
-        match state.store.screen_token(&hash).await {
-            Ok(Some((v, ScreenKind::Display))) if v == venue => {}
-            Ok(_) => return,
+        match screens::display_still_opens(&state, venue, &hash).await {
+            Ok(true) => {}
+            Ok(false) => return,
             // A database hiccup is not a revocation: look again next time.
             Err(e) => tracing::warn!(error = %e, "checking a screen's token failed"),
         }
@@ -67,9 +67,9 @@ async fn departure(state: AppState, venue: Uuid, user: Option<Uuid>) {
             },
             () = tokio::time::sleep(state.config.screen_recheck) => {}
         }
-        match state.store.checked_in_at(user, state.clock.now()).await {
-            Ok(Some(v)) if v == venue => {}
-            Ok(_) => return,
+        match screens::still_here(&state, venue, user).await {
+            Ok(true) => {}
+            Ok(false) => return,
             // A database hiccup is not a check-out: look again next time.
             Err(e) => tracing::warn!(error = %e, "checking a follower's check-in failed"),
         }
@@ -92,29 +92,19 @@ pub async fn events(
     ApiQuery(q): ApiQuery<ScreenQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
     // A person (not staff) follows the venue only while checked in there.
-    let mut follower = None;
-    if q.token.is_some() {
-        may_show(&state, id, q.token.as_deref(), None).await?;
-    } else {
-        let user = user.ok_or_else(|| {
-            ApiError::new(
+    let follower = match screens::may_follow(&state, id, q.token.as_deref(), user.as_ref()).await {
+        Ok(Follower::Screen) => None,
+        Ok(Follower::Person(user)) => Some(user),
+        Err(AppError::Unauthenticated) => {
+            return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "log in, send a valid API token, or open the stream with a screen's ?token=",
-            )
-        })?;
-        let here = state.store.checked_in_at(user.id, state.clock.now()).await? == Some(id);
-        if venue_for_staff(&state, id, &user).await.is_err() {
-            if !here {
-                return Err(ApiError::forbidden(
-                    "only the venue's screens, staff and the people checked in there follow its events",
-                ));
-            }
-            follower = Some(user.id);
+            ))
         }
-    }
+        Err(e) => return Err(e.into()),
+    };
     // Subscribe before reading what was missed, so that nothing falls between the two.
     let live = BroadcastStream::new(state.events.subscribe());
     let last_seen =

@@ -13,28 +13,20 @@ mod profiles;
 mod questions;
 mod screens;
 
-pub(crate) use accounts::{authenticate, new_session, register};
-pub(crate) use links::{password_changed, send as send_link, verify as verify_email, verify_again, Link};
-pub use screens::{may_show, screen_opens, ScreenQuery};
-pub(crate) use venues::{free_on, invite};
 mod venues;
 
 use crate::auth::SESSION_COOKIE;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_store::Page;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -131,43 +123,27 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The whole HTTP application.
-pub fn router(state: AppState) -> Router {
+/// The API's routes with their OpenAPI document (the extractors' and outages' answers added).
+pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, mut doc) = api().split_for_parts();
     answers::add(&mut doc);
-    let max_body = state.config.max_body_bytes;
-    // The page is served from the binary and asks nothing of the internet (no online validator).
-    let page = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
-    api.merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(page))
-        .merge(crate::pages::router(state.clone()))
-        .fallback(|headers: axum::http::HeaderMap| async move {
-            if crate::pages::wants_html(&headers) {
-                crate::pages::not_found()
-            } else {
-                ApiError::not_found("route").into_response()
-            }
-        })
-        .method_not_allowed_fallback(|headers: axum::http::HeaderMap| async move {
-            if crate::pages::wants_html(&headers) {
-                crate::pages::not_found()
-            } else {
-                ApiError::new(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "method_not_allowed",
-                    "this route does not take that method",
-                )
-                .into_response()
-            }
-        })
-        .layer(axum::middleware::from_fn(crate::pages::page_headers))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(state.config.request_timeout, crate::serve::deadline))
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
-            tracing::error!("a handler panicked");
-            ApiError::internal().into_response()
-        }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    (api, doc)
+}
+
+/// The API's answer to a route that does not exist, or a method a route does not take.
+pub fn no_route(method: bool) -> Response {
+    if method {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+            .into_response()
+    } else {
+        ApiError::not_found("route").into_response()
+    }
+}
+
+/// The API's answer when a handler panicked.
+pub fn panicked() -> Response {
+    tracing::error!("a handler panicked");
+    ApiError::internal().into_response()
 }
 
 /// `?page=&per_page=` on every list.

@@ -3,15 +3,14 @@
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_store::{Booking, CheckedIn, Paged};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::PageQuery;
-use crate::app::presence::{self, CheckInAs};
+use crate::app::presence::{self, CheckInAs, PresentView};
 use crate::auth::{Auth, MaybeAuth};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -86,24 +85,6 @@ pub async fn check_out(
     Ok(Json(presence::check_out(&state, &auth.user, id, body.user_id).await?))
 }
 
-/// Someone here now, as much as they chose to show.
-#[derive(Serialize, ToSchema)]
-pub struct PresentView {
-    user_id: Uuid,
-    display_name: String,
-    headline: Option<String>,
-    offers: Vec<String>,
-    seeking: Vec<String>,
-    seeking_text: Option<String>,
-    interests: Vec<String>,
-    field: Option<String>,
-    open_to_meet: bool,
-    /// Today's focus.
-    focus: String,
-    #[schema(value_type = String, format = DateTime)]
-    since: String,
-}
-
 /// Who is here now: everyone is counted, but only those whose visibility allows the caller to
 /// see them are named.
 #[derive(Serialize, ToSchema)]
@@ -128,36 +109,7 @@ pub async fn here_now(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Presence>> {
     let page = q.page()?;
-    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let viewer_here = match &viewer {
-        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(id),
-        None => false,
-    };
-    let total = present.len() as u32;
-    let shown: Vec<PresentView> = present
-        .into_iter()
-        .filter(|p| {
-            let is_self = viewer.as_ref().is_some_and(|v| v.id == p.profile.user_id);
-            may_see(p.profile.visibility, Viewer { is_self, shares_venue_now: viewer_here })
-        })
-        .map(|p| PresentView {
-            user_id: p.profile.user_id,
-            display_name: p.profile.display_name,
-            headline: p.profile.headline,
-            offers: p.profile.offers,
-            seeking: p.profile.seeking,
-            seeking_text: p.profile.seeking_text,
-            interests: p.profile.interests,
-            field: p.profile.field,
-            open_to_meet: p.profile.open_to_meet,
-            focus: p.focus,
-            since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .unwrap_or_default(),
-        })
-        .collect();
+    let (total, shown) = presence::here_now(&state, viewer.as_ref(), id).await?;
     let not_shown = total - shown.len() as u32;
     Ok(Json(Presence { venue_id: id, present: total, not_shown, people: page.slice(shown) }))
 }

@@ -4,21 +4,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
-use rand::RngCore;
-use serde::{Deserialize, Serialize};
-use thirdspace_domain::email::Email;
-use thirdspace_domain::hours::{self, ClockTime, Span, WeeklyHours};
+use serde::Deserialize;
+use thirdspace_domain::hours::{ClockTime, Span};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput};
 use thirdspace_domain::venue::{city_key, VenueDraft, VenueInput};
-use thirdspace_domain::{checkin, Invalid};
-use thirdspace_store::{Invitation, Page, Paged, Space, StaffMember, Venue};
+use thirdspace_domain::Invalid;
+use thirdspace_store::{Invitation, Paged, Space, StaffMember, Venue};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::PageQuery;
-use crate::app::access::{time_zone, venue_for_owner, venue_for_staff};
+use crate::app::access::{self, venue_for_owner};
+use crate::app::venues::{self, CheckInCode, VenueListing};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
@@ -48,18 +47,6 @@ pub struct VenueSearch {
     per_page: Option<u32>,
 }
 
-/// A venue in a search, with its free seats when a date was asked for.
-#[derive(Serialize, ToSchema)]
-pub struct VenueListing {
-    #[serde(flatten)]
-    pub(crate) venue: Venue,
-    /// Social-capital seats free over the asked span (or the whole opening day).
-    pub(crate) free_seats: Option<u32>,
-}
-
-/// How many venues of one city a dated search looks through.
-const MAX_DATED_SEARCH: usize = 2_000;
-
 /// Lists venues by name, in a city; with a date, only those open then with a seat free.
 #[utoipa::path(get, path = "/api/v1/venues", tag = "venues", params(VenueSearch),
     responses((status = 200, body = Paged<VenueListing>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -75,68 +62,7 @@ pub async fn list(
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
     };
-    let Some(date) = q.date else {
-        if span.is_some() {
-            return Err(Invalid::new("date", "give the date of the span").into());
-        }
-        let found = state.store.venues(city.as_deref(), page).await?;
-        return Ok(Json(found.map(|venue| VenueListing { venue, free_seats: None })));
-    };
-    Ok(Json(page.slice(free_on(&state, city.as_deref(), date, span).await?)))
-}
-
-/// The venues (of a city, by its key) open on `date` over `span` (or the whole opening day)
-/// with a social-capital seat free, each with how many.
-pub(crate) async fn free_on(
-    state: &AppState,
-    city: Option<&str>,
-    date: NaiveDate,
-    span: Option<Span>,
-) -> ApiResult<Vec<VenueListing>> {
-    let now = state.clock.now();
-    // The earliest "today" on Earth is UTC−12; each venue then drops the dates already past there.
-    let earliest_today = chrono::DateTime::from_timestamp(now - 12 * 3600, 0).unwrap_or_default().date_naive();
-    let ahead = (date - earliest_today).num_days();
-    if !(0..=thirdspace_domain::booking::BOOKING_HORIZON_DAYS).contains(&ahead) {
-        return Err(Invalid::new("date", "must be between today and 180 days ahead").into());
-    }
-    let mut all = Vec::new();
-    let mut batch = Page::new(1, Page::MAX_PER_PAGE);
-    loop {
-        let found = state.store.venues(city, batch).await?;
-        let done = found.items.len() < batch.per_page as usize || all.len() >= MAX_DATED_SEARCH;
-        all.extend(found.items);
-        if done {
-            break;
-        }
-        batch = Page::new(batch.page + 1, batch.per_page);
-    }
-    let mut open = Vec::new();
-    for venue in all {
-        let tz = time_zone(&venue)?;
-        if date < hours::local_now(tz, now).0 {
-            continue;
-        }
-        let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
-        let wanted = match span {
-            Some(span) => hours::opening_period_for(&weekly, &venue.closures, date, span).ok().map(|_| span),
-            None if venue.closures.contains(&date) => None,
-            None => {
-                let periods: Vec<Span> = weekly.on(hours::Weekday::of(date)).collect();
-                periods.first().zip(periods.last()).map(|(first, last)| Span { start: first.start, end: last.end })
-            }
-        };
-        let Some(wanted) = wanted else { continue };
-        let window = (hours::instant(tz, date, wanted.start).max(now), hours::instant(tz, date, wanted.end));
-        if window.1 <= window.0 {
-            continue;
-        }
-        let free = state.store.free_seats(venue.id, date, window, now).await?;
-        if free > 0 {
-            open.push(VenueListing { venue, free_seats: Some(free) });
-        }
-    }
-    Ok(open)
+    Ok(Json(venues::search(&state, city.as_deref(), q.date, span, page).await?))
 }
 
 /// Creates a venue; the caller becomes its owner.
@@ -149,17 +75,14 @@ pub async fn create(
     ApiJson(body): ApiJson<VenueInput>,
 ) -> ApiResult<(StatusCode, Json<Venue>)> {
     let draft = VenueDraft::parse(body)?;
-    let mut secret = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut secret);
-    let venue = state.store.create_venue(auth.user.id, &draft, &[], &secret, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(venue)))
+    Ok((StatusCode::CREATED, Json(venues::open(&state, &auth.user, &draft, &[]).await?)))
 }
 
 /// One venue.
 #[utoipa::path(get, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = Uuid, Path)),
     responses((status = 200, body = Venue), (status = 404, body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Venue>> {
-    Ok(Json(state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?))
+    Ok(Json(access::venue(&state, id).await?))
 }
 
 /// Replaces a venue's description, hours, closures and rules (its owner only).
@@ -172,9 +95,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<VenueInput>,
 ) -> ApiResult<Json<Venue>> {
-    venue_for_owner(&state, id, &auth.user).await?;
-    let draft = VenueDraft::parse(body)?;
-    Ok(Json(state.store.update_venue(id, &draft, state.clock.now()).await?))
+    Ok(Json(venues::update(&state, &auth.user, id, &VenueDraft::parse(body)?).await?))
 }
 
 /// A venue's spaces.
@@ -185,9 +106,7 @@ pub async fn list_spaces(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<Space>>> {
-    let page = q.page()?;
-    state.store.venue(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    Ok(Json(state.store.spaces(id, page).await?))
+    Ok(Json(venues::spaces(&state, id, q.page()?).await?))
 }
 
 /// Adds a space (open seating or a meeting room) to a venue (its owner only).
@@ -200,9 +119,7 @@ pub async fn create_space(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<SpaceInput>,
 ) -> ApiResult<(StatusCode, Json<Space>)> {
-    venue_for_owner(&state, id, &auth.user).await?;
-    let draft = SpaceDraft::parse(body)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_space(id, &draft, state.clock.now()).await?)))
+    Ok((StatusCode::CREATED, Json(venues::add_space(&state, &auth.user, id, &SpaceDraft::parse(body)?).await?)))
 }
 
 /// Edits a space (its venue's owner only). Bookings already made are kept.
@@ -216,9 +133,7 @@ pub async fn update_space(
     ApiPath((id, space_id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(body): ApiJson<SpaceInput>,
 ) -> ApiResult<Json<Space>> {
-    venue_for_owner(&state, id, &auth.user).await?;
-    let draft = SpaceDraft::parse(body)?;
-    Ok(Json(state.store.update_space(id, space_id, &draft, state.clock.now()).await?))
+    Ok(Json(venues::edit_space(&state, &auth.user, id, space_id, &SpaceDraft::parse(body)?).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -239,9 +154,7 @@ pub async fn list_staff(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<StaffMember>>> {
-    let page = q.page()?;
-    venue_for_staff(&state, id, &auth.user).await?;
-    Ok(Json(state.store.staff(id, page).await?))
+    Ok(Json(venues::staff(&state, &auth.user, id, q.page()?).await?))
 }
 
 /// Invites someone, by e-mail, to join a venue's staff (its owner only), and e-mails them. They
@@ -256,32 +169,8 @@ pub async fn invite_staff(
     ApiJson(body): ApiJson<StaffInvite>,
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
     let venue = venue_for_owner(&state, id, &auth.user).await?;
-    let invitation = invite(&state, &auth.user, &venue, &body.email).await?;
+    let invitation = venues::invite(&state, &auth.user, &venue, &body.email).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
-}
-
-/// Invites `email` to help run `venue` on behalf of its owner `inviter`, and e-mails the invited
-/// person: the one way in for the API and the pages alike. A failed e-mail leaves the invitation
-/// standing (it shows under the invited person's invitations once they log in).
-pub(crate) async fn invite(
-    state: &AppState,
-    inviter: &thirdspace_store::User,
-    venue: &Venue,
-    email: &str,
-) -> ApiResult<Invitation> {
-    let email = Email::parse(email)?;
-    let invitation = state.store.invite_staff(venue.id, &email, inviter.id, state.clock.now()).await?;
-    let body = format!(
-        "Hello,\n\n{name} invites you to help run {venue} on thirdspace.\n\nLog in (or sign up) with this e-mail address, confirm it with the link we send you, and open {base}/host to accept.\n",
-        name = inviter.display_name,
-        venue = venue.name,
-        base = state.config.public_url
-    );
-    let subject = format!("Help run {} on thirdspace", venue.name);
-    if let Err(e) = state.mailer.send(&invitation.email, &subject, body).await {
-        tracing::warn!(error = %e, "the invitation was stored, but its e-mail was not sent");
-    }
-    Ok(invitation)
 }
 
 /// Staff invitations waiting for the caller.
@@ -294,8 +183,7 @@ pub async fn my_invitations(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<Invitation>>> {
     let page = q.page()?;
-    let email = Email::parse(&auth.user.email)?;
-    Ok(Json(page.slice(state.store.invitations_for(&email).await?)))
+    Ok(Json(page.slice(venues::my_invitations(&state, &auth.user).await?)))
 }
 
 /// Accepts a staff invitation sent to the caller's e-mail address, once they confirmed it (409
@@ -308,16 +196,7 @@ pub async fn accept_invitation(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<StaffMember>> {
-    Ok(Json(state.store.accept_invitation(id, &auth.user, state.clock.now()).await?))
-}
-
-/// Today's check-in code: what the QR code at the door carries.
-#[derive(Serialize, ToSchema)]
-pub struct CheckInCode {
-    #[schema(value_type = String, format = Date)]
-    date: NaiveDate,
-    #[schema(example = "K7QX2M")]
-    code: String,
+    Ok(Json(venues::accept_invitation(&state, &auth.user, id).await?.1))
 }
 
 /// Today's check-in code of a venue, in its local date (its staff only).
@@ -329,8 +208,5 @@ pub async fn check_in_code(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<CheckInCode>> {
-    let (venue, _) = venue_for_staff(&state, id, &auth.user).await?;
-    let secret = state.store.checkin_secret(id).await?.ok_or_else(|| ApiError::not_found("venue"))?;
-    let (date, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
-    Ok(Json(CheckInCode { date, code: checkin::daily_code(&secret, date) }))
+    Ok(Json(venues::check_in_code(&state, &auth.user, id).await?))
 }

@@ -106,7 +106,7 @@ fn email(raw: &str) -> Result<Email> {
 
 async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
     let now = chrono::Utc::now().timestamp();
-    let password_hash = password::hash_blocking(DEMO_PASSWORD).map_err(|e| anyhow!("{}", e.message))?;
+    let password_hash = password::hash_blocking(DEMO_PASSWORD).map_err(|e| anyhow!("{e}"))?;
     let new_user = |address: Email, display_name: &str, is_admin: bool| NewUser {
         email: address,
         password_hash: password_hash.clone(),

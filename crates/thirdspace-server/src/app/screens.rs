@@ -1,0 +1,276 @@
+//! The venue's screens: tokens a host gives a TV or a kiosk, and the dashboard's picture of the
+//! venue right now (people as they allow now; hidden people only counted).
+
+use serde::Serialize;
+use thirdspace_domain::hours;
+use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::text;
+use thirdspace_serendipity::person::{question_needs, tag_labels, terms};
+use thirdspace_serendipity::route::Router;
+use thirdspace_serendipity::vocabulary::shipped;
+use thirdspace_store::{IntroAnswer, Page, Paged, Profile, ScreenKind, ScreenToken, User};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::access::{self, time_zone, venue_for_staff};
+use super::{AppError, AppResult};
+use crate::auth::{new_token, token_hash};
+use crate::matching::{candidate, first_name, read_reason};
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct IssuedScreenToken {
+    /// Put it in the screen's link as `?token=…`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: ScreenToken,
+}
+
+/// Issues a token for one of the venue's screens (its staff).
+/// Issues a token for one of the venue's screens (its staff only); the token itself is shown once.
+pub async fn issue(
+    state: &AppState,
+    actor: &User,
+    venue: Uuid,
+    kind: ScreenKind,
+    name: &str,
+) -> AppResult<IssuedScreenToken> {
+    venue_for_staff(state, venue, actor).await?;
+    let name = text::bounded("name", name, 1, 80, false)?;
+    let token = new_token();
+    let info = state.store.create_screen_token(venue, kind, &name, &token_hash(&token), state.clock.now()).await?;
+    Ok(IssuedScreenToken { token, info })
+}
+
+/// A venue's screen tokens (its staff only).
+pub async fn list(state: &AppState, actor: &User, venue: Uuid, page: Page) -> AppResult<Paged<ScreenToken>> {
+    venue_for_staff(state, venue, actor).await?;
+    Ok(state.store.screen_tokens(venue, page).await?)
+}
+
+/// Revokes a screen's token (its venue's staff only): the screen stops showing names.
+pub async fn revoke(state: &AppState, actor: &User, venue: Uuid, token: Uuid) -> AppResult<ScreenToken> {
+    venue_for_staff(state, venue, actor).await?;
+    Ok(state.store.revoke_screen_token(venue, token, state.clock.now()).await?)
+}
+
+/// Fails unless `token` is a live screen token of `kind` for `venue`.
+pub async fn screen_opens(state: &AppState, venue: Uuid, token: &str, kind: ScreenKind) -> AppResult<()> {
+    match state.store.screen_token(&token_hash(token)).await? {
+        Some((v, k)) if v == venue && k == kind => Ok(()),
+        _ => Err(AppError::Forbidden(match kind {
+            ScreenKind::Display => "this token does not open this venue's dashboard (it may have been revoked)",
+            ScreenKind::Kiosk => "this token does not open this venue's kiosk (it may have been revoked)",
+        })),
+    }
+}
+
+/// Whether a request may see a venue's dashboard: a live display token of that venue, or its staff.
+pub async fn may_show(state: &AppState, venue: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<()> {
+    if let Some(token) = token {
+        return screen_opens(state, venue, token, ScreenKind::Display).await;
+    }
+    match user {
+        Some(user) => venue_for_staff(state, venue, user).await.map(|_| ()),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// The QR code the venue's screen shows: it opens the self check-in page for today with the
+/// venue's check-in code (a display token, or the venue's staff). An SVG image.
+/// Today's check-in code of a venue, for a screen `may_show` lets through.
+pub async fn check_in_code(state: &AppState, id: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<String> {
+    let venue = access::venue(state, id).await?;
+    may_show(state, id, token, user).await?;
+    let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
+    let (today, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
+    Ok(thirdspace_domain::checkin::daily_code(&secret, today))
+}
+
+/// Someone on the dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct ScreenPerson {
+    pub display_name: String,
+    pub headline: Option<String>,
+    pub offers: Vec<String>,
+    pub seeking: Vec<String>,
+    pub focus: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScreenIntro {
+    pub a: String,
+    pub b: String,
+    pub reason: String,
+    /// Both said yes.
+    pub accepted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScreenQuestion {
+    pub text: String,
+    pub tags: Vec<String>,
+    pub asker: Option<String>,
+    /// People here who may be able to help, best first.
+    pub who_can_help: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Counters {
+    /// Everyone checked in, shown or not.
+    pub here: u32,
+    pub intros_suggested_today: u32,
+    pub intros_accepted_today: u32,
+    /// Distinct knowledge topics offered by the people here.
+    pub topics: u32,
+}
+
+/// What a venue's screen shows now.
+#[derive(Serialize, ToSchema)]
+pub struct Dashboard {
+    pub venue_id: Uuid,
+    pub venue_name: String,
+    /// Local time at the venue, "HH:MM".
+    pub local_time: String,
+    /// Today's check-in code, for people who type it instead of scanning the QR code.
+    pub check_in_code: String,
+    /// While the venue is closed: that it is, and when it opens again (the screen then shows
+    /// this instead of inviting people to check in).
+    pub closed: Option<String>,
+    /// The local date at the venue: the check-in QR code changes with it.
+    #[schema(value_type = String, format = Date)]
+    pub local_date: chrono::NaiveDate,
+    pub people: Vec<ScreenPerson>,
+    pub intros: Vec<ScreenIntro>,
+    pub questions: Vec<ScreenQuestion>,
+    pub counters: Counters,
+}
+
+/// The venue's screen shows people whose visibility is `public` or `venue` (the screen is at the
+/// venue); hidden people are only counted.
+fn on_screen(profile: &Profile) -> bool {
+    profile.visibility != Visibility::Hidden
+}
+
+/// What the venue's dashboard shows now (a display token, or the venue's staff).
+/// The venue right now, for its screen (a display token) or its staff.
+pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<Dashboard> {
+    let venue = access::venue(state, id).await?;
+    may_show(state, id, token, user).await?;
+    let now = state.clock.now();
+    let (today, at) = hours::local_now(time_zone(&venue)?, now);
+    let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
+    let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
+    let weekly = hours::WeeklyHours::parse(venue.opening_hours.clone())?;
+    let closed = hours::closed_now(&weekly, &venue.closures, today, at);
+    let present = state.store.present(id, now).await?;
+    let v = shipped();
+    let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
+    let name_of = |user: Uuid| shown.iter().find(|p| p.profile.user_id == user).map(|p| p.profile.display_name.clone());
+    let mut topics: Vec<_> = present.iter().flat_map(|p| terms(v, &p.profile.offers)).collect();
+    topics.sort();
+    topics.dedup();
+    let day_start = now - 86_400;
+    let intros = state.store.venue_intros(id, day_start, 200).await?;
+    let accepted =
+        |i: &thirdspace_store::Intro| i.a_answer == IntroAnswer::Accepted && i.b_answer == IntroAnswer::Accepted;
+    let counters = Counters {
+        here: present.len() as u32,
+        intros_suggested_today: intros.len() as u32,
+        intros_accepted_today: intros.iter().filter(|i| accepted(i)).count() as u32,
+        topics: topics.len() as u32,
+    };
+    let screen_intros = intros
+        .iter()
+        .filter(|i| i.met_at.is_none())
+        .filter_map(|i| {
+            let (a, b) = (name_of(i.person_a)?, name_of(i.person_b)?);
+            let first = |id: Uuid| first_name(if id == i.person_a { &a } else { &b });
+            let reason = read_reason(&i.reason, None, first).unwrap_or_else(|| i.reason.clone());
+            Some(ScreenIntro { a, b, reason, accepted: accepted(i) })
+        })
+        .take(12)
+        .collect();
+    let candidates: Vec<_> = shown.iter().map(|p| candidate(v, &p.profile, 0)).collect();
+    let router = Router::new(&candidates);
+    let open = state.store.open_questions(id, Page::new(1, 10)).await?;
+    let questions = open
+        .items
+        .into_iter()
+        .map(|question| {
+            let needs = question_needs(v, &question.tags, &question.text);
+            let who_can_help = router
+                .scored(v, &needs, &question.text, |i| shown[i as usize].profile.user_id == question.asker_id)
+                .into_iter()
+                .take(3)
+                .map(|(i, _)| shown[i as usize].profile.display_name.clone())
+                .collect();
+            ScreenQuestion { asker: name_of(question.asker_id), text: question.text, tags: question.tags, who_can_help }
+        })
+        .collect();
+    let people = shown
+        .iter()
+        .map(|p| ScreenPerson {
+            display_name: p.profile.display_name.clone(),
+            headline: p.profile.headline.clone(),
+            offers: tag_labels(v, &p.profile.offers),
+            seeking: tag_labels(v, &p.profile.seeking),
+            focus: p.focus.clone(),
+        })
+        .collect();
+    Ok(Dashboard {
+        venue_id: id,
+        venue_name: venue.name,
+        local_time: at.to_string(),
+        check_in_code,
+        closed,
+        local_date: today,
+        people,
+        intros: screen_intros,
+        questions,
+        counters,
+    })
+}
+
+/// Whether the display token with `hash` still opens `venue`'s screen.
+pub async fn display_still_opens(state: &AppState, venue: Uuid, hash: &str) -> AppResult<bool> {
+    Ok(matches!(state.store.screen_token(hash).await?, Some((v, ScreenKind::Display)) if v == venue))
+}
+
+/// Who follows a venue's events, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follower {
+    /// A screen with a display token, or the venue's staff: for as long as they like.
+    Screen,
+    /// A person checked in there: while they stay checked in.
+    Person(Uuid),
+}
+
+/// Whether the venue's events may be followed by a screen with `token`, or by `user` (its staff,
+/// or someone checked in there now).
+pub async fn may_follow(
+    state: &AppState,
+    venue: Uuid,
+    token: Option<&str>,
+    user: Option<&User>,
+) -> AppResult<Follower> {
+    access::venue(state, venue).await?;
+    if token.is_some() {
+        may_show(state, venue, token, None).await?;
+        return Ok(Follower::Screen);
+    }
+    let user = user.ok_or(AppError::Unauthenticated)?;
+    if access::runs(state, venue, user).await? {
+        return Ok(Follower::Screen);
+    }
+    if state.store.checked_in_at(user.id, state.clock.now()).await? == Some(venue) {
+        Ok(Follower::Person(user.id))
+    } else {
+        Err(AppError::Forbidden("only the venue's screens, staff and the people checked in there follow its events"))
+    }
+}
+
+/// Whether `user` is still checked in at `venue`.
+pub async fn still_here(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<bool> {
+    Ok(state.store.checked_in_at(user, state.clock.now()).await? == Some(venue))
+}
