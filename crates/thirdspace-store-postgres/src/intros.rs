@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{PgConnection, Row};
 use thirdspace_store::outbox::NewEvent;
+use thirdspace_store::steps::{self, Change};
 use thirdspace_store::*;
 use uuid::Uuid;
 
@@ -96,44 +97,26 @@ pub async fn step(store: &PgStore, id: Uuid, user: Uuid, step: IntroStep, now: i
     let mut tx = store.write().await?;
     let outcome = async {
         let current = fetch(&mut tx, id, "FOR NO KEY UPDATE").await?.ok_or(StoreError::NotFound("introduction"))?;
-        let side = if user == current.person_a {
-            "a"
-        } else if user == current.person_b {
-            "b"
-        } else {
-            return Err(StoreError::NotFound("introduction"));
-        };
-        let mine = if side == "a" { current.a_answer } else { current.b_answer };
-        let (sql, value) = match step {
-            IntroStep::Accept if mine == IntroAnswer::Accepted => return Ok(current),
-            IntroStep::Accept | IntroStep::Decline if mine != IntroAnswer::Pending => {
-                return Err(Conflict::IntroAnswered.into());
+        let (sql, value) = match steps::decide(&current, user, step)? {
+            Change::Nothing => return Ok(current),
+            Change::Accept(side) => {
+                (format!("UPDATE intros SET {}_answer = 'accepted' WHERE id = $1", side.column()), Value::Nothing)
             }
-            IntroStep::Accept => {
-                (format!("UPDATE intros SET {side}_answer = 'accepted' WHERE id = $1"), Value::Nothing)
-            }
-            IntroStep::Decline => (
+            Change::Decline(side) => (
                 format!(
-                    "UPDATE intros SET {side}_answer = 'declined', settled_at = COALESCE(settled_at, $2) WHERE id = $1"
+                    "UPDATE intros SET {}_answer = 'declined', settled_at = COALESCE(settled_at, $2) WHERE id = $1",
+                    side.column()
                 ),
                 Value::Instant(now),
             ),
-            IntroStep::Met => {
-                if current.a_answer != IntroAnswer::Accepted || current.b_answer != IntroAnswer::Accepted {
-                    return Err(Conflict::NotMutual.into());
-                }
-                (
-                    "UPDATE intros SET met_at = COALESCE(met_at, $2), settled_at = COALESCE(settled_at, met_at, $2) \
-                     WHERE id = $1"
-                        .to_owned(),
-                    Value::Instant(now),
-                )
-            }
-            IntroStep::Feedback { useful } => {
-                if current.met_at.is_none() {
-                    return Err(Conflict::NotMet.into());
-                }
-                (format!("UPDATE intros SET {side}_useful = $2 WHERE id = $1"), Value::Flag(useful))
+            Change::Met => (
+                "UPDATE intros SET met_at = COALESCE(met_at, $2), settled_at = COALESCE(settled_at, met_at, $2) \
+                 WHERE id = $1"
+                    .to_owned(),
+                Value::Instant(now),
+            ),
+            Change::Useful(side, useful) => {
+                (format!("UPDATE intros SET {}_useful = $2 WHERE id = $1", side.column()), Value::Flag(useful))
             }
         };
         let query = sqlx::query(&sql).bind(id);

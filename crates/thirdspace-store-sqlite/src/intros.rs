@@ -3,6 +3,7 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use thirdspace_store::outbox::NewEvent;
+use thirdspace_store::steps::{self, Change};
 use thirdspace_store::*;
 use uuid::Uuid;
 
@@ -109,39 +110,23 @@ pub async fn get(store: &SqliteStore, id: Uuid) -> StoreResult<Option<Intro>> {
 pub async fn step(store: &SqliteStore, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro> {
     let mut tx = store.write().await?;
     let current = fetch(&mut tx, id).await?.ok_or(StoreError::NotFound("introduction"))?;
-    let side = if user == current.person_a {
-        "a"
-    } else if user == current.person_b {
-        "b"
-    } else {
-        return Err(StoreError::NotFound("introduction"));
-    };
-    let mine = if side == "a" { current.a_answer } else { current.b_answer };
-    let (sql, value): (String, Option<i64>) = match step {
-        IntroStep::Accept if mine == IntroAnswer::Accepted => return Ok(current),
-        IntroStep::Accept | IntroStep::Decline if mine != IntroAnswer::Pending => {
-            return Err(Conflict::IntroAnswered.into());
-        }
-        IntroStep::Accept => (format!("UPDATE intros SET {side}_answer = 'accepted' WHERE id = ?"), None),
-        IntroStep::Decline => (
-            format!("UPDATE intros SET {side}_answer = 'declined', settled_at = COALESCE(settled_at, ?) WHERE id = ?"),
+    let (sql, value): (String, Option<i64>) = match steps::decide(&current, user, step)? {
+        Change::Nothing => return Ok(current),
+        Change::Accept(side) => (format!("UPDATE intros SET {}_answer = 'accepted' WHERE id = ?", side.column()), None),
+        Change::Decline(side) => (
+            format!(
+                "UPDATE intros SET {}_answer = 'declined', settled_at = COALESCE(settled_at, ?) WHERE id = ?",
+                side.column()
+            ),
             Some(now),
         ),
-        IntroStep::Met => {
-            if current.a_answer != IntroAnswer::Accepted || current.b_answer != IntroAnswer::Accepted {
-                return Err(Conflict::NotMutual.into());
-            }
-            (
-                "UPDATE intros SET met_at = COALESCE(met_at, ?), settled_at = COALESCE(settled_at, met_at, ?) WHERE id = ?"
-                    .to_owned(),
-                Some(now),
-            )
-        }
-        IntroStep::Feedback { useful } => {
-            if current.met_at.is_none() {
-                return Err(Conflict::NotMet.into());
-            }
-            (format!("UPDATE intros SET {side}_useful = ? WHERE id = ?"), Some(i64::from(useful)))
+        Change::Met => (
+            "UPDATE intros SET met_at = COALESCE(met_at, ?), settled_at = COALESCE(settled_at, met_at, ?) WHERE id = ?"
+                .to_owned(),
+            Some(now),
+        ),
+        Change::Useful(side, useful) => {
+            (format!("UPDATE intros SET {}_useful = ? WHERE id = ?", side.column()), Some(i64::from(useful)))
         }
     };
     let mut query = sqlx::query(&sql);

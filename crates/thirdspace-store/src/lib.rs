@@ -10,6 +10,7 @@ mod error;
 pub mod events;
 pub mod outbox;
 mod records;
+pub mod steps;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
