@@ -1,9 +1,13 @@
 //! The background sweep: releases bookings nobody claimed within the grace period, checks out
 //! everyone still checked in when their venue closes, and forgets counted attempts (failed
-//! log-ins, e-mails asked for) whose window is over. Capacity and presence do not depend on it
-//! (both apply the same rules when read); it keeps the stored statuses honest.
+//! log-ins, e-mails asked for) whose window is over, and events older than [`EVENTS_KEPT_DAYS`].
+//! Capacity and presence do not depend on it (both apply the same rules when read); it keeps the
+//! stored statuses honest.
 
 use crate::AppState;
+
+/// How long the outbox keeps an event, in days.
+pub const EVENTS_KEPT_DAYS: i64 = 30;
 
 pub async fn run(state: AppState) {
     let mut every = tokio::time::interval(state.config.sweep_every);
@@ -23,6 +27,9 @@ pub async fn run(state: AppState) {
         }
         if let Err(e) = crate::limits::forget_old(&*state.store, now).await {
             tracing::warn!(error = %e, "forgetting old counted attempts failed");
+        }
+        if let Err(e) = state.store.forget_events(now - EVENTS_KEPT_DAYS * 86_400).await {
+            tracing::warn!(error = %e, "forgetting old events failed");
         }
     }
 }

@@ -413,6 +413,9 @@ impl Store for PgStore {
     async fn last_event_id(&self) -> StoreResult<u64> {
         outbox::last_id(self).await
     }
+    async fn forget_events(&self, before: i64) -> StoreResult<u64> {
+        outbox::forget(self, before).await
+    }
     async fn events_written(&self) {
         self.written.notified().await;
     }

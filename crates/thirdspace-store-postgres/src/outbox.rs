@@ -76,6 +76,15 @@ fn stored(row: &sqlx::postgres::PgRow) -> StoreResult<StoredEvent> {
     })
 }
 
+pub async fn forget(store: &PgStore, before: i64) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM outbox WHERE occurred_at < $1 AND id < (SELECT MAX(id) FROM outbox)")
+        .bind(before)
+        .execute(&store.pool)
+        .await
+        .map_err(db)?;
+    Ok(done.rows_affected())
+}
+
 pub async fn last_id(store: &PgStore) -> StoreResult<u64> {
     let last: Option<i64> =
         sqlx::query_scalar("SELECT MAX(id) FROM outbox").fetch_one(&store.pool).await.map_err(db)?;

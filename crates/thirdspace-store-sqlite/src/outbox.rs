@@ -71,6 +71,17 @@ fn stored(row: &sqlx::sqlite::SqliteRow) -> StoreResult<StoredEvent> {
     })
 }
 
+pub async fn forget(store: &SqliteStore, before: i64) -> StoreResult<u64> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query("DELETE FROM outbox WHERE occurred_at < ? AND id < (SELECT MAX(id) FROM outbox)")
+        .bind(before)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(done.rows_affected())
+}
+
 pub async fn last_id(store: &SqliteStore) -> StoreResult<u64> {
     let last: Option<i64> =
         sqlx::query_scalar("SELECT MAX(id) FROM outbox").fetch_one(&store.reader).await.map_err(db)?;

@@ -147,6 +147,7 @@ macro_rules! store_suite {
                 every_booking_and_presence_change_writes_its_event_and_a_refusal_writes_none,
                 a_booked_check_in_and_the_data_of_a_booking_event,
                 profiles_questions_and_introductions_write_their_events,
+                old_events_are_forgotten_but_the_order_goes_on,
             }
             questions {
                 questions_are_asked_and_marked_answered_once,

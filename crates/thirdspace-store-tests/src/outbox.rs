@@ -143,3 +143,21 @@ pub async fn profiles_questions_and_introductions_write_their_events(backend: &d
     );
     venue.close().await;
 }
+
+pub async fn old_events_are_forgotten_but_the_order_goes_on(backend: &dyn Backend) {
+    let venue = Venue::with(backend, 2, 2).await;
+    let store = venue.store();
+    let start = store.last_event_id().await.unwrap();
+    let first = store.book(venue.booking(0, (at(10, 0), at(11, 0)), at(8, 0))).await.unwrap();
+    store.book(venue.booking(1, (at(10, 0), at(11, 0)), at(9, 0))).await.unwrap();
+    assert_eq!(store.forget_events(at(9, 0)).await.unwrap(), 1, "the 08:00 event is older");
+    let kept = store.events_after(start, 10).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(kept.iter().all(|e| e.subject != first.id));
+    let last = store.last_event_id().await.unwrap();
+    assert_eq!(store.forget_events(at(23, 0)).await.unwrap(), 0, "the latest event is always kept");
+    assert_eq!(store.last_event_id().await.unwrap(), last);
+    store.cancel_booking(first.id, at(9, 30)).await.unwrap();
+    assert_eq!(store.last_event_id().await.unwrap(), last + 1, "the next id follows the last one");
+    venue.close().await;
+}

@@ -190,6 +190,9 @@ pub trait Store: Send + Sync + 'static {
     async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<outbox::StoredEvent>>;
     /// The id of the latest event written (0 when none).
     async fn last_event_id(&self) -> StoreResult<u64>;
+    /// Forgets the events that occurred before `before`, but never the latest one (its id is
+    /// where the order goes on).
+    async fn forget_events(&self, before: i64) -> StoreResult<u64>;
     /// Completes when events may have been committed since the last time it completed (on a
     /// shared database, by any instance). A reader must still look: a wake-up may be spurious.
     async fn events_written(&self);
