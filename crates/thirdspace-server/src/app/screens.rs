@@ -18,6 +18,7 @@ use crate::auth::{new_token, token_hash};
 use crate::matching::{candidate, first_name, read_reason};
 use crate::AppState;
 
+/// A new screen token: the secret is shown this once.
 #[derive(Serialize, ToSchema)]
 pub struct IssuedScreenToken {
     /// Put it in the screen's link as `?token=…`.
@@ -26,7 +27,6 @@ pub struct IssuedScreenToken {
     pub info: ScreenToken,
 }
 
-/// Issues a token for one of the venue's screens (its staff).
 /// Issues a token for one of the venue's screens (its staff only); the token itself is shown once.
 pub async fn issue(
     state: &AppState,
@@ -76,8 +76,6 @@ pub async fn may_show(state: &AppState, venue: Uuid, token: Option<&str>, user: 
     }
 }
 
-/// The QR code the venue's screen shows: it opens the self check-in page for today with the
-/// venue's check-in code (a display token, or the venue's staff). An SVG image.
 /// Today's check-in code of a venue, for a screen `may_show` lets through.
 pub async fn check_in_code(state: &AppState, id: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<String> {
     let venue = access::venue(state, id).await?;
@@ -152,7 +150,6 @@ fn on_screen(profile: &Profile) -> bool {
     profile.visibility != Visibility::Hidden
 }
 
-/// What the venue's dashboard shows now (a display token, or the venue's staff).
 /// The venue right now, for its screen (a display token) or its staff.
 pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<Dashboard> {
     let venue = access::venue(state, id).await?;

@@ -26,7 +26,7 @@ pub struct ScreenTokenRequest {
     name: String,
 }
 
-/// A new screen token: the secret is shown this once.
+/// Issues a token for one of the venue's screens (its staff).
 #[utoipa::path(post, path = "/api/v1/venues/{id}/screen-tokens", tag = "screens", params(("id" = Uuid, Path)),
     request_body = ScreenTokenRequest,
     responses((status = 201, body = IssuedScreenToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -76,6 +76,8 @@ pub struct ScreenQuery {
     pub token: Option<String>,
 }
 
+/// The QR code the venue's screen shows: it opens the self check-in page for today with the
+/// venue's check-in code (a display token, or the venue's staff). An SVG image.
 #[utoipa::path(get, path = "/api/v1/venues/{id}/check-in-qr.svg", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
     responses((status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -103,6 +105,7 @@ pub async fn check_in_qr(
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml"), (axum::http::header::CACHE_CONTROL, "no-store")], svg))
 }
 
+/// What the venue's dashboard shows now (a display token, or the venue's staff).
 #[utoipa::path(get, path = "/api/v1/venues/{id}/dashboard", tag = "screens", params(("id" = Uuid, Path), ScreenQuery),
     responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security((), ("bearer" = []), ("cookie" = [])))]
