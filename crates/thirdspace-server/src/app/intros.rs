@@ -9,7 +9,7 @@ use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Intro, IntroAnswer, IntroStep, Page, Paged, Profile, User};
+use thirdspace_store::{Intro, IntroAnswer, IntroStep, Page, Paged, PresentPerson, Profile, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -213,6 +213,26 @@ pub struct RoundIntro {
     reason: String,
 }
 
+/// Everyone checked in at a venue now, as the engine sees them and as `actor` (its staff) may see
+/// them, with the pairs not to put together.
+struct Gathering<V> {
+    present: Vec<PresentPerson>,
+    people: Vec<Person>,
+    ex: Exclusions,
+    visible: V,
+    now: i64,
+}
+
+async fn gathering(state: &AppState, actor: &User, id: Uuid) -> AppResult<Gathering<impl Fn(&Profile) -> bool>> {
+    venue_for_staff(state, id, actor).await?;
+    let now = state.clock.now();
+    let present = state.store.present(id, now).await?;
+    let people: Vec<Person> = present.iter().map(|p| person(shipped(), &p.profile, Some(&p.focus))).collect();
+    let ex = exclusions(state, &people, None, now).await?;
+    let visible = visible_to(state, actor, id, now).await?;
+    Ok(Gathering { present, people, ex, visible, now })
+}
+
 /// A round of introductions for everyone checked in at a venue (its staff only): the set that
 /// maximises the total score with at most `cap` (1 to 5) per person. Every intro is recorded for
 /// its two people; the answer lists only those whose people the actor may see.
@@ -220,15 +240,10 @@ pub async fn venue_round(state: &AppState, actor: &User, id: Uuid, cap: usize) -
     if !(1..=5).contains(&cap) {
         return Err(Invalid::new("cap", "must be between 1 and 5").into());
     }
-    venue_for_staff(state, id, actor).await?;
+    let Gathering { present, people, ex, visible, now } = gathering(state, actor, id).await?;
     let v = shipped();
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(state, &people, None, now).await?;
     let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
-    let visible = visible_to(state, actor, id, now).await?;
     let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
     let out = stored
         .into_iter()
@@ -249,14 +264,8 @@ pub async fn venue_tables(state: &AppState, actor: &User, id: Uuid, size: usize)
     if !(3..=4).contains(&size) {
         return Err(Invalid::new("size", "tables seat 3 or 4").into());
     }
-    venue_for_staff(state, id, actor).await?;
-    let v = shipped();
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let people: Vec<Person> = present.iter().map(|p| person(v, &p.profile, Some(&p.focus))).collect();
-    let ex = exclusions(state, &people, None, now).await?;
-    let visible = visible_to(state, actor, id, now).await?;
-    let seated = tables(v, &people, &ex, size)
+    let Gathering { present, people, ex, visible, .. } = gathering(state, actor, id).await?;
+    let seated = tables(shipped(), &people, &ex, size)
         .into_iter()
         .map(|table| {
             table
