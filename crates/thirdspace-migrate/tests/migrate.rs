@@ -378,17 +378,9 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
 async fn change_a_profile(store: &dyn Store, person: Uuid) {
     let profile = store.profile(person).await.expect("read").expect("a profile");
     let draft = thirdspace_domain::profile::ProfileDraft {
-        display_name: profile.display_name,
-        headline: None,
-        bio: None,
-        offers: Vec::new(),
-        seeking: Vec::new(),
-        seeking_text: None,
-        interests: Vec::new(),
-        field: None,
-        links: Vec::new(),
         visibility: profile.visibility,
         open_to_meet: false,
+        ..thirdspace_domain::profile::ProfileDraft::new_member(profile.display_name)
     };
     store.put_profile(person, &draft, 1_900_000_000).await.expect("a change after the move");
 }

@@ -67,8 +67,7 @@ fn stored(row: &sqlx::postgres::PgRow) -> StoreResult<StoredEvent> {
     Ok(StoredEvent {
         id: u64::try_from(row.try_get::<i64, _>("id").map_err(db)?).map_err(StoreError::backend)?,
         version: u32::try_from(row.try_get::<i32, _>("version").map_err(db)?).map_err(StoreError::backend)?,
-        kind: EventType::parse(&kind)
-            .ok_or_else(|| StoreError::backend(std::io::Error::other(format!("unknown event type {kind:?}"))))?,
+        kind: EventType::stored(&kind)?,
         venue: row.try_get("venue_id").map_err(db)?,
         subject: row.try_get("subject_id").map_err(db)?,
         data,

@@ -62,8 +62,7 @@ fn stored(row: &sqlx::sqlite::SqliteRow) -> StoreResult<StoredEvent> {
     Ok(StoredEvent {
         id: u64::try_from(row.try_get::<i64, _>("id").map_err(db)?).map_err(StoreError::backend)?,
         version: row.try_get("version").map_err(db)?,
-        kind: EventType::parse(&kind)
-            .ok_or_else(|| StoreError::backend(std::io::Error::other(format!("unknown event type {kind:?}"))))?,
+        kind: EventType::stored(&kind)?,
         venue: venue.as_deref().map(parse).transpose()?,
         subject: parse(&row.try_get::<String, _>("subject_id").map_err(db)?)?,
         data: serde_json::from_str(&data).map_err(StoreError::backend)?,

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::events::EventKind;
-use crate::{Booking, Intro, IntroStep, Question};
+use crate::{Booking, Intro, IntroStep, Question, StoreError};
 
 /// The version of the events' shapes written now.
 pub const VERSION: u32 = 1;
@@ -72,6 +72,13 @@ impl EventType {
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The type of an event read back from the outbox; a name this version does not know is the
+    /// backend's error.
+    pub fn stored(name: &str) -> Result<Self, StoreError> {
+        Self::parse(name)
+            .ok_or_else(|| StoreError::backend(std::io::Error::other(format!("unknown event type {name:?}"))))
     }
 
     /// What a live screen refreshes on this event.

@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
-use thirdspace_domain::profile::{may_see, Viewer};
 use thirdspace_domain::{hours, Invalid};
 use thirdspace_store::{Booking, BookingsWhen, DayBooking, NewBooking, Page, Paged, User, Venue};
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
+use super::presence;
 use super::{AppError, AppResult};
 use crate::AppState;
 
@@ -49,9 +49,14 @@ pub fn walk_in_words(focus: Option<String>, pledge: Option<String>) -> Result<(S
 /// that has established who may see them: the venue's staff, or its kiosk.
 pub async fn today_at(state: &AppState, venue: &Venue) -> AppResult<Vec<DayBooking>> {
     let (today, _) = hours::local_now(access::time_zone(venue)?, state.clock.now());
+    day_at(state, venue.id, today).await
+}
+
+/// Every booking of `date` at `venue`, with who made it, read page by page.
+async fn day_at(state: &AppState, venue: Uuid, date: NaiveDate) -> AppResult<Vec<DayBooking>> {
     let mut all = Vec::new();
     for number in 1.. {
-        let page = state.store.venue_day(venue.id, today, Page::new(number, Page::MAX_PER_PAGE)).await?;
+        let page = state.store.venue_day(venue, date, Page::new(number, Page::MAX_PER_PAGE)).await?;
         let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
         all.extend(page.items);
         if !more {
@@ -98,32 +103,20 @@ pub async fn expected(
     date: NaiveDate,
 ) -> AppResult<(Vec<(String, Booking)>, usize)> {
     let now = state.clock.now();
-    let viewer_here = match viewer {
-        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(venue.id),
-        None => false,
-    };
+    let visible = presence::who_may_see_here(state, viewer, venue.id).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
     let mut seen = std::collections::HashSet::new();
-    for number in 1.. {
-        let page = state.store.venue_day(venue.id, date, Page::new(number, Page::MAX_PER_PAGE)).await?;
-        let more = page.items.len() as u32 == Page::MAX_PER_PAGE;
-        for b in page.items {
-            let live =
-                matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
-            if !live || !seen.insert(b.booking.user_id) {
-                continue;
-            }
-            let relation =
-                Viewer { is_self: viewer.is_some_and(|v| v.id == b.booking.user_id), shares_venue_now: viewer_here };
-            if may_see(b.visibility, relation) {
-                shown.push((b.display_name, b.booking));
-            } else {
-                hidden += 1;
-            }
+    for b in day_at(state, venue.id, date).await? {
+        let live =
+            matches!(b.booking.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.booking.ends_at > now;
+        if !live || !seen.insert(b.booking.user_id) {
+            continue;
         }
-        if !more {
-            break;
+        if visible(b.booking.user_id, b.visibility) {
+            shown.push((b.display_name, b.booking));
+        } else {
+            hidden += 1;
         }
     }
     Ok((shown, hidden))

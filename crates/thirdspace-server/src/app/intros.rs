@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::venue_for_staff;
+use super::presence;
 use super::{AppError, AppResult, Denial};
 use crate::matching::{candidate, first_name, new_intros, person, read_reason, SOMEONE};
 use crate::AppState;
@@ -39,23 +40,6 @@ async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>,
         }
     }
     Ok(ex)
-}
-
-/// Whether the caller may see a person present at a venue (their visibility, as in presence).
-async fn visible_to(
-    state: &AppState,
-    viewer: &thirdspace_store::User,
-    venue: Uuid,
-    now: i64,
-) -> AppResult<impl Fn(&Profile) -> bool> {
-    let here = state.store.checked_in_at(viewer.id, now).await? == Some(venue);
-    let me = viewer.id;
-    Ok(move |p: &Profile| {
-        thirdspace_domain::profile::may_see(
-            p.visibility,
-            thirdspace_domain::profile::Viewer { is_self: p.user_id == me, shares_venue_now: here },
-        )
-    })
 }
 
 /// The other person of an introduction, as much as the caller may see: someone who does not
@@ -223,13 +207,17 @@ struct Gathering<V> {
     now: i64,
 }
 
-async fn gathering(state: &AppState, actor: &User, id: Uuid) -> AppResult<Gathering<impl Fn(&Profile) -> bool>> {
+async fn gathering(
+    state: &AppState,
+    actor: &User,
+    id: Uuid,
+) -> AppResult<Gathering<impl Fn(Uuid, Visibility) -> bool>> {
     venue_for_staff(state, id, actor).await?;
     let now = state.clock.now();
     let present = state.store.present(id, now).await?;
     let people: Vec<Person> = present.iter().map(|p| person(shipped(), &p.profile, Some(&p.focus))).collect();
     let ex = exclusions(state, &people, None, now).await?;
-    let visible = visible_to(state, actor, id, now).await?;
+    let visible = presence::who_may_see_here(state, Some(actor), id).await?;
     Ok(Gathering { present, people, ex, visible, now })
 }
 
@@ -244,7 +232,8 @@ pub async fn venue_round(state: &AppState, actor: &User, id: Uuid, cap: usize) -
     let v = shipped();
     let new = new_intros(v, &people, &round(v, &people, &ex, cap), Some(id));
     let stored = state.store.suggest_intros(new, now - COOL_DOWN_SECONDS, now).await?;
-    let shown = |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p));
+    let shown =
+        |user: Uuid| present.iter().map(|p| &p.profile).find(|p| p.user_id == user && visible(p.user_id, p.visibility));
     let out = stored
         .into_iter()
         .filter_map(|i| {
@@ -270,7 +259,7 @@ pub async fn venue_tables(state: &AppState, actor: &User, id: Uuid, size: usize)
         .map(|table| {
             table
                 .into_iter()
-                .filter(|&i| visible(&present[i].profile))
+                .filter(|&i| visible(present[i].profile.user_id, present[i].profile.visibility))
                 .map(|i| IntroPerson::shown(&present[i].profile))
                 .collect()
         })

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use thirdspace_domain::booking::{self, Refusal};
-use thirdspace_domain::profile::{may_see, Viewer};
+use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::{checkin, hours};
 use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, StoreError, User, Venue};
 use utoipa::ToSchema;
@@ -126,6 +126,29 @@ pub async fn where_am_i(state: &AppState, actor: &User) -> AppResult<Option<Venu
     }
 }
 
+/// Whether `user` is checked in at `venue` now.
+pub async fn is_here(state: &AppState, user: Uuid, venue: Uuid) -> AppResult<bool> {
+    Ok(state.store.checked_in_at(user, state.clock.now()).await? == Some(venue))
+}
+
+/// Whom `viewer` may see among the people of `venue` now, by each one's id and visibility:
+/// `public` people anyone, `venue` people those checked in there too, `hidden` people nobody but
+/// themselves.
+pub async fn who_may_see_here(
+    state: &AppState,
+    viewer: Option<&User>,
+    venue: Uuid,
+) -> AppResult<impl Fn(Uuid, Visibility) -> bool> {
+    let here = match viewer {
+        Some(v) => is_here(state, v.id, venue).await?,
+        None => false,
+    };
+    let me = viewer.map(|v| v.id);
+    Ok(move |person: Uuid, visibility: Visibility| {
+        may_see(visibility, Viewer { is_self: me == Some(person), shares_venue_now: here })
+    })
+}
+
 /// Someone here now, as much as they chose to show.
 #[derive(Serialize, ToSchema)]
 pub struct PresentView {
@@ -149,19 +172,12 @@ pub struct PresentView {
 /// `hidden` to nobody).
 pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(u32, Vec<PresentView>)> {
     access::venue(state, id).await?;
-    let now = state.clock.now();
-    let present = state.store.present(id, now).await?;
-    let viewer_here = match viewer {
-        Some(v) => state.store.checked_in_at(v.id, now).await? == Some(id),
-        None => false,
-    };
+    let present = state.store.present(id, state.clock.now()).await?;
+    let visible = who_may_see_here(state, viewer, id).await?;
     let total = present.len() as u32;
     let shown = present
         .into_iter()
-        .filter(|p| {
-            let is_self = viewer.is_some_and(|v| v.id == p.profile.user_id);
-            may_see(p.profile.visibility, Viewer { is_self, shares_venue_now: viewer_here })
-        })
+        .filter(|p| visible(p.profile.user_id, p.profile.visibility))
         .map(|p| PresentView {
             user_id: p.profile.user_id,
             display_name: p.profile.display_name,

@@ -7,8 +7,8 @@ use thirdspace_store::{NewQuestion, Page, Paged, Question, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access;
 use super::profiles::viewer_of;
+use super::{access, presence};
 use super::{AppError, AppResult};
 use crate::AppState;
 
@@ -39,8 +39,7 @@ pub async fn view(state: &AppState, question: Question, viewer: Option<&User>) -
 pub async fn ask(state: &AppState, asker: &User, venue: Uuid, text: &str, tags: &[String]) -> AppResult<Question> {
     access::venue(state, venue).await?;
     let now = state.clock.now();
-    let here = state.store.checked_in_at(asker.id, now).await? == Some(venue);
-    if !here && !access::runs(state, venue, asker).await? {
+    if !presence::is_here(state, asker.id, venue).await? && !access::runs(state, venue, asker).await? {
         return Err(AppError::Forbidden("check in at this venue to ask the people here"));
     }
     let mut invalid = Invalids::default();

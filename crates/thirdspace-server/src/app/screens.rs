@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, time_zone, venue_for_staff};
+use super::presence;
 use super::{AppError, AppResult};
 use crate::auth::{new_token, token_hash};
 use crate::matching::{candidate, first_name, read_reason};
@@ -260,14 +261,9 @@ pub async fn may_follow(
     if access::runs(state, venue, user).await? {
         return Ok(Follower::Screen);
     }
-    if state.store.checked_in_at(user.id, state.clock.now()).await? == Some(venue) {
+    if presence::is_here(state, user.id, venue).await? {
         Ok(Follower::Person(user.id))
     } else {
         Err(AppError::Forbidden("only the venue's screens, staff and the people checked in there follow its events"))
     }
-}
-
-/// Whether `user` is still checked in at `venue`.
-pub async fn still_here(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<bool> {
-    Ok(state.store.checked_in_at(user, state.clock.now()).await? == Some(venue))
 }

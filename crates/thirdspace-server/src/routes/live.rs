@@ -13,6 +13,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
 use super::screens::ScreenQuery;
+use crate::app::presence;
 use crate::app::screens::{self, Follower};
 use crate::app::AppError;
 use crate::auth::{token_hash, MaybeAuth};
@@ -67,7 +68,7 @@ async fn departure(state: AppState, venue: Uuid, user: Option<Uuid>) {
             },
             () = tokio::time::sleep(state.config.screen_recheck) => {}
         }
-        match screens::still_here(&state, venue, user).await {
+        match presence::is_here(&state, user, venue).await {
             Ok(true) => {}
             Ok(false) => return,
             // A database hiccup is not a check-out: look again next time.
