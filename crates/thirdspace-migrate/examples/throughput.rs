@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let members = (bookings / 10).max(1);
     let dir = tempfile::tempdir()?;
     let source = format!("sqlite://{}", dir.path().join("network.db").display());
-    thirdspace_store_sqlite::SqliteStore::open(&source).await?.close().await;
+    thirdspace_store_sqlite::open(&source).await?.close().await;
     let pool = sqlx::SqlitePool::connect(&source).await?;
     let venue = uuid::Uuid::new_v4().to_string();
     let space = uuid::Uuid::new_v4().to_string();

@@ -13,12 +13,11 @@ use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
 use thirdspace_migrate::{migrate_data, summarize, MigrateError, Summary};
 use thirdspace_store::{
-    BookingsWhen, CheckIn, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
+    BookingsWhen, CheckIn, Events, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
     ScreenKind, Store, TokenKind,
 };
 use thirdspace_store_postgres::cluster::TestCluster;
-use thirdspace_store_postgres::{PgOptions, PgStore};
-use thirdspace_store_sqlite::SqliteStore;
+use thirdspace_store_postgres::PgOptions;
 use uuid::Uuid;
 
 /// Monday 7 January 2030, midnight UTC.
@@ -311,7 +310,7 @@ fn sqlite() -> Sqlite {
 
 async fn filled_sqlite() -> (Sqlite, Vec<Uuid>) {
     let db = sqlite();
-    let store = SqliteStore::open(&db.url).await.expect("open");
+    let store = thirdspace_store_sqlite::open(&db.url).await.expect("open");
     let people = fill(&store).await;
     store.close().await;
     (db, people)
@@ -343,8 +342,9 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     assert_eq!(before.iter().map(|(_, s)| s.rows).sum::<u64>(), report.rows());
 
     // What the stores show is the same, down to the check-in secret's bytes.
-    let sqlite_store = SqliteStore::open(&source.url).await.expect("open");
-    let pg_store: Arc<dyn Store> = Arc::new(PgStore::open(&pg, PgOptions::default()).await.expect("open"));
+    let sqlite_store = thirdspace_store_sqlite::open(&source.url).await.expect("open");
+    let pg_store: Arc<dyn Store> =
+        Arc::new(thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("open"));
     let shown = seen(&sqlite_store, &people).await;
     assert_eq!(shown, seen(&*pg_store, &people).await);
     assert!(shown.to_string().contains("Zoë Ørsted 🌍") && shown.to_string().contains("52.0907374"));
@@ -362,11 +362,11 @@ async fn a_whole_network_moves_from_sqlite_to_postgres_and_back_without_loss() {
     let report = migrate_data(&pg, &back.url).await.expect("moved back");
     assert!(report.matches());
     assert_eq!(summarize(&back.url).await.expect("summary"), before);
-    let back_store = SqliteStore::open(&back.url).await.expect("open");
+    let back_store = thirdspace_store_sqlite::open(&back.url).await.expect("open");
     assert_eq!(seen(&back_store, &people).await, shown);
 
     // A change after a move gets the next id on either side.
-    let pg_store = PgStore::open(&pg, PgOptions::default()).await.expect("open");
+    let pg_store = thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("open");
     for store in [&back_store as &dyn Store, &pg_store] {
         assert_eq!(store.last_event_id().await.expect("the outbox"), last);
         change_a_profile(store, people[0]).await;
@@ -439,7 +439,7 @@ async fn a_target_that_changes_what_it_stores_is_caught_by_the_checksum_and_roll
     let Some(pg) = postgres().await else { return };
     let (source, _) = filled_sqlite().await;
     // A target that silently alters one value and drops one row, as a lossy copy would.
-    PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
+    thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
     let raw = sqlx::PgPool::connect(&pg).await.expect("pool");
     for statement in [
         "CREATE FUNCTION shout() RETURNS trigger AS $$ BEGIN NEW.bio := upper(NEW.bio); RETURN NEW; END $$ LANGUAGE plpgsql",
@@ -496,8 +496,10 @@ async fn sqlite_to_sqlite_copies_a_network_too() {
     let target = sqlite();
     let report = migrate_data(&source.url, &target.url).await.expect("copied");
     assert!(report.matches() && report.rows() > 30);
-    let (a, b) =
-        (SqliteStore::open(&source.url).await.expect("open"), SqliteStore::open(&target.url).await.expect("open"));
+    let (a, b) = (
+        thirdspace_store_sqlite::open(&source.url).await.expect("open"),
+        thirdspace_store_sqlite::open(&target.url).await.expect("open"),
+    );
     assert_eq!(seen(&a, &people).await, seen(&b, &people).await);
 }
 
@@ -540,7 +542,7 @@ async fn every_kind_of_value_a_target_changes_is_caught() {
     ];
     for (table, change) in changes {
         let pg = postgres().await.expect("a database");
-        PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
+        thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
         let raw = pg_raw(&pg).await;
         let function = format!(
             "CREATE FUNCTION alter() RETURNS trigger AS $$ BEGIN {change}; RETURN NEW; END $$ LANGUAGE plpgsql"
@@ -561,7 +563,7 @@ async fn every_kind_of_value_a_target_changes_is_caught() {
 async fn a_change_a_target_makes_to_a_table_already_copied_is_caught() {
     let Some(pg) = postgres().await else { return };
     let (source, _) = filled_sqlite().await;
-    PgStore::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
+    thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("the schema").close().await;
     let raw = pg_raw(&pg).await;
     for statement in [
         "CREATE FUNCTION promote() RETURNS trigger AS $$ BEGIN UPDATE users SET is_admin = TRUE; RETURN NEW; END $$ \
@@ -710,7 +712,7 @@ async fn a_database_a_server_still_runs_on_is_refused() {
     let Some(pg) = postgres().await else { return };
     let (source, _) = filled_sqlite().await;
     migrate_data(&source.url, &pg).await.expect("moved");
-    let instance = PgStore::open(&pg, PgOptions::default()).await.expect("an instance");
+    let instance = thirdspace_store_postgres::open(&pg, PgOptions::default()).await.expect("an instance");
     let back = sqlite();
     let moved = migrate_data(&pg, &back.url).await;
     assert!(
@@ -758,7 +760,7 @@ async fn an_sqlite_target_that_holds_data_is_refused_and_left_as_it_was() {
 async fn an_sqlite_target_a_server_runs_on_is_refused_until_it_stops() {
     let (source, _) = filled_sqlite().await;
     let target = sqlite();
-    SqliteStore::open(&target.url).await.expect("an empty network").close().await;
+    thirdspace_store_sqlite::open(&target.url).await.expect("an empty network").close().await;
     let serving = thirdspace_store_sqlite::serving::lock_for_serving(&target.url).expect("a server's lock");
     let moved = migrate_data(&source.url, &target.url).await;
     assert!(

@@ -16,8 +16,7 @@ use thirdspace_server::app::{bookings, AppError, Denial};
 use thirdspace_server::clock::ManualClock;
 use thirdspace_server::{AppState, ServerConfig};
 use thirdspace_store::outbox::EventType;
-use thirdspace_store::{Conflict, NewUser, Store, User, Venue};
-use thirdspace_store_sqlite::SqliteStore;
+use thirdspace_store::{BookingConflict, Conflict, NewUser, PresenceConflict, Store, User, Venue};
 
 /// Monday 23 November 2026, 09:00 in Amsterdam.
 const MONDAY_9AM: i64 = 1_795_420_800;
@@ -35,7 +34,7 @@ impl World {
     async fn new() -> Self {
         let dir = tempfile::tempdir().expect("a directory");
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("a store"));
+        let store: Arc<dyn Store> = Arc::new(thirdspace_store_sqlite::open(&url).await.expect("a store"));
         let clock = Arc::new(ManualClock::new(MONDAY_9AM));
         let state = AppState::new(store, clock.clone(), ServerConfig::default());
         let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -108,7 +107,11 @@ async fn people_check_themselves_in_with_todays_code_and_only_staff_check_in_oth
     let stranger = presence::check_in(state, &anna, venue, CheckInAs::Staff { member: ben.id }).await;
     assert!(matches!(stranger, Err(AppError::Forbidden(_))), "{stranger:?}");
     let nothing_booked = presence::check_in(state, &world.host, venue, CheckInAs::Staff { member: ben.id }).await;
-    assert_eq!(nothing_booked.unwrap_err(), AppError::Conflict(Conflict::NoBookingNow), "staff never walk anyone in");
+    assert_eq!(
+        nothing_booked.unwrap_err(),
+        AppError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow)),
+        "staff never walk anyone in"
+    );
     bookings::place(state, ben.id, &world.venue, &booking_at("09:00", "12:00")).await.expect("a booking");
     let by_staff = presence::check_in(state, &world.host, venue, CheckInAs::Staff { member: ben.id }).await;
     assert_eq!(by_staff.expect("checked in by staff").booking.status, BookingStatus::CheckedIn);
@@ -119,7 +122,7 @@ async fn people_check_themselves_in_with_todays_code_and_only_staff_check_in_oth
     assert!(matches!(other_out, Err(AppError::Forbidden(_))), "{other_out:?}");
     presence::check_out(state, &anna, venue, None).await.expect("Anna leaves");
     let twice = presence::check_out(state, &anna, venue, None).await;
-    assert_eq!(twice.unwrap_err(), AppError::Conflict(Conflict::NotCheckedIn));
+    assert_eq!(twice.unwrap_err(), AppError::Conflict(Conflict::Presence(PresenceConflict::NotCheckedIn)));
     presence::check_out(state, &world.host, venue, Some(ben.id)).await.expect("staff check Ben out");
 
     let unknown = presence::check_in(state, &anna, uuid::Uuid::now_v7(), World::themselves(None)).await;
@@ -154,7 +157,7 @@ async fn one_rule_decides_who_sees_and_cancels_a_booking() {
     let second = bookings::place(state, anna.id, &world.venue, &booking_at("15:00", "16:00")).await.expect("booked");
     bookings::cancel(state, &anna, second.id).await.expect("Anna cancels her own");
     let again = bookings::cancel(state, &anna, second.id).await;
-    assert_eq!(again.unwrap_err(), AppError::Conflict(Conflict::NotCancellable));
+    assert_eq!(again.unwrap_err(), AppError::Conflict(Conflict::Booking(BookingConflict::NotCancellable)));
     let late = bookings::place(state, anna.id, &world.venue, &booking_at("07:00", "08:00")).await;
     assert!(matches!(late, Err(AppError::Refused(Refusal::OutsideOpeningHours))), "{late:?}");
 }

@@ -40,7 +40,7 @@ impl Backend for Postgres {
 #[async_trait]
 impl TestDatabase for PgDatabase {
     async fn open(&self) -> Arc<dyn Store> {
-        let store = PgStore::open(&self.url, PgOptions::default()).await.unwrap();
+        let store = thirdspace_store_postgres::open(&self.url, PgOptions::default()).await.unwrap();
         self.opened.lock().unwrap().push(store.clone());
         Arc::new(store)
     }

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use thirdspace_domain::email::Email;
-use thirdspace_store::{NewUser, Outage, Store, StoreError};
-use thirdspace_store_sqlite::SqliteStore;
+use thirdspace_store::{Accounts, NewUser, Outage, Store, StoreError};
 
 const NOW: i64 = 1_780_000_000;
 
@@ -74,7 +73,7 @@ fn is_full(err: &StoreError) -> bool {
 async fn a_full_disk_refuses_writes_as_an_outage_and_writes_come_back_when_room_is_freed() {
     let Some(disk) = SmallDisk::mount("4m") else { return };
     let url = format!("sqlite://{}", disk.path().join("thirdspace.db").display());
-    let store = SqliteStore::open(&url).await.expect("open");
+    let store = thirdspace_store_sqlite::open(&url).await.expect("open");
     store.ready().await.expect("ready with room");
     let filler = fill(&disk);
 

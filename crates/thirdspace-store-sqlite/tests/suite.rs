@@ -46,7 +46,7 @@ impl Backend for Sqlite {
 #[async_trait]
 impl TestDatabase for SqliteDatabase {
     async fn open(&self) -> Arc<dyn Store> {
-        let store = SqliteStore::open(&format!("sqlite://{}", self.path().display())).await.unwrap();
+        let store = thirdspace_store_sqlite::open(&format!("sqlite://{}", self.path().display())).await.unwrap();
         self.opened.lock().unwrap().push(store.clone());
         Arc::new(store)
     }

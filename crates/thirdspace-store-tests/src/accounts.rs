@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
-use thirdspace_store::{Conflict, NewToken, Page, StoreError, TokenKind};
+use thirdspace_store::{AccountConflict, Conflict, NewToken, Page, StoreError, TokenKind};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -40,7 +40,7 @@ pub async fn an_e_mail_address_holds_one_account(backend: &dyn Backend) {
     let store = &*db.store;
     create_user(store, "ana@example.org", "Ana", 100).await;
     let again = store.create_user(new_user("ana@example.org", "Another Ana", 101)).await;
-    assert!(matches!(again, Err(StoreError::Conflict(Conflict::EmailTaken))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::Account(AccountConflict::EmailTaken)))), "{again:?}");
     let credentials = store.credentials(&email("ana@example.org")).await.unwrap().unwrap();
     assert_eq!(credentials.user.display_name, "Ana");
     db.database.close().await;
@@ -59,7 +59,7 @@ pub async fn an_e_mail_address_taken_twice_at_once_makes_one_account(backend: &d
     for task in tasks {
         match task.await.unwrap() {
             Ok(_) => made += 1,
-            Err(StoreError::Conflict(Conflict::EmailTaken)) => {}
+            Err(StoreError::Conflict(Conflict::Account(AccountConflict::EmailTaken))) => {}
             Err(other) => panic!("refused for another reason: {other:?}"),
         }
     }

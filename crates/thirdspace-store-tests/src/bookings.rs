@@ -3,7 +3,7 @@
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_store::{BookingsWhen, Conflict, NewBooking, Page, StoreError};
+use thirdspace_store::{BookingConflict, BookingsWhen, Conflict, NewBooking, Page, PresenceConflict, StoreError};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -55,10 +55,10 @@ pub async fn a_booking_is_refused_without_open_seating_or_in_an_unknown_space(ba
     let venue = create_venue(store, users[0], now).await;
     let booking = |space| NewBooking { user: users[0], venue, space, plan: plan(at(10, 0), at(11, 0), now), now };
     let refused = store.book(booking(None)).await;
-    assert!(is_conflict(&refused, Conflict::NoOpenSeating), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Booking(BookingConflict::NoOpenSeating)), "{refused:?}");
     let room = create_space(store, venue, SpaceKind::MeetingRoom, 8, 0, now).await;
     let refused = store.book(booking(None)).await;
-    assert!(is_conflict(&refused, Conflict::NoOpenSeating), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Booking(BookingConflict::NoOpenSeating)), "{refused:?}");
     let refused = store.book(booking(Some(room))).await;
     assert!(matches!(refused, Err(StoreError::NotFound(_))), "a meeting room is not booked by the seat: {refused:?}");
     let refused = store.book(booking(Some(Uuid::now_v7()))).await;
@@ -102,18 +102,21 @@ pub async fn a_booking_is_cancelled_only_before_it_is_claimed(backend: &dyn Back
     let span = (at(10, 0), at(12, 0));
     let made = store.book(venue.booking(1, span, at(9, 0))).await.unwrap();
     let refused = store.book(venue.booking(2, span, at(9, 0))).await;
-    assert!(is_conflict(&refused, Conflict::SeatsGone), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Booking(BookingConflict::SeatsGone)), "{refused:?}");
     let cancelled = store.cancel_booking(made.id, at(9, 30)).await.unwrap();
     assert_eq!(cancelled.status, BookingStatus::Cancelled);
     let again = store.cancel_booking(made.id, at(9, 31)).await;
-    assert!(is_conflict(&again, Conflict::NotCancellable), "{again:?}");
+    assert!(is_conflict(&again, Conflict::Booking(BookingConflict::NotCancellable)), "{again:?}");
     let unknown = store.cancel_booking(Uuid::now_v7(), at(9, 31)).await;
     assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
 
     let taken = store.book(venue.booking(2, span, at(9, 32))).await.unwrap();
     store.check_in(venue.check_in(2, at(10, 0), None)).await.unwrap();
     let claimed = store.cancel_booking(taken.id, at(10, 5)).await;
-    assert!(is_conflict(&claimed, Conflict::NotCancellable), "a booking checked in is not cancelled: {claimed:?}");
+    assert!(
+        is_conflict(&claimed, Conflict::Booking(BookingConflict::NotCancellable)),
+        "a booking checked in is not cancelled: {claimed:?}"
+    );
     venue.close().await;
 }
 
@@ -122,7 +125,7 @@ pub async fn check_in_walk_in_and_check_out(backend: &dyn Backend) {
     let store = venue.store();
     let now = at(15, 0);
     let refused = store.check_in(venue.check_in(0, now, None)).await;
-    assert!(is_conflict(&refused, Conflict::NoBookingNow), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Presence(PresenceConflict::NoBookingNow)), "{refused:?}");
     let unknown =
         store.check_in(thirdspace_store::CheckIn { venue: Uuid::now_v7(), ..venue.check_in(0, now, None) }).await;
     assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
@@ -132,7 +135,7 @@ pub async fn check_in_walk_in_and_check_out(backend: &dyn Backend) {
     assert_eq!(walked_in.booking.status, BookingStatus::CheckedIn);
     assert_eq!((walked_in.booking.checked_in_at, walked_in.booking.walk_in), (Some(now), true));
     let full = store.check_in(venue.check_in(1, now, Some(walk_in_plan(now)))).await;
-    assert!(is_conflict(&full, Conflict::SeatsGone), "{full:?}");
+    assert!(is_conflict(&full, Conflict::Booking(BookingConflict::SeatsGone)), "{full:?}");
 
     let again = store.check_in(venue.check_in(0, now + 60, Some(walk_in_plan(now + 60)))).await.unwrap();
     assert_eq!((again.booking.id, again.walk_in), (walked_in.booking.id, false), "checking in twice is fine");
@@ -149,7 +152,7 @@ pub async fn check_in_walk_in_and_check_out(backend: &dyn Backend) {
         (walked_in.booking.id, BookingStatus::CheckedOut, Some(now + 120))
     );
     let twice = store.check_out(venue.venue, venue.users[0], now + 180).await;
-    assert!(is_conflict(&twice, Conflict::NotCheckedIn), "{twice:?}");
+    assert!(is_conflict(&twice, Conflict::Presence(PresenceConflict::NotCheckedIn)), "{twice:?}");
     assert!(store.present(venue.venue, now + 180).await.unwrap().is_empty());
     assert_eq!(store.checked_in_at(venue.users[0], now + 180).await.unwrap(), None);
     let seat_back = store.check_in(venue.check_in(1, now + 180, Some(walk_in_plan(now + 180)))).await.unwrap();
@@ -162,7 +165,7 @@ pub async fn checking_in_long_before_a_booking_is_too_early(backend: &dyn Backen
     let store = venue.store();
     store.book(venue.booking(0, (at(14, 0), at(16, 0)), at(8, 0))).await.unwrap();
     let early = store.check_in(venue.check_in(0, at(10, 0), Some(walk_in_plan(at(10, 0))))).await;
-    assert!(is_conflict(&early, Conflict::TooEarly), "{early:?}");
+    assert!(is_conflict(&early, Conflict::Presence(PresenceConflict::TooEarly)), "{early:?}");
     assert!(store.present(venue.venue, at(10, 0)).await.unwrap().is_empty(), "a refused check-in leaves no trace");
     venue.close().await;
 }
@@ -175,7 +178,10 @@ pub async fn arriving_early_takes_the_seat_from_now_when_one_is_free(backend: &d
     store.check_in(venue.check_in(1, at(13, 0), None)).await.unwrap();
 
     let no_seat = store.check_in(venue.check_in(0, at(13, 30), None)).await;
-    assert!(is_conflict(&no_seat, Conflict::SeatsGone), "the seat is held until 13:45: {no_seat:?}");
+    assert!(
+        is_conflict(&no_seat, Conflict::Booking(BookingConflict::SeatsGone)),
+        "the seat is held until 13:45: {no_seat:?}"
+    );
     store.check_out(venue.venue, venue.users[1], at(13, 35)).await.unwrap();
     let arrived = store.check_in(venue.check_in(0, at(13, 40), None)).await.unwrap();
     assert_eq!((arrived.booking.id, arrived.walk_in), (later.id, false));
@@ -192,17 +198,17 @@ pub async fn a_no_show_releases_its_seat_after_the_grace_period(backend: &dyn Ba
 
     let first = store.book(venue.booking(a, span, at(9, 0))).await.unwrap();
     let refused = store.book(venue.booking(b, span, at(9, 0))).await;
-    assert!(is_conflict(&refused, Conflict::SeatsGone), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Booking(BookingConflict::SeatsGone)), "{refused:?}");
 
     // Still within the grace period, A may yet turn up.
     let refused = store.book(venue.booking(b, span, at(10, 14))).await;
-    assert!(is_conflict(&refused, Conflict::SeatsGone), "{refused:?}");
+    assert!(is_conflict(&refused, Conflict::Booking(BookingConflict::SeatsGone)), "{refused:?}");
     assert_eq!(store.release_no_shows(at(10, 14)).await.unwrap(), 0);
 
     let second = store.book(venue.booking(b, span, at(10, 16))).await.unwrap();
     assert_eq!(second.status, BookingStatus::Booked);
     let late = store.check_in(venue.check_in(a, at(10, 16), None)).await;
-    assert!(is_conflict(&late, Conflict::NoBookingNow), "{late:?}");
+    assert!(is_conflict(&late, Conflict::Presence(PresenceConflict::NoBookingNow)), "{late:?}");
 
     assert_eq!(store.release_no_shows(at(10, 16)).await.unwrap(), 1);
     let first = store.booking(first.id).await.unwrap().unwrap();
@@ -210,7 +216,7 @@ pub async fn a_no_show_releases_its_seat_after_the_grace_period(backend: &dyn Ba
     let second = store.booking(second.id).await.unwrap().unwrap();
     assert_eq!(second.status, BookingStatus::Booked, "B's booking, made at 10:16, is not a no-show");
     let cancel = store.cancel_booking(first.id, at(10, 17)).await;
-    assert!(is_conflict(&cancel, Conflict::NotCancellable), "{cancel:?}");
+    assert!(is_conflict(&cancel, Conflict::Booking(BookingConflict::NotCancellable)), "{cancel:?}");
     venue.close().await;
 }
 
@@ -243,7 +249,7 @@ pub async fn a_booking_for_a_span_under_way_holds_its_seat_until_its_holder_can_
     let made = store.book(venue.booking(1, (at(10, 0), at(12, 0)), now)).await.unwrap();
 
     let taken = store.book(venue.booking(2, (at(10, 0), at(12, 0)), now)).await;
-    assert!(is_conflict(&taken, Conflict::SeatsGone), "the only seat went twice: {taken:?}");
+    assert!(is_conflict(&taken, Conflict::Booking(BookingConflict::SeatsGone)), "the only seat went twice: {taken:?}");
     assert_eq!(store.release_no_shows(now).await.unwrap(), 0, "a booking made a moment ago is not a no-show");
     let arrived = store.check_in(venue.check_in(1, at(10, 30), None)).await.unwrap();
     assert_eq!(arrived.booking.id, made.id);
@@ -264,6 +270,6 @@ pub async fn a_member_staying_on_from_an_earlier_booking_checks_in_to_the_next(b
     assert_eq!((morning.status, morning.checked_out_at), (BookingStatus::CheckedOut, Some(at(10, 0))));
     assert_eq!(store.release_no_shows(at(10, 15)).await.unwrap(), 0);
     let taken = store.book(venue.booking(2, (at(10, 0), at(11, 0)), at(10, 15))).await;
-    assert!(is_conflict(&taken, Conflict::SeatsGone), "the seat went to another: {taken:?}");
+    assert!(is_conflict(&taken, Conflict::Booking(BookingConflict::SeatsGone)), "the seat went to another: {taken:?}");
     venue.close().await;
 }

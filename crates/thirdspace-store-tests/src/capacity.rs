@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestError, TestRunner};
 use thirdspace_domain::booking::{self, BookingPlan, BookingStatus, Hold};
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_store::{CheckIn, Conflict, NewBooking, StoreError};
+use thirdspace_store::{BookingConflict, CheckIn, Conflict, NewBooking, PresenceConflict, StoreError};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -225,12 +225,12 @@ impl Model {
             _ => {
                 let mut reasons = Vec::new();
                 if overlapping {
-                    reasons.push(Refusal::Conflict(Conflict::OverlappingBooking));
+                    reasons.push(Refusal::Conflict(Conflict::Booking(BookingConflict::OverlappingBooking)));
                 }
                 if candidates.is_empty() {
                     reasons.push(Refusal::NotFound);
                 } else if fits.is_none() {
-                    reasons.push(Refusal::Conflict(Conflict::SeatsGone));
+                    reasons.push(Refusal::Conflict(Conflict::Booking(BookingConflict::SeatsGone)));
                 }
                 Expect::Refused(reasons)
             }
@@ -412,7 +412,7 @@ impl Scenario {
                     Err(err) => {
                         let why = refusal(op, err)?;
                         prop_assert!(!cancellable, "{:?} refused ({:?}) to cancel {:?} at {}", op, why, b, show(now));
-                        prop_assert_eq!(why, Refusal::Conflict(Conflict::NotCancellable));
+                        prop_assert_eq!(why, Refusal::Conflict(Conflict::Booking(BookingConflict::NotCancellable)));
                     }
                 }
                 Ok(())
@@ -475,7 +475,10 @@ impl Scenario {
                             .any(|held| held.0 < early.1 && early.0 < held.1);
                         if elsewhere {
                             let why = refusal(op, outcome.expect_err("an early arrival still holding another seat"))?;
-                            prop_assert_eq!(why, Refusal::Conflict(Conflict::OverlappingBooking));
+                            prop_assert_eq!(
+                                why,
+                                Refusal::Conflict(Conflict::Booking(BookingConflict::OverlappingBooking))
+                            );
                             return Ok(());
                         }
                         let held: Vec<(i64, i64)> = self
@@ -488,7 +491,7 @@ impl Scenario {
                         if brute_peak(&held, (now, b.starts_at)) >= SEATS[b.space] {
                             let why =
                                 refusal(op, outcome.expect_err("an early arrival with no seat free until the start"))?;
-                            prop_assert_eq!(why, Refusal::Conflict(Conflict::SeatsGone));
+                            prop_assert_eq!(why, Refusal::Conflict(Conflict::Booking(BookingConflict::SeatsGone)));
                             return Ok(());
                         }
                     }
@@ -513,13 +516,13 @@ impl Scenario {
                 });
                 if later_today {
                     let why = refusal(op, outcome.expect_err("a check-in long before the booking"))?;
-                    prop_assert_eq!(why, Refusal::Conflict(Conflict::TooEarly));
+                    prop_assert_eq!(why, Refusal::Conflict(Conflict::Presence(PresenceConflict::TooEarly)));
                     return Ok(());
                 }
                 match plan {
                     None => {
                         let why = refusal(op, outcome.expect_err("a check-in with no booking and no walk-in"))?;
-                        prop_assert_eq!(why, Refusal::Conflict(Conflict::NoBookingNow));
+                        prop_assert_eq!(why, Refusal::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow)));
                         Ok(())
                     }
                     Some(plan) => {
@@ -560,7 +563,10 @@ impl Scenario {
                         return Err(TestCaseError::fail(format!("{op:?} checked out {done:?} though not checked in")));
                     }
                     (None, Err(err)) => {
-                        prop_assert_eq!(refusal(op, err)?, Refusal::Conflict(Conflict::NotCheckedIn));
+                        prop_assert_eq!(
+                            refusal(op, err)?,
+                            Refusal::Conflict(Conflict::Presence(PresenceConflict::NotCheckedIn))
+                        );
                     }
                 }
                 Ok(())

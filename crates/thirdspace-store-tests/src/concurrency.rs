@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_store::{Conflict, NewBooking, Store, StoreError};
+use thirdspace_store::{BookingConflict, Conflict, NewBooking, PresenceConflict, Store, StoreError};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -51,7 +51,7 @@ pub async fn concurrent_bookings_never_exceed_capacity(backend: &dyn Backend) {
             tokio::spawn(async move { venue.db.store.book(booking).await })
         })
         .collect();
-    assert_eq!(settle(tasks, &[Conflict::SeatsGone]).await, 5);
+    assert_eq!(settle(tasks, &[Conflict::Booking(BookingConflict::SeatsGone)]).await, 5);
     assert_eq!(venue.db.live_bookings().await, 5);
     venue.close().await;
 }
@@ -70,7 +70,7 @@ pub async fn two_stores_on_one_database_never_exceed_capacity_together(backend: 
             tokio::spawn(async move { store.book(booking).await })
         })
         .collect();
-    assert_eq!(settle(tasks, &[Conflict::SeatsGone]).await, 5);
+    assert_eq!(settle(tasks, &[Conflict::Booking(BookingConflict::SeatsGone)]).await, 5);
     assert_eq!(venue.db.live_bookings().await, 5);
     venue.close().await;
 }
@@ -85,7 +85,7 @@ pub async fn concurrent_walk_ins_never_exceed_capacity(backend: &dyn Backend) {
             tokio::spawn(async move { venue.db.store.check_in(check_in).await })
         })
         .collect();
-    assert_eq!(settle(tasks, &[Conflict::SeatsGone]).await, 3);
+    assert_eq!(settle(tasks, &[Conflict::Booking(BookingConflict::SeatsGone)]).await, 3);
     assert_eq!(venue.store().present(venue.venue, now).await.unwrap().len(), 3);
     assert_eq!(venue.db.live_bookings().await, 3);
     venue.close().await;
@@ -112,7 +112,7 @@ pub async fn one_person_booking_many_spans_at_once_never_holds_two_that_overlap(
             tokio::spawn(async move { store.book(booking).await })
         })
         .collect();
-    let booked = settle(tasks, &[Conflict::OverlappingBooking]).await;
+    let booked = settle(tasks, &[Conflict::Booking(BookingConflict::OverlappingBooking)]).await;
     assert!(booked >= 1, "at least one of the spans is booked");
     let rows = db.stored_bookings().await;
     assert_eq!(rows.len(), booked);
@@ -154,8 +154,8 @@ pub async fn a_check_in_racing_a_cancellation_ends_in_one_of_them(backend: &dyn 
     let (mut cancelled, mut checked_in) = (0, 0);
     for task in tasks {
         match task.await.unwrap() {
-            (Ok(_), Err(StoreError::Conflict(Conflict::NoBookingNow))) => cancelled += 1,
-            (Err(StoreError::Conflict(Conflict::NotCancellable)), Ok(_)) => checked_in += 1,
+            (Ok(_), Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow)))) => cancelled += 1,
+            (Err(StoreError::Conflict(Conflict::Booking(BookingConflict::NotCancellable))), Ok(_)) => checked_in += 1,
             both => panic!("a cancellation and a check-in of one booking ended in {both:?}"),
         }
     }
@@ -197,10 +197,14 @@ pub async fn a_cancelled_seat_goes_to_exactly_one_of_the_bookings_racing_for_it(
                         let after_the_cancellation = cancelled.load(Ordering::SeqCst);
                         match store.book(booking.clone()).await {
                             Ok(_) => return Ok(true),
-                            Err(StoreError::Conflict(Conflict::SeatsGone)) if !after_the_cancellation => {
+                            Err(StoreError::Conflict(Conflict::Booking(BookingConflict::SeatsGone)))
+                                if !after_the_cancellation =>
+                            {
                                 tokio::task::yield_now().await
                             }
-                            Err(StoreError::Conflict(Conflict::SeatsGone)) => return Ok(false),
+                            Err(StoreError::Conflict(Conflict::Booking(BookingConflict::SeatsGone))) => {
+                                return Ok(false)
+                            }
                             Err(refused) => return Err(refused),
                         }
                     }
@@ -245,7 +249,9 @@ pub async fn early_arrivals_racing_bookings_never_exceed_capacity(backend: &dyn 
             tasks.push(tokio::spawn(async move { store.book(booking).await.map(|_| ()) }));
         }
     }
-    let succeeded = settle(tasks, &[Conflict::SeatsGone, Conflict::TooEarly]).await;
+    let succeeded =
+        settle(tasks, &[Conflict::Booking(BookingConflict::SeatsGone), Conflict::Presence(PresenceConflict::TooEarly)])
+            .await;
     assert!(succeeded >= 1, "the two free seats of 10:30–11:00 went to nobody");
     let rows = venue.db.stored_bookings().await;
     let held: Vec<(i64, i64)> =

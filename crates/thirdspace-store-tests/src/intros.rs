@@ -1,6 +1,6 @@
 //! Introductions: suggested, answered by each side, met, and what came of them.
 
-use thirdspace_store::{Conflict, IntroAnswer, IntroStep, NewIntro, Page, SettledPair, StoreError};
+use thirdspace_store::{Conflict, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -66,8 +66,11 @@ pub async fn an_introduction_goes_from_accepted_to_met_to_feedback(backend: &dyn
     let refused = |outcome: Result<_, StoreError>, conflict: Conflict| {
         assert!(matches!(outcome, Err(StoreError::Conflict(c)) if c == conflict), "{outcome:?}, not {conflict:?}");
     };
-    refused(store.step_intro(id, a, IntroStep::Met, 1100).await, Conflict::NotMutual);
-    refused(store.step_intro(id, a, IntroStep::Feedback { useful: true }, 1100).await, Conflict::NotMet);
+    refused(store.step_intro(id, a, IntroStep::Met, 1100).await, Conflict::Intro(IntroConflict::NotMutual));
+    refused(
+        store.step_intro(id, a, IntroStep::Feedback { useful: true }, 1100).await,
+        Conflict::Intro(IntroConflict::NotMet),
+    );
     let nobody = store.step_intro(id, outsider, IntroStep::Accept, 1100).await;
     assert!(matches!(nobody, Err(StoreError::NotFound(_))), "{nobody:?}");
     let unknown = store.step_intro(Uuid::now_v7(), a, IntroStep::Accept, 1100).await;
@@ -77,7 +80,7 @@ pub async fn an_introduction_goes_from_accepted_to_met_to_feedback(backend: &dyn
     let mine = |i: &thirdspace_store::Intro, who| i.sides(who).map(|(_, mine, theirs)| (mine, theirs));
     assert_eq!(mine(&accepted, a), Some((IntroAnswer::Accepted, IntroAnswer::Pending)));
     assert_eq!(store.step_intro(id, a, IntroStep::Accept, 1150).await.unwrap(), accepted, "accepting twice is fine");
-    refused(store.step_intro(id, a, IntroStep::Decline, 1160).await, Conflict::IntroAnswered);
+    refused(store.step_intro(id, a, IntroStep::Decline, 1160).await, Conflict::Intro(IntroConflict::IntroAnswered));
     let mutual = store.step_intro(id, b, IntroStep::Accept, 1200).await.unwrap();
     assert_eq!(mine(&mutual, b), Some((IntroAnswer::Accepted, IntroAnswer::Accepted)));
 

@@ -2,7 +2,7 @@
 
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
 use thirdspace_store::outbox::{EventType, StoredEvent};
-use thirdspace_store::{Conflict, IntroStep, NewIntro, NewQuestion, Store, StoreError};
+use thirdspace_store::{BookingConflict, Conflict, IntroStep, NewIntro, NewQuestion, Store, StoreError};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -25,7 +25,7 @@ pub async fn every_booking_and_presence_change_writes_its_event_and_a_refusal_wr
 
     let made = store.book(venue.booking(1, (at(10, 0), at(12, 0)), at(9, 0))).await.unwrap();
     let refused = store.book(venue.booking(2, (at(10, 0), at(12, 0)), at(9, 0))).await;
-    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::SeatsGone))), "{refused:?}");
+    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::Booking(BookingConflict::SeatsGone)))), "{refused:?}");
     store.cancel_booking(made.id, at(9, 10)).await.unwrap();
     let again = store.cancel_booking(made.id, at(9, 11)).await;
     assert!(again.is_err());

@@ -1,6 +1,6 @@
 //! Questions a member asks the people around them.
 
-use thirdspace_store::{Conflict, NewQuestion, Page, StoreError};
+use thirdspace_store::{Conflict, NewQuestion, Page, QuestionConflict, StoreError};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -33,7 +33,10 @@ pub async fn questions_are_asked_and_marked_answered_once(backend: &dyn Backend)
     let answered = store.mark_answered(first.id, 400).await.unwrap();
     assert_eq!((answered.answered, answered.answered_at), (true, Some(400)));
     let again = store.mark_answered(first.id, 500).await;
-    assert!(matches!(again, Err(StoreError::Conflict(Conflict::AlreadyAnswered))), "{again:?}");
+    assert!(
+        matches!(again, Err(StoreError::Conflict(Conflict::Question(QuestionConflict::AlreadyAnswered)))),
+        "{again:?}"
+    );
     let unknown = store.mark_answered(Uuid::now_v7(), 500).await;
     assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
     let open = store.open_questions(venue, Page::default()).await.unwrap();

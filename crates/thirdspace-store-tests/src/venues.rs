@@ -5,7 +5,7 @@ use std::sync::Arc;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::space::{SpaceDraft, SpaceKind};
 use thirdspace_domain::venue::{city_key, Coordinates};
-use thirdspace_store::{Conflict, LinkPurpose, Page, StaffRole, StoreError, User};
+use thirdspace_store::{Conflict, LinkPurpose, Page, StaffRole, StoreError, User, VenueConflict};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -89,22 +89,31 @@ pub async fn staff_are_invited_by_e_mail_and_accept_once_they_prove_the_address(
     assert_eq!((invitation.venue_id, invitation.venue_name.as_str()), (venue, "Library of Babel"));
     assert_eq!((invitation.email.as_str(), invitation.created_at), ("sam@example.org", 200));
     let again = store.invite_staff(venue, &email("sam@example.org"), owner.id, 201).await;
-    assert!(matches!(again, Err(StoreError::Conflict(Conflict::InvitationPending))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::InvitationPending)))), "{again:?}");
     let owner_again = store.invite_staff(venue, &email("owner@example.org"), owner.id, 201).await;
-    assert!(matches!(owner_again, Err(StoreError::Conflict(Conflict::AlreadyStaff))), "{owner_again:?}");
+    assert!(
+        matches!(owner_again, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::AlreadyStaff)))),
+        "{owner_again:?}"
+    );
 
     let sam = create_user(store, "sam@example.org", "Sam", 300).await;
     let mallory = create_verified_user(store, "mallory@example.org", "Mallory", 300).await;
     let pending = store.invitations_for(&email("sam@example.org")).await.unwrap();
     assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), vec![invitation.id]);
     let stolen = store.accept_invitation(invitation.id, &mallory, 310).await;
-    assert!(matches!(stolen, Err(StoreError::Conflict(Conflict::InvitationNotForYou))), "{stolen:?}");
+    assert!(
+        matches!(stolen, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::InvitationNotForYou)))),
+        "{stolen:?}"
+    );
     let unproven = store.accept_invitation(invitation.id, &sam, 311).await;
-    assert!(matches!(unproven, Err(StoreError::Conflict(Conflict::EmailNotVerified))), "{unproven:?}");
+    assert!(
+        matches!(unproven, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::EmailNotVerified)))),
+        "{unproven:?}"
+    );
     let claimed = User { email_verified: true, ..sam.clone() };
     let claimed = store.accept_invitation(invitation.id, &claimed, 312).await;
     assert!(
-        matches!(claimed, Err(StoreError::Conflict(Conflict::EmailNotVerified))),
+        matches!(claimed, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::EmailNotVerified)))),
         "the store reads what is stored, not what the caller says: {claimed:?}"
     );
     store.create_login_link(sam.id, LinkPurpose::VerifyEmail, "verify-sam", 312, 1000).await.unwrap();
@@ -127,7 +136,7 @@ pub async fn staff_are_invited_by_e_mail_and_accept_once_they_prove_the_address(
     let page = store.staff(venue, Page::new(2, 1)).await.unwrap();
     assert_eq!((page.items.len(), page.total), (1, 2));
     let already = store.invite_staff(venue, &email("sam@example.org"), owner.id, 400).await;
-    assert!(matches!(already, Err(StoreError::Conflict(Conflict::AlreadyStaff))), "{already:?}");
+    assert!(matches!(already, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::AlreadyStaff)))), "{already:?}");
     let unknown = store.accept_invitation(Uuid::now_v7(), &sam, 400).await;
     assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
     db.database.close().await;

@@ -47,70 +47,129 @@ impl StoreError {
     }
 }
 
-/// A rule broken by what is already stored.
+/// A rule broken by what is already stored, by the feature whose rule it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
-    EmailTaken,
-    SeatsGone,
-    OverlappingBooking,
-    NotCancellable,
-    NoBookingNow,
-    NotCheckedIn,
-    AlreadyStaff,
-    InvitationPending,
-    InvitationNotForYou,
-    EmailNotVerified,
-    AlreadyAnswered,
-    NoOpenSeating,
-    TooEarly,
-    NotMutual,
-    NotMet,
-    IntroAnswered,
+    Account(AccountConflict),
+    Venue(VenueConflict),
+    Booking(BookingConflict),
+    Presence(PresenceConflict),
+    Question(QuestionConflict),
+    Intro(IntroConflict),
+}
+
+/// Declares a feature's conflicts: each with its stable code and the message its reader sees.
+macro_rules! conflicts {
+    ($(#[$doc:meta])* $name:ident as $feature:ident { $($variant:ident => $code:literal, $message:expr;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant,)+
+        }
+
+        impl $name {
+            /// The stable machine-readable code clients match on.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            fn message(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $message,)+
+                }
+            }
+        }
+
+        impl From<$name> for Conflict {
+            fn from(c: $name) -> Self {
+                Self::$feature(c)
+            }
+        }
+
+        impl From<$name> for StoreError {
+            fn from(c: $name) -> Self {
+                Self::Conflict(Conflict::$feature(c))
+            }
+        }
+    };
+}
+
+conflicts! {
+    /// Accounts: one account per address.
+    AccountConflict as Account {
+        EmailTaken => "email_taken", "an account with this e-mail address already exists";
+    }
+}
+
+conflicts! {
+    /// A venue's staff and invitations.
+    VenueConflict as Venue {
+        AlreadyStaff => "already_staff", "this person is already on the venue's staff";
+        InvitationPending => "invitation_pending", "this person has already been invited";
+        InvitationNotForYou => "invitation_not_for_you", "this invitation was sent to another e-mail address";
+        EmailNotVerified => "email_not_verified",
+            "confirm your e-mail address first: open the link we sent you, or ask for a new one";
+    }
+}
+
+conflicts! {
+    /// Seats: capacity, overlaps and cancelling.
+    BookingConflict as Booking {
+        SeatsGone => "seats_gone", "no seat is free for social capital over that span";
+        OverlappingBooking => "overlapping_booking", "you already hold a booking that overlaps this span";
+        NotCancellable => "not_cancellable", "only a booking not yet checked in can be cancelled";
+        NoOpenSeating => "no_open_seating", "this venue has no open seating to book";
+    }
+}
+
+conflicts! {
+    /// Checking in and out.
+    PresenceConflict as Presence {
+        NoBookingNow => "no_booking_now", "you hold no booking here for now, and walk-ins were not asked for";
+        NotCheckedIn => "not_checked_in", "this person is not checked in here";
+        TooEarly => "too_early", "your booking here starts later today: check in up to an hour before it starts";
+    }
+}
+
+conflicts! {
+    /// Questions to the people around.
+    QuestionConflict as Question {
+        AlreadyAnswered => "already_answered", "this question is already marked answered";
+    }
+}
+
+conflicts! {
+    /// The steps of an introduction.
+    IntroConflict as Intro {
+        NotMutual => "not_mutual", "both people must accept the introduction first";
+        NotMet => "not_met", "feedback comes after the meeting";
+        IntroAnswered => "intro_answered", "you have already answered this introduction";
+    }
 }
 
 impl Conflict {
     /// The stable machine-readable code clients match on.
     pub fn code(self) -> &'static str {
         match self {
-            Self::EmailTaken => "email_taken",
-            Self::SeatsGone => "seats_gone",
-            Self::OverlappingBooking => "overlapping_booking",
-            Self::NotCancellable => "not_cancellable",
-            Self::NoBookingNow => "no_booking_now",
-            Self::NotCheckedIn => "not_checked_in",
-            Self::AlreadyStaff => "already_staff",
-            Self::InvitationPending => "invitation_pending",
-            Self::InvitationNotForYou => "invitation_not_for_you",
-            Self::EmailNotVerified => "email_not_verified",
-            Self::AlreadyAnswered => "already_answered",
-            Self::NoOpenSeating => "no_open_seating",
-            Self::TooEarly => "too_early",
-            Self::NotMutual => "not_mutual",
-            Self::NotMet => "not_met",
-            Self::IntroAnswered => "intro_answered",
+            Self::Account(c) => c.code(),
+            Self::Venue(c) => c.code(),
+            Self::Booking(c) => c.code(),
+            Self::Presence(c) => c.code(),
+            Self::Question(c) => c.code(),
+            Self::Intro(c) => c.code(),
         }
     }
 
     fn message(self) -> &'static str {
         match self {
-            Self::EmailTaken => "an account with this e-mail address already exists",
-            Self::SeatsGone => "no seat is free for social capital over that span",
-            Self::OverlappingBooking => "you already hold a booking that overlaps this span",
-            Self::NotCancellable => "only a booking not yet checked in can be cancelled",
-            Self::NoBookingNow => "you hold no booking here for now, and walk-ins were not asked for",
-            Self::NotCheckedIn => "this person is not checked in here",
-            Self::AlreadyStaff => "this person is already on the venue's staff",
-            Self::InvitationPending => "this person has already been invited",
-            Self::InvitationNotForYou => "this invitation was sent to another e-mail address",
-            Self::EmailNotVerified => {
-                "confirm your e-mail address first: open the link we sent you, or ask for a new one"
-            }
-            Self::AlreadyAnswered => "this question is already marked answered",
-            Self::NoOpenSeating => "this venue has no open seating to book",
-            Self::TooEarly => "your booking here starts later today: check in up to an hour before it starts",
-            Self::NotMutual => "both people must accept the introduction first",
-            Self::NotMet => "feedback comes after the meeting",
-            Self::IntroAnswered => "you have already answered this introduction",
+            Self::Account(c) => c.message(),
+            Self::Venue(c) => c.message(),
+            Self::Booking(c) => c.message(),
+            Self::Presence(c) => c.message(),
+            Self::Question(c) => c.message(),
+            Self::Intro(c) => c.message(),
         }
     }
 }

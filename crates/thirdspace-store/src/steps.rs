@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use crate::{Conflict, Intro, IntroAnswer, IntroStep, StoreError};
+use crate::{Intro, IntroAnswer, IntroConflict, IntroStep, StoreError};
 
 /// One of the two people of an introduction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +50,16 @@ pub fn decide(current: &Intro, user: Uuid, step: IntroStep) -> Result<Change, St
     };
     match step {
         IntroStep::Accept if mine == IntroAnswer::Accepted => Ok(Change::Nothing),
-        IntroStep::Accept | IntroStep::Decline if mine != IntroAnswer::Pending => Err(Conflict::IntroAnswered.into()),
+        IntroStep::Accept | IntroStep::Decline if mine != IntroAnswer::Pending => {
+            Err(IntroConflict::IntroAnswered.into())
+        }
         IntroStep::Accept => Ok(Change::Accept(side)),
         IntroStep::Decline => Ok(Change::Decline(side)),
         IntroStep::Met if current.a_answer != IntroAnswer::Accepted || current.b_answer != IntroAnswer::Accepted => {
-            Err(Conflict::NotMutual.into())
+            Err(IntroConflict::NotMutual.into())
         }
         IntroStep::Met => Ok(Change::Met),
-        IntroStep::Feedback { .. } if current.met_at.is_none() => Err(Conflict::NotMet.into()),
+        IntroStep::Feedback { .. } if current.met_at.is_none() => Err(IntroConflict::NotMet.into()),
         IntroStep::Feedback { useful } => Ok(Change::Useful(side, useful)),
     }
 }
@@ -65,6 +67,7 @@ pub fn decide(current: &Intro, user: Uuid, step: IntroStep) -> Result<Change, St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Conflict;
 
     fn intro(a: IntroAnswer, b: IntroAnswer, met: bool) -> Intro {
         Intro {
@@ -101,11 +104,20 @@ mod tests {
         assert_eq!(decide(&fresh, B, IntroStep::Decline).unwrap(), Change::Decline(Side::B));
         let a_said_yes = intro(Accepted, Pending, false);
         assert_eq!(decide(&a_said_yes, A, IntroStep::Accept).unwrap(), Change::Nothing);
-        assert_eq!(conflict(decide(&a_said_yes, A, IntroStep::Decline)), Some(Conflict::IntroAnswered));
+        assert_eq!(
+            conflict(decide(&a_said_yes, A, IntroStep::Decline)),
+            Some(Conflict::Intro(IntroConflict::IntroAnswered))
+        );
         assert_eq!(decide(&a_said_yes, B, IntroStep::Accept).unwrap(), Change::Accept(Side::B));
         let b_said_no = intro(Pending, Declined, false);
-        assert_eq!(conflict(decide(&b_said_no, B, IntroStep::Accept)), Some(Conflict::IntroAnswered));
-        assert_eq!(conflict(decide(&b_said_no, B, IntroStep::Decline)), Some(Conflict::IntroAnswered));
+        assert_eq!(
+            conflict(decide(&b_said_no, B, IntroStep::Accept)),
+            Some(Conflict::Intro(IntroConflict::IntroAnswered))
+        );
+        assert_eq!(
+            conflict(decide(&b_said_no, B, IntroStep::Decline)),
+            Some(Conflict::Intro(IntroConflict::IntroAnswered))
+        );
     }
 
     #[test]
@@ -113,13 +125,16 @@ mod tests {
         for (a, b) in [(Pending, Accepted), (Accepted, Pending), (Accepted, Declined), (Declined, Accepted)] {
             assert_eq!(
                 conflict(decide(&intro(a, b, false), A, IntroStep::Met)),
-                Some(Conflict::NotMutual),
+                Some(Conflict::Intro(IntroConflict::NotMutual)),
                 "{a:?} {b:?}"
             );
         }
         let mutual = intro(Accepted, Accepted, false);
         assert_eq!(decide(&mutual, B, IntroStep::Met).unwrap(), Change::Met);
-        assert_eq!(conflict(decide(&mutual, A, IntroStep::Feedback { useful: true })), Some(Conflict::NotMet));
+        assert_eq!(
+            conflict(decide(&mutual, A, IntroStep::Feedback { useful: true })),
+            Some(Conflict::Intro(IntroConflict::NotMet))
+        );
         let met = intro(Accepted, Accepted, true);
         assert_eq!(decide(&met, B, IntroStep::Feedback { useful: false }).unwrap(), Change::Useful(Side::B, false));
         assert_eq!(decide(&met, A, IntroStep::Feedback { useful: true }).unwrap(), Change::Useful(Side::A, true));

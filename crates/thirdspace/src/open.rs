@@ -6,8 +6,6 @@ use anyhow::{bail, Context, Result};
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{AppState, Application};
 use thirdspace_store::Store;
-use thirdspace_store_postgres::PgStore;
-use thirdspace_store_sqlite::SqliteStore;
 
 use crate::config::{masked, Config};
 
@@ -17,13 +15,15 @@ use crate::config::{masked, Config};
 pub async fn store(config: &Config, database_url: &str, serving: bool) -> Result<Arc<dyn Store>> {
     let shown = masked(database_url);
     if thirdspace_store_sqlite::is_url(database_url) {
-        let store = SqliteStore::open_with(database_url, config.acquire_timeout())
+        let store = thirdspace_store_sqlite::open_with(database_url, config.acquire_timeout())
             .await
             .with_context(|| format!("opening {shown}"))?;
         return Ok(Arc::new(store));
     }
     if thirdspace_store_postgres::is_url(database_url) {
-        let store = PgStore::open(database_url, config.postgres()).await.with_context(|| format!("opening {shown}"))?;
+        let store = thirdspace_store_postgres::open(database_url, config.postgres())
+            .await
+            .with_context(|| format!("opening {shown}"))?;
         if serving {
             store.listen().await.with_context(|| format!("listening for events on {shown}"))?;
         }

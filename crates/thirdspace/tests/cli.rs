@@ -184,8 +184,8 @@ async fn admin_create_user_makes_a_network_admin_who_can_log_in() {
         .output()
         .expect("run admin");
     assert!(!weak.status.success(), "a short password is refused");
-    let store = thirdspace_store_sqlite::SqliteStore::open(&db).await.expect("open");
-    use thirdspace_store::Store;
+    let store = thirdspace_store_sqlite::open(&db).await.expect("open");
+    use thirdspace_store::Accounts;
     let email = thirdspace_domain::email::Email::parse("root@example.org").expect("email");
     let creds = store.credentials(&email).await.expect("read").expect("the account exists");
     assert!(creds.user.is_admin);

@@ -4,7 +4,7 @@ use serde::Serialize;
 use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::{checkin, hours};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, StoreError, User, Venue};
+use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, PresenceConflict, StoreError, User, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -86,7 +86,7 @@ pub async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arriva
     let checked_in = match arrival {
         Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
         Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
-            Err(StoreError::Conflict(Conflict::NoBookingNow)) => {
+            Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow))) => {
                 let (focus, pledge) = walk_in_words(focus, pledge)?;
                 let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
                 state.store.check_in(check_in(Some(plan), None)).await?

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::email::Email;
-use thirdspace_store::{Conflict, User};
+use thirdspace_store::{AccountConflict, Conflict, User};
 
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::app::accounts::{self, authenticate, register, send_link};
@@ -201,7 +201,7 @@ async fn sign_up(
         Ok(user) => logged_in(&state, &user, next).await,
         Err(e) if status_of(&e).is_client_error() => {
             let mut errors = Errors::of_app(&e).labelled(SIGNUP_LABELS);
-            if e == AppError::Conflict(Conflict::EmailTaken) {
+            if e == AppError::Conflict(Conflict::Account(AccountConflict::EmailTaken)) {
                 errors = Errors::default();
                 errors.add("email", "An account with this e-mail address exists already: log in instead.");
             }

@@ -10,7 +10,7 @@ use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::{self, BookingStatus, Hold};
 use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
-use thirdspace_store::{BookingsWhen, Conflict, Page, User, Venue};
+use thirdspace_store::{BookingsWhen, Conflict, Page, PresenceConflict, User, Venue};
 use uuid::Uuid;
 
 use super::{
@@ -254,7 +254,7 @@ async fn check_out(
     }
     // Checking out twice (a double tap, a second tab) is not an error.
     match leave(&state, venue.id, user.id).await {
-        Ok(_) | Err(AppError::Conflict(Conflict::NotCheckedIn)) => {
+        Ok(_) | Err(AppError::Conflict(Conflict::Presence(PresenceConflict::NotCheckedIn))) => {
             Redirect::to(&format!("{}&left=1", link(venue.id, &form.code))).into_response()
         }
         Err(e) => failed("Could not check out", &e),

@@ -17,7 +17,7 @@ use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{Invalid, Invalids};
-use thirdspace_store::{Conflict, Page, ScreenKind, StaffRole, User, Venue};
+use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
 use super::{
@@ -967,12 +967,14 @@ async fn staff_check(state: AppState, who: Visitor, id: String, form: PersonForm
         Ok(_) => Redirect::to(&format!("/host/venues/{}/today", venue.id)).into_response(),
         Err(e) if status_of(&e).is_client_error() => {
             let text = match e {
-                AppError::Conflict(Conflict::NoBookingNow) => {
+                AppError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow)) => {
                     "They hold no booking for now. Someone walking in checks in with the QR code or at the kiosk."
                         .to_owned()
                 }
-                AppError::Conflict(Conflict::NotCheckedIn) => "They are not checked in here.".to_owned(),
-                AppError::Conflict(Conflict::TooEarly) => {
+                AppError::Conflict(Conflict::Presence(PresenceConflict::NotCheckedIn)) => {
+                    "They are not checked in here.".to_owned()
+                }
+                AppError::Conflict(Conflict::Presence(PresenceConflict::TooEarly)) => {
                     "Their booking starts later: they can check in from an hour before.".to_owned()
                 }
                 e => {

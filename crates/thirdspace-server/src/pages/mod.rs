@@ -22,7 +22,7 @@ use axum::Router;
 use sha2::Sha256;
 use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::Invalids;
-use thirdspace_store::{Conflict, DayBooking, User, Venue};
+use thirdspace_store::{BookingConflict, Conflict, DayBooking, PresenceConflict, User, Venue};
 use uuid::Uuid;
 
 use crate::app::intros::IntroView;
@@ -373,14 +373,14 @@ fn form_field(field: &str) -> &str {
 /// Why a check-in or check-out at the door was refused, in the words of the person at the door.
 fn door_words(e: &AppError) -> String {
     match e {
-        AppError::Conflict(Conflict::SeatsGone) => {
+        AppError::Conflict(Conflict::Booking(BookingConflict::SeatsGone)) => {
             "Full: no seat is free right now. Ask the host, or try again later.".to_owned()
         }
-        AppError::Conflict(Conflict::NoBookingNow) => {
+        AppError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow)) => {
             "No booking for now. To walk in, scan the QR code on the screen with your phone, or ask the host."
                 .to_owned()
         }
-        AppError::Conflict(Conflict::OverlappingBooking) => {
+        AppError::Conflict(Conflict::Booking(BookingConflict::OverlappingBooking)) => {
             "You are checked in or booked elsewhere at this time: check out there first.".to_owned()
         }
         AppError::Refused(Refusal::VenueClosed { .. }) => "The venue is closed now.".to_owned(),

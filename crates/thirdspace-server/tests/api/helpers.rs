@@ -14,8 +14,7 @@ use thirdspace_server::{AppState, Application, ServerConfig};
 use crate::smtp::SmtpSink;
 use thirdspace_store::{NewToken, NewUser, Store, TokenKind};
 use thirdspace_store_postgres::cluster::TestCluster;
-use thirdspace_store_postgres::{PgOptions, PgStore};
-use thirdspace_store_sqlite::SqliteStore;
+use thirdspace_store_postgres::PgOptions;
 use uuid::Uuid;
 
 /// Monday 23 November 2026, 09:00 in Amsterdam (08:00 UTC).
@@ -74,11 +73,11 @@ impl Database {
 
     async fn open(&self) -> Arc<dyn Store> {
         match self {
-            Self::Sqlite(path) => {
-                Arc::new(SqliteStore::open(&format!("sqlite://{}", path.display())).await.expect("open store"))
-            }
+            Self::Sqlite(path) => Arc::new(
+                thirdspace_store_sqlite::open(&format!("sqlite://{}", path.display())).await.expect("open store"),
+            ),
             Self::Postgres(url) => {
-                let store = PgStore::open(url, PgOptions::default()).await.expect("open store");
+                let store = thirdspace_store_postgres::open(url, PgOptions::default()).await.expect("open store");
                 store.listen().await.expect("listening for events");
                 Arc::new(store)
             }

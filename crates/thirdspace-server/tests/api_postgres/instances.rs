@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use thirdspace_server::clock::ManualClock;
 use thirdspace_server::{AppState, Application, ServerConfig};
-use thirdspace_store::Store;
+use thirdspace_store::Bookings;
 use thirdspace_store_postgres::cluster::TestCluster;
 use thirdspace_store_postgres::{PgOptions, PgStore};
 
@@ -31,7 +31,7 @@ async fn instances(n: usize) -> Option<Instances> {
     let mut stops = Vec::new();
     let mut first = None;
     for _ in 0..n {
-        let store = Arc::new(PgStore::open(&url, PgOptions::default()).await.expect("open"));
+        let store = Arc::new(thirdspace_store_postgres::open(&url, PgOptions::default()).await.expect("open"));
         store.listen().await.expect("listening for events");
         let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default());
         let app = Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");

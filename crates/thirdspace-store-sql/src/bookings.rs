@@ -1,0 +1,273 @@
+//! Seat bookings.
+//!
+//! On PostgreSQL locks are taken in one order — the person's `users` row, the venue's spaces by
+//! creation, then bookings — and each check reads after the locks it relies on, in a statement of
+//! its own, so it sees every commit made before the lock was granted. On SQLite the one writer
+//! holds the database's write lock from the transaction's first statement.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use thirdspace_domain::booking::{self, BookingStatus, Hold};
+use thirdspace_store::outbox::{EventType, NewEvent};
+use thirdspace_store::*;
+use uuid::Uuid;
+
+use crate::outbox::{record, sweep};
+use crate::paging::paged;
+use crate::rows::{self, BOOKING_COLUMNS};
+use crate::{args, Backend, Columns, Sql, SqlStore, SqlWork, Transaction, Value};
+
+/// Statuses that may still hold a seat; [`booking::held_interval`] decides the rest.
+const LIVE: &str = "('booked', 'checked_in', 'checked_out')";
+
+/// Locks the rows `sql` (a `SELECT` without its locking clause) reads, where the dialect needs
+/// row locks.
+pub async fn lock<C: Sql>(c: &mut C, sql: &str, args: &[Value]) -> StoreResult<()> {
+    let lock = c.dialect().lock();
+    if !lock.is_empty() {
+        c.execute(&format!("{sql}{lock}"), args).await?;
+    }
+    Ok(())
+}
+
+/// Locks a person's row: whatever may add to the seats they hold takes this lock first, so their
+/// overlap check and what follows it cannot interleave with another of theirs.
+pub async fn lock_person<C: Sql>(c: &mut C, user: Uuid) -> StoreResult<()> {
+    lock(c, "SELECT 1 FROM users WHERE id = $1", args![user]).await
+}
+
+pub async fn grace_seconds<C: Sql>(c: &mut C, venue: Uuid) -> StoreResult<i64> {
+    let row = c.fetch_optional("SELECT no_show_grace_minutes FROM venues WHERE id = $1", args![venue]).await?;
+    Ok(row.ok_or(StoreError::NotFound("venue"))?.int("no_show_grace_minutes")? * 60)
+}
+
+/// The bookings of a space on a local date that may hold a seat during `window`. Every booking
+/// lies within one local date, so the date bounds the search.
+pub async fn holds_of_space<C: Sql>(
+    c: &mut C,
+    space: Uuid,
+    date: NaiveDate,
+    window: (i64, i64),
+) -> StoreResult<Vec<Hold>> {
+    let sql = format!(
+        "SELECT starts_at, ends_at, status, checked_out_at FROM bookings \
+         WHERE space_id = $1 AND date = $2 AND status IN {LIVE} AND starts_at < $3 AND ends_at > $4"
+    );
+    let rows = c.fetch_all(&sql, args![space, date, window.1, window.0]).await?;
+    rows.iter().map(rows::hold).collect()
+}
+
+/// Whether the person holds a booking anywhere that overlaps `window`.
+pub async fn holds_overlapping<C: Sql>(c: &mut C, user: Uuid, window: (i64, i64), now: i64) -> StoreResult<bool> {
+    let sql = format!(
+        "SELECT b.starts_at, b.ends_at, b.status, b.checked_out_at, v.no_show_grace_minutes FROM bookings b \
+         JOIN venues v ON v.id = b.venue_id \
+         WHERE b.user_id = $1 AND b.status IN {LIVE} AND b.starts_at < $2 AND b.ends_at > $3"
+    );
+    for row in &c.fetch_all(&sql, args![user, window.1, window.0]).await? {
+        let hold = rows::hold(row)?;
+        let grace = row.int("no_show_grace_minutes")? * 60;
+        if booking::held_interval(&hold, now, grace).is_some_and(|held| booking::overlaps(held, window)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The open-seating spaces a booking may take a seat in (the one asked for, or all of the
+/// venue's by creation), with their social-capital seats; `lock` is empty or the dialect's
+/// locking clause.
+async fn candidates<C: Sql>(c: &mut C, venue: Uuid, space: Option<Uuid>, lock: &str) -> StoreResult<Vec<(Uuid, u32)>> {
+    let rows = match space {
+        Some(space) => {
+            let sql = format!(
+                "SELECT id, social_capital_seats FROM spaces WHERE venue_id = $1 AND id = $2 \
+                 AND kind = 'open_seating'{lock}"
+            );
+            c.fetch_all(&sql, args![venue, space]).await?
+        }
+        None => {
+            let sql = format!(
+                "SELECT id, social_capital_seats FROM spaces WHERE venue_id = $1 AND kind = 'open_seating' \
+                 ORDER BY created_at, id{lock}"
+            );
+            c.fetch_all(&sql, args![venue]).await?
+        }
+    };
+    rows.iter().map(|r| Ok((r.uuid("id")?, r.unsigned("social_capital_seats")?))).collect()
+}
+
+/// Books a seat inside an open transaction; `checked_in_by` makes it a walk-in.
+pub async fn book_in<C: Sql>(c: &mut C, new: &NewBooking, checked_in_by: Option<Option<Uuid>>) -> StoreResult<Booking> {
+    let plan = &new.plan;
+    let window = (plan.starts_at, plan.ends_at);
+    lock_person(c, new.user).await?;
+    if holds_overlapping(c, new.user, window, new.now).await? {
+        return Err(BookingConflict::OverlappingBooking.into());
+    }
+    let grace = grace_seconds(c, new.venue).await?;
+    let lock = c.dialect().lock();
+    let candidates = candidates(c, new.venue, new.space, lock).await?;
+    if candidates.is_empty() {
+        return Err(match new.space {
+            Some(_) => StoreError::NotFound("space"),
+            None => BookingConflict::NoOpenSeating.into(),
+        });
+    }
+    for (space, seats) in candidates {
+        let holds = holds_of_space(c, space, plan.date, window).await?;
+        if booking::seat_free(&holds, window, seats, new.now, grace) {
+            return insert(c, new, space, checked_in_by).await;
+        }
+    }
+    Err(BookingConflict::SeatsGone.into())
+}
+
+async fn insert<C: Sql>(
+    c: &mut C,
+    new: &NewBooking,
+    space: Uuid,
+    checked_in_by: Option<Option<Uuid>>,
+) -> StoreResult<Booking> {
+    let plan = &new.plan;
+    let id = Uuid::now_v7();
+    let status = if checked_in_by.is_some() { BookingStatus::CheckedIn } else { BookingStatus::Booked };
+    let sql = "INSERT INTO bookings (id, user_id, venue_id, space_id, date, start_minute, end_minute, starts_at, \
+               ends_at, closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+    let args = args![
+        id,
+        new.user,
+        new.venue,
+        space,
+        plan.date,
+        plan.span.start.minutes(),
+        plan.span.end.minutes(),
+        plan.starts_at,
+        plan.ends_at,
+        plan.closes_at,
+        status.as_str(),
+        &plan.focus,
+        &plan.pledge,
+        checked_in_by.is_some(),
+        checked_in_by.map(|_| new.now),
+        checked_in_by.flatten(),
+        new.now,
+    ];
+    c.execute(sql, args).await?;
+    let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    record(c, &NewEvent::booking(EventType::BookingMade, &booking, new.now)).await?;
+    if checked_in_by.is_some() {
+        record(c, &NewEvent::booking(EventType::CheckedIn, &booking, new.now)).await?;
+    }
+    Ok(booking)
+}
+
+/// A booking by id; `lock` is empty or the dialect's locking clause.
+pub async fn fetch<C: Sql>(c: &mut C, id: Uuid, lock: &str) -> StoreResult<Option<Booking>> {
+    let sql = format!("SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1{lock}");
+    c.fetch_optional(&sql, args![id]).await?.map(|r| rows::booking(&r)).transpose()
+}
+
+/// Moves a booking (already locked) to `status`, stamping when (and, for a check-in by staff, by
+/// whom), and records the event that says so.
+pub async fn move_to<C: Sql>(
+    c: &mut C,
+    id: Uuid,
+    status: BookingStatus,
+    now: i64,
+    by_staff: Option<Uuid>,
+) -> StoreResult<Booking> {
+    let (stamp, kind) = match status {
+        BookingStatus::CheckedIn => ("checked_in_at", EventType::CheckedIn),
+        BookingStatus::CheckedOut => ("checked_out_at", EventType::CheckedOut),
+        _ => ("cancelled_at", EventType::BookingCancelled),
+    };
+    let sql = format!(
+        "UPDATE bookings SET status = $1, {stamp} = $2, checked_in_by = COALESCE($3, checked_in_by) WHERE id = $4"
+    );
+    c.execute(&sql, args![status.as_str(), now, by_staff, id]).await?;
+    let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    record(c, &NewEvent::booking(kind, &booking, now)).await?;
+    Ok(booking)
+}
+
+#[async_trait]
+impl<B: Backend> Bookings for SqlStore<B> {
+    async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>> {
+        fetch(&mut self.read().await?, id, "").await
+    }
+
+    async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>> {
+        let (from, order) = match when {
+            BookingsWhen::Upcoming => {
+                ("bookings b WHERE b.user_id = $1 AND b.ends_at > $2", "b.starts_at ASC, b.id ASC")
+            }
+            BookingsWhen::Past => {
+                ("bookings b WHERE b.user_id = $1 AND b.ends_at <= $2", "b.starts_at DESC, b.id DESC")
+            }
+        };
+        paged(&mut self.read().await?, BOOKING_COLUMNS, from, order, args![user, now], page, rows::booking).await
+    }
+
+    async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>> {
+        let columns = format!("{BOOKING_COLUMNS}, p.display_name, p.visibility");
+        let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = $1 AND b.date = $2";
+        let order = "b.starts_at, b.created_at, b.id";
+        paged(&mut self.read().await?, &columns, from, order, args![venue, date], page, |r| {
+            Ok(DayBooking {
+                booking: rows::booking(r)?,
+                display_name: r.text("display_name")?,
+                visibility: rows::visibility(r)?,
+            })
+        })
+        .await
+    }
+
+    async fn free_seats(&self, venue: Uuid, date: NaiveDate, window: (i64, i64), now: i64) -> StoreResult<u32> {
+        let mut c = self.read().await?;
+        let grace = grace_seconds(&mut c, venue).await?;
+        let mut free = 0u32;
+        for (space, seats) in candidates(&mut c, venue, None, "").await? {
+            let holds = holds_of_space(&mut c, space, date, window).await?;
+            let held = holds.iter().filter_map(|h| booking::held_interval(h, now, grace));
+            free += seats.saturating_sub(booking::peak_occupancy(held, window));
+        }
+        Ok(free)
+    }
+}
+
+#[async_trait]
+impl<T: Transaction> BookingsWork for SqlWork<T> {
+    async fn book(&mut self, new: NewBooking) -> StoreResult<Booking> {
+        book_in(&mut self.tx, &new, None).await
+    }
+
+    async fn cancel_booking(&mut self, id: Uuid, now: i64) -> StoreResult<Booking> {
+        let lock = self.tx.dialect().lock();
+        let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
+        let grace = grace_seconds(&mut self.tx, current.venue_id).await?;
+        let hold = Hold {
+            starts_at: current.starts_at,
+            ends_at: current.ends_at,
+            status: current.status,
+            checked_out_at: None,
+        };
+        if !booking::may_cancel(&hold, now, grace) {
+            return Err(BookingConflict::NotCancellable.into());
+        }
+        move_to(&mut self.tx, id, BookingStatus::Cancelled, now, None).await
+    }
+
+    /// The sweep skips bookings another transaction holds (a check-in or a cancellation under
+    /// way): it never waits on a lock, and the next sweep picks up whatever is still due.
+    async fn release_no_shows(&mut self, now: i64) -> StoreResult<u64> {
+        let skip = self.tx.dialect().skip_locked("b");
+        let sql = format!(
+            "UPDATE bookings SET status = 'released' WHERE id IN (SELECT b.id FROM bookings b \
+             JOIN venues v ON v.id = b.venue_id WHERE b.status = 'booked' \
+             AND b.starts_at + v.no_show_grace_minutes * 60 <= $1{skip}) RETURNING id, venue_id"
+        );
+        sweep(&mut self.tx, &sql, args![now], EventType::BookingReleased, now).await
+    }
+}

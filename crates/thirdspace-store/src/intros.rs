@@ -1,0 +1,54 @@
+//! Introductions and what became of them.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::{Begin, Intro, IntroStep, NewIntro, Page, Paged, Profile, SettledPair, StoreResult};
+
+/// What is read of introductions.
+#[async_trait]
+pub trait Intros: Begin {
+    async fn intro(&self, id: Uuid) -> StoreResult<Option<Intro>>;
+    /// The introductions suggested at a venue since `since`, newest first and, within one round
+    /// of suggestions, best first (at most `limit`).
+    async fn venue_intros(&self, venue: Uuid, since: i64, limit: u32) -> StoreResult<Vec<Intro>>;
+    /// The introductions of a person, newest first and, within one round of suggestions, best
+    /// first: one order on every page.
+    async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
+    /// Pairs among `people` that met or where someone declined, since `since`.
+    async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;
+    /// How many met introductions each person was found useful in, by the other side.
+    async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>>;
+    /// Profiles of people who show themselves publicly and are open to meet, for suggestions
+    /// across the network (at most `limit`).
+    async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
+
+    /// [`IntrosWork::suggest_intros`] in a unit of work of its own.
+    async fn suggest_intros(&self, intros: Vec<NewIntro>, cool_down_since: i64, now: i64) -> StoreResult<Vec<Intro>> {
+        let mut work = self.begin().await?;
+        let done = work.suggest_intros(intros, cool_down_since, now).await;
+        work.end(done).await
+    }
+    /// [`IntrosWork::step_intro`] in a unit of work of its own.
+    async fn step_intro(&self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro> {
+        let mut work = self.begin().await?;
+        let done = work.step_intro(id, user, step, now).await;
+        work.end(done).await
+    }
+}
+
+/// What is written of introductions, inside a unit of work.
+#[async_trait]
+pub trait IntrosWork: Send {
+    /// Records suggested introductions. A pair that already has one not met — open, or declined
+    /// since `cool_down_since` — keeps it (with the new score and reason), so that nobody can
+    /// tell from a new suggestion that the other side declined.
+    async fn suggest_intros(
+        &mut self,
+        intros: Vec<NewIntro>,
+        cool_down_since: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Intro>>;
+    /// One side's step, as [`crate::steps::decide`] rules; `NotFound` unless `user` is one of the two.
+    async fn step_intro(&mut self, id: Uuid, user: Uuid, step: IntroStep, now: i64) -> StoreResult<Intro>;
+}
