@@ -232,7 +232,8 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     people
 }
 
-/// What the store shows of the network, as JSON: equal on both backends after a move.
+/// What the store shows of the network, every field of every record as `Debug` writes it: equal on
+/// both backends after a move.
 async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
     let mut seen = Vec::new();
     for person in people {
@@ -243,11 +244,10 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let past =
             store.bookings_of(*person, BookingsWhen::Past, BASE + 86_400, Page::new(1, 100)).await.expect("bookings");
         let intros = store.intros_of(*person, Page::new(1, 100)).await.expect("intros");
-        let venues: Vec<_> =
-            store.staffed_venues(*person).await.expect("venues").into_iter().map(|(v, r)| json!([v, r])).collect();
+        let venues = store.staffed_venues(*person).await.expect("venues");
         seen.push(json!({
-            "user": user, "profile": profile, "upcoming": upcoming.items, "past": past.items,
-            "intros": format!("{:?}", intros.items), "venues": venues,
+            "user": format!("{user:?}"), "profile": format!("{profile:?}"), "upcoming": format!("{:?}", upcoming.items),
+            "past": format!("{:?}", past.items), "intros": format!("{:?}", intros.items), "venues": format!("{venues:?}"),
         }));
     }
     let venues = store.venues(None, Page::new(1, 100)).await.expect("venues").items;
@@ -258,16 +258,20 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let staff = store.staff(venue.id, Page::new(1, 100)).await.expect("staff").items;
         let questions = store.open_questions(venue.id, Page::new(1, 100)).await.expect("questions").items;
         let screens = store.screen_tokens(venue.id, Page::new(1, 100)).await.expect("screens").items;
-        seen.push(json!({"venue": venue, "day": day, "secret": secret, "spaces": spaces, "staff": staff,
-            "questions": questions, "screens": screens}));
+        seen.push(json!({"venue": format!("{venue:?}"), "day": format!("{day:?}"), "secret": secret,
+            "spaces": format!("{spaces:?}"), "staff": format!("{staff:?}"), "questions": format!("{questions:?}"),
+            "screens": format!("{screens:?}")}));
     }
     let kiosk = store.screen_token(&"b".repeat(64)).await.expect("kiosk").map(|(v, k)| json!([v, format!("{k:?}")]));
-    let token =
-        store.token_user(&format!("{:064x}", 1), BASE).await.expect("token").map(|(u, k)| json!([u, format!("{k:?}")]));
+    let token = store
+        .token_user(&format!("{:064x}", 1), BASE)
+        .await
+        .expect("token")
+        .map(|(u, k)| json!([format!("{u:?}"), format!("{k:?}")]));
     let invitations =
         store.invitations_for(&Email::parse("someone.else@example.org").expect("an address")).await.expect("inv");
     let failures = store.attempts("log-in person3@example.org").await.expect("failures");
-    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": invitations, "failures": failures}));
+    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": format!("{invitations:?}"), "failures": failures}));
     json!(seen)
 }
 

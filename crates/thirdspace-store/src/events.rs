@@ -15,11 +15,10 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What changed, as a screen refreshes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Someone checked in or out.
@@ -47,7 +46,7 @@ impl EventKind {
 }
 
 /// One event of a venue, as its live stream carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VenueEvent {
     /// The outbox's id: grows across all venues, instances and restarts.
     pub id: u64,

@@ -1,29 +1,12 @@
-//! What the store returns. These are also the shapes of the API's responses.
+//! What the store returns.
 
 use chrono::NaiveDate;
-use serde::{Serialize, Serializer};
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::venue::{Coordinates, VenueKind};
-use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
-fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
-    match chrono::DateTime::from_timestamp(*t, 0) {
-        Some(dt) => s.collect_str(&dt.format("%Y-%m-%dT%H:%M:%SZ")),
-        None => s.serialize_i64(*t),
-    }
-}
-
-fn rfc3339_opt<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => rfc3339(t, s),
-        None => s.serialize_none(),
-    }
-}
 
 /// Which page of a list to return; pages count from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +48,7 @@ impl Default for Page {
 }
 
 /// One page of a list, with the size of the whole list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub page: u32,
@@ -84,7 +67,7 @@ impl<T> Paged<T> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -93,8 +76,6 @@ pub struct User {
     /// Whether they proved they hold `email` (used a link sent to it): needed to accept a staff
     /// invitation sent to that address.
     pub email_verified: bool,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
 }
 
@@ -144,19 +125,15 @@ pub struct NewToken {
 }
 
 /// An API token as its owner sees it (never the secret).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
-    #[serde(serialize_with = "rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Venue {
     pub id: Uuid,
     pub name: String,
@@ -167,22 +144,16 @@ pub struct Venue {
     pub coordinates: Option<Coordinates>,
     pub time_zone: String,
     pub opening_hours: Vec<OpeningPeriod>,
-    #[schema(value_type = Vec<String>)]
     pub closures: Vec<NaiveDate>,
     pub amenities: Vec<String>,
     pub house_rules: Option<String>,
     pub no_show_grace_minutes: u16,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
 }
 
 /// A person's role at a venue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffRole {
     /// Created the venue; edits it and invites staff.
     Owner,
@@ -203,29 +174,25 @@ impl StaffRole {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct StaffMember {
     pub user_id: Uuid,
     pub display_name: String,
     pub email: String,
     pub role: StaffRole,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub since: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Invitation {
     pub id: Uuid,
     pub venue_id: Uuid,
     pub venue_name: String,
     pub email: String,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Space {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -235,7 +202,7 @@ pub struct Space {
     pub social_capital_seats: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub user_id: Uuid,
     pub display_name: String,
@@ -251,23 +218,16 @@ pub struct Profile {
     pub open_to_meet: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Booking {
     pub id: Uuid,
     pub user_id: Uuid,
     pub venue_id: Uuid,
     pub space_id: Uuid,
-    #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
-    #[schema(value_type = String, example = "09:30")]
     pub start: ClockTime,
-    #[schema(value_type = String, example = "17:00")]
     pub end: ClockTime,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub starts_at: i64,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub ends_at: i64,
     pub status: BookingStatus,
     /// The answer to "What's your focus today?".
@@ -275,30 +235,22 @@ pub struct Booking {
     /// What the person will share in return.
     pub pledge: String,
     pub walk_in: bool,
-    #[serde(serialize_with = "rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub checked_in_at: Option<i64>,
-    #[serde(serialize_with = "rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub checked_out_at: Option<i64>,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
 }
 
 /// A booking in a host's day view, with the name of who made it (never their e-mail).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct DayBooking {
-    #[serde(flatten)]
     pub booking: Booking,
     pub display_name: String,
     /// Who may see this person (for screens at the venue; the host's day view names everyone).
-    #[serde(skip)]
     pub visibility: Visibility,
 }
 
 /// The result of a check-in.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct CheckedIn {
     pub booking: Booking,
     /// The booking was made on the spot.
@@ -322,27 +274,21 @@ pub struct NewQuestion {
     pub now: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Question {
     pub id: Uuid,
     pub venue_id: Uuid,
     /// Shown only where the asker's visibility allows (see the question views of the API).
-    #[serde(skip)]
     pub asker_id: Uuid,
     pub text: String,
     pub tags: Vec<String>,
     pub answered: bool,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
-    #[serde(serialize_with = "rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub answered_at: Option<i64>,
 }
 
 /// A side's answer to a suggested introduction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntroAnswer {
     Pending,
     Accepted,
@@ -444,8 +390,7 @@ impl LinkPurpose {
 }
 
 /// What a screen token opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScreenKind {
     /// The live dashboard on the venue's TV or projector.
     Display,
@@ -467,16 +412,12 @@ impl ScreenKind {
 }
 
 /// A screen token as its venue's staff see it (never the secret).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ScreenToken {
     pub id: Uuid,
     pub venue_id: Uuid,
     pub kind: ScreenKind,
     pub name: String,
-    #[serde(serialize_with = "rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
-    #[serde(serialize_with = "rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub revoked_at: Option<i64>,
 }

@@ -1,10 +1,8 @@
 //! Accounts: signing up, logging in (password or link), sessions, API tokens and new passwords.
 
-use serde::Serialize;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::{profile, text, Invalids};
 use thirdspace_store::{ApiToken, LinkPurpose, NewToken, NewUser, Page, Paged, TokenKind, User};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::links::{self, Link};
@@ -143,11 +141,9 @@ pub async fn send_link(state: &AppState, client: Client, email: &Email, link: Li
 }
 
 /// A new API token: the secret is shown this once.
-#[derive(Serialize, ToSchema)]
 pub struct IssuedToken {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
-    #[serde(flatten)]
     pub info: ApiToken,
 }
 

@@ -77,12 +77,11 @@ pub async fn sees_now(state: &AppState, viewer: Uuid, profile: &Profile, now: i6
 
 /// An introduction as one of its two people sees it: the other's answer shows only once both
 /// accepted (a decline is never shown).
-#[derive(Serialize, ToSchema)]
 pub struct IntroView {
     pub id: Uuid,
-    venue_id: Option<Uuid>,
+    pub venue_id: Option<Uuid>,
     pub with: IntroPerson,
-    score: f32,
+    pub score: f32,
     /// Why, in plain words, from the terms that matched.
     pub reason: String,
     pub my_answer: IntroAnswer,

@@ -1,10 +1,8 @@
 //! Questions to the people around you at a venue.
 
-use serde::Serialize;
 use thirdspace_domain::profile::may_see;
 use thirdspace_domain::{tag, text, Invalids};
 use thirdspace_store::{NewQuestion, Page, Paged, Question, User};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::profiles::viewer_of;
@@ -14,9 +12,7 @@ use crate::AppState;
 
 /// A question as the caller sees it: the asker is identified only if their visibility allows
 /// (for `venue` visibility: while both are checked in at this venue).
-#[derive(Serialize, ToSchema)]
 pub struct QuestionView {
-    #[serde(flatten)]
     pub question: Question,
     pub asker_id: Option<Uuid>,
     pub asker_name: Option<String>,

@@ -20,11 +20,9 @@ use crate::matching::{candidate, first_name, read_reason};
 use crate::AppState;
 
 /// A new screen token: the secret is shown this once.
-#[derive(Serialize, ToSchema)]
 pub struct IssuedScreenToken {
     /// Put it in the screen's link as `?token=…`.
     pub token: String,
-    #[serde(flatten)]
     pub info: ScreenToken,
 }
 

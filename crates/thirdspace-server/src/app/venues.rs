@@ -17,9 +17,7 @@ use super::{AppError, AppResult};
 use crate::AppState;
 
 /// A venue in a search, with its free seats when a date was asked for.
-#[derive(Serialize, ToSchema)]
 pub struct VenueListing {
-    #[serde(flatten)]
     pub venue: Venue,
     /// Social-capital seats free over the asked span (or the whole opening day).
     pub free_seats: Option<u32>,

@@ -6,12 +6,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_domain::text;
-use thirdspace_store::{ApiToken, Paged, Profile, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::shapes::{ApiToken, IssuedToken, Paged, Profile, User};
 use super::PageQuery;
-use crate::app::accounts::{self, IssuedToken};
+use crate::app::accounts;
 use crate::app::profiles;
 use crate::auth::{cleared_cookie, session_cookie, Auth};
 use crate::error::{ApiResult, ErrorBody};
@@ -72,11 +72,11 @@ pub struct Me {
     profile: Profile,
 }
 
-async fn start_session(state: &AppState, user: User, status: StatusCode) -> ApiResult<Response> {
+async fn start_session(state: &AppState, user: thirdspace_store::User, status: StatusCode) -> ApiResult<Response> {
     let started = accounts::start_session(state, user.id).await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, session_cookie(&started.token, started.max_age, state.config.secure_cookies));
-    Ok((status, headers, Json(Session { user })).into_response())
+    Ok((status, headers, Json(Session { user: user.into() })).into_response())
 }
 
 /// Creates an account and logs it in (sets the session cookie). The address is not confirmed yet
@@ -129,7 +129,7 @@ pub async fn token_for_password(
 ) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
     text::bounded("name", &body.name, 1, 80, false)?;
     let user = accounts::authenticate(&state, client, &body.email, body.password).await?;
-    Ok((StatusCode::CREATED, Json(accounts::issue_api_token(&state, user.id, &body.name).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::issue_api_token(&state, user.id, &body.name).await?.into())))
 }
 
 /// The caller's account and profile.
@@ -138,7 +138,7 @@ pub async fn token_for_password(
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Me>> {
     let profile = profiles::mine(&state, &auth.user).await?;
-    Ok(Json(Me { user: auth.user, profile }))
+    Ok(Json(Me { user: auth.user.into(), profile: profile.into() }))
 }
 
 /// The caller's API tokens (never their secrets).
@@ -150,7 +150,7 @@ pub async fn list_tokens(
     auth: Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<ApiToken>>> {
-    Ok(Json(accounts::api_tokens(&state, &auth.user, q.page()?).await?))
+    Ok(Json(accounts::api_tokens(&state, &auth.user, q.page()?).await?.into()))
 }
 
 /// Issues a new API token for the caller.
@@ -162,7 +162,7 @@ pub async fn create_token(
     auth: Auth,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
-    Ok((StatusCode::CREATED, Json(accounts::issue_api_token(&state, auth.user.id, &body.name).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::issue_api_token(&state, auth.user.id, &body.name).await?.into())))
 }
 
 /// Revokes one of the caller's API tokens.

@@ -6,10 +6,11 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingInput;
-use thirdspace_store::{Booking, BookingsWhen, DayBooking, Paged};
+use thirdspace_store::BookingsWhen;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::shapes::{Booking, DayBooking, Paged};
 use super::PageQuery;
 use crate::app::access;
 use crate::app::bookings;
@@ -32,7 +33,7 @@ pub async fn book(
     ApiJson(body): ApiJson<BookingInput>,
 ) -> ApiResult<(StatusCode, Json<Booking>)> {
     let venue = access::venue(&state, id).await?;
-    Ok((StatusCode::CREATED, Json(bookings::place(&state, auth.user.id, &venue, &body).await?)))
+    Ok((StatusCode::CREATED, Json(bookings::place(&state, auth.user.id, &venue, &body).await?.into())))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -61,7 +62,7 @@ pub async fn day_view(
     ApiQuery(q): ApiQuery<DayQuery>,
 ) -> ApiResult<Json<Paged<DayBooking>>> {
     let page = PageQuery { page: q.page, per_page: q.per_page }.page()?;
-    Ok(Json(bookings::day(&state, &auth.user, id, q.date, page).await?))
+    Ok(Json(bookings::day(&state, &auth.user, id, q.date, page).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,7 +102,7 @@ pub async fn my_bookings(
             )
         }
     };
-    Ok(Json(bookings::mine(&state, &auth.user, when, page).await?))
+    Ok(Json(bookings::mine(&state, &auth.user, when, page).await?.into()))
 }
 
 /// One booking (its holder or the venue's staff).
@@ -109,7 +110,7 @@ pub async fn my_bookings(
     responses((status = 200, body = Booking), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
-    Ok(Json(bookings::visible(&state, &auth.user, id).await?))
+    Ok(Json(bookings::visible(&state, &auth.user, id).await?.into()))
 }
 
 /// Cancels a booking not yet checked in (its holder or the venue's staff); the seat goes back.
@@ -117,5 +118,5 @@ pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
     responses((status = 200, body = Booking), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
-    Ok(Json(bookings::cancel(&state, &auth.user, id).await?))
+    Ok(Json(bookings::cancel(&state, &auth.user, id).await?.into()))
 }

@@ -7,12 +7,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use thirdspace_serendipity::person::tag_labels;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{IntroStep, Paged};
+use thirdspace_store::IntroStep;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::shapes::{IntroView, Paged};
 use super::PageQuery;
-use crate::app::intros::{self, Answerer, IntroPerson, IntroView, RoundIntro, Scope};
+use crate::app::intros::{self, Answerer, IntroPerson, RoundIntro, Scope};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -58,7 +59,8 @@ pub async fn my_suggestions(
                 .with_field("scope"))
         }
     };
-    Ok(Json(intros::suggestions(&state, &auth.user, scope, limit).await?))
+    let suggested = intros::suggestions(&state, &auth.user, scope, limit).await?;
+    Ok(Json(suggested.into_iter().map(IntroView::from).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -121,11 +123,11 @@ pub async fn my_intros(
     auth: Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<IntroView>>> {
-    Ok(Json(intros::mine(&state, &auth.user, q.page()?).await?))
+    Ok(Json(intros::mine(&state, &auth.user, q.page()?).await?.into()))
 }
 
 async fn step(state: &AppState, auth: &Auth, id: Uuid, step: IntroStep) -> ApiResult<Json<IntroView>> {
-    Ok(Json(intros::take_step(state, auth.user.id, id, step).await?))
+    Ok(Json(intros::take_step(state, auth.user.id, id, step).await?.into()))
 }
 
 /// Accepts an introduction (mutual opt-in: it is on once both accept).

@@ -29,7 +29,7 @@ pub async fn verify_email(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<VerifyEmail>,
 ) -> ApiResult<Json<Session>> {
-    Ok(Json(Session { user: links::verify(&state, &body.token).await? }))
+    Ok(Json(Session { user: links::verify(&state, &body.token).await?.into() }))
 }
 
 /// Sends the caller the link that confirms their e-mail address again (needed to accept a staff

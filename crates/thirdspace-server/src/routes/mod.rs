@@ -12,7 +12,7 @@ mod presence;
 mod profiles;
 mod questions;
 mod screens;
-
+mod shapes;
 mod venues;
 
 use crate::auth::SESSION_COOKIE;

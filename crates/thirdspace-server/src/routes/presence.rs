@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thirdspace_store::{Booking, CheckedIn, Paged};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::shapes::{Booking, CheckedIn, Paged};
 use super::PageQuery;
 use crate::app::presence::{self, CheckInAs, PresentView};
 use crate::auth::{Auth, MaybeAuth};
@@ -68,7 +68,7 @@ pub async fn check_in(
             pledge: body.pledge,
         },
     };
-    Ok(Json(presence::check_in(&state, &auth.user, id, how).await?))
+    Ok(Json(presence::check_in(&state, &auth.user, id, how).await?.into()))
 }
 
 /// Checks out: yourself, or a member when you are the venue's staff.
@@ -82,7 +82,7 @@ pub async fn check_out(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CheckOutRequest>,
 ) -> ApiResult<Json<Booking>> {
-    Ok(Json(presence::check_out(&state, &auth.user, id, body.user_id).await?))
+    Ok(Json(presence::check_out(&state, &auth.user, id, body.user_id).await?.into()))
 }
 
 /// Who is here now: everyone is counted, but only those whose visibility allows the caller to
@@ -111,5 +111,5 @@ pub async fn here_now(
     let page = q.page()?;
     let (total, shown) = presence::here_now(&state, viewer.as_ref(), id).await?;
     let not_shown = total - shown.len() as u32;
-    Ok(Json(Presence { venue_id: id, present: total, not_shown, people: page.slice(shown) }))
+    Ok(Json(Presence { venue_id: id, present: total, not_shown, people: page.slice(shown).into() }))
 }

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::Json;
 use thirdspace_domain::profile::ProfileInput;
-use thirdspace_store::Profile;
 use uuid::Uuid;
 
+use super::shapes::Profile;
 use crate::app::profiles;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
@@ -17,7 +17,7 @@ use crate::AppState;
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn my_profile(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Profile>> {
-    Ok(Json(profiles::mine(&state, &auth.user).await?))
+    Ok(Json(profiles::mine(&state, &auth.user).await?.into()))
 }
 
 /// Replaces the caller's profile. Tags are trimmed, case-folded and deduplicated.
@@ -29,7 +29,7 @@ pub async fn put_my_profile(
     auth: Auth,
     ApiJson(body): ApiJson<ProfileInput>,
 ) -> ApiResult<Json<Profile>> {
-    Ok(Json(profiles::save(&state, auth.user.id, body).await?))
+    Ok(Json(profiles::save(&state, auth.user.id, body).await?.into()))
 }
 
 /// A person's profile, when their visibility allows the caller to see it; 404 otherwise, so a
@@ -42,5 +42,5 @@ pub async fn person(
     MaybeAuth(viewer): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Profile>> {
-    Ok(Json(profiles::person(&state, viewer.as_ref(), id).await?))
+    Ok(Json(profiles::person(&state, viewer.as_ref(), id).await?.into()))
 }

@@ -5,12 +5,12 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use thirdspace_domain::{tag, text};
-use thirdspace_store::Paged;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::shapes::{Paged, QuestionView};
 use super::PageQuery;
-use crate::app::questions::{self, QuestionView};
+use crate::app::questions;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -42,7 +42,7 @@ pub async fn post(
     ApiJson(body): ApiJson<QuestionInput>,
 ) -> ApiResult<(StatusCode, Json<QuestionView>)> {
     let question = questions::ask(&state, &auth.user, id, &body.text, &body.tags).await?;
-    Ok((StatusCode::CREATED, Json(questions::view(&state, question, Some(&auth.user)).await?)))
+    Ok((StatusCode::CREATED, Json(questions::view(&state, question, Some(&auth.user)).await?.into())))
 }
 
 /// The open questions of a venue, newest first.
@@ -55,7 +55,7 @@ pub async fn list_open(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<QuestionView>>> {
-    Ok(Json(questions::open(&state, viewer.as_ref(), id, q.page()?).await?))
+    Ok(Json(questions::open(&state, viewer.as_ref(), id, q.page()?).await?.into()))
 }
 
 /// Marks a question answered (its asker or the venue's staff).
@@ -68,5 +68,5 @@ pub async fn mark_answered(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<QuestionView>> {
     let answered = questions::close(&state, &auth.user, id).await?;
-    Ok(Json(questions::view(&state, answered, Some(&auth.user)).await?))
+    Ok(Json(questions::view(&state, answered, Some(&auth.user)).await?.into()))
 }

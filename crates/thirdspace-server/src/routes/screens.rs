@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use thirdspace_domain::text;
-use thirdspace_store::{Paged, ScreenKind, ScreenToken};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::shapes::{IssuedScreenToken, Paged, ScreenKind, ScreenToken};
 use super::PageQuery;
-use crate::app::screens::{self, Dashboard, IssuedScreenToken};
+use crate::app::screens::{self, Dashboard};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -37,8 +37,8 @@ pub async fn create(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ScreenTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedScreenToken>)> {
-    let issued = screens::issue(&state, &auth.user, id, body.kind, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(issued)))
+    let issued = screens::issue(&state, &auth.user, id, body.kind.into(), &body.name).await?;
+    Ok((StatusCode::CREATED, Json(issued.into())))
 }
 
 /// The venue's screen tokens (its staff).
@@ -51,7 +51,7 @@ pub async fn list(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<ScreenToken>>> {
-    Ok(Json(screens::list(&state, &auth.user, id, q.page()?).await?))
+    Ok(Json(screens::list(&state, &auth.user, id, q.page()?).await?.into()))
 }
 
 /// Revokes a screen token (its venue's staff): new requests are refused at once, and its open
@@ -65,7 +65,7 @@ pub async fn revoke(
     auth: Auth,
     ApiPath((id, token_id)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<Json<ScreenToken>> {
-    Ok(Json(screens::revoke(&state, &auth.user, id, token_id).await?))
+    Ok(Json(screens::revoke(&state, &auth.user, id, token_id).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

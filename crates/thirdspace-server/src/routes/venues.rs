@@ -9,13 +9,13 @@ use thirdspace_domain::hours::{ClockTime, Span};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput};
 use thirdspace_domain::venue::{city_key, VenueDraft, VenueInput};
 use thirdspace_domain::Invalid;
-use thirdspace_store::{Invitation, Paged, Space, StaffMember, Venue};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::shapes::{Invitation, Paged, Space, StaffMember, Venue, VenueListing};
 use super::PageQuery;
 use crate::app::access::{self, venue_for_owner};
-use crate::app::venues::{self, CheckInCode, VenueListing};
+use crate::app::venues::{self, CheckInCode};
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -62,7 +62,7 @@ pub async fn list(
         (None, None) => None,
         _ => return Err(Invalid::new("end", "give both start and end, or neither").into()),
     };
-    Ok(Json(venues::search(&state, city.as_deref(), q.date, span, page).await?))
+    Ok(Json(venues::search(&state, city.as_deref(), q.date, span, page).await?.into()))
 }
 
 /// Creates a venue; the caller becomes its owner.
@@ -75,14 +75,14 @@ pub async fn create(
     ApiJson(body): ApiJson<VenueInput>,
 ) -> ApiResult<(StatusCode, Json<Venue>)> {
     let draft = VenueDraft::parse(body)?;
-    Ok((StatusCode::CREATED, Json(venues::open(&state, &auth.user, &draft, &[]).await?)))
+    Ok((StatusCode::CREATED, Json(venues::open(&state, &auth.user, &draft, &[]).await?.into())))
 }
 
 /// One venue.
 #[utoipa::path(get, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = Uuid, Path)),
     responses((status = 200, body = Venue), (status = 404, body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Venue>> {
-    Ok(Json(access::venue(&state, id).await?))
+    Ok(Json(access::venue(&state, id).await?.into()))
 }
 
 /// Replaces a venue's description, hours, closures and rules (its owner only).
@@ -95,7 +95,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<VenueInput>,
 ) -> ApiResult<Json<Venue>> {
-    Ok(Json(venues::update(&state, &auth.user, id, &VenueDraft::parse(body)?).await?))
+    Ok(Json(venues::update(&state, &auth.user, id, &VenueDraft::parse(body)?).await?.into()))
 }
 
 /// A venue's spaces.
@@ -106,7 +106,7 @@ pub async fn list_spaces(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<Space>>> {
-    Ok(Json(venues::spaces(&state, id, q.page()?).await?))
+    Ok(Json(venues::spaces(&state, id, q.page()?).await?.into()))
 }
 
 /// Adds a space (open seating or a meeting room) to a venue (its owner only).
@@ -119,7 +119,7 @@ pub async fn create_space(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<SpaceInput>,
 ) -> ApiResult<(StatusCode, Json<Space>)> {
-    Ok((StatusCode::CREATED, Json(venues::add_space(&state, &auth.user, id, &SpaceDraft::parse(body)?).await?)))
+    Ok((StatusCode::CREATED, Json(venues::add_space(&state, &auth.user, id, &SpaceDraft::parse(body)?).await?.into())))
 }
 
 /// Edits a space (its venue's owner only). Bookings already made are kept.
@@ -133,7 +133,7 @@ pub async fn update_space(
     ApiPath((id, space_id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(body): ApiJson<SpaceInput>,
 ) -> ApiResult<Json<Space>> {
-    Ok(Json(venues::edit_space(&state, &auth.user, id, space_id, &SpaceDraft::parse(body)?).await?))
+    Ok(Json(venues::edit_space(&state, &auth.user, id, space_id, &SpaceDraft::parse(body)?).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -154,7 +154,7 @@ pub async fn list_staff(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<StaffMember>>> {
-    Ok(Json(venues::staff(&state, &auth.user, id, q.page()?).await?))
+    Ok(Json(venues::staff(&state, &auth.user, id, q.page()?).await?.into()))
 }
 
 /// Invites someone, by e-mail, to join a venue's staff (its owner only), and e-mails them. They
@@ -170,7 +170,7 @@ pub async fn invite_staff(
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
     let venue = venue_for_owner(&state, id, &auth.user).await?;
     let invitation = venues::invite(&state, &auth.user, &venue, &body.email).await?;
-    Ok((StatusCode::CREATED, Json(invitation)))
+    Ok((StatusCode::CREATED, Json(invitation.into())))
 }
 
 /// Staff invitations waiting for the caller.
@@ -183,7 +183,7 @@ pub async fn my_invitations(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<Invitation>>> {
     let page = q.page()?;
-    Ok(Json(page.slice(venues::my_invitations(&state, &auth.user).await?)))
+    Ok(Json(page.slice(venues::my_invitations(&state, &auth.user).await?).into()))
 }
 
 /// Accepts a staff invitation sent to the caller's e-mail address, once they confirmed it (409
@@ -196,7 +196,7 @@ pub async fn accept_invitation(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<StaffMember>> {
-    Ok(Json(venues::accept_invitation(&state, &auth.user, id).await?.1))
+    Ok(Json(venues::accept_invitation(&state, &auth.user, id).await?.1.into()))
 }
 
 /// Today's check-in code of a venue, in its local date (its staff only).

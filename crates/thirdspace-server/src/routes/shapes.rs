@@ -1,0 +1,554 @@
+//! The shapes of the API's answers, with their OpenAPI schemas, made from what the application
+//! layer returns (the store's records and the views built on them). The store knows nothing of
+//! the API: a record can change without changing an answer, and an answer only by changing here.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, Serializer};
+use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
+use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::space::SpaceKind;
+use thirdspace_domain::venue::{Coordinates, VenueKind};
+use thirdspace_store as store;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::app::{accounts, intros, questions, screens, venues};
+
+/// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
+fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    match chrono::DateTime::from_timestamp(*t, 0) {
+        Some(dt) => s.collect_str(&dt.format("%Y-%m-%dT%H:%M:%SZ")),
+        None => s.serialize_i64(*t),
+    }
+}
+
+fn rfc3339_opt<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => rfc3339(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// One page of a list, with the size of the whole list.
+#[derive(Serialize, ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T, R> From<store::Paged<R>> for Paged<T>
+where
+    T: From<R>,
+{
+    fn from(paged: store::Paged<R>) -> Self {
+        Self {
+            items: paged.items.into_iter().map(T::from).collect(),
+            page: paged.page,
+            per_page: paged.per_page,
+            total: paged.total,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    /// Whether they proved they hold `email` (used a link sent to it): needed to accept a staff
+    /// invitation sent to that address.
+    pub email_verified: bool,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<store::User> for User {
+    fn from(user: store::User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            is_admin: user.is_admin,
+            email_verified: user.email_verified,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// An API token as its owner sees it (never the secret).
+#[derive(Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<i64>,
+}
+
+impl From<store::ApiToken> for ApiToken {
+    fn from(token: store::ApiToken) -> Self {
+        Self { id: token.id, name: token.name, created_at: token.created_at, expires_at: token.expires_at }
+    }
+}
+
+/// A new API token: the secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedToken {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: ApiToken,
+}
+
+impl From<accounts::IssuedToken> for IssuedToken {
+    fn from(issued: accounts::IssuedToken) -> Self {
+        Self { token: issued.token, info: issued.info.into() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Venue {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: VenueKind,
+    pub address: String,
+    pub city: String,
+    pub country: String,
+    pub coordinates: Option<Coordinates>,
+    pub time_zone: String,
+    pub opening_hours: Vec<OpeningPeriod>,
+    #[schema(value_type = Vec<String>)]
+    pub closures: Vec<NaiveDate>,
+    pub amenities: Vec<String>,
+    pub house_rules: Option<String>,
+    pub no_show_grace_minutes: u16,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: i64,
+}
+
+impl From<store::Venue> for Venue {
+    fn from(venue: store::Venue) -> Self {
+        Self {
+            id: venue.id,
+            name: venue.name,
+            kind: venue.kind,
+            address: venue.address,
+            city: venue.city,
+            country: venue.country,
+            coordinates: venue.coordinates,
+            time_zone: venue.time_zone,
+            opening_hours: venue.opening_hours,
+            closures: venue.closures,
+            amenities: venue.amenities,
+            house_rules: venue.house_rules,
+            no_show_grace_minutes: venue.no_show_grace_minutes,
+            created_at: venue.created_at,
+            updated_at: venue.updated_at,
+        }
+    }
+}
+
+/// A venue in a search, with its free seats when a date was asked for.
+#[derive(Serialize, ToSchema)]
+pub struct VenueListing {
+    #[serde(flatten)]
+    pub venue: Venue,
+    /// Social-capital seats free over the asked span (or the whole opening day).
+    pub free_seats: Option<u32>,
+}
+
+impl From<venues::VenueListing> for VenueListing {
+    fn from(listing: venues::VenueListing) -> Self {
+        Self { venue: listing.venue.into(), free_seats: listing.free_seats }
+    }
+}
+
+/// A person's role at a venue.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Created the venue; edits it and invites staff.
+    Owner,
+    /// Checks people in and sees the day's bookings.
+    Staff,
+}
+
+impl From<store::StaffRole> for StaffRole {
+    fn from(role: store::StaffRole) -> Self {
+        match role {
+            store::StaffRole::Owner => Self::Owner,
+            store::StaffRole::Staff => Self::Staff,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffMember {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: StaffRole,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: i64,
+}
+
+impl From<store::StaffMember> for StaffMember {
+    fn from(member: store::StaffMember) -> Self {
+        Self {
+            user_id: member.user_id,
+            display_name: member.display_name,
+            email: member.email,
+            role: member.role.into(),
+            since: member.since,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub venue_name: String,
+    pub email: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<store::Invitation> for Invitation {
+    fn from(invitation: store::Invitation) -> Self {
+        Self {
+            id: invitation.id,
+            venue_id: invitation.venue_id,
+            venue_name: invitation.venue_name,
+            email: invitation.email,
+            created_at: invitation.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Space {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub name: String,
+    pub kind: SpaceKind,
+    pub capacity: u32,
+    pub social_capital_seats: u32,
+}
+
+impl From<store::Space> for Space {
+    fn from(space: store::Space) -> Self {
+        Self {
+            id: space.id,
+            venue_id: space.venue_id,
+            name: space.name,
+            kind: space.kind,
+            capacity: space.capacity,
+            social_capital_seats: space.social_capital_seats,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Profile {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub headline: Option<String>,
+    pub bio: Option<String>,
+    pub offers: Vec<String>,
+    pub seeking: Vec<String>,
+    pub seeking_text: Option<String>,
+    pub interests: Vec<String>,
+    pub field: Option<String>,
+    pub links: Vec<String>,
+    pub visibility: Visibility,
+    pub open_to_meet: bool,
+}
+
+impl From<store::Profile> for Profile {
+    fn from(profile: store::Profile) -> Self {
+        Self {
+            user_id: profile.user_id,
+            display_name: profile.display_name,
+            headline: profile.headline,
+            bio: profile.bio,
+            offers: profile.offers,
+            seeking: profile.seeking,
+            seeking_text: profile.seeking_text,
+            interests: profile.interests,
+            field: profile.field,
+            links: profile.links,
+            visibility: profile.visibility,
+            open_to_meet: profile.open_to_meet,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Booking {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub venue_id: Uuid,
+    pub space_id: Uuid,
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    #[schema(value_type = String, example = "09:30")]
+    pub start: ClockTime,
+    #[schema(value_type = String, example = "17:00")]
+    pub end: ClockTime,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: i64,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: i64,
+    pub status: BookingStatus,
+    /// The answer to "What's your focus today?".
+    pub focus: String,
+    /// What the person will share in return.
+    pub pledge: String,
+    pub walk_in: bool,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_in_at: Option<i64>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_out_at: Option<i64>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<store::Booking> for Booking {
+    fn from(booking: store::Booking) -> Self {
+        Self {
+            id: booking.id,
+            user_id: booking.user_id,
+            venue_id: booking.venue_id,
+            space_id: booking.space_id,
+            date: booking.date,
+            start: booking.start,
+            end: booking.end,
+            starts_at: booking.starts_at,
+            ends_at: booking.ends_at,
+            status: booking.status,
+            focus: booking.focus,
+            pledge: booking.pledge,
+            walk_in: booking.walk_in,
+            checked_in_at: booking.checked_in_at,
+            checked_out_at: booking.checked_out_at,
+            created_at: booking.created_at,
+        }
+    }
+}
+
+/// A booking in a host's day view, with the name of who made it (never their e-mail).
+#[derive(Serialize, ToSchema)]
+pub struct DayBooking {
+    #[serde(flatten)]
+    pub booking: Booking,
+    pub display_name: String,
+}
+
+impl From<store::DayBooking> for DayBooking {
+    fn from(day: store::DayBooking) -> Self {
+        Self { booking: day.booking.into(), display_name: day.display_name }
+    }
+}
+
+/// The result of a check-in.
+#[derive(Serialize, ToSchema)]
+pub struct CheckedIn {
+    pub booking: Booking,
+    /// The booking was made on the spot.
+    pub walk_in: bool,
+}
+
+impl From<store::CheckedIn> for CheckedIn {
+    fn from(checked_in: store::CheckedIn) -> Self {
+        Self { booking: checked_in.booking.into(), walk_in: checked_in.walk_in }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Question {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub answered: bool,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub answered_at: Option<i64>,
+}
+
+impl From<store::Question> for Question {
+    fn from(question: store::Question) -> Self {
+        Self {
+            id: question.id,
+            venue_id: question.venue_id,
+            text: question.text,
+            tags: question.tags,
+            answered: question.answered,
+            created_at: question.created_at,
+            answered_at: question.answered_at,
+        }
+    }
+}
+
+/// A question as the caller sees it: the asker is identified only if their visibility allows
+/// (for `venue` visibility: while both are checked in at this venue).
+#[derive(Serialize, ToSchema)]
+pub struct QuestionView {
+    #[serde(flatten)]
+    pub question: Question,
+    pub asker_id: Option<Uuid>,
+    pub asker_name: Option<String>,
+}
+
+impl From<questions::QuestionView> for QuestionView {
+    fn from(view: questions::QuestionView) -> Self {
+        Self { question: view.question.into(), asker_id: view.asker_id, asker_name: view.asker_name }
+    }
+}
+
+/// A side's answer to a suggested introduction.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntroAnswer {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+impl From<store::IntroAnswer> for IntroAnswer {
+    fn from(answer: store::IntroAnswer) -> Self {
+        match answer {
+            store::IntroAnswer::Pending => Self::Pending,
+            store::IntroAnswer::Accepted => Self::Accepted,
+            store::IntroAnswer::Declined => Self::Declined,
+        }
+    }
+}
+
+/// An introduction as one of its two people sees it: the other's answer shows only once both
+/// accepted (a decline is never shown).
+#[derive(Serialize, ToSchema)]
+pub struct IntroView {
+    pub id: Uuid,
+    pub venue_id: Option<Uuid>,
+    pub with: intros::IntroPerson,
+    pub score: f32,
+    /// Why, in plain words, from the terms that matched.
+    pub reason: String,
+    pub my_answer: IntroAnswer,
+    /// Both accepted: time to meet.
+    pub mutual: bool,
+    pub met: bool,
+    /// My feedback after meeting: was it useful?
+    pub my_feedback: Option<bool>,
+}
+
+impl From<intros::IntroView> for IntroView {
+    fn from(view: intros::IntroView) -> Self {
+        Self {
+            id: view.id,
+            venue_id: view.venue_id,
+            with: view.with,
+            score: view.score,
+            reason: view.reason,
+            my_answer: view.my_answer.into(),
+            mutual: view.mutual,
+            met: view.met,
+            my_feedback: view.my_feedback,
+        }
+    }
+}
+
+/// What a screen token opens.
+#[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenKind {
+    /// The live dashboard on the venue's TV or projector.
+    Display,
+    /// The check-in kiosk at the entrance.
+    Kiosk,
+}
+
+impl From<store::ScreenKind> for ScreenKind {
+    fn from(kind: store::ScreenKind) -> Self {
+        match kind {
+            store::ScreenKind::Display => Self::Display,
+            store::ScreenKind::Kiosk => Self::Kiosk,
+        }
+    }
+}
+
+impl From<ScreenKind> for store::ScreenKind {
+    fn from(kind: ScreenKind) -> Self {
+        match kind {
+            ScreenKind::Display => Self::Display,
+            ScreenKind::Kiosk => Self::Kiosk,
+        }
+    }
+}
+
+/// A screen token as its venue's staff see it (never the secret).
+#[derive(Serialize, ToSchema)]
+pub struct ScreenToken {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub kind: ScreenKind,
+    pub name: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<i64>,
+}
+
+impl From<store::ScreenToken> for ScreenToken {
+    fn from(token: store::ScreenToken) -> Self {
+        Self {
+            id: token.id,
+            venue_id: token.venue_id,
+            kind: token.kind.into(),
+            name: token.name,
+            created_at: token.created_at,
+            revoked_at: token.revoked_at,
+        }
+    }
+}
+
+/// A new screen token: the secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedScreenToken {
+    /// Put it in the screen's link as `?token=…`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: ScreenToken,
+}
+
+impl From<screens::IssuedScreenToken> for IssuedScreenToken {
+    fn from(issued: screens::IssuedScreenToken) -> Self {
+        Self { token: issued.token, info: issued.info.into() }
+    }
+}
