@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod questions;
 pub mod screens;
 pub mod venues;
+pub mod work;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -154,6 +155,9 @@ macro_rules! store_suite {
             }
             screens {
                 screen_tokens_open_their_venue_until_revoked,
+            }
+            work {
+                a_unit_of_work_keeps_every_write_of_several_features_or_none,
             }
         }
 

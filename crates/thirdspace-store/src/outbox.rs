@@ -220,6 +220,36 @@ impl StoredEvent {
     }
 }
 
+/// What is read of the outbox.
+#[async_trait::async_trait]
+pub trait Events: crate::Begin {
+    /// Up to `limit` events after `after`, in the outbox's order.
+    async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<StoredEvent>>;
+    /// The id of the latest event written (0 when none).
+    async fn last_event_id(&self) -> StoreResult<u64>;
+    /// Completes when events may have been committed since the last time it completed (on a
+    /// shared database, by any instance). A reader must still look: a wake-up may be spurious.
+    async fn events_written(&self);
+
+    /// [`EventsWork::forget_events`] in a unit of work of its own.
+    async fn forget_events(&self, before: i64) -> StoreResult<u64> {
+        let mut work = self.begin().await?;
+        let done = work.forget_events(before).await;
+        work.end(done).await
+    }
+}
+
+/// What is written of the outbox, inside a unit of work. Every write of the other features that
+/// changes state records its own event; [`EventsWork::record`] is for what an operation adds.
+#[async_trait::async_trait]
+pub trait EventsWork: Send {
+    /// Writes `event`, to be delivered once the unit of work commits.
+    async fn record(&mut self, event: &NewEvent) -> StoreResult<()>;
+    /// Forgets the events that occurred before `before`, but never the latest one (its id is
+    /// where the order goes on).
+    async fn forget_events(&mut self, before: i64) -> StoreResult<u64>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,34 +313,4 @@ mod tests {
             })
         );
     }
-}
-
-/// What is read of the outbox.
-#[async_trait::async_trait]
-pub trait Events: crate::Begin {
-    /// Up to `limit` events after `after`, in the outbox's order.
-    async fn events_after(&self, after: u64, limit: u32) -> StoreResult<Vec<StoredEvent>>;
-    /// The id of the latest event written (0 when none).
-    async fn last_event_id(&self) -> StoreResult<u64>;
-    /// Completes when events may have been committed since the last time it completed (on a
-    /// shared database, by any instance). A reader must still look: a wake-up may be spurious.
-    async fn events_written(&self);
-
-    /// [`EventsWork::forget_events`] in a unit of work of its own.
-    async fn forget_events(&self, before: i64) -> StoreResult<u64> {
-        let mut work = self.begin().await?;
-        let done = work.forget_events(before).await;
-        work.end(done).await
-    }
-}
-
-/// What is written of the outbox, inside a unit of work. Every write of the other features that
-/// changes state records its own event; [`EventsWork::record`] is for what an operation adds.
-#[async_trait::async_trait]
-pub trait EventsWork: Send {
-    /// Writes `event`, to be delivered once the unit of work commits.
-    async fn record(&mut self, event: &NewEvent) -> StoreResult<()>;
-    /// Forgets the events that occurred before `before`, but never the latest one (its id is
-    /// where the order goes on).
-    async fn forget_events(&mut self, before: i64) -> StoreResult<u64>;
 }
