@@ -81,6 +81,24 @@ pub async fn open_with(url: &str, acquire_timeout: Duration) -> Result<SqliteSto
 }
 
 impl Sqlite {
+    /// Starts a write transaction holding SQLite's write lock from its first statement.
+    ///
+    /// A write whose commit failed (a full disk, say) can leave the connection believing a
+    /// transaction is still open after SQLite rolled it back; that connection is replaced, so
+    /// writes work again as soon as the cause is gone.
+    async fn write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        match self.writer.begin_with("BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                tracing::warn!("replacing the writer connection, left inside a failed transaction");
+                if let Ok(stuck) = self.writer.acquire().await {
+                    let _ = stuck.close().await;
+                }
+                self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+            }
+            begun => begun.map_err(db),
+        }
+    }
+
     /// Closes both pools, flushing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
@@ -93,23 +111,8 @@ impl Backend for Sqlite {
     type Tx = Conn<Tx>;
     type Read = Conn<PoolConnection<sqlx::Sqlite>>;
 
-    /// Starts a write transaction holding SQLite's write lock from its first statement.
-    ///
-    /// A write whose commit failed (a full disk, say) can leave the connection believing a
-    /// transaction is still open after SQLite rolled it back; that connection is replaced, so
-    /// writes work again as soon as the cause is gone.
     async fn begin(&self) -> StoreResult<Self::Tx> {
-        let tx = match self.writer.begin_with("BEGIN IMMEDIATE").await {
-            Err(sqlx::Error::InvalidSavePointStatement) => {
-                tracing::warn!("replacing the writer connection, left inside a failed transaction");
-                if let Ok(stuck) = self.writer.acquire().await {
-                    let _ = stuck.close().await;
-                }
-                self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)?
-            }
-            begun => begun.map_err(db)?,
-        };
-        Ok(Conn(Tx { tx, written: self.written.clone() }))
+        Ok(Conn(Tx { tx: self.write().await?, written: self.written.clone() }))
     }
 
     async fn read(&self) -> StoreResult<Self::Read> {
@@ -125,7 +128,7 @@ impl Backend for Sqlite {
         self.ping().await?;
         // Rewriting the header's user version with its own value commits a page: it fails when
         // nothing can be written, and changes nothing when it succeeds.
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self.write().await?;
         let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await.map_err(db)?;
         sqlx::query(&format!("PRAGMA user_version = {version}")).execute(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)
