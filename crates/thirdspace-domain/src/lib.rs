@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod checkin;
 pub mod email;
+pub mod exchange;
 pub mod hours;
 pub mod invalid;
 pub mod profile;
