@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
 use thirdspace_domain::email::Email;
+use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::profile::{ProfileDraft, ProfileInput, Visibility};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
@@ -216,6 +217,26 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
         .expect("feedback");
     store.step_intro(intros[1].id, intros[1].person_b, IntroStep::Decline, morning + 90).await.expect("declined");
 
+    // The ledger: an exchange from the introduction they met in, confirmed; one free, declined.
+    let exchange = |proposer: Uuid, with: Uuid, source: Option<(Source, Uuid)>, text: &str| {
+        let input = ExchangeInput {
+            with,
+            role: Role::Gave,
+            tags: vec!["python".into(), "café owners 🍰".into()],
+            text: text.to_owned(),
+            venue_id: source.map(|_| venue),
+            source: source.map(|(s, _)| s),
+            source_id: source.map(|(_, id)| id),
+        };
+        ExchangeDraft::parse(proposer, input).expect("an exchange")
+    };
+    let from_intro = exchange(first.person_a, first.person_b, Some((Source::Introduction, first.id)), "Zoë's «tip»");
+    let met = store.propose_exchange(&from_intro, morning + 800).await.expect("proposed");
+    store.answer_exchange(met.id, first.person_b, Answer::Confirm, morning + 900).await.expect("confirmed");
+    let free = store.propose_exchange(&exchange(people[3], people[4], None, "A loan of a lamp"), morning).await;
+    let free = free.expect("proposed");
+    store.answer_exchange(free.id, people[4], Answer::Decline, morning + 60).await.expect("declined");
+
     let display_hash = "a".repeat(64);
     let screen =
         store.create_screen_token(venue, ScreenKind::Display, "TV", &display_hash, now).await.expect("a screen");
@@ -244,10 +265,13 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let past =
             store.bookings_of(*person, BookingsWhen::Past, BASE + 86_400, Page::new(1, 100)).await.expect("bookings");
         let intros = store.intros_of(*person, Page::new(1, 100)).await.expect("intros");
+        let exchanges = store.exchanges_of(*person, Page::new(1, 100)).await.expect("exchanges");
+        let record = store.ledger_record(*person).await.expect("record");
         let venues = store.staffed_venues(*person).await.expect("venues");
         seen.push(json!({
             "user": format!("{user:?}"), "profile": format!("{profile:?}"), "upcoming": format!("{:?}", upcoming.items),
             "past": format!("{:?}", past.items), "intros": format!("{:?}", intros.items), "venues": format!("{venues:?}"),
+            "exchanges": format!("{:?}", exchanges.items), "record": format!("{record:?}"),
         }));
     }
     let venues = store.venues(None, Page::new(1, 100)).await.expect("venues").items;

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod bookings;
+mod exchanges;
 mod intros;
 mod links;
 mod outbox;

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
+pub mod exchanges;
 mod fixtures;
 pub mod intros;
 pub mod links;
@@ -127,6 +128,12 @@ macro_rules! store_suite {
                 a_check_in_racing_a_cancellation_ends_in_one_of_them,
                 a_cancelled_seat_goes_to_exactly_one_of_the_bookings_racing_for_it,
                 early_arrivals_racing_bookings_never_exceed_capacity,
+            }
+            exchanges {
+                an_exchange_counts_in_both_records_once_the_other_side_confirms_it,
+                only_the_other_side_answers_a_decline_is_final_and_a_proposal_lapses,
+                one_introduction_gives_one_exchange_each_way,
+                two_confirmations_at_once_confirm_it_once,
             }
             intros {
                 a_suggested_pair_keeps_its_introduction_until_it_settles,

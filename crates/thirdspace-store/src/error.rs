@@ -56,6 +56,7 @@ pub enum Conflict {
     Presence(PresenceConflict),
     Question(QuestionConflict),
     Intro(IntroConflict),
+    Exchange(ExchangeConflict),
 }
 
 /// Declares a feature's conflicts: each with its stable code and the message its reader sees.
@@ -149,6 +150,16 @@ conflicts! {
     }
 }
 
+conflicts! {
+    /// The social-capital ledger.
+    ExchangeConflict as Exchange {
+        AlreadyRecorded => "exchange_recorded", "this exchange has already been recorded";
+        OwnProposal => "own_proposal", "you proposed this exchange: the other person confirms it";
+        Answered => "exchange_answered", "this exchange has already been answered";
+        Lapsed => "exchange_lapsed", "this proposal was not confirmed within 30 days and has lapsed";
+    }
+}
+
 impl Conflict {
     /// The stable machine-readable code clients match on.
     pub fn code(self) -> &'static str {
@@ -159,6 +170,7 @@ impl Conflict {
             Self::Presence(c) => c.code(),
             Self::Question(c) => c.code(),
             Self::Intro(c) => c.code(),
+            Self::Exchange(c) => c.code(),
         }
     }
 
@@ -170,6 +182,7 @@ impl Conflict {
             Self::Presence(c) => c.message(),
             Self::Question(c) => c.message(),
             Self::Intro(c) => c.message(),
+            Self::Exchange(c) => c.message(),
         }
     }
 }

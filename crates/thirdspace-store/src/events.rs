@@ -31,6 +31,8 @@ pub enum EventKind {
     Intro,
     /// A seat was booked, a booking cancelled or released.
     Booking,
+    /// An exchange of knowledge was proposed or confirmed.
+    Exchange,
 }
 
 impl EventKind {
@@ -41,6 +43,7 @@ impl EventKind {
             Self::Question => "question",
             Self::Intro => "intro",
             Self::Booking => "booking",
+            Self::Exchange => "exchange",
         }
     }
 }

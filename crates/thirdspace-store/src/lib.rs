@@ -1,8 +1,9 @@
 //! The storage traits of thirdspace, the records they return and their error type.
 //!
 //! Storage is cut by feature — accounts, venues, bookings, presence, questions, introductions,
-//! screens, links and the outbox — each with a small trait of what is read ([`Bookings`]) and one
-//! of what is written inside a **unit of work** ([`BookingsWork`]). A unit of work ([`Work`]) is
+//! the exchanges of the social-capital ledger, screens, links and the outbox — each with a small
+//! trait of what is read ([`Bookings`]) and one of what is written inside a **unit of work**
+//! ([`BookingsWork`]). A unit of work ([`Work`]) is
 //! one transaction: an operation that makes several writes (a booking and an event of its own, a
 //! ledger entry) begins one with [`Begin::begin`], writes through it and commits it, so that
 //! every write lands or none does. Each write method of a read trait is the same write in a unit
@@ -16,6 +17,7 @@ mod accounts;
 mod bookings;
 mod error;
 pub mod events;
+mod exchanges;
 mod intros;
 mod links;
 pub mod outbox;
@@ -31,9 +33,10 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, AccountsWork};
 pub use bookings::{Bookings, BookingsWhen, BookingsWork, NewBooking};
 pub use error::{
-    AccountConflict, BookingConflict, Conflict, IntroConflict, Outage, PresenceConflict, QuestionConflict, StoreError,
-    VenueConflict,
+    AccountConflict, BookingConflict, Conflict, ExchangeConflict, IntroConflict, Outage, PresenceConflict,
+    QuestionConflict, StoreError, VenueConflict,
 };
+pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
 pub use intros::{Intros, IntrosWork};
 pub use links::{Links, LinksWork};
 pub use outbox::{Events, EventsWork};
@@ -62,6 +65,7 @@ pub trait Work:
     + PresenceWork
     + QuestionsWork
     + IntrosWork
+    + ExchangesWork
     + ScreensWork
     + LinksWork
     + EventsWork
@@ -90,7 +94,7 @@ impl dyn Work {
 /// that the caller's clock rules (and tests can move it).
 #[async_trait]
 pub trait Store:
-    Accounts + Venues + Bookings + Presence + Questions + Intros + Screens + Links + Events + 'static
+    Accounts + Venues + Bookings + Presence + Questions + Intros + Exchanges + Screens + Links + Events + 'static
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::events::EventKind;
-use crate::{Booking, Intro, IntroStep, Question, StoreError, StoreResult};
+use crate::{Booking, Exchange, Intro, IntroStep, Question, StoreError, StoreResult};
 
 /// The version of the events' shapes written now.
 pub const VERSION: u32 = 1;
@@ -34,10 +34,14 @@ pub enum EventType {
     IntroAnswered,
     IntroMet,
     IntroFeedback,
+    /// Someone proposed an exchange; the other side is asked to confirm it.
+    ExchangeProposed,
+    /// The other side confirmed an exchange: it counts. A decline writes no event.
+    ExchangeConfirmed,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 12] = [
+    pub const ALL: [EventType; 14] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -50,6 +54,8 @@ impl EventType {
         Self::IntroAnswered,
         Self::IntroMet,
         Self::IntroFeedback,
+        Self::ExchangeProposed,
+        Self::ExchangeConfirmed,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -67,6 +73,8 @@ impl EventType {
             Self::IntroAnswered => "intro.answered",
             Self::IntroMet => "intro.met",
             Self::IntroFeedback => "intro.feedback",
+            Self::ExchangeProposed => "exchange.proposed",
+            Self::ExchangeConfirmed => "exchange.confirmed",
         }
     }
 
@@ -89,6 +97,7 @@ impl EventType {
             Self::ProfileChanged => EventKind::Profile,
             Self::QuestionAsked | Self::QuestionAnswered => EventKind::Question,
             Self::IntroSuggested | Self::IntroAnswered | Self::IntroMet | Self::IntroFeedback => EventKind::Intro,
+            Self::ExchangeProposed | Self::ExchangeConfirmed => EventKind::Exchange,
         }
     }
 
@@ -99,6 +108,7 @@ impl EventType {
             EventKind::Profile => "profile",
             EventKind::Question => "question",
             EventKind::Intro => "intro",
+            EventKind::Exchange => "exchange",
         }
     }
 }
@@ -161,6 +171,17 @@ impl NewEvent {
             IntroStep::Accept | IntroStep::Decline => Self::intro(EventType::IntroAnswered, intro, json!({}), now),
             IntroStep::Met => Self::intro(EventType::IntroMet, intro, json!({}), now),
             IntroStep::Feedback { .. } => Self::intro(EventType::IntroFeedback, intro, json!({}), now),
+        }
+    }
+
+    /// An exchange proposed or confirmed: its topics and where it came from, never who.
+    pub fn exchange(kind: EventType, exchange: &Exchange, now: i64) -> Self {
+        Self {
+            kind,
+            venue: exchange.venue_id,
+            subject: exchange.id,
+            data: json!({ "tags": exchange.tags, "source": exchange.source.as_str() }),
+            occurred_at: now,
         }
     }
 
