@@ -4,6 +4,7 @@
 mod accounts;
 mod answers;
 mod bookings;
+mod exchanges;
 mod health;
 mod intros;
 mod links;
@@ -46,6 +47,7 @@ use utoipa_axum::routes;
         (name = "presence", description = "Check-in, check-out and who is here now"),
         (name = "questions", description = "Asking the people around you"),
         (name = "introductions", description = "Who should meet whom, and what came of it"),
+        (name = "social capital", description = "Who helped whom with what, confirmed by both"),
         (name = "screens", description = "The venue's dashboard and kiosk"),
         (name = "operations", description = "Health"),
     )
@@ -105,6 +107,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(questions::mark_answered))
         .routes(routes!(intros::answerers))
         .routes(routes!(intros::my_suggestions))
+        .routes(routes!(exchanges::propose, exchanges::mine))
+        .routes(routes!(exchanges::one))
+        .routes(routes!(exchanges::confirm))
+        .routes(routes!(exchanges::decline))
+        .routes(routes!(exchanges::my_record))
         .routes(routes!(intros::venue_round))
         .routes(routes!(intros::venue_tables))
         .routes(routes!(intros::my_intros))

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::exchange::{Role, Shown, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
@@ -13,7 +14,7 @@ use thirdspace_store as store;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::{accounts, intros, questions, screens, venues};
+use crate::app::{accounts, exchanges, intros, questions, screens, venues};
 
 /// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
 fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -550,5 +551,118 @@ pub struct IssuedScreenToken {
 impl From<screens::IssuedScreenToken> for IssuedScreenToken {
     fn from(issued: screens::IssuedScreenToken) -> Self {
         Self { token: issued.token, info: issued.info.into() }
+    }
+}
+
+/// An exchange of knowledge, as one of its two people sees it.
+#[derive(Serialize, ToSchema)]
+pub struct ExchangeView {
+    pub id: Uuid,
+    /// Your part: you helped (`gave`) or were helped (`received`).
+    pub role: Role,
+    /// Where it stands for you. A proposal the other side declined stays `pending` to you until
+    /// it would have lapsed.
+    pub status: Shown,
+    /// You are the one asked to confirm it.
+    pub awaiting_me: bool,
+    /// The other person, when they allow you to see them now.
+    pub with_id: Option<Uuid>,
+    pub with_name: Option<String>,
+    pub tags: Vec<String>,
+    pub text: String,
+    pub venue_id: Option<Uuid>,
+    pub source: Source,
+    pub source_id: Option<Uuid>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub proposed_at: i64,
+    /// When the other side confirmed it.
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub confirmed_at: Option<i64>,
+}
+
+impl From<exchanges::ExchangeView> for ExchangeView {
+    fn from(v: exchanges::ExchangeView) -> Self {
+        let e = v.exchange;
+        Self {
+            id: e.id,
+            role: v.role,
+            status: v.status,
+            awaiting_me: v.awaiting_me,
+            with_id: v.with_id,
+            with_name: v.with_name,
+            tags: e.tags,
+            text: e.text,
+            venue_id: e.venue_id,
+            source: e.source,
+            source_id: e.source_id,
+            proposed_at: e.proposed_at,
+            confirmed_at: (v.status == Shown::Confirmed).then_some(e.answered_at).flatten(),
+        }
+    }
+}
+
+/// Confirmed exchanges given and received, counted apart.
+#[derive(Serialize, ToSchema)]
+pub struct Tally {
+    pub given: u32,
+    pub received: u32,
+}
+
+impl From<store::Tally> for Tally {
+    fn from(t: store::Tally) -> Self {
+        Self { given: t.given, received: t.received }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TopicTally {
+    pub tag: String,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VenueTally {
+    pub venue_id: Uuid,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonthTally {
+    /// The month, `YYYY-MM`, in UTC.
+    #[schema(example = "2026-11")]
+    pub month: String,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// A person's social capital: the exchanges they gave and received that the other side
+/// confirmed, by topic, by venue and by month. Not a balance: giving never uses anything up.
+#[derive(Serialize, ToSchema)]
+pub struct SocialCapital {
+    #[serde(flatten)]
+    pub total: Tally,
+    /// Most exchanged first.
+    pub topics: Vec<TopicTally>,
+    /// Where they happened, most exchanged first.
+    pub venues: Vec<VenueTally>,
+    /// Oldest first.
+    pub months: Vec<MonthTally>,
+}
+
+impl From<store::LedgerRecord> for SocialCapital {
+    fn from(r: store::LedgerRecord) -> Self {
+        Self {
+            months: exchanges::months(&r.days)
+                .into_iter()
+                .map(|(month, tally)| MonthTally { month, tally: tally.into() })
+                .collect(),
+            total: r.total.into(),
+            topics: r.topics.into_iter().map(|(tag, t)| TopicTally { tag, tally: t.into() }).collect(),
+            venues: r.venues.into_iter().map(|(venue_id, t)| VenueTally { venue_id, tally: t.into() }).collect(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod browser;
 mod contract;
 mod coworker_pages;
 mod errors;
+mod exchanges;
 mod form_pages;
 pub mod helpers;
 mod host_pages;

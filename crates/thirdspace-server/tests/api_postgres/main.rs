@@ -17,6 +17,8 @@ pub mod browser;
 mod coworker_pages;
 #[path = "../api/errors.rs"]
 mod errors;
+#[path = "../api/exchanges.rs"]
+mod exchanges;
 #[path = "../api/form_pages.rs"]
 mod form_pages;
 #[path = "../api/helpers.rs"]

@@ -1,0 +1,98 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Member, TestApp};
+
+async fn public(app: &TestApp, name: &str) -> Member {
+    let member = app.member(name).await;
+    let profile = json!({"display_name": name, "visibility": "public", "offers": ["vat"]});
+    let saved = app.call(Method::PUT, "/api/v1/me/profile", Some(&member), Some(profile)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    member
+}
+
+#[tokio::test]
+async fn an_exchange_counts_once_the_other_side_confirms_it_and_a_decline_stays_pending_to_the_proposer() {
+    let Some(app) = spawn_app().await else { return };
+    let (anna, bob, cas) = (public(&app, "Anna").await, public(&app, "Bob").await, public(&app, "Cas").await);
+    let helped =
+        json!({"with": bob.id, "role": "gave", "tags": ["VAT", "Invoicing"], "text": "Walked Bob through VAT"});
+    let proposed = app.post("/api/v1/me/exchanges", Some(&anna), helped.clone()).await;
+    assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+    assert_eq!(proposed.body["status"], "pending");
+    assert_eq!((proposed.body["role"].clone(), proposed.body["awaiting_me"].clone()), (json!("gave"), json!(false)));
+    assert_eq!((proposed.body["with_name"].clone(), proposed.body["source"].clone()), (json!("Bob"), json!("free")));
+    assert_eq!(proposed.body["tags"], json!(["vat", "invoicing"]));
+    let id = proposed.body["id"].as_str().unwrap().to_owned();
+
+    let bobs = app.get("/api/v1/me/exchanges", Some(&bob)).await;
+    assert_eq!(bobs.body["total"], 1);
+    assert_eq!(
+        (bobs.body["items"][0]["role"].clone(), bobs.body["items"][0]["awaiting_me"].clone()),
+        (json!("received"), json!(true))
+    );
+    let own = app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    assert_eq!((own.status, own.code()), (StatusCode::CONFLICT, "own_proposal"));
+    for who in [&cas] {
+        let other = app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(who), None).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "someone else's exchange does not exist to them");
+        assert_eq!(app.get(&format!("/api/v1/exchanges/{id}"), Some(who)).await.status, StatusCode::NOT_FOUND);
+    }
+    let confirmed = app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&bob), None).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "confirmed");
+    assert!(confirmed.body["confirmed_at"].is_string());
+    let twice = app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&bob), None).await;
+    assert_eq!((twice.status, twice.body["status"].clone()), (StatusCode::OK, json!("confirmed")));
+
+    let mine = app.get("/api/v1/me/social-capital", Some(&anna)).await;
+    assert_eq!((mine.body["given"].clone(), mine.body["received"].clone()), (json!(1), json!(0)));
+    assert_eq!(mine.body["topics"][0], json!({"tag": "invoicing", "given": 1, "received": 0}));
+    assert_eq!(mine.body["months"].as_array().map(Vec::len), Some(1));
+    let theirs = app.get("/api/v1/me/social-capital", Some(&bob)).await;
+    assert_eq!((theirs.body["given"].clone(), theirs.body["received"].clone()), (json!(0), json!(1)));
+
+    let again = app.post("/api/v1/me/exchanges", Some(&anna), helped).await;
+    let again_id = again.body["id"].as_str().unwrap().to_owned();
+    let declined = app.call(Method::POST, &format!("/api/v1/exchanges/{again_id}/decline"), Some(&bob), None).await;
+    assert_eq!(declined.body["status"], "declined", "who declined sees it");
+    let to_anna = app.get(&format!("/api/v1/exchanges/{again_id}"), Some(&anna)).await;
+    assert_eq!(to_anna.body["status"], "pending", "the proposer is not told: {}", to_anna.body);
+    assert_eq!(to_anna.body["confirmed_at"], serde_json::Value::Null);
+    assert_eq!(app.get("/api/v1/me/social-capital", Some(&anna)).await.body["given"], 1, "a decline never counts");
+}
+
+#[tokio::test]
+async fn a_bad_exchange_is_refused_by_field_and_nothing_is_written() {
+    let Some(app) = spawn_app().await else { return };
+    let anna = public(&app, "Anna").await;
+    let hidden = app.member("Hidden").await;
+    let profile = json!({"display_name": "Hidden", "visibility": "hidden"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&hidden), Some(profile)).await;
+    let bob = public(&app, "Bob").await;
+    let nobody = uuid::Uuid::now_v7();
+    let cases = [
+        (json!({"with": anna.id, "role": "gave", "text": "Myself"}), "with"),
+        (json!({"with": hidden.id, "role": "gave", "text": "Hidden"}), "with"),
+        (json!({"with": nobody, "role": "gave", "text": "Nobody"}), "with"),
+        (json!({"with": bob.id, "role": "gave", "text": "  "}), "text"),
+        (json!({"with": bob.id, "role": "gave", "text": "x", "venue_id": nobody}), "venue_id"),
+        (
+            json!({"with": bob.id, "role": "gave", "text": "x", "source": "introduction", "source_id": nobody}),
+            "source_id",
+        ),
+        (json!({"with": bob.id, "role": "gave", "text": "x", "source": "question"}), "source_id"),
+        (json!({"with": bob.id, "role": "gave", "text": "x", "source_id": nobody}), "source_id"),
+    ];
+    for (body, field) in cases {
+        let reply = app.post("/api/v1/me/exchanges", Some(&anna), body.clone()).await;
+        assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, field), "{body}: {}", reply.body);
+    }
+    let unknown_role =
+        app.post("/api/v1/me/exchanges", Some(&anna), json!({"with": bob.id, "role": "lent", "text": "x"})).await;
+    assert_eq!(unknown_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = app.post("/api/v1/me/exchanges", None, json!({"with": bob.id, "role": "gave", "text": "x"})).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("exchanges").await, 0);
+    assert_eq!(app.count("exchange_tags").await, 0);
+}
