@@ -7,6 +7,7 @@ mod check_in;
 mod find;
 mod host;
 mod kiosk;
+mod ledger;
 mod profile;
 mod screen;
 mod today;
@@ -493,6 +494,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(find::router())
         .merge(venue::router())
         .merge(bookings::router())
+        .merge(ledger::router())
         .merge(profile::router())
         .merge(today::router())
         .merge(host::router())

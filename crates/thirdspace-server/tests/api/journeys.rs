@@ -272,6 +272,7 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
         format!("/venues/{venue}"),
         "/me/profile".to_owned(),
         "/me/bookings".to_owned(),
+        "/me/social-capital".to_owned(),
         "/today".to_owned(),
         "/host".to_owned(),
         format!("/host/venues/{venue}"),
@@ -286,5 +287,35 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
         check(&client, &axe, &format!("{page} at 375 px")).await;
     }
     screenshot(&client, "phone-venue-form.png").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_social_capital_with_its_chart_its_waiting_exchanges_and_its_form_in_error_is_accessible() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let (anna, ben, _) = crate::ledger_pages::met_pair(&app).await;
+    for text in ["Reviewed Anna's sign-up form", "Explained user interviews"] {
+        let body = json!({"with": anna.id, "role": "gave", "tags": ["ux"], "text": text});
+        let proposed = app.post("/api/v1/me/exchanges", Some(&ben), body).await;
+        assert_eq!(proposed.status, reqwest::StatusCode::CREATED, "{}", proposed.body);
+    }
+    go(&client, &app, "/login").await;
+    fill(&client, "#email", &anna.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    follow(&client, "form[action='/login'] button").await;
+    follow(&client, "nav a[href='/me/social-capital']").await;
+    check(&client, &axe, "my social capital, two waiting").await;
+    follow(&client, "form[action$='/confirm'] button").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("It counts for both of you now."), "{main}");
+    check(&client, &axe, "my social capital, with its chart").await;
+    fill(&client, "#text", " ").await;
+    follow(&client, "form[action='/me/social-capital'] button[type=submit]").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Please correct"), "{main}");
+    check(&client, &axe, "my social capital, the form in error").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "my social capital at 375 px").await;
     client.close().await.unwrap();
 }

@@ -17,6 +17,7 @@ pub mod helpers;
 mod host_pages;
 mod intros;
 mod journeys;
+mod ledger_pages;
 mod live;
 mod pages;
 mod presence;

@@ -30,6 +30,8 @@ mod instances;
 mod intros;
 #[path = "../api/journeys.rs"]
 mod journeys;
+#[path = "../api/ledger_pages.rs"]
+mod ledger_pages;
 #[path = "../api/live.rs"]
 mod live;
 #[path = "../api/pages.rs"]

@@ -1,0 +1,107 @@
+//! "My social capital" through the pages: confirm what someone recorded, record an exchange with
+//! someone met through an introduction (every error next to its field), and see the record.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Member, TestApp};
+use crate::web::Web;
+
+/// Anna and Ben, public, introduced at a venue, both accepted and met; the introduction's id.
+pub async fn met_pair(app: &TestApp) -> (Member, Member, String) {
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (anna, ben) = (app.member("Anna").await, app.member("Ben").await);
+    for (who, body) in [
+        (&anna, json!({"display_name": "Anna", "offers": ["bookkeeping"], "seeking": ["ux"], "visibility": "public"})),
+        (&ben, json!({"display_name": "Ben", "offers": ["ux"], "seeking": ["vat"], "visibility": "public"})),
+    ] {
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+        app.arrive(&host, who, venue).await;
+    }
+    let suggested = app.get("/api/v1/me/suggestions", Some(&anna)).await;
+    let id = suggested.body[0]["id"].as_str().expect("a suggestion").to_owned();
+    for who in [&anna, &ben] {
+        app.call(Method::POST, &format!("/api/v1/intros/{id}/accept"), Some(who), None).await;
+    }
+    let met = app.call(Method::POST, &format!("/api/v1/intros/{id}/met"), Some(&anna), None).await;
+    assert_eq!(met.body["met"], true, "{}", met.body);
+    (anna, ben, id)
+}
+
+#[tokio::test]
+async fn a_member_confirms_an_exchange_records_one_with_someone_they_met_and_sees_the_record() {
+    let Some(app) = spawn_app().await else { return };
+    let (anna, ben, _) = met_pair(&app).await;
+    let web = Web::new(&app);
+    assert!(web.get("/me/social-capital").await.location.starts_with("/login"), "members only");
+    web.log_in(&anna).await;
+
+    let empty = web.get("/me/social-capital").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.html.contains("Nothing to confirm.") && empty.html.contains("Nothing confirmed yet."),
+        "{}",
+        empty.html
+    );
+
+    let by_ben = json!({"with": anna.id, "role": "gave", "tags": ["UX"], "text": "Reviewed Anna's sign-up form"});
+    let proposed = app.post("/api/v1/me/exchanges", Some(&ben), by_ben).await;
+    assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+    let page = web.get("/me/social-capital").await;
+    assert!(page.html.contains("Ben helped you: Reviewed Anna&#39;s sign-up form"), "{}", page.html);
+    let id = proposed.body["id"].as_str().unwrap();
+    let answered = web.submit("/me/social-capital", &format!("/me/exchanges/{id}/confirm"), &[]).await;
+    assert_eq!(
+        (answered.status, answered.location.as_str()),
+        (StatusCode::SEE_OTHER, "/me/social-capital?done=confirmed")
+    );
+    let confirmed = web.get(&answered.location).await;
+    assert!(confirmed.html.contains("It counts for both of you now."), "{}", confirmed.html);
+    assert!(confirmed.html.contains("<dt>Received</dt><dd>1</dd>"), "{}", confirmed.html);
+    assert!(confirmed.html.contains("<caption>Confirmed exchanges by month</caption>"));
+    assert!(confirmed.html.contains("role=\"img\""), "the chart is an image with its own title");
+    assert!(confirmed.html.contains("<th scope=\"row\">ux</th><td>0</td><td>1</td>"), "topics: {}", confirmed.html);
+
+    let nothing = web.submit("/me/social-capital", "/me/social-capital", &[("text", " "), ("tags", "")]).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nothing.html.contains("id=\"with-error\"") && nothing.html.contains("id=\"role-error\""),
+        "{}",
+        nothing.html
+    );
+    let no_text = web
+        .submit(
+            "/me/social-capital",
+            "/me/social-capital",
+            &[("with", &ben.id.to_string()), ("role", "gave"), ("text", " ")],
+        )
+        .await;
+    assert_eq!(no_text.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_text.html.contains("id=\"text-error\""), "next to its field: {}", no_text.html);
+    assert!(no_text.html.contains("value=\"gave\" checked"), "what was chosen is kept");
+    assert_eq!(app.count("exchanges").await, 1, "nothing written for a refusal");
+
+    let recorded = web
+        .submit(
+            "/me/social-capital",
+            "/me/social-capital",
+            &[
+                ("with", &ben.id.to_string()),
+                ("role", "gave"),
+                ("text", "Showed Ben double-entry"),
+                ("tags", "bookkeeping, vat"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (recorded.status, recorded.location.as_str()),
+        (StatusCode::SEE_OTHER, "/me/social-capital?done=recorded")
+    );
+    let recorded = web.get(&recorded.location).await;
+    assert!(recorded.html.contains("Recorded. It counts once they confirm it."), "{}", recorded.html);
+    assert!(recorded.html.contains("You helped Ben: Showed Ben double-entry"), "{}", recorded.html);
+    assert!(recorded.html.contains("Waiting for Ben to confirm"), "{}", recorded.html);
+    let bens = app.get("/api/v1/me/exchanges", Some(&ben)).await;
+    assert_eq!(bens.body["items"][0]["awaiting_me"], true);
+}
