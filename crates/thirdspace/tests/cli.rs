@@ -156,6 +156,36 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     let login = log_in(&base, "host1@demo.thirdspace.test", "coworking-demo").await;
     assert_eq!(login, reqwest::StatusCode::CREATED, "the printed demo login works");
 
+    assert!(text.contains("/me/social-capital"), "where to see the ledger is printed: {text}");
+    let member = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("checked in now: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a member checked in now is printed")
+        .to_owned();
+    let client = reqwest::Client::new();
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/tokens"))
+        .json(&serde_json::json!({"email": member, "password": "coworking-demo", "name": "t"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("a token");
+    let record: serde_json::Value = client
+        .get(format!("{base}/api/v1/me/social-capital"))
+        .bearer_auth(token["token"].as_str().unwrap_or_default())
+        .send()
+        .await
+        .expect("social capital")
+        .json()
+        .await
+        .expect("a record");
+    let counted = record["given"].as_u64().unwrap_or(0) + record["received"].as_u64().unwrap_or(0);
+    assert!(counted > 0, "a demo member has a history of exchanges: {record}");
+    assert!(record["months"].as_array().is_some_and(|m| m.len() > 1), "over several months: {record}");
+
     let second = thirdspace()
         .args(["demo", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())

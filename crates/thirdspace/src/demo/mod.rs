@@ -8,6 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use rand::RngCore;
 use thirdspace_domain::booking::{self, BookingInput, VenueClock};
 use thirdspace_domain::email::Email;
+use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_domain::hours::{self, ClockTime, Span, WeeklyHours};
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
 use thirdspace_domain::space::SpaceDraft;
@@ -84,6 +85,8 @@ struct Seeded {
     for_tomorrow: bool,
     /// A few of the introductions suggested at each venue: venue name, score, reason.
     intros: Vec<(String, f32, String)>,
+    /// Exchanges confirmed over the last months.
+    exchanges: usize,
 }
 
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
@@ -175,7 +178,8 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
     }
     ask_questions(store, &venues, now).await?;
     let intros = introduce(store, &venues, now).await?;
-    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow, intros })
+    let exchanges = exchange_history(store, &seeded_people, &venues, now).await?;
+    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow, intros, exchanges })
 }
 
 enum Outcome {
@@ -257,6 +261,58 @@ async fn introduce(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Resul
     Ok(shown)
 }
 
+/// Four months of members helping each other, each with something they offer, at one of the
+/// venues, confirmed by whoever was helped a few hours later; one in six was never confirmed
+/// (pending, or lapsed once a month has passed). How many were confirmed.
+async fn exchange_history(
+    store: &dyn Store,
+    people: &[(User, Visibility, &'static str)],
+    venues: &[SeededVenue],
+    now: i64,
+) -> Result<usize> {
+    const SHARED: [&str; 4] = [
+        "Answered my questions about {} over coffee",
+        "Showed how they approach {} on a real case",
+        "Reviewed a draft with me: {}",
+        "Pointed me to the right people for {}",
+    ];
+    let mut profiles = Vec::with_capacity(people.len());
+    for (user, _, _) in people {
+        if let Some(profile) = store.profile(user.id).await? {
+            profiles.push(profile);
+        }
+    }
+    let mut confirmed = 0;
+    for (i, giver) in profiles.iter().enumerate() {
+        for k in 1..=3usize {
+            let receiver = &profiles[(i + 7 * k) % profiles.len()];
+            let Some(topic) = giver.offers.get(k % giver.offers.len().max(1)) else { continue };
+            if receiver.user_id == giver.user_id || venues.is_empty() {
+                continue;
+            }
+            let days_ago = ((i * 13 + k * 29) % 120) as i64 + 1;
+            let at = now - days_ago * 86_400;
+            let input = ExchangeInput {
+                with: giver.user_id,
+                role: Role::Received,
+                tags: vec![topic.clone()],
+                text: SHARED[(i + k) % SHARED.len()].replace("{}", topic),
+                venue_id: Some(venues[(i + k) % venues.len()].venue.id),
+                source: None,
+                source_id: None,
+            };
+            let draft = ExchangeDraft::parse(receiver.user_id, input).map_err(|e| anyhow!("demo exchange: {e}"))?;
+            let proposed = store.propose_exchange(&draft, at).await?;
+            if (i + k) % 6 != 0 {
+                let confirmed_at = at + 3_600 * (1 + k as i64);
+                store.answer_exchange(proposed.id, giver.user_id, Answer::Confirm, confirmed_at).await?;
+                confirmed += 1;
+            }
+        }
+    }
+    Ok(confirmed)
+}
+
 /// A few open questions from people who are here.
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
     const QUESTIONS: [(&str, &[&str]); 3] = [
@@ -330,6 +386,13 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
         if seeded.for_tomorrow { " (some venues have closed for today: those bookings are for tomorrow)" } else { "" },
         seeded.checked_in
     );
+    if seeded.exchanges > 0 {
+        println!();
+        println!(
+            "Social capital: {} exchanges confirmed over the last four months. Log in as any member below and open {base}/me/social-capital",
+            seeded.exchanges
+        );
+    }
     if !seeded.intros.is_empty() {
         println!();
         println!("Suggested introductions (each member sees theirs at GET /api/v1/me/intros):");
