@@ -67,7 +67,8 @@ impl<B: Backend> Intros for SqlStore<B> {
     async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>> {
         let sql = "SELECT person_a AS helper, COUNT(*) AS n FROM intros WHERE met_at IS NOT NULL AND b_useful \
                    GROUP BY person_a UNION ALL SELECT person_b AS helper, COUNT(*) AS n FROM intros \
-                   WHERE met_at IS NOT NULL AND a_useful GROUP BY person_b";
+                   WHERE met_at IS NOT NULL AND a_useful GROUP BY person_b UNION ALL \
+                   SELECT giver_id AS helper, COUNT(*) AS n FROM exchanges WHERE status = 'confirmed' GROUP BY giver_id";
         let mut counts: HashMap<Uuid, u32> = HashMap::new();
         for row in &self.read().await?.fetch_all(sql, args![]).await? {
             *counts.entry(row.uuid("helper")?).or_default() += row.unsigned::<u32>("n")?;

@@ -1,5 +1,6 @@
 //! Introductions: suggested, answered by each side, met, and what came of them.
 
+use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_store::{Conflict, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError};
 use uuid::Uuid;
 
@@ -120,6 +121,26 @@ pub async fn settled_pairs_and_helped_counts(backend: &dyn Backend) {
     assert!(store.settled_pairs(&[cy], 1401).await.unwrap().is_empty(), "settled before the cool-down began");
     assert!(store.settled_pairs(&[dee], 0).await.unwrap().is_empty());
     assert_eq!(store.helped_counts(&[ana, bo, cy, dee]).await.unwrap(), vec![1, 0, 0, 0], "Bo found Ana useful");
+    let gave = |giver: Uuid, receiver: Uuid| {
+        let input = ExchangeInput {
+            with: receiver,
+            role: Role::Gave,
+            tags: vec!["vat".into()],
+            text: "VAT".into(),
+            venue_id: None,
+            source: None,
+            source_id: None,
+        };
+        ExchangeDraft::parse(giver, input).unwrap()
+    };
+    let confirmed = store.propose_exchange(&gave(cy, dee), 1500).await.unwrap();
+    store.answer_exchange(confirmed.id, dee, Answer::Confirm, 1600).await.unwrap();
+    store.propose_exchange(&gave(dee, cy), 1500).await.unwrap();
+    assert_eq!(
+        store.helped_counts(&[ana, bo, cy, dee]).await.unwrap(),
+        vec![1, 0, 1, 0],
+        "Dee confirmed Cy's help; Dee's own is not confirmed yet"
+    );
     db.database.close().await;
 }
 

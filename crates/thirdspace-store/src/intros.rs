@@ -17,7 +17,8 @@ pub trait Intros: Begin {
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
     /// Pairs among `people` that met or where someone declined, since `since`.
     async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;
-    /// How many met introductions each person was found useful in, by the other side.
+    /// How often each person helped, by the record: met introductions the other side found
+    /// useful, and exchanges they gave that the receiver confirmed.
     async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>>;
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions
     /// across the network (at most `limit`).
