@@ -10,6 +10,7 @@ pub mod email;
 pub mod exchange;
 pub mod hours;
 pub mod invalid;
+pub mod outcome;
 pub mod profile;
 pub mod space;
 pub mod tag;
