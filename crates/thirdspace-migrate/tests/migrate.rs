@@ -9,6 +9,7 @@ use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::outcome::{Category, OutcomeDraft, OutcomeInput, Sharing};
 use thirdspace_domain::profile::{ProfileDraft, ProfileInput, Visibility};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
@@ -236,6 +237,21 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     let free = store.propose_exchange(&exchange(people[3], people[4], None, "A loan of a lamp"), morning).await;
     let free = free.expect("proposed");
     store.answer_exchange(free.id, people[4], Answer::Decline, morning + 60).await.expect("declined");
+    let outcome = OutcomeInput {
+        category: Category::Collaboration,
+        note: Some("Building «the» café's booking site together ☕".into()),
+        with: Some(first.person_b),
+        venue_id: Some(venue),
+        exchanges: vec![met.id],
+        intros: vec![first.id],
+        value_cents: Some(123_456),
+        currency: Some("EUR".into()),
+        hours: Some(12),
+        sharing: Sharing::Venue,
+    };
+    let outcome = OutcomeDraft::parse(first.person_a, outcome).expect("an outcome");
+    let recorded = store.record_outcome(&outcome, morning + 1000).await.expect("recorded");
+    store.confirm_outcome(recorded.id, first.person_b, morning + 1100).await.expect("confirmed");
 
     let display_hash = "a".repeat(64);
     let screen =
@@ -267,11 +283,13 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let intros = store.intros_of(*person, Page::new(1, 100)).await.expect("intros");
         let exchanges = store.exchanges_of(*person, Page::new(1, 100)).await.expect("exchanges");
         let record = store.ledger_record(*person).await.expect("record");
+        let outcomes = store.outcomes_of(*person, Page::new(1, 100)).await.expect("outcomes");
         let venues = store.staffed_venues(*person).await.expect("venues");
         seen.push(json!({
             "user": format!("{user:?}"), "profile": format!("{profile:?}"), "upcoming": format!("{:?}", upcoming.items),
             "past": format!("{:?}", past.items), "intros": format!("{:?}", intros.items), "venues": format!("{venues:?}"),
             "exchanges": format!("{:?}", exchanges.items), "record": format!("{record:?}"),
+            "outcomes": format!("{:?}", outcomes.items),
         }));
     }
     let venues = store.venues(None, Page::new(1, 100)).await.expect("venues").items;

@@ -14,6 +14,7 @@ mod exchanges;
 mod intros;
 mod links;
 mod outbox;
+mod outcomes;
 mod paging;
 mod presence;
 mod questions;

@@ -14,6 +14,7 @@ mod fixtures;
 pub mod intros;
 pub mod links;
 pub mod outbox;
+pub mod outcomes;
 pub mod questions;
 pub mod screens;
 pub mod venues;
@@ -156,6 +157,9 @@ macro_rules! store_suite {
                 a_booked_check_in_and_the_data_of_a_booking_event,
                 profiles_questions_and_introductions_write_their_events,
                 old_events_are_forgotten_but_the_order_goes_on,
+            }
+            outcomes {
+                an_outcome_is_recorded_with_what_led_to_it_and_confirmed_by_the_other_person,
             }
             questions {
                 questions_are_asked_and_marked_answered_once,

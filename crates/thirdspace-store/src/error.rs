@@ -57,6 +57,7 @@ pub enum Conflict {
     Question(QuestionConflict),
     Intro(IntroConflict),
     Exchange(ExchangeConflict),
+    Outcome(OutcomeConflict),
 }
 
 /// Declares a feature's conflicts: each with its stable code and the message its reader sees.
@@ -160,6 +161,13 @@ conflicts! {
     }
 }
 
+conflicts! {
+    /// Outcomes of coworking.
+    OutcomeConflict as Outcome {
+        OwnOutcome => "own_outcome", "you recorded this outcome: the other person it names confirms their side";
+    }
+}
+
 impl Conflict {
     /// The stable machine-readable code clients match on.
     pub fn code(self) -> &'static str {
@@ -171,6 +179,7 @@ impl Conflict {
             Self::Question(c) => c.code(),
             Self::Intro(c) => c.code(),
             Self::Exchange(c) => c.code(),
+            Self::Outcome(c) => c.code(),
         }
     }
 
@@ -183,6 +192,7 @@ impl Conflict {
             Self::Question(c) => c.message(),
             Self::Intro(c) => c.message(),
             Self::Exchange(c) => c.message(),
+            Self::Outcome(c) => c.message(),
         }
     }
 }

@@ -33,6 +33,8 @@ pub enum EventKind {
     Booking,
     /// An exchange of knowledge was proposed or confirmed.
     Exchange,
+    /// An outcome of coworking was recorded or confirmed.
+    Outcome,
 }
 
 impl EventKind {
@@ -44,6 +46,7 @@ impl EventKind {
             Self::Intro => "intro",
             Self::Booking => "booking",
             Self::Exchange => "exchange",
+            Self::Outcome => "outcome",
         }
     }
 }

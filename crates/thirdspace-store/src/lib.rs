@@ -1,7 +1,7 @@
 //! The storage traits of thirdspace, the records they return and their error type.
 //!
 //! Storage is cut by feature — accounts, venues, bookings, presence, questions, introductions,
-//! the exchanges of the social-capital ledger, screens, links and the outbox — each with a small
+//! the exchanges of the social-capital ledger, outcomes, screens, links and the outbox — each with a small
 //! trait of what is read ([`Bookings`]) and one of what is written inside a **unit of work**
 //! ([`BookingsWork`]). A unit of work ([`Work`]) is
 //! one transaction: an operation that makes several writes (a booking and an event of its own, a
@@ -21,6 +21,7 @@ mod exchanges;
 mod intros;
 mod links;
 pub mod outbox;
+mod outcomes;
 mod presence;
 mod questions;
 mod records;
@@ -33,13 +34,14 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, AccountsWork};
 pub use bookings::{Bookings, BookingsWhen, BookingsWork, NewBooking};
 pub use error::{
-    AccountConflict, BookingConflict, Conflict, ExchangeConflict, IntroConflict, Outage, PresenceConflict,
-    QuestionConflict, StoreError, VenueConflict,
+    AccountConflict, BookingConflict, Conflict, ExchangeConflict, IntroConflict, Outage, OutcomeConflict,
+    PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
 pub use intros::{Intros, IntrosWork};
 pub use links::{Links, LinksWork};
 pub use outbox::{Events, EventsWork};
+pub use outcomes::{Outcome, Outcomes, OutcomesWork};
 pub use presence::{CheckIn, Presence, PresenceWork};
 pub use questions::{Questions, QuestionsWork};
 pub use records::*;
@@ -66,6 +68,7 @@ pub trait Work:
     + QuestionsWork
     + IntrosWork
     + ExchangesWork
+    + OutcomesWork
     + ScreensWork
     + LinksWork
     + EventsWork
@@ -94,7 +97,7 @@ impl dyn Work {
 /// that the caller's clock rules (and tests can move it).
 #[async_trait]
 pub trait Store:
-    Accounts + Venues + Bookings + Presence + Questions + Intros + Exchanges + Screens + Links + Events + 'static
+    Accounts + Venues + Bookings + Presence + Questions + Intros + Exchanges + Outcomes + Screens + Links + Events + 'static
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::events::EventKind;
-use crate::{Booking, Exchange, Intro, IntroStep, Question, StoreError, StoreResult};
+use crate::{Booking, Exchange, Intro, IntroStep, Outcome, Question, StoreError, StoreResult};
 
 /// The version of the events' shapes written now.
 pub const VERSION: u32 = 1;
@@ -38,10 +38,14 @@ pub enum EventType {
     ExchangeProposed,
     /// The other side confirmed an exchange: it counts. A decline writes no event.
     ExchangeConfirmed,
+    /// A member recorded an outcome of coworking.
+    OutcomeRecorded,
+    /// The other person an outcome names confirmed their side.
+    OutcomeConfirmed,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 14] = [
+    pub const ALL: [EventType; 16] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -56,6 +60,8 @@ impl EventType {
         Self::IntroFeedback,
         Self::ExchangeProposed,
         Self::ExchangeConfirmed,
+        Self::OutcomeRecorded,
+        Self::OutcomeConfirmed,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -75,6 +81,8 @@ impl EventType {
             Self::IntroFeedback => "intro.feedback",
             Self::ExchangeProposed => "exchange.proposed",
             Self::ExchangeConfirmed => "exchange.confirmed",
+            Self::OutcomeRecorded => "outcome.recorded",
+            Self::OutcomeConfirmed => "outcome.confirmed",
         }
     }
 
@@ -98,6 +106,7 @@ impl EventType {
             Self::QuestionAsked | Self::QuestionAnswered => EventKind::Question,
             Self::IntroSuggested | Self::IntroAnswered | Self::IntroMet | Self::IntroFeedback => EventKind::Intro,
             Self::ExchangeProposed | Self::ExchangeConfirmed => EventKind::Exchange,
+            Self::OutcomeRecorded | Self::OutcomeConfirmed => EventKind::Outcome,
         }
     }
 
@@ -109,6 +118,7 @@ impl EventType {
             EventKind::Question => "question",
             EventKind::Intro => "intro",
             EventKind::Exchange => "exchange",
+            EventKind::Outcome => "outcome",
         }
     }
 }
@@ -181,6 +191,19 @@ impl NewEvent {
             venue: exchange.venue_id,
             subject: exchange.id,
             data: json!({ "tags": exchange.tags, "source": exchange.source.as_str() }),
+            occurred_at: now,
+        }
+    }
+
+    /// An outcome recorded or confirmed: its category, and the venue only when it is shared with
+    /// the venue or everyone (a private outcome belongs to no venue's stream).
+    pub fn outcome(kind: EventType, outcome: &Outcome, now: i64) -> Self {
+        let shared = outcome.sharing != thirdspace_domain::outcome::Sharing::Private;
+        Self {
+            kind,
+            venue: outcome.venue_id.filter(|_| shared),
+            subject: outcome.id,
+            data: json!({ "category": outcome.category.as_str() }),
             occurred_at: now,
         }
     }
