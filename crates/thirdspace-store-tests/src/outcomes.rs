@@ -49,9 +49,9 @@ pub async fn an_outcome_is_recorded_with_what_led_to_it_and_confirmed_by_the_oth
     let private = OutcomeDraft::parse(cy, input(None, Some(venue.venue), Sharing::Private)).unwrap();
     let alone = store.record_outcome(&private, at(10, 0)).await.unwrap();
     assert_eq!((alone.value.clone(), alone.with_id), (Some((250_000, "EUR".to_owned())), None));
-    assert_eq!(store.outcomes_of(ana, Page::new(1, 10)).await.unwrap().items, [confirmed.clone()]);
+    assert_eq!(store.outcomes_of(ana, Page::new(1, 10)).await.unwrap().items, std::slice::from_ref(&confirmed));
     assert_eq!(store.outcomes_of(bo, Page::new(1, 10)).await.unwrap().total, 1, "named in it");
-    assert_eq!(store.outcomes_of(cy, Page::new(1, 10)).await.unwrap().items, [alone.clone()]);
+    assert_eq!(store.outcomes_of(cy, Page::new(1, 10)).await.unwrap().items, std::slice::from_ref(&alone));
 
     let events: Vec<_> =
         store.events_after(start, 10).await.unwrap().iter().map(|e| (e.kind, e.subject, e.venue)).collect();
