@@ -12,6 +12,7 @@ pub mod exchanges;
 pub mod health;
 pub mod intros;
 pub mod links;
+pub mod outcomes;
 pub mod presence;
 pub mod profiles;
 pub mod questions;

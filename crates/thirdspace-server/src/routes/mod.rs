@@ -9,6 +9,7 @@ mod health;
 mod intros;
 mod links;
 mod live;
+mod outcomes;
 mod presence;
 mod profiles;
 mod questions;
@@ -112,6 +113,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(exchanges::confirm))
         .routes(routes!(exchanges::decline))
         .routes(routes!(exchanges::my_record))
+        .routes(routes!(outcomes::record, outcomes::mine))
+        .routes(routes!(outcomes::confirm))
         .routes(routes!(intros::venue_round))
         .routes(routes!(intros::venue_tables))
         .routes(routes!(intros::my_intros))

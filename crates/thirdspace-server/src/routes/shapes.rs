@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::exchange::{Role, Shown, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
+use thirdspace_domain::outcome::{Category, Sharing};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::venue::{Coordinates, VenueKind};
@@ -14,7 +15,7 @@ use thirdspace_store as store;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::{accounts, exchanges, intros, questions, screens, venues};
+use crate::app::{accounts, exchanges, intros, outcomes, questions, screens, venues};
 
 /// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
 fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -663,6 +664,61 @@ impl From<store::LedgerRecord> for SocialCapital {
             total: r.total.into(),
             topics: r.topics.into_iter().map(|(tag, t)| TopicTally { tag, tally: t.into() }).collect(),
             venues: r.venues.into_iter().map(|(venue_id, t)| VenueTally { venue_id, tally: t.into() }).collect(),
+        }
+    }
+}
+
+/// An outcome of coworking, as one of its two people sees it.
+#[derive(Serialize, ToSchema)]
+pub struct OutcomeView {
+    pub id: Uuid,
+    pub category: Category,
+    pub note: Option<String>,
+    /// You recorded it (`true`), or it names you (`false`).
+    pub mine: bool,
+    /// It names you and you have not confirmed your side yet.
+    pub awaiting_me: bool,
+    /// The other person, when there is one and they allow you to see them now.
+    pub other_id: Option<Uuid>,
+    pub other_name: Option<String>,
+    /// The other person it names confirmed their side.
+    pub confirmed: bool,
+    pub venue_id: Option<Uuid>,
+    pub value_cents: Option<u64>,
+    pub currency: Option<String>,
+    pub hours: Option<u32>,
+    pub sharing: Sharing,
+    pub exchanges: Vec<Uuid>,
+    pub intros: Vec<Uuid>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<outcomes::OutcomeView> for OutcomeView {
+    fn from(v: outcomes::OutcomeView) -> Self {
+        let o = v.outcome;
+        let (value_cents, currency) = match o.value {
+            Some((cents, currency)) => (Some(cents), Some(currency)),
+            None => (None, None),
+        };
+        Self {
+            id: o.id,
+            category: o.category,
+            note: o.note,
+            mine: v.mine,
+            awaiting_me: v.awaiting_me,
+            other_id: v.other_id,
+            other_name: v.other_name,
+            confirmed: o.with_confirmed_at.is_some(),
+            venue_id: o.venue_id,
+            value_cents,
+            currency,
+            hours: o.hours,
+            sharing: o.sharing,
+            exchanges: o.exchanges,
+            intros: o.intros,
+            created_at: o.created_at,
         }
     }
 }

@@ -96,3 +96,66 @@ async fn a_bad_exchange_is_refused_by_field_and_nothing_is_written() {
     assert_eq!(app.count("exchanges").await, 0);
     assert_eq!(app.count("exchange_tags").await, 0);
 }
+
+#[tokio::test]
+async fn an_outcome_names_what_led_to_it_and_the_other_person_confirms_their_side() {
+    let Some(app) = spawn_app().await else { return };
+    let (anna, bob, cas) = (public(&app, "Anna").await, public(&app, "Bob").await, public(&app, "Cas").await);
+    let helped = json!({"with": bob.id, "role": "received", "tags": ["sales"], "text": "Bob shared his pitch"});
+    let exchange = app.post("/api/v1/me/exchanges", Some(&anna), helped).await.body["id"].clone();
+    let theirs = json!({"with": cas.id, "role": "gave", "text": "Not Anna's"});
+    let not_annas = app.post("/api/v1/me/exchanges", Some(&bob), theirs).await.body["id"].clone();
+
+    let outcome = json!({"category": "client", "note": "Landed a client with Bob's pitch", "with": bob.id,
+        "exchanges": [exchange], "value_cents": 120000, "currency": "EUR", "hours": 12, "sharing": "public"});
+    let recorded = app.post("/api/v1/me/outcomes", Some(&anna), outcome).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    assert_eq!((recorded.body["mine"].clone(), recorded.body["confirmed"].clone()), (json!(true), json!(false)));
+    assert_eq!(recorded.body["other_name"], "Bob");
+    assert_eq!(recorded.body["exchanges"], json!([exchange]));
+    let id = recorded.body["id"].as_str().unwrap().to_owned();
+
+    let bobs = app.get("/api/v1/me/outcomes", Some(&bob)).await;
+    assert_eq!(bobs.body["total"], 1);
+    assert_eq!(
+        (bobs.body["items"][0]["awaiting_me"].clone(), bobs.body["items"][0]["other_name"].clone()),
+        (json!(true), json!("Anna"))
+    );
+    let own = app.call(Method::POST, &format!("/api/v1/outcomes/{id}/confirm"), Some(&anna), None).await;
+    assert_eq!((own.status, own.code()), (StatusCode::CONFLICT, "own_outcome"));
+    let stranger = app.call(Method::POST, &format!("/api/v1/outcomes/{id}/confirm"), Some(&cas), None).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    let confirmed = app.call(Method::POST, &format!("/api/v1/outcomes/{id}/confirm"), Some(&bob), None).await;
+    assert_eq!(
+        (confirmed.body["confirmed"].clone(), confirmed.body["awaiting_me"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(app.get("/api/v1/me/outcomes", Some(&cas)).await.body["total"], 0);
+
+    let hidden = app.member("Hidden").await;
+    app.call(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&hidden),
+        Some(json!({"display_name": "Hidden", "visibility": "hidden"})),
+    )
+    .await;
+    let cases = [
+        (json!({"category": "job", "with": hidden.id}), "with"),
+        (json!({"category": "job", "with": anna.id}), "with"),
+        (json!({"category": "job", "exchanges": [not_annas]}), "exchanges"),
+        (json!({"category": "job", "intros": [uuid::Uuid::now_v7()]}), "intros"),
+        (json!({"category": "job", "value_cents": 100, "currency": "euro"}), "currency"),
+        (json!({"category": "job", "value_cents": 100}), "currency"),
+        (json!({"category": "job", "hours": 0}), "hours"),
+        (json!({"category": "job", "venue_id": uuid::Uuid::now_v7()}), "venue_id"),
+    ];
+    for (body, field) in cases {
+        let reply = app.post("/api/v1/me/outcomes", Some(&anna), body.clone()).await;
+        assert_eq!((reply.status, reply.field()), (StatusCode::UNPROCESSABLE_ENTITY, field), "{body}: {}", reply.body);
+    }
+    let unknown = app.post("/api/v1/me/outcomes", Some(&anna), json!({"category": "fame"})).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("outcomes").await, 1, "only the good one was written");
+    assert_eq!(app.count("outcome_links").await, 1);
+}
