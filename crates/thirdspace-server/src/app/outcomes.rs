@@ -66,7 +66,8 @@ pub async fn record(state: &AppState, actor: &User, input: OutcomeInput) -> AppR
         }
     }
     for id in &draft.intros {
-        if !state.store.intro(*id).await?.is_some_and(|i| i.sides(actor.id).is_some()) {
+        let yours = state.store.intro(*id).await?.is_some_and(|i| i.sides(actor.id).is_some());
+        if !yours {
             return Err(Invalid::new("intros", "name only introductions you were part of").into());
         }
     }
