@@ -12,6 +12,7 @@ pub mod hours;
 pub mod invalid;
 pub mod outcome;
 pub mod profile;
+pub mod report;
 pub mod space;
 pub mod tag;
 pub mod text;

@@ -18,6 +18,7 @@ mod outcomes;
 mod paging;
 mod presence;
 mod questions;
+mod reports;
 mod rows;
 mod screens;
 mod venues;

@@ -25,6 +25,7 @@ mod outcomes;
 mod presence;
 mod questions;
 mod records;
+mod reports;
 mod screens;
 pub mod steps;
 mod venues;
@@ -45,6 +46,7 @@ pub use outcomes::{Outcome, Outcomes, OutcomesWork};
 pub use presence::{CheckIn, Presence, PresenceWork};
 pub use questions::{Questions, QuestionsWork};
 pub use records::*;
+pub use reports::{IntroFact, Reports, VenueFacts, Visit};
 pub use screens::{Screens, ScreensWork};
 pub use venues::{Venues, VenuesWork};
 
@@ -97,7 +99,19 @@ impl dyn Work {
 /// that the caller's clock rules (and tests can move it).
 #[async_trait]
 pub trait Store:
-    Accounts + Venues + Bookings + Presence + Questions + Intros + Exchanges + Outcomes + Screens + Links + Events + 'static
+    Accounts
+    + Venues
+    + Bookings
+    + Presence
+    + Questions
+    + Intros
+    + Exchanges
+    + Outcomes
+    + Reports
+    + Screens
+    + Links
+    + Events
+    + 'static
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod presence;
 pub mod profiles;
 pub mod questions;
+pub mod reports;
 pub mod screens;
 pub mod venues;
 

@@ -13,6 +13,7 @@ mod outcomes;
 mod presence;
 mod profiles;
 mod questions;
+mod reports;
 mod screens;
 mod shapes;
 mod venues;
@@ -115,6 +116,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(exchanges::my_record))
         .routes(routes!(outcomes::record, outcomes::mine))
         .routes(routes!(outcomes::confirm))
+        .routes(routes!(reports::venue))
+        .routes(routes!(reports::venue_csv))
         .routes(routes!(intros::venue_round))
         .routes(routes!(intros::venue_tables))
         .routes(routes!(intros::my_intros))

@@ -9,13 +9,14 @@ use thirdspace_domain::exchange::{Role, Shown, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::outcome::{Category, Sharing};
 use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::report::By;
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::venue::{Coordinates, VenueKind};
 use thirdspace_store as store;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::{accounts, exchanges, intros, outcomes, questions, screens, venues};
+use crate::app::{accounts, exchanges, intros, outcomes, questions, reports, screens, venues};
 
 /// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
 fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -719,6 +720,104 @@ impl From<outcomes::OutcomeView> for OutcomeView {
             exchanges: o.exchanges,
             intros: o.intros,
             created_at: o.created_at,
+        }
+    }
+}
+
+/// What a venue produced over a period, or a whole range. People are only counted.
+#[derive(Serialize, ToSchema)]
+pub struct Figures {
+    /// Bookings someone checked in on.
+    pub visits: u32,
+    /// Different people who came.
+    pub coworkers: u32,
+    /// Hours of seats given for social capital (check-in to check-out, within the booking).
+    pub seat_hours: f64,
+    /// Exchanges of knowledge confirmed here.
+    pub exchanges: u32,
+    pub intros_suggested: u32,
+    /// Both people accepted.
+    pub intros_accepted: u32,
+    pub intros_met: u32,
+    /// Either person found meeting useful.
+    pub intros_useful: u32,
+    pub questions_asked: u32,
+    pub questions_answered: u32,
+    /// Outcomes shared with the venue or everyone.
+    pub outcomes: u32,
+}
+
+impl From<reports::Figures> for Figures {
+    fn from(f: reports::Figures) -> Self {
+        Self {
+            visits: f.visits,
+            coworkers: f.coworkers,
+            seat_hours: f.seat_hours,
+            exchanges: f.exchanges,
+            intros_suggested: f.intros_suggested,
+            intros_accepted: f.intros_accepted,
+            intros_met: f.intros_met,
+            intros_useful: f.intros_useful,
+            questions_asked: f.questions_asked,
+            questions_answered: f.questions_answered,
+            outcomes: f.outcomes,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodFigures {
+    /// The period's first day (a Monday, or the first of the month), in the venue's time zone.
+    #[schema(value_type = String, format = Date)]
+    pub start: NaiveDate,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TopicCount {
+    pub tag: String,
+    pub count: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryCount {
+    pub category: Category,
+    pub count: u32,
+}
+
+/// What a venue's spare seats produced over a range of its local dates.
+#[derive(Serialize, ToSchema)]
+pub struct VenueReport {
+    pub venue_id: Uuid,
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    /// The day after the last day counted.
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    pub by: By,
+    pub periods: Vec<PeriodFigures>,
+    pub total: Figures,
+    /// Topics of the exchanges confirmed here, most exchanged first.
+    pub topics: Vec<TopicCount>,
+    /// Outcomes by category, most first.
+    pub outcomes: Vec<CategoryCount>,
+    /// How many different pairs of fields met through an introduction here.
+    pub fields_met: u32,
+}
+
+impl From<reports::VenueReport> for VenueReport {
+    fn from(r: reports::VenueReport) -> Self {
+        Self {
+            venue_id: r.venue_id,
+            from: r.from,
+            to: r.to,
+            by: r.by,
+            periods: r.periods.into_iter().map(|(start, f)| PeriodFigures { start, figures: f.into() }).collect(),
+            total: r.total.into(),
+            topics: r.topics.into_iter().map(|(tag, count)| TopicCount { tag, count }).collect(),
+            outcomes: r.outcomes.into_iter().map(|(category, count)| CategoryCount { category, count }).collect(),
+            fields_met: r.fields_met,
         }
     }
 }

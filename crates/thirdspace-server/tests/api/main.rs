@@ -22,6 +22,7 @@ mod live;
 mod pages;
 mod presence;
 mod questions;
+mod reports;
 mod screens;
 mod smtp;
 mod sweep;

@@ -40,6 +40,8 @@ mod pages;
 mod presence;
 #[path = "../api/questions.rs"]
 mod questions;
+#[path = "../api/reports.rs"]
+mod reports;
 #[path = "../api/screens.rs"]
 mod screens;
 #[path = "../api/smtp.rs"]

@@ -1,0 +1,254 @@
+//! What a venue's spare seats produced: visits and seat-hours given for social capital, knowledge
+//! exchanged there, introductions and what came of them, questions, outcomes, and how many
+//! different fields met, by week or month in the venue's time zone. People are only counted.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use thirdspace_domain::hours::{self, ClockTime};
+use thirdspace_domain::outcome::Category;
+use thirdspace_domain::report::{self, By};
+use thirdspace_store::{User, VenueFacts};
+use uuid::Uuid;
+
+use super::{access, AppResult};
+use crate::AppState;
+
+/// The figures of one period (or of the whole range).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub visits: u32,
+    /// Different people who came.
+    pub coworkers: u32,
+    /// Hours of seats given for social capital, from check-in (or the booking's start) to
+    /// check-out (or its end).
+    pub seat_hours: f64,
+    /// Exchanges of knowledge confirmed at the venue.
+    pub exchanges: u32,
+    pub intros_suggested: u32,
+    pub intros_accepted: u32,
+    pub intros_met: u32,
+    pub intros_useful: u32,
+    pub questions_asked: u32,
+    pub questions_answered: u32,
+    /// Outcomes shared with the venue or everyone.
+    pub outcomes: u32,
+}
+
+/// A venue's report over a range of local dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueReport {
+    pub venue_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub by: By,
+    /// Each period by its first day, in order.
+    pub periods: Vec<(NaiveDate, Figures)>,
+    pub total: Figures,
+    /// Topics of the exchanges, most exchanged first (at most 20).
+    pub topics: Vec<(String, u32)>,
+    pub outcomes: Vec<(Category, u32)>,
+    /// Different pairs of fields whose people met through an introduction here.
+    pub fields_met: u32,
+}
+
+type Periods = BTreeMap<NaiveDate, (Figures, HashSet<Uuid>)>;
+
+/// Adds to the period starting on `start` (when the fact falls in the range) and to the total.
+fn tally(periods: &mut Periods, total: &mut Figures, start: Option<NaiveDate>, add: impl Fn(&mut Figures)) {
+    let Some(start) = start else { return };
+    if let Some((period, _)) = periods.get_mut(&start) {
+        add(period);
+    }
+    add(total);
+}
+
+/// Adds `facts` up, each in the period (in `tz`) it happened in; anything outside `[from, to)`
+/// in local dates is left out.
+pub fn build(
+    venue_id: Uuid,
+    facts: &VenueFacts,
+    tz: chrono_tz::Tz,
+    (from, to): (NaiveDate, NaiveDate),
+    by: By,
+) -> VenueReport {
+    let starts = report::periods(from, to, by);
+    let mut figures: Periods = starts.iter().map(|s| (*s, (Figures::default(), HashSet::new()))).collect();
+    let mut total = Figures::default();
+    let mut everyone = HashSet::new();
+    let slot = |at: i64| {
+        let date = report::local_date(tz, at);
+        (from <= date && date < to).then(|| report::period_start(date, by))
+    };
+    for v in &facts.visits {
+        let Some(start) = slot(v.starts_at) else { continue };
+        let span = v.checked_out_at.unwrap_or(v.ends_at).min(v.ends_at)
+            - v.checked_in_at.unwrap_or(v.starts_at).max(v.starts_at);
+        let hours = span.max(0) as f64 / 3600.0;
+        if let Some((period, people)) = figures.get_mut(&start) {
+            period.visits += 1;
+            period.seat_hours += hours;
+            people.insert(v.user);
+        }
+        total.visits += 1;
+        total.seat_hours += hours;
+        everyone.insert(v.user);
+    }
+    let mut topics: BTreeMap<String, u32> = BTreeMap::new();
+    for (at, tags) in &facts.exchanges {
+        if slot(*at).is_some() {
+            for tag in tags {
+                *topics.entry(tag.clone()).or_default() += 1;
+            }
+        }
+        tally(&mut figures, &mut total, slot(*at), |f| f.exchanges += 1);
+    }
+    let mut pairs = HashSet::new();
+    for i in &facts.intros {
+        let at = slot(i.created_at);
+        tally(&mut figures, &mut total, at, |f| {
+            f.intros_suggested += 1;
+            f.intros_accepted += u32::from(i.accepted);
+            f.intros_met += u32::from(i.met);
+            f.intros_useful += u32::from(i.useful);
+        });
+        if let (true, Some(_), (Some(a), Some(b))) = (i.met, at, &i.fields) {
+            if a != b {
+                pairs.insert(if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) });
+            }
+        }
+    }
+    for (asked, answered) in &facts.questions {
+        tally(&mut figures, &mut total, slot(*asked), |f| {
+            f.questions_asked += 1;
+            f.questions_answered += u32::from(answered.is_some());
+        });
+    }
+    let mut outcomes: BTreeMap<&'static str, (Category, u32)> = BTreeMap::new();
+    for (at, category) in &facts.outcomes {
+        if slot(*at).is_some() {
+            outcomes.entry(category.as_str()).or_insert((*category, 0)).1 += 1;
+        }
+        tally(&mut figures, &mut total, slot(*at), |f| f.outcomes += 1);
+    }
+    total.coworkers = everyone.len() as u32;
+    let periods = figures
+        .into_iter()
+        .map(|(start, (mut f, people))| {
+            f.coworkers = people.len() as u32;
+            f.seat_hours = (f.seat_hours * 10.0).round() / 10.0;
+            (start, f)
+        })
+        .collect();
+    total.seat_hours = (total.seat_hours * 10.0).round() / 10.0;
+    let mut topics: Vec<(String, u32)> = topics.into_iter().collect();
+    topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    topics.truncate(20);
+    let mut outcomes: Vec<(Category, u32)> = outcomes.into_values().collect();
+    outcomes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
+    VenueReport { venue_id, from, to, by, periods, total, topics, outcomes, fields_met: pairs.len() as u32 }
+}
+
+/// The report of a venue its owner or staff (or a network admin) asks for, over local dates
+/// `[from, to)` (at most a year and a day).
+pub async fn venue(
+    state: &AppState,
+    actor: &User,
+    id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: By,
+) -> AppResult<VenueReport> {
+    let (venue, _) = access::venue_for_staff(state, id, actor).await?;
+    let (from, to) = report::range(from, to)?;
+    let tz = access::time_zone(&venue)?;
+    let midnight = ClockTime::from_minutes(0).unwrap_or(ClockTime::of(chrono::NaiveTime::MIN));
+    // A day either side: the local dates decide, the instants only bound the reading.
+    let start = hours::instant(tz, from, midnight) - 86_400;
+    let end = hours::instant(tz, to, midnight) + 86_400;
+    let facts = state.store.venue_facts(venue.id, start, end).await?;
+    Ok(build(venue.id, &facts, tz, (from, to), by))
+}
+
+#[cfg(test)]
+mod tests {
+    use thirdspace_store::{IntroFact, Visit};
+
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default()
+    }
+
+    /// Noon UTC on a day of November 2026.
+    fn noon(day: u32) -> i64 {
+        d(day).and_hms_opt(12, 0, 0).unwrap_or_default().and_utc().timestamp()
+    }
+
+    fn intro(day: u32, met: bool, fields: (&str, &str)) -> IntroFact {
+        IntroFact {
+            created_at: noon(day),
+            accepted: met,
+            met,
+            useful: met,
+            fields: (Some(fields.0.to_owned()), Some(fields.1.to_owned())),
+        }
+    }
+
+    #[test]
+    fn facts_add_up_by_week_in_the_venue_s_time_zone_and_outside_the_range_count_nowhere() {
+        let (ana, bo) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let visit = |user, day, checked_in: Option<i64>, checked_out: Option<i64>| Visit {
+            user,
+            starts_at: noon(day),
+            ends_at: noon(day) + 4 * 3600,
+            checked_in_at: checked_in,
+            checked_out_at: checked_out,
+        };
+        // 23:30 UTC on Sunday the 29th is Monday the 30th in Amsterdam: the next week.
+        let late_sunday = d(29).and_hms_opt(23, 30, 0).unwrap_or_default().and_utc().timestamp();
+        let facts = VenueFacts {
+            visits: vec![
+                visit(ana, 24, Some(noon(24) + 3600), Some(noon(24) + 2 * 3600)),
+                visit(ana, 25, None, None),
+                visit(bo, 25, Some(noon(25) - 600), None),
+                Visit { starts_at: late_sunday, ends_at: late_sunday + 3600, ..visit(bo, 29, None, None) },
+                visit(bo, 15, None, None),
+            ],
+            exchanges: vec![
+                (noon(24), vec!["vat".into(), "sales".into()]),
+                (noon(30), vec!["vat".into()]),
+                (noon(1), vec!["gone".into()]),
+            ],
+            intros: vec![
+                intro(24, true, ("design", "finance")),
+                intro(24, true, ("finance", "design")),
+                intro(25, false, ("law", "art")),
+            ],
+            questions: vec![(noon(24), Some(noon(24) + 60)), (noon(30), None)],
+            outcomes: vec![(noon(30), Category::Client), (noon(24), Category::Skill), (noon(24), Category::Client)],
+        };
+        let r = build(
+            Uuid::from_u128(9),
+            &facts,
+            chrono_tz::Europe::Amsterdam,
+            (d(23), d(30) + chrono::Duration::days(7)),
+            By::Week,
+        );
+        assert_eq!(r.periods.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [d(23), d(30)]);
+        let (first, second) = (&r.periods[0].1, &r.periods[1].1);
+        assert_eq!((first.visits, first.coworkers, second.visits), (3, 2, 1), "the late Sunday counts on Monday");
+        assert_eq!(first.seat_hours, 1.0 + 4.0 + 4.0, "from check-in to check-out, within the booking");
+        assert_eq!((r.total.visits, r.total.coworkers), (4, 2), "the visit of the 15th is outside the range");
+        assert_eq!((first.exchanges, second.exchanges, r.total.exchanges), (1, 1, 2));
+        assert_eq!(r.topics, [("vat".to_owned(), 2), ("sales".to_owned(), 1)], "most exchanged first");
+        assert_eq!(
+            (first.intros_suggested, first.intros_met, first.intros_useful, first.intros_accepted),
+            (3, 2, 2, 2)
+        );
+        assert_eq!(r.fields_met, 1, "design and finance met twice: one pair; law and art did not meet");
+        assert_eq!((first.questions_asked, first.questions_answered, second.questions_asked), (1, 1, 1));
+        assert_eq!(r.outcomes, [(Category::Client, 2), (Category::Skill, 1)]);
+        assert_eq!((first.outcomes, second.outcomes, r.total.outcomes), (2, 1, 3));
+    }
+}

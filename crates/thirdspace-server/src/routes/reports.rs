@@ -1,0 +1,87 @@
+//! A venue's report over the API: JSON, and the same periods as CSV.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thirdspace_domain::report::By;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::shapes::VenueReport;
+use crate::app::reports;
+use crate::auth::Auth;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// The first local date counted (`YYYY-MM-DD`).
+    #[param(value_type = String, format = Date)]
+    from: NaiveDate,
+    /// The day after the last local date counted; at most 366 days after `from`.
+    #[param(value_type = String, format = Date)]
+    to: NaiveDate,
+    /// `month` (default) or `week`.
+    #[param(nullable = false)]
+    by: Option<By>,
+}
+
+/// What the venue's spare seats produced (its owner and staff): visits, different coworkers,
+/// seat-hours given for social capital, exchanges of knowledge confirmed here and their topics,
+/// introductions and what came of them, questions, outcomes, and how many different fields met,
+/// by week or month in the venue's time zone. People are counted, never named.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/report", tag = "social capital", params(("id" = Uuid, Path), ReportQuery),
+    responses((status = 200, body = VenueReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, description = "A range backwards or longer than 366 days", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn venue(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<VenueReport>> {
+    let report = reports::venue(&state, &auth.user, id, q.from, q.to, q.by.unwrap_or_default()).await?;
+    Ok(Json(report.into()))
+}
+
+/// The venue's report, one row a period, as CSV for a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/report.csv", tag = "social capital", params(("id" = Uuid, Path), ReportQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn venue_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let report = reports::venue(&state, &auth.user, id, q.from, q.to, q.by.unwrap_or_default()).await?;
+    let mut csv = String::from(
+        "period_start,visits,coworkers,seat_hours,exchanges,intros_suggested,intros_accepted,intros_met,intros_useful,\
+         questions_asked,questions_answered,outcomes\r\n",
+    );
+    for (start, f) in &report.periods {
+        csv.push_str(&format!(
+            "{start},{},{},{:.1},{},{},{},{},{},{},{},{}\r\n",
+            f.visits,
+            f.coworkers,
+            f.seat_hours,
+            f.exchanges,
+            f.intros_suggested,
+            f.intros_accepted,
+            f.intros_met,
+            f.intros_useful,
+            f.questions_asked,
+            f.questions_answered,
+            f.outcomes
+        ));
+    }
+    let name = format!("attachment; filename=\"report-{}-{}.csv\"", report.from, report.to);
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
+        .into_response())
+}
