@@ -2,8 +2,6 @@
 //! the exchanges waiting for them to confirm; recording a new one; the record over time as a
 //! chart with its table.
 
-use std::fmt::Write as _;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +13,7 @@ use thirdspace_domain::exchange::{Answer, ExchangeInput, Role, Shown};
 use thirdspace_store::{Page, Tally, User};
 use uuid::Uuid;
 
-use super::{failed, render, to_login, Errors, FormData, Nav, Params, Visitor};
+use super::{chart, failed, render, to_login, Errors, FormData, Nav, Params, Visitor};
 use crate::app::exchanges::{self, ExchangeView};
 use crate::app::{intros, AppError};
 use crate::AppState;
@@ -61,35 +59,6 @@ struct Month {
     month: String,
     given: u32,
     received: u32,
-}
-
-/// The months as a bar chart: two bars a month (given, received), drawn to scale, labelled, with
-/// a title and description for screen readers (the table beside it holds the same figures).
-fn chart(months: &[Month]) -> String {
-    let top = months.iter().map(|m| m.given.max(m.received)).max().unwrap_or(0).max(1);
-    let (bar, gap, height) = (14u32, 18u32, 120u32);
-    let width = (months.len() as u32 * (2 * bar + gap)).max(2 * bar + gap);
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {width} {}\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">\
-         <title id=\"chart-title\">Confirmed exchanges by month</title>\
-         <desc id=\"chart-desc\">Two bars a month: given, then received. The table below holds the figures.</desc>",
-        height + 20
-    );
-    for (i, m) in months.iter().enumerate() {
-        let x = i as u32 * (2 * bar + gap);
-        for (j, (value, class)) in [(m.given, "given"), (m.received, "received")].into_iter().enumerate() {
-            let h = value * height / top;
-            let _ = write!(
-                svg,
-                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{bar}\" height=\"{h}\"></rect>",
-                x + j as u32 * bar,
-                height - h
-            );
-        }
-        let _ = write!(svg, "<text x=\"{x}\" y=\"{}\">{}</text>", height + 16, m.month);
-    }
-    svg.push_str("</svg>");
-    svg
 }
 
 /// Someone the member may record an exchange with: people they were introduced to and may see.
@@ -164,7 +133,12 @@ async fn build(
         waiting: waiting.into_iter().map(line).collect(),
         others: others.into_iter().map(line).collect(),
         topics: record.topics,
-        chart: chart(&months),
+        chart: chart::pairs(
+            "chart",
+            "Confirmed exchanges by month",
+            "Two bars a month: given, then received. The table below holds the figures.",
+            &months.iter().map(|m| (m.month.clone(), m.given, m.received)).collect::<Vec<_>>(),
+        ),
         months,
         people,
         form,

@@ -3,6 +3,7 @@
 
 mod account;
 mod bookings;
+mod chart;
 mod check_in;
 mod find;
 mod host;
@@ -12,6 +13,7 @@ mod profile;
 mod screen;
 mod today;
 mod venue;
+mod venue_report;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
@@ -498,6 +500,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(profile::router())
         .merge(today::router())
         .merge(host::router())
+        .merge(venue_report::router())
         .merge(check_in::router())
         .merge(kiosk::router())
         .layer(axum::middleware::from_fn_with_state(state, form_cookie))

@@ -278,6 +278,7 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
         format!("/host/venues/{venue}"),
         format!("/host/venues/{venue}/edit"),
         format!("/host/venues/{venue}/today"),
+        format!("/host/venues/{venue}/report"),
         format!("/venues/{venue}/kiosk?token={kiosk}"),
         "/login/email".to_owned(),
         "/password/forgot".to_owned(),
@@ -317,5 +318,34 @@ async fn my_social_capital_with_its_chart_its_waiting_exchanges_and_its_form_in_
     check(&client, &axe, "my social capital, the form in error").await;
     client.set_window_size(375, 812).await.unwrap();
     check(&client, &axe, "my social capital at 375 px").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_s_report_with_figures_is_accessible_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
+    for who in [&anna, &bob] {
+        let body = json!({"display_name": "Member", "visibility": "public"});
+        app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+        app.arrive(&host, who, venue).await;
+    }
+    let shared = json!({"with": anna.id, "role": "gave", "tags": ["vat"], "text": "VAT", "venue_id": venue});
+    let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
+    app.call(reqwest::Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    go(&client, &app, "/login").await;
+    fill(&client, "#email", &host.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    follow(&client, "form[action='/login'] button").await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    follow(&client, &format!("a[href='/host/venues/{venue}/report']")).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("What your seats produced") && main.contains("vat: 1"), "{main}");
+    check(&client, &axe, "the venue's report").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the venue's report at 375 px").await;
     client.close().await.unwrap();
 }

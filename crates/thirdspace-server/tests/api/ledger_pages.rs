@@ -105,3 +105,50 @@ async fn a_member_confirms_an_exchange_records_one_with_someone_they_met_and_see
     let bens = app.get("/api/v1/me/exchanges", Some(&ben)).await;
     assert_eq!(bens.body["items"][0]["awaiting_me"], true);
 }
+
+#[tokio::test]
+async fn a_host_sees_what_the_venue_s_seats_produced_and_others_do_not() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
+    for who in [&anna, &bob] {
+        let body = json!({"display_name": "Member", "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+        app.arrive(&host, who, venue).await;
+    }
+    let shared = json!({"with": anna.id, "role": "gave", "tags": ["grant writing"], "text": "Read a grant draft", "venue_id": venue});
+    let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    let outcome = json!({"category": "collaboration", "venue_id": venue, "sharing": "venue"});
+    app.post("/api/v1/me/outcomes", Some(&anna), outcome).await;
+
+    let web = Web::new(&app);
+    web.log_in(&host).await;
+    let manage = web.get(&format!("/host/venues/{venue}")).await;
+    assert!(manage.html.contains(&format!("/host/venues/{venue}/report")), "linked from the venue's page");
+    let page = web.get(&format!("/host/venues/{venue}/report")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.html.contains("<dt>Visits</dt><dd>2</dd>") && page.html.contains("<dt>Exchanges</dt><dd>1</dd>"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("grant writing: 1"), "{}", page.html);
+    assert!(page.html.contains("1 × a collaboration on a project"), "{}", page.html);
+    assert!(page.html.contains("role=\"img\"") && page.html.contains("<caption>What each month produced</caption>"));
+    assert!(page.html.contains("report.csv?from="), "the CSV to download");
+    assert!(!page.html.contains("Member"), "nobody is named");
+    let weekly = web.get(&format!("/host/venues/{venue}/report?by=week")).await;
+    assert!(weekly.html.contains("<caption>What each week produced</caption>"));
+    let bad = web.get(&format!("/host/venues/{venue}/report?from=soon")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let backwards = web.get(&format!("/host/venues/{venue}/report?from=2026-06-01&to=2026-05-01")).await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", backwards.html);
+
+    let member = Web::new(&app);
+    member.log_in(&anna).await;
+    let refused = member.get(&format!("/host/venues/{venue}/report")).await;
+    assert!(matches!(refused.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", refused.status);
+    assert!(!refused.html.contains("grant writing"));
+}
