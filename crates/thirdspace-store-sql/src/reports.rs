@@ -1,6 +1,7 @@
 //! The facts a venue's report counts, read in a few statements.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use thirdspace_domain::outcome::Category;
 use thirdspace_store::*;
 use uuid::Uuid;
@@ -10,13 +11,20 @@ use crate::{args, Backend, Columns, Sql, SqlStore};
 
 #[async_trait]
 impl<B: Backend> Reports for SqlStore<B> {
-    async fn venue_facts(&self, venue: Uuid, from: i64, to: i64) -> StoreResult<VenueFacts> {
+    async fn venue_facts(
+        &self,
+        venue: Uuid,
+        dates: (NaiveDate, NaiveDate),
+        from: i64,
+        to: i64,
+    ) -> StoreResult<VenueFacts> {
         let mut c = self.read().await?;
         let range = args![venue, from, to];
         let mut facts = VenueFacts::default();
         let visits = "SELECT user_id, starts_at, ends_at, checked_in_at, checked_out_at FROM bookings \
-                      WHERE venue_id = $1 AND status IN ('checked_in', 'checked_out') AND starts_at >= $2 AND starts_at < $3";
-        for r in c.fetch_all(visits, range).await? {
+                      WHERE venue_id = $1 AND date >= $4 AND date <= $5 AND status IN ('checked_in', 'checked_out') \
+                      AND starts_at >= $2 AND starts_at < $3";
+        for r in c.fetch_all(visits, args![venue, from, to, dates.0, dates.1]).await? {
             facts.visits.push(Visit {
                 user: r.uuid("user_id")?,
                 starts_at: r.int("starts_at")?,

@@ -16,6 +16,7 @@ pub mod links;
 pub mod outbox;
 pub mod outcomes;
 pub mod questions;
+pub mod reports;
 pub mod screens;
 pub mod venues;
 pub mod work;
@@ -163,6 +164,9 @@ macro_rules! store_suite {
             }
             questions {
                 questions_are_asked_and_marked_answered_once,
+            }
+            reports {
+                a_venue_s_facts_are_read_within_its_range_and_for_it_alone,
             }
             screens {
                 screen_tokens_open_their_venue_until_revoked,

@@ -2,6 +2,7 @@
 //! into periods in the venue's time zone. No names: people are ids, and reports only count them.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use thirdspace_domain::outcome::Category;
 use uuid::Uuid;
 
@@ -48,6 +49,13 @@ pub struct VenueFacts {
 /// What is read for reports.
 #[async_trait]
 pub trait Reports: Send + Sync {
-    /// The facts of `venue` over `[from, to)`.
-    async fn venue_facts(&self, venue: Uuid, from: i64, to: i64) -> StoreResult<VenueFacts>;
+    /// The facts of `venue` over the instants `[from, to)`; `dates` are the local dates that
+    /// range covers (bookings are found by their date).
+    async fn venue_facts(
+        &self,
+        venue: Uuid,
+        dates: (NaiveDate, NaiveDate),
+        from: i64,
+        to: i64,
+    ) -> StoreResult<VenueFacts>;
 }

@@ -166,7 +166,8 @@ pub async fn venue(
     // A day either side: the local dates decide, the instants only bound the reading.
     let start = hours::instant(tz, from, midnight) - 86_400;
     let end = hours::instant(tz, to, midnight) + 86_400;
-    let facts = state.store.venue_facts(venue.id, start, end).await?;
+    let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
+    let facts = state.store.venue_facts(venue.id, dates, start, end).await?;
     Ok(build(venue.id, &facts, tz, (from, to), by))
 }
 
