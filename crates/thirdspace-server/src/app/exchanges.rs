@@ -26,7 +26,8 @@ pub struct ExchangeView {
     pub with_name: Option<String>,
 }
 
-async fn view(state: &AppState, viewer: &User, exchange: Exchange) -> AppResult<ExchangeView> {
+/// An exchange as `viewer`, one of its two people, sees it now.
+pub async fn view(state: &AppState, viewer: &User, exchange: Exchange) -> AppResult<ExchangeView> {
     let now = state.clock.now();
     let other = exchange.other(viewer.id);
     let relation = viewer_of(state, Some(viewer), other, now).await?;

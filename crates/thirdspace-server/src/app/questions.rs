@@ -1,8 +1,9 @@
 //! Questions to the people around you at a venue.
 
+use thirdspace_domain::exchange::{self, ExchangeDraft, ExchangeInput, Role, Source};
 use thirdspace_domain::profile::may_see;
-use thirdspace_domain::{tag, text, Invalids};
-use thirdspace_store::{NewQuestion, Page, Paged, Question, User};
+use thirdspace_domain::{tag, text, Invalid, Invalids};
+use thirdspace_store::{Exchange, NewQuestion, Page, Paged, Question, User};
 use uuid::Uuid;
 
 use super::profiles::viewer_of;
@@ -71,4 +72,37 @@ pub async fn close(state: &AppState, actor: &User, id: Uuid) -> AppResult<Questi
         return Err(AppError::Forbidden("only the asker or the venue's staff may mark a question answered"));
     }
     Ok(state.store.mark_answered(id, state.clock.now()).await?)
+}
+
+/// The asker marks their question answered by someone: in one unit of work the question is
+/// answered and an exchange from that person to the asker is proposed, for them to confirm. The
+/// person must be someone the asker may see now; if anything is refused, nothing is written.
+pub async fn answered_by(state: &AppState, actor: &User, id: Uuid, by: Uuid) -> AppResult<(Question, Exchange)> {
+    let question = state.store.question(id).await?.ok_or(AppError::NotFound("question"))?;
+    if question.asker_id != actor.id {
+        return Err(AppError::Forbidden("only the asker says who answered their question"));
+    }
+    let now = state.clock.now();
+    let relation = viewer_of(state, Some(actor), by, now).await?;
+    if by == actor.id || !state.store.profile(by).await?.is_some_and(|p| may_see(p.visibility, relation)) {
+        return Err(Invalid::new("by", "name someone else you can see: this person is unknown or hidden").into());
+    }
+    let line = question.text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("A question");
+    let text: String = line.chars().take(exchange::MAX_TEXT_CHARS).collect();
+    let input = ExchangeInput {
+        with: by,
+        role: Role::Received,
+        tags: question.tags.clone(),
+        text,
+        venue_id: Some(question.venue_id),
+        source: Some(Source::Question),
+        source_id: Some(id),
+    };
+    let draft = ExchangeDraft::parse(actor.id, input)?;
+    let mut work = state.store.begin().await?;
+    let done = match work.mark_answered(id, now).await {
+        Ok(answered) => work.propose_exchange(&draft, now).await.map(|e| (answered, e)),
+        Err(e) => Err(e),
+    };
+    Ok(work.end(done).await?)
 }

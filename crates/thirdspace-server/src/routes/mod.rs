@@ -107,6 +107,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(screens::check_in_qr))
         .routes(routes!(questions::post, questions::list_open))
         .routes(routes!(questions::mark_answered))
+        .routes(routes!(questions::answered_by))
         .routes(routes!(intros::answerers))
         .routes(routes!(intros::my_suggestions))
         .routes(routes!(exchanges::propose, exchanges::mine))

@@ -159,3 +159,53 @@ async fn an_outcome_names_what_led_to_it_and_the_other_person_confirms_their_sid
     assert_eq!(app.count("outcomes").await, 1, "only the good one was written");
     assert_eq!(app.count("outcome_links").await, 1);
 }
+
+#[tokio::test]
+async fn an_asker_says_who_answered_and_the_question_and_its_exchange_are_written_together_or_not_at_all() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let (anna, bob) = (public(&app, "Anna").await, public(&app, "Bob").await);
+    let hidden = app.member("Hidden").await;
+    app.call(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&hidden),
+        Some(json!({"display_name": "Hidden", "visibility": "hidden"})),
+    )
+    .await;
+    app.arrive(&host, &anna, venue).await;
+    let text = "How does VAT work for e-books sold in Germany?\nAnd in Belgium?";
+    let asked = app
+        .post(&format!("/api/v1/venues/{venue}/questions"), Some(&anna), json!({"text": text, "tags": ["VAT"]}))
+        .await;
+    let id = asked.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/questions/{id}/answered-by");
+
+    let not_asker = app.post(&path, Some(&bob), json!({"by": bob.id})).await;
+    assert_eq!(not_asker.status, StatusCode::FORBIDDEN);
+    for by in [hidden.id, anna.id, uuid::Uuid::now_v7()] {
+        let refused = app.post(&path, Some(&anna), json!({"by": by})).await;
+        assert_eq!((refused.status, refused.field()), (StatusCode::UNPROCESSABLE_ENTITY, "by"), "{}", refused.body);
+    }
+    assert_eq!(app.get(&format!("/api/v1/venues/{venue}/questions"), None).await.body["total"], 1, "still open");
+    assert_eq!(app.count("exchanges").await, 0);
+
+    let answered = app.post(&path, Some(&anna), json!({"by": bob.id})).await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    assert_eq!(answered.body["question"]["answered"], true);
+    let exchange = &answered.body["exchange"];
+    assert_eq!((exchange["role"].clone(), exchange["source"].clone()), (json!("received"), json!("question")));
+    assert_eq!((exchange["source_id"].clone(), exchange["venue_id"].clone()), (json!(id), json!(venue)));
+    assert_eq!(exchange["text"], "How does VAT work for e-books sold in Germany?", "its first line");
+    assert_eq!(exchange["tags"], json!(["vat"]));
+    let again = app.post(&path, Some(&anna), json!({"by": bob.id})).await;
+    assert_eq!(again.code(), "already_answered");
+    assert_eq!(app.count("exchanges").await, 1, "the refusal wrote nothing");
+
+    let bobs = app.get("/api/v1/me/exchanges", Some(&bob)).await;
+    let eid = bobs.body["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(bobs.body["items"][0]["awaiting_me"], true);
+    app.call(Method::POST, &format!("/api/v1/exchanges/{eid}/confirm"), Some(&bob), None).await;
+    assert_eq!(app.get("/api/v1/me/social-capital", Some(&bob)).await.body["given"], 1);
+}
