@@ -317,6 +317,14 @@ mod tests {
     }
 
     #[test]
+    fn a_proposal_lapses_thirty_whole_days_after_it_was_made() {
+        let thirty_days = 30 * 24 * 3600;
+        assert!(!lapsed(AT, AT + thirty_days - 1));
+        assert!(lapsed(AT, AT + thirty_days));
+        assert!(!lapsed(i64::MAX - 1, 0), "no overflow at the end of time");
+    }
+
+    #[test]
     fn confirming_twice_changes_nothing_and_a_decline_is_final() {
         let confirmed = proposal(Status::Confirmed);
         assert_eq!(answer(&confirmed, RECEIVER, Answer::Confirm, AT), Ok(Change::Nothing));

@@ -321,8 +321,21 @@ mod tests {
     fn names_read_back_as_themselves() {
         for c in Category::ALL {
             assert_eq!(Category::from_str_opt(c.as_str()), Some(c));
-            assert!(!c.words().is_empty());
         }
+        let words: Vec<&str> = Category::ALL.iter().map(|c| c.words()).collect();
+        assert_eq!(
+            words,
+            [
+                "a collaboration on a project",
+                "joint prospecting or a new client",
+                "a job or assignment",
+                "a business skill learned",
+                "a product or service improved",
+                "a wider network",
+                "something else",
+            ],
+            "in the reader's words, as the research names them"
+        );
         for s in [Sharing::Private, Sharing::Venue, Sharing::Public] {
             assert_eq!(Sharing::from_str_opt(s.as_str()), Some(s));
         }
