@@ -89,10 +89,18 @@ pub struct ProfileInput {
     pub visibility: Visibility,
     #[serde(default = "yes")]
     pub open_to_meet: bool,
+    /// Who sees my record of social capital (what I gave and received, and on which topics):
+    /// `public`, `venue` (people checked in where I am), or `hidden` (only me; the default).
+    #[serde(default = "private")]
+    pub record_visibility: Visibility,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn private() -> Visibility {
+    Visibility::Hidden
 }
 
 /// The most links one profile may hold.
@@ -123,6 +131,7 @@ pub struct ProfileDraft {
     pub links: Vec<String>,
     pub visibility: Visibility,
     pub open_to_meet: bool,
+    pub record_visibility: Visibility,
 }
 
 impl ProfileDraft {
@@ -160,6 +169,7 @@ impl ProfileDraft {
             links,
             visibility: input.visibility,
             open_to_meet: input.open_to_meet,
+            record_visibility: input.record_visibility,
         })
     }
 
@@ -177,6 +187,7 @@ impl ProfileDraft {
             links: Vec::new(),
             visibility: Visibility::default(),
             open_to_meet: true,
+            record_visibility: Visibility::Hidden,
         }
     }
 }

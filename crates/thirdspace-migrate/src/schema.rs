@@ -95,6 +95,7 @@ pub const TABLES: &[Table] = &[
             col("visibility", Text),
             col("open_to_meet", Bool),
             col("updated_at", Int),
+            col("record_visibility", Text),
         ],
     },
     Table {

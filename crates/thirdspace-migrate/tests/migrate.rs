@@ -112,6 +112,7 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
             links: vec!["https://example.org/zoë".to_owned()],
             visibility,
             open_to_meet: visibility != Visibility::Hidden,
+            record_visibility: visibility,
         })
         .expect("a valid profile")
     };

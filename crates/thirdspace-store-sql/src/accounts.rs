@@ -27,11 +27,13 @@ async fn profile_of<C: Sql>(c: &mut C, user: Uuid) -> StoreResult<Option<Profile
 
 async fn write_profile<C: Sql>(c: &mut C, user: Uuid, p: &ProfileDraft, now: i64) -> StoreResult<()> {
     let sql = "INSERT INTO profiles (user_id, display_name, headline, bio, offers, seeking, seeking_text, interests, \
-         field, links, visibility, open_to_meet, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         field, links, visibility, open_to_meet, updated_at, record_visibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, headline = excluded.headline, \
          bio = excluded.bio, offers = excluded.offers, seeking = excluded.seeking, seeking_text = excluded.seeking_text, \
          interests = excluded.interests, field = excluded.field, links = excluded.links, visibility = excluded.visibility, \
-         open_to_meet = excluded.open_to_meet, updated_at = excluded.updated_at";
+         open_to_meet = excluded.open_to_meet, updated_at = excluded.updated_at, \
+         record_visibility = excluded.record_visibility";
     let args = [
         user.into(),
         (&p.display_name).into(),
@@ -46,6 +48,7 @@ async fn write_profile<C: Sql>(c: &mut C, user: Uuid, p: &ProfileDraft, now: i64
         p.visibility.as_str().into(),
         p.open_to_meet.into(),
         now.into(),
+        p.record_visibility.as_str().into(),
     ];
     c.execute(sql, &args).await?;
     Ok(())

@@ -53,6 +53,7 @@ pub fn profile(r: &impl Columns) -> StoreResult<Profile> {
         links: r.json("links")?,
         visibility: visibility(r)?,
         open_to_meet: r.bool("open_to_meet")?,
+        record_visibility: r.parsed("record_visibility", Visibility::from_str_opt)?,
     })
 }
 

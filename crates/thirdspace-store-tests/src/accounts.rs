@@ -163,6 +163,7 @@ pub async fn a_profile_is_replaced_whole(backend: &dyn Backend) {
         links: vec!["https://example.org/ana".to_owned()],
         visibility: Visibility::Public,
         open_to_meet: true,
+        record_visibility: Visibility::Venue,
     };
     let profile = store.put_profile(ana.id, &draft, 200).await.unwrap();
     assert_eq!(profile.offers, draft.offers);

@@ -102,6 +102,7 @@ pub async fn profiles_questions_and_introductions_write_their_events(backend: &d
         links: Vec::new(),
         visibility: Visibility::Public,
         open_to_meet: true,
+        record_visibility: Visibility::Venue,
     };
     store.put_profile(ana, &draft, at(9, 0)).await.unwrap();
     store.check_in(venue.check_in(0, at(9, 5), Some(walk_in_plan(at(9, 5))))).await.unwrap();

@@ -216,6 +216,8 @@ pub struct Profile {
     pub links: Vec<String>,
     pub visibility: Visibility,
     pub open_to_meet: bool,
+    /// Who sees the person's record of social capital.
+    pub record_visibility: Visibility,
 }
 
 #[derive(Debug, Clone, PartialEq)]

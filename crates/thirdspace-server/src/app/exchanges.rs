@@ -144,6 +144,17 @@ pub fn months(days: &[(i64, Tally)]) -> Vec<(String, Tally)> {
     months
 }
 
+/// A person's record, when they allow `viewer` to see it now (their profile and their record
+/// both); not found otherwise, so a hidden record cannot be told from a missing person.
+pub async fn record_of(state: &AppState, viewer: Option<&User>, person: Uuid) -> AppResult<LedgerRecord> {
+    let profile = state.store.profile(person).await?.ok_or(AppError::NotFound("person"))?;
+    let relation = viewer_of(state, viewer, person, state.clock.now()).await?;
+    if !may_see(profile.visibility, relation) || !may_see(profile.record_visibility, relation) {
+        return Err(AppError::NotFound("person"));
+    }
+    Ok(state.store.ledger_record(person).await?)
+}
+
 /// `actor`'s own record: confirmed exchanges given and received.
 pub async fn my_record(state: &AppState, actor: &User) -> AppResult<LedgerRecord> {
     Ok(state.store.ledger_record(actor.id).await?)

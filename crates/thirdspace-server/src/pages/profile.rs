@@ -40,6 +40,8 @@ pub struct ProfileForm {
     pub links: String,
     #[serde(default)]
     pub visibility: String,
+    #[serde(default)]
+    pub record_visibility: String,
     /// A ticked checkbox sends a value; an unticked one sends nothing.
     #[serde(default)]
     pub open_to_meet: Option<String>,
@@ -60,6 +62,7 @@ impl ProfileForm {
             field: p.field.clone().unwrap_or_default(),
             links: p.links.join("\n"),
             visibility: p.visibility.as_str().to_owned(),
+            record_visibility: p.record_visibility.as_str().to_owned(),
             open_to_meet: p.open_to_meet.then(|| "yes".to_owned()),
             csrf: String::new(),
         }
@@ -74,6 +77,16 @@ impl ProfileForm {
             "hidden" => Visibility::Hidden,
             _ => return Err(thirdspace_domain::Invalid::new("visibility", "choose who may see you").into()),
         };
+        let record_visibility = match self.record_visibility.as_str() {
+            "public" => Visibility::Public,
+            "venue" => Visibility::Venue,
+            "hidden" | "" => Visibility::Hidden,
+            _ => {
+                return Err(
+                    thirdspace_domain::Invalid::new("record_visibility", "choose who may see your record").into()
+                )
+            }
+        };
         Ok(ProfileInput {
             display_name: self.display_name.clone(),
             headline: text(&self.headline),
@@ -86,6 +99,7 @@ impl ProfileForm {
             links: self.links.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
             visibility,
             open_to_meet: self.open_to_meet.is_some(),
+            record_visibility,
         })
     }
 }
@@ -102,6 +116,7 @@ struct Fields {
     field: String,
     links: String,
     visibility: String,
+    record_visibility: String,
     open_to_meet: bool,
 }
 
@@ -118,6 +133,7 @@ impl From<ProfileForm> for Fields {
             field: f.field,
             links: f.links,
             visibility: if f.visibility.is_empty() { "venue".to_owned() } else { f.visibility },
+            record_visibility: if f.record_visibility.is_empty() { "hidden".to_owned() } else { f.record_visibility },
             open_to_meet: f.open_to_meet.is_some(),
         }
     }

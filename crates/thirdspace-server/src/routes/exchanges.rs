@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::shapes::{ExchangeView, Paged, SocialCapital};
 use super::PageQuery;
 use crate::app::exchanges;
-use crate::auth::Auth;
+use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
@@ -80,6 +80,19 @@ pub async fn decline(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ExchangeView>> {
     Ok(Json(exchanges::answer(&state, &auth.user, id, Answer::Decline).await?.into()))
+}
+
+/// A person's social capital, when they allow you to see it now (their profile and their
+/// record): counts and topics, never who with.
+#[utoipa::path(get, path = "/api/v1/people/{id}/social-capital", tag = "social capital", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SocialCapital), (status = 404, description = "Unknown, or not shown to you", body = ErrorBody)),
+    security((), ("bearer" = []), ("cookie" = [])))]
+pub async fn record_of(
+    State(state): State<AppState>,
+    MaybeAuth(viewer): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<SocialCapital>> {
+    Ok(Json(exchanges::record_of(&state, viewer.as_ref(), id).await?.into()))
 }
 
 /// My social capital: the exchanges I gave and received that the other side confirmed, by

@@ -115,6 +115,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(exchanges::confirm))
         .routes(routes!(exchanges::decline))
         .routes(routes!(exchanges::my_record))
+        .routes(routes!(exchanges::record_of))
         .routes(routes!(outcomes::record, outcomes::mine))
         .routes(routes!(outcomes::confirm))
         .routes(routes!(reports::venue))

@@ -280,6 +280,8 @@ pub struct Profile {
     pub links: Vec<String>,
     pub visibility: Visibility,
     pub open_to_meet: bool,
+    /// Who sees this person's record of social capital.
+    pub record_visibility: Visibility,
 }
 
 impl From<store::Profile> for Profile {
@@ -297,6 +299,7 @@ impl From<store::Profile> for Profile {
             links: profile.links,
             visibility: profile.visibility,
             open_to_meet: profile.open_to_meet,
+            record_visibility: profile.record_visibility,
         }
     }
 }

@@ -209,3 +209,49 @@ async fn an_asker_says_who_answered_and_the_question_and_its_exchange_are_writte
     app.call(Method::POST, &format!("/api/v1/exchanges/{eid}/confirm"), Some(&bob), None).await;
     assert_eq!(app.get("/api/v1/me/social-capital", Some(&bob)).await.body["given"], 1);
 }
+
+#[tokio::test]
+async fn a_person_s_record_shows_only_as_they_allow_now() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let (anna, bob, cas) = (public(&app, "Anna").await, public(&app, "Bob").await, public(&app, "Cas").await);
+    let shared = json!({"with": anna.id, "role": "gave", "tags": ["vat"], "text": "VAT"});
+    let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    let path = format!("/api/v1/people/{}/social-capital", bob.id);
+
+    let mine = app.get("/api/v1/me/profile", Some(&bob)).await;
+    assert_eq!(mine.body["record_visibility"], "hidden", "private until they choose");
+    assert_eq!(app.get(&path, Some(&cas)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path, Some(&bob)).await.body["given"], 1, "they always see their own");
+
+    let set =
+        |visibility: &str| json!({"display_name": "Bob", "visibility": "public", "record_visibility": visibility});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&bob), Some(set("public"))).await;
+    let public_record = app.get(&path, None).await;
+    assert_eq!(public_record.status, StatusCode::OK, "{}", public_record.body);
+    assert_eq!(public_record.body["topics"], json!([{"tag": "vat", "given": 1, "received": 0}]));
+    assert!(!public_record.body.to_string().contains(&anna.id.to_string()), "never who with");
+
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&bob), Some(set("venue"))).await;
+    assert_eq!(app.get(&path, Some(&cas)).await.status, StatusCode::NOT_FOUND, "not at the same venue");
+    app.arrive(&host, &bob, venue).await;
+    app.arrive(&host, &cas, venue).await;
+    assert_eq!(app.get(&path, Some(&cas)).await.status, StatusCode::OK, "checked in at the same venue now");
+    app.call(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&bob),
+        Some(json!({"display_name": "Bob", "visibility": "hidden", "record_visibility": "public"})),
+    )
+    .await;
+    assert_eq!(
+        app.get(&path, Some(&cas)).await.status,
+        StatusCode::NOT_FOUND,
+        "a hidden person's record is hidden too"
+    );
+    let bad = app.call(Method::PUT, "/api/v1/me/profile", Some(&bob), Some(set("friends"))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

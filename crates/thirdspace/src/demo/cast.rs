@@ -226,6 +226,8 @@ fn person(
         links,
         visibility,
         open_to_meet: rng.gen_bool(0.85),
+        // Their record shown as widely as they show themselves.
+        record_visibility: visibility,
     };
     DemoPerson {
         email: format!("{login}@{EMAIL_DOMAIN}"),
