@@ -94,14 +94,14 @@ impl TestCluster {
             .map_err(|e| failed(&e.to_string(), std::fs::read_to_string(&log).unwrap_or_default()))
     }
 
-    /// Stops the server at once, as a crash or a lost database host would: what a test of an
-    /// outage needs. [`Self::restart`] brings it back on the same port.
+    /// Stops the server, dropping every connection and refusing new ones, as an outage of the
+    /// database host looks to its clients: what a test of an outage needs. A fast shutdown, not an
+    /// immediate one: this cluster commits asynchronously (for speed), so a crash would lose the
+    /// last commits, which a real server's synchronous commits keep. [`Self::restart`] brings it
+    /// back on the same port.
     pub fn halt(&self) -> Result<(), ClusterError> {
         let data = self.dir.path().join("data");
-        run(
-            &mut self.binaries.command("pg_ctl", ["-D", path_str(&data)?, "-m", "immediate", "-w", "stop"]),
-            "pg_ctl stop",
-        )
+        run(&mut self.binaries.command("pg_ctl", ["-D", path_str(&data)?, "-m", "fast", "-w", "stop"]), "pg_ctl stop")
     }
 
     /// Starts the server again after [`Self::halt`].

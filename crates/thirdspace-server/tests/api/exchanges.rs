@@ -11,6 +11,14 @@ async fn public(app: &TestApp, name: &str) -> Member {
     member
 }
 
+/// A member who shows themselves to nobody.
+async fn hidden(app: &TestApp) -> Member {
+    let member = app.member("Hidden").await;
+    let profile = json!({"display_name": "Hidden", "visibility": "hidden"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&member), Some(profile)).await;
+    member
+}
+
 #[tokio::test]
 async fn an_exchange_counts_once_the_other_side_confirms_it_and_a_decline_stays_pending_to_the_proposer() {
     let Some(app) = spawn_app().await else { return };
@@ -66,9 +74,7 @@ async fn an_exchange_counts_once_the_other_side_confirms_it_and_a_decline_stays_
 async fn a_bad_exchange_is_refused_by_field_and_nothing_is_written() {
     let Some(app) = spawn_app().await else { return };
     let anna = public(&app, "Anna").await;
-    let hidden = app.member("Hidden").await;
-    let profile = json!({"display_name": "Hidden", "visibility": "hidden"});
-    app.call(Method::PUT, "/api/v1/me/profile", Some(&hidden), Some(profile)).await;
+    let hidden = hidden(&app).await;
     let bob = public(&app, "Bob").await;
     let nobody = uuid::Uuid::now_v7();
     let cases = [
@@ -132,14 +138,7 @@ async fn an_outcome_names_what_led_to_it_and_the_other_person_confirms_their_sid
     );
     assert_eq!(app.get("/api/v1/me/outcomes", Some(&cas)).await.body["total"], 0);
 
-    let hidden = app.member("Hidden").await;
-    app.call(
-        Method::PUT,
-        "/api/v1/me/profile",
-        Some(&hidden),
-        Some(json!({"display_name": "Hidden", "visibility": "hidden"})),
-    )
-    .await;
+    let hidden = hidden(&app).await;
     let cases = [
         (json!({"category": "job", "with": hidden.id}), "with"),
         (json!({"category": "job", "with": anna.id}), "with"),
@@ -166,14 +165,7 @@ async fn an_asker_says_who_answered_and_the_question_and_its_exchange_are_writte
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 4).await;
     let (anna, bob) = (public(&app, "Anna").await, public(&app, "Bob").await);
-    let hidden = app.member("Hidden").await;
-    app.call(
-        Method::PUT,
-        "/api/v1/me/profile",
-        Some(&hidden),
-        Some(json!({"display_name": "Hidden", "visibility": "hidden"})),
-    )
-    .await;
+    let hidden = hidden(&app).await;
     app.arrive(&host, &anna, venue).await;
     let text = "How does VAT work for e-books sold in Germany?\nAnd in Belgium?";
     let asked = app

@@ -325,14 +325,7 @@ async fn my_social_capital_with_its_chart_its_waiting_exchanges_and_its_form_in_
 async fn a_host_s_report_with_figures_is_accessible_on_a_laptop_and_a_phone() {
     let Some((_driver, client, axe)) = tools().await else { return };
     let Some(app) = spawn_app().await else { return };
-    let host = app.member("Host").await;
-    let (venue, _) = app.venue(&host, 4).await;
-    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
-    for who in [&anna, &bob] {
-        let body = json!({"display_name": "Member", "visibility": "public"});
-        app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
-        app.arrive(&host, who, venue).await;
-    }
+    let (host, venue, anna, bob) = crate::ledger_pages::venue_with_two_here(&app).await;
     let shared = json!({"with": anna.id, "role": "gave", "tags": ["vat"], "text": "VAT", "venue_id": venue});
     let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
     app.call(reqwest::Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;

@@ -29,6 +29,19 @@ pub async fn met_pair(app: &TestApp) -> (Member, Member, String) {
     (anna, ben, id)
 }
 
+/// A host's venue where Anna and Bob, public, are checked in now.
+pub async fn venue_with_two_here(app: &TestApp) -> (Member, uuid::Uuid, Member, Member) {
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
+    for who in [&anna, &bob] {
+        let body = json!({"display_name": "Member", "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+        app.arrive(&host, who, venue).await;
+    }
+    (host, venue, anna, bob)
+}
+
 #[tokio::test]
 async fn a_member_confirms_an_exchange_records_one_with_someone_they_met_and_sees_the_record() {
     let Some(app) = spawn_app().await else { return };
@@ -109,14 +122,7 @@ async fn a_member_confirms_an_exchange_records_one_with_someone_they_met_and_see
 #[tokio::test]
 async fn a_host_sees_what_the_venue_s_seats_produced_and_others_do_not() {
     let Some(app) = spawn_app().await else { return };
-    let host = app.member("Host").await;
-    let (venue, _) = app.venue(&host, 4).await;
-    let (anna, bob) = (app.member("Anna").await, app.member("Bob").await);
-    for who in [&anna, &bob] {
-        let body = json!({"display_name": "Member", "visibility": "public"});
-        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
-        app.arrive(&host, who, venue).await;
-    }
+    let (host, venue, anna, bob) = venue_with_two_here(&app).await;
     let shared = json!({"with": anna.id, "role": "gave", "tags": ["grant writing"], "text": "Read a grant draft", "venue_id": venue});
     let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
     app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
