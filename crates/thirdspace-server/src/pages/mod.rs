@@ -9,6 +9,7 @@ mod find;
 mod host;
 mod kiosk;
 mod ledger;
+mod person;
 mod profile;
 mod screen;
 mod today;
@@ -497,6 +498,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(venue::router())
         .merge(bookings::router())
         .merge(ledger::router())
+        .merge(person::router())
         .merge(profile::router())
         .merge(today::router())
         .merge(host::router())

@@ -273,6 +273,7 @@ async fn on_a_phone_every_page_fits_and_the_keyboard_alone_logs_in() {
         "/me/profile".to_owned(),
         "/me/bookings".to_owned(),
         "/me/social-capital".to_owned(),
+        format!("/people/{}", host.id),
         "/today".to_owned(),
         "/host".to_owned(),
         format!("/host/venues/{venue}"),

@@ -158,3 +158,38 @@ async fn a_host_sees_what_the_venue_s_seats_produced_and_others_do_not() {
     assert!(matches!(refused.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", refused.status);
     assert!(!refused.html.contains("grant writing"));
 }
+
+#[tokio::test]
+async fn a_person_s_page_shows_them_and_their_record_only_as_they_allow_now() {
+    let Some(app) = spawn_app().await else { return };
+    let (_, _, anna, bob) = venue_with_two_here(&app).await;
+    let shared = json!({"with": anna.id, "role": "gave", "tags": ["grant writing"], "text": "Read a draft"});
+    let id = app.post("/api/v1/me/exchanges", Some(&bob), shared).await.body["id"].as_str().unwrap().to_owned();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    let stranger = Web::new(&app);
+    let page = stranger.get(&format!("/people/{}", bob.id)).await;
+    assert_eq!(page.status, StatusCode::OK, "a public person: {}", page.html);
+    assert!(
+        page.html.contains("<h1>Member</h1>") && page.html.contains("does not show their record to you"),
+        "{}",
+        page.html
+    );
+
+    let profile =
+        json!({"display_name": "Bob", "visibility": "public", "offers": ["grants"], "record_visibility": "public"});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&bob), Some(profile)).await;
+    let shown = stranger.get(&format!("/people/{}", bob.id)).await;
+    assert!(shown.html.contains("<dt>Given</dt><dd>1</dd>") && shown.html.contains("grant writing"), "{}", shown.html);
+    assert!(shown.html.contains("<strong>Offers:</strong> grants"));
+    assert!(!shown.html.contains("Read a draft"), "never what, with whom");
+
+    app.call(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&bob),
+        Some(json!({"display_name": "Bob", "visibility": "hidden"})),
+    )
+    .await;
+    assert_eq!(stranger.get(&format!("/people/{}", bob.id)).await.status, StatusCode::NOT_FOUND, "hidden now");
+    assert_eq!(stranger.get("/people/not-an-id").await.status, StatusCode::NOT_FOUND);
+}
