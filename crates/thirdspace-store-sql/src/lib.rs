@@ -163,8 +163,13 @@ pub trait Columns {
     }
     /// A whole number column as the unsigned type it stands for.
     fn unsigned<T: TryFrom<i64>>(&self, column: &str) -> StoreResult<T> {
-        let raw = self.int(column)?;
-        T::try_from(raw).map_err(|_| undecodable(column, format!("{raw} out of range")))
+        required(self.opt_unsigned(column)?, column)
+    }
+    /// A whole number column that may be null, as the unsigned type it stands for.
+    fn opt_unsigned<T: TryFrom<i64>>(&self, column: &str) -> StoreResult<Option<T>> {
+        self.opt_int(column)?
+            .map(|raw| T::try_from(raw).map_err(|_| undecodable(column, format!("{raw} out of range"))))
+            .transpose()
     }
     /// A JSON column as the type it holds.
     fn json<T: serde::de::DeserializeOwned>(&self, column: &str) -> StoreResult<T> {

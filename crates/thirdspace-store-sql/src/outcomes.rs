@@ -15,10 +15,7 @@ const COLUMNS: &str = "id, owner_id, category, note, with_id, with_confirmed_at,
 
 /// An outcome's row, without its links.
 fn row(r: &impl Columns) -> StoreResult<Outcome> {
-    let value = match (r.opt_int("value_cents")?, r.opt_text("currency")?) {
-        (Some(_), Some(currency)) => Some((r.unsigned::<u64>("value_cents")?, currency)),
-        _ => None,
-    };
+    let value = r.opt_unsigned::<u64>("value_cents")?.zip(r.opt_text("currency")?);
     Ok(Outcome {
         id: r.uuid("id")?,
         owner_id: r.uuid("owner_id")?,
@@ -28,7 +25,7 @@ fn row(r: &impl Columns) -> StoreResult<Outcome> {
         with_confirmed_at: r.opt_int("with_confirmed_at")?,
         venue_id: r.opt_uuid("venue_id")?,
         value,
-        hours: r.opt_int("hours")?.map(|_| r.unsigned::<u32>("hours")).transpose()?,
+        hours: r.opt_unsigned("hours")?,
         sharing: r.parsed("sharing", Sharing::from_str_opt)?,
         exchanges: Vec::new(),
         intros: Vec::new(),

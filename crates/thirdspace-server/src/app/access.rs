@@ -2,6 +2,7 @@
 
 use thirdspace_domain::booking::VenueClock;
 use thirdspace_domain::hours::WeeklyHours;
+use thirdspace_domain::Invalid;
 use thirdspace_store::{StaffRole, User, Venue};
 use uuid::Uuid;
 
@@ -40,6 +41,14 @@ pub async fn runs(state: &AppState, id: Uuid, user: &User) -> AppResult<bool> {
 }
 
 /// The parsed time zone of a stored venue.
+/// The venue a request's `field` names, or that field refused: "no such venue".
+pub async fn venue_named(state: &AppState, id: Uuid, field: &str) -> AppResult<Venue> {
+    match venue(state, id).await {
+        Err(AppError::NotFound(_)) => Err(Invalid::new(field, "no such venue").into()),
+        found => found,
+    }
+}
+
 pub fn time_zone(venue: &Venue) -> AppResult<chrono_tz::Tz> {
     venue.time_zone.parse().map_err(|_| {
         tracing::error!(venue = %venue.id, tz = %venue.time_zone, "a stored venue has an unknown time zone");

@@ -8,7 +8,7 @@ use thirdspace_domain::Invalid;
 use thirdspace_store::{Exchange, LedgerRecord, Page, Paged, Tally, User};
 use uuid::Uuid;
 
-use super::profiles::viewer_of;
+use super::profiles::{self, viewer_of};
 use super::{access, AppError, AppResult};
 use crate::AppState;
 
@@ -29,9 +29,7 @@ pub struct ExchangeView {
 /// An exchange as `viewer`, one of its two people, sees it now.
 pub async fn view(state: &AppState, viewer: &User, exchange: Exchange) -> AppResult<ExchangeView> {
     let now = state.clock.now();
-    let other = exchange.other(viewer.id);
-    let relation = viewer_of(state, Some(viewer), other, now).await?;
-    let shown = state.store.profile(other).await?.filter(|p| may_see(p.visibility, relation));
+    let shown = profiles::shown(state, Some(viewer), exchange.other(viewer.id)).await?;
     let proposal = exchange.proposal();
     let status = exchange::shown(&proposal, viewer.id, now);
     Ok(ExchangeView {
@@ -86,20 +84,14 @@ async fn checked_source(state: &AppState, draft: &mut ExchangeDraft) -> AppResul
 pub async fn propose(state: &AppState, actor: &User, input: ExchangeInput) -> AppResult<ExchangeView> {
     let mut draft = ExchangeDraft::parse(actor.id, input)?;
     let other = if draft.giver == actor.id { draft.receiver } else { draft.giver };
-    let now = state.clock.now();
-    let relation = viewer_of(state, Some(actor), other, now).await?;
-    let visible = state.store.profile(other).await?.is_some_and(|p| may_see(p.visibility, relation));
-    if !visible {
+    if profiles::shown(state, Some(actor), other).await?.is_none() {
         return Err(Invalid::new("with", "choose someone you can see: this person is unknown or hidden").into());
     }
     if let Some(venue) = draft.venue {
-        match access::venue(state, venue).await {
-            Err(AppError::NotFound(_)) => return Err(Invalid::new("venue_id", "no such venue").into()),
-            other => other.map(|_| ())?,
-        }
+        access::venue_named(state, venue, "venue_id").await?;
     }
     checked_source(state, &mut draft).await?;
-    let exchange = state.store.propose_exchange(&draft, now).await?;
+    let exchange = state.store.propose_exchange(&draft, state.clock.now()).await?;
     view(state, actor, exchange).await
 }
 

@@ -1,13 +1,12 @@
 //! Outcomes of coworking: what a member says came of it, with whom, and what led to it.
 
 use thirdspace_domain::outcome::{OutcomeDraft, OutcomeInput};
-use thirdspace_domain::profile::may_see;
 use thirdspace_domain::Invalid;
 use thirdspace_store::{Outcome, Page, Paged, User};
 use uuid::Uuid;
 
-use super::profiles::viewer_of;
-use super::{access, AppError, AppResult};
+use super::profiles;
+use super::{access, AppResult};
 use crate::AppState;
 
 /// An outcome as one of its two people sees it.
@@ -26,10 +25,7 @@ async fn view(state: &AppState, viewer: &User, outcome: Outcome) -> AppResult<Ou
     let mine = outcome.owner_id == viewer.id;
     let other = if mine { outcome.with_id } else { Some(outcome.owner_id) };
     let shown = match other {
-        Some(other) => {
-            let relation = viewer_of(state, Some(viewer), other, state.clock.now()).await?;
-            state.store.profile(other).await?.filter(|p| may_see(p.visibility, relation))
-        }
+        Some(other) => profiles::shown(state, Some(viewer), other).await?,
         None => None,
     };
     Ok(OutcomeView {
@@ -45,18 +41,13 @@ async fn view(state: &AppState, viewer: &User, outcome: Outcome) -> AppResult<Ou
 /// see now; the exchanges and introductions that led to it must be `actor`'s own.
 pub async fn record(state: &AppState, actor: &User, input: OutcomeInput) -> AppResult<OutcomeView> {
     let draft = OutcomeDraft::parse(actor.id, input)?;
-    let now = state.clock.now();
     if let Some(with) = draft.with {
-        let relation = viewer_of(state, Some(actor), with, now).await?;
-        if !state.store.profile(with).await?.is_some_and(|p| may_see(p.visibility, relation)) {
+        if profiles::shown(state, Some(actor), with).await?.is_none() {
             return Err(Invalid::new("with", "name someone you can see: this person is unknown or hidden").into());
         }
     }
     if let Some(venue) = draft.venue {
-        match access::venue(state, venue).await {
-            Err(AppError::NotFound(_)) => return Err(Invalid::new("venue_id", "no such venue").into()),
-            other => other.map(|_| ())?,
-        }
+        access::venue_named(state, venue, "venue_id").await?;
     }
     for id in &draft.exchanges {
         let yours =
@@ -71,7 +62,7 @@ pub async fn record(state: &AppState, actor: &User, input: OutcomeInput) -> AppR
             return Err(Invalid::new("intros", "name only introductions you were part of").into());
         }
     }
-    let outcome = state.store.record_outcome(&draft, now).await?;
+    let outcome = state.store.record_outcome(&draft, state.clock.now()).await?;
     view(state, actor, outcome).await
 }
 

@@ -34,14 +34,16 @@ pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResul
     Ok(state.store.put_profile(user, &draft, state.clock.now()).await?)
 }
 
+/// A person's profile when their visibility allows `viewer` to see it now: the one rule every
+/// view of another person (an asker, the other side of an exchange or outcome) goes by.
+pub async fn shown(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<Option<Profile>> {
+    let Some(profile) = state.store.profile(id).await? else { return Ok(None) };
+    let relation = viewer_of(state, viewer, id, state.clock.now()).await?;
+    Ok(may_see(profile.visibility, relation).then_some(profile))
+}
+
 /// A person's profile, when their visibility allows `viewer` to see it now; not found otherwise,
 /// so a hidden person cannot be told from one who does not exist.
 pub async fn person(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<Profile> {
-    let profile = state.store.profile(id).await?.ok_or(AppError::NotFound("person"))?;
-    let relation = viewer_of(state, viewer, id, state.clock.now()).await?;
-    if may_see(profile.visibility, relation) {
-        Ok(profile)
-    } else {
-        Err(AppError::NotFound("person"))
-    }
+    shown(state, viewer, id).await?.ok_or(AppError::NotFound("person"))
 }

@@ -1,12 +1,11 @@
 //! Questions to the people around you at a venue.
 
 use thirdspace_domain::exchange::{self, ExchangeDraft, ExchangeInput, Role, Source};
-use thirdspace_domain::profile::may_see;
 use thirdspace_domain::{tag, text, Invalid, Invalids};
 use thirdspace_store::{Exchange, NewQuestion, Page, Paged, Question, User};
 use uuid::Uuid;
 
-use super::profiles::viewer_of;
+use super::profiles::shown;
 use super::{access, presence};
 use super::{AppError, AppResult};
 use crate::AppState;
@@ -21,9 +20,7 @@ pub struct QuestionView {
 
 /// The question with its asker as `viewer` may see them now.
 pub async fn view(state: &AppState, question: Question, viewer: Option<&User>) -> AppResult<QuestionView> {
-    let asker = state.store.profile(question.asker_id).await?;
-    let relation = viewer_of(state, viewer, question.asker_id, state.clock.now()).await?;
-    let shown = asker.filter(|p| may_see(p.visibility, relation));
+    let shown = shown(state, viewer, question.asker_id).await?;
     Ok(QuestionView {
         asker_id: shown.as_ref().map(|p| p.user_id),
         asker_name: shown.map(|p| p.display_name),
@@ -83,8 +80,7 @@ pub async fn answered_by(state: &AppState, actor: &User, id: Uuid, by: Uuid) -> 
         return Err(AppError::Forbidden("only the asker says who answered their question"));
     }
     let now = state.clock.now();
-    let relation = viewer_of(state, Some(actor), by, now).await?;
-    if by == actor.id || !state.store.profile(by).await?.is_some_and(|p| may_see(p.visibility, relation)) {
+    if by == actor.id || shown(state, Some(actor), by).await?.is_none() {
         return Err(Invalid::new("by", "name someone else you can see: this person is unknown or hidden").into());
     }
     let line = question.text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("A question");

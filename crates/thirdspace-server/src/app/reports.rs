@@ -162,7 +162,7 @@ pub async fn venue(
     let (venue, _) = access::venue_for_staff(state, id, actor).await?;
     let (from, to) = report::range(from, to)?;
     let tz = access::time_zone(&venue)?;
-    let midnight = ClockTime::from_minutes(0).unwrap_or(ClockTime::of(chrono::NaiveTime::MIN));
+    let midnight = ClockTime::of(chrono::NaiveTime::MIN);
     // A day either side: the local dates decide, the instants only bound the reading.
     let start = hours::instant(tz, from, midnight) - 86_400;
     let end = hours::instant(tz, to, midnight) + 86_400;

@@ -71,22 +71,14 @@ impl ProfileForm {
     fn input(&self) -> Result<ProfileInput, AppError> {
         let list = |raw: &str| raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
         let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
-        let visibility = match self.visibility.as_str() {
-            "public" => Visibility::Public,
-            "venue" | "" => Visibility::Venue,
-            "hidden" => Visibility::Hidden,
-            _ => return Err(thirdspace_domain::Invalid::new("visibility", "choose who may see you").into()),
+        // A choice the form did not send is the default; one it cannot send is refused.
+        let choice = |raw: &str, default: Visibility, field: &str, message: &str| match raw {
+            "" => Ok(default),
+            raw => Visibility::from_str_opt(raw).ok_or_else(|| thirdspace_domain::Invalid::new(field, message)),
         };
-        let record_visibility = match self.record_visibility.as_str() {
-            "public" => Visibility::Public,
-            "venue" => Visibility::Venue,
-            "hidden" | "" => Visibility::Hidden,
-            _ => {
-                return Err(
-                    thirdspace_domain::Invalid::new("record_visibility", "choose who may see your record").into()
-                )
-            }
-        };
+        let visibility = choice(&self.visibility, Visibility::Venue, "visibility", "choose who may see you")?;
+        let record_visibility =
+            choice(&self.record_visibility, Visibility::Hidden, "record_visibility", "choose who may see your record")?;
         Ok(ProfileInput {
             display_name: self.display_name.clone(),
             headline: text(&self.headline),
