@@ -122,6 +122,9 @@ pub struct BookingInput {
     /// What you will share in return for the seat.
     #[schema(schema_with = text::schema::line::<1, 280>, example = "Happy to help anyone with VAT returns")]
     pub pledge: String,
+    /// Accepts the venue's house rules; required where the venue has any.
+    #[serde(default)]
+    pub accept_house_rules: bool,
 }
 
 /// How far ahead a seat can be booked, in days.
@@ -138,6 +141,10 @@ pub struct BookingPlan {
     pub closes_at: i64,
     pub focus: String,
     pub pledge: String,
+    /// The approval it starts with: none where the venue approves nothing.
+    pub approval: Option<Approval>,
+    /// The visitor accepted the venue's house rules.
+    pub rules_accepted: bool,
 }
 
 /// Why a booking cannot be made, beyond a malformed field.
@@ -180,6 +187,94 @@ pub struct VenueClock<'a> {
     pub time_zone: chrono_tz::Tz,
     pub hours: &'a WeeklyHours,
     pub closures: &'a [NaiveDate],
+}
+
+/// Where a booking stands with a host who approves social-capital bookings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// Waiting for the host; the seat is held meanwhile.
+    Pending,
+    Approved,
+    /// The host said no; the booking is cancelled.
+    Declined,
+}
+
+impl Approval {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+        }
+    }
+
+    pub fn from_str_opt(raw: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Declined].into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// What a venue asks of a booking beyond its hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Terms {
+    /// The venue has house rules, which a visitor accepts when booking.
+    pub house_rules: bool,
+    /// A host approves each social-capital booking.
+    pub requires_approval: bool,
+}
+
+/// A booking checked against the venue's hours and its terms, with the approval it starts with.
+/// Every broken field is named at once.
+pub fn plan_with_terms(
+    venue: VenueClock<'_>,
+    terms: Terms,
+    input: &BookingInput,
+    now: i64,
+) -> Result<BookingPlan, Refusal> {
+    let unaccepted = rules_accepted(terms, input.accept_house_rules).err();
+    let planned = plan(venue, input, now);
+    match (planned, unaccepted) {
+        (Ok(plan), None) => Ok(BookingPlan {
+            approval: terms.requires_approval.then_some(Approval::Pending),
+            rules_accepted: input.accept_house_rules,
+            ..plan
+        }),
+        (Err(Refusal::Invalid(mut invalid)), Some(rules)) => {
+            invalid.add(rules);
+            Err(Refusal::Invalid(invalid))
+        }
+        (Ok(_), Some(rules)) => Err(rules.into()),
+        (Err(refusal), _) => Err(refusal),
+    }
+}
+
+/// Refuses a booking whose visitor did not accept the venue's house rules, where it has any.
+pub fn rules_accepted(terms: Terms, accepted: bool) -> Result<(), Invalid> {
+    if terms.house_rules && !accepted {
+        return Err(Invalid::new("accept_house_rules", "Please read and accept the venue's house rules to book here"));
+    }
+    Ok(())
+}
+
+/// Whether a host may approve or decline a booking at `now`: it waits for them, has not been
+/// cancelled or released, and is not over.
+pub fn may_decide(status: BookingStatus, approval: Option<Approval>, ends_at: i64, now: i64) -> bool {
+    approval == Some(Approval::Pending) && status == BookingStatus::Booked && now < ends_at
+}
+
+/// The message a host sends with an approval or a refusal: optional, at most 500 characters.
+pub fn decision_message(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    text::optional("message", raw, 500, true)
+}
+
+/// Whether the person may say whether they shared what they pledged: once they came, and the
+/// visit is over or they have left.
+pub fn may_answer_pledge(status: BookingStatus, ends_at: i64, now: i64) -> bool {
+    match status {
+        BookingStatus::CheckedOut => true,
+        BookingStatus::CheckedIn => now >= ends_at,
+        BookingStatus::Booked | BookingStatus::Cancelled | BookingStatus::Released => false,
+    }
 }
 
 /// Checks a booking against the venue's hours and today's date at the venue.
@@ -238,6 +333,8 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
         closes_at: hours::instant(venue.time_zone, input.date, period.end).max(ends_at),
         focus,
         pledge,
+        approval: None,
+        rules_accepted: false,
     })
 }
 
@@ -258,6 +355,8 @@ pub fn walk_in(venue: VenueClock<'_>, now: i64, focus: String, pledge: String) -
         closes_at: ends_at,
         focus,
         pledge,
+        approval: None,
+        rules_accepted: false,
     })
 }
 
@@ -362,6 +461,7 @@ mod tests {
             end: t("18:00"),
             focus: "f".into(),
             pledge: "p".into(),
+            accept_house_rules: false,
         };
         let plan = plan(VenueClock { time_zone: tz, hours: &hours, closures: &[] }, &input, now).unwrap();
         assert_eq!((plan.starts_at, plan.span.start), (now, t("09:10")));
@@ -386,6 +486,7 @@ mod tests {
             end: t("11:00"),
             focus: " ".into(),
             pledge: String::new(),
+            accept_house_rules: false,
         };
         let now = hours::instant(tz, monday, t("09:00"));
         match plan(VenueClock { time_zone: tz, hours: &hours, closures: &[] }, &input, now) {
@@ -416,6 +517,7 @@ mod tests {
             end: t(end),
             focus: "f".into(),
             pledge: "p".into(),
+            accept_house_rules: false,
         };
         let before = hours::instant(tz, sunday, t("00:00")) - 3600;
         match plan(clock, &input("02:30", "04:00"), before) {
@@ -452,7 +554,15 @@ mod tests {
     }
 
     fn booking(on: NaiveDate, start: &str, end: &str) -> BookingInput {
-        BookingInput { space_id: None, date: on, start: t(start), end: t(end), focus: "f".into(), pledge: "p".into() }
+        BookingInput {
+            space_id: None,
+            date: on,
+            start: t(start),
+            end: t(end),
+            focus: "f".into(),
+            pledge: "p".into(),
+            accept_house_rules: false,
+        }
     }
 
     fn utc_midnight(on: NaiveDate) -> i64 {
@@ -473,6 +583,75 @@ mod tests {
             assert_eq!(BookingStatus::from_str_opt(status.as_str()), Some(status));
         }
         assert_eq!(BookingStatus::from_str_opt("late"), None);
+    }
+
+    #[test]
+    fn approvals_are_stored_under_the_names_the_api_shows() {
+        for approval in [Approval::Pending, Approval::Approved, Approval::Declined] {
+            assert_eq!(serde_json::to_value(approval).unwrap(), approval.as_str());
+            assert_eq!(Approval::from_str_opt(approval.as_str()), Some(approval));
+        }
+        assert_eq!(Approval::from_str_opt("maybe"), None);
+    }
+
+    #[test]
+    fn house_rules_must_be_accepted_where_there_are_any_and_approval_makes_a_booking_wait() {
+        let hours = every_day("08:00", "18:00");
+        let clock = VenueClock { time_zone: chrono_tz::UTC, hours: &hours, closures: &[] };
+        let today = date(2026, 12, 2);
+        let now = utc_midnight(today);
+        let input = booking(today, "09:00", "10:00");
+        let accepted = BookingInput { accept_house_rules: true, ..input.clone() };
+        let rules = Terms { house_rules: true, requires_approval: false };
+        assert_eq!(field_of(plan_with_terms(clock, rules, &input, now)), "accept_house_rules");
+        let planned = plan_with_terms(clock, rules, &accepted, now).unwrap();
+        assert_eq!((planned.approval, planned.rules_accepted), (None, true));
+        let planned = plan_with_terms(clock, Terms::default(), &input, now).unwrap();
+        assert_eq!((planned.approval, planned.rules_accepted), (None, false), "no rules to accept");
+        let approve = Terms { house_rules: false, requires_approval: true };
+        assert_eq!(plan_with_terms(clock, approve, &input, now).unwrap().approval, Some(Approval::Pending));
+        let broken = BookingInput { focus: String::new(), ..input.clone() };
+        match plan_with_terms(clock, rules, &broken, now) {
+            Err(Refusal::Invalid(i)) => {
+                assert_eq!(i.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["focus", "accept_house_rules"])
+            }
+            other => panic!("{other:?}"),
+        }
+        let closed = BookingInput { start: t("06:00"), end: t("07:00"), ..accepted };
+        assert_eq!(plan_with_terms(clock, rules, &closed, now), Err(Refusal::OutsideOpeningHours));
+        let closed = BookingInput { accept_house_rules: false, ..closed };
+        assert_eq!(
+            plan_with_terms(clock, rules, &closed, now),
+            Err(Refusal::OutsideOpeningHours),
+            "the hours speak first"
+        );
+    }
+
+    #[test]
+    fn a_host_decides_only_a_waiting_booking_before_it_ends() {
+        let pending = Some(Approval::Pending);
+        assert!(may_decide(Booked, pending, 100, 99));
+        assert!(!may_decide(Booked, pending, 100, 100), "over");
+        assert!(!may_decide(Booked, Some(Approval::Approved), 100, 0));
+        assert!(!may_decide(Booked, Some(Approval::Declined), 100, 0));
+        assert!(!may_decide(Booked, None, 100, 0), "a venue that approves nothing");
+        for gone in [Cancelled, Released, CheckedIn, CheckedOut] {
+            assert!(!may_decide(gone, pending, 100, 0), "{gone:?}");
+        }
+        assert_eq!(decision_message(Some("  ")), Ok(None));
+        assert_eq!(decision_message(Some(" See you! ")), Ok(Some("See you!".into())));
+        assert!(decision_message(Some(&"m".repeat(500))).is_ok());
+        assert_eq!(decision_message(Some(&"m".repeat(501))).unwrap_err().field, "message");
+    }
+
+    #[test]
+    fn a_pledge_is_answered_once_the_person_came_and_the_visit_is_over() {
+        assert!(may_answer_pledge(CheckedOut, 100, 50), "left early");
+        assert!(!may_answer_pledge(CheckedIn, 100, 99), "still here");
+        assert!(may_answer_pledge(CheckedIn, 100, 100));
+        for never in [Booked, Cancelled, Released] {
+            assert!(!may_answer_pledge(never, 100, 1_000), "{never:?}");
+        }
     }
 
     #[test]

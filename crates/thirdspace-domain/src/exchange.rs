@@ -192,6 +192,17 @@ pub fn lapsed(proposed_at: i64, now: i64) -> bool {
     now >= proposed_at.saturating_add(LAPSE_SECONDS)
 }
 
+/// Whether `person` may name this exchange as the pledge they kept: they gave it, and it was
+/// neither declined nor left to lapse.
+pub fn keeps_pledge_of(proposal: &Proposal, person: Uuid, now: i64) -> bool {
+    proposal.giver == person
+        && match proposal.status {
+            Status::Confirmed => true,
+            Status::Proposed => !lapsed(proposal.proposed_at, now),
+            Status::Declined => false,
+        }
+}
+
 /// What `by`'s answer changes. Confirming twice changes nothing; a decline is final; only the side
 /// that did not propose answers, before the proposal lapses.
 pub fn answer(proposal: &Proposal, by: Uuid, answer: Answer, now: i64) -> Result<Change, Refusal> {
@@ -261,6 +272,16 @@ mod tests {
 
     fn proposal(status: Status) -> Proposal {
         Proposal { giver: GIVER, receiver: RECEIVER, proposer: GIVER, status, proposed_at: AT }
+    }
+
+    #[test]
+    fn a_pledge_is_kept_by_an_exchange_its_maker_gave_that_still_stands() {
+        assert!(keeps_pledge_of(&proposal(Status::Confirmed), GIVER, AT + LAPSE_SECONDS * 10));
+        assert!(keeps_pledge_of(&proposal(Status::Proposed), GIVER, AT + LAPSE_SECONDS - 1));
+        assert!(!keeps_pledge_of(&proposal(Status::Proposed), GIVER, AT + LAPSE_SECONDS), "lapsed");
+        assert!(!keeps_pledge_of(&proposal(Status::Declined), GIVER, AT));
+        assert!(!keeps_pledge_of(&proposal(Status::Confirmed), RECEIVER, AT), "received, not given");
+        assert!(!keeps_pledge_of(&proposal(Status::Confirmed), STRANGER, AT));
     }
 
     #[test]

@@ -92,6 +92,48 @@ pub struct VenueInput {
     #[serde(default)]
     #[schema(minimum = 0, maximum = 240)]
     pub no_show_grace_minutes: Option<u16>,
+    /// What a day's seat costs here for those who pay in money; reports show what the seats
+    /// given for social capital were worth at this price.
+    #[serde(default)]
+    pub day_pass: Option<DayPass>,
+    /// Social-capital bookings wait for a host's approval (holding their seat meanwhile).
+    #[serde(default)]
+    pub requires_approval: bool,
+}
+
+/// The price of a day's seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayPass {
+    /// In the currency's smallest unit (cents for EUR), at most [`MAX_DAY_PASS`].
+    #[schema(minimum = 0, maximum = 10_000_000, example = 2500)]
+    pub price_minor: u32,
+    /// ISO 4217 code.
+    #[schema(pattern = "^\\s*[A-Za-z]{3}\\s*$", example = "EUR")]
+    pub currency: String,
+}
+
+/// The highest day-pass price, in minor units.
+pub const MAX_DAY_PASS: u32 = 10_000_000;
+
+impl DayPass {
+    /// Checks the price and the currency code (upper-cased).
+    pub fn parse(self) -> Result<Self, Invalids> {
+        let mut invalid = Invalids::default();
+        if self.price_minor > MAX_DAY_PASS {
+            invalid.add(Invalid::new("day_pass.price_minor", format!("must be at most {MAX_DAY_PASS}")));
+        }
+        let currency = self.currency.trim();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+            invalid.add(Invalid::new("day_pass.currency", "must be a three-letter currency code like EUR"));
+        }
+        invalid.finish(Self { price_minor: self.price_minor, currency: currency.to_ascii_uppercase() })
+    }
+
+    /// What `days` seats are worth at this price, in minor units.
+    pub fn worth(&self, days: u32) -> u64 {
+        u64::from(self.price_minor) * u64::from(days)
+    }
 }
 
 /// A two-letter country code, as [`VenueDraft::parse`] takes it.
@@ -125,6 +167,8 @@ pub struct VenueDraft {
     pub amenities: Vec<String>,
     pub house_rules: Option<String>,
     pub no_show_grace_minutes: u16,
+    pub day_pass: Option<DayPass>,
+    pub requires_approval: bool,
 }
 
 /// The grace period when a host sets none.
@@ -168,6 +212,13 @@ impl VenueDraft {
         if no_show_grace_minutes > 240 {
             invalid.add(Invalid::new("no_show_grace_minutes", "must be at most 240 minutes"));
         }
+        let day_pass = input.day_pass.and_then(|pass| match pass.parse() {
+            Ok(pass) => Some(pass),
+            Err(errors) => {
+                invalid.extend(errors);
+                None
+            }
+        });
         invalid.finish(Self {
             name,
             kind: input.kind,
@@ -181,6 +232,8 @@ impl VenueDraft {
             amenities,
             house_rules,
             no_show_grace_minutes,
+            day_pass,
+            requires_approval: input.requires_approval,
         })
     }
 }
@@ -243,6 +296,29 @@ mod tests {
         i.no_show_grace_minutes = Some(999);
         let fields: Vec<_> = VenueDraft::parse(i).unwrap_err().iter().map(|e| e.field.clone()).collect();
         assert_eq!(fields, ["name", "city", "country", "time_zone", "no_show_grace_minutes"]);
+    }
+
+    #[test]
+    fn a_day_pass_has_a_bounded_price_and_a_three_letter_currency() {
+        let pass = |price_minor, currency: &str| DayPass { price_minor, currency: currency.into() }.parse();
+        assert_eq!(pass(2500, " eur ").unwrap(), DayPass { price_minor: 2500, currency: "EUR".into() });
+        assert!(pass(MAX_DAY_PASS, "EUR").is_ok());
+        assert_eq!(pass(MAX_DAY_PASS + 1, "EUR").unwrap_err().first().unwrap().field, "day_pass.price_minor");
+        for bad in ["EU", "EURO", "E1R", ""] {
+            assert_eq!(pass(1, bad).unwrap_err().first().unwrap().field, "day_pass.currency", "{bad}");
+        }
+        let mut i = input();
+        i.day_pass = Some(DayPass { price_minor: MAX_DAY_PASS + 1, currency: "x".into() });
+        let fields: Vec<_> = VenueDraft::parse(i).unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["day_pass.price_minor", "day_pass.currency"]);
+    }
+
+    #[test]
+    fn seats_are_worth_the_day_pass_times_the_days_without_overflow() {
+        let pass = DayPass { price_minor: MAX_DAY_PASS, currency: "EUR".into() };
+        assert_eq!(pass.worth(0), 0);
+        assert_eq!(pass.worth(3), 30_000_000);
+        assert_eq!(pass.worth(u32::MAX), u64::from(MAX_DAY_PASS) * u64::from(u32::MAX));
     }
 
     #[test]

@@ -120,6 +120,9 @@ pub const TABLES: &[Table] = &[
             col("checkin_secret", Bytes),
             col("created_at", Int),
             col("updated_at", Int),
+            col("day_pass_price_minor", Int),
+            col("day_pass_currency", Text),
+            col("requires_approval", Bool),
         ],
     },
     Table {
@@ -176,6 +179,13 @@ pub const TABLES: &[Table] = &[
             col("checked_out_at", Int),
             col("cancelled_at", Int),
             col("created_at", Int),
+            col("approval", Text),
+            col("approval_message", Text),
+            col("approved_by", Uuid),
+            col("rules_accepted_at", Int),
+            col("pledge_kept", Bool),
+            col("pledge_exchange_id", Uuid),
+            col("pledge_answered_at", Int),
         ],
     },
     Table {

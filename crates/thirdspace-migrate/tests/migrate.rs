@@ -12,7 +12,7 @@ use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::outcome::{Category, OutcomeDraft, OutcomeInput, Sharing};
 use thirdspace_domain::profile::{ProfileDraft, ProfileInput, Visibility};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
-use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
 use thirdspace_migrate::{migrate_data, summarize, MigrateError, Summary};
 use thirdspace_store::{
     BookingsWhen, CheckIn, Events, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
@@ -48,6 +48,8 @@ fn venue_draft(name: &str, time_zone: &str, coordinates: Option<Coordinates>) ->
         amenities: vec!["wifi".to_owned(), "koffie ☕".to_owned()],
         house_rules: Some("Stilte in de leeszaal — «quiet», 静か".to_owned()),
         no_show_grace_minutes: Some(15),
+        day_pass: Some(DayPass { price_minor: 1250, currency: "EUR".to_owned() }),
+        requires_approval: true,
     })
     .expect("a valid venue")
 }
@@ -60,6 +62,7 @@ fn plan(venue: &VenueDraft, start: u16, end: u16, now: i64) -> BookingPlan {
         end: ClockTime::from_minutes(end * 60).expect("a time"),
         focus: "Finishing my thesis ✍️".to_owned(),
         pledge: "I can explain Bayesian statistics".to_owned(),
+        accept_house_rules: true,
     };
     let clock = VenueClock { time_zone: venue.time_zone, hours: &venue.opening_hours, closures: &venue.closures };
     booking::plan(clock, &input, now).expect("a booking the venue takes")

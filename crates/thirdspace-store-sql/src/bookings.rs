@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use thirdspace_domain::booking::{self, BookingStatus, Hold};
+use thirdspace_domain::booking::{self, Approval, BookingStatus, Hold};
 use thirdspace_store::outbox::{EventType, NewEvent};
 use thirdspace_store::*;
 use uuid::Uuid;
@@ -133,8 +133,9 @@ async fn insert<C: Sql>(
     let id = Uuid::now_v7();
     let status = if checked_in_by.is_some() { BookingStatus::CheckedIn } else { BookingStatus::Booked };
     let sql = "INSERT INTO bookings (id, user_id, venue_id, space_id, date, start_minute, end_minute, starts_at, \
-               ends_at, closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+               ends_at, closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at, approval, \
+               rules_accepted_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
     let args = args![
         id,
         new.user,
@@ -153,6 +154,8 @@ async fn insert<C: Sql>(
         checked_in_by.map(|_| new.now),
         checked_in_by.flatten(),
         new.now,
+        plan.approval.map(Approval::as_str),
+        plan.rules_accepted.then_some(new.now),
     ];
     c.execute(sql, args).await?;
     let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
@@ -192,6 +195,20 @@ pub async fn move_to<C: Sql>(
     Ok(booking)
 }
 
+/// A booking in a host's list, with who made it.
+fn day_columns() -> String {
+    format!("{BOOKING_COLUMNS}, p.display_name, p.visibility")
+}
+const DAY_ORDER: &str = "b.starts_at, b.created_at, b.id";
+
+fn day_booking(r: &impl Columns) -> StoreResult<DayBooking> {
+    Ok(DayBooking {
+        booking: rows::booking(r)?,
+        display_name: r.text("display_name")?,
+        visibility: rows::visibility(r)?,
+    })
+}
+
 #[async_trait]
 impl<B: Backend> Bookings for SqlStore<B> {
     async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>> {
@@ -211,17 +228,14 @@ impl<B: Backend> Bookings for SqlStore<B> {
     }
 
     async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>> {
-        let columns = format!("{BOOKING_COLUMNS}, p.display_name, p.visibility");
         let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = $1 AND b.date = $2";
-        let order = "b.starts_at, b.created_at, b.id";
-        paged(&mut self.read().await?, &columns, from, order, args![venue, date], page, |r| {
-            Ok(DayBooking {
-                booking: rows::booking(r)?,
-                display_name: r.text("display_name")?,
-                visibility: rows::visibility(r)?,
-            })
-        })
-        .await
+        paged(&mut self.read().await?, &day_columns(), from, DAY_ORDER, args![venue, date], page, day_booking).await
+    }
+
+    async fn awaiting_approval(&self, venue: Uuid, now: i64, page: Page) -> StoreResult<Paged<DayBooking>> {
+        let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = $1 \
+                    AND b.approval = 'pending' AND b.status = 'booked' AND b.ends_at > $2";
+        paged(&mut self.read().await?, &day_columns(), from, DAY_ORDER, args![venue, now], page, day_booking).await
     }
 
     async fn free_seats(&self, venue: Uuid, date: NaiveDate, window: (i64, i64), now: i64) -> StoreResult<u32> {
@@ -257,6 +271,41 @@ impl<T: Transaction> BookingsWork for SqlWork<T> {
             return Err(BookingConflict::NotCancellable.into());
         }
         move_to(&mut self.tx, id, BookingStatus::Cancelled, now, None).await
+    }
+
+    async fn decide_booking(&mut self, id: Uuid, decision: Decision, now: i64) -> StoreResult<Booking> {
+        let lock = self.tx.dialect().lock();
+        let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
+        if !booking::may_decide(current.status, current.approval, current.ends_at, now) {
+            return Err(BookingConflict::NotAwaitingApproval.into());
+        }
+        let (approval, status, kind) = if decision.approve {
+            (Approval::Approved, BookingStatus::Booked, EventType::BookingApproved)
+        } else {
+            (Approval::Declined, BookingStatus::Cancelled, EventType::BookingDeclined)
+        };
+        let sql = "UPDATE bookings SET approval = $1, approval_message = $2, approved_by = $3, status = $4, \
+                   cancelled_at = COALESCE($5, cancelled_at) WHERE id = $6";
+        let cancelled_at = (!decision.approve).then_some(now);
+        let args = args![approval.as_str(), &decision.message, decision.by, status.as_str(), cancelled_at, id];
+        self.tx.execute(sql, args).await?;
+        let booking = fetch(&mut self.tx, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+        record(&mut self.tx, &NewEvent::booking(kind, &booking, now)).await?;
+        Ok(booking)
+    }
+
+    async fn answer_pledge(&mut self, id: Uuid, kept: bool, exchange: Option<Uuid>, now: i64) -> StoreResult<Booking> {
+        let lock = self.tx.dialect().lock();
+        let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
+        if !booking::may_answer_pledge(current.status, current.ends_at, now) {
+            return Err(BookingConflict::PledgeNotDue.into());
+        }
+        let sql =
+            "UPDATE bookings SET pledge_kept = $1, pledge_exchange_id = $2, pledge_answered_at = $3 WHERE id = $4";
+        self.tx.execute(sql, args![kept, exchange, now, id]).await?;
+        let booking = fetch(&mut self.tx, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+        record(&mut self.tx, &NewEvent::booking(EventType::PledgeAnswered, &booking, now)).await?;
+        Ok(booking)
     }
 
     /// The sweep skips bookings another transaction holds (a check-in or a cancellation under

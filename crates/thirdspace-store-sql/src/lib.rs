@@ -60,6 +60,12 @@ impl From<&str> for Value {
         Self::Text(Some(v.to_owned()))
     }
 }
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Self {
+        Self::Text(v.map(str::to_owned))
+    }
+}
+
 impl From<&String> for Value {
     fn from(v: &String) -> Self {
         Self::Text(Some(v.clone()))
@@ -178,8 +184,13 @@ pub trait Columns {
     }
     /// A text column holding one of a set of names.
     fn parsed<T>(&self, column: &str, parse: impl Fn(&str) -> Option<T>) -> StoreResult<T> {
-        let raw = self.text(column)?;
-        parse(&raw).ok_or_else(|| undecodable(column, format!("unexpected value {raw:?}")))
+        required(self.opt_parsed(column, parse)?, column)
+    }
+    /// A text column that may be null, holding one of a set of names.
+    fn opt_parsed<T>(&self, column: &str, parse: impl Fn(&str) -> Option<T>) -> StoreResult<Option<T>> {
+        self.opt_text(column)?
+            .map(|raw| parse(&raw).ok_or_else(|| undecodable(column, format!("unexpected value {raw:?}"))))
+            .transpose()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Checking in and out, and who is where.
 
 use async_trait::async_trait;
-use thirdspace_domain::booking::{self, BookingStatus};
+use thirdspace_domain::booking::{self, Approval, BookingStatus};
 use thirdspace_store::outbox::EventType;
 use thirdspace_store::*;
 use uuid::Uuid;
@@ -43,8 +43,13 @@ async fn check_in<C: Sql>(c: &mut C, ci: CheckIn) -> StoreResult<CheckedIn> {
     );
     let booked = c.fetch_all(&today, args![ci.user, ci.venue, ci.today]).await?;
     let mut later_today = false;
+    let mut waiting = false;
     for row in &booked {
         let hold = rows::hold(row)?;
+        if row.opt_parsed("approval", Approval::from_str_opt)? == Some(Approval::Pending) {
+            waiting |= booking::may_check_in(&hold, ci.now, grace);
+            continue;
+        }
         if booking::may_check_in(&hold, ci.now, grace) {
             let claimed = rows::booking(row)?;
             if ci.now < claimed.starts_at {
@@ -54,6 +59,9 @@ async fn check_in<C: Sql>(c: &mut C, ci: CheckIn) -> StoreResult<CheckedIn> {
             return Ok(CheckedIn { booking, walk_in: false });
         }
         later_today |= hold.starts_at > ci.now;
+    }
+    if waiting {
+        return Err(PresenceConflict::AwaitingApproval.into());
     }
     if later_today {
         return Err(PresenceConflict::TooEarly.into());

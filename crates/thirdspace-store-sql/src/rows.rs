@@ -1,10 +1,10 @@
 //! Turning rows into the store's records, for both dialects.
 
-use thirdspace_domain::booking::{BookingStatus, Hold};
+use thirdspace_domain::booking::{Approval, BookingStatus, Hold};
 use thirdspace_domain::hours::ClockTime;
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_domain::venue::{Coordinates, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueKind};
 use thirdspace_store::*;
 
 use crate::{undecodable, Columns};
@@ -58,7 +58,8 @@ pub fn profile(r: &impl Columns) -> StoreResult<Profile> {
 }
 
 pub const VENUE_COLUMNS: &str = "id, name, kind, address, city, country, latitude, longitude, time_zone, \
-     opening_hours, closures, amenities, house_rules, no_show_grace_minutes, created_at, updated_at";
+     opening_hours, closures, amenities, house_rules, no_show_grace_minutes, day_pass_price_minor, \
+     day_pass_currency, requires_approval, created_at, updated_at";
 
 pub fn venue(r: &impl Columns) -> StoreResult<Venue> {
     let latitude = r.opt_float("latitude")?;
@@ -77,6 +78,11 @@ pub fn venue(r: &impl Columns) -> StoreResult<Venue> {
         amenities: r.json("amenities")?,
         house_rules: r.opt_text("house_rules")?,
         no_show_grace_minutes: r.unsigned("no_show_grace_minutes")?,
+        day_pass: r
+            .opt_unsigned("day_pass_price_minor")?
+            .zip(r.opt_text("day_pass_currency")?)
+            .map(|(price_minor, currency)| DayPass { price_minor, currency }),
+        requires_approval: r.bool("requires_approval")?,
         created_at: r.int("created_at")?,
         updated_at: r.int("updated_at")?,
     })
@@ -118,7 +124,8 @@ fn minute(r: &impl Columns, column: &str) -> StoreResult<ClockTime> {
 }
 
 pub const BOOKING_COLUMNS: &str = "b.id, b.user_id, b.venue_id, b.space_id, b.date, b.start_minute, b.end_minute, \
-     b.starts_at, b.ends_at, b.status, b.focus, b.pledge, b.walk_in, b.checked_in_at, b.checked_out_at, b.created_at";
+     b.starts_at, b.ends_at, b.status, b.focus, b.pledge, b.walk_in, b.checked_in_at, b.checked_out_at, b.created_at, \
+     b.approval, b.approval_message, b.rules_accepted_at, b.pledge_kept, b.pledge_exchange_id";
 
 pub fn booking(r: &impl Columns) -> StoreResult<Booking> {
     Ok(Booking {
@@ -138,6 +145,11 @@ pub fn booking(r: &impl Columns) -> StoreResult<Booking> {
         checked_in_at: r.opt_int("checked_in_at")?,
         checked_out_at: r.opt_int("checked_out_at")?,
         created_at: r.int("created_at")?,
+        approval: r.opt_parsed("approval", Approval::from_str_opt)?,
+        approval_message: r.opt_text("approval_message")?,
+        rules_accepted_at: r.opt_int("rules_accepted_at")?,
+        pledge_kept: r.opt_bool("pledge_kept")?,
+        pledge_exchange_id: r.opt_uuid("pledge_exchange_id")?,
     })
 }
 

@@ -74,6 +74,7 @@ pub fn try_plan(starts_at: i64, ends_at: i64, now: i64) -> Result<BookingPlan, b
         end: minute(ends_at),
         focus: FOCUS.to_owned(),
         pledge: PLEDGE.to_owned(),
+        accept_house_rules: false,
     };
     booking::plan(clock(&venue_draft()), &input, now)
 }
@@ -110,6 +111,8 @@ pub fn venue_named(name: &str, city: &str) -> VenueDraft {
         amenities: Vec::new(),
         house_rules: None,
         no_show_grace_minutes: Some(GRACE_MINUTES),
+        day_pass: None,
+        requires_approval: false,
     };
     VenueDraft::parse(input).expect("a valid venue")
 }

@@ -32,6 +32,8 @@ pub trait Bookings: Begin {
     async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>>;
     async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>>;
     async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>>;
+    /// A venue's bookings waiting for a host's approval that are not over at `now`, soonest first.
+    async fn awaiting_approval(&self, venue: Uuid, now: i64, page: Page) -> StoreResult<Paged<DayBooking>>;
     /// Social-capital seats still free over the whole of `window` (within local `date`), summed over
     /// the venue's open-seating spaces.
     async fn free_seats(&self, venue: Uuid, date: NaiveDate, window: (i64, i64), now: i64) -> StoreResult<u32>;
@@ -46,6 +48,18 @@ pub trait Bookings: Begin {
     async fn cancel_booking(&self, id: Uuid, now: i64) -> StoreResult<Booking> {
         let mut work = self.begin().await?;
         let done = work.cancel_booking(id, now).await;
+        work.end(done).await
+    }
+    /// [`BookingsWork::decide_booking`] in a unit of work of its own.
+    async fn decide_booking(&self, id: Uuid, decision: Decision, now: i64) -> StoreResult<Booking> {
+        let mut work = self.begin().await?;
+        let done = work.decide_booking(id, decision, now).await;
+        work.end(done).await
+    }
+    /// [`BookingsWork::answer_pledge`] in a unit of work of its own.
+    async fn answer_pledge(&self, id: Uuid, kept: bool, exchange: Option<Uuid>, now: i64) -> StoreResult<Booking> {
+        let mut work = self.begin().await?;
+        let done = work.answer_pledge(id, kept, exchange, now).await;
         work.end(done).await
     }
     /// [`BookingsWork::release_no_shows`] in a unit of work of its own.
@@ -66,4 +80,18 @@ pub trait BookingsWork: Send {
     async fn cancel_booking(&mut self, id: Uuid, now: i64) -> StoreResult<Booking>;
     /// Releases bookings nobody checked in for within their venue's grace period.
     async fn release_no_shows(&mut self, now: i64) -> StoreResult<u64>;
+    /// Approves or declines a booking waiting for a host, when
+    /// [`thirdspace_domain::booking::may_decide`] allows it; a declined booking is cancelled.
+    async fn decide_booking(&mut self, id: Uuid, decision: Decision, now: i64) -> StoreResult<Booking>;
+    /// Records whether the person shared what they pledged (and the exchange it became), when
+    /// [`thirdspace_domain::booking::may_answer_pledge`] allows it; a later answer replaces it.
+    async fn answer_pledge(&mut self, id: Uuid, kept: bool, exchange: Option<Uuid>, now: i64) -> StoreResult<Booking>;
+}
+
+/// A host's answer to a booking that waits for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub approve: bool,
+    pub by: Uuid,
+    pub message: Option<String>,
 }

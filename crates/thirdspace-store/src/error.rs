@@ -123,6 +123,8 @@ conflicts! {
         OverlappingBooking => "overlapping_booking", "you already hold a booking that overlaps this span";
         NotCancellable => "not_cancellable", "only a booking not yet checked in can be cancelled";
         NoOpenSeating => "no_open_seating", "this venue has no open seating to book";
+        NotAwaitingApproval => "not_awaiting_approval", "this booking is not waiting for approval (or is already over)";
+        PledgeNotDue => "pledge_not_due", "you can say whether you shared what you pledged once you have been here and the visit is over";
     }
 }
 
@@ -132,6 +134,7 @@ conflicts! {
         NoBookingNow => "no_booking_now", "you hold no booking here for now, and walk-ins were not asked for";
         NotCheckedIn => "not_checked_in", "this person is not checked in here";
         TooEarly => "too_early", "your booking here starts later today: check in up to an hour before it starts";
+        AwaitingApproval => "awaiting_approval", "your booking here is still waiting for the host's approval";
     }
 }
 

@@ -33,7 +33,7 @@ mod venues;
 use async_trait::async_trait;
 
 pub use accounts::{Accounts, AccountsWork};
-pub use bookings::{Bookings, BookingsWhen, BookingsWork, NewBooking};
+pub use bookings::{Bookings, BookingsWhen, BookingsWork, Decision, NewBooking};
 pub use error::{
     AccountConflict, BookingConflict, Conflict, ExchangeConflict, IntroConflict, Outage, OutcomeConflict,
     PresenceConflict, QuestionConflict, StoreError, VenueConflict,

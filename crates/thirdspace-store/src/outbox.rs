@@ -24,6 +24,12 @@ pub enum EventType {
     BookingCancelled,
     /// A booking whose holder did not arrive within the venue's grace period gave its seat back.
     BookingReleased,
+    /// A host approved a booking that waited for them.
+    BookingApproved,
+    /// A host declined a booking that waited for them; it is cancelled.
+    BookingDeclined,
+    /// After the visit, the person said whether they shared what they pledged.
+    PledgeAnswered,
     CheckedIn,
     CheckedOut,
     ProfileChanged,
@@ -45,10 +51,13 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 16] = [
+    pub const ALL: [EventType; 19] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
+        Self::BookingApproved,
+        Self::BookingDeclined,
+        Self::PledgeAnswered,
         Self::CheckedIn,
         Self::CheckedOut,
         Self::ProfileChanged,
@@ -70,6 +79,9 @@ impl EventType {
             Self::BookingMade => "booking.made",
             Self::BookingCancelled => "booking.cancelled",
             Self::BookingReleased => "booking.released",
+            Self::BookingApproved => "booking.approved",
+            Self::BookingDeclined => "booking.declined",
+            Self::PledgeAnswered => "booking.pledge_answered",
             Self::CheckedIn => "presence.checked_in",
             Self::CheckedOut => "presence.checked_out",
             Self::ProfileChanged => "profile.changed",
@@ -100,7 +112,12 @@ impl EventType {
     /// What a live screen refreshes on this event.
     pub fn live_kind(self) -> EventKind {
         match self {
-            Self::BookingMade | Self::BookingCancelled | Self::BookingReleased => EventKind::Booking,
+            Self::BookingMade
+            | Self::BookingCancelled
+            | Self::BookingReleased
+            | Self::BookingApproved
+            | Self::BookingDeclined
+            | Self::PledgeAnswered => EventKind::Booking,
             Self::CheckedIn | Self::CheckedOut => EventKind::Presence,
             Self::ProfileChanged => EventKind::Profile,
             Self::QuestionAsked | Self::QuestionAnswered => EventKind::Question,

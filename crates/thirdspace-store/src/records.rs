@@ -1,11 +1,11 @@
 //! What the store returns.
 
 use chrono::NaiveDate;
-use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::booking::{Approval, BookingStatus};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_domain::venue::{Coordinates, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueKind};
 use uuid::Uuid;
 
 /// Which page of a list to return; pages count from 1.
@@ -148,6 +148,8 @@ pub struct Venue {
     pub amenities: Vec<String>,
     pub house_rules: Option<String>,
     pub no_show_grace_minutes: u16,
+    pub day_pass: Option<DayPass>,
+    pub requires_approval: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -240,6 +242,16 @@ pub struct Booking {
     pub checked_in_at: Option<i64>,
     pub checked_out_at: Option<i64>,
     pub created_at: i64,
+    /// Where it stands with a host who approves bookings; none where the venue approves nothing.
+    pub approval: Option<Approval>,
+    /// The host's message with the approval or refusal.
+    pub approval_message: Option<String>,
+    /// When the visitor accepted the venue's house rules.
+    pub rules_accepted_at: Option<i64>,
+    /// Whether they shared what they pledged, once they said.
+    pub pledge_kept: Option<bool>,
+    /// The exchange the pledge became.
+    pub pledge_exchange_id: Option<Uuid>,
 }
 
 /// A booking in a host's day view, with the name of who made it (never their e-mail).

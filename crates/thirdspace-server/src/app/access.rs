@@ -1,6 +1,6 @@
 //! Who may run a venue, and the venue's own settings as the rules need them.
 
-use thirdspace_domain::booking::VenueClock;
+use thirdspace_domain::booking::{Terms, VenueClock};
 use thirdspace_domain::hours::WeeklyHours;
 use thirdspace_domain::Invalid;
 use thirdspace_store::{StaffRole, User, Venue};
@@ -40,7 +40,6 @@ pub async fn runs(state: &AppState, id: Uuid, user: &User) -> AppResult<bool> {
     Ok(user.is_admin || state.store.role(id, user.id).await?.is_some())
 }
 
-/// The parsed time zone of a stored venue.
 /// The venue a request's `field` names, or that field refused: "no such venue".
 pub async fn venue_named(state: &AppState, id: Uuid, field: &str) -> AppResult<Venue> {
     match venue(state, id).await {
@@ -49,11 +48,17 @@ pub async fn venue_named(state: &AppState, id: Uuid, field: &str) -> AppResult<V
     }
 }
 
+/// The parsed time zone of a stored venue.
 pub fn time_zone(venue: &Venue) -> AppResult<chrono_tz::Tz> {
     venue.time_zone.parse().map_err(|_| {
         tracing::error!(venue = %venue.id, tz = %venue.time_zone, "a stored venue has an unknown time zone");
         AppError::Internal
     })
+}
+
+/// What a stored venue asks of a booking beyond its hours.
+pub fn terms(venue: &Venue) -> Terms {
+    Terms { house_rules: venue.house_rules.is_some(), requires_approval: venue.requires_approval }
 }
 
 /// The opening hours and clock of a stored venue, for the booking rules.

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
+use thirdspace_domain::exchange;
 use thirdspace_domain::{hours, Invalid};
-use thirdspace_store::{Booking, BookingsWhen, DayBooking, NewBooking, Page, Paged, User, Venue};
+use thirdspace_store::{Booking, BookingsWhen, DayBooking, Decision, NewBooking, Page, Paged, User, Venue};
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
@@ -15,7 +16,7 @@ use crate::AppState;
 pub async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> AppResult<Booking> {
     let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
-    let plan = booking::plan(rules.clock(venue), input, now)?;
+    let plan = booking::plan_with_terms(rules.clock(venue), access::terms(venue), input, now)?;
     Ok(state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?)
 }
 
@@ -120,4 +121,51 @@ pub async fn expected(
         }
     }
     Ok((shown, hidden))
+}
+
+/// A venue's bookings waiting for approval, soonest first (its staff only).
+pub async fn awaiting_approval(state: &AppState, actor: &User, id: Uuid, page: Page) -> AppResult<Paged<DayBooking>> {
+    access::venue_for_staff(state, id, actor).await?;
+    Ok(state.store.awaiting_approval(id, state.clock.now(), page).await?)
+}
+
+/// A host approves or declines booking `id` with an optional message to the visitor. Bookings at
+/// venues the actor does not run are not found.
+pub async fn decide(
+    state: &AppState,
+    actor: &User,
+    id: Uuid,
+    approve: bool,
+    message: Option<&str>,
+) -> AppResult<Booking> {
+    let found = state.store.booking(id).await?.ok_or(AppError::NotFound("booking"))?;
+    if !access::runs(state, found.venue_id, actor).await? {
+        return Err(AppError::NotFound("booking"));
+    }
+    let message = booking::decision_message(message)?;
+    let decision = Decision { approve, by: actor.id, message };
+    Ok(state.store.decide_booking(id, decision, state.clock.now()).await?)
+}
+
+/// The actor says whether they shared what they pledged with booking `id`, optionally naming the
+/// exchange it became (one they gave, still standing). Only the booking's holder answers.
+pub async fn answer_pledge(
+    state: &AppState,
+    actor: &User,
+    id: Uuid,
+    kept: bool,
+    exchange: Option<Uuid>,
+) -> AppResult<Booking> {
+    let found = state.store.booking(id).await?.ok_or(AppError::NotFound("booking"))?;
+    if found.user_id != actor.id {
+        return Err(AppError::NotFound("booking"));
+    }
+    let now = state.clock.now();
+    if let Some(exchange) = exchange {
+        let linked = state.store.exchange(exchange).await?;
+        if !linked.is_some_and(|e| exchange::keeps_pledge_of(&e.proposal(), actor.id, now)) {
+            return Err(Invalid::new("exchange_id", "name an exchange in which you helped someone").into());
+        }
+    }
+    Ok(state.store.answer_pledge(id, kept, exchange, now).await?)
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
-use thirdspace_domain::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
@@ -191,6 +191,12 @@ struct VenueForm {
     #[serde(default)]
     grace: String,
     #[serde(default)]
+    requires_approval: Option<String>,
+    #[serde(default)]
+    day_pass_price: String,
+    #[serde(default)]
+    day_pass_currency: String,
+    #[serde(default)]
     space_name: String,
     #[serde(default)]
     capacity: String,
@@ -235,6 +241,13 @@ impl VenueForm {
             amenities: v.amenities.join(", "),
             house_rules: v.house_rules.clone().unwrap_or_default(),
             grace: v.no_show_grace_minutes.to_string(),
+            requires_approval: v.requires_approval.then(|| "on".to_owned()),
+            day_pass_price: v
+                .day_pass
+                .as_ref()
+                .map(|p| format!("{}.{:02}", p.price_minor / 100, p.price_minor % 100))
+                .unwrap_or_default(),
+            day_pass_currency: v.day_pass.as_ref().map(|p| p.currency.clone()).unwrap_or_default(),
             hours,
             ..Self::default()
         }
@@ -321,6 +334,16 @@ impl VenueForm {
                 None
             }),
         };
+        let day_pass = match (self.day_pass_price.trim(), self.day_pass_currency.trim()) {
+            ("", "") => None,
+            (price, currency) => match minor_units(price) {
+                Some(price_minor) => Some(DayPass { price_minor, currency: currency.to_owned() }),
+                None => {
+                    invalid.add(Invalid::new("day_pass.price_minor", "give the price as a number like 25.00"));
+                    None
+                }
+            },
+        };
         let text = |raw: &str| Some(raw.trim().to_owned()).filter(|t| !t.is_empty());
         let input = VenueInput {
             name: self.name.clone(),
@@ -335,6 +358,8 @@ impl VenueForm {
             amenities: self.amenities.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
             house_rules: text(&self.house_rules),
             no_show_grace_minutes,
+            day_pass,
+            requires_approval: self.requires_approval.is_some(),
         };
         (input, invalid)
     }
@@ -357,6 +382,17 @@ impl VenueForm {
     }
 }
 
+/// A price written like `25`, `25.5` or `25.00` in its currency's hundredths.
+fn minor_units(raw: &str) -> Option<u32> {
+    let (whole, cents) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !(cents.is_empty() || (cents.len() <= 2 && digits(cents))) {
+        return None;
+    }
+    let cents = if cents.len() == 1 { format!("{cents}0") } else { cents.to_owned() };
+    whole.parse::<u32>().ok()?.checked_mul(100)?.checked_add(cents.parse::<u32>().unwrap_or(0))
+}
+
 /// The venue form's fields in its order, with the labels it shows.
 const VENUE_LABELS: Labels = &[
     ("name", "Name"),
@@ -371,6 +407,8 @@ const VENUE_LABELS: Labels = &[
     ("amenities", "Amenities"),
     ("house_rules", "House rules"),
     ("no_show_grace_minutes", "Release unclaimed seats after"),
+    ("day_pass.price_minor", "Day pass price"),
+    ("day_pass.currency", "Currency"),
     ("space_name", "Name of your first space"),
     ("capacity", "Seats"),
     ("social_capital_seats", "Of which for social capital"),
@@ -426,6 +464,9 @@ struct VenueFormFields {
     amenities: String,
     house_rules: String,
     grace: String,
+    requires_approval: Option<String>,
+    day_pass_price: String,
+    day_pass_currency: String,
     space_name: String,
     capacity: String,
     social_capital_seats: String,
@@ -486,6 +527,9 @@ fn venue_form_page<'a>(
             amenities: form.amenities,
             house_rules: form.house_rules,
             grace: form.grace,
+            requires_approval: form.requires_approval,
+            day_pass_price: form.day_pass_price,
+            day_pass_currency: form.day_pass_currency,
             space_name: form.space_name,
             capacity: form.capacity,
             social_capital_seats: form.social_capital_seats,
@@ -1093,7 +1137,18 @@ pub fn router() -> Router<AppState> {
 
 #[cfg(test)]
 mod tests {
-    use super::new_screen_of;
+    use super::{minor_units, new_screen_of};
+
+    #[test]
+    fn a_price_reads_in_hundredths_with_a_point_or_a_comma() {
+        assert_eq!(minor_units("25"), Some(2500));
+        assert_eq!(minor_units("25.5"), Some(2550));
+        assert_eq!(minor_units("25,05"), Some(2505));
+        assert_eq!(minor_units("0.99"), Some(99));
+        for bad in ["", ".5", "25.", "25.123", "-1", "1e3", "twenty", "99999999999"] {
+            assert_eq!(minor_units(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_new_screen_cookie_carries_only_a_page_of_ours_and_a_url_safe_token() {

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::BOOKING_HORIZON_DAYS;
-use thirdspace_domain::booking::{self, BookingInput};
+use thirdspace_domain::booking::{self, BookingInput, Terms};
 use thirdspace_domain::hours::{self, ClockTime, Span, Weekday, WeeklyHours};
 use thirdspace_domain::space::SpaceKind;
 use thirdspace_domain::{Invalid, Invalids};
@@ -18,7 +18,7 @@ use thirdspace_store::{Page, Venue};
 use super::{
     failed, failure, kind_label, render, status_of, to_login, venue_of, Errors, FormData, Labels, Nav, Params, Visitor,
 };
-use crate::app::access::time_zone;
+use crate::app::access::{self, time_zone};
 use crate::app::bookings::{self, place};
 use crate::app::AppError;
 use crate::app::{presence, venues};
@@ -38,6 +38,8 @@ pub struct BookForm {
     pub focus: String,
     #[serde(default)]
     pub pledge: String,
+    #[serde(default)]
+    pub accept_house_rules: Option<String>,
     #[serde(default)]
     csrf: String,
 }
@@ -224,7 +226,7 @@ async fn page(
 
 /// The form as the booking rules want it, or everything that is wrong with it: when a date or a
 /// time does not read, the rest of the form is still checked.
-fn input(form: &BookForm) -> Result<BookingInput, Invalids> {
+fn input(form: &BookForm, terms: Terms) -> Result<BookingInput, Invalids> {
     let mut invalid = Invalids::default();
     let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
         .map_err(|_| invalid.add(Invalid::new("date", "pick a date")));
@@ -238,11 +240,13 @@ fn input(form: &BookForm) -> Result<BookingInput, Invalids> {
             end,
             focus: form.focus.clone(),
             pledge: form.pledge.clone(),
+            accept_house_rules: form.accept_house_rules.is_some(),
         }),
         _ => {
             if let Err(words) = booking::words(&form.focus, &form.pledge) {
                 invalid.extend(words);
             }
+            invalid.extend(booking::rules_accepted(terms, form.accept_house_rules.is_some()).err());
             Err(invalid)
         }
     }
@@ -255,6 +259,7 @@ const BOOK_LABELS: Labels = &[
     ("end", "Until"),
     ("focus", "What's your focus today?"),
     ("pledge", "What will you share?"),
+    ("accept_house_rules", "House rules"),
 ];
 
 async fn book(
@@ -271,7 +276,7 @@ async fn book(
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    let booked = match input(&form) {
+    let booked = match input(&form, access::terms(&venue)) {
         Ok(input) => place(&state, user.id, &venue, &input).await,
         Err(invalid) => Err(AppError::from(invalid)),
     };

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingInput;
 use thirdspace_store::BookingsWhen;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::shapes::{Booking, DayBooking, Paged};
@@ -119,4 +119,87 @@ pub async fn get(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Booking>> {
     Ok(Json(bookings::cancel(&state, &auth.user, id).await?.into()))
+}
+
+/// A venue's bookings waiting for a host's approval and not yet over, soonest first (its staff).
+#[utoipa::path(get, path = "/api/v1/venues/{id}/bookings/awaiting-approval", tag = "bookings",
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Paged<DayBooking>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn awaiting_approval(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Paged<DayBooking>>> {
+    Ok(Json(bookings::awaiting_approval(&state, &auth.user, id, q.page()?).await?.into()))
+}
+
+/// A host's answer to a booking that waits for approval.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    /// A message to the visitor, at most 500 characters.
+    #[serde(default)]
+    #[schema(schema_with = thirdspace_domain::text::schema::optional_lines::<500>)]
+    message: Option<String>,
+}
+
+/// Approves a booking that waits for approval (the venue's staff); the visitor may then check in.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/approve", tag = "bookings", params(("id" = Uuid, Path)),
+    request_body = DecisionInput,
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not waiting for approval, or over", body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<DecisionInput>,
+) -> ApiResult<Json<Booking>> {
+    Ok(Json(bookings::decide(&state, &auth.user, id, true, body.message.as_deref()).await?.into()))
+}
+
+/// Declines a booking that waits for approval (the venue's staff): it is cancelled and its seat
+/// goes back; the message tells the visitor why.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/decline", tag = "bookings", params(("id" = Uuid, Path)),
+    request_body = DecisionInput,
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not waiting for approval, or over", body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn decline(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<DecisionInput>,
+) -> ApiResult<Json<Booking>> {
+    Ok(Json(bookings::decide(&state, &auth.user, id, false, body.message.as_deref()).await?.into()))
+}
+
+/// After a visit: whether you shared what you pledged.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PledgeInput {
+    kept: bool,
+    /// The exchange your pledge became: one in which you helped someone, not declined or lapsed.
+    #[serde(default)]
+    exchange_id: Option<Uuid>,
+}
+
+/// Says whether you shared what you pledged with this booking, once you have been and the visit
+/// is over (the booking's holder only); a later answer replaces an earlier one.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/pledge", tag = "bookings", params(("id" = Uuid, Path)),
+    request_body = PledgeInput,
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not visited yet, or the visit is not over", body = ErrorBody),
+        (status = 422, description = "An exchange you did not give", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn pledge(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<PledgeInput>,
+) -> ApiResult<Json<Booking>> {
+    Ok(Json(bookings::answer_pledge(&state, &auth.user, id, body.kept, body.exchange_id).await?.into()))
 }

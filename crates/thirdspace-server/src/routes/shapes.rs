@@ -4,14 +4,14 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
-use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::booking::{Approval, BookingStatus};
 use thirdspace_domain::exchange::{Role, Shown, Source};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::outcome::{Category, Sharing};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::report::By;
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_domain::venue::{Coordinates, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueKind};
 use thirdspace_store as store;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -133,6 +133,10 @@ pub struct Venue {
     pub amenities: Vec<String>,
     pub house_rules: Option<String>,
     pub no_show_grace_minutes: u16,
+    /// What a day's seat costs here for those who pay in money.
+    pub day_pass: Option<DayPass>,
+    /// Social-capital bookings wait for a host's approval.
+    pub requires_approval: bool,
     #[serde(serialize_with = "rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -157,6 +161,8 @@ impl From<store::Venue> for Venue {
             amenities: venue.amenities,
             house_rules: venue.house_rules,
             no_show_grace_minutes: venue.no_show_grace_minutes,
+            day_pass: venue.day_pass,
+            requires_approval: venue.requires_approval,
             created_at: venue.created_at,
             updated_at: venue.updated_at,
         }
@@ -337,6 +343,18 @@ pub struct Booking {
     #[serde(serialize_with = "rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
+    /// Where it stands with a host who approves bookings; null where the venue approves nothing.
+    pub approval: Option<Approval>,
+    /// The host's message with the approval or refusal.
+    pub approval_message: Option<String>,
+    /// When the visitor accepted the venue's house rules.
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub rules_accepted_at: Option<i64>,
+    /// Whether they shared what they pledged; null until they say, after the visit.
+    pub pledge_kept: Option<bool>,
+    /// The exchange the pledge became.
+    pub pledge_exchange_id: Option<Uuid>,
 }
 
 impl From<store::Booking> for Booking {
@@ -358,6 +376,11 @@ impl From<store::Booking> for Booking {
             checked_in_at: booking.checked_in_at,
             checked_out_at: booking.checked_out_at,
             created_at: booking.created_at,
+            approval: booking.approval,
+            approval_message: booking.approval_message,
+            rules_accepted_at: booking.rules_accepted_at,
+            pledge_kept: booking.pledge_kept,
+            pledge_exchange_id: booking.pledge_exchange_id,
         }
     }
 }

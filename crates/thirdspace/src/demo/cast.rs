@@ -8,7 +8,7 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::profile::{ProfileInput, Visibility};
 use thirdspace_domain::space::{SpaceInput, SpaceKind};
-use thirdspace_domain::venue::{Coordinates, VenueInput, VenueKind};
+use thirdspace_domain::venue::{Coordinates, DayPass, VenueInput, VenueKind};
 
 /// One demo person: their login, profile, and what they say about today.
 #[derive(Debug, Clone)]
@@ -84,6 +84,8 @@ pub fn venues() -> Vec<DemoVenue> {
                         .into(),
                 ),
                 no_show_grace_minutes: Some(20),
+                day_pass: Some(DayPass { price_minor: 1500, currency: "EUR".into() }),
+                requires_approval: false,
             },
             spaces: vec![open_seating("Long table and window seats", 18, 6)],
         },
@@ -114,6 +116,8 @@ pub fn venues() -> Vec<DemoVenue> {
                         .into(),
                 ),
                 no_show_grace_minutes: None,
+                day_pass: None,
+                requires_approval: false,
             },
             spaces: vec![
                 open_seating("Reading room", 36, 14),
@@ -147,6 +151,8 @@ pub fn venues() -> Vec<DemoVenue> {
                         .into(),
                 ),
                 no_show_grace_minutes: Some(45),
+                day_pass: Some(DayPass { price_minor: 2500, currency: "EUR".into() }),
+                requires_approval: true,
             },
             spaces: vec![open_seating("Open learning floor", 40, 20), meeting_room("Group room Plaslaan", 6)],
         },

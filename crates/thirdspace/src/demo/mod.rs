@@ -14,9 +14,12 @@ use thirdspace_domain::profile::{ProfileDraft, Visibility};
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
+use thirdspace_server::app::access;
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{matching, password, AppState, Application};
-use thirdspace_store::{CheckIn, NewBooking, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue};
+use thirdspace_store::{
+    CheckIn, Decision, NewBooking, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue,
+};
 
 use crate::config::Config;
 use crate::open;
@@ -161,7 +164,8 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         let arrive = (i / venues.len()) % 3 != 2;
         for k in (0..venues.len()).map(|k| (i + k) % venues.len()) {
             let (focus, pledge) = (person.focus.clone(), person.pledge.clone());
-            match book_today(store, &venues[k].venue, &user, focus, pledge, arrive, now).await? {
+            let (venue, host) = (&venues[k].venue, venues[k].host.id);
+            match book_today(store, venue, host, &user, focus, pledge, arrive, now).await? {
                 Outcome::CheckedIn => {
                     booked += 1;
                     checked_in += 1;
@@ -190,9 +194,11 @@ enum Outcome {
 
 /// Books the person for the rest of today's opening period (checking them in when `arrive`), or
 /// for tomorrow when the venue is closed now.
+#[allow(clippy::too_many_arguments)]
 async fn book_today(
     store: &dyn Store,
     venue: &Venue,
+    host: uuid::Uuid,
     user: &User,
     focus: String,
     pledge: String,
@@ -224,13 +230,18 @@ async fn book_today(
             }
         }
     };
-    let input = BookingInput { space_id: None, date, start, end, focus, pledge };
-    let Ok(plan) = booking::plan(clock, &input, now) else { return Ok(Outcome::Full) };
+    let input = BookingInput { space_id: None, date, start, end, focus, pledge, accept_house_rules: true };
+    let Ok(plan) = booking::plan_with_terms(clock, access::terms(venue), &input, now) else { return Ok(Outcome::Full) };
     if store.free_seats(venue.id, date, (plan.starts_at, plan.ends_at), now).await? <= SEATS_KEPT_FREE {
         return Ok(Outcome::Full);
     }
     let plan_end = plan.closes_at;
     match store.book(NewBooking { user: user.id, venue: venue.id, space: None, plan, now }).await {
+        // Where the host approves bookings, those arriving now were approved; the rest wait.
+        Ok(booked) if arrive && booked.approval.is_some() => {
+            let welcome = Some("Welcome! Ask at the desk for the group room if you need it.".to_owned());
+            store.decide_booking(booked.id, Decision { approve: true, by: host, message: welcome }, now).await?;
+        }
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => return Ok(Outcome::Full),
         Err(e) => return Err(e.into()),
