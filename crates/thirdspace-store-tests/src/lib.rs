@@ -6,6 +6,7 @@
 //! back so that the capacity checks do not trust the store's own reads.
 
 pub mod accounts;
+pub mod approvals;
 pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
@@ -108,6 +109,12 @@ macro_rules! store_suite {
                 an_invitation_is_accepted_once,
                 spaces_are_added_and_edited_within_their_venue,
                 a_venue_opens_with_its_spaces_or_not_at_all,
+            }
+            approvals {
+                a_booking_waiting_for_approval_holds_its_seat_and_is_checked_in_only_once_approved,
+                a_declined_booking_gives_its_seat_back_and_an_unapproved_one_is_released,
+                waiting_bookings_and_racing_decisions_keep_capacity,
+                a_pledge_is_answered_after_the_visit_and_may_name_its_exchange,
             }
             bookings {
                 bookings_are_listed_upcoming_and_past_and_by_venue_day,
