@@ -14,6 +14,8 @@ pub const MAX_DAYS: i64 = 366;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum By {
+    /// Days.
+    Day,
     /// Weeks starting on Monday.
     Week,
     /// Calendar months.
@@ -29,6 +31,7 @@ pub fn local_date(tz: Tz, instant: i64) -> NaiveDate {
 /// The first day of the period holding `date`.
 pub fn period_start(date: NaiveDate, by: By) -> NaiveDate {
     match by {
+        By::Day => date,
         By::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
         By::Month => date.with_day(1).unwrap_or(date),
     }
@@ -41,6 +44,7 @@ pub fn periods(from: NaiveDate, to: NaiveDate, by: By) -> Vec<NaiveDate> {
     while start < to {
         out.push(start);
         start = match by {
+            By::Day => start + Duration::days(1),
             By::Week => start + Duration::days(7),
             By::Month => {
                 let (y, m) =
@@ -80,6 +84,7 @@ mod tests {
         assert_eq!(period_start(d(2026, 11, 30), By::Week), d(2026, 11, 30));
         assert_eq!(period_start(d(2026, 12, 6), By::Week), d(2026, 11, 30), "Sunday ends the week");
         assert_eq!(period_start(d(2026, 12, 31), By::Month), d(2026, 12, 1));
+        assert_eq!(period_start(d(2026, 12, 6), By::Day), d(2026, 12, 6));
     }
 
     #[test]
@@ -90,6 +95,8 @@ mod tests {
             [d(2026, 11, 30), d(2026, 12, 7), d(2026, 12, 14)]
         );
         assert_eq!(periods(d(2026, 12, 1), d(2026, 12, 2), By::Month), [d(2026, 12, 1)]);
+        assert_eq!(periods(d(2026, 12, 30), d(2027, 1, 2), By::Day), [d(2026, 12, 30), d(2026, 12, 31), d(2027, 1, 1)]);
+        assert_eq!(periods(d(2026, 1, 1), d(2027, 1, 1), By::Day).len(), 365);
     }
 
     #[test]

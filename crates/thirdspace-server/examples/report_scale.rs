@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let end = (to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).ok_or("midnight")?.and_utc().timestamp();
             let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
             let facts = store.venue_facts(venue.id, dates, start, end).await?;
-            let report = reports::build(venue.id, &facts, tz, (from, to), by);
+            let report = reports::build((venue.id, venue.day_pass.as_ref()), &facts, tz, (from, to), by);
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             counted = report.total.visits + report.total.exchanges;
         }

@@ -21,7 +21,7 @@ impl<B: Backend> Reports for SqlStore<B> {
         let mut c = self.read().await?;
         let range = args![venue, from, to];
         let mut facts = VenueFacts::default();
-        let visits = "SELECT user_id, starts_at, ends_at, checked_in_at, checked_out_at FROM bookings \
+        let visits = "SELECT user_id, starts_at, ends_at, checked_in_at, checked_out_at, pledge_kept FROM bookings \
                       WHERE venue_id = $1 AND date >= $4 AND date <= $5 AND status IN ('checked_in', 'checked_out') \
                       AND starts_at >= $2 AND starts_at < $3";
         for r in c.fetch_all(visits, args![venue, from, to, dates.0, dates.1]).await? {
@@ -31,6 +31,7 @@ impl<B: Backend> Reports for SqlStore<B> {
                 ends_at: r.int("ends_at")?,
                 checked_in_at: r.opt_int("checked_in_at")?,
                 checked_out_at: r.opt_int("checked_out_at")?,
+                pledge_kept: r.opt_bool("pledge_kept")?,
             });
         }
         let exchanges = "SELECT answered_at, tags FROM exchanges WHERE venue_id = $1 AND status = 'confirmed' \

@@ -16,6 +16,8 @@ pub struct Visit {
     pub ends_at: i64,
     pub checked_in_at: Option<i64>,
     pub checked_out_at: Option<i64>,
+    /// Whether the visitor shared what they pledged, once they said.
+    pub pledge_kept: Option<bool>,
 }
 
 /// An introduction suggested at the venue and what became of it.

@@ -151,3 +151,11 @@ pub async fn record_of(state: &AppState, viewer: Option<&User>, person: Uuid) ->
 pub async fn my_record(state: &AppState, actor: &User) -> AppResult<LedgerRecord> {
     Ok(state.store.ledger_record(actor.id).await?)
 }
+
+/// The exchanges `actor` may name as a pledge kept (given by them, neither declined nor lapsed),
+/// newest first, among their latest hundred.
+pub async fn pledge_choices(state: &AppState, actor: &User) -> AppResult<Vec<ExchangeView>> {
+    let now = state.clock.now();
+    let latest = mine(state, actor, Page::new(1, Page::MAX_PER_PAGE)).await?;
+    Ok(latest.items.into_iter().filter(|v| exchange::keeps_pledge_of(&v.exchange.proposal(), actor.id, now)).collect())
+}

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_domain::outcome::Category;
 use thirdspace_domain::report::{self, By};
+use thirdspace_domain::venue::DayPass;
 use thirdspace_store::{User, VenueFacts};
 use uuid::Uuid;
 
@@ -33,12 +34,19 @@ pub struct Figures {
     pub questions_answered: u32,
     /// Outcomes shared with the venue or everyone.
     pub outcomes: u32,
+    /// Visits whose visitor said they shared what they pledged.
+    pub pledges_kept: u32,
+    /// What the visits were worth at the venue's day-pass price (one pass a visit), in the
+    /// currency's smallest unit; none where the venue sets no price.
+    pub seats_worth_minor: Option<u64>,
 }
 
 /// A venue's report over a range of local dates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VenueReport {
     pub venue_id: Uuid,
+    /// The day-pass price the seats' worth is counted at.
+    pub day_pass: Option<DayPass>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub by: By,
@@ -66,7 +74,7 @@ fn tally(periods: &mut Periods, total: &mut Figures, start: Option<NaiveDate>, a
 /// Adds `facts` up, each in the period (in `tz`) it happened in; anything outside `[from, to)`
 /// in local dates is left out.
 pub fn build(
-    venue_id: Uuid,
+    (venue_id, day_pass): (Uuid, Option<&DayPass>),
     facts: &VenueFacts,
     tz: chrono_tz::Tz,
     (from, to): (NaiveDate, NaiveDate),
@@ -85,13 +93,16 @@ pub fn build(
         let span = v.checked_out_at.unwrap_or(v.ends_at).min(v.ends_at)
             - v.checked_in_at.unwrap_or(v.starts_at).max(v.starts_at);
         let hours = span.max(0) as f64 / 3600.0;
+        let kept = u32::from(v.pledge_kept == Some(true));
         if let Some((period, people)) = figures.get_mut(&start) {
             period.visits += 1;
             period.seat_hours += hours;
+            period.pledges_kept += kept;
             people.insert(v.user);
         }
         total.visits += 1;
         total.seat_hours += hours;
+        total.pledges_kept += kept;
         everyone.insert(v.user);
     }
     let mut topics: BTreeMap<String, u32> = BTreeMap::new();
@@ -132,21 +143,35 @@ pub fn build(
         tally(&mut figures, &mut total, slot(*at), |f| f.outcomes += 1);
     }
     total.coworkers = everyone.len() as u32;
+    let worth = |visits| day_pass.map(|pass| pass.worth(visits));
     let periods = figures
         .into_iter()
         .map(|(start, (mut f, people))| {
             f.coworkers = people.len() as u32;
             f.seat_hours = (f.seat_hours * 10.0).round() / 10.0;
+            f.seats_worth_minor = worth(f.visits);
             (start, f)
         })
         .collect();
     total.seat_hours = (total.seat_hours * 10.0).round() / 10.0;
+    total.seats_worth_minor = worth(total.visits);
     let mut topics: Vec<(String, u32)> = topics.into_iter().collect();
     topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     topics.truncate(20);
     let mut outcomes: Vec<(Category, u32)> = outcomes.into_values().collect();
     outcomes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-    VenueReport { venue_id, from, to, by, periods, total, topics, outcomes, fields_met: pairs.len() as u32 }
+    VenueReport {
+        venue_id,
+        day_pass: day_pass.cloned(),
+        from,
+        to,
+        by,
+        periods,
+        total,
+        topics,
+        outcomes,
+        fields_met: pairs.len() as u32,
+    }
 }
 
 /// The report of a venue its owner or staff (or a network admin) asks for, over local dates
@@ -168,7 +193,7 @@ pub async fn venue(
     let end = hours::instant(tz, to, midnight) + 86_400;
     let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
     let facts = state.store.venue_facts(venue.id, dates, start, end).await?;
-    Ok(build(venue.id, &facts, tz, (from, to), by))
+    Ok(build((venue.id, venue.day_pass.as_ref()), &facts, tz, (from, to), by))
 }
 
 #[cfg(test)]
@@ -205,6 +230,7 @@ mod tests {
             ends_at: noon(day) + 4 * 3600,
             checked_in_at: checked_in,
             checked_out_at: checked_out,
+            pledge_kept: checked_in.map(|_| user == ana),
         };
         // 23:30 UTC on Sunday the 29th is Monday the 30th in Amsterdam: the next week.
         let late_sunday = d(29).and_hms_opt(23, 30, 0).unwrap_or_default().and_utc().timestamp();
@@ -229,8 +255,9 @@ mod tests {
             questions: vec![(noon(24), Some(noon(24) + 60)), (noon(30), None)],
             outcomes: vec![(noon(30), Category::Client), (noon(24), Category::Skill), (noon(24), Category::Client)],
         };
+        let pass = DayPass { price_minor: 1500, currency: "EUR".into() };
         let r = build(
-            Uuid::from_u128(9),
+            (Uuid::from_u128(9), Some(&pass)),
             &facts,
             chrono_tz::Europe::Amsterdam,
             (d(23), d(30) + chrono::Duration::days(7)),
@@ -251,5 +278,13 @@ mod tests {
         assert_eq!((first.questions_asked, first.questions_answered, second.questions_asked), (1, 1, 1));
         assert_eq!(r.outcomes, [(Category::Client, 2), (Category::Skill, 1)]);
         assert_eq!((first.outcomes, second.outcomes, r.total.outcomes), (2, 1, 3));
+        assert_eq!((first.pledges_kept, r.total.pledges_kept), (1, 1), "Ana said she kept hers; Bo did not say yes");
+        assert_eq!((first.seats_worth_minor, second.seats_worth_minor), (Some(4500), Some(1500)), "a pass a visit");
+        assert_eq!(r.total.seats_worth_minor, Some(6000));
+        let unpriced = build((Uuid::from_u128(9), None), &facts, chrono_tz::UTC, (d(23), d(30)), By::Day);
+        assert_eq!(unpriced.total.seats_worth_minor, None, "no price, no worth");
+        assert_eq!(unpriced.periods.len(), 7, "one period a day");
+        let visits: Vec<u32> = unpriced.periods.iter().map(|(_, f)| f.visits).collect();
+        assert_eq!(visits, [0, 1, 2, 0, 0, 0, 1], "by day, in UTC the late Sunday is still Sunday");
     }
 }

@@ -11,18 +11,27 @@ use axum::routing::{get, post};
 use axum::Router;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
-use thirdspace_domain::booking::BookingStatus;
+use thirdspace_domain::booking::{self, Approval, BookingStatus};
+use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
-use super::{failed, message, render, to_login, FormData, Nav, Params, Visitor};
-use crate::app::{access, bookings, AppError};
+use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
+use crate::app::{access, bookings, exchanges, AppError};
 use crate::AppState;
 
 /// How many bookings each list of "My bookings" shows.
 const LISTED: u32 = 50;
 
-fn status_words(status: BookingStatus) -> &'static str {
+fn status_words(b: &Booking) -> &'static str {
+    match (b.status, b.approval) {
+        (BookingStatus::Booked, Some(Approval::Pending)) => "Waiting for the host's approval",
+        (BookingStatus::Cancelled, Some(Approval::Declined)) => "Declined by the host",
+        (status, _) => plain_status(status),
+    }
+}
+
+fn plain_status(status: BookingStatus) -> &'static str {
     match status {
         BookingStatus::Booked => "Booked",
         BookingStatus::CheckedIn => "Checked in",
@@ -66,12 +75,119 @@ struct BookingPage<'a> {
     live: bool,
     fresh: bool,
     csrf: &'a str,
+    /// The visit is over: the holder may say whether they kept their pledge.
+    pledge_due: bool,
+    /// The exchanges they may name as the pledge kept: id, what was shared, and whether it is
+    /// the one named now.
+    choices: Vec<(Uuid, String, bool)>,
+    pledged: bool,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct PledgeForm {
+    #[serde(default)]
+    kept: String,
+    #[serde(default)]
+    exchange_id: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 #[derive(Deserialize)]
 struct Fresh {
     new: Option<String>,
+    pledged: Option<String>,
 }
+
+/// The booking's page, with what was wrong in a pledge form sent from it.
+async fn show(
+    state: &AppState,
+    (who, user): (&Visitor, &User),
+    (b, venue): (&Booking, &Venue),
+    q: Fresh,
+    (errors, status): (Errors, StatusCode),
+) -> Response {
+    let now = state.clock.now();
+    let pledge_due = b.user_id == user.id && booking::may_answer_pledge(b.status, b.ends_at, now);
+    let choices = if pledge_due {
+        match exchanges::pledge_choices(state, user).await {
+            Ok(found) => found
+                .into_iter()
+                .map(|v| (v.exchange.id, v.exchange.text, b.pledge_exchange_id == Some(v.exchange.id)))
+                .collect(),
+            Err(e) => return failed("", &e),
+        }
+    } else {
+        Vec::new()
+    };
+    let page = BookingPage {
+        nav: Some(who.nav()),
+        b,
+        venue: &venue.name,
+        address: format!("{}, {}", venue.address, venue.city),
+        when: when(b),
+        status: status_words(b),
+        grace: venue.no_show_grace_minutes,
+        cancellable: b.status == BookingStatus::Booked && b.starts_at > now,
+        live: matches!(b.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.ends_at > now,
+        fresh: q.new.is_some(),
+        csrf: &who.csrf,
+        pledge_due,
+        choices,
+        pledged: q.pledged.is_some(),
+        errors,
+    };
+    render(status, &page)
+}
+
+/// The holder says whether they shared what they pledged.
+async fn pledge(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    FormData(form): FormData<PledgeForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/bookings/{id}")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (b, venue) = match own(&state, &id, user).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let mut invalid = Invalids::default();
+    let kept = match form.kept.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            invalid.add(Invalid::new("kept", "say whether you shared it"));
+            false
+        }
+    };
+    let exchange = match form.exchange_id.trim() {
+        "" => None,
+        raw => Uuid::parse_str(raw).map(Some).unwrap_or_else(|_| {
+            invalid.add(Invalid::new("exchange_id", "choose one of your exchanges"));
+            None
+        }),
+    };
+    let answered = match invalid.finish(()) {
+        Ok(()) => bookings::answer_pledge(&state, user, b.id, kept, exchange).await,
+        Err(invalid) => Err(AppError::from(invalid)),
+    };
+    match answered {
+        Ok(_) => Redirect::to(&format!("/bookings/{}?pledged=1", b.id)).into_response(),
+        Err(e) if status_of(&e).is_client_error() => {
+            let errors = Errors::of_app(&e).labelled(PLEDGE_LABELS);
+            show(&state, (&who, user), (&b, &venue), Fresh { new: None, pledged: None }, (errors, status_of(&e))).await
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
+/// The pledge form's fields, with the labels it shows.
+const PLEDGE_LABELS: Labels = &[("kept", "Did you share it?"), ("exchange_id", "The exchange it became")];
 
 async fn page(
     State(state): State<AppState>,
@@ -84,20 +200,7 @@ async fn page(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let page = BookingPage {
-        nav: Some(who.nav()),
-        b: &b,
-        venue: &venue.name,
-        address: format!("{}, {}", venue.address, venue.city),
-        when: when(&b),
-        status: status_words(b.status),
-        grace: venue.no_show_grace_minutes,
-        cancellable: b.status == BookingStatus::Booked && b.starts_at > state.clock.now(),
-        live: matches!(b.status, BookingStatus::Booked | BookingStatus::CheckedIn) && b.ends_at > state.clock.now(),
-        fresh: q.new.is_some(),
-        csrf: &who.csrf,
-    };
-    render(StatusCode::OK, &page)
+    show(&state, (&who, user), (&b, &venue), q, (Errors::default(), StatusCode::OK)).await
 }
 
 /// The booking as an iCalendar file, for any calendar application.
@@ -174,6 +277,8 @@ struct Listed {
     venue: String,
     when: String,
     status: &'static str,
+    /// Over, and its pledge not yet answered: the list asks.
+    ask_pledge: bool,
 }
 
 #[derive(Template)]
@@ -193,6 +298,7 @@ struct Cancelled {
 async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Cancelled>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
     let mut names: HashMap<Uuid, String> = HashMap::new();
+    let now = state.clock.now();
     let mut lists = Vec::new();
     for list in [BookingsWhen::Upcoming, BookingsWhen::Past] {
         let found = match bookings::mine(&state, user, list, Page::new(1, LISTED)).await {
@@ -210,7 +316,8 @@ async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Can
             }
             let venue = names.get(&b.venue_id).cloned().unwrap_or_default();
             let settled = !matches!(b.status, BookingStatus::Booked | BookingStatus::CheckedIn);
-            listed.push((settled, Listed { id: b.id, venue, when: when(&b), status: status_words(b.status) }));
+            let ask_pledge = b.pledge_kept.is_none() && booking::may_answer_pledge(b.status, b.ends_at, now);
+            listed.push((settled, Listed { id: b.id, venue, when: when(&b), status: status_words(&b), ask_pledge }));
         }
         lists.push(listed);
     }
@@ -227,5 +334,6 @@ pub fn router() -> Router<AppState> {
         .route("/bookings/{id}", get(page))
         .route("/bookings/{id}/calendar.ics", get(calendar))
         .route("/bookings/{id}/cancel", post(cancel))
+        .route("/bookings/{id}/pledge", post(pledge))
         .route("/me/bookings", get(mine))
 }

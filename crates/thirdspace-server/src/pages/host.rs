@@ -26,9 +26,9 @@ use super::{
 };
 use crate::app::access::{venue_for_owner, venue_for_staff};
 use crate::app::presence::{arrive, leave, Arrival};
-use crate::app::screens;
 use crate::app::venues::{self, invite as invite_staff};
 use crate::app::AppError;
+use crate::app::{bookings, screens};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -636,12 +636,23 @@ struct ManagePage<'a> {
     owner: bool,
     spaces: Vec<SpaceRow>,
     staff: Vec<String>,
+    /// Bookings waiting for approval: id, who, when, their focus and pledge.
+    waiting: Vec<Waiting>,
     notice: Option<&'static str>,
     errors: Errors,
 }
 
+struct Waiting {
+    id: Uuid,
+    name: String,
+    when: String,
+    focus: String,
+    pledge: String,
+}
+
 #[derive(Deserialize)]
 struct ManageQuery {
+    decided: Option<String>,
     opened: Option<String>,
     saved: Option<String>,
     invited: Option<String>,
@@ -665,9 +676,24 @@ async fn manage_page(
         Ok(s) => s.items,
         Err(e) => return failed("", &e),
     };
+    let waiting = match bookings::awaiting_approval(state, user, venue.id, Page::new(1, Page::MAX_PER_PAGE)).await {
+        Ok(found) => found
+            .items
+            .into_iter()
+            .map(|d| Waiting {
+                id: d.booking.id,
+                name: d.display_name,
+                when: format!("{}, {}–{}", d.booking.date.format("%A %-d %B"), d.booking.start, d.booking.end),
+                focus: d.booking.focus,
+                pledge: d.booking.pledge,
+            })
+            .collect(),
+        Err(e) => return failed("", &e),
+    };
     let page = ManagePage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
+        waiting,
         owner: role == StaffRole::Owner,
         spaces: spaces
             .into_iter()
@@ -690,6 +716,49 @@ async fn manage_page(
     render(status, &page)
 }
 
+#[derive(Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    approve: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// A host approves or declines a booking waiting for them, from the venue's page.
+async fn decide(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path((id, booking)): Path<(String, String)>,
+    FormData(form): FormData<DecideForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}")) };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let (venue, role) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let Ok(booking) = Uuid::parse_str(&booking) else {
+        return message(StatusCode::NOT_FOUND, "No such booking", "It may have been cancelled.");
+    };
+    let approve = form.approve == "yes";
+    let note = Some(form.message.as_str()).filter(|m| !m.trim().is_empty());
+    match bookings::decide(&state, user, booking, approve, note).await {
+        Ok(_) => {
+            let word = if approve { "approved" } else { "declined" };
+            Redirect::to(&format!("/host/venues/{}?decided={word}#waiting", venue.id)).into_response()
+        }
+        Err(e) if status_of(&e).is_client_error() => {
+            let errors = Errors::of_app(&e).labelled(&[("message", "Message to the visitor")]);
+            manage_page(&state, &who, venue, role, None, errors, status_of(&e)).await
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
 async fn manage(
     State(state): State<AppState>,
     who: Visitor,
@@ -707,6 +776,10 @@ async fn manage(
         Some("Saved.")
     } else if q.invited.is_some() {
         Some("Invitation sent: they see it under Host once they log in.")
+    } else if q.decided.as_deref() == Some("approved") {
+        Some("Approved: they see your answer under My bookings and can check in.")
+    } else if q.decided.is_some() {
+        Some("Declined: the seat is free again, and they see your message under My bookings.")
     } else {
         None
     };
@@ -1129,6 +1202,7 @@ pub fn router() -> Router<AppState> {
         .route("/host/venues/{id}/spaces/{space}", post(edit_space))
         .route("/host/venues/{id}/staff", post(invite))
         .route("/host/venues/{id}/today", get(today))
+        .route("/host/venues/{id}/bookings/{booking}/decide", post(decide))
         .route("/host/venues/{id}/check-in", post(check_in))
         .route("/host/venues/{id}/check-out", post(check_out))
         .route("/host/venues/{id}/screens", post(new_screen))

@@ -33,8 +33,11 @@ struct ReportPage {
     to: NaiveDate,
     /// The last day counted, for the reader.
     last: NaiveDate,
-    weekly: bool,
+    /// `day`, `week` or `month`.
+    by: &'static str,
     rows: Vec<Row>,
+    /// What the visits were worth at the day-pass price, written for the reader.
+    worth: Option<String>,
     total: Figures,
     topics: Vec<(String, u32)>,
     outcomes: Vec<(&'static str, u32)>,
@@ -79,7 +82,11 @@ async fn page(
     // By default the last six months, this one included.
     let first = today.with_day(1).unwrap_or(today);
     let six_back = (0..5).fold(first, |d, _| (d - Duration::days(1)).with_day(1).unwrap_or(d));
-    let by = if q.by.as_deref() == Some("week") { By::Week } else { By::Month };
+    let by = match q.by.as_deref() {
+        Some("week") => By::Week,
+        Some("day") => By::Day,
+        _ => By::Month,
+    };
     let (Some(from), Some(to)) = (date(q.from.as_deref(), six_back), date(q.to.as_deref(), today + Duration::days(1)))
     else {
         return message(StatusCode::BAD_REQUEST, "Not a date", "Dates are written as YYYY-MM-DD.");
@@ -92,7 +99,7 @@ async fn page(
         report.periods.into_iter().map(|(start, f)| Row { start: start.format("%Y-%m-%d").to_string(), f }).collect();
     let chart = chart::pairs(
         "report-chart",
-        &format!("Visits and exchanges by {}", if by == By::Week { "week" } else { "month" }),
+        &format!("Visits and exchanges by {}", by_word(by)),
         "Two bars a period: visits, then exchanges of knowledge confirmed here. The table below holds the figures.",
         &rows.iter().map(|r| (r.start.clone(), r.f.visits, r.f.exchanges)).collect::<Vec<_>>(),
     );
@@ -103,7 +110,8 @@ async fn page(
         from: report.from,
         to: report.to,
         last: report.to - Duration::days(1),
-        weekly: by == By::Week,
+        by: by_word(by),
+        worth: report.total.seats_worth_minor.zip(report.day_pass.as_ref()).map(|(w, pass)| money(w, &pass.currency)),
         rows,
         total: report.total,
         topics: report.topics,
@@ -114,6 +122,40 @@ async fn page(
     render(StatusCode::OK, &page)
 }
 
+fn by_word(by: By) -> &'static str {
+    match by {
+        By::Day => "day",
+        By::Week => "week",
+        By::Month => "month",
+    }
+}
+
+/// An amount in a currency's hundredths, for the reader: "EUR 1,234.50".
+fn money(minor: u64, currency: &str) -> String {
+    let whole = (minor / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{currency} {grouped}.{:02}", minor % 100)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/host/venues/{id}/report", get(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_reads_in_groups_of_three_with_its_hundredths() {
+        assert_eq!(money(0, "EUR"), "EUR 0.00");
+        assert_eq!(money(1505, "EUR"), "EUR 15.05");
+        assert_eq!(money(123_456_789, "USD"), "USD 1,234,567.89");
+        assert_eq!(money(100_000, "EUR"), "EUR 1,000.00");
+    }
 }

@@ -26,7 +26,7 @@ pub struct ReportQuery {
     /// The day after the last local date counted; at most 366 days after `from`.
     #[param(value_type = String, format = Date)]
     to: NaiveDate,
-    /// `month` (default) or `week`.
+    /// `month` (default), `week` or `day`.
     #[param(nullable = false)]
     by: Option<By>,
 }
@@ -63,11 +63,13 @@ pub async fn venue_csv(
     let report = reports::venue(&state, &auth.user, id, q.from, q.to, q.by.unwrap_or_default()).await?;
     let mut csv = String::from(
         "period_start,visits,coworkers,seat_hours,exchanges,intros_suggested,intros_accepted,intros_met,intros_useful,\
-         questions_asked,questions_answered,outcomes\r\n",
+         questions_asked,questions_answered,outcomes,pledges_kept,seats_worth,currency\r\n",
     );
+    let currency = report.day_pass.as_ref().map(|p| p.currency.as_str()).unwrap_or_default();
     for (start, f) in &report.periods {
+        let worth = f.seats_worth_minor.map(|w| format!("{}.{:02}", w / 100, w % 100)).unwrap_or_default();
         csv.push_str(&format!(
-            "{start},{},{},{:.1},{},{},{},{},{},{},{},{}\r\n",
+            "{start},{},{},{:.1},{},{},{},{},{},{},{},{},{},{worth},{currency}\r\n",
             f.visits,
             f.coworkers,
             f.seat_hours,
@@ -78,7 +80,8 @@ pub async fn venue_csv(
             f.intros_useful,
             f.questions_asked,
             f.questions_answered,
-            f.outcomes
+            f.outcomes,
+            f.pledges_kept
         ));
     }
     let name = format!("attachment; filename=\"report-{}-{}.csv\"", report.from, report.to);

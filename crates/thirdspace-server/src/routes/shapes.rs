@@ -771,6 +771,11 @@ pub struct Figures {
     pub questions_answered: u32,
     /// Outcomes shared with the venue or everyone.
     pub outcomes: u32,
+    /// Visits whose visitor said they shared what they pledged.
+    pub pledges_kept: u32,
+    /// What the visits were worth at the venue's day-pass price (one pass a visit), in the
+    /// currency's smallest unit; null where the venue sets no price.
+    pub seats_worth_minor: Option<u64>,
 }
 
 impl From<reports::Figures> for Figures {
@@ -787,6 +792,8 @@ impl From<reports::Figures> for Figures {
             questions_asked: f.questions_asked,
             questions_answered: f.questions_answered,
             outcomes: f.outcomes,
+            pledges_kept: f.pledges_kept,
+            seats_worth_minor: f.seats_worth_minor,
         }
     }
 }
@@ -816,6 +823,8 @@ pub struct CategoryCount {
 #[derive(Serialize, ToSchema)]
 pub struct VenueReport {
     pub venue_id: Uuid,
+    /// The day-pass price the seats' worth is counted at; null where the venue sets none.
+    pub day_pass: Option<DayPass>,
     #[schema(value_type = String, format = Date)]
     pub from: NaiveDate,
     /// The day after the last day counted.
@@ -836,6 +845,7 @@ impl From<reports::VenueReport> for VenueReport {
     fn from(r: reports::VenueReport) -> Self {
         Self {
             venue_id: r.venue_id,
+            day_pass: r.day_pass,
             from: r.from,
             to: r.to,
             by: r.by,
