@@ -59,6 +59,7 @@ async fn a_coworker_finds_a_venue_books_for_social_capital_and_gets_a_calendar_f
                 ("end", "12:00"),
                 ("focus", "Grant, application; draft"),
                 ("pledge", "Python help"),
+                ("accept_house_rules", "on"),
             ],
         )
         .await;

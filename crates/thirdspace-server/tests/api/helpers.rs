@@ -364,7 +364,8 @@ impl TestApp {
         self.post(
             &format!("/api/v1/venues/{venue}/bookings"),
             Some(who),
-            json!({"date": date, "start": start, "end": end, "focus": "Writing my thesis", "pledge": "I can explain statistics"}),
+            json!({"date": date, "start": start, "end": end, "focus": "Writing my thesis", "pledge": "I can explain statistics",
+                "accept_house_rules": true}),
         )
         .await
     }

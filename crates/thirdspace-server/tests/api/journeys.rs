@@ -167,6 +167,7 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
     fill(&client, "#end", "16:00").await;
     fill(&client, "#focus", "Cleaning survey data").await;
     fill(&client, "#pledge", "Happy to help with Python").await;
+    click(&client, "#accept_house_rules").await;
     follow(&client, "form[action$='/book'] button[type=submit]").await;
     assert!(text_of(&client, "main").await.contains("Booked!"));
     check(&client, &axe, "booking confirmation").await;

@@ -96,7 +96,7 @@ async fn fifty_bookings_for_five_seats_spread_over_two_instances_give_exactly_fi
         .map(|(i, token)| {
             let setup = setup.clone();
             tokio::spawn(async move {
-                let body = json!({"date": MONDAY, "start": "10:00", "end": "12:00", "focus": "Writing", "pledge": "Python help"});
+                let body = json!({"date": MONDAY, "start": "10:00", "end": "12:00", "focus": "Writing", "pledge": "Python help", "accept_house_rules": true});
                 setup.post(i % 2, &format!("/api/v1/venues/{venue}/bookings"), &token, body).await
             })
         })
@@ -126,7 +126,7 @@ async fn a_check_in_on_one_instance_reaches_a_screen_on_the_other() {
     let venue = setup.venue(&host, 5).await;
     let anna = member_in(&*setup.store, "Anna").await;
     let (anna, anna_token) = (anna.id, anna.token);
-    let body = json!({"date": MONDAY, "start": "09:00", "end": "17:00", "focus": "Writing", "pledge": "Python help"});
+    let body = json!({"date": MONDAY, "start": "09:00", "end": "17:00", "focus": "Writing", "pledge": "Python help", "accept_house_rules": true});
     let (status, _) = setup.post(0, &format!("/api/v1/venues/{venue}/bookings"), &anna_token, body).await;
     assert_eq!(status, StatusCode::CREATED);
     let mut stream = setup

@@ -9,6 +9,8 @@ const BACKEND: helpers::Backend = helpers::Backend::Postgres;
 mod account_pages;
 #[path = "../api/accounts.rs"]
 mod accounts;
+#[path = "../api/approvals.rs"]
+mod approvals;
 #[path = "../api/bookings.rs"]
 mod bookings;
 #[path = "../api/browser.rs"]
