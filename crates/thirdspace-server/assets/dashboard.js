@@ -112,6 +112,7 @@
     document.getElementById("suggested").textContent = d.counters.intros_suggested_today;
     document.getElementById("accepted").textContent = d.counters.intros_accepted_today;
     document.getElementById("topics").textContent = d.counters.topics;
+    document.getElementById("exchanges").textContent = d.counters.exchanges_today;
     people = d.people;
     paginate();
     drawPeople();
@@ -122,6 +123,10 @@
       var who = q.who_can_help.length ? " (ask " + q.who_can_help.join(", ") + ")" : "";
       return q.text + who;
     });
+    fill("knowledge", d.shared_today, function (e) {
+      return e.topics.length ? "Knowledge shared: " + e.topics.join(", ") : "Knowledge shared";
+    });
+    fill("outcomes", d.outcomes_today, function (o) { return "It led to " + o; });
   }
 
   // A revoked link says so, and shows no one any more: the names, the intros, the questions and
@@ -132,7 +137,7 @@
     last = null;
     people = [];
     pages = [];
-    ["people", "intros", "questions", "page", "code"].forEach(function (id) {
+    ["people", "intros", "questions", "knowledge", "outcomes", "page", "code"].forEach(function (id) {
       document.getElementById(id).replaceChildren();
     });
     var qr = document.getElementById("qr");
@@ -166,7 +171,7 @@
   function listen() {
     if (gone) return;
     stream = new EventSource(api + "/events" + query);
-    ["presence", "profile", "question", "intro", "reload"].forEach(function (kind) {
+    ["presence", "profile", "question", "intro", "exchange", "outcome", "reload"].forEach(function (kind) {
       stream.addEventListener(kind, soon);
     });
     stream.addEventListener("revoked", revoked);

@@ -285,7 +285,7 @@ pub async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) 
 /// Someone who may be able to answer a question.
 #[derive(Serialize, ToSchema)]
 pub struct Answerer {
-    user_id: Uuid,
+    pub user_id: Uuid,
     pub display_name: String,
     pub headline: Option<String>,
     /// Checked in at the question's venue now.

@@ -112,6 +112,12 @@ pub struct ScreenQuestion {
     pub who_can_help: Vec<String>,
 }
 
+/// Knowledge shared at the venue today: an exchange confirmed, by its topics (never by name).
+#[derive(Serialize, ToSchema)]
+pub struct ScreenExchange {
+    pub topics: Vec<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Counters {
     /// Everyone checked in, shown or not.
@@ -120,6 +126,10 @@ pub struct Counters {
     pub intros_accepted_today: u32,
     /// Distinct knowledge topics offered by the people here.
     pub topics: u32,
+    /// Exchanges of knowledge confirmed here today.
+    pub exchanges_today: u32,
+    /// Outcomes recorded today and shared with the venue or everyone.
+    pub outcomes_today: u32,
 }
 
 /// What a venue's screen shows now.
@@ -140,6 +150,10 @@ pub struct Dashboard {
     pub people: Vec<ScreenPerson>,
     pub intros: Vec<ScreenIntro>,
     pub questions: Vec<ScreenQuestion>,
+    /// Today's exchanges confirmed here, newest first (at most 12).
+    pub shared_today: Vec<ScreenExchange>,
+    /// Today's outcomes shared with the venue, in words ("a new client"), newest first.
+    pub outcomes_today: Vec<String>,
     pub counters: Counters,
 }
 
@@ -168,6 +182,12 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     topics.dedup();
     let day_start = now - 86_400;
     let intros = state.store.venue_intros(id, day_start, 200).await?;
+    let midnight = hours::instant(time_zone(&venue)?, today, hours::ClockTime::MIDNIGHT);
+    let facts = state.store.venue_facts(id, (today, today), midnight, now + 1).await?;
+    let mut exchanges = facts.exchanges;
+    exchanges.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let mut outcomes = facts.outcomes;
+    outcomes.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let accepted =
         |i: &thirdspace_store::Intro| i.a_answer == IntroAnswer::Accepted && i.b_answer == IntroAnswer::Accepted;
     let counters = Counters {
@@ -175,6 +195,8 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         intros_suggested_today: intros.len() as u32,
         intros_accepted_today: intros.iter().filter(|i| accepted(i)).count() as u32,
         topics: topics.len() as u32,
+        exchanges_today: exchanges.len() as u32,
+        outcomes_today: outcomes.len() as u32,
     };
     let screen_intros = intros
         .iter()
@@ -224,6 +246,12 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         people,
         intros: screen_intros,
         questions,
+        shared_today: exchanges
+            .into_iter()
+            .take(12)
+            .map(|(_, tags)| ScreenExchange { topics: tag_labels(v, &tags) })
+            .collect(),
+        outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
         counters,
     })
 }

@@ -1219,7 +1219,8 @@ mod tests {
         assert_eq!(minor_units("25.5"), Some(2550));
         assert_eq!(minor_units("25,05"), Some(2505));
         assert_eq!(minor_units("0.99"), Some(99));
-        for bad in ["", ".5", "25.", "25.123", "-1", "1e3", "twenty", "99999999999"] {
+        assert_eq!(minor_units("25."), Some(2500), "a point with nothing after it");
+        for bad in ["", ".5", "25.123", "-1", "1e3", "twenty", "99999999999"] {
             assert_eq!(minor_units(bad), None, "{bad}");
         }
     }

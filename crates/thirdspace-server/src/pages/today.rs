@@ -38,6 +38,8 @@ struct Expected {
 
 struct Listed {
     id: Uuid,
+    /// Their person page, when they are shown.
+    person: Option<Uuid>,
     name: String,
     headline: Option<String>,
     reason: String,
@@ -49,8 +51,8 @@ struct Listed {
 struct Asked {
     id: Uuid,
     text: String,
-    /// Who might answer, and why.
-    who: Vec<(String, String)>,
+    /// Who might answer (their person page, their name) and why.
+    who: Vec<(Uuid, String, String)>,
 }
 
 /// Someone else's open question here.
@@ -58,6 +60,8 @@ struct Open {
     text: String,
     tags: String,
     asker: String,
+    /// The asker's person page, when they are shown.
+    asker_id: Option<Uuid>,
 }
 
 #[derive(Template)]
@@ -119,15 +123,15 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
                 .take(5)
                 .map(|a| {
                     let name = if a.here { format!("{} (here)", a.display_name) } else { a.display_name };
-                    (name, a.reason)
+                    (a.user_id, name, a.reason)
                 })
                 .collect();
             page.questions.push(Asked { id: q.id, text: q.text, who });
         }
         // Askers are named as they allow: here, everyone but those who hide.
-        for QuestionView { question: q, asker_name, .. } in others.into_iter().take(10) {
+        for QuestionView { question: q, asker_name, asker_id } in others.into_iter().take(10) {
             let asker = asker_name.unwrap_or_else(|| "Someone here".to_owned());
-            page.others.push(Open { text: q.text, tags: q.tags.join(", "), asker });
+            page.others.push(Open { text: q.text, tags: q.tags.join(", "), asker, asker_id });
         }
     } else {
         let upcoming = bookings::mine(state, user, BookingsWhen::Upcoming, Page::new(1, 10)).await?;
@@ -177,6 +181,7 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
         };
         page.intros.push(Listed {
             id: view.id,
+            person: view.with.user_id,
             name: view.with.display_name,
             headline: view.with.headline,
             reason: view.reason,

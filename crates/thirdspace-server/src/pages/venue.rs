@@ -58,7 +58,8 @@ struct VenuePage<'a> {
     week: Vec<(&'static str, String)>,
     closures: String,
     spaces: Vec<String>,
-    expected: Vec<String>,
+    /// Who is expected: their person page, and their name with their hours.
+    expected: Vec<(uuid::Uuid, String)>,
     hidden_count: usize,
     logged_in: bool,
     csrf: &'a str,
@@ -109,7 +110,7 @@ async fn build<'a>(
         .unwrap_or(today);
     let weekly = WeeklyHours::parse(venue.opening_hours.clone())?;
     let (shown, hidden_count) = bookings::expected(state, who.user.as_ref(), venue, day).await?;
-    let expected: Vec<String> = shown.into_iter().map(|(name, b)| format!("{name} ({}–{})", b.start, b.end)).collect();
+    let expected = shown.into_iter().map(|(name, b)| (b.user_id, format!("{name} ({}–{})", b.start, b.end))).collect();
     let week = DAYS
         .iter()
         .map(|(day, name)| {

@@ -118,7 +118,7 @@ async fn the_booking_form_names_every_problem_at_once() {
     let fields = [("date", "tomorrow"), ("start", "9"), ("end", "17:00"), ("focus", ""), ("pledge", "")];
     let refused = web.submit(&page, &format!("{page}/book"), &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for id in ["date", "start", "focus", "pledge"] {
+    for id in ["date", "start", "focus", "pledge", "accept_house_rules"] {
         assert!(marked(&refused, id), "{id} is marked: {}", refused.html);
     }
     assert_eq!(
@@ -128,6 +128,7 @@ async fn the_booking_form_names_every_problem_at_once() {
             "From must be a time of day like 09:30.",
             "What&#39;s your focus today? This must not be empty.",
             "What will you share? This must not be empty.",
+            "House rules: Please read and accept the venue&#39;s house rules to book here.",
         ]
     );
     assert_eq!(app.count("bookings").await, 0);

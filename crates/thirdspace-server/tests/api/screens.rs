@@ -78,6 +78,30 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
     assert!(board.body["intros"].as_array().unwrap().iter().all(|i| !i["reason"].as_str().unwrap().contains("Hid")));
     assert!(board.body["local_time"].as_str().unwrap().contains(':'));
     assert_eq!(board.body["local_date"], "2026-11-23", "the date the QR code belongs to");
+    assert_eq!(
+        (board.body["counters"]["exchanges_today"].clone(), board.body["shared_today"].clone()),
+        (json!(0), json!([]))
+    );
+
+    // Knowledge shared here and confirmed, and an outcome shared with the venue, show today,
+    // by topic and category, never by name; a private outcome does not.
+    let gave =
+        json!({"with": anna.id, "role": "gave", "tags": ["ux"], "text": "Reviewed her signup form", "venue_id": venue});
+    let proposed = app.post("/api/v1/me/exchanges", Some(&ben), gave).await;
+    assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+    let id = proposed.body["id"].as_str().unwrap();
+    let unconfirmed = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
+    assert_eq!(unconfirmed.body["counters"]["exchanges_today"], 0, "it counts once confirmed");
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    for sharing in ["venue", "private"] {
+        let outcome = json!({"category": "client", "venue_id": venue, "sharing": sharing});
+        assert_eq!(app.post("/api/v1/me/outcomes", Some(&anna), outcome).await.status, StatusCode::CREATED);
+    }
+    let board = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
+    assert_eq!(board.body["counters"]["exchanges_today"], 1);
+    assert_eq!(board.body["shared_today"], json!([{"topics": ["UX"]}]), "{}", board.body);
+    assert_eq!(board.body["counters"]["outcomes_today"], 1, "the private outcome is not the venue's");
+    assert_eq!(board.body["outcomes_today"], json!(["joint prospecting or a new client"]));
 }
 
 #[tokio::test]
