@@ -112,7 +112,8 @@
     document.getElementById("suggested").textContent = d.counters.intros_suggested_today;
     document.getElementById("accepted").textContent = d.counters.intros_accepted_today;
     document.getElementById("topics").textContent = d.counters.topics;
-    document.getElementById("exchanges").textContent = d.counters.exchanges_today;
+    document.getElementById("exchanges").textContent =
+      d.counters.exchanges_today === 1 ? "1 exchange" : d.counters.exchanges_today + " exchanges";
     people = d.people;
     paginate();
     drawPeople();
@@ -123,10 +124,12 @@
       var who = q.who_can_help.length ? " (ask " + q.who_can_help.join(", ") + ")" : "";
       return q.text + who;
     });
-    fill("knowledge", d.shared_today, function (e) {
+    // What was shared here today appears once there is something, three lines at most.
+    document.getElementById("shared-today").hidden = !d.shared_today.length && !d.outcomes_today.length;
+    fill("knowledge", d.shared_today.slice(0, 2), function (e) {
       return e.topics.length ? "Knowledge shared: " + e.topics.join(", ") : "Knowledge shared";
     });
-    fill("outcomes", d.outcomes_today, function (o) { return "It led to " + o; });
+    fill("outcomes", d.outcomes_today.slice(0, 1), function (o) { return "It led to " + o; });
   }
 
   // A revoked link says so, and shows no one any more: the names, the intros, the questions and

@@ -48,9 +48,55 @@ pub struct VenueFacts {
     pub outcomes: Vec<(i64, Category)>,
 }
 
+/// Whose facts a report over the whole network counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every venue and every member: visits, confirmed exchanges, introductions, questions and
+    /// outcomes shared with a venue or everyone.
+    Network,
+    /// One member's own: their visits, the exchanges they gave or received, their introductions,
+    /// their questions and every outcome they recorded.
+    Member(Uuid),
+}
+
+/// What happened on one day, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    pub visits: u32,
+    /// Seconds of seats used: from check-in (or the booking's start) to check-out (or its end),
+    /// within the booking.
+    pub seat_seconds: i64,
+    pub pledges_kept: u32,
+    pub exchanges: u32,
+    pub intros_suggested: u32,
+    pub intros_accepted: u32,
+    pub intros_met: u32,
+    pub intros_useful: u32,
+    pub questions_asked: u32,
+    pub questions_answered: u32,
+    pub outcomes: u32,
+}
+
+/// A scope's facts over a range, counted in the database by day (24 hours from the range's start).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayTotals {
+    /// By whole days since the range's start (day 0 begins at `from`).
+    pub days: std::collections::BTreeMap<i64, DayCounts>,
+    /// Topics of the exchanges, most exchanged first (at most 20).
+    pub topics: Vec<(String, u32)>,
+    pub outcomes: Vec<(Category, u32)>,
+    /// Different pairs of fields whose people met through an introduction.
+    pub fields_met: u32,
+}
+
 /// What is read for reports.
 #[async_trait]
 pub trait Reports: Send + Sync {
+    /// The facts of `scope` over the instants `[from, to)`, counted by day from `from`.
+    async fn day_totals(&self, scope: Scope, from: i64, to: i64) -> StoreResult<DayTotals>;
+    /// How many different people of `scope` came to a venue over `[from, to)`.
+    async fn visitors(&self, scope: Scope, from: i64, to: i64) -> StoreResult<u32>;
+
     /// The facts of `venue` over the instants `[from, to)`; `dates` are the local dates that
     /// range covers (bookings are found by their date).
     async fn venue_facts(

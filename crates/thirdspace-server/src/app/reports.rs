@@ -1,6 +1,7 @@
-//! What a venue's spare seats produced: visits and seat-hours given for social capital, knowledge
-//! exchanged there, introductions and what came of them, questions, outcomes, and how many
-//! different fields met, by week or month in the venue's time zone. People are only counted.
+//! What spare seats produced: visits and seat-hours given for social capital, knowledge
+//! exchanged, introductions and what came of them, questions, outcomes, and how many different
+//! fields met, by day, week or month. A venue's report is cut in the venue's time zone; the
+//! network's (its admins) and a member's own in UTC. People are only counted.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,10 +10,10 @@ use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_domain::outcome::Category;
 use thirdspace_domain::report::{self, By};
 use thirdspace_domain::venue::DayPass;
-use thirdspace_store::{User, VenueFacts};
+use thirdspace_store::{DayTotals, Scope, User, VenueFacts};
 use uuid::Uuid;
 
-use super::{access, AppResult};
+use super::{access, AppError, AppResult};
 use crate::AppState;
 
 /// The figures of one period (or of the whole range).
@@ -41,10 +42,12 @@ pub struct Figures {
     pub seats_worth_minor: Option<u64>,
 }
 
-/// A venue's report over a range of local dates.
+/// A report over a range of dates: a venue's (in its time zone), the network's or a member's (in
+/// UTC).
 #[derive(Debug, Clone, PartialEq)]
-pub struct VenueReport {
-    pub venue_id: Uuid,
+pub struct Report {
+    /// The venue a venue's report is about.
+    pub venue_id: Option<Uuid>,
     /// The day-pass price the seats' worth is counted at.
     pub day_pass: Option<DayPass>,
     pub from: NaiveDate,
@@ -79,7 +82,7 @@ pub fn build(
     tz: chrono_tz::Tz,
     (from, to): (NaiveDate, NaiveDate),
     by: By,
-) -> VenueReport {
+) -> Report {
     let starts = report::periods(from, to, by);
     let mut figures: Periods = starts.iter().map(|s| (*s, (Figures::default(), HashSet::new()))).collect();
     let mut total = Figures::default();
@@ -160,8 +163,8 @@ pub fn build(
     topics.truncate(20);
     let mut outcomes: Vec<(Category, u32)> = outcomes.into_values().collect();
     outcomes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-    VenueReport {
-        venue_id,
+    Report {
+        venue_id: Some(venue_id),
         day_pass: day_pass.cloned(),
         from,
         to,
@@ -183,7 +186,7 @@ pub async fn venue(
     from: NaiveDate,
     to: NaiveDate,
     by: By,
-) -> AppResult<VenueReport> {
+) -> AppResult<Report> {
     let (venue, _) = access::venue_for_staff(state, id, actor).await?;
     let (from, to) = report::range(from, to)?;
     let tz = access::time_zone(&venue)?;
@@ -194,6 +197,103 @@ pub async fn venue(
     let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
     let facts = state.store.venue_facts(venue.id, dates, start, end).await?;
     Ok(build((venue.id, venue.day_pass.as_ref()), &facts, tz, (from, to), by))
+}
+
+/// Adds up a scope's day totals into periods: `visitors` says how many different people came in
+/// each period (in order) and over the whole range.
+pub fn from_days(
+    totals: &DayTotals,
+    (from, to): (NaiveDate, NaiveDate),
+    by: By,
+    (visitors, everyone): (&[u32], u32),
+) -> Report {
+    let starts = report::periods(from, to, by);
+    let mut figures: BTreeMap<NaiveDate, (Figures, i64)> =
+        starts.iter().map(|s| (*s, (Figures::default(), 0))).collect();
+    let mut total = Figures::default();
+    let mut seconds = 0;
+    for (day, c) in &totals.days {
+        let date = from + chrono::Duration::days(*day);
+        if date < from || date >= to {
+            continue;
+        }
+        let add = |f: &mut Figures| {
+            f.visits += c.visits;
+            f.pledges_kept += c.pledges_kept;
+            f.exchanges += c.exchanges;
+            f.intros_suggested += c.intros_suggested;
+            f.intros_accepted += c.intros_accepted;
+            f.intros_met += c.intros_met;
+            f.intros_useful += c.intros_useful;
+            f.questions_asked += c.questions_asked;
+            f.questions_answered += c.questions_answered;
+            f.outcomes += c.outcomes;
+        };
+        if let Some((period, period_seconds)) = figures.get_mut(&report::period_start(date, by)) {
+            add(period);
+            *period_seconds += c.seat_seconds;
+        }
+        add(&mut total);
+        seconds += c.seat_seconds;
+    }
+    let hours = |seconds: i64| (seconds.max(0) as f64 / 360.0).round() / 10.0;
+    let periods = figures
+        .into_iter()
+        .zip(visitors.iter().copied().chain(std::iter::repeat(0)))
+        .map(|((start, (mut f, seconds)), people)| {
+            f.seat_hours = hours(seconds);
+            f.coworkers = people;
+            (start, f)
+        })
+        .collect();
+    total.seat_hours = hours(seconds);
+    total.coworkers = everyone;
+    Report {
+        venue_id: None,
+        day_pass: None,
+        from,
+        to,
+        by,
+        periods,
+        total,
+        topics: totals.topics.clone(),
+        outcomes: totals.outcomes.clone(),
+        fields_met: totals.fields_met,
+    }
+}
+
+/// Midnight UTC at the start of `date`.
+fn utc_midnight(date: NaiveDate) -> i64 {
+    date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
+}
+
+/// The report of `scope` over UTC dates `[from, to)` (at most a year and a day).
+async fn of_scope(state: &AppState, scope: Scope, from: NaiveDate, to: NaiveDate, by: By) -> AppResult<Report> {
+    let (from, to) = report::range(from, to)?;
+    let totals = state.store.day_totals(scope, utc_midnight(from), utc_midnight(to)).await?;
+    let starts = report::periods(from, to, by);
+    let mut visitors = Vec::with_capacity(starts.len());
+    for (i, start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(to).min(to);
+        let start = (*start).max(from);
+        visitors.push(state.store.visitors(scope, utc_midnight(start), utc_midnight(end)).await?);
+    }
+    let everyone = state.store.visitors(scope, utc_midnight(from), utc_midnight(to)).await?;
+    Ok(from_days(&totals, (from, to), by, (&visitors, everyone)))
+}
+
+/// What the whole network's seats produced, for its admins.
+pub async fn network(state: &AppState, actor: &User, from: NaiveDate, to: NaiveDate, by: By) -> AppResult<Report> {
+    if !actor.is_admin {
+        return Err(AppError::Forbidden("only the network's admins see its report"));
+    }
+    of_scope(state, Scope::Network, from, to, by).await
+}
+
+/// What coworking produced for the actor themselves: their visits, the exchanges they gave and
+/// received, their introductions, questions and outcomes.
+pub async fn member(state: &AppState, actor: &User, from: NaiveDate, to: NaiveDate, by: By) -> AppResult<Report> {
+    of_scope(state, Scope::Member(actor.id), from, to, by).await
 }
 
 #[cfg(test)]
@@ -286,5 +386,39 @@ mod tests {
         assert_eq!(unpriced.periods.len(), 7, "one period a day");
         let visits: Vec<u32> = unpriced.periods.iter().map(|(_, f)| f.visits).collect();
         assert_eq!(visits, [0, 1, 2, 0, 0, 0, 1], "by day, in UTC the late Sunday is still Sunday");
+    }
+
+    #[test]
+    fn day_totals_add_up_into_periods_with_their_visitors_and_the_range_bounds_them() {
+        use thirdspace_store::DayCounts;
+        let day = |visits, seat_seconds, exchanges| DayCounts {
+            visits,
+            seat_seconds,
+            exchanges,
+            pledges_kept: 1,
+            intros_met: 2,
+            ..DayCounts::default()
+        };
+        // 23 November 2026 is a Monday: days 0–6 are its week, day 7 the next Monday.
+        let totals = DayTotals {
+            days: [(0, day(2, 7200, 1)), (6, day(1, 1800, 0)), (7, day(4, 3600, 3)), (9, day(9, 0, 9))].into(),
+            topics: vec![("vat".into(), 4)],
+            outcomes: vec![(Category::Job, 1)],
+            fields_met: 3,
+        };
+        let r = from_days(&totals, (d(23), d(30) + chrono::Duration::days(2)), By::Week, (&[5, 2], 6));
+        assert_eq!(r.venue_id, None);
+        assert_eq!(r.periods.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [d(23), d(30)]);
+        let (first, second) = (&r.periods[0].1, &r.periods[1].1);
+        assert_eq!((first.visits, first.exchanges, first.seat_hours), (3, 1, 2.5));
+        assert_eq!((second.visits, second.exchanges, second.seat_hours), (4, 3, 1.0), "day 9 is past the range");
+        assert_eq!((first.coworkers, second.coworkers, r.total.coworkers), (5, 2, 6));
+        assert_eq!((first.pledges_kept, r.total.pledges_kept, r.total.intros_met), (2, 3, 6));
+        assert_eq!((r.total.visits, r.total.exchanges), (7, 4));
+        assert_eq!(
+            (r.topics.clone(), r.outcomes.clone(), r.fields_met),
+            (vec![("vat".to_owned(), 4)], vec![(Category::Job, 1)], 3)
+        );
+        assert_eq!(r.total.seats_worth_minor, None, "the network has no day pass");
     }
 }

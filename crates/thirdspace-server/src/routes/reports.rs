@@ -10,7 +10,7 @@ use thirdspace_domain::report::By;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::shapes::VenueReport;
+use super::shapes::Report;
 use crate::app::reports;
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody};
@@ -32,11 +32,12 @@ pub struct ReportQuery {
 }
 
 /// What the venue's spare seats produced (its owner and staff): visits, different coworkers,
-/// seat-hours given for social capital, exchanges of knowledge confirmed here and their topics,
-/// introductions and what came of them, questions, outcomes, and how many different fields met,
-/// by week or month in the venue's time zone. People are counted, never named.
+/// seat-hours given for social capital and what they were worth at the venue's day-pass price,
+/// pledges kept, exchanges of knowledge confirmed here and their topics, introductions and what
+/// came of them, questions, outcomes, and how many different fields met, by day, week or month in
+/// the venue's time zone. People are counted, never named.
 #[utoipa::path(get, path = "/api/v1/venues/{id}/report", tag = "social capital", params(("id" = Uuid, Path), ReportQuery),
-    responses((status = 200, body = VenueReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, description = "A range backwards or longer than 366 days", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn venue(
@@ -44,7 +45,7 @@ pub async fn venue(
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> ApiResult<Json<VenueReport>> {
+) -> ApiResult<Json<Report>> {
     let report = reports::venue(&state, &auth.user, id, q.from, q.to, q.by.unwrap_or_default()).await?;
     Ok(Json(report.into()))
 }
@@ -61,6 +62,68 @@ pub async fn venue_csv(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let report = reports::venue(&state, &auth.user, id, q.from, q.to, q.by.unwrap_or_default()).await?;
+    Ok(csv(&report, "report"))
+}
+
+/// What the whole network's seats produced (its admins), by day, week or month in UTC: the same
+/// figures as a venue's report, across every venue. People are counted, never named.
+#[utoipa::path(get, path = "/api/v1/network/report", tag = "social capital", params(ReportQuery),
+    responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin of the network", body = ErrorBody),
+        (status = 422, description = "A range backwards or longer than 366 days", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn network(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<Report>> {
+    Ok(Json(reports::network(&state, &auth.user, q.from, q.to, q.by.unwrap_or_default()).await?.into()))
+}
+
+/// The network's report, one row a period, as CSV.
+#[utoipa::path(get, path = "/api/v1/network/report.csv", tag = "social capital", params(ReportQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn network_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let report = reports::network(&state, &auth.user, q.from, q.to, q.by.unwrap_or_default()).await?;
+    Ok(csv(&report, "network-report"))
+}
+
+/// What coworking produced for you, by day, week or month in UTC: your visits, seat-hours and
+/// pledges kept, the exchanges you gave or received, your introductions, questions and outcomes.
+#[utoipa::path(get, path = "/api/v1/me/report", tag = "social capital", params(ReportQuery),
+    responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, description = "A range backwards or longer than 366 days", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn mine(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<Report>> {
+    Ok(Json(reports::member(&state, &auth.user, q.from, q.to, q.by.unwrap_or_default()).await?.into()))
+}
+
+/// Your own report, one row a period, as CSV.
+#[utoipa::path(get, path = "/api/v1/me/report.csv", tag = "social capital", params(ReportQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn mine_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let report = reports::member(&state, &auth.user, q.from, q.to, q.by.unwrap_or_default()).await?;
+    Ok(csv(&report, "my-report"))
+}
+
+/// A report's periods as CSV, one row each, named `{name}-{from}-{to}.csv`.
+fn csv(report: &reports::Report, name: &str) -> Response {
     let mut csv = String::from(
         "period_start,visits,coworkers,seat_hours,exchanges,intros_suggested,intros_accepted,intros_met,intros_useful,\
          questions_asked,questions_answered,outcomes,pledges_kept,seats_worth,currency\r\n",
@@ -84,7 +147,7 @@ pub async fn venue_csv(
             f.pledges_kept
         ));
     }
-    let name = format!("attachment; filename=\"report-{}-{}.csv\"", report.from, report.to);
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
-        .into_response())
+    let name = format!("attachment; filename=\"{name}-{}-{}.csv\"", report.from, report.to);
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
+        .into_response()
 }

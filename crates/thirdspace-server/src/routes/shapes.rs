@@ -819,10 +819,12 @@ pub struct CategoryCount {
     pub count: u32,
 }
 
-/// What a venue's spare seats produced over a range of its local dates.
+/// What spare seats produced over a range of dates: a venue's (its local dates), the network's or
+/// a member's own (UTC dates).
 #[derive(Serialize, ToSchema)]
-pub struct VenueReport {
-    pub venue_id: Uuid,
+pub struct Report {
+    /// The venue of a venue's report; null for the network's or a member's.
+    pub venue_id: Option<Uuid>,
     /// The day-pass price the seats' worth is counted at; null where the venue sets none.
     pub day_pass: Option<DayPass>,
     #[schema(value_type = String, format = Date)]
@@ -841,8 +843,8 @@ pub struct VenueReport {
     pub fields_met: u32,
 }
 
-impl From<reports::VenueReport> for VenueReport {
-    fn from(r: reports::VenueReport) -> Self {
+impl From<reports::Report> for Report {
+    fn from(r: reports::Report) -> Self {
         Self {
             venue_id: r.venue_id,
             day_pass: r.day_pass,

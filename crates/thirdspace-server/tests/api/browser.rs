@@ -151,6 +151,19 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     .await;
     assert!(wait_for(&client, "#intros", |t| t.contains('+')).await.is_some(), "intros show");
     assert!(wait_for(&client, "#questions", |t| t.contains("VAT return")).await.is_some());
+    // Knowledge shared here and confirmed appears live, by topic and never by name.
+    let shared = app.member("Sam").await;
+    profile(&app, &shared, "Sam", "public").await;
+    let gave =
+        json!({"with": pat.id, "role": "gave", "tags": ["vat"], "text": "Checked Pat's VAT return", "venue_id": venue});
+    let proposed = app.post("/api/v1/me/exchanges", Some(&shared), gave).await;
+    assert_eq!(proposed.status, reqwest::StatusCode::CREATED, "{}", proposed.body);
+    let shown = client.find(Locator::Css("#shared-today")).await.unwrap().is_displayed().await.unwrap();
+    assert!(!shown, "nothing shared yet: the section waits");
+    let id = proposed.body["id"].as_str().unwrap();
+    app.call(reqwest::Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&pat), None).await;
+    assert!(wait_for(&client, "#knowledge", |t| t.contains("VAT")).await.is_some(), "shared today, live");
+    assert!(!text_of(&client, "#shared-today").await.contains("Sam"), "by topic, never by name");
     assert_fits(&client, 39).await;
     screenshot(&client, "dashboard-40-people.png").await;
     crowd(&app, &host, venue, 40, 200).await;

@@ -204,7 +204,7 @@ async fn today_a_coworker_checks_in_with_the_code_meets_someone_and_asks_the_roo
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     let after = web.get("/today").await;
     assert!(
-        after.html.contains("<strong>Cas (here)</strong>: Offers bookkeeping, which the question is about"),
+        after.html.contains(">Cas (here)</a></strong>: Offers bookkeeping, which the question is about"),
         "who might answer, and why: {}",
         after.html
     );

@@ -307,7 +307,7 @@ async fn suggestions_keep_one_order_on_every_page() {
     let web = crate::web::Web::new(&app);
     web.log_in(&me).await;
     let today = web.get("/today").await.html;
-    let at = |name: &str| today.find(&format!("<strong>{name}</strong>")).unwrap_or(usize::MAX);
+    let at = |name: &str| today.find(&format!(">{name}</a></strong>")).unwrap_or(usize::MAX);
     let on_page: Vec<usize> = best_first.iter().map(|n| at(n)).collect();
     assert!(on_page.windows(2).all(|w| w[0] < w[1]), "the Today page in the same order: {best_first:?} at {on_page:?}");
 }
