@@ -71,3 +71,64 @@ async fn a_venue_s_report_counts_visits_knowledge_introductions_questions_and_ou
     let by_year = app.get(&format!("/api/v1/venues/{venue}/report?from={from}&to={to}&by=year"), Some(&host)).await;
     assert_eq!(by_year.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_network_s_report_counts_every_venue_for_its_admins_and_a_member_s_their_own() {
+    let Some(app) = spawn_app().await else { return };
+    let (host, other_host) = (app.member("Host").await, app.member("Other host").await);
+    let (first, _) = app.venue(&host, 5).await;
+    let (second, _) = app.venue(&other_host, 5).await;
+    let (anna, bob, cas) = (app.member("Anna").await, app.member("Bob").await, app.member("Cas").await);
+    for who in [&anna, &bob, &cas] {
+        let body = json!({"display_name": "Member", "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
+    assert_eq!(app.arrive(&host, &anna, first).await.status, StatusCode::OK);
+    assert_eq!(app.arrive(&other_host, &bob, second).await.status, StatusCode::OK);
+    assert_eq!(app.arrive(&other_host, &cas, second).await.status, StatusCode::OK);
+    let shared = json!({"with": anna.id, "role": "gave", "tags": ["vat"], "text": "VAT for e-books"});
+    let exchange = app.post("/api/v1/me/exchanges", Some(&bob), shared).await;
+    let id = exchange.body["id"].as_str().unwrap();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&anna), None).await;
+    for (who, sharing) in [(&anna, "private"), (&bob, "public")] {
+        let outcome = json!({"category": "client", "sharing": sharing});
+        assert_eq!(app.post("/api/v1/me/outcomes", Some(who), outcome).await.status, StatusCode::CREATED);
+    }
+
+    let admin = app.member("Admin").await;
+    let refused = app.get("/api/v1/network/report?from=2026-11-01&to=2026-12-01", Some(&host)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a venue's host is not the network's admin");
+    let email = thirdspace_domain::email::Email::parse(&admin.email).unwrap();
+    thirdspace_store::Accounts::set_admin(&*app.store, &email, true).await.unwrap();
+    let network = app.get("/api/v1/network/report?from=2026-11-01&to=2026-12-01&by=week", Some(&admin)).await;
+    assert_eq!(network.status, StatusCode::OK, "{}", network.body);
+    let total = &network.body["total"];
+    assert_eq!((total["visits"].clone(), total["coworkers"].clone()), (json!(3), json!(3)), "both venues: {total}");
+    assert_eq!(total["exchanges"], 1);
+    assert_eq!(total["outcomes"], 1, "a private outcome is nobody else's to count");
+    assert!(total["seat_hours"].as_f64().unwrap() > 0.0);
+    assert_eq!(network.body["venue_id"], serde_json::Value::Null);
+    assert_eq!(network.body["topics"], json!([{"tag": "vat", "count": 1}]));
+    let weeks = network.body["periods"].as_array().unwrap();
+    assert_eq!(weeks.iter().map(|w| w["visits"].as_u64().unwrap()).sum::<u64>(), 3, "the weeks add up");
+    assert_eq!(weeks.iter().find(|w| w["start"] == "2026-11-23").unwrap()["coworkers"], 3);
+    assert!(!network.body.to_string().contains(&anna.id.to_string()), "nobody is named");
+    let csv = app.get("/api/v1/network/report.csv?from=2026-11-01&to=2026-12-01", Some(&admin)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body.as_str().unwrap_or_default().lines().count(), 2, "one month, one row: {}", csv.body);
+    let backwards = app.get("/api/v1/network/report?from=2026-12-01&to=2026-11-01", Some(&admin)).await;
+    assert_eq!((backwards.status, backwards.field()), (StatusCode::UNPROCESSABLE_ENTITY, "to"));
+
+    let mine = app.get("/api/v1/me/report?from=2026-11-23&to=2026-11-24&by=day", Some(&anna)).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    let total = &mine.body["total"];
+    assert_eq!((total["visits"].clone(), total["coworkers"].clone()), (json!(1), json!(1)), "her own visit");
+    assert_eq!(total["exchanges"], 1, "the exchange she received");
+    assert_eq!(total["outcomes"], 1, "her own outcome, private or not");
+    let cas_own = app.get("/api/v1/me/report?from=2026-11-23&to=2026-11-24", Some(&cas)).await;
+    assert_eq!(
+        (cas_own.body["total"]["visits"].clone(), cas_own.body["total"]["exchanges"].clone()),
+        (json!(1), json!(0))
+    );
+    assert_eq!(app.get("/api/v1/me/report?from=2026-11-23&to=2026-11-24", None).await.status, StatusCode::UNAUTHORIZED);
+}
