@@ -263,7 +263,11 @@ pub const TABLES: &[Table] = &[
             col("answered_at", Int),
         ],
     },
-    Table { name: "exchange_tags", key: 2, columns: &[col("exchange_id", Uuid), col("tag", Text)] },
+    Table {
+        name: "exchange_tags",
+        key: 2,
+        columns: &[col("exchange_id", Uuid), col("tag", Text), col("confirmed_at", Int)],
+    },
     Table {
         name: "outcomes",
         key: 1,

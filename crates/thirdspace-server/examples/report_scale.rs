@@ -1,16 +1,17 @@
 //! How long a venue's report takes on a large network: a new SQLite file with `MEMBERS` members
 //! (each with a profile), 100 venues, a year of visits, `EXCHANGES` confirmed exchanges with their
 //! topics, introductions, questions and outcomes, spread over the venues and the year. Then a
-//! venue's month and a venue's year are read and added up, as the API does, many times each.
+//! venue's month and year, the network's year and a member's year are read and added up, as the
+//! API does, many times each.
 //!
-//! `cargo run --release -p thirdspace-server --example report_scale -- 100000 1000000`
+//! `cargo run --release -p thirdspace-server --example report_scale -- 100000 1000000 [DB_FILE]`
 
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use thirdspace_domain::report::By;
 use thirdspace_server::app::reports;
-use thirdspace_store::{Reports, Venues};
+use thirdspace_store::{Bookings, Reports, Scope, Venues};
 use uuid::Uuid;
 
 /// A random version-4 UUID, written by SQLite itself.
@@ -25,8 +26,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let members: i64 = std::env::args().nth(1).map_or(Ok(100_000), |n| n.parse())?;
     let exchanges: i64 = std::env::args().nth(2).map_or(Ok(1_000_000), |n| n.parse())?;
     let visits = exchanges / 2;
+    // A third argument keeps the generated database at that path, and reuses it when it exists.
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("network.db").display());
+    let kept = std::env::args().nth(3).map(std::path::PathBuf::from);
+    let file = kept.clone().unwrap_or_else(|| dir.path().join("network.db"));
+    let reuse = kept.is_some() && file.exists();
+    let url = format!("sqlite://{}", file.display());
     thirdspace_store_sqlite::open(&url).await?.close().await;
     let pool = sqlx::SqlitePool::connect(&url).await?;
     let started = Instant::now();
@@ -77,7 +82,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
              {BASE} + (i % 365) * 86400 + 39600 FROM n JOIN people g ON g.k = i % {members} \
              JOIN people r ON r.k = (i * 7 + 1) % {members} JOIN places pl ON pl.k = i % {VENUES} WHERE g.id <> r.id"
         ),
-        "INSERT INTO exchange_tags (exchange_id, tag) SELECT id, json_extract(tags, '$[0]') FROM exchanges".to_owned(),
+        "INSERT INTO exchange_tags (exchange_id, tag, confirmed_at) SELECT id, json_extract(tags, '$[0]'), answered_at \
+         FROM exchanges"
+            .to_owned(),
         format!(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {visits} / 5 - 1), {people}, \
              {places} INSERT INTO intros (id, venue_id, person_a, person_b, score, reason, a_answer, b_answer, met_at, \
@@ -101,7 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         "ANALYZE".to_owned(),
     ]);
-    for statement in &statements {
+    for statement in statements.iter().filter(|_| !reuse) {
         sqlx::query(statement).execute(&pool).await?;
     }
     pool.close().await;
@@ -134,6 +141,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.sort_by(f64::total_cmp);
         println!(
             "{what}: median {:.1} ms, slowest {:.1} ms over {runs} runs ({counted} visits and exchanges counted)",
+            times[runs / 2],
+            times[runs - 1]
+        );
+    }
+    // The network's year and a member's, as `GET /network/report` and `GET /me/report` make them.
+    let (from, to) = (day(2030, 1, 7)?, day(2031, 1, 7)?);
+    let member =
+        store.venue_day(venue.id, from, thirdspace_store::Page::new(1, 1)).await?.items.remove(0).booking.user_id;
+    for (what, scope, runs) in
+        [("the network's year", Scope::Network, 5), ("a member's year", Scope::Member(member), 50)]
+    {
+        let mut times = Vec::with_capacity(runs);
+        let mut counted = 0;
+        for _ in 0..runs {
+            let started = Instant::now();
+            let report = reports::of_scope(&store, scope, from, to, By::Month).await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            counted = report.total.visits + report.total.exchanges;
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{what}, by month: median {:.1} ms, slowest {:.1} ms over {runs} runs ({counted} visits and exchanges counted)",
             times[runs / 2],
             times[runs - 1]
         );

@@ -139,6 +139,8 @@ impl<T: Transaction> ExchangesWork for SqlWork<T> {
         self.tx.execute(sql, args![status.as_str(), now, id]).await?;
         let exchange = fetch(&mut self.tx, id, "").await?.ok_or(StoreError::NotFound("exchange"))?;
         if status == Status::Confirmed {
+            let tags = "UPDATE exchange_tags SET confirmed_at = $1 WHERE exchange_id = $2";
+            self.tx.execute(tags, args![now, id]).await?;
             record(&mut self.tx, &NewEvent::exchange(EventType::ExchangeConfirmed, &exchange, now)).await?;
         }
         Ok(exchange)

@@ -122,12 +122,18 @@ impl<B: Backend> Reports for SqlStore<B> {
         for r in c.fetch_all(&exchanges, &range_args(from, to, extra.clone())).await? {
             totals.days.entry(r.int("d")?).or_default().exchanges = count(&r, "n")?;
         }
-        let topics = format!(
-            "SELECT t.tag, COUNT(*) AS n FROM exchange_tags t JOIN exchanges e ON e.id = t.exchange_id \
-             WHERE e.status = 'confirmed' AND e.answered_at >= $1 AND e.answered_at < $2 {} \
-             GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 20",
-            who.replace("giver_id", "e.giver_id").replace("receiver_id", "e.receiver_id")
-        );
+        // The network's topics are read from the tags alone (each carries when its exchange was
+        // confirmed); a member's through their exchanges.
+        let topics = match scope {
+            Scope::Network => "SELECT tag, COUNT(*) AS n FROM exchange_tags WHERE confirmed_at >= $1 \
+                               AND confirmed_at < $2 GROUP BY tag ORDER BY n DESC, tag LIMIT 20"
+                .to_owned(),
+            Scope::Member(_) => format!(
+                "SELECT t.tag, COUNT(*) AS n FROM exchange_tags t JOIN exchanges e ON e.id = t.exchange_id \
+                 WHERE t.confirmed_at >= $1 AND t.confirmed_at < $2 {} GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 20",
+                who.replace("giver_id", "e.giver_id").replace("receiver_id", "e.receiver_id")
+            ),
+        };
         for r in c.fetch_all(&topics, &range_args(from, to, extra)).await? {
             totals.topics.push((r.text("tag")?, count(&r, "n")?));
         }

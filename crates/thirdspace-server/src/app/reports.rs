@@ -10,7 +10,7 @@ use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_domain::outcome::Category;
 use thirdspace_domain::report::{self, By};
 use thirdspace_domain::venue::DayPass;
-use thirdspace_store::{DayTotals, Scope, User, VenueFacts};
+use thirdspace_store::{DayTotals, Reports, Scope, User, VenueFacts};
 use uuid::Uuid;
 
 use super::{access, AppError, AppResult};
@@ -267,18 +267,24 @@ fn utc_midnight(date: NaiveDate) -> i64 {
     date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
 }
 
-/// The report of `scope` over UTC dates `[from, to)` (at most a year and a day).
-async fn of_scope(state: &AppState, scope: Scope, from: NaiveDate, to: NaiveDate, by: By) -> AppResult<Report> {
+/// The report of `scope` over UTC dates `[from, to)` (at most a year and a day), whoever asks.
+pub async fn of_scope<S: Reports + ?Sized>(
+    store: &S,
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: By,
+) -> AppResult<Report> {
     let (from, to) = report::range(from, to)?;
-    let totals = state.store.day_totals(scope, utc_midnight(from), utc_midnight(to)).await?;
+    let totals = store.day_totals(scope, utc_midnight(from), utc_midnight(to)).await?;
     let starts = report::periods(from, to, by);
     let mut visitors = Vec::with_capacity(starts.len());
     for (i, start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(to).min(to);
         let start = (*start).max(from);
-        visitors.push(state.store.visitors(scope, utc_midnight(start), utc_midnight(end)).await?);
+        visitors.push(store.visitors(scope, utc_midnight(start), utc_midnight(end)).await?);
     }
-    let everyone = state.store.visitors(scope, utc_midnight(from), utc_midnight(to)).await?;
+    let everyone = store.visitors(scope, utc_midnight(from), utc_midnight(to)).await?;
     Ok(from_days(&totals, (from, to), by, (&visitors, everyone)))
 }
 
@@ -287,13 +293,13 @@ pub async fn network(state: &AppState, actor: &User, from: NaiveDate, to: NaiveD
     if !actor.is_admin {
         return Err(AppError::Forbidden("only the network's admins see its report"));
     }
-    of_scope(state, Scope::Network, from, to, by).await
+    of_scope(&*state.store, Scope::Network, from, to, by).await
 }
 
 /// What coworking produced for the actor themselves: their visits, the exchanges they gave and
 /// received, their introductions, questions and outcomes.
 pub async fn member(state: &AppState, actor: &User, from: NaiveDate, to: NaiveDate, by: By) -> AppResult<Report> {
-    of_scope(state, Scope::Member(actor.id), from, to, by).await
+    of_scope(&*state.store, Scope::Member(actor.id), from, to, by).await
 }
 
 #[cfg(test)]
