@@ -145,6 +145,8 @@ pub struct BookingPlan {
     pub approval: Option<Approval>,
     /// The visitor accepted the venue's house rules.
     pub rules_accepted: bool,
+    /// A resident's visit: it takes no seat kept for social capital.
+    pub resident: bool,
 }
 
 /// Why a booking cannot be made, beyond a malformed field.
@@ -187,6 +189,14 @@ pub struct VenueClock<'a> {
     pub time_zone: chrono_tz::Tz,
     pub hours: &'a WeeklyHours,
     pub closures: &'a [NaiveDate],
+}
+
+/// A resident's visit: from now until the opening period under way closes, like a walk-in, but
+/// taking no seat kept for social capital.
+pub fn resident_visit(venue: VenueClock<'_>, now: i64) -> Result<BookingPlan, Refusal> {
+    let focus = "Working here as a resident".to_owned();
+    let pledge = "Happy to share what I know with the people here".to_owned();
+    Ok(BookingPlan { resident: true, ..walk_in(venue, now, focus, pledge)? })
 }
 
 /// Where a booking stands with a host who approves social-capital bookings.
@@ -335,6 +345,7 @@ pub fn plan(venue: VenueClock<'_>, input: &BookingInput, now: i64) -> Result<Boo
         pledge,
         approval: None,
         rules_accepted: false,
+        resident: false,
     })
 }
 
@@ -357,6 +368,7 @@ pub fn walk_in(venue: VenueClock<'_>, now: i64, focus: String, pledge: String) -
         pledge,
         approval: None,
         rules_accepted: false,
+        resident: false,
     })
 }
 
@@ -787,6 +799,11 @@ mod tests {
         assert_eq!((walk.date, walk.span), (today, Span { start: t("17:45"), end: t("18:00") }));
         assert_eq!(walk_in(clock, at("17:46"), "f".into(), "p".into()), Err(Refusal::ClosingSoon));
         assert_eq!(walk_in(clock, at("07:59"), "f".into(), "p".into()), Err(Refusal::VenueClosed { date: today }));
+        assert!(!walk.resident, "a walk-in takes a seat kept for social capital");
+        let stay = resident_visit(clock, at("09:00")).unwrap();
+        assert!(stay.resident);
+        assert_eq!((stay.starts_at, stay.ends_at, stay.approval), (at("09:00"), at("18:00"), None));
+        assert_eq!(resident_visit(clock, at("17:46")), Err(Refusal::ClosingSoon));
     }
 
     fn amsterdam() -> chrono_tz::Tz {

@@ -13,6 +13,7 @@ pub mod invalid;
 pub mod outcome;
 pub mod profile;
 pub mod report;
+pub mod resident;
 pub mod space;
 pub mod tag;
 pub mod text;

@@ -131,6 +131,18 @@ pub const TABLES: &[Table] = &[
         columns: &[col("venue_id", Uuid), col("user_id", Uuid), col("role", Text), col("since", Int)],
     },
     Table {
+        name: "venue_residents",
+        key: 1,
+        columns: &[
+            col("id", Uuid),
+            col("venue_id", Uuid),
+            col("email", Text),
+            col("domain", Text),
+            col("added_by", Uuid),
+            col("created_at", Int),
+        ],
+    },
+    Table {
         name: "staff_invitations",
         key: 1,
         columns: &[
@@ -186,6 +198,7 @@ pub const TABLES: &[Table] = &[
             col("pledge_kept", Bool),
             col("pledge_exchange_id", Uuid),
             col("pledge_answered_at", Int),
+            col("resident", Bool),
         ],
     },
     Table {

@@ -41,8 +41,9 @@ pub async fn grace_seconds<C: Sql>(c: &mut C, venue: Uuid) -> StoreResult<i64> {
     Ok(row.ok_or(StoreError::NotFound("venue"))?.int("no_show_grace_minutes")? * 60)
 }
 
-/// The bookings of a space on a local date that may hold a seat during `window`. Every booking
-/// lies within one local date, so the date bounds the search.
+/// The bookings of a space on a local date that may hold a seat kept for social capital during
+/// `window` (a resident's visit holds none). Every booking lies within one local date, so the
+/// date bounds the search.
 pub async fn holds_of_space<C: Sql>(
     c: &mut C,
     space: Uuid,
@@ -51,7 +52,7 @@ pub async fn holds_of_space<C: Sql>(
 ) -> StoreResult<Vec<Hold>> {
     let sql = format!(
         "SELECT starts_at, ends_at, status, checked_out_at FROM bookings \
-         WHERE space_id = $1 AND date = $2 AND status IN {LIVE} AND starts_at < $3 AND ends_at > $4"
+         WHERE space_id = $1 AND date = $2 AND status IN {LIVE} AND NOT resident AND starts_at < $3 AND ends_at > $4"
     );
     let rows = c.fetch_all(&sql, args![space, date, window.1, window.0]).await?;
     rows.iter().map(rows::hold).collect()
@@ -114,6 +115,11 @@ pub async fn book_in<C: Sql>(c: &mut C, new: &NewBooking, checked_in_by: Option<
             None => BookingConflict::NoOpenSeating.into(),
         });
     }
+    if plan.resident {
+        // A resident's visit takes no seat kept for social capital: it is filed under the first
+        // open seating, whatever is free there.
+        return insert(c, new, candidates[0].0, checked_in_by).await;
+    }
     for (space, seats) in candidates {
         let holds = holds_of_space(c, space, plan.date, window).await?;
         if booking::seat_free(&holds, window, seats, new.now, grace) {
@@ -134,8 +140,8 @@ async fn insert<C: Sql>(
     let status = if checked_in_by.is_some() { BookingStatus::CheckedIn } else { BookingStatus::Booked };
     let sql = "INSERT INTO bookings (id, user_id, venue_id, space_id, date, start_minute, end_minute, starts_at, \
                ends_at, closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at, approval, \
-               rules_accepted_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+               rules_accepted_at, resident) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
     let args = args![
         id,
         new.user,
@@ -156,6 +162,7 @@ async fn insert<C: Sql>(
         new.now,
         plan.approval.map(Approval::as_str),
         plan.rules_accepted.then_some(new.now),
+        plan.resident,
     ];
     c.execute(sql, args).await?;
     let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;

@@ -46,7 +46,8 @@ impl<B: Backend> Reports for SqlStore<B> {
         let mut c = self.read().await?;
         let range = args![venue, from, to];
         let mut facts = VenueFacts::default();
-        let visits = "SELECT user_id, starts_at, ends_at, checked_in_at, checked_out_at, pledge_kept FROM bookings \
+        let visits =
+            "SELECT user_id, starts_at, ends_at, checked_in_at, checked_out_at, pledge_kept, resident FROM bookings \
                       WHERE venue_id = $1 AND date >= $4 AND date <= $5 AND status IN ('checked_in', 'checked_out') \
                       AND starts_at >= $2 AND starts_at < $3";
         for r in c.fetch_all(visits, args![venue, from, to, dates.0, dates.1]).await? {
@@ -57,12 +58,18 @@ impl<B: Backend> Reports for SqlStore<B> {
                 checked_in_at: r.opt_int("checked_in_at")?,
                 checked_out_at: r.opt_int("checked_out_at")?,
                 pledge_kept: r.opt_bool("pledge_kept")?,
+                resident: r.bool("resident")?,
             });
         }
-        let exchanges = "SELECT answered_at, tags FROM exchanges WHERE venue_id = $1 AND status = 'confirmed' \
+        let exchanges = "SELECT answered_at, tags, giver_id, receiver_id FROM exchanges WHERE venue_id = $1 AND status = 'confirmed' \
                          AND answered_at >= $2 AND answered_at < $3";
         for r in c.fetch_all(exchanges, range).await? {
-            facts.exchanges.push((r.int("answered_at")?, r.json("tags")?));
+            facts.exchanges.push(ExchangeFact {
+                at: r.int("answered_at")?,
+                tags: r.json("tags")?,
+                giver: r.uuid("giver_id")?,
+                receiver: r.uuid("receiver_id")?,
+            });
         }
         let intros = "SELECT i.created_at, i.a_answer, i.b_answer, i.met_at, i.a_useful, i.b_useful, \
                       pa.field AS a_field, pb.field AS b_field FROM intros i \

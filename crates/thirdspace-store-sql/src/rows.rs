@@ -125,7 +125,7 @@ fn minute(r: &impl Columns, column: &str) -> StoreResult<ClockTime> {
 
 pub const BOOKING_COLUMNS: &str = "b.id, b.user_id, b.venue_id, b.space_id, b.date, b.start_minute, b.end_minute, \
      b.starts_at, b.ends_at, b.status, b.focus, b.pledge, b.walk_in, b.checked_in_at, b.checked_out_at, b.created_at, \
-     b.approval, b.approval_message, b.rules_accepted_at, b.pledge_kept, b.pledge_exchange_id";
+     b.approval, b.approval_message, b.rules_accepted_at, b.pledge_kept, b.pledge_exchange_id, b.resident";
 
 pub fn booking(r: &impl Columns) -> StoreResult<Booking> {
     Ok(Booking {
@@ -150,6 +150,7 @@ pub fn booking(r: &impl Columns) -> StoreResult<Booking> {
         rules_accepted_at: r.opt_int("rules_accepted_at")?,
         pledge_kept: r.opt_bool("pledge_kept")?,
         pledge_exchange_id: r.opt_uuid("pledge_exchange_id")?,
+        resident: r.bool("resident")?,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use thirdspace_domain::email::Email;
+use thirdspace_domain::resident::Resident;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::{city_key, VenueDraft};
 use thirdspace_store::*;
@@ -130,10 +131,54 @@ impl<B: Backend> Venues for SqlStore<B> {
         let rows = self.read().await?.fetch_all(&sql, args![user]).await?;
         rows.iter().map(|r| Ok((rows::venue(r)?, rows::staff_role(r)?))).collect()
     }
+
+    async fn residents(&self, venue: Uuid) -> StoreResult<Vec<ResidentEntry>> {
+        let sql = "SELECT id, venue_id, email, domain, created_at FROM venue_residents WHERE venue_id = $1 \
+                   ORDER BY created_at, id";
+        let rows = self.read().await?.fetch_all(sql, args![venue]).await?;
+        rows.iter().map(resident_entry).collect()
+    }
+}
+
+fn resident_entry(r: &impl Columns) -> StoreResult<ResidentEntry> {
+    let resident = match (r.opt_text("email")?, r.opt_text("domain")?) {
+        (Some(email), _) => Resident::Email(Email::parse(&email).map_err(|e| crate::undecodable("email", e))?),
+        (None, Some(domain)) => Resident::Domain(domain),
+        (None, None) => return Err(crate::undecodable("email", "neither an address nor a domain")),
+    };
+    Ok(ResidentEntry { id: r.uuid("id")?, venue_id: r.uuid("venue_id")?, resident, created_at: r.int("created_at")? })
 }
 
 #[async_trait]
 impl<T: Transaction> VenuesWork for SqlWork<T> {
+    async fn add_resident(
+        &mut self,
+        venue: Uuid,
+        resident: &Resident,
+        by: Uuid,
+        now: i64,
+    ) -> StoreResult<ResidentEntry> {
+        let id = Uuid::now_v7();
+        let (email, domain) = match resident {
+            Resident::Email(email) => (Some(email.as_str()), None),
+            Resident::Domain(domain) => (None, Some(domain.as_str())),
+        };
+        let sql = "INSERT INTO venue_residents (id, venue_id, email, domain, added_by, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6)";
+        if self.tx.insert(sql, args![id, venue, email, domain, by, now]).await?.is_none() {
+            return Err(VenueConflict::AlreadyResident.into());
+        }
+        Ok(ResidentEntry { id, venue_id: venue, resident: resident.clone(), created_at: now })
+    }
+
+    async fn remove_resident(&mut self, venue: Uuid, id: Uuid) -> StoreResult<()> {
+        let sql = "DELETE FROM venue_residents WHERE venue_id = $1 AND id = $2";
+        match self.tx.execute(sql, args![venue, id]).await? {
+            0 => Err(StoreError::NotFound("resident")),
+            _ => Ok(()),
+        }
+    }
+
     async fn create_venue(
         &mut self,
         owner: Uuid,

@@ -109,6 +109,7 @@ macro_rules! store_suite {
                 an_invitation_is_accepted_once,
                 spaces_are_added_and_edited_within_their_venue,
                 a_venue_opens_with_its_spaces_or_not_at_all,
+                residents_are_listed_by_address_or_domain_once_and_visit_without_taking_a_seat,
             }
             approvals {
                 a_booking_waiting_for_approval_holds_its_seat_and_is_checked_in_only_once_approved,

@@ -3,7 +3,7 @@
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_domain::outcome::{Category, OutcomeDraft, OutcomeInput, Sharing};
 use thirdspace_domain::space::SpaceKind;
-use thirdspace_store::{IntroStep, NewIntro, NewQuestion};
+use thirdspace_store::{ExchangeFact, IntroStep, NewIntro, NewQuestion};
 
 use crate::fixtures::*;
 use crate::Backend;
@@ -64,7 +64,9 @@ pub async fn a_venue_s_facts_are_read_within_its_range_and_for_it_alone(backend:
     let facts = store.venue_facts(venue.venue, day, at(0, 0), at(0, 0) + DAY).await.unwrap();
     assert_eq!(facts.visits.len(), 1, "the check-in of the day; not the booking nobody came to, nor tomorrow's");
     assert_eq!((facts.visits[0].user, facts.visits[0].checked_in_at), (ana, Some(at(9, 0))));
-    assert_eq!(facts.exchanges, [(at(10, 30), vec!["vat".to_owned()])], "confirmed here only");
+    let confirmed = ExchangeFact { at: at(10, 30), tags: vec!["vat".to_owned()], giver: ana, receiver: bo };
+    assert_eq!(facts.exchanges, [confirmed], "confirmed here only");
+    assert!(!facts.visits[0].resident);
     assert_eq!(facts.intros.len(), 1);
     assert!(facts.intros[0].accepted && facts.intros[0].met && !facts.intros[0].useful);
     assert_eq!(facts.questions, [(at(12, 0), Some(at(12, 5)))]);

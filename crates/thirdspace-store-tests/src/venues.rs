@@ -225,3 +225,43 @@ pub async fn a_venue_opens_with_its_spaces_or_not_at_all(backend: &dyn Backend) 
     assert_eq!(store.staffed_venues(owner.id).await.unwrap().len(), 1);
     db.database.close().await;
 }
+
+pub async fn residents_are_listed_by_address_or_domain_once_and_visit_without_taking_a_seat(backend: &dyn Backend) {
+    use thirdspace_domain::resident::Resident;
+    let venue = Venue::with(backend, 1, 3).await;
+    let store = venue.store();
+    let host = venue.users[0];
+    let now = at(8, 0);
+    let jun = Resident::Email(Email::parse("jun@acme.example").unwrap());
+    let acme = Resident::Domain("acme.example".to_owned());
+    let first = store.add_resident(venue.venue, &jun, host, now).await.unwrap();
+    let second = store.add_resident(venue.venue, &acme, host, now + 1).await.unwrap();
+    let again = store.add_resident(venue.venue, &acme, host, now + 2).await;
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::AlreadyResident)))), "{again:?}");
+    let listed = store.residents(venue.venue).await.unwrap();
+    assert_eq!(listed, [first.clone(), second.clone()], "oldest first, each once");
+    assert_eq!((listed[0].resident.clone(), listed[1].created_at), (jun, now + 1));
+    let other = create_venue(store, host, now).await;
+    assert!(store.residents(other).await.unwrap().is_empty(), "residents are the venue's own");
+    let elsewhere = store.remove_resident(other, first.id).await;
+    assert!(matches!(elsewhere, Err(StoreError::NotFound(_))), "another venue's entry is not found: {elsewhere:?}");
+    store.remove_resident(venue.venue, first.id).await.unwrap();
+    assert_eq!(store.residents(venue.venue).await.unwrap(), [second]);
+
+    // The one seat kept for social capital is taken; a resident's visit still checks in, and
+    // leaves the seat to whoever holds it.
+    let span = (at(9, 0), at(17, 0));
+    store.book(venue.booking(1, span, now)).await.unwrap();
+    let window = (at(10, 0), at(11, 0));
+    let free = store.free_seats(venue.venue, base_date(), window, at(9, 30)).await.unwrap();
+    let mut stay = thirdspace_domain::booking::resident_visit(clock(&venue_draft()), at(9, 30)).unwrap();
+    stay.focus = "Team day".to_owned();
+    let visit = store.check_in(venue.check_in(2, at(9, 30), Some(stay))).await.unwrap();
+    assert!(visit.booking.resident && visit.walk_in);
+    assert_eq!(visit.booking.status, thirdspace_domain::booking::BookingStatus::CheckedIn);
+    let after = store.free_seats(venue.venue, base_date(), window, at(9, 30)).await.unwrap();
+    assert_eq!(after, free, "the resident took none of the seats kept for social capital");
+    let facts = store.venue_facts(venue.venue, (base_date(), base_date()), at(0, 0), at(0, 0) + DAY).await.unwrap();
+    assert!(facts.visits.iter().any(|v| v.resident && v.user == venue.users[2]), "{:?}", facts.visits);
+    venue.close().await;
+}

@@ -110,6 +110,7 @@ conflicts! {
     VenueConflict as Venue {
         AlreadyStaff => "already_staff", "this person is already on the venue's staff";
         InvitationPending => "invitation_pending", "this person has already been invited";
+        AlreadyResident => "already_resident", "this address or domain is already among the venue's residents";
         InvitationNotForYou => "invitation_not_for_you", "this invitation was sent to another e-mail address";
         EmailNotVerified => "email_not_verified",
             "confirm your e-mail address first: open the link we sent you, or ask for a new one";

@@ -46,7 +46,7 @@ pub use outcomes::{Outcome, Outcomes, OutcomesWork};
 pub use presence::{CheckIn, Presence, PresenceWork};
 pub use questions::{Questions, QuestionsWork};
 pub use records::*;
-pub use reports::{DayCounts, DayTotals, IntroFact, Reports, Scope, VenueFacts, Visit};
+pub use reports::{DayCounts, DayTotals, ExchangeFact, IntroFact, Reports, Scope, VenueFacts, Visit};
 pub use screens::{Screens, ScreensWork};
 pub use venues::{Venues, VenuesWork};
 

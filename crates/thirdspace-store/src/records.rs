@@ -154,6 +154,15 @@ pub struct Venue {
     pub updated_at: i64,
 }
 
+/// An address or a domain a venue lists as its residents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentEntry {
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub resident: thirdspace_domain::resident::Resident,
+    pub created_at: i64,
+}
+
 /// A person's role at a venue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffRole {
@@ -252,6 +261,8 @@ pub struct Booking {
     pub pledge_kept: Option<bool>,
     /// The exchange the pledge became.
     pub pledge_exchange_id: Option<Uuid>,
+    /// A resident's visit, which takes no seat kept for social capital.
+    pub resident: bool,
 }
 
 /// A booking in a host's day view, with the name of who made it (never their e-mail).

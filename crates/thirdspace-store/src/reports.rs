@@ -18,6 +18,17 @@ pub struct Visit {
     pub checked_out_at: Option<i64>,
     /// Whether the visitor shared what they pledged, once they said.
     pub pledge_kept: Option<bool>,
+    /// A resident's visit, which took no seat kept for social capital.
+    pub resident: bool,
+}
+
+/// An exchange confirmed at the venue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeFact {
+    pub at: i64,
+    pub tags: Vec<String>,
+    pub giver: Uuid,
+    pub receiver: Uuid,
 }
 
 /// An introduction suggested at the venue and what became of it.
@@ -38,8 +49,8 @@ pub struct IntroFact {
 pub struct VenueFacts {
     /// By the instant the booking started.
     pub visits: Vec<Visit>,
-    /// Exchanges confirmed at the venue: when, and their topics.
-    pub exchanges: Vec<(i64, Vec<String>)>,
+    /// Exchanges confirmed at the venue.
+    pub exchanges: Vec<ExchangeFact>,
     /// By the instant the introduction was suggested.
     pub intros: Vec<IntroFact>,
     /// Questions asked: when, and when answered.

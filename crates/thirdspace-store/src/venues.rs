@@ -6,7 +6,9 @@ use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use uuid::Uuid;
 
-use crate::{Begin, Invitation, Page, Paged, Space, StaffMember, StaffRole, StoreResult, User, Venue};
+use thirdspace_domain::resident::Resident;
+
+use crate::{Begin, Invitation, Page, Paged, ResidentEntry, Space, StaffMember, StaffRole, StoreResult, User, Venue};
 
 /// What is read of venues.
 #[async_trait]
@@ -21,6 +23,21 @@ pub trait Venues: Begin {
     async fn spaces(&self, venue: Uuid, page: Page) -> StoreResult<Paged<Space>>;
     /// The venues where `user` is owner or staff, by name.
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>>;
+    /// The addresses and domains a venue lists as its residents, oldest first.
+    async fn residents(&self, venue: Uuid) -> StoreResult<Vec<ResidentEntry>>;
+
+    /// [`VenuesWork::add_resident`] in a unit of work of its own.
+    async fn add_resident(&self, venue: Uuid, resident: &Resident, by: Uuid, now: i64) -> StoreResult<ResidentEntry> {
+        let mut work = self.begin().await?;
+        let done = work.add_resident(venue, resident, by, now).await;
+        work.end(done).await
+    }
+    /// [`VenuesWork::remove_resident`] in a unit of work of its own.
+    async fn remove_resident(&self, venue: Uuid, id: Uuid) -> StoreResult<()> {
+        let mut work = self.begin().await?;
+        let done = work.remove_resident(venue, id).await;
+        work.end(done).await
+    }
 
     /// [`VenuesWork::create_venue`] in a unit of work of its own.
     async fn create_venue(
@@ -70,6 +87,16 @@ pub trait Venues: Begin {
 /// What is written of venues, inside a unit of work.
 #[async_trait]
 pub trait VenuesWork: Send {
+    /// Lists an address or a domain among the venue's residents; listed already is a conflict.
+    async fn add_resident(
+        &mut self,
+        venue: Uuid,
+        resident: &Resident,
+        by: Uuid,
+        now: i64,
+    ) -> StoreResult<ResidentEntry>;
+    /// Takes an entry off the venue's residents; one of another venue is not found.
+    async fn remove_resident(&mut self, venue: Uuid, id: Uuid) -> StoreResult<()>;
     /// Opens a venue owned by `owner`, with its first `spaces`.
     async fn create_venue(
         &mut self,

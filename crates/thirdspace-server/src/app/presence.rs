@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 use thirdspace_domain::booking::{self, Refusal};
+use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::{may_see, Viewer, Visibility};
-use thirdspace_domain::{checkin, hours};
+use thirdspace_domain::{checkin, hours, resident};
 use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, PresenceConflict, StoreError, User, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -83,18 +84,38 @@ pub async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arriva
     let check_in = |walk_in, by_staff| CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff };
     // The booking the person holds comes first; a walk-in is planned only when there is none, so
     // that its own rules (not too close to closing, its words) never turn away someone booked.
-    let checked_in = match arrival {
-        Arrival::OnBooking { by_staff } => state.store.check_in(check_in(None, by_staff)).await?,
-        Arrival::OrWalkIn { focus, pledge } => match state.store.check_in(check_in(None, None)).await {
-            Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow))) => {
-                let (focus, pledge) = walk_in_words(focus, pledge)?;
-                let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
-                state.store.check_in(check_in(Some(plan), None)).await?
-            }
-            other => other?,
-        },
+    // A resident needs no booking: their visit takes no seat kept for social capital.
+    let by_staff = match &arrival {
+        Arrival::OnBooking { by_staff } => *by_staff,
+        Arrival::OrWalkIn { .. } => None,
     };
-    Ok(checked_in)
+    match state.store.check_in(check_in(None, by_staff)).await {
+        Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow))) => {}
+        other => return Ok(other?),
+    }
+    if is_resident(state, venue.id, user).await? {
+        let plan = booking::resident_visit(rules.clock(venue), now)?;
+        return Ok(state.store.check_in(check_in(Some(plan), by_staff)).await?);
+    }
+    match arrival {
+        Arrival::OnBooking { .. } => Err(StoreError::from(PresenceConflict::NoBookingNow).into()),
+        Arrival::OrWalkIn { focus, pledge } => {
+            let (focus, pledge) = walk_in_words(focus, pledge)?;
+            let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
+            Ok(state.store.check_in(check_in(Some(plan), None)).await?)
+        }
+    }
+}
+
+/// Whether `user` is among the residents `venue` lists (by their address or its domain).
+pub async fn is_resident(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<bool> {
+    let residents = state.store.residents(venue).await?;
+    if residents.is_empty() {
+        return Ok(false);
+    }
+    let Some(person) = state.store.user(user).await? else { return Ok(false) };
+    let listed: Vec<_> = residents.into_iter().map(|r| r.resident).collect();
+    Ok(Email::parse(&person.email).is_ok_and(|email| resident::is_resident(&email, &listed)))
 }
 
 /// Checks `member` (or, without one, the actor) out of venue `id`; only its staff check out

@@ -37,6 +37,12 @@ pub struct Figures {
     pub outcomes: u32,
     /// Visits whose visitor said they shared what they pledged.
     pub pledges_kept: u32,
+    /// Visits of the venue's residents (not counted in `visits`, `coworkers` or `seat_hours`: they
+    /// take no seat kept for social capital).
+    pub resident_visits: u32,
+    /// Exchanges confirmed here that a resident gave, and that a resident received.
+    pub residents_gave: u32,
+    pub residents_received: u32,
     /// What the visits were worth at the venue's day-pass price (one pass a visit), in the
     /// currency's smallest unit; none where the venue sets no price.
     pub seats_worth_minor: Option<u64>,
@@ -91,8 +97,13 @@ pub fn build(
         let date = report::local_date(tz, at);
         (from <= date && date < to).then(|| report::period_start(date, by))
     };
+    let residents: HashSet<Uuid> = facts.visits.iter().filter(|v| v.resident).map(|v| v.user).collect();
     for v in &facts.visits {
         let Some(start) = slot(v.starts_at) else { continue };
+        if v.resident {
+            tally(&mut figures, &mut total, Some(start), |f| f.resident_visits += 1);
+            continue;
+        }
         let span = v.checked_out_at.unwrap_or(v.ends_at).min(v.ends_at)
             - v.checked_in_at.unwrap_or(v.starts_at).max(v.starts_at);
         let hours = span.max(0) as f64 / 3600.0;
@@ -109,13 +120,18 @@ pub fn build(
         everyone.insert(v.user);
     }
     let mut topics: BTreeMap<String, u32> = BTreeMap::new();
-    for (at, tags) in &facts.exchanges {
-        if slot(*at).is_some() {
-            for tag in tags {
+    for e in &facts.exchanges {
+        if slot(e.at).is_some() {
+            for tag in &e.tags {
                 *topics.entry(tag.clone()).or_default() += 1;
             }
         }
-        tally(&mut figures, &mut total, slot(*at), |f| f.exchanges += 1);
+        let (gave, received) = (residents.contains(&e.giver), residents.contains(&e.receiver));
+        tally(&mut figures, &mut total, slot(e.at), |f| {
+            f.exchanges += 1;
+            f.residents_gave += u32::from(gave);
+            f.residents_received += u32::from(received);
+        });
     }
     let mut pairs = HashSet::new();
     for i in &facts.intros {
@@ -304,7 +320,7 @@ pub async fn member(state: &AppState, actor: &User, from: NaiveDate, to: NaiveDa
 
 #[cfg(test)]
 mod tests {
-    use thirdspace_store::{IntroFact, Visit};
+    use thirdspace_store::{ExchangeFact, IntroFact, Visit};
 
     use super::*;
 
@@ -329,7 +345,7 @@ mod tests {
 
     #[test]
     fn facts_add_up_by_week_in_the_venue_s_time_zone_and_outside_the_range_count_nowhere() {
-        let (ana, bo) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (ana, bo, cy) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let visit = |user, day, checked_in: Option<i64>, checked_out: Option<i64>| Visit {
             user,
             starts_at: noon(day),
@@ -337,6 +353,7 @@ mod tests {
             checked_in_at: checked_in,
             checked_out_at: checked_out,
             pledge_kept: checked_in.map(|_| user == ana),
+            resident: false,
         };
         // 23:30 UTC on Sunday the 29th is Monday the 30th in Amsterdam: the next week.
         let late_sunday = d(29).and_hms_opt(23, 30, 0).unwrap_or_default().and_utc().timestamp();
@@ -347,11 +364,13 @@ mod tests {
                 visit(bo, 25, Some(noon(25) - 600), None),
                 Visit { starts_at: late_sunday, ends_at: late_sunday + 3600, ..visit(bo, 29, None, None) },
                 visit(bo, 15, None, None),
+                // Cy is a resident: their visit takes no seat kept for social capital.
+                Visit { resident: true, ..visit(cy, 24, Some(noon(24)), None) },
             ],
             exchanges: vec![
-                (noon(24), vec!["vat".into(), "sales".into()]),
-                (noon(30), vec!["vat".into()]),
-                (noon(1), vec!["gone".into()]),
+                ExchangeFact { at: noon(24), tags: vec!["vat".into(), "sales".into()], giver: cy, receiver: ana },
+                ExchangeFact { at: noon(30), tags: vec!["vat".into()], giver: ana, receiver: cy },
+                ExchangeFact { at: noon(1), tags: vec!["gone".into()], giver: cy, receiver: bo },
             ],
             intros: vec![
                 intro(24, true, ("design", "finance")),
@@ -385,6 +404,10 @@ mod tests {
         assert_eq!(r.outcomes, [(Category::Client, 2), (Category::Skill, 1)]);
         assert_eq!((first.outcomes, second.outcomes, r.total.outcomes), (2, 1, 3));
         assert_eq!((first.pledges_kept, r.total.pledges_kept), (1, 1), "Ana said she kept hers; Bo did not say yes");
+        assert_eq!((first.resident_visits, r.total.resident_visits), (1, 1), "apart from the visits");
+        assert_eq!((first.residents_gave, first.residents_received), (1, 0), "Cy gave on the 24th");
+        assert_eq!((second.residents_gave, second.residents_received), (0, 1), "and received on the 30th");
+        assert_eq!((r.total.residents_gave, r.total.residents_received), (1, 1), "the 1st is outside the range");
         assert_eq!((first.seats_worth_minor, second.seats_worth_minor), (Some(4500), Some(1500)), "a pass a visit");
         assert_eq!(r.total.seats_worth_minor, Some(6000));
         let unpriced = build((Uuid::from_u128(9), None), &facts, chrono_tz::UTC, (d(23), d(30)), By::Day);

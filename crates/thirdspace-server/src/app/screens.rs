@@ -185,7 +185,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     let midnight = hours::instant(time_zone(&venue)?, today, hours::ClockTime::MIDNIGHT);
     let facts = state.store.venue_facts(id, (today, today), midnight, now + 1).await?;
     let mut exchanges = facts.exchanges;
-    exchanges.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    exchanges.sort_by_key(|e| std::cmp::Reverse(e.at));
     let mut outcomes = facts.outcomes;
     outcomes.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let accepted =
@@ -249,7 +249,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         shared_today: exchanges
             .into_iter()
             .take(12)
-            .map(|(_, tags)| ScreenExchange { topics: tag_labels(v, &tags) })
+            .map(|e| ScreenExchange { topics: tag_labels(v, &e.tags) })
             .collect(),
         outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
         counters,

@@ -5,10 +5,11 @@ use rand::RngCore;
 use serde::Serialize;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::hours::{self, Span, WeeklyHours};
+use thirdspace_domain::resident::{Resident, ResidentInput};
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, Invalid};
-use thirdspace_store::{Invitation, Page, Paged, Space, StaffMember, StaffRole, User, Venue};
+use thirdspace_store::{Invitation, Page, Paged, ResidentEntry, Space, StaffMember, StaffRole, User, Venue};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -191,4 +192,40 @@ pub async fn check_in_code(state: &AppState, actor: &User, id: Uuid) -> AppResul
     let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
     let (date, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
     Ok(CheckInCode { date, code: checkin::daily_code(&secret, date) })
+}
+
+/// The addresses and domains a venue lists as its residents (its staff only).
+pub async fn residents(state: &AppState, actor: &User, id: Uuid) -> AppResult<Vec<ResidentEntry>> {
+    venue_for_staff(state, id, actor).await?;
+    Ok(state.store.residents(id).await?)
+}
+
+/// Lists an address or a domain among a venue's residents (its staff); a person listed by address
+/// is told by e-mail that they may check in without a booking.
+pub async fn add_resident(state: &AppState, actor: &User, id: Uuid, input: ResidentInput) -> AppResult<ResidentEntry> {
+    let (venue, _) = venue_for_staff(state, id, actor).await?;
+    let resident = input.parse()?;
+    let entry = state.store.add_resident(venue.id, &resident, actor.id, state.clock.now()).await?;
+    if let Resident::Email(email) = &resident {
+        let body = format!(
+            "Hello,\n\n{name} lists you as a resident of {venue} on thirdspace: you can check in there \
+             without a booking, take part in the introductions and questions of the day, and share what \
+             you know.\n\nLog in (or sign up) with this e-mail address, and check in at the door with \
+             the code on the venue's screen: {base}/today\n",
+            name = actor.display_name,
+            venue = venue.name,
+            base = state.config.public_url
+        );
+        let subject = format!("You are a resident of {} on thirdspace", venue.name);
+        if let Err(e) = state.mailer.send(email.as_str(), &subject, body).await {
+            tracing::warn!(error = %e, "the resident was listed, but their e-mail was not sent");
+        }
+    }
+    Ok(entry)
+}
+
+/// Takes an entry off a venue's residents (its staff).
+pub async fn remove_resident(state: &AppState, actor: &User, id: Uuid, entry: Uuid) -> AppResult<()> {
+    venue_for_staff(state, id, actor).await?;
+    Ok(state.store.remove_resident(id, entry).await?)
 }

@@ -87,6 +87,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::person))
         .routes(routes!(venues::list, venues::create))
         .routes(routes!(venues::get, venues::update))
+        .routes(routes!(venues::residents, venues::add_resident))
+        .routes(routes!(venues::remove_resident))
         .routes(routes!(venues::list_spaces, venues::create_space))
         .routes(routes!(venues::update_space))
         .routes(routes!(venues::list_staff, venues::invite_staff))

@@ -859,3 +859,26 @@ impl From<reports::Report> for Report {
         }
     }
 }
+
+/// An address or a domain a venue lists as its residents.
+#[derive(Serialize, ToSchema)]
+pub struct Resident {
+    pub id: Uuid,
+    /// One person's address, or null for a domain.
+    pub email: Option<String>,
+    /// A whole e-mail domain, or null for one address.
+    pub domain: Option<String>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<store::ResidentEntry> for Resident {
+    fn from(entry: store::ResidentEntry) -> Self {
+        let (email, domain) = match entry.resident {
+            thirdspace_domain::resident::Resident::Email(email) => (Some(email.as_str().to_owned()), None),
+            thirdspace_domain::resident::Resident::Domain(domain) => (None, Some(domain)),
+        };
+        Self { id: entry.id, email, domain, created_at: entry.created_at }
+    }
+}

@@ -6,13 +6,14 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::hours::{ClockTime, Span};
+use thirdspace_domain::resident::ResidentInput;
 use thirdspace_domain::space::{SpaceDraft, SpaceInput};
 use thirdspace_domain::venue::{city_key, VenueDraft, VenueInput};
 use thirdspace_domain::Invalid;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::shapes::{Invitation, Paged, Space, StaffMember, Venue, VenueListing};
+use super::shapes::{Invitation, Paged, Resident, Space, StaffMember, Venue, VenueListing};
 use super::PageQuery;
 use crate::app::access::{self, venue_for_owner};
 use crate::app::venues::{self, CheckInCode};
@@ -209,4 +210,47 @@ pub async fn check_in_code(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<CheckInCode>> {
     Ok(Json(venues::check_in_code(&state, &auth.user, id).await?))
+}
+
+/// The addresses and domains the venue lists as its residents (its staff): its own people, who
+/// check in without a booking and take no seat kept for social capital.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/residents", tag = "venues", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<Resident>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn residents(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<Resident>>> {
+    Ok(Json(venues::residents(&state, &auth.user, id).await?.into_iter().map(Resident::from).collect()))
+}
+
+/// Lists an address (told by e-mail) or a whole e-mail domain among the venue's residents (its
+/// staff).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/residents", tag = "venues", params(("id" = Uuid, Path)),
+    request_body = ResidentInput,
+    responses((status = 201, body = Resident), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Listed already", body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn add_resident(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ResidentInput>,
+) -> ApiResult<(StatusCode, Json<Resident>)> {
+    Ok((StatusCode::CREATED, Json(venues::add_resident(&state, &auth.user, id, body).await?.into())))
+}
+
+/// Takes an address or a domain off the venue's residents (its staff).
+#[utoipa::path(delete, path = "/api/v1/venues/{id}/residents/{resident_id}", tag = "venues",
+    params(("id" = Uuid, Path), ("resident_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn remove_resident(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, resident_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    venues::remove_resident(&state, &auth.user, id, resident_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
