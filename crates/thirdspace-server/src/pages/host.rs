@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::resident::{Resident, ResidentInput};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{Invalid, Invalids};
@@ -636,6 +637,8 @@ struct ManagePage<'a> {
     owner: bool,
     spaces: Vec<SpaceRow>,
     staff: Vec<String>,
+    /// The venue's residents: entry id and the address or domain, in words.
+    residents: Vec<(Uuid, String)>,
     /// Bookings waiting for approval: id, who, when, their focus and pledge.
     waiting: Vec<Waiting>,
     notice: Option<&'static str>,
@@ -652,6 +655,7 @@ struct Waiting {
 
 #[derive(Deserialize)]
 struct ManageQuery {
+    residents: Option<String>,
     decided: Option<String>,
     opened: Option<String>,
     saved: Option<String>,
@@ -690,9 +694,23 @@ async fn manage_page(
             .collect(),
         Err(e) => return failed("", &e),
     };
+    let residents = match venues::residents(state, user, venue.id).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|r| {
+                let words = match r.resident {
+                    Resident::Email(email) => email.as_str().to_owned(),
+                    Resident::Domain(domain) => format!("everyone at @{domain}"),
+                };
+                (r.id, words)
+            })
+            .collect(),
+        Err(e) => return failed("", &e),
+    };
     let page = ManagePage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
+        residents,
         waiting,
         owner: role == StaffRole::Owner,
         spaces: spaces
@@ -776,6 +794,8 @@ async fn manage(
         Some("Saved.")
     } else if q.invited.is_some() {
         Some("Invitation sent: they see it under Host once they log in.")
+    } else if q.residents.is_some() {
+        Some("Residents saved: they check in with the day's code, no booking needed.")
     } else if q.decided.as_deref() == Some("approved") {
         Some("Approved: they see your answer under My bookings and can check in.")
     } else if q.decided.is_some() {
@@ -849,6 +869,75 @@ async fn edit_space(
         Ok(_) => Redirect::to(&format!("/host/venues/{}?saved=1", venue.id)).into_response(),
         Err(e) => failed("Could not save the space", &e),
     }
+}
+
+#[derive(Deserialize)]
+struct ResidentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    resident_email: String,
+    #[serde(default)]
+    resident_domain: String,
+}
+
+/// Lists an address or a domain among the venue's residents.
+async fn add_resident(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    FormData(form): FormData<ResidentForm>,
+) -> Response {
+    let (user, venue, role) =
+        match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}")).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
+    let input = ResidentInput { email: Some(form.resident_email), domain: Some(form.resident_domain) };
+    match venues::add_resident(&state, &user, venue.id, input).await {
+        Ok(_) => Redirect::to(&format!("/host/venues/{}?residents=1#residents", venue.id)).into_response(),
+        Err(e) if status_of(&e).is_client_error() => {
+            let e = ApiError::from(e);
+            let field = match e.field.as_deref() {
+                Some("domain") => "resident_domain",
+                _ => "resident_email",
+            };
+            let mut errors = Errors::default();
+            errors.add(field, Errors::of(&e).get(e.field.as_deref().unwrap_or("form")).unwrap_or_default());
+            let errors =
+                errors.labelled(&[("resident_email", "Resident's e-mail"), ("resident_domain", "Or everyone at")]);
+            manage_page(&state, &who, venue, role, None, errors, e.status).await
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
+/// Takes an entry off the venue's residents.
+async fn remove_resident(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path((id, entry)): Path<(String, String)>,
+    FormData(form): FormData<CsrfOnly>,
+) -> Response {
+    let (user, venue, _) = match form_venue(&state, &who, &id, &form.csrf, false, &format!("/host/venues/{id}")).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let Ok(entry) = Uuid::parse_str(&entry) else {
+        return message(StatusCode::NOT_FOUND, "Not among the residents", "It may have been taken off already.");
+    };
+    match venues::remove_resident(&state, &user, venue.id, entry).await {
+        Ok(()) | Err(AppError::NotFound(_)) => {
+            Redirect::to(&format!("/host/venues/{}?residents=1#residents", venue.id)).into_response()
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
 }
 
 #[derive(Deserialize)]
@@ -1201,6 +1290,8 @@ pub fn router() -> Router<AppState> {
         .route("/host/venues/{id}/spaces", post(add_space))
         .route("/host/venues/{id}/spaces/{space}", post(edit_space))
         .route("/host/venues/{id}/staff", post(invite))
+        .route("/host/venues/{id}/residents", post(add_resident))
+        .route("/host/venues/{id}/residents/{entry}/remove", post(remove_resident))
         .route("/host/venues/{id}/today", get(today))
         .route("/host/venues/{id}/bookings/{booking}/decide", post(decide))
         .route("/host/venues/{id}/check-in", post(check_in))

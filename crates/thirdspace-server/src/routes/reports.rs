@@ -126,13 +126,14 @@ pub async fn mine_csv(
 fn csv(report: &reports::Report, name: &str) -> Response {
     let mut csv = String::from(
         "period_start,visits,coworkers,seat_hours,exchanges,intros_suggested,intros_accepted,intros_met,intros_useful,\
-         questions_asked,questions_answered,outcomes,pledges_kept,seats_worth,currency\r\n",
+         questions_asked,questions_answered,outcomes,pledges_kept,seats_worth,currency,resident_visits,residents_gave,\
+         residents_received\r\n",
     );
     let currency = report.day_pass.as_ref().map(|p| p.currency.as_str()).unwrap_or_default();
     for (start, f) in &report.periods {
         let worth = f.seats_worth_minor.map(|w| format!("{}.{:02}", w / 100, w % 100)).unwrap_or_default();
         csv.push_str(&format!(
-            "{start},{},{},{:.1},{},{},{},{},{},{},{},{},{},{worth},{currency}\r\n",
+            "{start},{},{},{:.1},{},{},{},{},{},{},{},{},{},{worth},{currency},{},{},{}\r\n",
             f.visits,
             f.coworkers,
             f.seat_hours,
@@ -144,7 +145,10 @@ fn csv(report: &reports::Report, name: &str) -> Response {
             f.questions_asked,
             f.questions_answered,
             f.outcomes,
-            f.pledges_kept
+            f.pledges_kept,
+            f.resident_visits,
+            f.residents_gave,
+            f.residents_received
         ));
     }
     let name = format!("attachment; filename=\"{name}-{}-{}.csv\"", report.from, report.to);

@@ -355,6 +355,8 @@ pub struct Booking {
     pub pledge_kept: Option<bool>,
     /// The exchange the pledge became.
     pub pledge_exchange_id: Option<Uuid>,
+    /// A resident's visit, which takes no seat kept for social capital.
+    pub resident: bool,
 }
 
 impl From<store::Booking> for Booking {
@@ -381,6 +383,7 @@ impl From<store::Booking> for Booking {
             rules_accepted_at: booking.rules_accepted_at,
             pledge_kept: booking.pledge_kept,
             pledge_exchange_id: booking.pledge_exchange_id,
+            resident: booking.resident,
         }
     }
 }
@@ -773,6 +776,12 @@ pub struct Figures {
     pub outcomes: u32,
     /// Visits whose visitor said they shared what they pledged.
     pub pledges_kept: u32,
+    /// Visits of the venue's residents, not counted in `visits`, `coworkers` or `seat_hours`.
+    pub resident_visits: u32,
+    /// Exchanges confirmed here that a resident gave.
+    pub residents_gave: u32,
+    /// Exchanges confirmed here that a resident received.
+    pub residents_received: u32,
     /// What the visits were worth at the venue's day-pass price (one pass a visit), in the
     /// currency's smallest unit; null where the venue sets no price.
     pub seats_worth_minor: Option<u64>,
@@ -793,6 +802,9 @@ impl From<reports::Figures> for Figures {
             questions_answered: f.questions_answered,
             outcomes: f.outcomes,
             pledges_kept: f.pledges_kept,
+            resident_visits: f.resident_visits,
+            residents_gave: f.residents_gave,
+            residents_received: f.residents_received,
             seats_worth_minor: f.seats_worth_minor,
         }
     }

@@ -176,5 +176,82 @@ async fn a_member_says_after_the_visit_whether_they_kept_their_pledge_and_the_ho
     let csv =
         app.get(&format!("/api/v1/venues/{venue}/report.csv?from={MONDAY}&to=2026-11-25&by=day"), Some(&host)).await;
     let text = csv.body.as_str().unwrap_or_default();
-    assert!(text.lines().nth(1).is_some_and(|row| row.starts_with(MONDAY) && row.ends_with(",1,15.00,EUR")), "{text}");
+    assert!(
+        text.lines().nth(1).is_some_and(|row| row.starts_with(MONDAY) && row.ends_with(",1,15.00,EUR,0,0,0")),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_venue_s_residents_check_in_without_a_booking_or_a_seat_and_the_report_counts_them_apart() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 1).await;
+    let path = format!("/api/v1/venues/{venue}/residents");
+    let stranger = app.member("Eve").await;
+    let (guest, resident) = (app.member("Guest").await, app.member("Jun").await);
+    for who in [&guest, &resident] {
+        let body = json!({"display_name": "Member", "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
+    // Every test member's address is at example.org: the domain listed is another one, and the
+    // resident is listed by their address.
+    let domain = "acme.example";
+    let refused = app.post(&path, Some(&stranger), json!({"domain": domain})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only the venue's staff list residents");
+    for (body, field) in [
+        (json!({}), "email"),
+        (json!({"email": "jun@acme.example", "domain": "acme.example"}), "domain"),
+        (json!({"domain": "gmail.com"}), "domain"),
+        (json!({"domain": "not a domain"}), "domain"),
+        (json!({"email": "nobody"}), "email"),
+    ] {
+        let bad = app.post(&path, Some(&host), body.clone()).await;
+        assert_eq!((bad.status, bad.field()), (StatusCode::UNPROCESSABLE_ENTITY, field), "{body}");
+    }
+    assert_eq!(app.count("venue_residents").await, 0, "nothing written");
+    let listed = app.post(&path, Some(&host), json!({"domain": domain.to_uppercase()})).await;
+    assert_eq!(listed.status, StatusCode::CREATED, "{}", listed.body);
+    assert_eq!(listed.body["domain"], domain);
+    let twice = app.post(&path, Some(&host), json!({"domain": domain})).await;
+    assert_eq!((twice.status, twice.code()), (StatusCode::CONFLICT, "already_resident"));
+    let by_address = app.post(&path, Some(&host), json!({"email": resident.email})).await;
+    assert_eq!(by_address.status, StatusCode::CREATED);
+    let letter = app.smtp.last_to(&resident.email).await.expect("a resident listed by address is told");
+    assert!(letter.data.contains("lists you as a resident of"), "{}", letter.data);
+    let list = app.get(&path, Some(&host)).await;
+    assert_eq!(list.body.as_array().map(Vec::len), Some(2));
+    let id = listed.body["id"].as_str().unwrap();
+    let other_venue = app.venue(&stranger, 1).await.0;
+    let wrong =
+        app.call(Method::DELETE, &format!("/api/v1/venues/{other_venue}/residents/{id}"), Some(&stranger), None).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND, "another venue's entry is not found there");
+    let removed = app.call(Method::DELETE, &format!("{path}/{id}"), Some(&host), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+
+    // The one seat kept for social capital goes to the guest; the resident still comes in,
+    // with the day's code and no booking.
+    assert_eq!(app.book(&guest, venue, MONDAY, "09:00", "17:00").await.status, StatusCode::CREATED);
+    let code = app.code(&host, venue).await;
+    let walked = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&stranger), json!({"code": code})).await;
+    assert_eq!(walked.status, StatusCode::CONFLICT, "no booking, not a resident: {}", walked.body);
+    let came = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&resident), json!({"code": code})).await;
+    assert_eq!(came.status, StatusCode::OK, "{}", came.body);
+    assert_eq!(came.body["booking"]["resident"], true, "{}", came.body);
+    let arrived =
+        app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": guest.id})).await;
+    assert_eq!(arrived.status, StatusCode::OK, "the guest's seat was kept: {}", arrived.body);
+    let here = app.get(&format!("/api/v1/venues/{venue}/presence"), Some(&guest)).await;
+    assert_eq!(here.body["present"], 2, "both take part: {}", here.body);
+
+    let gave = json!({"with": guest.id, "role": "gave", "tags": ["ux"], "text": "Reviewed a form", "venue_id": venue});
+    let exchange = app.post("/api/v1/me/exchanges", Some(&resident), gave).await;
+    assert_eq!(exchange.status, StatusCode::CREATED, "a resident takes part in exchanges: {}", exchange.body);
+    let id = exchange.body["id"].as_str().unwrap();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&guest), None).await;
+    let report =
+        app.get(&format!("/api/v1/venues/{venue}/report?from={MONDAY}&to=2026-11-24&by=day"), Some(&host)).await;
+    let total = &report.body["total"];
+    assert_eq!((total["visits"].clone(), total["resident_visits"].clone()), (json!(1), json!(1)), "{total}");
+    assert_eq!((total["residents_gave"].clone(), total["residents_received"].clone()), (json!(1), json!(0)));
 }
