@@ -106,7 +106,8 @@ impl<B: Backend> Reports for SqlStore<B> {
 
         let (who, extra) = of_scope(scope, "AND user_id = $3", "");
         let visits = format!(
-            "SELECT d, COUNT(*) AS n, CAST(SUM({SEAT_SECONDS}) AS BIGINT) AS seconds, SUM(kept) AS kept FROM (SELECT {} AS d, \
+            "SELECT d, SUM(1 - r) AS n, SUM(r) AS residents, CAST(SUM(CASE WHEN r = 1 THEN 0 ELSE {SEAT_SECONDS} END) AS BIGINT) \
+             AS seconds, SUM(kept) AS kept FROM (SELECT {} AS d, CASE WHEN resident THEN 1 ELSE 0 END AS r, \
              CASE WHEN COALESCE(checked_out_at, ends_at) < ends_at THEN COALESCE(checked_out_at, ends_at) ELSE ends_at END AS used_to, \
              CASE WHEN COALESCE(checked_in_at, starts_at) > starts_at THEN COALESCE(checked_in_at, starts_at) ELSE starts_at END AS used_from, \
              CASE WHEN pledge_kept THEN 1 ELSE 0 END AS kept FROM bookings \
@@ -116,6 +117,7 @@ impl<B: Backend> Reports for SqlStore<B> {
         for r in c.fetch_all(&visits, &range_args(from, to, extra)).await? {
             let counts = totals.days.entry(r.int("d")?).or_default();
             counts.visits = count(&r, "n")?;
+            counts.resident_visits = count(&r, "residents")?;
             counts.seat_seconds = r.opt_int("seconds")?.unwrap_or(0);
             counts.pledges_kept = count(&r, "kept")?;
         }
@@ -210,7 +212,7 @@ impl<B: Backend> Reports for SqlStore<B> {
         let (who, extra) = of_scope(scope, "AND user_id = $3", "");
         let sql = format!(
             "SELECT COUNT(DISTINCT user_id) AS n FROM bookings \
-             WHERE status IN ('checked_in', 'checked_out') AND starts_at >= $1 AND starts_at < $2 {who}"
+             WHERE status IN ('checked_in', 'checked_out') AND NOT resident AND starts_at >= $1 AND starts_at < $2 {who}"
         );
         let row = self.read().await?.fetch_optional(&sql, &range_args(from, to, extra)).await?;
         row.map_or(Ok(0), |r| count(&r, "n"))

@@ -73,7 +73,10 @@ pub enum Scope {
 /// What happened on one day, counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayCounts {
+    /// Visits on seats kept for social capital.
     pub visits: u32,
+    /// Residents' visits, which take no such seat.
+    pub resident_visits: u32,
     /// Seconds of seats used: from check-in (or the booking's start) to check-out (or its end),
     /// within the booking.
     pub seat_seconds: i64,
@@ -105,7 +108,8 @@ pub struct DayTotals {
 pub trait Reports: Send + Sync {
     /// The facts of `scope` over the instants `[from, to)`, counted by day from `from`.
     async fn day_totals(&self, scope: Scope, from: i64, to: i64) -> StoreResult<DayTotals>;
-    /// How many different people of `scope` came to a venue over `[from, to)`.
+    /// How many different people of `scope` came to a venue over `[from, to)` on a seat kept for
+    /// social capital.
     async fn visitors(&self, scope: Scope, from: i64, to: i64) -> StoreResult<u32>;
 
     /// The facts of `venue` over the instants `[from, to)`; `dates` are the local dates that

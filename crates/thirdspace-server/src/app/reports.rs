@@ -235,6 +235,7 @@ pub fn from_days(
         }
         let add = |f: &mut Figures| {
             f.visits += c.visits;
+            f.resident_visits += c.resident_visits;
             f.pledges_kept += c.pledges_kept;
             f.exchanges += c.exchanges;
             f.intros_suggested += c.intros_suggested;
@@ -426,6 +427,7 @@ mod tests {
             exchanges,
             pledges_kept: 1,
             intros_met: 2,
+            resident_visits: 1,
             ..DayCounts::default()
         };
         // 23 November 2026 is a Monday: days 0–6 are its week, day 7 the next Monday.
@@ -444,6 +446,7 @@ mod tests {
         assert_eq!((first.coworkers, second.coworkers, r.total.coworkers), (5, 2, 6));
         assert_eq!((first.pledges_kept, r.total.pledges_kept, r.total.intros_met), (2, 3, 6));
         assert_eq!((r.total.visits, r.total.exchanges), (7, 4));
+        assert_eq!((first.resident_visits, r.total.resident_visits), (2, 3), "kept apart from the visits");
         assert_eq!(
             (r.topics.clone(), r.outcomes.clone(), r.fields_met),
             (vec![("vat".to_owned(), 4)], vec![(Category::Job, 1)], 3)

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 use rand::RngCore;
-use thirdspace_domain::booking::{self, BookingInput, VenueClock};
+use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_domain::hours::{self, ClockTime, Span, WeeklyHours};
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
+use thirdspace_domain::resident::Resident;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
@@ -90,6 +91,9 @@ struct Seeded {
     intros: Vec<(String, f32, String)>,
     /// Exchanges confirmed over the last months.
     exchanges: usize,
+    /// Visits over the last months, and the residents listed.
+    visits: usize,
+    residents: Vec<User>,
 }
 
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
@@ -150,11 +154,16 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
 
     let mut seeded_people = Vec::new();
     let (mut booked, mut checked_in, mut for_tomorrow) = (0, 0, false);
-    for (i, person) in cast::people(2026, count).into_iter().enumerate() {
-        let profile = ProfileDraft::parse(person.profile).map_err(|e| anyhow!("demo profile: {e}"))?;
+    let cast = cast::people(2026, count);
+    for person in &cast {
+        let profile = ProfileDraft::parse(person.profile.clone()).map_err(|e| anyhow!("demo profile: {e}"))?;
         let user = store.create_user(new_user(email(&person.email)?, &profile.display_name, false)).await?;
         store.put_profile(user.id, &profile, now).await?;
-        seeded_people.push((user.clone(), profile.visibility, person.role));
+        seeded_people.push((user, profile.visibility, person.role));
+    }
+    // The months behind today come first: a check-in then is not mistaken for one of today's.
+    let visits = visit_history(store, &seeded_people, &venues, now).await?;
+    for (i, (person, (user, _, _))) in cast.iter().zip(&seeded_people).enumerate() {
         // Most people come in today; every fifth stays home.
         if i % 5 == 4 {
             continue;
@@ -165,7 +174,7 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
         for k in (0..venues.len()).map(|k| (i + k) % venues.len()) {
             let (focus, pledge) = (person.focus.clone(), person.pledge.clone());
             let (venue, host) = (&venues[k].venue, venues[k].host.id);
-            match book_today(store, venue, host, &user, focus, pledge, arrive, now).await? {
+            match book_today(store, venue, host, user, focus, pledge, arrive, now).await? {
                 Outcome::CheckedIn => {
                     booked += 1;
                     checked_in += 1;
@@ -183,7 +192,27 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
     ask_questions(store, &venues, now).await?;
     let intros = introduce(store, &venues, now).await?;
     let exchanges = exchange_history(store, &seeded_people, &venues, now).await?;
-    Ok(Seeded { admin, venues, people: seeded_people, booked, checked_in, for_tomorrow, intros, exchanges })
+    // The library lists two of its regulars as residents: they come in without a booking.
+    let mut residents = Vec::new();
+    if let Some(library) = venues.get(1) {
+        for (user, _, _) in seeded_people.iter().rev().take(2) {
+            let address = email(&user.email)?;
+            store.add_resident(library.venue.id, &Resident::Email(address), library.host.id, now).await?;
+            residents.push(user.clone());
+        }
+    }
+    Ok(Seeded {
+        admin,
+        venues,
+        people: seeded_people,
+        booked,
+        checked_in,
+        for_tomorrow,
+        intros,
+        exchanges,
+        visits,
+        residents,
+    })
 }
 
 enum Outcome {
@@ -324,6 +353,71 @@ async fn exchange_history(
     Ok(confirmed)
 }
 
+/// Three months of visits: each day a few members came to one of the venues from 09:00 to 17:00,
+/// checked in, left at 16:00, and most said they kept their pledge. How many visits.
+async fn visit_history(
+    store: &dyn Store,
+    people: &[(User, Visibility, &'static str)],
+    venues: &[SeededVenue],
+    now: i64,
+) -> Result<usize> {
+    const DAYS: i64 = 90;
+    const A_DAY: usize = 4;
+    let (nine, five) = (ClockTime::from_minutes(9 * 60), ClockTime::from_minutes(17 * 60));
+    let (Some(nine), Some(five)) = (nine, five) else { return Ok(0) };
+    let mut visits = 0;
+    for days_ago in 1..=DAYS {
+        for k in 0..A_DAY {
+            let i = (days_ago as usize * 7 + k * 11) % people.len().max(1);
+            let (Some((user, _, _)), Some(seeded)) =
+                (people.get(i), venues.get((days_ago as usize + k) % venues.len().max(1)))
+            else {
+                continue;
+            };
+            let venue = &seeded.venue;
+            let tz: chrono_tz::Tz = venue.time_zone.parse().map_err(|_| anyhow!("demo venue time zone"))?;
+            let (today, _) = hours::local_now(tz, now);
+            let date = today - chrono::Duration::days(days_ago);
+            let (starts_at, ends_at) = (hours::instant(tz, date, nine), hours::instant(tz, date, five));
+            let plan = BookingPlan {
+                date,
+                span: Span { start: nine, end: five },
+                starts_at,
+                ends_at,
+                closes_at: ends_at,
+                focus: "Working on my own project".to_owned(),
+                pledge: "Happy to share what I know with the people here".to_owned(),
+                approval: None,
+                rules_accepted: true,
+                resident: false,
+            };
+            let new = NewBooking { user: user.id, venue: venue.id, space: None, plan, now: starts_at - 86_400 };
+            let booked = match store.book(new).await {
+                Ok(booked) => booked,
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let arrive = CheckIn {
+                venue: venue.id,
+                user: user.id,
+                today: date,
+                at: nine,
+                now: starts_at + 600,
+                open_until: ends_at,
+                walk_in: None,
+                by_staff: None,
+            };
+            store.check_in(arrive).await?;
+            store.check_out(venue.id, user.id, ends_at - 3_600).await?;
+            if (days_ago as usize + k) % 4 != 0 {
+                store.answer_pledge(booked.id, true, None, ends_at).await?;
+            }
+            visits += 1;
+        }
+    }
+    Ok(visits)
+}
+
 /// A few open questions from people who are here.
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
     const QUESTIONS: [(&str, &[&str]); 3] = [
@@ -403,6 +497,26 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
             "Social capital: {} exchanges confirmed over the last four months. Log in as any member below and open {base}/me/social-capital",
             seeded.exchanges
         );
+    }
+    println!();
+    println!("What the seats produced ({} visits over the last three months):", seeded.visits);
+    for v in &seeded.venues {
+        println!("  {:<28} {base}/host/venues/{}/report   (log in as {})", v.venue.name, v.venue.id, v.host.email);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today - chrono::Duration::days(120), today + chrono::Duration::days(1));
+    println!("  the whole network      {base}/api/v1/network/report?from={from}&to={to}   (the network admin)");
+    println!("  a member's own         {base}/api/v1/me/report?from={from}&to={to}   (any member)");
+    println!("  pledges                a member's past visits ask whether they kept it: {base}/me/bookings");
+    if let Some(campus) = seeded.venues.iter().find(|v| v.venue.requires_approval) {
+        println!();
+        println!(
+            "{} approves bookings: later ones wait for its host at {base}/host/venues/{}",
+            campus.venue.name, campus.venue.id
+        );
+    }
+    for resident in &seeded.residents {
+        println!("Resident of the library (checks in without a booking): {}", resident.email);
     }
     if !seeded.intros.is_empty() {
         println!();
