@@ -344,3 +344,84 @@ async fn a_host_s_report_with_figures_is_accessible_on_a_laptop_and_a_phone() {
     check(&client, &axe, "the venue's report at 375 px").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_approves_a_booking_lists_residents_and_a_visitor_answers_the_pledge_all_accessible() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 3).await;
+    let mut body = crate::helpers::venue_body("De Werkplaats", "Utrecht");
+    body["requires_approval"] = json!(true);
+    body["day_pass"] = json!({"price_minor": 1500, "currency": "EUR"});
+    let put = app.call(reqwest::Method::PUT, &format!("/api/v1/venues/{venue}"), Some(&host), Some(body)).await;
+    assert_eq!(put.status, reqwest::StatusCode::OK, "{}", put.body);
+    let (ana, bo) = (app.member("Ana").await, app.member("Bo").await);
+    let waiting = app.book(&ana, venue, crate::helpers::MONDAY, "09:00", "17:00").await;
+    assert_eq!(waiting.body["approval"], "pending", "{}", waiting.body);
+    app.book(&bo, venue, "2026-11-24", "10:00", "12:00").await;
+
+    go(&client, &app, "/login").await;
+    fill(&client, "#email", &host.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    follow(&client, "form[action='/login'] button").await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Waiting for your approval") && main.contains("Ana"), "{main}");
+    check(&client, &axe, "the venue with bookings waiting").await;
+    let id = waiting.body["id"].as_str().unwrap();
+    fill(&client, &format!("#message-{id}"), "Welcome, ask for the window seat").await;
+    follow(&client, &format!("form[action$='/bookings/{id}/decide'] button[value=yes]")).await;
+    assert!(text_of(&client, "main").await.contains("Approved"), "the host is told");
+    assert_eq!(app.get(&format!("/api/v1/bookings/{id}"), Some(&ana)).await.body["approval"], "approved");
+
+    fill(&client, "#resident_domain", "gmail.com").await;
+    follow(&client, "form[action$='/residents'] button[type=submit]").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("free e-mail service"), "the error next to its field: {main}");
+    check(&client, &axe, "the residents' form in error").await;
+    fill(&client, "#resident_domain", "acme.example").await;
+    follow(&client, "form[action$='/residents'] button[type=submit]").await;
+    assert!(text_of(&client, "section[aria-labelledby=residents]").await.contains("everyone at @acme.example"));
+    check(&client, &axe, "the venue with a resident domain").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the venue's page at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    // Ana comes, and after her day the booking asks about her pledge.
+    assert_eq!(
+        app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": ana.id})).await.status,
+        reqwest::StatusCode::OK
+    );
+    app.clock.advance(9 * 3600);
+    client.delete_all_cookies().await.unwrap();
+    go(&client, &app, "/login").await;
+    fill(&client, "#email", &ana.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    follow(&client, "form[action='/login'] button").await;
+    go(&client, &app, "/me/bookings").await;
+    follow(&client, &format!("a[href='/bookings/{id}#pledge']")).await;
+    follow(&client, "form[action$='/pledge'] button[type=submit]").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.to_lowercase().contains("say whether you shared it"), "nothing chosen: the error: {main}");
+    check(&client, &axe, "the pledge form in error").await;
+    click(&client, "#kept-yes").await;
+    follow(&client, "form[action$='/pledge'] button[type=submit]").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("You shared what you pledged"), "{main}");
+    check(&client, &axe, "the booking with its pledge kept").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the booking at 375 px").await;
+
+    client.delete_all_cookies().await.unwrap();
+    client.set_window_size(1280, 900).await.unwrap();
+    go(&client, &app, "/login").await;
+    fill(&client, "#email", &host.email).await;
+    fill(&client, "#password", "correct horse battery").await;
+    follow(&client, "form[action='/login'] button").await;
+    go(&client, &app, &format!("/host/venues/{venue}/report?from=2026-11-23&to=2026-11-30&by=day")).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("By day") && main.contains("EUR 15.00") && main.contains("Pledges kept"), "{main}");
+    check(&client, &axe, "the report by day").await;
+    client.close().await.unwrap();
+}
