@@ -97,7 +97,7 @@ pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Te
         None => {
             let theirs = words(&candidate.text);
             match words(text).into_iter().find(|w| theirs.contains(w)) {
-                Some(word) => format!("Their profile mentions {word}"),
+                Some(word) => format!("Mentions {word} in their profile or the help they gave"),
                 None => "Among the people who help most".to_owned(),
             }
         }
@@ -141,7 +141,10 @@ mod tests {
             |tags: &[&str], text: &str, helped| Candidate { offers: terms(v, tags), text: text.into(), helped };
         let said = |c: Candidate| answer_reason(v, &c, &needs, "How do I file VAT for my bakery?");
         assert_eq!(said(offers(&["VAT returns"], "", 0)), "Offers VAT, which the question is about.");
-        assert_eq!(said(offers(&[], "I bake at a bakery", 2)), "Their profile mentions bakery; found helpful 2 times.");
+        assert_eq!(
+            said(offers(&[], "I bake at a bakery", 2)),
+            "Mentions bakery in their profile or the help they gave; found helpful 2 times."
+        );
         assert_eq!(said(offers(&[], "", 1)), "Among the people who help most; found helpful once.");
         let near = said(offers(&["tax"], "", 0));
         assert!(near.starts_with("Offers tax, close to VAT"), "{near}");

@@ -5,7 +5,7 @@ use thirdspace_serendipity::person::{terms, Person};
 use thirdspace_serendipity::route::Candidate;
 use thirdspace_serendipity::score::{Intro, Reason};
 use thirdspace_serendipity::vocabulary::Vocabulary;
-use thirdspace_store::{NewIntro, Profile};
+use thirdspace_store::{Helping, NewIntro, Profile};
 use uuid::Uuid;
 
 /// The engine's view of a profile, with today's focus as part of what they look for; hidden
@@ -23,11 +23,12 @@ pub fn person(vocabulary: &Vocabulary, profile: &Profile, focus: Option<&str>) -
 
 /// Someone who might answer a question: their offers, the words of their headline and bio, and
 /// how many times they have helped.
-pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helped: u32) -> Candidate {
+pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helping: &Helping) -> Candidate {
+    let helped_on = helping.topics.join(" ");
     Candidate {
         offers: terms(vocabulary, &profile.offers),
-        text: [profile.headline.as_deref().unwrap_or(""), profile.bio.as_deref().unwrap_or("")].join(" "),
-        helped,
+        text: [profile.headline.as_deref().unwrap_or(""), profile.bio.as_deref().unwrap_or(""), &helped_on].join(" "),
+        helped: helping.times,
     }
 }
 

@@ -64,16 +64,42 @@ impl<B: Backend> Intros for SqlStore<B> {
         Ok(out)
     }
 
-    async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>> {
-        let sql = "SELECT person_a AS helper, COUNT(*) AS n FROM intros WHERE met_at IS NOT NULL AND b_useful \
-                   GROUP BY person_a UNION ALL SELECT person_b AS helper, COUNT(*) AS n FROM intros \
-                   WHERE met_at IS NOT NULL AND a_useful GROUP BY person_b UNION ALL \
-                   SELECT giver_id AS helper, COUNT(*) AS n FROM exchanges WHERE status = 'confirmed' GROUP BY giver_id";
-        let mut counts: HashMap<Uuid, u32> = HashMap::new();
-        for row in &self.read().await?.fetch_all(sql, args![]).await? {
-            *counts.entry(row.uuid("helper")?).or_default() += row.unsigned::<u32>("n")?;
+    async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>> {
+        let mut found: HashMap<Uuid, (u32, Vec<(String, u32)>)> = HashMap::new();
+        let mut c = self.read().await?;
+        // A few hundred people a statement: each read goes through the person's own index.
+        for chunk in people.chunks(500) {
+            let list = (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let mut args = vec![Value::from(since)];
+            args.extend(chunk.iter().map(|p| Value::from(*p)));
+            let times = format!(
+                "SELECT person_a AS helper, COUNT(*) AS n FROM intros WHERE person_a IN ({list}) AND met_at >= $1 \
+                 AND b_useful GROUP BY person_a UNION ALL SELECT person_b AS helper, COUNT(*) AS n FROM intros \
+                 WHERE person_b IN ({list}) AND met_at >= $1 AND a_useful GROUP BY person_b UNION ALL \
+                 SELECT giver_id AS helper, COUNT(*) AS n FROM exchanges WHERE giver_id IN ({list}) \
+                 AND status = 'confirmed' AND answered_at >= $1 GROUP BY giver_id"
+            );
+            for row in &c.fetch_all(&times, &args).await? {
+                found.entry(row.uuid("helper")?).or_default().0 += row.unsigned::<u32>("n")?;
+            }
+            let topics = format!(
+                "SELECT e.giver_id AS helper, t.tag, COUNT(*) AS n FROM exchanges e \
+                 JOIN exchange_tags t ON t.exchange_id = e.id WHERE e.giver_id IN ({list}) \
+                 AND e.status = 'confirmed' AND e.answered_at >= $1 GROUP BY e.giver_id, t.tag"
+            );
+            for row in &c.fetch_all(&topics, &args).await? {
+                let tag = (row.text("tag")?, row.unsigned::<u32>("n")?);
+                found.entry(row.uuid("helper")?).or_default().1.push(tag);
+            }
         }
-        Ok(people.iter().map(|p| counts.get(p).copied().unwrap_or(0)).collect())
+        Ok(people
+            .iter()
+            .map(|p| {
+                let (times, mut topics) = found.get(p).cloned().unwrap_or_default();
+                topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                Helping { times, topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t).collect() }
+            })
+            .collect())
     }
 
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>> {

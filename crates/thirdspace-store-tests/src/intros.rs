@@ -1,7 +1,9 @@
 //! Introductions: suggested, answered by each side, met, and what came of them.
 
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
-use thirdspace_store::{Conflict, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError};
+use thirdspace_store::{
+    Conflict, Helping, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError,
+};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -120,7 +122,9 @@ pub async fn settled_pairs_and_helped_counts(backend: &dyn Backend) {
     assert_eq!(store.settled_pairs(&[cy], 1300).await.unwrap().len(), 1);
     assert!(store.settled_pairs(&[cy], 1401).await.unwrap().is_empty(), "settled before the cool-down began");
     assert!(store.settled_pairs(&[dee], 0).await.unwrap().is_empty());
-    assert_eq!(store.helped_counts(&[ana, bo, cy, dee]).await.unwrap(), vec![1, 0, 0, 0], "Bo found Ana useful");
+    let times = |helping: Vec<Helping>| helping.into_iter().map(|h| h.times).collect::<Vec<_>>();
+    assert_eq!(times(store.helping(&[ana, bo, cy, dee], 0).await.unwrap()), vec![1, 0, 0, 0], "Bo found Ana useful");
+    assert_eq!(times(store.helping(&[ana], 1201).await.unwrap()), vec![0], "they met before the span");
     let gave = |giver: Uuid, receiver: Uuid| {
         let input = ExchangeInput {
             with: receiver,
@@ -136,11 +140,26 @@ pub async fn settled_pairs_and_helped_counts(backend: &dyn Backend) {
     let confirmed = store.propose_exchange(&gave(cy, dee), 1500).await.unwrap();
     store.answer_exchange(confirmed.id, dee, Answer::Confirm, 1600).await.unwrap();
     store.propose_exchange(&gave(dee, cy), 1500).await.unwrap();
-    assert_eq!(
-        store.helped_counts(&[ana, bo, cy, dee]).await.unwrap(),
-        vec![1, 0, 1, 0],
-        "Dee confirmed Cy's help; Dee's own is not confirmed yet"
-    );
+    let record = store.helping(&[ana, bo, cy, dee], 0).await.unwrap();
+    assert_eq!(times(record.clone()), vec![1, 0, 1, 0], "Dee confirmed Cy's help; Dee's own is not confirmed yet");
+    assert_eq!((record[2].topics.clone(), record[0].topics.clone()), (vec!["vat".to_owned()], Vec::new()));
+    let more = |tags: &[&str]| ExchangeInput {
+        with: dee,
+        role: Role::Gave,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        text: "Help".into(),
+        venue_id: None,
+        source: None,
+        source_id: None,
+    };
+    for tags in [&["bookkeeping", "vat"][..], &["bookkeeping"], &["a", "b", "c", "d"]] {
+        let proposed = store.propose_exchange(&ExchangeDraft::parse(cy, more(tags)).unwrap(), 1700).await.unwrap();
+        store.answer_exchange(proposed.id, dee, Answer::Confirm, 1800).await.unwrap();
+    }
+    let cy_record = store.helping(&[cy], 0).await.unwrap().remove(0);
+    assert_eq!(cy_record.times, 4);
+    assert_eq!(cy_record.topics, ["bookkeeping", "vat", "a", "b", "c"], "most often first, then by name, five at most");
+    assert_eq!(store.helping(&[cy], 1700).await.unwrap()[0].topics, ["bookkeeping", "a", "b", "c", "d"], "recent only");
     db.database.close().await;
 }
 

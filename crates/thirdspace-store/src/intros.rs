@@ -5,6 +5,17 @@ use uuid::Uuid;
 
 use crate::{Begin, Intro, IntroStep, NewIntro, Page, Paged, Profile, SettledPair, StoreResult};
 
+/// How many topics of a person's record of helping are kept.
+pub const HELPED_TOPICS: usize = 5;
+
+/// A person's record of helping over a span of time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Helping {
+    pub times: u32,
+    /// Topics they helped on, most often first.
+    pub topics: Vec<String>,
+}
+
 /// What is read of introductions.
 #[async_trait]
 pub trait Intros: Begin {
@@ -17,9 +28,10 @@ pub trait Intros: Begin {
     async fn intros_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Intro>>;
     /// Pairs among `people` that met or where someone declined, since `since`.
     async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;
-    /// How often each person helped, by the record: met introductions the other side found
-    /// useful, and exchanges they gave that the receiver confirmed.
-    async fn helped_counts(&self, people: &[Uuid]) -> StoreResult<Vec<u32>>;
+    /// Each person's record of helping since `since`: how often (met introductions the other
+    /// side found useful, exchanges they gave that the receiver confirmed) and on which topics
+    /// (of those exchanges, most often first, at most [`HELPED_TOPICS`]).
+    async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>>;
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions
     /// across the network (at most `limit`).
     async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;

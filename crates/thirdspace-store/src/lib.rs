@@ -39,7 +39,7 @@ pub use error::{
     PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
-pub use intros::{Intros, IntrosWork};
+pub use intros::{Helping, Intros, IntrosWork, HELPED_TOPICS};
 pub use links::{Links, LinksWork};
 pub use outbox::{Events, EventsWork};
 pub use outcomes::{Outcome, Outcomes, OutcomesWork};

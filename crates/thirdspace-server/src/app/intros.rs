@@ -23,6 +23,8 @@ use crate::AppState;
 pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
 /// How many profiles a network-wide suggestion looks through.
 const NETWORK_PROFILES: u32 = 5_000;
+/// How far back a person's record of helping counts when routing a question: the last year.
+const HELPING_DAYS: i64 = 365;
 
 /// Pairs not to suggest: those who met within the cool-down, and those where someone declined —
 /// or, when suggesting to one person (`for_whom`), only where that person declined, so that what
@@ -326,8 +328,8 @@ pub async fn who_can_answer(
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
-        let helped = state.store.helped_counts(&ids).await?;
-        let candidates: Vec<Candidate> = group.iter().zip(&helped).map(|(p, &h)| candidate(v, p, h)).collect();
+        let helping = state.store.helping(&ids, now - HELPING_DAYS * 86_400).await?;
+        let candidates: Vec<Candidate> = group.iter().zip(&helping).map(|(p, h)| candidate(v, p, h)).collect();
         let router = Router::new(&candidates);
         let asker = question.asker_id;
         let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);

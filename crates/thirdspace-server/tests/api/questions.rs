@@ -63,3 +63,48 @@ async fn a_question_identifies_its_asker_only_as_their_visibility_allows() {
     let after = app.get(&path, Some(&neighbour)).await;
     assert_eq!(after.body["items"][0]["asker_name"], serde_json::Value::Null, "not once the asker has left");
 }
+
+#[tokio::test]
+async fn a_question_reaches_whoever_has_been_helping_on_its_topic_even_when_their_profile_does_not_say_so() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (ana, ben, cy, dee) =
+        (app.member("Ana").await, app.member("Ben").await, app.member("Cy").await, app.member("Dee").await);
+    for (who, name, offers) in
+        [(&ana, "Ana", "ux"), (&ben, "Ben", "python"), (&cy, "Cy", "design"), (&dee, "Dee", "design")]
+    {
+        let body = json!({"display_name": name, "offers": [offers], "visibility": "public"});
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+        assert_eq!(app.arrive(&host, who, venue).await.status, StatusCode::OK);
+    }
+    // Cy has helped twice with VAT, confirmed; Dee once, but it was never confirmed.
+    for (giver, receiver, confirm) in [(&cy, &ben, true), (&cy, &ana, true), (&dee, &ben, false)] {
+        let gave = json!({"with": receiver.id, "role": "gave", "tags": ["vat"], "text": "Explained VAT on invoices"});
+        let proposed = app.post("/api/v1/me/exchanges", Some(giver), gave).await;
+        assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+        if confirm {
+            let id = proposed.body["id"].as_str().unwrap();
+            app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(receiver), None).await;
+        }
+    }
+    let asked = app
+        .post(
+            &format!("/api/v1/venues/{venue}/questions"),
+            Some(&ana),
+            json!({"text": "How does VAT work for e-books?", "tags": ["vat"]}),
+        )
+        .await;
+    let question = asked.body["id"].as_str().unwrap();
+    let answerers = app.get(&format!("/api/v1/questions/{question}/answerers"), Some(&ana)).await;
+    assert_eq!(answerers.status, StatusCode::OK, "{}", answerers.body);
+    let first = &answerers.body[0];
+    assert_eq!(first["display_name"], "Cy", "the confirmed record of helping on VAT counts: {}", answerers.body);
+    let reason = first["reason"].as_str().unwrap();
+    assert!(reason.contains("vat") && reason.contains("found helpful 2 times"), "{reason}");
+    assert!(
+        answerers.body.as_array().unwrap().iter().all(|a| a["display_name"] != "Dee"),
+        "help not confirmed does not count: {}",
+        answerers.body
+    );
+}
