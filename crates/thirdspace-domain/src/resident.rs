@@ -152,6 +152,10 @@ mod tests {
             assert!(domain(bad).is_err(), "{bad}");
         }
         assert!(domain(&format!("{}.example", "a".repeat(63))).is_ok(), "a label of 63 is fine");
+        let longest = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(61));
+        assert_eq!(longest.len(), 253);
+        assert!(domain(&longest).is_ok(), "253 characters is the most");
+        assert!(domain(&format!("{longest}b")).is_err(), "254 is one too many");
     }
 
     #[test]

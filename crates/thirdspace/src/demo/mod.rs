@@ -409,7 +409,7 @@ async fn visit_history(
             };
             store.check_in(arrive).await?;
             store.check_out(venue.id, user.id, ends_at - 3_600).await?;
-            if (days_ago as usize + k) % 4 != 0 {
+            if !(days_ago as usize + k).is_multiple_of(4) {
                 store.answer_pledge(booked.id, true, None, ends_at).await?;
             }
             visits += 1;
