@@ -299,6 +299,17 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_country_and_time_zone_are_the_ones_parsed() {
+        let country = serde_json::to_value(country_schema()).unwrap();
+        assert_eq!(country["type"], "string");
+        assert!(country["pattern"].as_str().unwrap().contains("[A-Za-z]{2}"), "{country}");
+        let zones = serde_json::to_value(time_zone_schema()).unwrap();
+        let names = zones["enum"].as_array().unwrap();
+        assert_eq!(names.len(), chrono_tz::TZ_VARIANTS.len());
+        assert!(names.contains(&serde_json::json!("Europe/Amsterdam")), "{zones}");
+    }
+
+    #[test]
     fn a_day_pass_has_a_bounded_price_and_a_three_letter_currency() {
         let pass = |price_minor, currency: &str| DayPass { price_minor, currency: currency.into() }.parse();
         assert_eq!(pass(2500, " eur ").unwrap(), DayPass { price_minor: 2500, currency: "EUR".into() });
