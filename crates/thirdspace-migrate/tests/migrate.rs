@@ -152,6 +152,12 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
         .invite_staff(cafe, &Email::parse("someone.else@example.org").expect("an address"), people[0], now)
         .await
         .expect("invited");
+    for resident in [
+        thirdspace_domain::resident::Resident::Domain("uni-utrecht.example".to_owned()),
+        thirdspace_domain::resident::Resident::Email(Email::parse("ana.de.vries@uni.example").expect("an address")),
+    ] {
+        store.add_resident(venue, &resident, people[0], now).await.expect("a resident");
+    }
 
     let morning = BASE + 8 * HOUR;
     let book = |user: usize, start, end| NewBooking {
