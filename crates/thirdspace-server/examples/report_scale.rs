@@ -4,14 +4,14 @@
 //! venue's month and year, the network's year and a member's year are read and added up, as the
 //! API does, many times each.
 //!
-//! `cargo run --release -p thirdspace-server --example report_scale -- 100000 1000000 [DB_FILE]`
+//! `cargo run --release -p thirdspace-server --example report_scale -- 100000 1000000 [DB_FILE [POSTGRES_URL]]`
 
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use thirdspace_domain::report::By;
 use thirdspace_server::app::reports;
-use thirdspace_store::{Bookings, Reports, Scope, Venues};
+use thirdspace_store::{Scope, Store};
 use uuid::Uuid;
 
 /// A random version-4 UUID, written by SQLite itself.
@@ -112,12 +112,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sqlx::query(statement).execute(&pool).await?;
     }
     pool.close().await;
-    println!(
-        "generated {members} members, {VENUES} venues, {visits} visits and {exchanges} exchanges in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    if reuse {
+        println!("reused the network in {}", file.display());
+    } else {
+        println!(
+            "generated {members} members, {VENUES} venues, {visits} visits and {exchanges} exchanges in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
 
-    let store = thirdspace_store_sqlite::open(&url).await?;
+    let sqlite = thirdspace_store_sqlite::open(&url).await?;
+    println!("SQLite:");
+    measure(&sqlite).await?;
+    sqlite.close().await;
+    // A fourth argument: a PostgreSQL database the same network was moved to
+    // (`thirdspace migrate-data --from sqlite://DB_FILE --to URL`), measured the same way.
+    if let Some(pg) = std::env::args().nth(4) {
+        let pg = thirdspace_store_postgres::open(&pg, thirdspace_store_postgres::PgOptions::default()).await?;
+        println!("PostgreSQL:");
+        measure(&pg).await?;
+        pg.close().await;
+    }
+    Ok(())
+}
+
+/// Each report, many times, on `store`.
+async fn measure(store: &dyn Store) -> Result<(), Box<dyn std::error::Error>> {
     let venue = store.venues(None, thirdspace_store::Page::new(1, 1)).await?.items.remove(0);
     let tz = chrono_tz::Europe::Amsterdam;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("a date");
@@ -156,7 +176,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut counted = 0;
         for _ in 0..runs {
             let started = Instant::now();
-            let report = reports::of_scope(&store, scope, from, to, By::Month).await?;
+            let report = reports::of_scope(store, scope, from, to, By::Month).await?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             counted = report.total.visits + report.total.exchanges;
         }
@@ -167,6 +187,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             times[runs - 1]
         );
     }
-    store.close().await;
     Ok(())
 }
