@@ -9,7 +9,7 @@ use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Intro, IntroAnswer, IntroStep, Page, Paged, PresentPerson, Profile, User};
+use thirdspace_store::{Helping, Intro, IntroAnswer, IntroStep, Page, Paged, PresentPerson, Profile, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -330,6 +330,13 @@ pub async fn who_can_answer(
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
         let helping = state.store.helping(&ids, now - HELPING_DAYS * 86_400).await?;
         let candidates: Vec<Candidate> = group.iter().zip(&helping).map(|(p, h)| candidate(v, p, h)).collect();
+        // The record ranks everyone; a reason tells of it only where its person shows their
+        // record to the viewer (to everyone, or to the people where they are).
+        let record_shown = |p: &Profile| match p.record_visibility {
+            Visibility::Public => true,
+            Visibility::Venue => is_here && viewer_here,
+            Visibility::Hidden => p.user_id == viewer.id,
+        };
         let router = Router::new(&candidates);
         let asker = question.asker_id;
         let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
@@ -340,7 +347,11 @@ pub async fn who_can_answer(
                 display_name: p.display_name.clone(),
                 headline: p.headline.clone(),
                 here: is_here,
-                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
+                reason: if record_shown(p) {
+                    answer_reason(v, &candidates[i as usize], &needs, &question.text)
+                } else {
+                    answer_reason(v, &candidate(v, p, &Helping::default()), &needs, &question.text)
+                },
             });
         }
     }
