@@ -141,51 +141,50 @@ async fn measure(store: &dyn Store) -> Result<(), Box<dyn std::error::Error>> {
     let venue = store.venues(None, thirdspace_store::Page::new(1, 1)).await?.items.remove(0);
     let tz = chrono_tz::Europe::Amsterdam;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("a date");
+    let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
     for (what, from, to, by, runs) in [
         ("a venue's month", day(2030, 3, 1)?, day(2030, 4, 1)?, By::Week, 50),
         ("a venue's year", day(2030, 1, 7)?, day(2031, 1, 7)?, By::Month, 10),
     ] {
-        let mut times = Vec::with_capacity(runs);
-        let mut counted = 0;
-        for _ in 0..runs {
-            let started = Instant::now();
-            let start =
-                (from - chrono::Duration::days(1)).and_hms_opt(0, 0, 0).ok_or("midnight")?.and_utc().timestamp();
-            let end = (to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).ok_or("midnight")?.and_utc().timestamp();
-            let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
-            let facts = store.venue_facts(venue.id, dates, start, end).await?;
-            let report = reports::build((venue.id, venue.day_pass.as_ref()), &facts, tz, (from, to), by);
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            counted = report.total.visits + report.total.exchanges;
-        }
-        times.sort_by(f64::total_cmp);
-        println!(
-            "{what}: median {:.1} ms, slowest {:.1} ms over {runs} runs ({counted} visits and exchanges counted)",
-            times[runs / 2],
-            times[runs - 1]
-        );
+        let dates = (from - chrono::Duration::days(1), to + chrono::Duration::days(1));
+        let venue = &venue;
+        let report = || async move {
+            let facts = store.venue_facts(venue.id, dates, midnight(dates.0), midnight(dates.1)).await?;
+            Ok(reports::build((venue.id, venue.day_pass.as_ref()), &facts, tz, (from, to), by))
+        };
+        timed(what, runs, report).await?;
     }
     // The network's year and a member's, as `GET /network/report` and `GET /me/report` make them.
     let (from, to) = (day(2030, 1, 7)?, day(2031, 1, 7)?);
     let member =
         store.venue_day(venue.id, from, thirdspace_store::Page::new(1, 1)).await?.items.remove(0).booking.user_id;
     for (what, scope, runs) in
-        [("the network's year", Scope::Network, 5), ("a member's year", Scope::Member(member), 50)]
+        [("the network's year, by month", Scope::Network, 5), ("a member's year, by month", Scope::Member(member), 50)]
     {
-        let mut times = Vec::with_capacity(runs);
-        let mut counted = 0;
-        for _ in 0..runs {
-            let started = Instant::now();
-            let report = reports::of_scope(store, scope, from, to, By::Month).await?;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            counted = report.total.visits + report.total.exchanges;
-        }
-        times.sort_by(f64::total_cmp);
-        println!(
-            "{what}, by month: median {:.1} ms, slowest {:.1} ms over {runs} runs ({counted} visits and exchanges counted)",
-            times[runs / 2],
-            times[runs - 1]
-        );
+        timed(what, runs, || async move { Ok(reports::of_scope(store, scope, from, to, By::Month).await?) }).await?;
     }
+    Ok(())
+}
+
+/// Makes a report `runs` times and prints the median and slowest time.
+async fn timed<F, Fut>(what: &str, runs: usize, report: F) -> Result<(), Box<dyn std::error::Error>>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<reports::Report, Box<dyn std::error::Error>>>,
+{
+    let mut times = Vec::with_capacity(runs);
+    let mut counted = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let made = report().await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        counted = made.total.visits + made.total.exchanges;
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{what}: median {:.1} ms, slowest {:.1} ms over {runs} runs ({counted} visits and exchanges counted)",
+        times[runs / 2],
+        times[runs - 1]
+    );
     Ok(())
 }
