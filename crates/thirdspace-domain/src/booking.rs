@@ -267,9 +267,13 @@ pub fn rules_accepted(terms: Terms, accepted: bool) -> Result<(), Invalid> {
 }
 
 /// Whether a host may approve or decline a booking at `now`: it waits for them, has not been
-/// cancelled or released, and is not over.
-pub fn may_decide(status: BookingStatus, approval: Option<Approval>, ends_at: i64, now: i64) -> bool {
-    approval == Some(Approval::Pending) && status == BookingStatus::Booked && now < ends_at
+/// cancelled or released, and still holds its seat (not over, and its grace period after the
+/// start not past, when nobody could check in on it any more).
+pub fn may_decide(approval: Option<Approval>, hold: &Hold, now: i64, grace_seconds: i64) -> bool {
+    approval == Some(Approval::Pending)
+        && hold.status == BookingStatus::Booked
+        && !is_no_show(hold, now, grace_seconds)
+        && now < hold.ends_at
 }
 
 /// The message a host sends with an approval or a refusal: optional, at most 500 characters.
@@ -642,13 +646,17 @@ mod tests {
     #[test]
     fn a_host_decides_only_a_waiting_booking_before_it_ends() {
         let pending = Some(Approval::Pending);
-        assert!(may_decide(Booked, pending, 100, 99));
-        assert!(!may_decide(Booked, pending, 100, 100), "over");
-        assert!(!may_decide(Booked, Some(Approval::Approved), 100, 0));
-        assert!(!may_decide(Booked, Some(Approval::Declined), 100, 0));
-        assert!(!may_decide(Booked, None, 100, 0), "a venue that approves nothing");
+        let h = hold(50, 100, Booked);
+        assert!(may_decide(pending, &h, 0, 1_000));
+        assert!(may_decide(pending, &h, 99, 1_000));
+        assert!(!may_decide(pending, &h, 100, 1_000), "over");
+        assert!(may_decide(pending, &h, 59, 10), "within the grace period after the start");
+        assert!(!may_decide(pending, &h, 60, 10), "a no-show by now: nobody could check in on it");
+        assert!(!may_decide(Some(Approval::Approved), &h, 0, 1_000));
+        assert!(!may_decide(Some(Approval::Declined), &h, 0, 1_000));
+        assert!(!may_decide(None, &h, 0, 1_000), "a venue that approves nothing");
         for gone in [Cancelled, Released, CheckedIn, CheckedOut] {
-            assert!(!may_decide(gone, pending, 100, 0), "{gone:?}");
+            assert!(!may_decide(pending, &hold(50, 100, gone), 0, 1_000), "{gone:?}");
         }
         assert_eq!(decision_message(Some("  ")), Ok(None));
         assert_eq!(decision_message(Some(" See you! ")), Ok(Some("See you!".into())));

@@ -283,7 +283,14 @@ impl<T: Transaction> BookingsWork for SqlWork<T> {
     async fn decide_booking(&mut self, id: Uuid, decision: Decision, now: i64) -> StoreResult<Booking> {
         let lock = self.tx.dialect().lock();
         let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
-        if !booking::may_decide(current.status, current.approval, current.ends_at, now) {
+        let grace = grace_seconds(&mut self.tx, current.venue_id).await?;
+        let hold = Hold {
+            starts_at: current.starts_at,
+            ends_at: current.ends_at,
+            status: current.status,
+            checked_out_at: None,
+        };
+        if !booking::may_decide(current.approval, &hold, now, grace) {
             return Err(BookingConflict::NotAwaitingApproval.into());
         }
         let (approval, status, kind) = if decision.approve {

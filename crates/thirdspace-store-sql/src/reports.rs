@@ -110,7 +110,7 @@ impl<B: Backend> Reports for SqlStore<B> {
              AS seconds, SUM(kept) AS kept FROM (SELECT {} AS d, CASE WHEN resident THEN 1 ELSE 0 END AS r, \
              CASE WHEN COALESCE(checked_out_at, ends_at) < ends_at THEN COALESCE(checked_out_at, ends_at) ELSE ends_at END AS used_to, \
              CASE WHEN COALESCE(checked_in_at, starts_at) > starts_at THEN COALESCE(checked_in_at, starts_at) ELSE starts_at END AS used_from, \
-             CASE WHEN pledge_kept THEN 1 ELSE 0 END AS kept FROM bookings \
+             CASE WHEN pledge_kept AND NOT resident THEN 1 ELSE 0 END AS kept FROM bookings \
              WHERE status IN ('checked_in', 'checked_out') AND starts_at >= $1 AND starts_at < $2 {who}) v GROUP BY d",
             by_day("starts_at")
         );

@@ -329,14 +329,19 @@ pub async fn who_can_answer(
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
         let helping = state.store.helping(&ids, now - HELPING_DAYS * 86_400).await?;
-        let candidates: Vec<Candidate> = group.iter().zip(&helping).map(|(p, h)| candidate(v, p, h)).collect();
-        // The record ranks everyone; a reason tells of it only where its person shows their
-        // record to the viewer (to everyone, or to the people where they are).
+        // A person's record of helping counts only where they show it to the viewer (to
+        // everyone, or to the people where they are): ranking by a hidden record would tell of it.
         let record_shown = |p: &Profile| match p.record_visibility {
             Visibility::Public => true,
             Visibility::Venue => is_here && viewer_here,
             Visibility::Hidden => p.user_id == viewer.id,
         };
+        let unshown = Helping::default();
+        let candidates: Vec<Candidate> = group
+            .iter()
+            .zip(&helping)
+            .map(|(p, h)| candidate(v, p, if record_shown(p) { h } else { &unshown }))
+            .collect();
         let router = Router::new(&candidates);
         let asker = question.asker_id;
         let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
@@ -347,11 +352,7 @@ pub async fn who_can_answer(
                 display_name: p.display_name.clone(),
                 headline: p.headline.clone(),
                 here: is_here,
-                reason: if record_shown(p) {
-                    answer_reason(v, &candidates[i as usize], &needs, &question.text)
-                } else {
-                    answer_reason(v, &candidate(v, p, &Helping::default()), &needs, &question.text)
-                },
+                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
             });
         }
     }

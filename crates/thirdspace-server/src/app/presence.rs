@@ -113,7 +113,8 @@ pub async fn is_resident(state: &AppState, venue: Uuid, user: Uuid) -> AppResult
     if residents.is_empty() {
         return Ok(false);
     }
-    let Some(person) = state.store.user(user).await? else { return Ok(false) };
+    // An address counts once its owner proved it: anyone may sign up with any address.
+    let Some(person) = state.store.user(user).await?.filter(|u| u.email_verified) else { return Ok(false) };
     let listed: Vec<_> = residents.into_iter().map(|r| r.resident).collect();
     Ok(Email::parse(&person.email).is_ok_and(|email| resident::is_resident(&email, &listed)))
 }

@@ -7,7 +7,7 @@ use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::text;
 use thirdspace_serendipity::person::{question_needs, tag_labels, terms};
 use thirdspace_serendipity::route::Router;
-use thirdspace_serendipity::vocabulary::shipped;
+use thirdspace_serendipity::vocabulary::{shipped, Vocabulary};
 use thirdspace_store::{IntroAnswer, Page, Paged, Profile, ScreenKind, ScreenToken, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -246,14 +246,36 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         people,
         intros: screen_intros,
         questions,
-        shared_today: exchanges
-            .into_iter()
-            .take(12)
-            .map(|e| ScreenExchange { topics: tag_labels(v, &e.tags) })
-            .collect(),
+        shared_today: shared_today(state, v, &exchanges).await?,
         outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
         counters,
     })
+}
+
+/// Today's exchanges for the screen, newest first (at most 12), by topic: only those whose two
+/// people both show themselves and their record at the venue, so that a topic on the screen
+/// beside the faces of the people here never tells of someone who keeps it to themselves. Counts
+/// are not names: the counter counts them all.
+async fn shared_today(
+    state: &AppState,
+    v: &Vocabulary,
+    exchanges: &[thirdspace_store::ExchangeFact],
+) -> AppResult<Vec<ScreenExchange>> {
+    let mut shown = Vec::new();
+    for e in exchanges.iter().take(100) {
+        let mut both = true;
+        for person in [e.giver, e.receiver] {
+            let profile = state.store.profile(person).await?;
+            both &= profile.is_some_and(|p| on_screen(&p) && p.record_visibility != Visibility::Hidden);
+        }
+        if both {
+            shown.push(ScreenExchange { topics: tag_labels(v, &e.tags) });
+        }
+        if shown.len() == 12 {
+            break;
+        }
+    }
+    Ok(shown)
 }
 
 /// Whether the display token with `hash` still opens `venue`'s screen.

@@ -153,7 +153,11 @@ async fn the_screen_shows_arrivals_live_never_names_hidden_people_and_never_runs
     assert!(wait_for(&client, "#questions", |t| t.contains("VAT return")).await.is_some());
     // Knowledge shared here and confirmed appears live, by topic and never by name.
     let shared = app.member("Sam").await;
-    profile(&app, &shared, "Sam", "public").await;
+    for (who, name) in [(&shared, "Sam"), (&pat, r#"<img src=x onerror="window.__xss=1">Pat"#)] {
+        let body =
+            json!({"display_name": name, "offers": ["vat"], "visibility": "public", "record_visibility": "public"});
+        app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
     let gave =
         json!({"with": pat.id, "role": "gave", "tags": ["vat"], "text": "Checked Pat's VAT return", "venue_id": venue});
     let proposed = app.post("/api/v1/me/exchanges", Some(&shared), gave).await;

@@ -84,7 +84,8 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
     );
 
     // Knowledge shared here and confirmed, and an outcome shared with the venue, show today,
-    // by topic and category, never by name; a private outcome does not.
+    // by topic and category, never by name; a private outcome does not. The topics show only
+    // when both people show their record.
     let gave =
         json!({"with": anna.id, "role": "gave", "tags": ["ux"], "text": "Reviewed her signup form", "venue_id": venue});
     let proposed = app.post("/api/v1/me/exchanges", Some(&ben), gave).await;
@@ -98,7 +99,16 @@ async fn the_dashboard_shows_who_is_here_as_they_allow_with_intros_questions_and
         assert_eq!(app.post("/api/v1/me/outcomes", Some(&anna), outcome).await.status, StatusCode::CREATED);
     }
     let board = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
-    assert_eq!(board.body["counters"]["exchanges_today"], 1);
+    assert_eq!(board.body["counters"]["exchanges_today"], 1, "counted");
+    assert_eq!(board.body["shared_today"], json!([]), "Anna keeps her record to herself: {}", board.body);
+    put(
+        &anna,
+        json!({"display_name": "Anna", "offers": ["bookkeeping"], "visibility": "venue", "record_visibility": "venue"}),
+    )
+    .await;
+    put(&ben, json!({"display_name": "Ben", "offers": ["ux"], "visibility": "public", "record_visibility": "public"}))
+        .await;
+    let board = app.get(&format!("/api/v1/venues/{venue}/dashboard?token={token}"), None).await;
     assert_eq!(board.body["shared_today"], json!([{"topics": ["UX"]}]), "{}", board.body);
     assert_eq!(board.body["counters"]["outcomes_today"], 1, "the private outcome is not the venue's");
     assert_eq!(board.body["outcomes_today"], json!(["joint prospecting or a new client"]));
