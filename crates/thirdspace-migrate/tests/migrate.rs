@@ -247,6 +247,10 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     let free = store.propose_exchange(&exchange(people[3], people[4], None, "A loan of a lamp"), morning).await;
     let free = free.expect("proposed");
     store.answer_exchange(free.id, people[4], Answer::Decline, morning + 60).await.expect("declined");
+    // A pledge kept, naming the exchange it became: the booking refers to the exchange.
+    let pledged = exchange(people[1], people[2], Some((Source::Pledge, checked_out.id)), "Explained SQL joins");
+    let pledged = store.propose_exchange(&pledged, BASE + 11 * HOUR).await.expect("proposed");
+    store.answer_pledge(checked_out.id, true, Some(pledged.id), BASE + 12 * HOUR).await.expect("a pledge kept");
     let outcome = OutcomeInput {
         category: Category::Collaboration,
         note: Some("Building «the» café's booking site together ☕".into()),
