@@ -175,7 +175,12 @@ async fn suggest(
         let mine = state.store.profile(me).await?.ok_or(AppError::NotFound("profile"))?;
         profiles.push((mine, None));
     }
-    let people: Vec<Person> = profiles.iter().map(|(p, focus)| person(v, p, focus.as_deref())).collect();
+    let offering = with_record(state, profiles.iter().map(|(p, _)| p), venue.is_some(), now).await?;
+    let people: Vec<Person> = profiles
+        .iter()
+        .zip(&offering)
+        .map(|((p, focus), helped_on)| person(v, &offers_also(p, helped_on), focus.as_deref()))
+        .collect();
     let Some(me_index) = people.iter().position(|p| p.id == me.as_u128()) else {
         return Ok(Vec::new());
     };
@@ -186,6 +191,44 @@ async fn suggest(
         out.push(view(state, intro, me).await?);
     }
     Ok(out)
+}
+
+/// What each person helped on lately, by their confirmed record, where they show that record to
+/// the people they may be suggested to (everyone; or, `at_venue`, the people there): the ledger
+/// counts in who is suggested to meet whom, and a reason may say so.
+async fn with_record<'a>(
+    state: &AppState,
+    profiles: impl Iterator<Item = &'a Profile>,
+    at_venue: bool,
+    now: i64,
+) -> AppResult<Vec<Vec<String>>> {
+    let shown: Vec<(Uuid, bool)> = profiles
+        .map(|p| {
+            let shown = match p.record_visibility {
+                Visibility::Public => true,
+                Visibility::Venue => at_venue,
+                Visibility::Hidden => false,
+            };
+            (p.user_id, shown)
+        })
+        .collect();
+    let asked: Vec<Uuid> = shown.iter().filter(|(_, s)| *s).map(|(id, _)| *id).collect();
+    let mut helping = state.store.helping(&asked, now - HELPING_DAYS * 86_400).await?.into_iter();
+    Ok(shown
+        .iter()
+        .map(|(_, s)| if *s { helping.next().map(|h| h.topics).unwrap_or_default() } else { Vec::new() })
+        .collect())
+}
+
+/// A profile that also offers what its person helped on.
+fn offers_also(profile: &Profile, helped_on: &[String]) -> Profile {
+    let mut p = profile.clone();
+    for topic in helped_on {
+        if !p.offers.contains(topic) {
+            p.offers.push(topic.clone());
+        }
+    }
+    p
 }
 
 /// One suggested introduction of a round, as the venue's staff see it.
@@ -216,7 +259,12 @@ async fn gathering(
     venue_for_staff(state, id, actor).await?;
     let now = state.clock.now();
     let present = state.store.present(id, now).await?;
-    let people: Vec<Person> = present.iter().map(|p| person(shipped(), &p.profile, Some(&p.focus))).collect();
+    let offering = with_record(state, present.iter().map(|p| &p.profile), true, now).await?;
+    let people: Vec<Person> = present
+        .iter()
+        .zip(&offering)
+        .map(|(p, helped_on)| person(shipped(), &offers_also(&p.profile, helped_on), Some(&p.focus)))
+        .collect();
     let ex = exclusions(state, &people, None, now).await?;
     let visible = presence::who_may_see_here(state, Some(actor), id).await?;
     Ok(Gathering { present, people, ex, visible, now })

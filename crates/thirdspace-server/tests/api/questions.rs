@@ -113,3 +113,38 @@ async fn a_question_reaches_whoever_has_been_helping_on_its_topic_even_when_thei
     assert!(reason.contains("vat") && reason.contains("found helpful 2 times"), "{reason}");
     assert!(!named(&answerers.body, "Dee"), "help not confirmed does not count: {}", answerers.body);
 }
+
+#[tokio::test]
+async fn someone_who_helped_on_what_you_seek_is_suggested_to_you_when_they_show_their_record() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (ana, ben, cy) = (app.member("Ana").await, app.member("Ben").await, app.member("Cy").await);
+    let profile = |name: &str, offers: &str, seeking: &[&str], record: &str| json!({"display_name": name, "offers": [offers], "seeking": seeking, "visibility": "public", "record_visibility": record});
+    for (who, body) in [
+        (&ana, profile("Ana", "ux", &["vat"], "hidden")),
+        (&ben, profile("Ben", "python", &[], "hidden")),
+        (&cy, profile("Cy", "design", &[], "hidden")),
+    ] {
+        app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    }
+    // Cy helped Ben with VAT, and Ben confirmed it.
+    let gave = json!({"with": ben.id, "role": "gave", "tags": ["vat"], "text": "Explained VAT on invoices"});
+    let id = app.post("/api/v1/me/exchanges", Some(&cy), gave).await.body["id"].as_str().unwrap().to_owned();
+    app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&ben), None).await;
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["with"]["display_name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let hidden = app.get("/api/v1/me/suggestions?scope=network", Some(&ana)).await;
+    assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.body);
+    assert!(!names(&hidden.body).contains(&"Cy".to_owned()), "Cy keeps her record to herself: {}", hidden.body);
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&cy), Some(profile("Cy", "design", &[], "public"))).await;
+    let shown = app.get("/api/v1/me/suggestions?scope=network", Some(&ana)).await;
+    assert_eq!(names(&shown.body).first().map(String::as_str), Some("Cy"), "{}", shown.body);
+    let reason = shown.body[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.to_lowercase().contains("vat"), "the reason says what she helped on: {reason}");
+}
