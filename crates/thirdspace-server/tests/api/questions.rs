@@ -117,8 +117,6 @@ async fn a_question_reaches_whoever_has_been_helping_on_its_topic_even_when_thei
 #[tokio::test]
 async fn someone_who_helped_on_what_you_seek_is_suggested_to_you_when_they_show_their_record() {
     let Some(app) = spawn_app().await else { return };
-    let host = app.member("Host").await;
-    let (venue, _) = app.venue(&host, 5).await;
     let (ana, ben, cy) = (app.member("Ana").await, app.member("Ben").await, app.member("Cy").await);
     let profile = |name: &str, offers: &str, seeking: &[&str], record: &str| json!({"display_name": name, "offers": [offers], "seeking": seeking, "visibility": "public", "record_visibility": record});
     for (who, body) in [
