@@ -113,6 +113,49 @@ pub struct DayPass {
     pub currency: String,
 }
 
+/// How many digits a currency's amounts have after the point (ISO 4217): none for the yen and a
+/// few others, three for some dinars, two for the rest.
+pub fn minor_digits(currency: &str) -> u32 {
+    const NONE: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+    ];
+    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+    let code = currency.to_ascii_uppercase();
+    if NONE.contains(&code.as_str()) {
+        0
+    } else if THREE.contains(&code.as_str()) {
+        3
+    } else {
+        2
+    }
+}
+
+/// An amount in a currency's smallest unit, written with the currency's decimals: 2500 EUR is
+/// "25.00", 2500 JPY is "2500".
+pub fn decimal(minor: u64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    let unit = 10u64.pow(digits);
+    match digits {
+        0 => minor.to_string(),
+        _ => format!("{}.{:0width$}", minor / unit, minor % unit, width = digits as usize),
+    }
+}
+
+/// An amount written like "25", "25.5" or "25.00" (a comma for the point will do), in the
+/// currency's smallest unit; `None` when it does not read or has more decimals than the currency.
+pub fn parse_amount(raw: &str, currency: &str) -> Option<u32> {
+    let digits = minor_digits(currency) as usize;
+    let raw = raw.trim();
+    let (whole, fraction) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !all_digits(whole) || !(fraction.is_empty() || (fraction.len() <= digits && all_digits(fraction))) {
+        return None;
+    }
+    let fraction = format!("{fraction:0<digits$}");
+    let unit = 10u32.pow(digits as u32);
+    whole.parse::<u32>().ok()?.checked_mul(unit)?.checked_add(fraction.parse::<u32>().unwrap_or(0))
+}
+
 /// The highest day-pass price, in minor units.
 pub const MAX_DAY_PASS: u32 = 10_000_000;
 
@@ -322,6 +365,34 @@ mod tests {
         i.day_pass = Some(DayPass { price_minor: MAX_DAY_PASS + 1, currency: "x".into() });
         let fields: Vec<_> = VenueDraft::parse(i).unwrap_err().iter().map(|e| e.field.clone()).collect();
         assert_eq!(fields, ["day_pass.price_minor", "day_pass.currency"]);
+    }
+
+    #[test]
+    fn amounts_read_and_write_with_their_currency_s_decimals() {
+        assert_eq!((minor_digits("EUR"), minor_digits("jpy"), minor_digits("KWD")), (2, 0, 3));
+        assert_eq!(decimal(2500, "EUR"), "25.00");
+        assert_eq!(decimal(2505, "EUR"), "25.05");
+        assert_eq!(decimal(2500, "JPY"), "2500");
+        assert_eq!(decimal(2500, "KWD"), "2.500");
+        assert_eq!(decimal(0, "EUR"), "0.00");
+        assert_eq!(parse_amount("25", "EUR"), Some(2500));
+        assert_eq!(parse_amount(" 25.5 ", "EUR"), Some(2550));
+        assert_eq!(parse_amount("25,05", "EUR"), Some(2505));
+        assert_eq!(parse_amount("25.", "EUR"), Some(2500), "a point with nothing after it");
+        assert_eq!(parse_amount("2500", "JPY"), Some(2500));
+        assert_eq!(parse_amount("2.5", "KWD"), Some(2500));
+        for (bad, currency) in [
+            ("", "EUR"),
+            (".5", "EUR"),
+            ("25.123", "EUR"),
+            ("25.5", "JPY"),
+            ("-1", "EUR"),
+            ("1e3", "EUR"),
+            ("twenty", "EUR"),
+            ("99999999999", "EUR"),
+        ] {
+            assert_eq!(parse_amount(bad, currency), None, "{bad} {currency}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use thirdspace_domain::booking::BookingStatus;
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::resident::{Resident, ResidentInput};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
-use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
+use thirdspace_domain::venue::{self, Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
@@ -246,7 +246,7 @@ impl VenueForm {
             day_pass_price: v
                 .day_pass
                 .as_ref()
-                .map(|p| format!("{}.{:02}", p.price_minor / 100, p.price_minor % 100))
+                .map(|p| venue::decimal(u64::from(p.price_minor), &p.currency))
                 .unwrap_or_default(),
             day_pass_currency: v.day_pass.as_ref().map(|p| p.currency.clone()).unwrap_or_default(),
             hours,
@@ -337,10 +337,13 @@ impl VenueForm {
         };
         let day_pass = match (self.day_pass_price.trim(), self.day_pass_currency.trim()) {
             ("", "") => None,
-            (price, currency) => match minor_units(price) {
+            (price, currency) => match venue::parse_amount(price, currency) {
                 Some(price_minor) => Some(DayPass { price_minor, currency: currency.to_owned() }),
                 None => {
-                    invalid.add(Invalid::new("day_pass.price_minor", "give the price as a number like 25.00"));
+                    invalid.add(Invalid::new(
+                        "day_pass.price_minor",
+                        "give the price as a number like 25.00, with no more decimals than its currency has",
+                    ));
                     None
                 }
             },
@@ -381,17 +384,6 @@ impl VenueForm {
     fn space(&self) -> Result<SpaceDraft, Invalids> {
         space_draft(&self.space_name, "open_seating", &self.capacity, &self.social_capital_seats, "space_name")
     }
-}
-
-/// A price written like `25`, `25.5` or `25.00` in its currency's hundredths.
-fn minor_units(raw: &str) -> Option<u32> {
-    let (whole, cents) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole) || !(cents.is_empty() || (cents.len() <= 2 && digits(cents))) {
-        return None;
-    }
-    let cents = if cents.len() == 1 { format!("{cents}0") } else { cents.to_owned() };
-    whole.parse::<u32>().ok()?.checked_mul(100)?.checked_add(cents.parse::<u32>().unwrap_or(0))
 }
 
 /// The venue form's fields in its order, with the labels it shows.
@@ -1302,19 +1294,7 @@ pub fn router() -> Router<AppState> {
 
 #[cfg(test)]
 mod tests {
-    use super::{minor_units, new_screen_of};
-
-    #[test]
-    fn a_price_reads_in_hundredths_with_a_point_or_a_comma() {
-        assert_eq!(minor_units("25"), Some(2500));
-        assert_eq!(minor_units("25.5"), Some(2550));
-        assert_eq!(minor_units("25,05"), Some(2505));
-        assert_eq!(minor_units("0.99"), Some(99));
-        assert_eq!(minor_units("25."), Some(2500), "a point with nothing after it");
-        for bad in ["", ".5", "25.123", "-1", "1e3", "twenty", "99999999999"] {
-            assert_eq!(minor_units(bad), None, "{bad}");
-        }
-    }
+    use super::new_screen_of;
 
     #[test]
     fn a_new_screen_cookie_carries_only_a_page_of_ours_and_a_url_safe_token() {

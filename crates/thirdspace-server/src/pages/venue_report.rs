@@ -130,9 +130,10 @@ fn by_word(by: By) -> &'static str {
     }
 }
 
-/// An amount in a currency's hundredths, for the reader: "EUR 1,234.50".
+/// An amount in a currency's smallest unit, for the reader: "EUR 1,234.50", "JPY 2,500".
 fn money(minor: u64, currency: &str) -> String {
-    let whole = (minor / 100).to_string();
+    let written = thirdspace_domain::venue::decimal(minor, currency);
+    let (whole, fraction) = written.split_once('.').map_or((written.as_str(), None), |(w, f)| (w, Some(f)));
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {
@@ -140,7 +141,10 @@ fn money(minor: u64, currency: &str) -> String {
         }
         grouped.push(digit);
     }
-    format!("{currency} {grouped}.{:02}", minor % 100)
+    match fraction {
+        Some(fraction) => format!("{currency} {grouped}.{fraction}"),
+        None => format!("{currency} {grouped}"),
+    }
 }
 
 pub fn router() -> Router<AppState> {
@@ -157,5 +161,7 @@ mod tests {
         assert_eq!(money(1505, "EUR"), "EUR 15.05");
         assert_eq!(money(123_456_789, "USD"), "USD 1,234,567.89");
         assert_eq!(money(100_000, "EUR"), "EUR 1,000.00");
+        assert_eq!(money(2_500_000, "JPY"), "JPY 2,500,000", "the yen has no decimals");
+        assert_eq!(money(2_500, "KWD"), "KWD 2.500");
     }
 }

@@ -131,7 +131,7 @@ fn csv(report: &reports::Report, name: &str) -> Response {
     );
     let currency = report.day_pass.as_ref().map(|p| p.currency.as_str()).unwrap_or_default();
     for (start, f) in &report.periods {
-        let worth = f.seats_worth_minor.map(|w| format!("{}.{:02}", w / 100, w % 100)).unwrap_or_default();
+        let worth = f.seats_worth_minor.map(|w| thirdspace_domain::venue::decimal(w, currency)).unwrap_or_default();
         csv.push_str(&format!(
             "{start},{},{},{:.1},{},{},{},{},{},{},{},{},{},{worth},{currency},{},{},{}\r\n",
             f.visits,
