@@ -235,6 +235,12 @@ async fn a_venue_s_residents_check_in_without_a_booking_or_a_seat_and_the_report
     let code = app.code(&host, venue).await;
     let walked = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&stranger), json!({"code": code})).await;
     assert_eq!(walked.status, StatusCode::CONFLICT, "no booking, not a resident: {}", walked.body);
+    // Anyone may sign up at an address of the listed domain: until they prove it, it counts for
+    // nothing.
+    assert_eq!(app.post(&path, Some(&host), json!({"domain": domain})).await.status, StatusCode::CREATED);
+    let claimed = crate::helpers::account_in(&*app.store, "Mallory", "mallory@acme.example", false).await;
+    let posing = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&claimed), json!({"code": code})).await;
+    assert_eq!(posing.status, StatusCode::CONFLICT, "an unproven address is no resident: {}", posing.body);
     let came = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&resident), json!({"code": code})).await;
     assert_eq!(came.status, StatusCode::OK, "{}", came.body);
     assert_eq!(came.body["booking"]["resident"], true, "{}", came.body);

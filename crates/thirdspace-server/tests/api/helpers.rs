@@ -231,13 +231,20 @@ pub fn shared_hash() -> &'static str {
 /// "correct horse battery").
 pub async fn member_in(store: &dyn Store, name: &str) -> Member {
     let email = format!("{}-{}@example.org", name.to_lowercase().replace(' ', "."), &Uuid::new_v4().to_string()[..8]);
+    account_in(store, name, &email, true).await
+}
+
+/// A member at `email`, created straight in `store` with an API token, who has `verified` the
+/// address or not.
+pub async fn account_in(store: &dyn Store, name: &str, email: &str, verified: bool) -> Member {
+    let email = email.to_owned();
     let user = store
         .create_user(NewUser {
             email: Email::parse(&email).expect("email"),
             password_hash: shared_hash().to_owned(),
             display_name: name.to_owned(),
             is_admin: false,
-            email_verified: true,
+            email_verified: verified,
             now: MONDAY_9AM,
         })
         .await
