@@ -268,13 +268,7 @@ impl<T: Transaction> BookingsWork for SqlWork<T> {
         let lock = self.tx.dialect().lock();
         let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
         let grace = grace_seconds(&mut self.tx, current.venue_id).await?;
-        let hold = Hold {
-            starts_at: current.starts_at,
-            ends_at: current.ends_at,
-            status: current.status,
-            checked_out_at: None,
-        };
-        if !booking::may_cancel(&hold, now, grace) {
+        if !booking::may_cancel(&current.hold(), now, grace) {
             return Err(BookingConflict::NotCancellable.into());
         }
         move_to(&mut self.tx, id, BookingStatus::Cancelled, now, None).await
@@ -284,13 +278,7 @@ impl<T: Transaction> BookingsWork for SqlWork<T> {
         let lock = self.tx.dialect().lock();
         let current = fetch(&mut self.tx, id, lock).await?.ok_or(StoreError::NotFound("booking"))?;
         let grace = grace_seconds(&mut self.tx, current.venue_id).await?;
-        let hold = Hold {
-            starts_at: current.starts_at,
-            ends_at: current.ends_at,
-            status: current.status,
-            checked_out_at: None,
-        };
-        if !booking::may_decide(current.approval, &hold, now, grace) {
+        if !booking::may_decide(current.approval, &current.hold(), now, grace) {
             return Err(BookingConflict::NotAwaitingApproval.into());
         }
         let (approval, status, kind) = if decision.approve {

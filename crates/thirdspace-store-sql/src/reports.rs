@@ -101,8 +101,8 @@ impl<B: Backend> Reports for SqlStore<B> {
     async fn day_totals(&self, scope: Scope, from: i64, to: i64) -> StoreResult<DayTotals> {
         let mut c = self.read().await?;
         let mut totals = DayTotals::default();
-        let day = "($DAY - $1) / 86400";
-        let by_day = |at: &str| day.replace("$DAY", at);
+        // Whole days since the range's start.
+        let by_day = |at: &str| format!("({at} - $1) / 86400");
 
         let (who, extra) = of_scope(scope, "AND user_id = $3", "");
         let visits = format!(

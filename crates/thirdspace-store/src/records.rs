@@ -1,7 +1,7 @@
 //! What the store returns.
 
 use chrono::NaiveDate;
-use thirdspace_domain::booking::{Approval, BookingStatus};
+use thirdspace_domain::booking::{Approval, BookingStatus, Hold};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod};
 use thirdspace_domain::profile::Visibility;
 use thirdspace_domain::space::SpaceKind;
@@ -263,6 +263,18 @@ pub struct Booking {
     pub pledge_exchange_id: Option<Uuid>,
     /// A resident's visit, which takes no seat kept for social capital.
     pub resident: bool,
+}
+
+impl Booking {
+    /// What the booking rules need to know of it.
+    pub fn hold(&self) -> Hold {
+        Hold {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            status: self.status,
+            checked_out_at: self.checked_out_at,
+        }
+    }
 }
 
 /// A booking in a host's day view, with the name of who made it (never their e-mail).

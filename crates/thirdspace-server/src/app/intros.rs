@@ -2,7 +2,7 @@
 //! answer a question, and the life of an introduction. Every person appears as they allow now.
 
 use serde::Serialize;
-use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::Invalid;
 use thirdspace_serendipity::person::{question_needs, Person};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
@@ -202,16 +202,8 @@ async fn with_record<'a>(
     at_venue: bool,
     now: i64,
 ) -> AppResult<Vec<Vec<String>>> {
-    let shown: Vec<(Uuid, bool)> = profiles
-        .map(|p| {
-            let shown = match p.record_visibility {
-                Visibility::Public => true,
-                Visibility::Venue => at_venue,
-                Visibility::Hidden => false,
-            };
-            (p.user_id, shown)
-        })
-        .collect();
+    let others = Viewer { is_self: false, shares_venue_now: at_venue };
+    let shown: Vec<(Uuid, bool)> = profiles.map(|p| (p.user_id, may_see(p.record_visibility, others))).collect();
     let asked: Vec<Uuid> = shown.iter().filter(|(_, s)| *s).map(|(id, _)| *id).collect();
     let mut helping = state.store.helping(&asked, now - HELPING_DAYS * 86_400).await?.into_iter();
     Ok(shown
@@ -379,10 +371,11 @@ pub async fn who_can_answer(
         let helping = state.store.helping(&ids, now - HELPING_DAYS * 86_400).await?;
         // A person's record of helping counts only where they show it to the viewer (to
         // everyone, or to the people where they are): ranking by a hidden record would tell of it.
-        let record_shown = |p: &Profile| match p.record_visibility {
-            Visibility::Public => true,
-            Visibility::Venue => is_here && viewer_here,
-            Visibility::Hidden => p.user_id == viewer.id,
+        let record_shown = |p: &Profile| {
+            may_see(
+                p.record_visibility,
+                Viewer { is_self: p.user_id == viewer.id, shares_venue_now: is_here && viewer_here },
+            )
         };
         let unshown = Helping::default();
         let candidates: Vec<Candidate> = group

@@ -1,9 +1,11 @@
 //! The venue's screens: tokens a host gives a TV or a kiosk, and the dashboard's picture of the
 //! venue right now (people as they allow now; hidden people only counted).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use thirdspace_domain::hours;
-use thirdspace_domain::profile::Visibility;
+use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::text;
 use thirdspace_serendipity::person::{question_needs, tag_labels, terms};
 use thirdspace_serendipity::route::Router;
@@ -246,7 +248,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         people,
         intros: screen_intros,
         questions,
-        shared_today: shared_today(state, v, &exchanges).await?,
+        shared_today: shared_today(state, v, &exchanges, &present).await?,
         outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
         counters,
     })
@@ -260,13 +262,25 @@ async fn shared_today(
     state: &AppState,
     v: &Vocabulary,
     exchanges: &[thirdspace_store::ExchangeFact],
+    present: &[thirdspace_store::PresentPerson],
 ) -> AppResult<Vec<ScreenExchange>> {
+    // Each person is looked up once: those here are known already.
+    let at_the_venue = Viewer { is_self: false, shares_venue_now: true };
+    let shows = |p: &Profile| may_see(p.visibility, at_the_venue) && may_see(p.record_visibility, at_the_venue);
+    let mut known: HashMap<Uuid, bool> = present.iter().map(|p| (p.profile.user_id, shows(&p.profile))).collect();
     let mut shown = Vec::new();
     for e in exchanges.iter().take(100) {
         let mut both = true;
         for person in [e.giver, e.receiver] {
-            let profile = state.store.profile(person).await?;
-            both &= profile.is_some_and(|p| on_screen(&p) && p.record_visibility != Visibility::Hidden);
+            let visible = match known.get(&person) {
+                Some(visible) => *visible,
+                None => {
+                    let visible = state.store.profile(person).await?.is_some_and(|p| shows(&p));
+                    known.insert(person, visible);
+                    visible
+                }
+            };
+            both &= visible;
         }
         if both {
             shown.push(ScreenExchange { topics: tag_labels(v, &e.tags) });

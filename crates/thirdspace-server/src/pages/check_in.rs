@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::{self, BookingStatus, Hold};
+use thirdspace_domain::booking::{self, BookingStatus};
 use thirdspace_domain::hours::{self, ClockTime, WeeklyHours};
 use thirdspace_store::{BookingsWhen, Conflict, Page, PresenceConflict, User, Venue};
 use uuid::Uuid;
@@ -146,8 +146,7 @@ async fn door(state: &AppState, venue: &Venue, user: &User) -> Result<Door, ApiE
         if b.venue_id != venue.id || b.date != today || b.status != BookingStatus::Booked {
             continue;
         }
-        let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
-        if booking::may_check_in(&hold, now, grace) {
+        if booking::may_check_in(&b.hold(), now, grace) {
             return Ok(Door { booking: Some(format!("{}–{}", b.start, b.end)), ..Door::default() });
         }
         if b.starts_at > now {

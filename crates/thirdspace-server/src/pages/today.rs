@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::booking::{self, BookingStatus, Hold, EARLY_CHECK_IN_SECONDS};
+use thirdspace_domain::booking::{self, BookingStatus, EARLY_CHECK_IN_SECONDS};
 use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
@@ -142,11 +142,10 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
                 Err(e) => return Err(e.into()),
             };
             let (today, _) = hours::local_now(time_zone(&venue)?, now);
-            let hold = Hold { starts_at: b.starts_at, ends_at: b.ends_at, status: b.status, checked_out_at: None };
             let grace = i64::from(venue.no_show_grace_minutes) * 60;
             let when = format!("{}–{}", b.start, b.end);
             // Only a booking that can be checked in now gets the code form; the others say when.
-            if booking::may_check_in(&hold, now, grace) {
+            if booking::may_check_in(&b.hold(), now, grace) {
                 page.bookings.push(Expected { venue_id: venue.id, venue: venue.name, when });
             } else if b.date == today {
                 let opens = ClockTime::from_minutes(b.start.minutes().saturating_sub(EARLY_CHECK_IN_MINUTES))
