@@ -10,7 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row, Sqlite, Transaction};
 
-use crate::schema::{Kind, Table, TABLES};
+use crate::schema::{Kind, Table, DERIVED, TABLES};
 use crate::value::Value;
 use crate::{MigrateError, Side};
 
@@ -230,10 +230,10 @@ impl Db {
     /// column left behind would be lost without a word.
     async fn check_schema(&self, tables: Vec<String>) -> Result<(), MigrateError> {
         let tables: Vec<String> = tables.into_iter().filter(|t| t != MIGRATIONS_TABLE).collect();
-        let mut known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        let mut known: Vec<&str> = TABLES.iter().map(|t| t.name).chain(DERIVED.iter().copied()).collect();
         known.sort_unstable();
         if tables != known {
-            let detail = format!("it holds the tables {tables:?}, this version moves {known:?}");
+            let detail = format!("it holds the tables {tables:?}, this version expects {known:?}");
             return Err(MigrateError::Schema { side: self.side, detail });
         }
         for table in TABLES {

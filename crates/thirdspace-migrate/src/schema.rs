@@ -51,6 +51,19 @@ const fn col(name: &'static str, kind: Kind) -> Column {
 
 use Kind::{Bool, Bytes, Date, Int, Int32, Json, Real32, Real64, Text, Uuid};
 
+/// The tables the database keeps itself from the others (the report's daily counts, kept by
+/// triggers): they are not moved, the target's own triggers fill them as the rows arrive.
+pub const DERIVED: &[&str] = &[
+    "report_exchange_days",
+    "report_intro_days",
+    "report_intro_fields",
+    "report_outcome_days",
+    "report_question_days",
+    "report_topic_days",
+    "report_visit_days",
+    "report_visitor_days",
+];
+
 /// Every table, parents before children.
 pub const TABLES: &[Table] = &[
     Table {

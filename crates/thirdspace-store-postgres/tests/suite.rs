@@ -64,6 +64,10 @@ impl TestDatabase for PgDatabase {
             .collect()
     }
 
+    async fn delete(&self, table: &str, id: uuid::Uuid) {
+        sqlx::query(&format!("DELETE FROM {table} WHERE id = $1")).bind(id).execute(&self.raw).await.unwrap();
+    }
+
     async fn close(&self) {
         self.raw.close().await;
         let opened = std::mem::take(&mut *self.opened.lock().unwrap());

@@ -9,15 +9,6 @@ use uuid::Uuid;
 use crate::rows::intro_answer;
 use crate::{args, Backend, Columns, Sql, SqlStore, Value};
 
-/// The clause that keeps a table's rows of `scope` (`$3` names the member), and the arguments
-/// that go with it after the range's `$1` and `$2`.
-fn of_scope(scope: Scope, member_clause: &'static str, network_clause: &'static str) -> (&'static str, Vec<Value>) {
-    match scope {
-        Scope::Network => (network_clause, Vec::new()),
-        Scope::Member(user) => (member_clause, vec![user.into()]),
-    }
-}
-
 /// The arguments of a range read: `$1` the start, `$2` the end, then the scope's.
 fn range_args(from: i64, to: i64, extra: Vec<Value>) -> Vec<Value> {
     let mut args = vec![Value::from(from), Value::from(to)];
@@ -98,123 +89,213 @@ impl<B: Backend> Reports for SqlStore<B> {
         Ok(facts)
     }
 
-    async fn day_totals(&self, scope: Scope, from: i64, to: i64) -> StoreResult<DayTotals> {
+    async fn day_totals(&self, scope: Scope, days: (i64, i64)) -> StoreResult<DayTotals> {
         let mut c = self.read().await?;
-        let mut totals = DayTotals::default();
-        // Whole days since the range's start.
-        let by_day = |at: &str| format!("({at} - $1) / 86400");
-
-        let (who, extra) = of_scope(scope, "AND user_id = $3", "");
-        let visits = format!(
-            "SELECT d, SUM(1 - r) AS n, SUM(r) AS residents, CAST(SUM(CASE WHEN r = 1 THEN 0 ELSE {SEAT_SECONDS} END) AS BIGINT) \
-             AS seconds, SUM(kept) AS kept FROM (SELECT {} AS d, CASE WHEN resident THEN 1 ELSE 0 END AS r, \
-             CASE WHEN COALESCE(checked_out_at, ends_at) < ends_at THEN COALESCE(checked_out_at, ends_at) ELSE ends_at END AS used_to, \
-             CASE WHEN COALESCE(checked_in_at, starts_at) > starts_at THEN COALESCE(checked_in_at, starts_at) ELSE starts_at END AS used_from, \
-             CASE WHEN pledge_kept AND NOT resident THEN 1 ELSE 0 END AS kept FROM bookings \
-             WHERE status IN ('checked_in', 'checked_out') AND starts_at >= $1 AND starts_at < $2 {who}) v GROUP BY d",
-            by_day("starts_at")
-        );
-        for r in c.fetch_all(&visits, &range_args(from, to, extra)).await? {
-            let counts = totals.days.entry(r.int("d")?).or_default();
-            counts.visits = count(&r, "n")?;
-            counts.resident_visits = count(&r, "residents")?;
-            counts.seat_seconds = r.opt_int("seconds")?.unwrap_or(0);
-            counts.pledges_kept = count(&r, "kept")?;
-        }
-
-        let (who, extra) = of_scope(scope, "AND (giver_id = $3 OR receiver_id = $3)", "");
-        let exchanges = format!(
-            "SELECT {} AS d, COUNT(*) AS n FROM exchanges WHERE status = 'confirmed' \
-             AND answered_at >= $1 AND answered_at < $2 {who} GROUP BY d",
-            by_day("answered_at")
-        );
-        for r in c.fetch_all(&exchanges, &range_args(from, to, extra.clone())).await? {
-            totals.days.entry(r.int("d")?).or_default().exchanges = count(&r, "n")?;
-        }
-        // The network's topics are read from the tags alone (each carries when its exchange was
-        // confirmed); a member's through their exchanges.
-        let topics = match scope {
-            Scope::Network => "SELECT tag, COUNT(*) AS n FROM exchange_tags WHERE confirmed_at >= $1 \
-                               AND confirmed_at < $2 GROUP BY tag ORDER BY n DESC, tag LIMIT 20"
-                .to_owned(),
-            Scope::Member(_) => format!(
-                "SELECT t.tag, COUNT(*) AS n FROM exchange_tags t JOIN exchanges e ON e.id = t.exchange_id \
-                 WHERE t.confirmed_at >= $1 AND t.confirmed_at < $2 {} GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 20",
-                who.replace("giver_id", "e.giver_id").replace("receiver_id", "e.receiver_id")
+        let mut totals = match scope {
+            Scope::Network => network_days(&mut c, days).await?,
+            Scope::Member(user) => member_days(&mut c, user, days).await?,
+        };
+        // The pairs of fields of the introductions that led to a meeting, in the fields the two
+        // were in when they met.
+        let (fields, extra) = match scope {
+            Scope::Network => (
+                "SELECT COUNT(*) AS n FROM (SELECT f.low FROM report_intro_fields f \
+                 WHERE f.day >= $1 AND f.day < $2 GROUP BY f.low, f.high) pairs",
+                Vec::new(),
+            ),
+            Scope::Member(user) => (
+                "SELECT COUNT(*) AS n FROM (SELECT f.low FROM intros i JOIN report_intro_fields f ON f.intro_id = i.id \
+                 WHERE (i.person_a = $3 OR i.person_b = $3) AND f.day >= $1 AND f.day < $2 GROUP BY f.low, f.high) pairs",
+                vec![user.into()],
             ),
         };
-        for r in c.fetch_all(&topics, &range_args(from, to, extra)).await? {
-            totals.topics.push((r.text("tag")?, count(&r, "n")?));
-        }
-
-        let (who, extra) = of_scope(scope, "AND (i.person_a = $3 OR i.person_b = $3)", "");
-        let intros = format!(
-            "SELECT {} AS d, COUNT(*) AS n, \
-             SUM(CASE WHEN i.a_answer = 'accepted' AND i.b_answer = 'accepted' THEN 1 ELSE 0 END) AS accepted, \
-             SUM(CASE WHEN i.met_at IS NOT NULL THEN 1 ELSE 0 END) AS met, \
-             SUM(CASE WHEN i.a_useful OR i.b_useful THEN 1 ELSE 0 END) AS useful \
-             FROM intros i WHERE i.created_at >= $1 AND i.created_at < $2 {who} GROUP BY d",
-            by_day("i.created_at")
-        );
-        for r in c.fetch_all(&intros, &range_args(from, to, extra.clone())).await? {
-            let counts = totals.days.entry(r.int("d")?).or_default();
-            counts.intros_suggested = count(&r, "n")?;
-            counts.intros_accepted = count(&r, "accepted")?;
-            counts.intros_met = count(&r, "met")?;
-            counts.intros_useful = count(&r, "useful")?;
-        }
-        let fields = format!(
-            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT \
-             CASE WHEN pa.field < pb.field THEN pa.field ELSE pb.field END AS low, \
-             CASE WHEN pa.field < pb.field THEN pb.field ELSE pa.field END AS high \
-             FROM intros i JOIN profiles pa ON pa.user_id = i.person_a JOIN profiles pb ON pb.user_id = i.person_b \
-             WHERE i.met_at IS NOT NULL AND i.created_at >= $1 AND i.created_at < $2 {who} \
-             AND pa.field IS NOT NULL AND pb.field IS NOT NULL AND pa.field <> pb.field) pairs"
-        );
-        if let Some(r) = c.fetch_optional(&fields, &range_args(from, to, extra)).await? {
+        if let Some(r) = c.fetch_optional(fields, &range_args(days.0, days.1, extra)).await? {
             totals.fields_met = count(&r, "n")?;
         }
-
-        let (who, extra) = of_scope(scope, "AND asker_id = $3", "");
-        let questions = format!(
-            "SELECT {} AS d, COUNT(*) AS n, SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered \
-             FROM questions WHERE created_at >= $1 AND created_at < $2 {who} GROUP BY d",
-            by_day("created_at")
-        );
-        for r in c.fetch_all(&questions, &range_args(from, to, extra)).await? {
-            let counts = totals.days.entry(r.int("d")?).or_default();
-            counts.questions_asked = count(&r, "n")?;
-            counts.questions_answered = count(&r, "answered")?;
-        }
-
-        let (who, extra) = of_scope(scope, "AND owner_id = $3", "AND sharing IN ('venue', 'public')");
-        let outcomes = format!(
-            "SELECT {} AS d, category, COUNT(*) AS n FROM outcomes \
-             WHERE created_at >= $1 AND created_at < $2 {who} GROUP BY d, category",
-            by_day("created_at")
-        );
-        let mut categories: Vec<(Category, u32)> = Vec::new();
-        for r in c.fetch_all(&outcomes, &range_args(from, to, extra)).await? {
-            let n = count(&r, "n")?;
-            totals.days.entry(r.int("d")?).or_default().outcomes += n;
-            let category = r.parsed("category", Category::from_str_opt)?;
-            match categories.iter_mut().find(|(c, _)| *c == category) {
-                Some((_, sum)) => *sum += n,
-                None => categories.push((category, n)),
-            }
-        }
-        categories.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-        totals.outcomes = categories;
         Ok(totals)
     }
 
-    async fn visitors(&self, scope: Scope, from: i64, to: i64) -> StoreResult<u32> {
-        let (who, extra) = of_scope(scope, "AND user_id = $3", "");
-        let sql = format!(
-            "SELECT COUNT(DISTINCT user_id) AS n FROM bookings \
-             WHERE status IN ('checked_in', 'checked_out') AND NOT resident AND starts_at >= $1 AND starts_at < $2 {who}"
-        );
-        let row = self.read().await?.fetch_optional(&sql, &range_args(from, to, extra)).await?;
-        row.map_or(Ok(0), |r| count(&r, "n"))
+    async fn visitors(&self, scope: Scope, spans: &[(i64, i64)]) -> StoreResult<Vec<u32>> {
+        let mut c = self.read().await?;
+        let mut counts = vec![0; spans.len()];
+        match scope {
+            // Each person once per span: their first day in it, the one whose day before lies
+            // outside it. The spans are numbers this function wrote, so they are written inline.
+            Scope::Network if !spans.is_empty() => {
+                let values: Vec<String> =
+                    spans.iter().enumerate().map(|(k, (from, to))| format!("({k}, {from}, {to})")).collect();
+                let sql = format!(
+                    "WITH spans (k, first_day, end_day) AS (VALUES {}) \
+                     SELECT s.k, COUNT(*) AS n FROM spans s JOIN report_visitor_days v \
+                     ON v.day >= s.first_day AND v.day < s.end_day \
+                     WHERE v.prev_day IS NULL OR v.prev_day < s.first_day GROUP BY s.k",
+                    values.join(", ")
+                );
+                for r in c.fetch_all(&sql, &[]).await? {
+                    if let Some(n) = usize::try_from(r.int("k")?).ok().and_then(|k| counts.get_mut(k)) {
+                        *n = count(&r, "n")?;
+                    }
+                }
+            }
+            Scope::Network => {}
+            Scope::Member(user) => {
+                let sql =
+                    "SELECT COUNT(DISTINCT user_id) AS n FROM bookings WHERE status IN ('checked_in', 'checked_out') \
+                           AND NOT resident AND starts_at >= $1 AND starts_at < $2 AND user_id = $3";
+                for (n, (from, to)) in counts.iter_mut().zip(spans) {
+                    if let Some(r) = c.fetch_optional(sql, &range_args(from * DAY, to * DAY, vec![user.into()])).await?
+                    {
+                        *n = count(&r, "n")?;
+                    }
+                }
+            }
+        }
+        Ok(counts)
     }
+}
+
+/// Seconds in a UTC day.
+const DAY: i64 = 86_400;
+
+/// The network's facts by day, read from the daily counts the database keeps (migration 0016).
+async fn network_days(c: &mut impl Sql, (from, to): (i64, i64)) -> StoreResult<DayTotals> {
+    let mut totals = DayTotals::default();
+    let range = args![from, to];
+    let visits =
+        "SELECT day - $1 AS d, CAST(SUM(visits) AS BIGINT) AS n, CAST(SUM(resident_visits) AS BIGINT) AS residents, \
+                  CAST(SUM(seat_seconds) AS BIGINT) AS seconds, CAST(SUM(pledges_kept) AS BIGINT) AS kept \
+                  FROM report_visit_days WHERE day >= $1 AND day < $2 GROUP BY day";
+    for r in c.fetch_all(visits, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.visits = count(&r, "n")?;
+        counts.resident_visits = count(&r, "residents")?;
+        counts.seat_seconds = r.opt_int("seconds")?.unwrap_or(0);
+        counts.pledges_kept = count(&r, "kept")?;
+    }
+    let exchanges = "SELECT day - $1 AS d, exchanges AS n FROM report_exchange_days WHERE day >= $1 AND day < $2";
+    for r in c.fetch_all(exchanges, range).await? {
+        totals.days.entry(r.int("d")?).or_default().exchanges = count(&r, "n")?;
+    }
+    let topics = "SELECT tag, CAST(SUM(exchanges) AS BIGINT) AS n FROM report_topic_days WHERE day >= $1 AND day < $2 \
+                  GROUP BY tag HAVING SUM(exchanges) > 0 ORDER BY n DESC, tag LIMIT 20";
+    for r in c.fetch_all(topics, range).await? {
+        totals.topics.push((r.text("tag")?, count(&r, "n")?));
+    }
+    let intros =
+        "SELECT day - $1 AS d, suggested, accepted, met, useful FROM report_intro_days WHERE day >= $1 AND day < $2";
+    for r in c.fetch_all(intros, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.intros_suggested = count(&r, "suggested")?;
+        counts.intros_accepted = count(&r, "accepted")?;
+        counts.intros_met = count(&r, "met")?;
+        counts.intros_useful = count(&r, "useful")?;
+    }
+    let questions = "SELECT day - $1 AS d, asked, answered FROM report_question_days WHERE day >= $1 AND day < $2";
+    for r in c.fetch_all(questions, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.questions_asked = count(&r, "asked")?;
+        counts.questions_answered = count(&r, "answered")?;
+    }
+    let outcomes = "SELECT day - $1 AS d, category, outcomes AS n FROM report_outcome_days \
+                    WHERE day >= $1 AND day < $2 AND outcomes > 0";
+    let rows = c.fetch_all(outcomes, range).await?;
+    totals.outcomes = add_outcomes(
+        &mut totals.days,
+        rows.iter().map(|r| Ok((r.int("d")?, r.parsed("category", Category::from_str_opt)?, count(r, "n")?))),
+    )?;
+    Ok(totals)
+}
+
+/// A member's own facts by day, counted from their rows (a few hundred a year at most).
+async fn member_days(c: &mut impl Sql, user: Uuid, (from, to): (i64, i64)) -> StoreResult<DayTotals> {
+    let mut totals = DayTotals::default();
+    let range = args![from * DAY, to * DAY, user];
+    // Whole days since the range's start.
+    let by_day = |at: &str| format!("({at} - $1) / {DAY}");
+    let visits = format!(
+        "SELECT d, SUM(1 - r) AS n, SUM(r) AS residents, CAST(SUM(CASE WHEN r = 1 THEN 0 ELSE {SEAT_SECONDS} END) AS BIGINT) \
+         AS seconds, SUM(kept) AS kept FROM (SELECT {} AS d, CASE WHEN resident THEN 1 ELSE 0 END AS r, \
+         CASE WHEN COALESCE(checked_out_at, ends_at) < ends_at THEN COALESCE(checked_out_at, ends_at) ELSE ends_at END AS used_to, \
+         CASE WHEN COALESCE(checked_in_at, starts_at) > starts_at THEN COALESCE(checked_in_at, starts_at) ELSE starts_at END AS used_from, \
+         CASE WHEN pledge_kept AND NOT resident THEN 1 ELSE 0 END AS kept FROM bookings \
+         WHERE status IN ('checked_in', 'checked_out') AND starts_at >= $1 AND starts_at < $2 AND user_id = $3) v GROUP BY d",
+        by_day("starts_at")
+    );
+    for r in c.fetch_all(&visits, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.visits = count(&r, "n")?;
+        counts.resident_visits = count(&r, "residents")?;
+        counts.seat_seconds = r.opt_int("seconds")?.unwrap_or(0);
+        counts.pledges_kept = count(&r, "kept")?;
+    }
+    let exchanges = format!(
+        "SELECT {} AS d, COUNT(*) AS n FROM exchanges WHERE status = 'confirmed' \
+         AND answered_at >= $1 AND answered_at < $2 AND (giver_id = $3 OR receiver_id = $3) GROUP BY d",
+        by_day("answered_at")
+    );
+    for r in c.fetch_all(&exchanges, range).await? {
+        totals.days.entry(r.int("d")?).or_default().exchanges = count(&r, "n")?;
+    }
+    let topics = "SELECT t.tag, COUNT(*) AS n FROM exchange_tags t JOIN exchanges e ON e.id = t.exchange_id \
+                  WHERE t.confirmed_at >= $1 AND t.confirmed_at < $2 AND (e.giver_id = $3 OR e.receiver_id = $3) \
+                  GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 20";
+    for r in c.fetch_all(topics, range).await? {
+        totals.topics.push((r.text("tag")?, count(&r, "n")?));
+    }
+    let intros = format!(
+        "SELECT {} AS d, COUNT(*) AS n, \
+         SUM(CASE WHEN a_answer = 'accepted' AND b_answer = 'accepted' THEN 1 ELSE 0 END) AS accepted, \
+         SUM(CASE WHEN met_at IS NOT NULL THEN 1 ELSE 0 END) AS met, \
+         SUM(CASE WHEN a_useful OR b_useful THEN 1 ELSE 0 END) AS useful \
+         FROM intros WHERE created_at >= $1 AND created_at < $2 AND (person_a = $3 OR person_b = $3) GROUP BY d",
+        by_day("created_at")
+    );
+    for r in c.fetch_all(&intros, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.intros_suggested = count(&r, "n")?;
+        counts.intros_accepted = count(&r, "accepted")?;
+        counts.intros_met = count(&r, "met")?;
+        counts.intros_useful = count(&r, "useful")?;
+    }
+    let questions = format!(
+        "SELECT {} AS d, COUNT(*) AS n, SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered \
+         FROM questions WHERE created_at >= $1 AND created_at < $2 AND asker_id = $3 GROUP BY d",
+        by_day("created_at")
+    );
+    for r in c.fetch_all(&questions, range).await? {
+        let counts = totals.days.entry(r.int("d")?).or_default();
+        counts.questions_asked = count(&r, "n")?;
+        counts.questions_answered = count(&r, "answered")?;
+    }
+    // Every outcome a member recorded, whoever they share it with.
+    let outcomes = format!(
+        "SELECT {} AS d, category, COUNT(*) AS n FROM outcomes \
+         WHERE created_at >= $1 AND created_at < $2 AND owner_id = $3 GROUP BY d, category",
+        by_day("created_at")
+    );
+    let rows = c.fetch_all(&outcomes, range).await?;
+    totals.outcomes = add_outcomes(
+        &mut totals.days,
+        rows.iter().map(|r| Ok((r.int("d")?, r.parsed("category", Category::from_str_opt)?, count(r, "n")?))),
+    )?;
+    Ok(totals)
+}
+
+/// Adds outcomes counted by day and category into `days`, and returns them by category, the most
+/// recorded first.
+fn add_outcomes(
+    days: &mut std::collections::BTreeMap<i64, DayCounts>,
+    rows: impl Iterator<Item = StoreResult<(i64, Category, u32)>>,
+) -> StoreResult<Vec<(Category, u32)>> {
+    let mut categories: Vec<(Category, u32)> = Vec::new();
+    for row in rows {
+        let (day, category, n) = row?;
+        days.entry(day).or_default().outcomes += n;
+        match categories.iter_mut().find(|(c, _)| *c == category) {
+            Some((_, sum)) => *sum += n,
+            None => categories.push((category, n)),
+        }
+    }
+    categories.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
+    Ok(categories)
 }

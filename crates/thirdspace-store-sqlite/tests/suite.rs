@@ -74,6 +74,16 @@ impl TestDatabase for SqliteDatabase {
             .collect()
     }
 
+    async fn delete(&self, table: &str, id: Uuid) {
+        let options = SqliteConnectOptions::new()
+            .filename(self.path())
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        sqlx::query(&format!("DELETE FROM {table} WHERE id = ?")).bind(id.to_string()).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
     async fn close(&self) {
         let raw = self.raw.lock().unwrap().take();
         if let Some(raw) = raw {

@@ -2,8 +2,10 @@
 //!
 //! A backend crate implements [`Backend`] in its `tests/suite.rs` and expands [`store_suite!`]
 //! there; every test of the suite then runs on that backend, through the [`Store`] trait only. The
-//! one exception is [`TestDatabase::stored_bookings`], which reads the bookings behind the store's
-//! back so that the capacity checks do not trust the store's own reads.
+//! exceptions are [`TestDatabase::stored_bookings`], which reads the bookings behind the store's
+//! back so that the capacity checks do not trust the store's own reads, and
+//! [`TestDatabase::delete`], which deletes rows behind its back so that the counts the database
+//! keeps by itself are seen to follow.
 
 pub mod accounts;
 pub mod approvals;
@@ -49,6 +51,9 @@ pub trait TestDatabase: Send + Sync {
     async fn open(&self) -> Arc<dyn Store>;
     /// Every row of the `bookings` table, read behind the stores' back.
     async fn stored_bookings(&self) -> Vec<StoredBooking>;
+    /// Deletes the row of `table` with `id` behind the stores' back, as an operator's statement
+    /// would; the schema's cascades follow.
+    async fn delete(&self, table: &str, id: Uuid);
     /// Closes every store opened and throws the database away.
     async fn close(&self);
 }
@@ -175,6 +180,7 @@ macro_rules! store_suite {
             }
             reports {
                 a_venue_s_facts_are_read_within_its_range_and_for_it_alone,
+                the_network_s_daily_counts_follow_every_change_to_what_they_count,
             }
             screens {
                 screen_tokens_open_their_venue_until_revoked,

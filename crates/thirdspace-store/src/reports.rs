@@ -91,7 +91,7 @@ pub struct DayCounts {
     pub outcomes: u32,
 }
 
-/// A scope's facts over a range, counted in the database by day (24 hours from the range's start).
+/// A scope's facts over a range of UTC days, counted in the database by day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayTotals {
     /// By whole days since the range's start (day 0 begins at `from`).
@@ -106,11 +106,12 @@ pub struct DayTotals {
 /// What is read for reports.
 #[async_trait]
 pub trait Reports: Send + Sync {
-    /// The facts of `scope` over the instants `[from, to)`, counted by day from `from`.
-    async fn day_totals(&self, scope: Scope, from: i64, to: i64) -> StoreResult<DayTotals>;
-    /// How many different people of `scope` came to a venue over `[from, to)` on a seat kept for
-    /// social capital.
-    async fn visitors(&self, scope: Scope, from: i64, to: i64) -> StoreResult<u32>;
+    /// The facts of `scope` over the UTC days `[from, to)` (days since 1 January 1970), counted by
+    /// day from `from`.
+    async fn day_totals(&self, scope: Scope, days: (i64, i64)) -> StoreResult<DayTotals>;
+    /// How many different people of `scope` came to a venue on a seat kept for social capital
+    /// over each of `spans`, UTC days `[from, to)`, in order.
+    async fn visitors(&self, scope: Scope, spans: &[(i64, i64)]) -> StoreResult<Vec<u32>>;
 
     /// The facts of `venue` over the instants `[from, to)`; `dates` are the local dates that
     /// range covers (bookings are found by their date).

@@ -279,9 +279,9 @@ pub fn from_days(
     }
 }
 
-/// Midnight UTC at the start of `date`.
-fn utc_midnight(date: NaiveDate) -> i64 {
-    date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
+/// The UTC day `date` is, counted from 1 January 1970.
+fn utc_day(date: NaiveDate) -> i64 {
+    date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp().div_euclid(86_400)
 }
 
 /// The report of `scope` over UTC dates `[from, to)` (at most a year and a day), whoever asks.
@@ -293,15 +293,17 @@ pub async fn of_scope<S: Reports + ?Sized>(
     by: By,
 ) -> AppResult<Report> {
     let (from, to) = report::range(from, to)?;
-    let totals = store.day_totals(scope, utc_midnight(from), utc_midnight(to)).await?;
+    let totals = store.day_totals(scope, (utc_day(from), utc_day(to))).await?;
     let starts = report::periods(from, to, by);
-    let mut visitors = Vec::with_capacity(starts.len());
-    for (i, start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(to).min(to);
-        let start = (*start).max(from);
-        visitors.push(store.visitors(scope, utc_midnight(start), utc_midnight(end)).await?);
-    }
-    let everyone = store.visitors(scope, utc_midnight(from), utc_midnight(to)).await?;
+    // Each period's span, then the whole range's.
+    let mut spans: Vec<(i64, i64)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| (utc_day((*start).max(from)), utc_day(starts.get(i + 1).copied().unwrap_or(to).min(to))))
+        .collect();
+    spans.push((utc_day(from), utc_day(to)));
+    let mut visitors = store.visitors(scope, &spans).await?;
+    let everyone = visitors.pop().unwrap_or(0);
     Ok(from_days(&totals, (from, to), by, (&visitors, everyone)))
 }
 
