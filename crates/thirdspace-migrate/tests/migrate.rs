@@ -16,7 +16,7 @@ use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, Ven
 use thirdspace_migrate::{migrate_data, summarize, MigrateError, Summary};
 use thirdspace_store::{
     BookingsWhen, CheckIn, Events, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
-    ScreenKind, Store, TokenKind,
+    Scope, ScreenKind, Store, TokenKind,
 };
 use thirdspace_store_postgres::cluster::TestCluster;
 use thirdspace_store_postgres::PgOptions;
@@ -327,7 +327,12 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
     let invitations =
         store.invitations_for(&Email::parse("someone.else@example.org").expect("an address")).await.expect("inv");
     let failures = store.attempts("log-in person3@example.org").await.expect("failures");
-    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": format!("{invitations:?}"), "failures": failures}));
+    // The network's daily counts, which the target's own triggers filled as the rows arrived.
+    let days = (BASE / 86_400 - 400, BASE / 86_400 + 400);
+    let network = store.day_totals(Scope::Network, days).await.expect("the network's days");
+    let visitors = store.visitors(Scope::Network, &[days]).await.expect("visitors");
+    seen.push(json!({"kiosk": kiosk, "token": token, "invitations": format!("{invitations:?}"), "failures": failures,
+        "network": format!("{network:?}"), "visitors": visitors}));
     json!(seen)
 }
 
