@@ -8,6 +8,7 @@ pub mod booking;
 pub mod checkin;
 pub mod email;
 pub mod exchange;
+pub mod gathering;
 pub mod hours;
 pub mod invalid;
 pub mod outcome;
