@@ -10,7 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row, Sqlite, Transaction};
 
-use crate::schema::{Kind, Table, DERIVED, TABLES};
+use crate::schema::{Kind, Table, DERIVED, DERIVING_TRIGGERS, RECOUNT, TABLES};
 use crate::value::Value;
 use crate::{MigrateError, Side};
 
@@ -275,7 +275,8 @@ impl Db {
     }
 
     /// A transaction that writes all or nothing and keeps everyone else from writing meanwhile:
-    /// SQLite's write lock from the start, every table locked on PostgreSQL.
+    /// SQLite's write lock from the start, every table locked on PostgreSQL, with the triggers that
+    /// keep its derived tables off until [`Tx::recount`].
     pub async fn write(&self) -> Result<Tx, MigrateError> {
         let conn = match &self.pool {
             Pool::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Conn::Sqlite),
@@ -283,7 +284,14 @@ impl Db {
                 Ok(mut tx) => {
                     let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
                     let lock = format!("LOCK TABLE {} IN EXCLUSIVE MODE", names.join(", "));
-                    sqlx::query(&lock).execute(&mut *tx).await.map(|_| Conn::Postgres(tx))
+                    let mut done = sqlx::query(&lock).execute(&mut *tx).await.map(|_| ());
+                    for (table, trigger) in DERIVING_TRIGGERS {
+                        if done.is_ok() {
+                            let off = format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}");
+                            done = sqlx::query(&off).execute(&mut *tx).await.map(|_| ());
+                        }
+                    }
+                    done.map(|()| Conn::Postgres(tx))
                 }
                 Err(e) => Err(e),
             },
@@ -388,6 +396,19 @@ impl Tx {
             }
         };
         inserted.map_err(|e| MigrateError::Insert { table: table.name, message: e.to_string() })
+    }
+
+    /// Switches a PostgreSQL target's deriving triggers back on and makes the derived tables from what
+    /// was copied; on SQLite its triggers made them already.
+    pub async fn recount(&mut self) -> Result<(), MigrateError> {
+        if let Conn::Postgres(tx) = &mut self.conn {
+            for (table, trigger) in DERIVING_TRIGGERS {
+                let on = format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}");
+                sqlx::query(&on).execute(&mut **tx).await.map_err(|e| MigrateError::database(self.side, e))?;
+            }
+            sqlx::query(RECOUNT).execute(&mut **tx).await.map_err(|e| MigrateError::database(self.side, e))?;
+        }
+        Ok(())
     }
 
     pub async fn commit(self) -> Result<(), MigrateError> {

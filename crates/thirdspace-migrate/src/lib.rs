@@ -191,6 +191,7 @@ async fn copy(source: &mut Tx, target: &mut Tx) -> Result<Vec<TableReport>, Migr
         target.insert(table, &batch).await?;
         read.push(Summary { rows: tally.rows(), checksum: tally.checksum() });
     }
+    target.recount().await?;
     // Read back what the target now holds, through its own types, once everything is in.
     let mut reports = Vec::with_capacity(TABLES.len());
     for (table, source) in TABLES.iter().zip(read) {

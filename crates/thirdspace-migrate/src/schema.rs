@@ -52,7 +52,8 @@ const fn col(name: &'static str, kind: Kind) -> Column {
 use Kind::{Bool, Bytes, Date, Int, Int32, Json, Real32, Real64, Text, Uuid};
 
 /// The tables the database keeps itself from the others (the report's daily counts, kept by
-/// triggers): they are not moved, the target's own triggers fill them as the rows arrive.
+/// triggers): they are not moved. An SQLite target's triggers fill them as the rows arrive; a
+/// PostgreSQL target's are switched off for the copy and [`RECOUNT`] makes them once after it.
 pub const DERIVED: &[&str] = &[
     "report_exchange_days",
     "report_intro_days",
@@ -62,6 +63,20 @@ pub const DERIVED: &[&str] = &[
     "report_topic_days",
     "report_visit_days",
     "report_visitor_days",
+];
+
+/// Makes every derived table again from the rows, on PostgreSQL (migration 0016).
+pub const RECOUNT: &str = "SELECT report_recount()";
+
+/// PostgreSQL's triggers that keep the derived tables, by table: off during a copy (any other
+/// trigger stays on).
+pub const DERIVING_TRIGGERS: &[(&str, &str)] = &[
+    ("bookings", "report_booking_changed"),
+    ("exchanges", "report_exchange_changed"),
+    ("exchange_tags", "report_topic_changed"),
+    ("intros", "report_intro_changed"),
+    ("questions", "report_question_changed"),
+    ("outcomes", "report_outcome_changed"),
 ];
 
 /// Every table, parents before children.

@@ -220,33 +220,41 @@ END $$;
 CREATE TRIGGER report_outcome_changed AFTER INSERT OR DELETE OR UPDATE OF created_at, category, sharing ON outcomes
     FOR EACH ROW EXECUTE FUNCTION report_outcome_changed();
 
--- What the database already holds, counted once.
-INSERT INTO report_visit_days (day, venue_id, visits, resident_visits, seat_seconds, pledges_kept)
-SELECT starts_at / 86400, venue_id, SUM(CASE WHEN resident THEN 0 ELSE 1 END), SUM(CASE WHEN resident THEN 1 ELSE 0 END),
-       SUM(CASE WHEN resident THEN 0 ELSE GREATEST(LEAST(COALESCE(checked_out_at, ends_at), ends_at)
-           - GREATEST(COALESCE(checked_in_at, starts_at), starts_at), 0) END),
-       SUM(CASE WHEN pledge_kept AND NOT resident THEN 1 ELSE 0 END)
-FROM bookings WHERE status IN ('checked_in', 'checked_out') GROUP BY starts_at / 86400, venue_id;
-INSERT INTO report_visitor_days (user_id, day, visits, prev_day)
-SELECT user_id, day, n, LAG(day) OVER (PARTITION BY user_id ORDER BY day)
-FROM (SELECT user_id, starts_at / 86400 AS day, COUNT(*) AS n FROM bookings
-      WHERE status IN ('checked_in', 'checked_out') AND NOT resident GROUP BY user_id, starts_at / 86400) v;
-INSERT INTO report_exchange_days (day, exchanges)
-SELECT answered_at / 86400, COUNT(*) FROM exchanges
-WHERE status = 'confirmed' AND answered_at IS NOT NULL GROUP BY answered_at / 86400;
-INSERT INTO report_topic_days (day, tag, exchanges)
-SELECT confirmed_at / 86400, tag, COUNT(*) FROM exchange_tags
-WHERE confirmed_at IS NOT NULL GROUP BY confirmed_at / 86400, tag;
-INSERT INTO report_intro_days (day, suggested, accepted, met, useful)
-SELECT created_at / 86400, COUNT(*), SUM((a_answer = 'accepted' AND b_answer = 'accepted')::INTEGER),
-       SUM((met_at IS NOT NULL)::INTEGER), SUM(COALESCE(a_useful OR b_useful, FALSE)::INTEGER)
-FROM intros GROUP BY created_at / 86400;
-INSERT INTO report_intro_fields (intro_id, day, low, high)
-SELECT i.id, i.created_at / 86400, LEAST(pa.field, pb.field), GREATEST(pa.field, pb.field)
-FROM intros i JOIN profiles pa ON pa.user_id = i.person_a JOIN profiles pb ON pb.user_id = i.person_b
-WHERE i.met_at IS NOT NULL AND pa.field IS NOT NULL AND pb.field IS NOT NULL AND pa.field <> pb.field;
-INSERT INTO report_question_days (day, asked, answered)
-SELECT created_at / 86400, COUNT(*), SUM((answered_at IS NOT NULL)::INTEGER) FROM questions GROUP BY created_at / 86400;
-INSERT INTO report_outcome_days (day, category, outcomes)
-SELECT created_at / 86400, category, COUNT(*) FROM outcomes
-WHERE sharing IN ('venue', 'public') GROUP BY created_at / 86400, category;
+-- Every count made again from the rows: once here for what the database already holds, and by
+-- `migrate-data` after a copy into PostgreSQL, which switches the triggers off while it copies
+-- (a million updates of the same few rows in one transaction is slow on PostgreSQL).
+CREATE FUNCTION report_recount() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    TRUNCATE report_visit_days, report_visitor_days, report_exchange_days, report_topic_days, report_intro_days,
+        report_intro_fields, report_question_days, report_outcome_days;
+    INSERT INTO report_visit_days (day, venue_id, visits, resident_visits, seat_seconds, pledges_kept)
+    SELECT starts_at / 86400, venue_id, SUM(CASE WHEN resident THEN 0 ELSE 1 END), SUM(CASE WHEN resident THEN 1 ELSE 0 END),
+           SUM(CASE WHEN resident THEN 0 ELSE GREATEST(LEAST(COALESCE(checked_out_at, ends_at), ends_at)
+               - GREATEST(COALESCE(checked_in_at, starts_at), starts_at), 0) END),
+           SUM(CASE WHEN pledge_kept AND NOT resident THEN 1 ELSE 0 END)
+    FROM bookings WHERE status IN ('checked_in', 'checked_out') GROUP BY starts_at / 86400, venue_id;
+    INSERT INTO report_visitor_days (user_id, day, visits, prev_day)
+    SELECT user_id, day, n, LAG(day) OVER (PARTITION BY user_id ORDER BY day)
+    FROM (SELECT user_id, starts_at / 86400 AS day, COUNT(*) AS n FROM bookings
+          WHERE status IN ('checked_in', 'checked_out') AND NOT resident GROUP BY user_id, starts_at / 86400) v;
+    INSERT INTO report_exchange_days (day, exchanges)
+    SELECT answered_at / 86400, COUNT(*) FROM exchanges
+    WHERE status = 'confirmed' AND answered_at IS NOT NULL GROUP BY answered_at / 86400;
+    INSERT INTO report_topic_days (day, tag, exchanges)
+    SELECT confirmed_at / 86400, tag, COUNT(*) FROM exchange_tags
+    WHERE confirmed_at IS NOT NULL GROUP BY confirmed_at / 86400, tag;
+    INSERT INTO report_intro_days (day, suggested, accepted, met, useful)
+    SELECT created_at / 86400, COUNT(*), SUM((a_answer = 'accepted' AND b_answer = 'accepted')::INTEGER),
+           SUM((met_at IS NOT NULL)::INTEGER), SUM(COALESCE(a_useful OR b_useful, FALSE)::INTEGER)
+    FROM intros GROUP BY created_at / 86400;
+    INSERT INTO report_intro_fields (intro_id, day, low, high)
+    SELECT i.id, i.created_at / 86400, LEAST(pa.field, pb.field), GREATEST(pa.field, pb.field)
+    FROM intros i JOIN profiles pa ON pa.user_id = i.person_a JOIN profiles pb ON pb.user_id = i.person_b
+    WHERE i.met_at IS NOT NULL AND pa.field IS NOT NULL AND pb.field IS NOT NULL AND pa.field <> pb.field;
+    INSERT INTO report_question_days (day, asked, answered)
+    SELECT created_at / 86400, COUNT(*), SUM((answered_at IS NOT NULL)::INTEGER) FROM questions GROUP BY created_at / 86400;
+    INSERT INTO report_outcome_days (day, category, outcomes)
+    SELECT created_at / 86400, category, COUNT(*) FROM outcomes
+    WHERE sharing IN ('venue', 'public') GROUP BY created_at / 86400, category;
+END $$;
+SELECT report_recount();
