@@ -8,6 +8,7 @@ use serde_json::json;
 use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role, Source};
+use thirdspace_domain::gathering::{GatheringDraft, GatheringInput};
 use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::outcome::{Category, OutcomeDraft, OutcomeInput, Sharing};
 use thirdspace_domain::profile::{ProfileDraft, ProfileInput, Visibility};
@@ -16,7 +17,7 @@ use thirdspace_domain::venue::{Coordinates, DayPass, VenueDraft, VenueInput, Ven
 use thirdspace_migrate::{migrate_data, summarize, MigrateError, Summary};
 use thirdspace_store::{
     BookingsWhen, CheckIn, Events, IntroStep, LinkPurpose, NewBooking, NewIntro, NewQuestion, NewToken, NewUser, Page,
-    Scope, ScreenKind, Store, TokenKind,
+    Scope, ScreenKind, Store, TokenKind, Where,
 };
 use thirdspace_store_postgres::cluster::TestCluster;
 use thirdspace_store_postgres::PgOptions;
@@ -267,6 +268,20 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     let recorded = store.record_outcome(&outcome, morning + 1000).await.expect("recorded");
     store.confirm_outcome(recorded.id, first.person_b, morning + 1100).await.expect("confirmed");
 
+    // A fortnightly coworking day at a home with one place: one going, one in line, moved up.
+    let gathering: GatheringInput = serde_json::from_value(json!({
+        "kind": "coworking_day", "title": "Coworken bij Zoë 🌍", "address": "Kanaalstraat 3", "city": "Utrecht",
+        "time_zone": "Europe/Amsterdam", "date": "2030-01-08", "start": "09:30", "end": "16:00", "capacity": 1,
+        "tags": ["writing"], "repeat": "FREQ=WEEKLY;INTERVAL=2;COUNT=3", "except": ["2030-01-22"]
+    }))
+    .expect("a gathering");
+    let gathering = GatheringDraft::parse(gathering, None, now).expect("a valid gathering");
+    let made = store.create_gathering(people[0], &gathering, now).await.expect("organised");
+    let first_date = store.gathering_dates(made.id).await.expect("dates")[0].id;
+    store.answer_gathering(first_date, people[1], now + 10).await.expect("going");
+    store.answer_gathering(first_date, people[2], now + 11).await.expect("in line");
+    store.move_up(first_date, people[2], "Brings the coffee", now + 12).await.expect("moved up");
+
     let display_hash = "a".repeat(64);
     let screen =
         store.create_screen_token(venue, ScreenKind::Display, "TV", &display_hash, now).await.expect("a screen");
@@ -298,12 +313,21 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let exchanges = store.exchanges_of(*person, Page::new(1, 100)).await.expect("exchanges");
         let record = store.ledger_record(*person).await.expect("record");
         let outcomes = store.outcomes_of(*person, Page::new(1, 100)).await.expect("outcomes");
+        let gatherings = store
+            .gathering_dates_in(Where::City("utrecht"), BASE - 86_400, BASE + 60 * 86_400, 100)
+            .await
+            .expect("dates");
+        let mut answers = Vec::new();
+        for (_, date) in &gatherings {
+            answers.push(store.rsvps(date.id).await.expect("answers"));
+        }
         let venues = store.staffed_venues(*person).await.expect("venues");
         seen.push(json!({
             "user": format!("{user:?}"), "profile": format!("{profile:?}"), "upcoming": format!("{:?}", upcoming.items),
             "past": format!("{:?}", past.items), "intros": format!("{:?}", intros.items), "venues": format!("{venues:?}"),
             "exchanges": format!("{:?}", exchanges.items), "record": format!("{record:?}"),
-            "outcomes": format!("{:?}", outcomes.items),
+            "outcomes": format!("{:?}", outcomes.items), "gatherings": format!("{gatherings:?}"),
+            "answers": format!("{answers:?}"),
         }));
     }
     let venues = store.venues(None, Page::new(1, 100)).await.expect("venues").items;

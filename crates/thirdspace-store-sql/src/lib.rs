@@ -11,6 +11,7 @@
 mod accounts;
 mod bookings;
 mod exchanges;
+mod gatherings;
 mod intros;
 mod links;
 mod outbox;

@@ -119,7 +119,7 @@ pub fn invitation(r: &impl Columns) -> StoreResult<Invitation> {
     })
 }
 
-fn minute(r: &impl Columns, column: &str) -> StoreResult<ClockTime> {
+pub fn minute(r: &impl Columns, column: &str) -> StoreResult<ClockTime> {
     ClockTime::from_minutes(r.unsigned(column)?).ok_or_else(|| undecodable(column, "minute out of range"))
 }
 

@@ -14,6 +14,7 @@ pub mod capacity;
 pub mod concurrency;
 pub mod exchanges;
 mod fixtures;
+pub mod gatherings;
 pub mod intros;
 pub mod links;
 pub mod outbox;
@@ -177,6 +178,12 @@ macro_rules! store_suite {
             }
             questions {
                 questions_are_asked_and_marked_answered_once,
+            }
+            gatherings {
+                places_fill_then_a_line_forms_and_a_freed_place_is_offered_in_turn,
+                the_organiser_says_yes_or_no_and_moves_someone_up_with_a_reason,
+                fifty_answers_at_once_for_ten_places_give_ten_going_and_forty_in_order,
+                dates_are_listed_by_city_and_venue_soonest_first,
             }
             reports {
                 a_venue_s_facts_are_read_within_its_range_and_for_it_alone,

@@ -58,6 +58,7 @@ pub enum Conflict {
     Intro(IntroConflict),
     Exchange(ExchangeConflict),
     Outcome(OutcomeConflict),
+    Gathering(GatheringConflict),
 }
 
 /// Declares a feature's conflicts: each with its stable code and the message its reader sees.
@@ -172,6 +173,18 @@ conflicts! {
     }
 }
 
+conflicts! {
+    /// Gatherings and who comes.
+    GatheringConflict as Gathering {
+        Started => "gathering_started", "this date has started or passed";
+        DateCancelled => "gathering_cancelled", "this date was cancelled";
+        NotAnswered => "no_answer", "you have not said you come to this date";
+        NoOffer => "no_offer", "there is no place offered to you for this date, or its deadline passed";
+        NotPending => "not_pending", "this person is not waiting for your yes";
+        NotInLine => "not_in_line", "this person is not in the waiting line";
+    }
+}
+
 impl Conflict {
     /// The stable machine-readable code clients match on.
     pub fn code(self) -> &'static str {
@@ -184,6 +197,7 @@ impl Conflict {
             Self::Intro(c) => c.code(),
             Self::Exchange(c) => c.code(),
             Self::Outcome(c) => c.code(),
+            Self::Gathering(c) => c.code(),
         }
     }
 
@@ -197,6 +211,7 @@ impl Conflict {
             Self::Intro(c) => c.message(),
             Self::Exchange(c) => c.message(),
             Self::Outcome(c) => c.message(),
+            Self::Gathering(c) => c.message(),
         }
     }
 }

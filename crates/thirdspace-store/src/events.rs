@@ -35,6 +35,8 @@ pub enum EventKind {
     Exchange,
     /// An outcome of coworking was recorded or confirmed.
     Outcome,
+    /// A gathering was organised or someone's answer for it changed.
+    Gathering,
 }
 
 impl EventKind {
@@ -47,6 +49,7 @@ impl EventKind {
             Self::Booking => "booking",
             Self::Exchange => "exchange",
             Self::Outcome => "outcome",
+            Self::Gathering => "gathering",
         }
     }
 }

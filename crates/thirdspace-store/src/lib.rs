@@ -18,6 +18,7 @@ mod bookings;
 mod error;
 pub mod events;
 mod exchanges;
+mod gatherings;
 mod intros;
 mod links;
 pub mod outbox;
@@ -35,10 +36,11 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, AccountsWork};
 pub use bookings::{Bookings, BookingsWhen, BookingsWork, Decision, NewBooking};
 pub use error::{
-    AccountConflict, BookingConflict, Conflict, ExchangeConflict, IntroConflict, Outage, OutcomeConflict,
-    PresenceConflict, QuestionConflict, StoreError, VenueConflict,
+    AccountConflict, BookingConflict, Conflict, ExchangeConflict, GatheringConflict, IntroConflict, Outage,
+    OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
+pub use gatherings::{Answered, Gathering, GatheringDate, Gatherings, GatheringsWork, Rsvp, Where};
 pub use intros::{Helping, Intros, IntrosWork, HELPED_TOPICS};
 pub use links::{Links, LinksWork};
 pub use outbox::{Events, EventsWork};
@@ -71,6 +73,7 @@ pub trait Work:
     + IntrosWork
     + ExchangesWork
     + OutcomesWork
+    + GatheringsWork
     + ScreensWork
     + LinksWork
     + EventsWork
@@ -107,6 +110,7 @@ pub trait Store:
     + Intros
     + Exchanges
     + Outcomes
+    + Gatherings
     + Reports
     + Screens
     + Links

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::events::EventKind;
-use crate::{Booking, Exchange, Intro, IntroStep, Outcome, Question, StoreError, StoreResult};
+use crate::{Booking, Exchange, Gathering, Intro, IntroStep, Outcome, Question, Rsvp, StoreError, StoreResult};
 
 /// The version of the events' shapes written now.
 pub const VERSION: u32 = 1;
@@ -48,10 +48,14 @@ pub enum EventType {
     OutcomeRecorded,
     /// The other person an outcome names confirmed their side.
     OutcomeConfirmed,
+    /// A gathering was organised, with its dates.
+    GatheringCreated,
+    /// Someone's answer for a gathering's date changed (going, in line, offered, withdrawn, …).
+    GatheringAnswered,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 19] = [
+    pub const ALL: [EventType; 21] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -71,6 +75,8 @@ impl EventType {
         Self::ExchangeConfirmed,
         Self::OutcomeRecorded,
         Self::OutcomeConfirmed,
+        Self::GatheringCreated,
+        Self::GatheringAnswered,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -95,6 +101,8 @@ impl EventType {
             Self::ExchangeConfirmed => "exchange.confirmed",
             Self::OutcomeRecorded => "outcome.recorded",
             Self::OutcomeConfirmed => "outcome.confirmed",
+            Self::GatheringCreated => "gathering.created",
+            Self::GatheringAnswered => "gathering.answered",
         }
     }
 
@@ -124,6 +132,7 @@ impl EventType {
             Self::IntroSuggested | Self::IntroAnswered | Self::IntroMet | Self::IntroFeedback => EventKind::Intro,
             Self::ExchangeProposed | Self::ExchangeConfirmed => EventKind::Exchange,
             Self::OutcomeRecorded | Self::OutcomeConfirmed => EventKind::Outcome,
+            Self::GatheringCreated | Self::GatheringAnswered => EventKind::Gathering,
         }
     }
 
@@ -136,6 +145,7 @@ impl EventType {
             EventKind::Intro => "intro",
             EventKind::Exchange => "exchange",
             EventKind::Outcome => "outcome",
+            EventKind::Gathering => "gathering",
         }
     }
 }
@@ -221,6 +231,29 @@ impl NewEvent {
             venue: outcome.venue_id.filter(|_| shared),
             subject: outcome.id,
             data: json!({ "category": outcome.category.as_str() }),
+            occurred_at: now,
+        }
+    }
+
+    /// A gathering organised: its kind and how many dates, at its venue if any.
+    pub fn gathering(gathering: &Gathering, dates: usize, now: i64) -> Self {
+        Self {
+            kind: EventType::GatheringCreated,
+            venue: gathering.venue_id,
+            subject: gathering.id,
+            data: json!({ "kind": gathering.kind.as_str(), "dates": dates }),
+            occurred_at: now,
+        }
+    }
+
+    /// An answer for a gathering's date changed: the date and where the answer stands now,
+    /// never who gave it.
+    pub fn rsvp(gathering: &Gathering, rsvp: &Rsvp, now: i64) -> Self {
+        Self {
+            kind: EventType::GatheringAnswered,
+            venue: gathering.venue_id,
+            subject: gathering.id,
+            data: json!({ "date": rsvp.date_id, "status": rsvp.status.as_str() }),
             occurred_at: now,
         }
     }

@@ -1,0 +1,167 @@
+//! Gatherings, their dates and who answered: going, waiting in line, offered a place that came
+//! free, waiting for the organiser's yes.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use thirdspace_domain::gathering::{GatheringDraft, Kind, RsvpStatus};
+use thirdspace_domain::hours::ClockTime;
+use uuid::Uuid;
+
+use crate::{Begin, StoreResult};
+
+/// A gathering as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gathering {
+    pub id: Uuid,
+    pub organiser_id: Uuid,
+    pub venue_id: Option<Uuid>,
+    pub kind: Kind,
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// Where, when not at a venue: for the people going only.
+    pub address: Option<String>,
+    pub city: String,
+    /// The IANA name of its time zone.
+    pub time_zone: String,
+    pub start: ClockTime,
+    pub end: ClockTime,
+    pub members_only: bool,
+    pub requires_approval: bool,
+    pub repeat: Option<String>,
+    pub created_at: i64,
+}
+
+/// One date of a gathering, with how its places stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatheringDate {
+    pub id: Uuid,
+    pub gathering_id: Uuid,
+    pub date: NaiveDate,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub capacity: u32,
+    pub cancelled_at: Option<i64>,
+    /// Places held: going, or offered and not yet taken.
+    pub taken: u32,
+    pub waiting: u32,
+}
+
+/// Someone's answer for one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rsvp {
+    pub id: Uuid,
+    pub date_id: Uuid,
+    pub user_id: Uuid,
+    pub status: RsvpStatus,
+    /// The place in line: smaller comes first.
+    pub position: i64,
+    /// Until when an offered place is held.
+    pub offered_until: Option<i64>,
+    /// Why the organiser moved this person up.
+    pub moved_up: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An answer changed, and the places that change offered to the next in line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub rsvp: Rsvp,
+    pub offered: Vec<Rsvp>,
+}
+
+/// Which dates a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Where<'a> {
+    Venue(Uuid),
+    /// A city, by its key (`venue::city_key`).
+    City(&'a str),
+}
+
+/// What is read of gatherings.
+#[async_trait]
+pub trait Gatherings: Begin {
+    async fn gathering(&self, id: Uuid) -> StoreResult<Option<Gathering>>;
+    /// Its dates in order (a series has at most a hundred).
+    async fn gathering_dates(&self, gathering: Uuid) -> StoreResult<Vec<GatheringDate>>;
+    /// A date with its gathering.
+    async fn gathering_date(&self, id: Uuid) -> StoreResult<Option<(Gathering, GatheringDate)>>;
+    /// Everyone who answered for a date: going and offered first, then the line in order, then
+    /// the rest.
+    async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
+    async fn rsvp_of(&self, date: Uuid, user: Uuid) -> StoreResult<Option<Rsvp>>;
+    /// Dates not cancelled that start in `[from, to)`, soonest first, at most `limit`.
+    async fn gathering_dates_in(
+        &self,
+        place: Where<'_>,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(Gathering, GatheringDate)>>;
+
+    /// [`GatheringsWork::create_gathering`] in a unit of work of its own.
+    async fn create_gathering(&self, organiser: Uuid, draft: &GatheringDraft, now: i64) -> StoreResult<Gathering> {
+        let mut work = self.begin().await?;
+        let done = work.create_gathering(organiser, draft, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::answer_gathering`] in a unit of work of its own.
+    async fn answer_gathering(&self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Rsvp> {
+        let mut work = self.begin().await?;
+        let done = work.answer_gathering(date, user, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::leave_gathering`] in a unit of work of its own.
+    async fn leave_gathering(&self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Answered> {
+        let mut work = self.begin().await?;
+        let done = work.leave_gathering(date, user, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::take_offer`] in a unit of work of its own.
+    async fn take_offer(&self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Rsvp> {
+        let mut work = self.begin().await?;
+        let done = work.take_offer(date, user, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::decide_rsvp`] in a unit of work of its own.
+    async fn decide_rsvp(&self, date: Uuid, user: Uuid, approve: bool, now: i64) -> StoreResult<Answered> {
+        let mut work = self.begin().await?;
+        let done = work.decide_rsvp(date, user, approve, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::move_up`] in a unit of work of its own.
+    async fn move_up(&self, date: Uuid, user: Uuid, reason: &str, now: i64) -> StoreResult<Answered> {
+        let mut work = self.begin().await?;
+        let done = work.move_up(date, user, reason, now).await;
+        work.end(done).await
+    }
+    /// [`GatheringsWork::lapse_offers`] in a unit of work of its own.
+    async fn lapse_offers(&self, now: i64) -> StoreResult<Vec<Answered>> {
+        let mut work = self.begin().await?;
+        let done = work.lapse_offers(now).await;
+        work.end(done).await
+    }
+}
+
+/// What is written of gatherings, inside a unit of work. Each write that frees a place offers
+/// it to the next in line, in the same transaction.
+#[async_trait]
+pub trait GatheringsWork: Send {
+    /// Stores a gathering with every date of it, and its `gathering.created` event.
+    async fn create_gathering(&mut self, organiser: Uuid, draft: &GatheringDraft, now: i64) -> StoreResult<Gathering>;
+    /// `user` says they come: going while a place is free, else in line (or waiting for the
+    /// organiser). An answer already standing is returned unchanged; one withdrawn goes to the
+    /// end of the line again.
+    async fn answer_gathering(&mut self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Rsvp>;
+    /// `user` withdraws; a place they held is offered to the next in line.
+    async fn leave_gathering(&mut self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Answered>;
+    /// `user` takes the place offered to them, before its deadline.
+    async fn take_offer(&mut self, date: Uuid, user: Uuid, now: i64) -> StoreResult<Rsvp>;
+    /// The organiser says yes (going, or in line when full) or no to someone waiting for it.
+    async fn decide_rsvp(&mut self, date: Uuid, user: Uuid, approve: bool, now: i64) -> StoreResult<Answered>;
+    /// The organiser moves someone in line to its front, saying why; a free place is offered.
+    async fn move_up(&mut self, date: Uuid, user: Uuid, reason: &str, now: i64) -> StoreResult<Answered>;
+    /// Offers not taken by their deadline lapse, and each place goes to the next in line.
+    async fn lapse_offers(&mut self, now: i64) -> StoreResult<Vec<Answered>>;
+}
