@@ -205,6 +205,7 @@ impl GatheringDraft {
         }
         let today = hours::local_now(time_zone, now).0;
         let last_day = today + chrono::Duration::days(MAX_DAYS_AHEAD);
+        let in_range = (today..=last_day).contains(&input.date);
         if input.date < today {
             invalid.add(Invalid::new("date", "is in the past"));
         } else if input.date > last_day {
@@ -212,6 +213,8 @@ impl GatheringDraft {
         }
         let repeat = input.repeat.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         let dates = match &repeat {
+            // A date out of range has no series to work out.
+            _ if !in_range => Vec::new(),
             None => {
                 if !input.except.is_empty() {
                     invalid.add(Invalid::new("except", "only a series has dates to leave out"));

@@ -1,5 +1,6 @@
 //! The background sweep: releases bookings nobody claimed within the grace period, checks out
-//! everyone still checked in when their venue closes, and forgets counted attempts (failed
+//! everyone still checked in when their venue closes, passes on places offered from a
+//! gathering's line and not taken in time, and forgets counted attempts (failed
 //! log-ins, e-mails asked for) whose window is over, and events older than [`EVENTS_KEPT_DAYS`].
 //! Capacity and presence do not depend on it (both apply the same rules when read); it keeps the
 //! stored statuses honest.
@@ -24,6 +25,11 @@ pub async fn run(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(checked_out = n, "checked people out at closing"),
             Err(e) => tracing::warn!(error = %e, "checking out at closing failed"),
+        }
+        match crate::app::gatherings::lapse_offers(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lapsed = n, "offers of places not taken in time went to the next in line"),
+            Err(e) => tracing::warn!(error = ?e, "lapsing offers of places failed"),
         }
         if let Err(e) = crate::limits::forget_old(&*state.store, now).await {
             tracing::warn!(error = %e, "forgetting old counted attempts failed");

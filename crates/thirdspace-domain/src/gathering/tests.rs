@@ -114,6 +114,8 @@ fn dates_out_of_range_and_every_broken_field_are_named_at_once() {
     assert!(parse(serde_json::json!({"date": "2026-12-02", "start": "10:15"})).is_ok());
     assert!(parse(serde_json::json!({"date": "2028-12-02"})).is_ok(), "731 days ahead");
     assert_eq!(fields(serde_json::json!({"date": "2028-12-03"})), ["date"]);
+    assert_eq!(fields(serde_json::json!({"date": "9999-12-31", "repeat": "FREQ=DAILY;COUNT=2"})), ["date"]);
+    assert_eq!(fields(serde_json::json!({"date": "0001-01-01", "end": "24:00"})), ["date"]);
     let broken = serde_json::json!({"title": " ", "capacity": 0, "end": "09:40", "time_zone": "Mars/Olympus",
         "address": null, "kind": "venue_event"});
     assert_eq!(fields(broken), ["title", "venue_id", "address", "time_zone", "capacity", "end"]);

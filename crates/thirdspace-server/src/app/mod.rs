@@ -9,6 +9,7 @@ pub mod access;
 pub mod accounts;
 pub mod bookings;
 pub mod exchanges;
+pub mod gatherings;
 pub mod health;
 pub mod intros;
 pub mod links;

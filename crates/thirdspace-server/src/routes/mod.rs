@@ -5,6 +5,7 @@ mod accounts;
 mod answers;
 mod bookings;
 mod exchanges;
+mod gatherings;
 mod health;
 mod intros;
 mod links;
@@ -50,6 +51,7 @@ use utoipa_axum::routes;
         (name = "questions", description = "Asking the people around you"),
         (name = "introductions", description = "Who should meet whom, and what came of it"),
         (name = "social capital", description = "Who helped whom with what, confirmed by both"),
+        (name = "gatherings", description = "Casual coworking days, knowledge sessions, meetups: places, the line, offers"),
         (name = "screens", description = "The venue's dashboard and kiosk"),
         (name = "operations", description = "Health"),
     )
@@ -124,6 +126,16 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(exchanges::record_of))
         .routes(routes!(outcomes::record, outcomes::mine))
         .routes(routes!(outcomes::confirm))
+        .routes(routes!(gatherings::organise, gatherings::in_city))
+        .routes(routes!(gatherings::one))
+        .routes(routes!(gatherings::at_venue))
+        .routes(routes!(gatherings::answer_series))
+        .routes(routes!(gatherings::answer, gatherings::leave))
+        .routes(routes!(gatherings::take))
+        .routes(routes!(gatherings::line))
+        .routes(routes!(gatherings::approve))
+        .routes(routes!(gatherings::decline))
+        .routes(routes!(gatherings::move_up))
         .routes(routes!(reports::venue))
         .routes(routes!(reports::venue_csv))
         .routes(routes!(reports::network))

@@ -894,3 +894,167 @@ impl From<store::ResidentEntry> for Resident {
         Self { id: entry.id, email, domain, created_at: entry.created_at }
     }
 }
+
+/// One date of a gathering and how its places stand.
+#[derive(Serialize, ToSchema)]
+pub struct GatheringDateView {
+    pub id: Uuid,
+    /// The local date.
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: i64,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: i64,
+    pub capacity: u32,
+    /// Places nobody holds (going or offered).
+    pub places_left: u32,
+    /// People in line.
+    pub waiting: u32,
+    pub cancelled: bool,
+}
+
+impl From<store::GatheringDate> for GatheringDateView {
+    fn from(d: store::GatheringDate) -> Self {
+        Self {
+            id: d.id,
+            date: d.date,
+            starts_at: d.starts_at,
+            ends_at: d.ends_at,
+            capacity: d.capacity,
+            places_left: d.capacity.saturating_sub(d.taken),
+            waiting: d.waiting,
+            cancelled: d.cancelled_at.is_some(),
+        }
+    }
+}
+
+/// Your answer for one date of a gathering.
+#[derive(Serialize, ToSchema)]
+pub struct RsvpView {
+    pub date_id: Uuid,
+    pub status: GatheringRsvpStatus,
+    /// When a place came free for you: take it before this.
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub offered_until: Option<i64>,
+}
+
+pub use thirdspace_domain::gathering::RsvpStatus as GatheringRsvpStatus;
+
+impl From<store::Rsvp> for RsvpView {
+    fn from(r: store::Rsvp) -> Self {
+        Self { date_id: r.date_id, status: r.status, offered_until: r.offered_until }
+    }
+}
+
+/// A gathering as you may see it: the address only when you organise it or are going.
+#[derive(Serialize, ToSchema)]
+pub struct GatheringView {
+    pub id: Uuid,
+    pub kind: GatheringKind,
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub venue_id: Option<Uuid>,
+    /// Where, when not at a venue: shown to its organiser and the people going only.
+    pub address: Option<String>,
+    pub city: String,
+    pub time_zone: String,
+    #[schema(value_type = String, example = "09:30")]
+    pub start: ClockTime,
+    #[schema(value_type = String, example = "17:00")]
+    pub end: ClockTime,
+    pub members_only: bool,
+    pub requires_approval: bool,
+    /// The recurrence rule of a series.
+    pub repeat: Option<String>,
+    pub organiser_id: Uuid,
+    /// The organiser's name, when they allow you to see it.
+    pub organiser_name: Option<String>,
+    pub dates: Vec<GatheringDateView>,
+    /// Your answers, by date.
+    pub my_answers: Vec<RsvpView>,
+}
+
+pub use thirdspace_domain::gathering::Kind as GatheringKind;
+
+impl From<crate::app::gatherings::GatheringView> for GatheringView {
+    fn from(v: crate::app::gatherings::GatheringView) -> Self {
+        let g = v.gathering;
+        Self {
+            id: g.id,
+            kind: g.kind,
+            title: g.title,
+            description: g.description,
+            tags: g.tags,
+            venue_id: g.venue_id,
+            address: g.address,
+            city: g.city,
+            time_zone: g.time_zone,
+            start: g.start,
+            end: g.end,
+            members_only: g.members_only,
+            requires_approval: g.requires_approval,
+            repeat: g.repeat,
+            organiser_id: g.organiser_id,
+            organiser_name: v.organiser_name,
+            dates: v.dates.into_iter().map(Into::into).collect(),
+            my_answers: v.mine.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A date in a listing, with its gathering's title.
+#[derive(Serialize, ToSchema)]
+pub struct ListedGatheringDate {
+    pub gathering_id: Uuid,
+    pub kind: GatheringKind,
+    pub title: String,
+    pub city: String,
+    pub venue_id: Option<Uuid>,
+    pub members_only: bool,
+    pub date: GatheringDateView,
+}
+
+impl From<(store::Gathering, store::GatheringDate)> for ListedGatheringDate {
+    fn from((g, d): (store::Gathering, store::GatheringDate)) -> Self {
+        Self {
+            gathering_id: g.id,
+            kind: g.kind,
+            title: g.title,
+            city: g.city,
+            venue_id: g.venue_id,
+            members_only: g.members_only,
+            date: d.into(),
+        }
+    }
+}
+
+/// Someone in a date's line, as its organiser sees them.
+#[derive(Serialize, ToSchema)]
+pub struct LinePlaceView {
+    pub user_id: Uuid,
+    /// Their name, when they allow you to see it.
+    pub name: Option<String>,
+    pub status: GatheringRsvpStatus,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub offered_until: Option<i64>,
+    /// Why you moved them up.
+    pub moved_up: Option<String>,
+}
+
+impl From<crate::app::gatherings::LinePlace> for LinePlaceView {
+    fn from(p: crate::app::gatherings::LinePlace) -> Self {
+        Self {
+            user_id: p.rsvp.user_id,
+            name: p.name,
+            status: p.rsvp.status,
+            offered_until: p.rsvp.offered_until,
+            moved_up: p.rsvp.moved_up,
+        }
+    }
+}

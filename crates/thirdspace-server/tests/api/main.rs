@@ -13,6 +13,7 @@ mod contract;
 mod coworker_pages;
 mod errors;
 mod exchanges;
+mod gatherings;
 mod form_pages;
 pub mod helpers;
 mod host_pages;

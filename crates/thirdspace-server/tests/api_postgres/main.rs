@@ -21,6 +21,8 @@ mod coworker_pages;
 mod errors;
 #[path = "../api/exchanges.rs"]
 mod exchanges;
+#[path = "../api/gatherings.rs"]
+mod gatherings;
 #[path = "../api/form_pages.rs"]
 mod form_pages;
 #[path = "../api/helpers.rs"]

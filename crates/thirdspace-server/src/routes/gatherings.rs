@@ -1,0 +1,213 @@
+//! Gatherings over the API: organise, list by city or venue, say you come (to a date or the
+//! whole series), withdraw, take a place offered; the organiser's line, yes, no and moving up.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thirdspace_domain::gathering::GatheringInput;
+use thirdspace_store::Where;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::shapes::{GatheringView, LinePlaceView, ListedGatheringDate, RsvpView};
+use crate::app::gatherings;
+use crate::auth::{Auth, MaybeAuth};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListingQuery {
+    /// The city (any case and spacing); required when listing by city.
+    #[param(nullable = false)]
+    city: Option<String>,
+    /// The first date listed (`YYYY-MM-DD`, from its midnight UTC); today when left out.
+    #[param(value_type = Option<String>, format = Date, nullable = false)]
+    from: Option<NaiveDate>,
+    /// How many days, 1 to 62; 30 when left out.
+    #[param(minimum = 1, maximum = 62, nullable = false)]
+    days: Option<u32>,
+}
+
+impl ListingQuery {
+    fn span(&self, state: &AppState) -> (i64, u32) {
+        let today = chrono::DateTime::from_timestamp(state.clock.now(), 0).map(|t| t.date_naive());
+        let from = self.from.or(today).map_or(0, |d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
+        (from, self.days.unwrap_or(30))
+    }
+}
+
+/// Organises a gathering: a casual coworking day, a knowledge session, a group meetup, or a
+/// venue's own event. At a venue only its staff may; elsewhere give an address (shown only to the
+/// people going), a city and a time zone. A series repeats by an RFC 5545 rule that ends.
+#[utoipa::path(post, path = "/api/v1/gatherings", tag = "gatherings", request_body = GatheringInput,
+    responses((status = 201, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not this venue's staff", body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn organise(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<GatheringInput>,
+) -> ApiResult<(StatusCode, Json<GatheringView>)> {
+    Ok((StatusCode::CREATED, Json(gatherings::organise(&state, &auth.user, body).await?.into())))
+}
+
+/// The dates of gatherings in a city, soonest first (at most 200). Members-only gatherings are
+/// listed to members; addresses never.
+#[utoipa::path(get, path = "/api/v1/gatherings", tag = "gatherings", params(ListingQuery),
+    responses((status = 200, body = Vec<ListedGatheringDate>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn in_city(
+    State(state): State<AppState>,
+    MaybeAuth(viewer): MaybeAuth,
+    ApiQuery(q): ApiQuery<ListingQuery>,
+) -> ApiResult<Json<Vec<ListedGatheringDate>>> {
+    let city = gatherings::city(q.city.as_deref().unwrap_or(""))?;
+    let (from, days) = q.span(&state);
+    let found = gatherings::listed(&state, viewer.as_ref(), Where::City(&city), from, days).await?;
+    Ok(Json(found.into_iter().map(Into::into).collect()))
+}
+
+/// The dates of gatherings at a venue, soonest first (at most 200).
+#[utoipa::path(get, path = "/api/v1/venues/{id}/gatherings", tag = "gatherings", params(("id" = Uuid, Path), ListingQuery),
+    responses((status = 200, body = Vec<ListedGatheringDate>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn at_venue(
+    State(state): State<AppState>,
+    MaybeAuth(viewer): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ListingQuery>,
+) -> ApiResult<Json<Vec<ListedGatheringDate>>> {
+    let (from, days) = q.span(&state);
+    let found = gatherings::listed(&state, viewer.as_ref(), Where::Venue(id), from, days).await?;
+    Ok(Json(found.into_iter().map(Into::into).collect()))
+}
+
+/// A gathering with its dates and your answers. A members-only one is not found without signing in.
+#[utoipa::path(get, path = "/api/v1/gatherings/{id}", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = GatheringView), (status = 404, body = ErrorBody)))]
+pub async fn one(
+    State(state): State<AppState>,
+    MaybeAuth(viewer): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<GatheringView>> {
+    Ok(Json(gatherings::show(&state, viewer.as_ref(), id).await?.into()))
+}
+
+/// Says you come to every date of a series still ahead: going where a place is free, in line
+/// where not, all or none.
+#[utoipa::path(post, path = "/api/v1/gatherings/{id}/rsvp", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<RsvpView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "No date ahead", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn answer_series(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<RsvpView>>> {
+    let answers = gatherings::answer_series(&state, &auth.user, id).await?;
+    Ok(Json(answers.into_iter().map(Into::into).collect()))
+}
+
+/// Says you come to one date: going while a place is free, else in line (or waiting for the
+/// organiser's yes). Saying it twice changes nothing.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/rsvp", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The date started, passed or was cancelled", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn answer(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::answer(&state, &auth.user, id).await?.into()))
+}
+
+/// Withdraws from a date; a place you held goes to the first in line.
+#[utoipa::path(delete, path = "/api/v1/gathering-dates/{id}/rsvp", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "No answer of yours, or the date started", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn leave(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::leave(&state, &auth.user, id).await?.rsvp.into()))
+}
+
+/// Takes the place offered to you, before its deadline.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/rsvp/take", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "No place offered to you, or its deadline passed", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn take(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::take_offer(&state, &auth.user, id).await?.into()))
+}
+
+/// Everyone who answered for a date, in the line's order (its organiser only).
+#[utoipa::path(get, path = "/api/v1/gathering-dates/{id}/line", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<LinePlaceView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn line(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<LinePlaceView>>> {
+    Ok(Json(gatherings::line(&state, &auth.user, id).await?.into_iter().map(Into::into).collect()))
+}
+
+/// Says yes to someone waiting for it: going while a place is free, else in line.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/line/{user_id}/approve", tag = "gatherings",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "Not waiting for your yes", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, user)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::decide(&state, &auth.user, id, user, true).await?.rsvp.into()))
+}
+
+/// Says no to someone waiting for it.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/line/{user_id}/decline", tag = "gatherings",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "Not waiting for your yes", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn decline(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, user)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::decide(&state, &auth.user, id, user, false).await?.rsvp.into()))
+}
+
+/// Why someone is moved up the line.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveUp {
+    #[schema(min_length = 1, max_length = 200, example = "Gives the opening talk")]
+    pub reason: String,
+}
+
+/// Moves someone in line to its front, saying why; a free place is offered at once.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/line/{user_id}/move-up", tag = "gatherings",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = MoveUp,
+    responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "Not in line", body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn move_up(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, user)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(body): ApiJson<MoveUp>,
+) -> ApiResult<Json<RsvpView>> {
+    Ok(Json(gatherings::move_up(&state, &auth.user, id, user, &body.reason).await?.rsvp.into()))
+}

@@ -1,0 +1,138 @@
+//! Gatherings over HTTP: organised with every error named, listed without addresses, answered
+//! to a date or a series, a freed place offered by e-mail and taken, the organiser's line.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+/// A coworking day at a home in Utrecht on Wednesday 25 November 2026 (the test clock stands
+/// on Monday the 23rd), with `capacity` places; `extra` changes fields.
+fn home_day(capacity: u32, extra: serde_json::Value) -> serde_json::Value {
+    let mut body = json!({
+        "kind": "coworking_day", "title": "Coworken bij Zoë", "address": "Kanaalstraat 3", "city": "Utrecht",
+        "time_zone": "Europe/Amsterdam", "date": "2026-11-25", "start": "09:30", "end": "16:00", "capacity": capacity,
+        "tags": ["Writing"]
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+#[tokio::test]
+async fn a_gathering_fills_lines_up_and_offers_a_freed_place_by_e_mail() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo) = (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await);
+    let made = app.post("/api/v1/gatherings", Some(&zoe), home_day(1, json!({}))).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["address"], "Kanaalstraat 3", "the organiser sees where");
+    assert_eq!(made.body["tags"], json!(["writing"]));
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    let date = made.body["dates"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(made.body["dates"][0]["starts_at"], "2026-11-25T08:30:00Z", "09:30 in Amsterdam");
+
+    let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&ann)).await;
+    assert_eq!((seen.status, seen.body["address"].clone()), (StatusCode::OK, json!(null)), "not going: no address");
+    let rsvp = format!("/api/v1/gathering-dates/{date}/rsvp");
+    let going = app.call(Method::POST, &rsvp, Some(&ann), None).await;
+    assert_eq!((going.status, going.body["status"].clone()), (StatusCode::OK, json!("going")));
+    let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&ann)).await;
+    assert_eq!(seen.body["address"], "Kanaalstraat 3", "going: the address");
+    assert_eq!(seen.body["my_answers"][0]["status"], "going");
+    assert_eq!(app.call(Method::POST, &rsvp, Some(&bo), None).await.body["status"], "waiting");
+    assert_eq!(app.call(Method::POST, &rsvp, None, None).await.status, StatusCode::UNAUTHORIZED);
+
+    // Ann withdraws: Bo is offered her place by e-mail and takes it.
+    let left = app.call(Method::DELETE, &rsvp, Some(&ann), None).await;
+    assert_eq!((left.status, left.body["status"].clone()), (StatusCode::OK, json!("cancelled")));
+    let mail = app.smtp.last_to(&bo.email).await.expect("an offer by e-mail");
+    assert!(mail.data.contains("A place came free") && mail.data.contains(&date), "{}", mail.data);
+    let took = app.call(Method::POST, &format!("{rsvp}/take"), Some(&bo), None).await;
+    assert_eq!((took.status, took.body["status"].clone()), (StatusCode::OK, json!("going")));
+    let again = app.call(Method::POST, &format!("{rsvp}/take"), Some(&bo), None).await;
+    assert_eq!((again.status, again.code()), (StatusCode::CONFLICT, "no_offer"));
+    let gone = app.call(Method::DELETE, &rsvp, Some(&ann), None).await;
+    assert_eq!((gone.status, gone.code()), (StatusCode::CONFLICT, "no_answer"));
+
+    // The organiser's line; nobody else's.
+    let line = app.get(&format!("/api/v1/gathering-dates/{date}/line"), Some(&zoe)).await;
+    assert_eq!(line.status, StatusCode::OK);
+    let statuses: Vec<&str> = line.body.as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["going", "cancelled"]);
+    assert_eq!(app.get(&format!("/api/v1/gathering-dates/{date}/line"), Some(&ann)).await.status, StatusCode::FORBIDDEN);
+
+    // Once it has started, nobody answers any more.
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-11-25T08:30:00Z").unwrap().timestamp());
+    let late = app.call(Method::POST, &rsvp, Some(&ann), None).await;
+    assert_eq!((late.status, late.code()), (StatusCode::CONFLICT, "gathering_started"));
+}
+
+#[tokio::test]
+async fn bad_gatherings_are_refused_with_every_field_named_and_nothing_written() {
+    let Some(app) = spawn_app().await else { return };
+    let zoe = app.member("Zoë").await;
+    let before = app.count("gatherings").await;
+    let broken = home_day(0, json!({"title": "", "date": "2026-11-20", "end": "09:00", "time_zone": "Mars/Base"}));
+    let refused = app.post("/api/v1/gatherings", Some(&zoe), broken).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    for rule in [
+        json!({"repeat": "FREQ=WEEKLY"}),
+        json!({"repeat": "FREQ=DAILY;COUNT=5000"}),
+        json!({"repeat": "FREQ=MINUTELY;COUNT=5"}),
+        json!({"date": "2031-01-01"}),
+        json!({"capacity": 10001}),
+        json!({"kind": "venue_event"}),
+    ] {
+        let reply = app.post("/api/v1/gatherings", Some(&zoe), home_day(3, rule.clone())).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{rule}: {}", reply.body);
+    }
+    let unknown = app.post("/api/v1/gatherings", Some(&zoe), home_day(3, json!({"colour": "red"}))).await;
+    assert!(unknown.status.is_client_error());
+    assert_eq!(app.count("gatherings").await, before, "nothing written");
+
+    // At a venue only its staff organise; a member gets 403 and nothing is written.
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let at_venue = json!({"kind": "venue_event", "title": "Open day", "venue_id": venue, "date": "2026-11-26",
+        "start": "10:00", "end": "12:00", "capacity": 20});
+    assert_eq!(app.post("/api/v1/gatherings", Some(&zoe), at_venue.clone()).await.status, StatusCode::FORBIDDEN);
+    let made = app.post("/api/v1/gatherings", Some(&host), at_venue).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let listed = app.get(&format!("/api/v1/venues/{venue}/gatherings"), None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+    let wrong = app.post("/api/v1/gatherings", Some(&zoe), home_day(3, json!({"venue_id": uuid::Uuid::nil()}))).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("gatherings").await, before + 1);
+}
+
+#[tokio::test]
+async fn a_series_is_listed_by_city_and_answered_whole_and_members_only_stays_with_members() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann) = (app.member("Zoë").await, app.member("Ann").await);
+    let series = home_day(5, json!({"repeat": "FREQ=WEEKLY;COUNT=4", "except": ["2026-12-02"]}));
+    let made = app.post("/api/v1/gatherings", Some(&zoe), series).await;
+    assert_eq!(made.body["dates"].as_array().unwrap().len(), 3, "{}", made.body);
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    let secret = home_day(5, json!({"title": "Members' lunch", "members_only": true, "date": "2026-11-24"}));
+    assert_eq!(app.post("/api/v1/gatherings", Some(&zoe), secret).await.status, StatusCode::CREATED);
+
+    let listed = app.get("/api/v1/gatherings?city=%20utrecht&from=2026-11-23&days=31", Some(&ann)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let titles: Vec<&str> = listed.body.as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Members' lunch", "Coworken bij Zoë", "Coworken bij Zoë", "Coworken bij Zoë"]);
+    assert!(!listed.body.to_string().contains("Kanaalstraat"), "no address in a listing");
+    let anonymous = app.get("/api/v1/gatherings?city=Utrecht&from=2026-11-23&days=31", None).await;
+    assert_eq!(anonymous.body.as_array().unwrap().len(), 3, "members only, for members only");
+    let lunch = listed.body[0]["gathering_id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/gatherings/{lunch}"), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/v1/gatherings?city=Utrecht&days=63", None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/gatherings?city=", None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let whole = app.call(Method::POST, &format!("/api/v1/gatherings/{id}/rsvp"), Some(&ann), None).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.body);
+    let answers: Vec<&str> = whole.body.as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert_eq!(answers, ["going", "going", "going"]);
+    let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&ann)).await;
+    assert_eq!(seen.body["dates"][0]["places_left"], 4);
+}
