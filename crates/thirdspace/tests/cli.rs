@@ -186,6 +186,21 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     assert!(counted > 0, "a demo member has a history of exchanges: {record}");
     assert!(record["months"].as_array().is_some_and(|m| m.len() > 1), "over several months: {record}");
 
+    // The gatherings printed: a series of coworking days, and a session with people in line.
+    let gatherings: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.split_whitespace().find(|w| w.contains("/api/v1/gatherings/")).map(str::to_owned))
+        .collect();
+    assert_eq!(gatherings.len(), 2, "{text}");
+    let series = get_json(&gatherings[0]).await;
+    assert_eq!(series["dates"].as_array().map(Vec::len), Some(6), "{series}");
+    assert_eq!(series["address"], serde_json::Value::Null, "no address for a visitor");
+    let session = get_json(&gatherings[1]).await;
+    assert_eq!(
+        (session["dates"][0]["places_left"].clone(), session["dates"][0]["waiting"].clone()),
+        (serde_json::json!(0), serde_json::json!(3))
+    );
+
     let second = thirdspace()
         .args(["demo", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())

@@ -130,11 +130,7 @@ pub async fn answer(
     responses((status = 200, body = RsvpView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "No answer of yours, or the date started", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn leave(
-    State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<RsvpView>> {
+pub async fn leave(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<RsvpView>> {
     Ok(Json(gatherings::leave(&state, &auth.user, id).await?.rsvp.into()))
 }
 

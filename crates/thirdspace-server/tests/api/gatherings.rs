@@ -60,7 +60,10 @@ async fn a_gathering_fills_lines_up_and_offers_a_freed_place_by_e_mail() {
     assert_eq!(line.status, StatusCode::OK);
     let statuses: Vec<&str> = line.body.as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["going", "cancelled"]);
-    assert_eq!(app.get(&format!("/api/v1/gathering-dates/{date}/line"), Some(&ann)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&format!("/api/v1/gathering-dates/{date}/line"), Some(&ann)).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Once it has started, nobody answers any more.
     app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-11-25T08:30:00Z").unwrap().timestamp());

@@ -21,10 +21,10 @@ mod coworker_pages;
 mod errors;
 #[path = "../api/exchanges.rs"]
 mod exchanges;
-#[path = "../api/gatherings.rs"]
-mod gatherings;
 #[path = "../api/form_pages.rs"]
 mod form_pages;
+#[path = "../api/gatherings.rs"]
+mod gatherings;
 #[path = "../api/helpers.rs"]
 pub mod helpers;
 #[path = "../api/host_pages.rs"]

@@ -9,6 +9,7 @@ use rand::RngCore;
 use thirdspace_domain::booking::{self, BookingInput, BookingPlan, VenueClock};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
+use thirdspace_domain::gathering::{AtVenue, GatheringDraft, GatheringInput};
 use thirdspace_domain::hours::{self, ClockTime, Span, WeeklyHours};
 use thirdspace_domain::profile::{ProfileDraft, Visibility};
 use thirdspace_domain::resident::Resident;
@@ -21,6 +22,7 @@ use thirdspace_server::{matching, password, AppState, Application};
 use thirdspace_store::{
     CheckIn, Decision, NewBooking, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue,
 };
+use uuid::Uuid;
 
 use crate::config::Config;
 use crate::open;
@@ -81,6 +83,8 @@ struct SeededVenue {
 }
 
 struct Seeded {
+    /// The gatherings organised, by title.
+    gatherings: Vec<(String, Uuid)>,
     admin: User,
     venues: Vec<SeededVenue>,
     people: Vec<(User, Visibility, &'static str)>,
@@ -201,7 +205,9 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
             residents.push(user.clone());
         }
     }
+    let gatherings = organise_gatherings(store, &seeded_people, &venues, now).await?;
     Ok(Seeded {
+        gatherings,
         admin,
         venues,
         people: seeded_people,
@@ -419,6 +425,47 @@ async fn visit_history(
 }
 
 /// A few open questions from people who are here.
+/// A fortnightly casual coworking day at a member's home, and a knowledge session at the first
+/// venue that is already full, with people in line.
+async fn organise_gatherings(
+    store: &dyn Store,
+    people: &[(User, Visibility, &'static str)],
+    venues: &[SeededVenue],
+    now: i64,
+) -> Result<Vec<(String, Uuid)>> {
+    let (Some((organiser, _, _)), Some(venue)) = (people.first(), venues.first()) else { return Ok(Vec::new()) };
+    let tz = access::time_zone(&venue.venue).map_err(|e| anyhow!("demo venue: {e:?}"))?;
+    let (today, _) = hours::local_now(tz, now);
+    let day = |n: i64| (today + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+    let host_name = organiser.display_name.split_whitespace().next().unwrap_or("a member's");
+    let home: GatheringInput = serde_json::from_value(serde_json::json!({
+        "kind": "coworking_day", "title": format!("Casual coworking at {}'s", host_name), "description":
+        "Bring your laptop, we bring coffee and a big table. Quiet mornings, lunch together at one.",
+        "tags": ["coworking", "writing"], "address": "Lange Nieuwstraat 12, first floor", "city": venue.venue.city,
+        "time_zone": tz.name(), "date": day(2), "start": "09:30", "end": "16:30", "capacity": 6,
+        "repeat": "FREQ=WEEKLY;INTERVAL=2;COUNT=6"
+    }))?;
+    let home = GatheringDraft::parse(home, None, now).map_err(|e| anyhow!("demo gathering: {e:?}"))?;
+    let home = store.create_gathering(organiser.id, &home, now).await?;
+    let session: GatheringInput = serde_json::from_value(serde_json::json!({
+        "kind": "knowledge_session", "title": "VAT for freelancers, in one hour",
+        "description": "What to charge, what to reclaim, and the three deadlines that matter. Questions welcome.",
+        "tags": ["vat", "freelancing"], "venue_id": venue.venue.id, "date": day(3), "start": "12:00", "end": "13:00",
+        "capacity": 4
+    }))?;
+    let at = AtVenue { time_zone: tz, city: &venue.venue.city };
+    let session = GatheringDraft::parse(session, Some(at), now).map_err(|e| anyhow!("demo gathering: {e:?}"))?;
+    let session = store.create_gathering(venue.host.id, &session, now).await?;
+    for (gathering, answering) in [(&home, 4), (&session, 7)] {
+        let first = store.gathering_dates(gathering.id).await?;
+        let Some(first) = first.first() else { continue };
+        for (user, _, _) in people.iter().skip(1).take(answering) {
+            store.answer_gathering(first.id, user.id, now).await?;
+        }
+    }
+    Ok(vec![(home.title, home.id), (session.title, session.id)])
+}
+
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
     const QUESTIONS: [(&str, &[&str]); 3] = [
         (
@@ -514,6 +561,14 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
             "{} approves bookings: later ones wait for its host at {base}/host/venues/{}",
             campus.venue.name, campus.venue.id
         );
+    }
+    println!();
+    println!("Gatherings (organised, with people going and in line):");
+    for (title, id) in &seeded.gatherings {
+        println!("  {title:<40} {base}/api/v1/gatherings/{id}");
+    }
+    if let Some(v) = seeded.venues.first() {
+        println!("  in {:<37} {base}/api/v1/gatherings?city={}", v.venue.city, v.venue.city.replace(' ', "%20"));
     }
     for resident in &seeded.residents {
         println!("Resident of the library (checks in without a booking): {}", resident.email);
