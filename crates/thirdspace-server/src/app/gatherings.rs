@@ -126,6 +126,22 @@ pub async fn listed(
         .collect())
 }
 
+/// How far back and ahead a calendar feed reaches, in days, and how many dates it holds at most.
+pub const FEED_DAYS: (i64, i64) = (30, 366);
+pub const MAX_FEED: u32 = 1000;
+
+/// The dates a public calendar feed of a city or venue holds: from a month back to a year ahead,
+/// members-only gatherings and addresses left out (a feed is read without signing in).
+pub async fn feed(state: &AppState, place: Where<'_>) -> AppResult<Vec<(Gathering, GatheringDate)>> {
+    if let Where::Venue(id) = place {
+        access::venue(state, id).await?;
+    }
+    let now = state.clock.now();
+    let (back, ahead) = FEED_DAYS;
+    let found = state.store.gathering_dates_in(place, now - back * 86_400, now + ahead * 86_400, MAX_FEED).await?;
+    Ok(found.into_iter().filter(|(g, _)| !g.members_only).map(|(g, d)| (Gathering { address: None, ..g }, d)).collect())
+}
+
 /// The key a city is listed under.
 pub fn city(raw: &str) -> AppResult<String> {
     let key = city_key(raw);

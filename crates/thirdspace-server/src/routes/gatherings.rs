@@ -2,9 +2,11 @@
 //! whole series), withdraw, take a place offered; the organiser's line, yes, no and moving up.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
 use thirdspace_domain::gathering::GatheringInput;
 use thirdspace_store::Where;
@@ -83,6 +85,79 @@ pub async fn at_venue(
     let (from, days) = q.span(&state);
     let found = gatherings::listed(&state, viewer.as_ref(), Where::Venue(id), from, days).await?;
     Ok(Json(found.into_iter().map(Into::into).collect()))
+}
+
+/// The calendar feed of the dates in `found`: RFC 5545, one event a date with a stable `UID`,
+/// times in UTC, and RFC 7986's `REFRESH-INTERVAL` of an hour.
+fn feed(
+    state: &AppState,
+    name: &str,
+    found: &[(thirdspace_store::Gathering, thirdspace_store::GatheringDate)],
+) -> Response {
+    let stamp = chrono::DateTime::from_timestamp(state.clock.now(), 0).unwrap_or_default();
+    let mut calendar = Calendar::new();
+    calendar.name(name).ttl(&chrono::Duration::hours(1));
+    for (g, d) in found {
+        let (Some(starts), Some(ends)) =
+            (chrono::DateTime::from_timestamp(d.starts_at, 0), chrono::DateTime::from_timestamp(d.ends_at, 0))
+        else {
+            continue;
+        };
+        let mut about = g.description.clone().unwrap_or_default();
+        if !about.is_empty() {
+            about.push_str("\n\n");
+        }
+        about.push_str(&format!(
+            "{} in {}. {}/api/v1/gatherings/{}",
+            g.kind.words(),
+            g.city,
+            state.config.public_url,
+            g.id
+        ));
+        let status = if d.cancelled_at.is_some() { EventStatus::Cancelled } else { EventStatus::Confirmed };
+        calendar.push(
+            Event::new()
+                .uid(&format!("{}@thirdspace", d.id))
+                .timestamp(stamp)
+                .starts(starts)
+                .ends(ends)
+                .summary(&g.title)
+                .location(&g.city)
+                .description(&about)
+                .sequence(0)
+                .status(status)
+                .done(),
+        );
+    }
+    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], calendar.done().to_string()).into_response()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CityQuery {
+    /// The city (any case and spacing).
+    city: String,
+}
+
+/// A city's gatherings as a calendar feed to subscribe to (a month back, a year ahead; open
+/// gatherings only, without addresses).
+#[utoipa::path(get, path = "/api/v1/gatherings.ics", tag = "gatherings", params(CityQuery),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn city_feed(State(state): State<AppState>, ApiQuery(q): ApiQuery<CityQuery>) -> ApiResult<Response> {
+    let city = gatherings::city(&q.city)?;
+    let found = gatherings::feed(&state, Where::City(&city)).await?;
+    Ok(feed(&state, &format!("Gatherings in {}", q.city.trim()), &found))
+}
+
+/// A venue's gatherings as a calendar feed to subscribe to (a month back, a year ahead; open
+/// gatherings only).
+#[utoipa::path(get, path = "/api/v1/venues/{id}/gatherings.ics", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn venue_feed(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+    let found = gatherings::feed(&state, Where::Venue(id)).await?;
+    Ok(feed(&state, "Gatherings", &found))
 }
 
 /// A gathering with its dates and your answers. A members-only one is not found without signing in.

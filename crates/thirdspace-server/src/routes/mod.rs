@@ -129,6 +129,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gatherings::organise, gatherings::in_city))
         .routes(routes!(gatherings::one))
         .routes(routes!(gatherings::at_venue))
+        .routes(routes!(gatherings::city_feed))
+        .routes(routes!(gatherings::venue_feed))
         .routes(routes!(gatherings::answer_series))
         .routes(routes!(gatherings::answer, gatherings::leave))
         .routes(routes!(gatherings::take))

@@ -139,3 +139,64 @@ async fn a_series_is_listed_by_city_and_answered_whole_and_members_only_stays_wi
     let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&ann)).await;
     assert_eq!(seen.body["dates"][0]["places_left"], 4);
 }
+
+#[tokio::test]
+async fn a_city_s_and_a_venue_s_calendar_feeds_read_back_with_local_times_right_across_daylight_saving() {
+    use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
+    let Some(app) = spawn_app().await else { return };
+    let zoe = app.member("Zoë").await;
+    // Wednesdays at 09:30 in Amsterdam, before and after the clocks go forward on 28 March 2027.
+    let spring = home_day(5, json!({"date": "2027-03-17", "repeat": "FREQ=WEEKLY;COUNT=3"}));
+    let made = app.post("/api/v1/gatherings", Some(&zoe), spring).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let secret = home_day(5, json!({"title": "Members' lunch", "members_only": true}));
+    assert_eq!(app.post("/api/v1/gatherings", Some(&zoe), secret).await.status, StatusCode::CREATED);
+
+    let reply = app.get("/api/v1/gatherings.ics?city=Utrecht", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let text = reply.body.as_str().unwrap_or_default().to_owned();
+    let calendar: icalendar::Calendar = text.parse().expect("a calendar a parser reads");
+    assert!(calendar.property_value("REFRESH-INTERVAL").is_some(), "{text}");
+    let mut starts = Vec::new();
+    let mut uids = Vec::new();
+    for component in &calendar.components {
+        if let CalendarComponent::Event(event) = component {
+            assert_eq!(event.get_summary(), Some("Coworken bij Zoë"), "members only stays out of a public feed");
+            uids.push(event.get_uid().unwrap_or_default().to_owned());
+            let Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(at))) = event.get_start() else {
+                panic!("a start in UTC: {text}")
+            };
+            starts.push(at.with_timezone(&chrono_tz::Europe::Amsterdam).format("%Y-%m-%d %H:%M").to_string());
+        }
+    }
+    assert_eq!(starts, ["2027-03-17 09:30", "2027-03-24 09:30", "2027-03-31 09:30"]);
+    let dates: Vec<String> = made.body["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}@thirdspace", d["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(uids, dates, "one stable UID a date");
+    assert!(!text.contains("Kanaalstraat"), "no address in a public feed");
+    let again = app.get("/api/v1/gatherings.ics?city=utrecht", None).await;
+    let again: icalendar::Calendar = again.body.as_str().unwrap_or_default().parse().expect("a calendar");
+    let uids_again: Vec<String> = again
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => e.get_uid().map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(uids_again, uids, "the same UIDs on every read");
+
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let feed = app.get(&format!("/api/v1/venues/{venue}/gatherings.ics"), None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(!feed.body.as_str().unwrap_or_default().contains("BEGIN:VEVENT"), "nothing at this venue yet");
+    let missing = app.get(&format!("/api/v1/venues/{}/gatherings.ics", uuid::Uuid::nil()), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/v1/gatherings.ics", None).await.status, StatusCode::BAD_REQUEST);
+}
