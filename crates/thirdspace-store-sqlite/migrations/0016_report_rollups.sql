@@ -74,83 +74,61 @@ CREATE TABLE report_outcome_days (
 ) WITHOUT ROWID;
 
 -- Bookings. A row counts while checked in or out; a change takes the old row's share away and
--- adds the new one's.
-CREATE TRIGGER report_booking_inserted AFTER INSERT ON bookings
-WHEN new.status IN ('checked_in', 'checked_out') BEGIN
+-- adds the new one's. SQLite has no functions, so the one rule is the INSTEAD OF trigger of a
+-- view that is never read: each booking trigger inserts a row's share (`delta` 1 or -1) into it.
+CREATE VIEW report_visit_share (delta, user_id, venue_id, starts_at, ends_at, checked_in_at, checked_out_at,
+    pledge_kept, resident) AS SELECT 0, '', '', 0, 0, NULL, NULL, NULL, 0 WHERE 0;
+
+CREATE TRIGGER report_visit_counted INSTEAD OF INSERT ON report_visit_share BEGIN
     INSERT INTO report_visit_days (day, venue_id, visits, resident_visits, seat_seconds, pledges_kept)
-    VALUES (new.starts_at / 86400, new.venue_id, 1 - new.resident, new.resident,
-            CASE WHEN new.resident THEN 0 ELSE MAX(MIN(COALESCE(new.checked_out_at, new.ends_at), new.ends_at)
-                 - MAX(COALESCE(new.checked_in_at, new.starts_at), new.starts_at), 0) END,
-            CASE WHEN new.pledge_kept AND NOT new.resident THEN 1 ELSE 0 END)
+    VALUES (new.starts_at / 86400, new.venue_id, new.delta * (1 - new.resident), new.delta * new.resident,
+            new.delta * CASE WHEN new.resident THEN 0 ELSE MAX(MIN(COALESCE(new.checked_out_at, new.ends_at),
+                new.ends_at) - MAX(COALESCE(new.checked_in_at, new.starts_at), new.starts_at), 0) END,
+            new.delta * CASE WHEN new.pledge_kept AND NOT new.resident THEN 1 ELSE 0 END)
     ON CONFLICT (day, venue_id) DO UPDATE SET visits = visits + excluded.visits,
         resident_visits = resident_visits + excluded.resident_visits,
         seat_seconds = seat_seconds + excluded.seat_seconds, pledges_kept = pledges_kept + excluded.pledges_kept;
+    -- A visit added: the person's day (with the day before it), and the next day's day before.
     INSERT OR IGNORE INTO report_visitor_days (user_id, day, visits, prev_day)
     SELECT new.user_id, new.starts_at / 86400, 0,
            (SELECT MAX(day) FROM report_visitor_days WHERE user_id = new.user_id AND day < new.starts_at / 86400)
-    WHERE NOT new.resident;
-    UPDATE report_visitor_days SET visits = visits + 1
+    WHERE new.delta > 0 AND NOT new.resident;
+    UPDATE report_visitor_days SET visits = visits + new.delta
     WHERE NOT new.resident AND user_id = new.user_id AND day = new.starts_at / 86400;
     UPDATE report_visitor_days SET prev_day = new.starts_at / 86400
-    WHERE NOT new.resident AND user_id = new.user_id
+    WHERE new.delta > 0 AND NOT new.resident AND user_id = new.user_id
       AND day = (SELECT MIN(day) FROM report_visitor_days WHERE user_id = new.user_id AND day > new.starts_at / 86400);
+    -- A person's last visit of a day taken away: the next day's day before is this one's.
+    UPDATE report_visitor_days
+    SET prev_day = (SELECT prev_day FROM report_visitor_days WHERE user_id = new.user_id AND day = new.starts_at / 86400)
+    WHERE user_id = new.user_id
+      AND day = (SELECT MIN(day) FROM report_visitor_days WHERE user_id = new.user_id AND day > new.starts_at / 86400)
+      AND EXISTS (SELECT 1 FROM report_visitor_days WHERE user_id = new.user_id AND day = new.starts_at / 86400
+                  AND visits <= 0);
+    DELETE FROM report_visitor_days WHERE user_id = new.user_id AND day = new.starts_at / 86400 AND visits <= 0;
 END;
 
+CREATE TRIGGER report_booking_inserted AFTER INSERT ON bookings
+WHEN new.status IN ('checked_in', 'checked_out') BEGIN
+    INSERT INTO report_visit_share VALUES (1, new.user_id, new.venue_id, new.starts_at, new.ends_at,
+        new.checked_in_at, new.checked_out_at, new.pledge_kept, new.resident);
+END;
 CREATE TRIGGER report_booking_updated_new AFTER UPDATE OF status, starts_at, ends_at, checked_in_at, checked_out_at,
     pledge_kept, resident, user_id, venue_id ON bookings
 WHEN new.status IN ('checked_in', 'checked_out') BEGIN
-    INSERT INTO report_visit_days (day, venue_id, visits, resident_visits, seat_seconds, pledges_kept)
-    VALUES (new.starts_at / 86400, new.venue_id, 1 - new.resident, new.resident,
-            CASE WHEN new.resident THEN 0 ELSE MAX(MIN(COALESCE(new.checked_out_at, new.ends_at), new.ends_at)
-                 - MAX(COALESCE(new.checked_in_at, new.starts_at), new.starts_at), 0) END,
-            CASE WHEN new.pledge_kept AND NOT new.resident THEN 1 ELSE 0 END)
-    ON CONFLICT (day, venue_id) DO UPDATE SET visits = visits + excluded.visits,
-        resident_visits = resident_visits + excluded.resident_visits,
-        seat_seconds = seat_seconds + excluded.seat_seconds, pledges_kept = pledges_kept + excluded.pledges_kept;
-    INSERT OR IGNORE INTO report_visitor_days (user_id, day, visits, prev_day)
-    SELECT new.user_id, new.starts_at / 86400, 0,
-           (SELECT MAX(day) FROM report_visitor_days WHERE user_id = new.user_id AND day < new.starts_at / 86400)
-    WHERE NOT new.resident;
-    UPDATE report_visitor_days SET visits = visits + 1
-    WHERE NOT new.resident AND user_id = new.user_id AND day = new.starts_at / 86400;
-    UPDATE report_visitor_days SET prev_day = new.starts_at / 86400
-    WHERE NOT new.resident AND user_id = new.user_id
-      AND day = (SELECT MIN(day) FROM report_visitor_days WHERE user_id = new.user_id AND day > new.starts_at / 86400);
+    INSERT INTO report_visit_share VALUES (1, new.user_id, new.venue_id, new.starts_at, new.ends_at,
+        new.checked_in_at, new.checked_out_at, new.pledge_kept, new.resident);
 END;
-
 CREATE TRIGGER report_booking_updated_old AFTER UPDATE OF status, starts_at, ends_at, checked_in_at, checked_out_at,
     pledge_kept, resident, user_id, venue_id ON bookings
 WHEN old.status IN ('checked_in', 'checked_out') BEGIN
-    UPDATE report_visit_days SET visits = visits - (1 - old.resident), resident_visits = resident_visits - old.resident,
-        seat_seconds = seat_seconds - CASE WHEN old.resident THEN 0 ELSE MAX(MIN(COALESCE(old.checked_out_at, old.ends_at),
-            old.ends_at) - MAX(COALESCE(old.checked_in_at, old.starts_at), old.starts_at), 0) END,
-        pledges_kept = pledges_kept - CASE WHEN old.pledge_kept AND NOT old.resident THEN 1 ELSE 0 END
-    WHERE day = old.starts_at / 86400 AND venue_id = old.venue_id;
-    UPDATE report_visitor_days SET visits = visits - 1
-    WHERE NOT old.resident AND user_id = old.user_id AND day = old.starts_at / 86400;
-    UPDATE report_visitor_days
-    SET prev_day = (SELECT prev_day FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400)
-    WHERE user_id = old.user_id
-      AND day = (SELECT MIN(day) FROM report_visitor_days WHERE user_id = old.user_id AND day > old.starts_at / 86400)
-      AND EXISTS (SELECT 1 FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400 AND visits <= 0);
-    DELETE FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400 AND visits <= 0;
+    INSERT INTO report_visit_share VALUES (-1, old.user_id, old.venue_id, old.starts_at, old.ends_at,
+        old.checked_in_at, old.checked_out_at, old.pledge_kept, old.resident);
 END;
-
 CREATE TRIGGER report_booking_deleted AFTER DELETE ON bookings
 WHEN old.status IN ('checked_in', 'checked_out') BEGIN
-    UPDATE report_visit_days SET visits = visits - (1 - old.resident), resident_visits = resident_visits - old.resident,
-        seat_seconds = seat_seconds - CASE WHEN old.resident THEN 0 ELSE MAX(MIN(COALESCE(old.checked_out_at, old.ends_at),
-            old.ends_at) - MAX(COALESCE(old.checked_in_at, old.starts_at), old.starts_at), 0) END,
-        pledges_kept = pledges_kept - CASE WHEN old.pledge_kept AND NOT old.resident THEN 1 ELSE 0 END
-    WHERE day = old.starts_at / 86400 AND venue_id = old.venue_id;
-    UPDATE report_visitor_days SET visits = visits - 1
-    WHERE NOT old.resident AND user_id = old.user_id AND day = old.starts_at / 86400;
-    UPDATE report_visitor_days
-    SET prev_day = (SELECT prev_day FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400)
-    WHERE user_id = old.user_id
-      AND day = (SELECT MIN(day) FROM report_visitor_days WHERE user_id = old.user_id AND day > old.starts_at / 86400)
-      AND EXISTS (SELECT 1 FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400 AND visits <= 0);
-    DELETE FROM report_visitor_days WHERE user_id = old.user_id AND day = old.starts_at / 86400 AND visits <= 0;
+    INSERT INTO report_visit_share VALUES (-1, old.user_id, old.venue_id, old.starts_at, old.ends_at,
+        old.checked_in_at, old.checked_out_at, old.pledge_kept, old.resident);
 END;
 
 -- Exchanges count once confirmed, on the day they were confirmed; their topics the same.

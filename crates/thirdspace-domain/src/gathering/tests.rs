@@ -101,6 +101,17 @@ fn a_rule_that_never_ends_or_gives_too_many_dates_is_refused() {
     );
     assert_eq!(parse(serde_json::json!({"repeat": "FREQ=YEARLY;COUNT=2"})).unwrap().occurrences.len(), 2);
     assert_eq!(fields(serde_json::json!({"repeat": "X".repeat(MAX_RULE_CHARS + 1)})), ["repeat"]);
+    // Our own check names the shape; what passes it and still is no rule, the rule reader does.
+    let said = |rule: &str| parse(serde_json::json!({"repeat": rule})).unwrap_err().first().unwrap().message.clone();
+    assert!(said(&"X".repeat(MAX_RULE_CHARS + 1)).starts_with("must be a recurrence rule"));
+    assert!(said(&"X".repeat(MAX_RULE_CHARS)).starts_with("is not a rule we can read"));
+    assert!(said("FREQ=WEEKLY;COUNT=3\nRRULE:FREQ=DAILY").starts_with("must be a recurrence rule"), "no second line");
+    // The last date may be the last day allowed, not a day later.
+    assert_eq!(
+        parse(serde_json::json!({"date": "2028-11-25", "repeat": "FREQ=WEEKLY;COUNT=2"})).unwrap().occurrences.len(),
+        2
+    );
+    assert_eq!(fields(serde_json::json!({"date": "2028-11-25", "repeat": "FREQ=WEEKLY;COUNT=3"})), ["repeat"]);
 }
 
 #[test]
