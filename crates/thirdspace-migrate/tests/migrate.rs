@@ -314,7 +314,7 @@ async fn seen(store: &dyn Store, people: &[Uuid]) -> serde_json::Value {
         let record = store.ledger_record(*person).await.expect("record");
         let outcomes = store.outcomes_of(*person, Page::new(1, 100)).await.expect("outcomes");
         let gatherings = store
-            .gathering_dates_in(Where::City("utrecht"), BASE - 86_400, BASE + 60 * 86_400, 100)
+            .gathering_dates_in(Where::City("utrecht"), (BASE - 86_400, BASE + 60 * 86_400), 100, true)
             .await
             .expect("dates");
         let mut answers = Vec::new();

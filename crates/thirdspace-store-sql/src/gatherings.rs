@@ -183,9 +183,9 @@ impl<B: Backend> Gatherings for SqlStore<B> {
     async fn gathering_dates_in(
         &self,
         place: Where<'_>,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
         limit: u32,
+        with_cancelled: bool,
     ) -> StoreResult<Vec<(Gathering, GatheringDate)>> {
         let (clause, key) = match place {
             Where::Venue(venue) => ("d.venue_id = $1", venue.into()),
@@ -193,8 +193,9 @@ impl<B: Backend> Gatherings for SqlStore<B> {
         };
         let sql = format!(
             "SELECT {GATHERING_COLUMNS}, {DATE_COLUMNS} FROM gathering_dates d JOIN gatherings g ON g.id = d.gathering_id \
-             WHERE {clause} AND d.starts_at >= $2 AND d.starts_at < $3 AND d.cancelled_at IS NULL \
-             ORDER BY d.starts_at, d.id LIMIT $4"
+             WHERE {clause} AND d.starts_at >= $2 AND d.starts_at < $3{} \
+             ORDER BY d.starts_at, d.id LIMIT $4",
+            if with_cancelled { "" } else { " AND d.cancelled_at IS NULL" }
         );
         let rows = self.read().await?.fetch_all(&sql, &[key, from.into(), to.into(), i64::from(limit).into()]).await?;
         rows.iter().map(|r| Ok((gathering_row(r)?, date_row(r)?))).collect()
@@ -333,6 +334,17 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
         let offered = offer_free(&mut self.tx, date, now).await?;
         let rsvp = fetch_rsvp(&mut self.tx, date, user).await?.ok_or(StoreError::NotFound("answer"))?;
         Ok(Answered { rsvp, offered })
+    }
+
+    async fn cancel_gathering_date(&mut self, date: Uuid, now: i64) -> StoreResult<GatheringDate> {
+        let (g, d) = lock_date(&mut self.tx, date).await?;
+        if d.cancelled_at.is_some() {
+            return Ok(d);
+        }
+        open_date(&d, now)?;
+        self.tx.execute("UPDATE gathering_dates SET cancelled_at = $1 WHERE id = $2", args![now, date]).await?;
+        record(&mut self.tx, &NewEvent::date_cancelled(&g, date, now)).await?;
+        Ok(GatheringDate { cancelled_at: Some(now), ..d })
     }
 
     async fn lapse_offers(&mut self, now: i64) -> StoreResult<Vec<Answered>> {

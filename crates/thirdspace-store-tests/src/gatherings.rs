@@ -203,7 +203,8 @@ pub async fn dates_are_listed_by_city_and_venue_soonest_first(backend: &dyn Back
     let open_day = GatheringDraft::parse(input, Some(place), at(9, 0)).unwrap();
     let at_venue = store.create_gathering(organiser, &open_day, at(9, 0)).await.unwrap();
 
-    let city = store.gathering_dates_in(Where::City("utrecht"), at(0, 0), at(0, 0) + 30 * DAY, 10).await.unwrap();
+    let city =
+        store.gathering_dates_in(Where::City("utrecht"), (at(0, 0), at(0, 0) + 30 * DAY), 10, false).await.unwrap();
     let order: Vec<(Uuid, i64)> = city.iter().map(|(g, d)| (g.id, d.starts_at)).collect();
     assert_eq!(
         order,
@@ -215,15 +216,36 @@ pub async fn dates_are_listed_by_city_and_venue_soonest_first(backend: &dyn Back
         ]
     );
     assert_eq!(city[0].0.address.as_deref(), Some("Kanaalstraat 3"));
-    let limited = store.gathering_dates_in(Where::City("utrecht"), at(0, 0), at(0, 0) + 30 * DAY, 2).await.unwrap();
+    let limited =
+        store.gathering_dates_in(Where::City("utrecht"), (at(0, 0), at(0, 0) + 30 * DAY), 2, false).await.unwrap();
     assert_eq!(limited.len(), 2);
-    let there = store.gathering_dates_in(Where::Venue(venue.venue), at(0, 0), at(0, 0) + 30 * DAY, 10).await.unwrap();
+    let there =
+        store.gathering_dates_in(Where::Venue(venue.venue), (at(0, 0), at(0, 0) + 30 * DAY), 10, false).await.unwrap();
     assert_eq!(there.iter().map(|(g, _)| g.id).collect::<Vec<_>>(), [at_venue.id]);
-    let window =
-        store.gathering_dates_in(Where::City("utrecht"), at(0, 0) + 2 * DAY, at(0, 0) + 3 * DAY, 10).await.unwrap();
+    let window = store
+        .gathering_dates_in(Where::City("utrecht"), (at(0, 0) + 2 * DAY, at(0, 0) + 3 * DAY), 10, false)
+        .await
+        .unwrap();
     assert_eq!(window.len(), 2, "from the start of the window, before its end");
+
+    // The open day is cancelled: gone from listings, shown cancelled to a feed, answered no more.
+    let day = there[0].1.id;
+    let cancelled = store.cancel_gathering_date(day, at(9, 30)).await.unwrap();
+    assert_eq!(cancelled.cancelled_at, Some(at(9, 30)));
+    assert_eq!(store.cancel_gathering_date(day, at(9, 40)).await.unwrap().cancelled_at, Some(at(9, 30)), "once");
+    let span = (at(0, 0), at(0, 0) + 30 * DAY);
+    assert!(store.gathering_dates_in(Where::Venue(venue.venue), span, 10, false).await.unwrap().is_empty());
+    let shown = store.gathering_dates_in(Where::Venue(venue.venue), span, 10, true).await.unwrap();
+    assert_eq!(shown.iter().map(|(_, d)| d.cancelled_at).collect::<Vec<_>>(), [Some(at(9, 30))]);
+    assert_eq!(
+        conflict(store.answer_gathering(day, venue.users[1], at(9, 50)).await),
+        GatheringConflict::DateCancelled
+    );
+    let started = city[0].1.id;
+    let late = store.cancel_gathering_date(started, at(10, 0) + DAY).await;
+    assert_eq!(conflict(late), GatheringConflict::Started);
     assert!(store
-        .gathering_dates_in(Where::City("delft"), at(0, 0), at(0, 0) + 30 * DAY, 10)
+        .gathering_dates_in(Where::City("delft"), (at(0, 0), at(0, 0) + 30 * DAY), 10, false)
         .await
         .unwrap()
         .is_empty());

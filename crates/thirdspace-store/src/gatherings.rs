@@ -91,13 +91,14 @@ pub trait Gatherings: Begin {
     /// the rest.
     async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
     async fn rsvp_of(&self, date: Uuid, user: Uuid) -> StoreResult<Option<Rsvp>>;
-    /// Dates not cancelled that start in `[from, to)`, soonest first, at most `limit`.
+    /// Dates that start in `[from, to)`, soonest first, at most `limit`; cancelled ones only
+    /// `with_cancelled` (a calendar feed shows them as cancelled).
     async fn gathering_dates_in(
         &self,
         place: Where<'_>,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
         limit: u32,
+        with_cancelled: bool,
     ) -> StoreResult<Vec<(Gathering, GatheringDate)>>;
 
     /// [`GatheringsWork::create_gathering`] in a unit of work of its own.
@@ -136,6 +137,12 @@ pub trait Gatherings: Begin {
         let done = work.move_up(date, user, reason, now).await;
         work.end(done).await
     }
+    /// [`GatheringsWork::cancel_gathering_date`] in a unit of work of its own.
+    async fn cancel_gathering_date(&self, date: Uuid, now: i64) -> StoreResult<GatheringDate> {
+        let mut work = self.begin().await?;
+        let done = work.cancel_gathering_date(date, now).await;
+        work.end(done).await
+    }
     /// [`GatheringsWork::lapse_offers`] in a unit of work of its own.
     async fn lapse_offers(&self, now: i64) -> StoreResult<Vec<Answered>> {
         let mut work = self.begin().await?;
@@ -162,6 +169,9 @@ pub trait GatheringsWork: Send {
     async fn decide_rsvp(&mut self, date: Uuid, user: Uuid, approve: bool, now: i64) -> StoreResult<Answered>;
     /// The organiser moves someone in line to its front, saying why; a free place is offered.
     async fn move_up(&mut self, date: Uuid, user: Uuid, reason: &str, now: i64) -> StoreResult<Answered>;
+    /// Cancels one date before it starts; cancelling twice changes nothing. Answers stay as they
+    /// were, and nobody may answer any more.
+    async fn cancel_gathering_date(&mut self, date: Uuid, now: i64) -> StoreResult<GatheringDate>;
     /// Offers not taken by their deadline lapse, and each place goes to the next in line.
     async fn lapse_offers(&mut self, now: i64) -> StoreResult<Vec<Answered>>;
 }

@@ -52,10 +52,12 @@ pub enum EventType {
     GatheringCreated,
     /// Someone's answer for a gathering's date changed (going, in line, offered, withdrawn, …).
     GatheringAnswered,
+    /// One date of a gathering was cancelled.
+    GatheringDateCancelled,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 21] = [
+    pub const ALL: [EventType; 22] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -77,6 +79,7 @@ impl EventType {
         Self::OutcomeConfirmed,
         Self::GatheringCreated,
         Self::GatheringAnswered,
+        Self::GatheringDateCancelled,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -103,6 +106,7 @@ impl EventType {
             Self::OutcomeConfirmed => "outcome.confirmed",
             Self::GatheringCreated => "gathering.created",
             Self::GatheringAnswered => "gathering.answered",
+            Self::GatheringDateCancelled => "gathering.date_cancelled",
         }
     }
 
@@ -132,7 +136,7 @@ impl EventType {
             Self::IntroSuggested | Self::IntroAnswered | Self::IntroMet | Self::IntroFeedback => EventKind::Intro,
             Self::ExchangeProposed | Self::ExchangeConfirmed => EventKind::Exchange,
             Self::OutcomeRecorded | Self::OutcomeConfirmed => EventKind::Outcome,
-            Self::GatheringCreated | Self::GatheringAnswered => EventKind::Gathering,
+            Self::GatheringCreated | Self::GatheringAnswered | Self::GatheringDateCancelled => EventKind::Gathering,
         }
     }
 
@@ -254,6 +258,17 @@ impl NewEvent {
             venue: gathering.venue_id,
             subject: gathering.id,
             data: json!({ "date": rsvp.date_id, "status": rsvp.status.as_str() }),
+            occurred_at: now,
+        }
+    }
+
+    /// One date of a gathering cancelled.
+    pub fn date_cancelled(gathering: &Gathering, date: Uuid, now: i64) -> Self {
+        Self {
+            kind: EventType::GatheringDateCancelled,
+            venue: gathering.venue_id,
+            subject: gathering.id,
+            data: json!({ "date": date }),
             occurred_at: now,
         }
     }

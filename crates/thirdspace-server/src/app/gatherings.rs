@@ -118,7 +118,7 @@ pub async fn listed(
         access::venue(state, id).await?;
     }
     let to = from + i64::from(days) * 86_400;
-    let found = state.store.gathering_dates_in(place, from, to, MAX_LISTED).await?;
+    let found = state.store.gathering_dates_in(place, (from, to), MAX_LISTED, false).await?;
     Ok(found
         .into_iter()
         .filter(|(g, _)| viewer.is_some() || !g.members_only)
@@ -138,7 +138,8 @@ pub async fn feed(state: &AppState, place: Where<'_>) -> AppResult<Vec<(Gatherin
     }
     let now = state.clock.now();
     let (back, ahead) = FEED_DAYS;
-    let found = state.store.gathering_dates_in(place, now - back * 86_400, now + ahead * 86_400, MAX_FEED).await?;
+    let found =
+        state.store.gathering_dates_in(place, (now - back * 86_400, now + ahead * 86_400), MAX_FEED, true).await?;
     Ok(found.into_iter().filter(|(g, _)| !g.members_only).map(|(g, d)| (Gathering { address: None, ..g }, d)).collect())
 }
 
@@ -279,6 +280,26 @@ pub async fn line(state: &AppState, actor: &User, date: Uuid) -> AppResult<Vec<L
         places.push(LinePlace { rsvp, name });
     }
     Ok(places)
+}
+
+/// The organiser cancels one date before it starts; the people going or in line are told by
+/// e-mail.
+pub async fn cancel_date(state: &AppState, actor: &User, date: Uuid) -> AppResult<GatheringDate> {
+    let (gathering, _) = organised(state, actor, date).await?;
+    let cancelled = state.store.cancel_gathering_date(date, state.clock.now()).await?;
+    for rsvp in state.store.rsvps(date).await?.into_iter().filter(|r| r.status.is_active()) {
+        let Some(user) = state.store.user(rsvp.user_id).await? else { continue };
+        let body = format!(
+            "Hello {name},\n\n{title} on {day} is cancelled by its organiser. Your other dates stay as they were.\n",
+            name = user.display_name,
+            title = gathering.title,
+            day = cancelled.date.format("%A %-d %B"),
+        );
+        if let Err(e) = state.mailer.send(&user.email, &format!("Cancelled: {}", gathering.title), body).await {
+            tracing::warn!(error = %e, "a date was cancelled, but an e-mail about it was not sent");
+        }
+    }
+    Ok(cancelled)
 }
 
 /// The organiser says yes or no to someone waiting for it.

@@ -13,7 +13,7 @@ use thirdspace_store::Where;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::shapes::{GatheringView, LinePlaceView, ListedGatheringDate, RsvpView};
+use super::shapes::{GatheringDateView, GatheringView, LinePlaceView, ListedGatheringDate, RsvpView};
 use crate::app::gatherings;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
@@ -229,6 +229,20 @@ pub async fn line(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<LinePlaceView>>> {
     Ok(Json(gatherings::line(&state, &auth.user, id).await?.into_iter().map(Into::into).collect()))
+}
+
+/// Cancels one date before it starts (its organiser); the people going or in line are told by
+/// e-mail, and the calendar feeds show it cancelled. Cancelling twice changes nothing.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/cancel", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = GatheringDateView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "The date has started", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn cancel_date(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<GatheringDateView>> {
+    Ok(Json(gatherings::cancel_date(&state, &auth.user, id).await?.into()))
 }
 
 /// Says yes to someone waiting for it: going while a place is free, else in line.

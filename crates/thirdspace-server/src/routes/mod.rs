@@ -135,6 +135,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gatherings::answer, gatherings::leave))
         .routes(routes!(gatherings::take))
         .routes(routes!(gatherings::line))
+        .routes(routes!(gatherings::cancel_date))
         .routes(routes!(gatherings::approve))
         .routes(routes!(gatherings::decline))
         .routes(routes!(gatherings::move_up))

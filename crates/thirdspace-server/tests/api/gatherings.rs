@@ -191,6 +191,29 @@ async fn a_city_s_and_a_venue_s_calendar_feeds_read_back_with_local_times_right_
         .collect();
     assert_eq!(uids_again, uids, "the same UIDs on every read");
 
+    // The organiser cancels the middle date: the feed keeps its UID and marks it cancelled.
+    let middle = made.body["dates"][1]["id"].as_str().unwrap().to_owned();
+    let cancel = format!("/api/v1/gathering-dates/{middle}/cancel");
+    let other = app.member("Ann").await;
+    assert_eq!(app.call(Method::POST, &cancel, Some(&other), None).await.status, StatusCode::FORBIDDEN);
+    let cancelled = app.call(Method::POST, &cancel, Some(&zoe), None).await;
+    assert_eq!((cancelled.status, cancelled.body["cancelled"].clone()), (StatusCode::OK, json!(true)));
+    let late = app.call(Method::POST, &format!("/api/v1/gathering-dates/{middle}/rsvp"), Some(&other), None).await;
+    assert_eq!((late.status, late.code()), (StatusCode::CONFLICT, "gathering_cancelled"));
+    let after = app.get("/api/v1/gatherings.ics?city=Utrecht", None).await;
+    let after: icalendar::Calendar = after.body.as_str().unwrap_or_default().parse().expect("a calendar");
+    let statuses: Vec<(String, Option<icalendar::EventStatus>)> = after
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some((e.get_uid().unwrap_or_default().to_owned(), e.get_status())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(statuses.len(), 3, "a cancelled date stays in the feed");
+    assert_eq!(statuses[1], (uids[1].clone(), Some(icalendar::EventStatus::Cancelled)));
+    assert_eq!(statuses[0].1, Some(icalendar::EventStatus::Confirmed));
+
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
     let feed = app.get(&format!("/api/v1/venues/{venue}/gatherings.ics"), None).await;
