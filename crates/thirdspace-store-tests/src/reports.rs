@@ -109,6 +109,8 @@ pub async fn the_network_s_daily_counts_follow_every_change_to_what_they_count(b
     let spans = [days(0, 1), days(1, 2), days(2, 3), days(1, 3), days(0, 3)];
     let visitors = store.visitors(Scope::Network, &spans).await.unwrap();
     assert_eq!(visitors, [1, 2, 2, 3, 3], "each person once a span, whatever order their visits were recorded in");
+    let hers = store.visitors(Scope::Member(ana), &[days(0, 1), days(1, 2), days(0, 3), days(3, 9)]).await.unwrap();
+    assert_eq!(hers, [1, 1, 1, 0], "a member is the one visitor of each span she came in");
     let totals = store.day_totals(Scope::Network, days(0, 3)).await.unwrap();
     let visits: Vec<(u32, i64)> = (0..3).map(|d| (totals.days[&d].visits, totals.days[&d].seat_seconds)).collect();
     // A walk-in at 9:00 holds its seat until midnight unless checked out.
