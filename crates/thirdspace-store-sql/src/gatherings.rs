@@ -176,8 +176,13 @@ impl<B: Backend> Gatherings for SqlStore<B> {
         self.read().await?.fetch_all(&sql, args![date]).await?.iter().map(rsvp_row).collect()
     }
 
-    async fn rsvp_of(&self, date: Uuid, user: Uuid) -> StoreResult<Option<Rsvp>> {
-        fetch_rsvp(&mut self.read().await?, date, user).await
+    async fn rsvps_of(&self, gathering: Uuid, user: Uuid) -> StoreResult<Vec<Rsvp>> {
+        let columns = RSVP_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM gathering_rsvps r JOIN gathering_dates d ON d.id = r.date_id \
+             WHERE d.gathering_id = $1 AND r.user_id = $2 ORDER BY d.starts_at, d.id"
+        );
+        self.read().await?.fetch_all(&sql, args![gathering, user]).await?.iter().map(rsvp_row).collect()
     }
 
     async fn gathering_dates_in(

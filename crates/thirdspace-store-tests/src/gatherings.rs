@@ -61,6 +61,12 @@ pub async fn places_fill_then_a_line_forms_and_a_freed_place_is_offered_in_turn(
     assert_eq!(answers, [RsvpStatus::Going, RsvpStatus::Going, RsvpStatus::Waiting, RsvpStatus::Waiting]);
     let again = store.answer_gathering(date, people[3], at(9, 30)).await.unwrap();
     assert_eq!(again.status, RsvpStatus::Waiting, "answering twice changes nothing");
+    // A person's answers across the series, in the dates' order, whatever order they were given in.
+    store.answer_gathering(dates[2].id, people[4], at(9, 20)).await.unwrap();
+    let theirs: Vec<(Uuid, RsvpStatus)> =
+        store.rsvps_of(made.id, people[4]).await.unwrap().into_iter().map(|r| (r.date_id, r.status)).collect();
+    assert_eq!(theirs, [(date, RsvpStatus::Waiting), (dates[2].id, RsvpStatus::Going)]);
+    assert!(store.rsvps_of(made.id, people[0]).await.unwrap().is_empty(), "the organiser did not answer");
     let (_, counted) = store.gathering_date(date).await.unwrap().unwrap();
     assert_eq!((counted.taken, counted.waiting), (2, 2));
     assert_eq!(conflict(store.take_offer(date, people[3], at(9, 31)).await), GatheringConflict::NoOffer);

@@ -90,7 +90,8 @@ pub trait Gatherings: Begin {
     /// Everyone who answered for a date: going and offered first, then the line in order, then
     /// the rest.
     async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
-    async fn rsvp_of(&self, date: Uuid, user: Uuid) -> StoreResult<Option<Rsvp>>;
+    /// `user`'s answers for every date of a gathering, in the dates' order.
+    async fn rsvps_of(&self, gathering: Uuid, user: Uuid) -> StoreResult<Vec<Rsvp>>;
     /// Dates that start in `[from, to)`, soonest first, at most `limit`; cancelled ones only
     /// `with_cancelled` (a calendar feed shows them as cancelled).
     async fn gathering_dates_in(

@@ -56,14 +56,10 @@ async fn organises(state: &AppState, gathering: &Gathering, user: &User) -> AppR
 
 async fn view(state: &AppState, viewer: Option<&User>, mut gathering: Gathering) -> AppResult<GatheringView> {
     let dates = state.store.gathering_dates(gathering.id).await?;
-    let mut mine = Vec::new();
-    if let Some(user) = viewer {
-        for date in &dates {
-            if let Some(rsvp) = state.store.rsvp_of(date.id, user.id).await? {
-                mine.push(rsvp);
-            }
-        }
-    }
+    let mine = match viewer {
+        Some(user) => state.store.rsvps_of(gathering.id, user.id).await?,
+        None => Vec::new(),
+    };
     let going = mine.iter().any(|r| r.status == thirdspace_domain::gathering::RsvpStatus::Going);
     let organiser = match viewer {
         Some(user) => organises(state, &gathering, user).await?,
@@ -114,11 +110,23 @@ pub async fn listed(
     if !(1..=MAX_LISTING_DAYS).contains(&days) {
         return Err(Invalid::new("days", format!("must be from 1 to {MAX_LISTING_DAYS}")).into());
     }
+    let span = (from, from + i64::from(days) * 86_400);
+    dates_shown(state, viewer, place, span, (MAX_LISTED, false)).await
+}
+
+/// The dates of a city or venue in `span` as `viewer` may see them: members-only gatherings for
+/// members only, addresses never; at most `limit`, cancelled ones only `with_cancelled`.
+async fn dates_shown(
+    state: &AppState,
+    viewer: Option<&User>,
+    place: Where<'_>,
+    span: (i64, i64),
+    (limit, with_cancelled): (u32, bool),
+) -> AppResult<Vec<(Gathering, GatheringDate)>> {
     if let Where::Venue(id) = place {
         access::venue(state, id).await?;
     }
-    let to = from + i64::from(days) * 86_400;
-    let found = state.store.gathering_dates_in(place, (from, to), MAX_LISTED, false).await?;
+    let found = state.store.gathering_dates_in(place, span, limit, with_cancelled).await?;
     Ok(found
         .into_iter()
         .filter(|(g, _)| viewer.is_some() || !g.members_only)
@@ -133,14 +141,9 @@ pub const MAX_FEED: u32 = 1000;
 /// The dates a public calendar feed of a city or venue holds: from a month back to a year ahead,
 /// members-only gatherings and addresses left out (a feed is read without signing in).
 pub async fn feed(state: &AppState, place: Where<'_>) -> AppResult<Vec<(Gathering, GatheringDate)>> {
-    if let Where::Venue(id) = place {
-        access::venue(state, id).await?;
-    }
     let now = state.clock.now();
     let (back, ahead) = FEED_DAYS;
-    let found =
-        state.store.gathering_dates_in(place, (now - back * 86_400, now + ahead * 86_400), MAX_FEED, true).await?;
-    Ok(found.into_iter().filter(|(g, _)| !g.members_only).map(|(g, d)| (Gathering { address: None, ..g }, d)).collect())
+    dates_shown(state, None, place, (now - back * 86_400, now + ahead * 86_400), (MAX_FEED, true)).await
 }
 
 /// The key a city is listed under.
