@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod gathering;
 pub mod hours;
 pub mod invalid;
+pub mod mail;
 pub mod outcome;
 pub mod profile;
 pub mod report;

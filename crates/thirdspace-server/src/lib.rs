@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod extract;
@@ -14,6 +15,7 @@ pub mod mail;
 pub mod matching;
 mod pages;
 pub mod password;
+pub mod postman;
 pub mod relay;
 mod routes;
 pub mod serve;
@@ -76,6 +78,8 @@ pub struct ServerConfig {
     pub session_days: i64,
     /// How often no-shows are released and closed venues emptied.
     pub sweep_every: Duration,
+    /// How often queued e-mails are looked at when no change wakes the sender.
+    pub mail_every: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How often an open live stream checks that its screen's token still works.
@@ -103,6 +107,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             session_days: 30,
             sweep_every: Duration::from_secs(30),
+            mail_every: Duration::from_secs(5),
             max_body_bytes: 64 * 1024,
             screen_recheck: Duration::from_secs(10),
             public_url: "http://localhost:8080".to_owned(),
@@ -183,6 +188,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep::run(self.state.clone()));
+        let postman = tokio::spawn(postman::run(self.state.clone(), self.state.config.mail_every));
         // Caught up on the outbox before the first request, so a reconnecting stream finds its
         // place.
         let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
@@ -196,6 +202,7 @@ impl Application {
         // Live streams never end by themselves: close them, or stopping would wait for them.
         let served = serve::run(self.listener, app, limits, stopping, shutdown, move || events.close()).await;
         sweeper.abort();
+        postman.abort();
         relay.abort();
         served
     }

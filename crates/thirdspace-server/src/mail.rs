@@ -2,7 +2,7 @@
 //! or a first install still gets its log-in links).
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Mailbox, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Why an e-mail could not be sent.
@@ -54,17 +54,49 @@ impl Mailer {
 
     /// Sends a plain-text e-mail (or logs it when no SMTP server is configured).
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+        let letter = Letter { to: to.to_owned(), subject: subject.to_owned(), body, attachment: None };
+        self.deliver(&letter, None).await
+    }
+
+    /// Sends `letter` (or logs it when no SMTP server is configured). `message_id`, when given, is
+    /// the same each time the same e-mail is tried, so a reader's mail program shows a repeat once.
+    pub async fn deliver(&self, letter: &Letter, message_id: Option<String>) -> Result<(), MailError> {
+        let Letter { to, subject, body, attachment } = letter;
         let Some((from, smtp)) = &self.smtp else {
             tracing::info!(%to, %subject, %body, "e-mail not sent (no SMTP server configured); it reads");
             return Ok(());
         };
-        let message = Message::builder().from(from.clone()).to(to.parse()?).subject(subject).singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .header(ContentTransferEncoding::QuotedPrintable)
-                .body(body),
-        )?;
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::QuotedPrintable)
+            .body(body.clone());
+        let builder = Message::builder().from(from.clone()).to(to.parse()?).subject(subject).message_id(message_id);
+        let message = match attachment {
+            None => builder.singlepart(text)?,
+            Some(file) => {
+                let kind = ContentType::parse(&file.content_type).unwrap_or(ContentType::TEXT_PLAIN);
+                let part = Attachment::new(file.name.clone()).body(file.content.clone(), kind);
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(part))?
+            }
+        };
         smtp.send(message).await?;
         Ok(())
     }
+}
+
+/// An e-mail to one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub attachment: Option<File>,
+}
+
+/// A file sent with an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub content_type: String,
+    pub content: String,
 }

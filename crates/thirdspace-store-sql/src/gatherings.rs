@@ -18,11 +18,13 @@ const GATHERING_COLUMNS: &str = "g.id, g.organiser_id, g.venue_id, g.kind, g.tit
 
 /// A date's columns with how its places stand.
 const DATE_COLUMNS: &str =
-    "d.id AS date_id, d.gathering_id, d.date, d.starts_at, d.ends_at, d.capacity, d.cancelled_at, \
+    "d.id AS date_id, d.gathering_id, d.date, d.starts_at, d.ends_at, d.capacity, d.cancelled_at, d.sequence, \
+     d.space_id, d.attendance_confirmed_at, \
      (SELECT COUNT(*) FROM gathering_rsvps r WHERE r.date_id = d.id AND r.status IN ('going', 'offered')) AS taken, \
      (SELECT COUNT(*) FROM gathering_rsvps r WHERE r.date_id = d.id AND r.status = 'waiting') AS waiting";
 
-const RSVP_COLUMNS: &str = "id, date_id, user_id, status, position, offered_until, moved_up, created_at, updated_at";
+const RSVP_COLUMNS: &str =
+    "id, date_id, user_id, status, position, offered_until, moved_up, created_at, updated_at, attended_at";
 
 /// The line's order: places held first, then those in line, then those waiting for the
 /// organiser, then the rest; each by place in line.
@@ -59,6 +61,9 @@ fn date_row(r: &impl Columns) -> StoreResult<GatheringDate> {
         ends_at: r.int("ends_at")?,
         capacity: r.unsigned("capacity")?,
         cancelled_at: r.opt_int("cancelled_at")?,
+        sequence: r.unsigned("sequence")?,
+        space_id: r.opt_uuid("space_id")?,
+        attendance_confirmed_at: r.opt_int("attendance_confirmed_at")?,
         taken: r.unsigned("taken")?,
         waiting: r.unsigned("waiting")?,
     })
@@ -75,6 +80,7 @@ fn rsvp_row(r: &impl Columns) -> StoreResult<Rsvp> {
         moved_up: r.opt_text("moved_up")?,
         created_at: r.int("created_at")?,
         updated_at: r.int("updated_at")?,
+        attended_at: r.opt_int("attended_at")?,
     })
 }
 
@@ -92,6 +98,11 @@ async fn fetch_date<C: Sql>(c: &mut C, id: Uuid) -> StoreResult<Option<(Gatherin
         Some(r) => Ok(Some((gathering_row(&r)?, date_row(&r)?))),
         None => Ok(None),
     }
+}
+
+async fn answers_of<C: Sql>(c: &mut C, date: Uuid) -> StoreResult<Vec<Rsvp>> {
+    let sql = format!("SELECT {RSVP_COLUMNS} FROM gathering_rsvps WHERE date_id = $1 ORDER BY {LINE_ORDER}");
+    c.fetch_all(&sql, args![date]).await?.iter().map(rsvp_row).collect()
 }
 
 async fn fetch_rsvp<C: Sql>(c: &mut C, date: Uuid, user: Uuid) -> StoreResult<Option<Rsvp>> {
@@ -171,9 +182,24 @@ impl<B: Backend> Gatherings for SqlStore<B> {
         fetch_date(&mut self.read().await?, id).await
     }
 
+    async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>> {
+        let sql = "SELECT id, date_id, author_id, subject, body, created_at FROM gathering_messages WHERE id = $1";
+        let row = self.read().await?.fetch_optional(sql, args![id]).await?;
+        row.map(|r| {
+            Ok(GatheringMessage {
+                id: r.uuid("id")?,
+                date_id: r.uuid("date_id")?,
+                author_id: r.uuid("author_id")?,
+                subject: r.text("subject")?,
+                body: r.text("body")?,
+                created_at: r.int("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
     async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>> {
-        let sql = format!("SELECT {RSVP_COLUMNS} FROM gathering_rsvps WHERE date_id = $1 ORDER BY {LINE_ORDER}");
-        self.read().await?.fetch_all(&sql, args![date]).await?.iter().map(rsvp_row).collect()
+        answers_of(&mut self.read().await?, date).await
     }
 
     async fn rsvps_of(&self, gathering: Uuid, user: Uuid) -> StoreResult<Vec<Rsvp>> {
@@ -283,6 +309,7 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
                     moved_up: None,
                     created_at: now,
                     updated_at: now,
+                    attended_at: None,
                 }
             }
         };
@@ -374,5 +401,16 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
             }
         }
         Ok(lapsed)
+    }
+
+    async fn answers(&mut self, date: Uuid) -> StoreResult<Vec<Rsvp>> {
+        answers_of(&mut self.tx, date).await
+    }
+
+    async fn add_gathering_message(&mut self, m: &GatheringMessage) -> StoreResult<()> {
+        let sql = "INSERT INTO gathering_messages (id, date_id, author_id, subject, body, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6)";
+        self.tx.execute(sql, args![m.id, m.date_id, m.author_id, &m.subject, &m.body, m.created_at]).await?;
+        Ok(())
     }
 }

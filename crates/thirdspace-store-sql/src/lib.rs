@@ -14,6 +14,7 @@ mod exchanges;
 mod gatherings;
 mod intros;
 mod links;
+mod mails;
 mod outbox;
 mod outcomes;
 mod paging;
@@ -287,6 +288,11 @@ impl<B: Backend> SqlStore<B> {
     /// A read connection.
     async fn read(&self) -> StoreResult<B::Read> {
         self.backend.read().await
+    }
+
+    /// A write transaction of its own, for a write that is not part of a unit of work.
+    async fn begin_tx(&self) -> StoreResult<B::Tx> {
+        self.backend.begin().await
     }
 }
 

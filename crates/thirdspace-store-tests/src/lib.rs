@@ -17,6 +17,7 @@ mod fixtures;
 pub mod gatherings;
 pub mod intros;
 pub mod links;
+pub mod mails;
 pub mod outbox;
 pub mod outcomes;
 pub mod questions;
@@ -166,6 +167,12 @@ macro_rules! store_suite {
                 a_link_used_twice_at_once_works_once,
                 attempts_are_counted_per_key_in_a_window,
                 attempts_counted_at_once_through_two_stores_are_all_counted,
+            }
+            mails {
+                an_e_mail_is_queued_once_per_key_and_claimed_when_due,
+                a_finished_e_mail_is_never_claimed_again_and_a_failed_one_waits,
+                two_stores_claiming_at_once_never_take_the_same_e_mail,
+                switched_off_kinds_are_kept_per_member,
             }
             outbox {
                 every_booking_and_presence_change_writes_its_event_and_a_refusal_writes_none,

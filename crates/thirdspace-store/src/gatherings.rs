@@ -42,6 +42,12 @@ pub struct GatheringDate {
     pub ends_at: i64,
     pub capacity: u32,
     pub cancelled_at: Option<i64>,
+    /// Raised each time the date changes (calendars read it as `SEQUENCE`).
+    pub sequence: u32,
+    /// The open seating whose seats the date holds, at a venue.
+    pub space_id: Option<Uuid>,
+    /// When the organiser confirmed who came.
+    pub attendance_confirmed_at: Option<i64>,
     /// Places held: going, or offered and not yet taken.
     pub taken: u32,
     pub waiting: u32,
@@ -62,6 +68,8 @@ pub struct Rsvp {
     pub moved_up: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When they checked in at the venue during the date.
+    pub attended_at: Option<i64>,
 }
 
 /// An answer changed, and the places that change offered to the next in line.
@@ -69,6 +77,17 @@ pub struct Rsvp {
 pub struct Answered {
     pub rsvp: Rsvp,
     pub offered: Vec<Rsvp>,
+}
+
+/// The organiser's message to the people going to a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatheringMessage {
+    pub id: Uuid,
+    pub date_id: Uuid,
+    pub author_id: Uuid,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
 }
 
 /// Which dates a listing shows.
@@ -90,6 +109,8 @@ pub trait Gatherings: Begin {
     /// Everyone who answered for a date: going and offered first, then the line in order, then
     /// the rest.
     async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
+    /// A message of an organiser.
+    async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>>;
     /// `user`'s answers for every date of a gathering, in the dates' order.
     async fn rsvps_of(&self, gathering: Uuid, user: Uuid) -> StoreResult<Vec<Rsvp>>;
     /// Dates that start in `[from, to)`, soonest first, at most `limit`; cancelled ones only
@@ -175,4 +196,9 @@ pub trait GatheringsWork: Send {
     async fn cancel_gathering_date(&mut self, date: Uuid, now: i64) -> StoreResult<GatheringDate>;
     /// Offers not taken by their deadline lapse, and each place goes to the next in line.
     async fn lapse_offers(&mut self, now: i64) -> StoreResult<Vec<Answered>>;
+    /// Everyone who answered for a date, as [`Gatherings::rsvps`], read inside the unit of work
+    /// (after whatever it locked).
+    async fn answers(&mut self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
+    /// Stores an organiser's message to the people going to a date.
+    async fn add_gathering_message(&mut self, message: &GatheringMessage) -> StoreResult<()>;
 }

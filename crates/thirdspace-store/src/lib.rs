@@ -21,6 +21,7 @@ mod exchanges;
 mod gatherings;
 mod intros;
 mod links;
+mod mails;
 pub mod outbox;
 mod outcomes;
 mod presence;
@@ -40,9 +41,10 @@ pub use error::{
     OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
-pub use gatherings::{Answered, Gathering, GatheringDate, Gatherings, GatheringsWork, Rsvp, Where};
+pub use gatherings::{Answered, Gathering, GatheringDate, GatheringMessage, Gatherings, GatheringsWork, Rsvp, Where};
 pub use intros::{Helping, Intros, IntrosWork, HELPED_TOPICS};
 pub use links::{Links, LinksWork};
+pub use mails::{MailDone, MailJob, Mails, MailsWork, NewMail};
 pub use outbox::{Events, EventsWork};
 pub use outcomes::{Outcome, Outcomes, OutcomesWork};
 pub use presence::{CheckIn, Presence, PresenceWork};
@@ -76,6 +78,7 @@ pub trait Work:
     + GatheringsWork
     + ScreensWork
     + LinksWork
+    + MailsWork
     + EventsWork
 {
     /// Keeps every write of the unit, and wakes whoever reads the outbox.
@@ -114,6 +117,7 @@ pub trait Store:
     + Reports
     + Screens
     + Links
+    + Mails
     + Events
     + 'static
 {

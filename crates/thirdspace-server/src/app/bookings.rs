@@ -8,7 +8,7 @@ use thirdspace_store::{Booking, BookingsWhen, DayBooking, Decision, NewBooking, 
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
-use super::presence;
+use super::{mails, presence};
 use super::{AppError, AppResult};
 use crate::AppState;
 
@@ -17,7 +17,15 @@ pub async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingI
     let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
     let plan = booking::plan_with_terms(rules.clock(venue), access::terms(venue), input, now)?;
-    Ok(state.store.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?)
+    let tz = access::time_zone(venue)?;
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let made = work.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?;
+        mails::queue(work.as_mut(), &mails::for_booking(&made, tz, now), now).await?;
+        Ok(made)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// A booking `actor` may see and cancel: their own, or one at a venue they run. Anyone else's is
@@ -144,7 +152,17 @@ pub async fn decide(
     }
     let message = booking::decision_message(message)?;
     let decision = Decision { approve, by: actor.id, message };
-    Ok(state.store.decide_booking(id, decision, state.clock.now()).await?)
+    let venue = access::venue(state, found.venue_id).await?;
+    let tz = access::time_zone(&venue)?;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let decided = work.decide_booking(id, decision, now).await?;
+        mails::queue(work.as_mut(), &mails::for_booking(&decided, tz, now), now).await?;
+        Ok(decided)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// The actor says whether they shared what they pledged with booking `id`, optionally naming the

@@ -2,12 +2,17 @@
 //! venue's own event), list them by city or venue, say you come, withdraw, take a place offered
 //! from the line; the organiser sees the line, says yes or no, and moves someone up.
 
-use thirdspace_domain::gathering::{AtVenue, GatheringDraft, GatheringInput};
+use thirdspace_domain::gathering::{AtVenue, GatheringDraft, GatheringInput, RsvpStatus};
+use thirdspace_domain::mail::MailKind;
 use thirdspace_domain::venue::city_key;
-use thirdspace_domain::{text, Invalid};
-use thirdspace_store::{Answered, Conflict, Gathering, GatheringConflict, GatheringDate, Rsvp, User, Where};
+use thirdspace_domain::{text, Invalid, Invalids};
+use thirdspace_store::{
+    Answered, Conflict, Gathering, GatheringConflict, GatheringDate, GatheringMessage, MailJob, NewMail, Rsvp, User,
+    Where,
+};
 use uuid::Uuid;
 
+use super::mails::{self, Draft};
 use super::{access, profiles, AppError, AppResult};
 use crate::AppState;
 
@@ -60,7 +65,7 @@ async fn view(state: &AppState, viewer: Option<&User>, mut gathering: Gathering)
         Some(user) => state.store.rsvps_of(gathering.id, user.id).await?,
         None => Vec::new(),
     };
-    let going = mine.iter().any(|r| r.status == thirdspace_domain::gathering::RsvpStatus::Going);
+    let going = mine.iter().any(|r| r.status == RsvpStatus::Going);
     let organiser = match viewer {
         Some(user) => organises(state, &gathering, user).await?,
         None => false,
@@ -162,107 +167,97 @@ async fn date_for(state: &AppState, actor: &User, date: Uuid) -> AppResult<(Gath
     Ok(found)
 }
 
-/// `actor` says they come to a date: going while a place is free, else in line.
+/// `actor` says they come to a date: going while a place is free, else in line. Their
+/// confirmation and the reminder the day before are queued with the answer.
 pub async fn answer(state: &AppState, actor: &User, date: Uuid) -> AppResult<Rsvp> {
-    date_for(state, actor, date).await?;
-    Ok(state.store.answer_gathering(date, actor.id, state.clock.now()).await?)
+    let (_, d) = date_for(state, actor, date).await?;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let rsvp = work.answer_gathering(date, actor.id, now).await?;
+        if rsvp.updated_at == now {
+            mails::queue(work.as_mut(), &mails::for_answer(&rsvp, &d, now), now).await?;
+        }
+        Ok(rsvp)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// `actor` says they come to every date of the gathering still open: the answers given, one a
-/// date, in one unit of work.
+/// date, in one unit of work, with one confirmation for them all and a reminder before each.
 pub async fn answer_series(state: &AppState, actor: &User, id: Uuid) -> AppResult<Vec<Rsvp>> {
     visible(state, Some(actor), id).await?;
     let now = state.clock.now();
-    let open: Vec<Uuid> = state
+    let open: Vec<GatheringDate> = state
         .store
         .gathering_dates(id)
         .await?
         .into_iter()
         .filter(|d| d.cancelled_at.is_none() && d.starts_at > now)
-        .map(|d| d.id)
         .collect();
     if open.is_empty() {
         return Err(AppError::Conflict(Conflict::Gathering(GatheringConflict::Started)));
     }
     let mut work = state.store.begin().await?;
-    let mut answers = Vec::with_capacity(open.len());
-    for date in open {
-        match work.answer_gathering(date, actor.id, now).await {
-            Ok(rsvp) => answers.push(rsvp),
-            Err(e) => {
-                work.rollback().await;
-                return Err(e.into());
-            }
+    let done = async {
+        let mut answers = Vec::with_capacity(open.len());
+        let mut queued =
+            vec![NewMail { kind: MailKind::RsvpConfirmed, key: None, user: actor.id, subject: id, due_at: now }];
+        for d in &open {
+            let rsvp = work.answer_gathering(d.id, actor.id, now).await?;
+            queued.extend(mails::reminder(&rsvp, d, now));
+            answers.push(rsvp);
         }
+        mails::queue(work.as_mut(), &queued, now).await?;
+        Ok(answers)
     }
-    work.commit().await?;
-    Ok(answers)
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// `actor` withdraws from a date; a place they held is offered to the next in line, who is told
 /// by e-mail.
 pub async fn leave(state: &AppState, actor: &User, date: Uuid) -> AppResult<Answered> {
     date_for(state, actor, date).await?;
-    let answered = state.store.leave_gathering(date, actor.id, state.clock.now()).await?;
-    tell_offered(state, &answered.offered).await;
-    Ok(answered)
-}
-
-/// Tells each person offered a place that it is theirs to take, and until when. A failed e-mail
-/// is logged; the offer stands and shows on the gathering's page.
-pub async fn tell_offered(state: &AppState, offered: &[Rsvp]) {
-    for rsvp in offered {
-        let found = async {
-            let user = state.store.user(rsvp.user_id).await?;
-            let date = state.store.gathering_date(rsvp.date_id).await?;
-            Ok::<_, thirdspace_store::StoreError>(user.zip(date))
-        };
-        let (user, (gathering, date)) = match found.await {
-            Ok(Some(found)) => found,
-            Ok(None) => continue,
-            Err(e) => {
-                tracing::warn!(error = %e, "a place was offered, but who to tell could not be read");
-                continue;
-            }
-        };
-        let tz: chrono_tz::Tz = gathering.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        let local = |t: i64| {
-            chrono::DateTime::from_timestamp(t, 0)
-                .map(|t| t.with_timezone(&tz).format("%A %-d %B at %H:%M").to_string())
-                .unwrap_or_default()
-        };
-        let until = rsvp.offered_until.map(local).unwrap_or_default();
-        let body = format!(
-            "Hello {name},\n\nA place came free at {title} on {when}, and you are first in line: it is yours \
-             if you take it before {until} ({zone} time). After that it goes to the next person.\n\n\
-             Take it in the thirdspace app, or through the API: POST {base}/api/v1/gathering-dates/{date}/rsvp/take\n",
-            name = user.display_name,
-            title = gathering.title,
-            when = local(date.starts_at),
-            zone = gathering.time_zone,
-            base = state.config.public_url,
-            date = date.id,
-        );
-        let subject = format!("A place came free: {}", gathering.title);
-        if let Err(e) = state.mailer.send(&user.email, &subject, body).await {
-            tracing::warn!(error = %e, "a place was offered, but the e-mail was not sent");
-        }
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let answered = work.leave_gathering(date, actor.id, now).await?;
+        mails::queue(work.as_mut(), &mails::for_offers(&answered.offered, now), now).await?;
+        Ok(answered)
     }
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// Offers not taken by their deadline lapse; each place goes to the next in line, who is told.
 pub async fn lapse_offers(state: &AppState) -> AppResult<usize> {
-    let lapsed = state.store.lapse_offers(state.clock.now()).await?;
-    for answered in &lapsed {
-        tell_offered(state, &answered.offered).await;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let lapsed = work.lapse_offers(now).await?;
+        for answered in &lapsed {
+            mails::queue(work.as_mut(), &mails::for_offers(&answered.offered, now), now).await?;
+        }
+        Ok(lapsed.len())
     }
-    Ok(lapsed.len())
+    .await;
+    Ok(work.end(done).await?)
 }
 
-/// `actor` takes the place offered to them.
+/// `actor` takes the place offered to them; they are told they are going, and reminded.
 pub async fn take_offer(state: &AppState, actor: &User, date: Uuid) -> AppResult<Rsvp> {
-    date_for(state, actor, date).await?;
-    Ok(state.store.take_offer(date, actor.id, state.clock.now()).await?)
+    let (_, d) = date_for(state, actor, date).await?;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let rsvp = work.take_offer(date, actor.id, now).await?;
+        mails::queue(work.as_mut(), &mails::for_answer(&rsvp, &d, now), now).await?;
+        Ok(rsvp)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }
 
 /// The date, if `actor` organises its gathering.
@@ -288,32 +283,241 @@ pub async fn line(state: &AppState, actor: &User, date: Uuid) -> AppResult<Vec<L
 /// The organiser cancels one date before it starts; the people going or in line are told by
 /// e-mail.
 pub async fn cancel_date(state: &AppState, actor: &User, date: Uuid) -> AppResult<GatheringDate> {
-    let (gathering, _) = organised(state, actor, date).await?;
-    let cancelled = state.store.cancel_gathering_date(date, state.clock.now()).await?;
-    for rsvp in state.store.rsvps(date).await?.into_iter().filter(|r| r.status.is_active()) {
-        let Some(user) = state.store.user(rsvp.user_id).await? else { continue };
-        let body = format!(
-            "Hello {name},\n\n{title} on {day} is cancelled by its organiser. Your other dates stay as they were.\n",
-            name = user.display_name,
-            title = gathering.title,
-            day = cancelled.date.format("%A %-d %B"),
-        );
-        if let Err(e) = state.mailer.send(&user.email, &format!("Cancelled: {}", gathering.title), body).await {
-            tracing::warn!(error = %e, "a date was cancelled, but an e-mail about it was not sent");
-        }
-    }
-    Ok(cancelled)
-}
-
-/// The organiser says yes or no to someone waiting for it.
-pub async fn decide(state: &AppState, actor: &User, date: Uuid, user: Uuid, approve: bool) -> AppResult<Answered> {
     organised(state, actor, date).await?;
-    Ok(state.store.decide_rsvp(date, user, approve, state.clock.now()).await?)
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let cancelled = work.cancel_gathering_date(date, now).await?;
+        let told: Vec<Uuid> =
+            work.answers(date).await?.into_iter().filter(|r| r.status.is_active()).map(|r| r.user_id).collect();
+        mails::queue(work.as_mut(), &mails::to_each(MailKind::DateCancelled, &told, date, now), now).await?;
+        Ok(cancelled)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }
 
-/// The organiser moves someone to the front of the line, saying why.
+/// The organiser says yes or no to someone waiting for it; they are told, and a place offered is
+/// told to whoever gets it.
+pub async fn decide(state: &AppState, actor: &User, date: Uuid, user: Uuid, approve: bool) -> AppResult<Answered> {
+    let (_, d) = organised(state, actor, date).await?;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let answered = work.decide_rsvp(date, user, approve, now).await?;
+        let mut queued = mails::for_answer(&answered.rsvp, &d, now);
+        queued.extend(mails::for_offers(&answered.offered, now));
+        mails::queue(work.as_mut(), &queued, now).await?;
+        Ok(answered)
+    }
+    .await;
+    Ok(work.end(done).await?)
+}
+
+/// The organiser moves someone to the front of the line, saying why; a place that is free is
+/// offered to them, and they are told.
 pub async fn move_up(state: &AppState, actor: &User, date: Uuid, user: Uuid, reason: &str) -> AppResult<Answered> {
     let reason = text::bounded("reason", reason, 1, MAX_REASON_CHARS, false)?;
     organised(state, actor, date).await?;
-    Ok(state.store.move_up(date, user, &reason, state.clock.now()).await?)
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let answered = work.move_up(date, user, &reason, now).await?;
+        mails::queue(work.as_mut(), &mails::for_offers(&answered.offered, now), now).await?;
+        Ok(answered)
+    }
+    .await;
+    Ok(work.end(done).await?)
+}
+
+/// The longest subject and body of an organiser's message.
+pub const MAX_SUBJECT_CHARS: usize = 120;
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// The organiser writes to everyone going to a date (each gets it by e-mail, unless they switched
+/// such messages off); how many it goes to.
+pub async fn message(state: &AppState, actor: &User, date: Uuid, subject: &str, body: &str) -> AppResult<usize> {
+    let mut invalid = Invalids::default();
+    let subject = invalid.or_default(text::bounded("subject", subject, 1, MAX_SUBJECT_CHARS, false));
+    let body = invalid.or_default(text::bounded("body", body, 1, MAX_MESSAGE_CHARS, true));
+    let (subject, body) = invalid.finish((subject, body))?;
+    let (_, d) = organised(state, actor, date).await?;
+    let now = state.clock.now();
+    if d.cancelled_at.is_some() || d.ends_at <= now {
+        return Err(Invalid::new("date", "this date is over or cancelled: nobody is going any more").into());
+    }
+    let m = GatheringMessage { id: Uuid::now_v7(), date_id: date, author_id: actor.id, subject, body, created_at: now };
+    let mut work = state.store.begin().await?;
+    let done = async {
+        work.add_gathering_message(&m).await?;
+        let going: Vec<Uuid> = work
+            .answers(date)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == RsvpStatus::Going && r.user_id != actor.id)
+            .map(|r| r.user_id)
+            .collect();
+        mails::queue(work.as_mut(), &mails::to_each(MailKind::OrganiserMessage, &going, m.id, now), now).await?;
+        Ok(going.len())
+    }
+    .await;
+    Ok(work.end(done).await?)
+}
+
+/// Where a date takes place, for someone going: the venue with its address, or the address the
+/// organiser gave.
+async fn place_words(state: &AppState, g: &Gathering) -> AppResult<String> {
+    Ok(match g.venue_id {
+        Some(venue) => match state.store.venue(venue).await? {
+            Some(v) => format!("{}, {}, {}", v.name, v.address, v.city),
+            None => g.city.clone(),
+        },
+        None => match &g.address {
+            Some(address) => format!("{address}, {}", g.city),
+            None => g.city.clone(),
+        },
+    })
+}
+
+/// The words of an e-mail about a gathering (`job`'s subject is a date, a whole gathering for a
+/// series' confirmation, or a message), from what is true now.
+pub async fn letter(state: &AppState, job: &MailJob, user: &User, now: i64) -> AppResult<Draft> {
+    let base = &state.config.public_url;
+    let message = match job.kind {
+        MailKind::OrganiserMessage => match state.store.gathering_message(job.subject).await? {
+            Some(m) => Some(m),
+            None => return Ok(Draft::Skip),
+        },
+        _ => None,
+    };
+    let date_id = message.as_ref().map_or(job.subject, |m| m.date_id);
+    let Some((g, d)) = state.store.gathering_date(date_id).await? else {
+        return series_letter(state, job, user).await;
+    };
+    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let when = format!("{} ({} time)", mails::local(tz, d.starts_at, mails::WHEN), g.time_zone);
+    let link = format!("{base}/gatherings/{}", g.id);
+    let Some(mine) = state.store.rsvps_of(g.id, user.id).await?.into_iter().find(|r| r.date_id == d.id) else {
+        return Ok(Draft::Skip);
+    };
+    let open = d.cancelled_at.is_none() && d.starts_at > now;
+    Ok(match job.kind {
+        MailKind::RsvpConfirmed if open => {
+            let body = match mine.status {
+                RsvpStatus::Going => format!(
+                    "You are going to {title} on {when}, at {place}.\n\nCan't come after all? Withdraw, and \
+                     your place goes to the next in line: {link}",
+                    title = g.title,
+                    place = place_words(state, &g).await?
+                ),
+                RsvpStatus::Waiting => {
+                    let ahead = state
+                        .store
+                        .rsvps(d.id)
+                        .await?
+                        .iter()
+                        .filter(|r| r.status == RsvpStatus::Waiting && r.position < mine.position)
+                        .count();
+                    format!(
+                        "{title} on {when} is full, and you are number {n} in line. If a place comes free it is \
+                         offered to you by e-mail and held for you until a deadline.\n\n{link}",
+                        title = g.title,
+                        n = ahead + 1
+                    )
+                }
+                RsvpStatus::Pending => format!(
+                    "Your answer for {title} on {when} waits for the organiser's yes; you will hear from us.\n\n{link}",
+                    title = g.title
+                ),
+                RsvpStatus::Declined => {
+                    format!("The organiser of {title} could not take you on {when}, this time.", title = g.title)
+                }
+                RsvpStatus::Offered | RsvpStatus::Cancelled => return Ok(Draft::Skip),
+            };
+            Draft::write(format!("{}: your answer", g.title), body)
+        }
+        MailKind::PlaceOffered if open && mine.status == RsvpStatus::Offered => {
+            let Some(until) = mine.offered_until.filter(|&until| until > now) else { return Ok(Draft::Skip) };
+            Draft::write(
+                format!("A place came free: {}", g.title),
+                format!(
+                    "A place came free at {title} on {when}, and you are first in line: it is yours if you take \
+                     it before {until}. After that it goes to the next person.\n\nTake it here: {link}",
+                    title = g.title,
+                    until = mails::local(tz, until, mails::WHEN)
+                ),
+            )
+        }
+        MailKind::GatheringReminder if open && mine.status == RsvpStatus::Going => {
+            if let Some(due) = thirdspace_domain::mail::day_before(d.starts_at, now) {
+                return Ok(Draft::Later(due));
+            }
+            Draft::write(
+                format!("Tomorrow: {}", g.title),
+                format!(
+                    "A reminder: {title} is on {when}, at {place}.\n\nCan't come? Withdraw, so that the next in \
+                     line gets your place: {link}",
+                    title = g.title,
+                    place = place_words(state, &g).await?
+                ),
+            )
+        }
+        MailKind::DateCancelled if d.cancelled_at.is_some() => Draft::write(
+            format!("Cancelled: {}", g.title),
+            format!(
+                "{title} on {when} is cancelled by its organiser. Your answers for its other dates stay as they were.",
+                title = g.title
+            ),
+        ),
+        MailKind::OrganiserMessage if open || d.ends_at > now => match (&message, mine.status) {
+            (Some(m), RsvpStatus::Going) => {
+                let from = profiles::shown(state, Some(user), m.author_id).await?.map(|p| p.display_name);
+                let from = from.as_deref().unwrap_or("The organiser");
+                Draft::write(
+                    format!("{}: {}", g.title, m.subject),
+                    format!(
+                        "{from} writes to everyone going to {title} on {when}:\n\n{body}\n\n{link}",
+                        title = g.title,
+                        body = m.body
+                    ),
+                )
+            }
+            _ => Draft::Skip,
+        },
+        _ => Draft::Skip,
+    })
+}
+
+/// The confirmation of answers for every date of a series: where each stands now.
+async fn series_letter(state: &AppState, job: &MailJob, user: &User) -> AppResult<Draft> {
+    let Some(g) = state.store.gathering(job.subject).await?.filter(|_| job.kind == MailKind::RsvpConfirmed) else {
+        return Ok(Draft::Skip);
+    };
+    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let dates = state.store.gathering_dates(g.id).await?;
+    let mut lines = Vec::new();
+    for r in state.store.rsvps_of(g.id, user.id).await?.iter().filter(|r| r.status.is_active()) {
+        let Some(d) = dates.iter().find(|d| d.id == r.date_id && d.cancelled_at.is_none()) else { continue };
+        let stands = match r.status {
+            RsvpStatus::Going => "you are going",
+            RsvpStatus::Waiting => "full: you are in line",
+            RsvpStatus::Offered => "a place is offered to you",
+            _ => "waiting for the organiser's yes",
+        };
+        lines.push(format!("- {}: {stands}", mails::local(tz, d.starts_at, mails::WHEN)));
+    }
+    if lines.is_empty() {
+        return Ok(Draft::Skip);
+    }
+    Ok(Draft::write(
+        format!("{}: your answers", g.title),
+        format!(
+            "You answered for every date of {title} ({zone} time):\n{lines}\n\n{base}/gatherings/{id}",
+            title = g.title,
+            zone = g.time_zone,
+            lines = lines.join("\n"),
+            base = state.config.public_url,
+            id = g.id
+        ),
+    ))
 }

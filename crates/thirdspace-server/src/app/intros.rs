@@ -2,6 +2,7 @@
 //! answer a question, and the life of an introduction. Every person appears as they allow now.
 
 use serde::Serialize;
+use thirdspace_domain::mail::MailKind;
 use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::Invalid;
 use thirdspace_serendipity::person::{question_needs, Person};
@@ -319,8 +320,28 @@ pub async fn mine(state: &AppState, actor: &User, page: Page) -> AppResult<Paged
 }
 
 /// One side's step on an introduction (its event tells the venue's screens).
+/// When the step makes it "you both said yes", each side is told by e-mail.
 pub async fn take_step(state: &AppState, user: Uuid, id: Uuid, step: IntroStep) -> AppResult<IntroView> {
-    let intro = state.store.step_intro(id, user, step, state.clock.now()).await?;
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let intro = work.step_intro(id, user, step, now).await?;
+        if step == IntroStep::Accept
+            && intro.a_answer == IntroAnswer::Accepted
+            && intro.b_answer == IntroAnswer::Accepted
+        {
+            let both = [intro.person_a, intro.person_b];
+            super::mails::queue(
+                work.as_mut(),
+                &super::mails::to_each(MailKind::IntroAccepted, &both, intro.id, now),
+                now,
+            )
+            .await?;
+        }
+        Ok(intro)
+    }
+    .await;
+    let intro = work.end(done).await?;
     view(state, intro, user).await
 }
 

@@ -13,6 +13,7 @@ pub mod gatherings;
 pub mod health;
 pub mod intros;
 pub mod links;
+pub mod mails;
 pub mod outcomes;
 pub mod presence;
 pub mod profiles;

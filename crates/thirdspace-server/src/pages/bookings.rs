@@ -9,7 +9,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
 use thirdspace_domain::booking::{self, Approval, BookingStatus};
 use thirdspace_domain::{Invalid, Invalids};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::app::{access, bookings, exchanges, AppError};
-use crate::AppState;
+use crate::{calendar, AppState};
 
 /// How many bookings each list of "My bookings" shows.
 const LISTED: u32 = 50;
@@ -210,31 +209,10 @@ async fn calendar(State(state): State<AppState>, who: Visitor, Path(id): Path<St
         Ok(found) => found,
         Err(page) => return page,
     };
-    let (Some(starts), Some(ends), Some(stamp)) = (
-        chrono::DateTime::from_timestamp(b.starts_at, 0),
-        chrono::DateTime::from_timestamp(b.ends_at, 0),
-        chrono::DateTime::from_timestamp(state.clock.now(), 0),
-    ) else {
+    let Some(event) = calendar::booking(&b, &venue, &state.config.public_url, state.clock.now()) else {
         return message(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Try again in a moment.");
     };
-    let status = match b.status {
-        BookingStatus::Cancelled | BookingStatus::Released => EventStatus::Cancelled,
-        _ => EventStatus::Confirmed,
-    };
-    let event = Event::new()
-        .uid(&format!("{}@thirdspace", b.id))
-        .timestamp(stamp)
-        .starts(starts)
-        .ends(ends)
-        .summary(&format!("Seat at {}", venue.name))
-        .location(&format!("{}, {}, {}", venue.address, venue.city, venue.country))
-        .description(&format!(
-            "Focus: {}\nPledge: {}\nCheck in with the QR code on the venue's screen.\n{}/bookings/{}",
-            b.focus, b.pledge, state.config.public_url, b.id
-        ))
-        .status(status)
-        .done();
-    let ics = Calendar::new().push(event).done().to_string();
+    let ics = calendar::file(event);
     let disposition = format!("attachment; filename=\"thirdspace-{}.ics\"", b.date);
     (
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],

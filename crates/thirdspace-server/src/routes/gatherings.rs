@@ -6,8 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use thirdspace_domain::gathering::GatheringInput;
 use thirdspace_store::Where;
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +17,7 @@ use crate::app::gatherings;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use crate::{calendar, AppState};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -87,49 +86,16 @@ pub async fn at_venue(
     Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
-/// The calendar feed of the dates in `found`: RFC 5545, one event a date with a stable `UID`,
-/// times in UTC, and RFC 7986's `REFRESH-INTERVAL` of an hour.
+/// The calendar feed of the dates in `found`: one event a date (see [`calendar`]), without
+/// addresses (a feed is read without signing in).
 fn feed(
     state: &AppState,
     name: &str,
     found: &[(thirdspace_store::Gathering, thirdspace_store::GatheringDate)],
 ) -> Response {
-    let stamp = chrono::DateTime::from_timestamp(state.clock.now(), 0).unwrap_or_default();
-    let mut calendar = Calendar::new();
-    calendar.name(name).ttl(&chrono::Duration::hours(1));
-    for (g, d) in found {
-        let (Some(starts), Some(ends)) =
-            (chrono::DateTime::from_timestamp(d.starts_at, 0), chrono::DateTime::from_timestamp(d.ends_at, 0))
-        else {
-            continue;
-        };
-        let mut about = g.description.clone().unwrap_or_default();
-        if !about.is_empty() {
-            about.push_str("\n\n");
-        }
-        about.push_str(&format!(
-            "{} in {}. {}/api/v1/gatherings/{}",
-            g.kind.words(),
-            g.city,
-            state.config.public_url,
-            g.id
-        ));
-        let status = if d.cancelled_at.is_some() { EventStatus::Cancelled } else { EventStatus::Confirmed };
-        calendar.push(
-            Event::new()
-                .uid(&format!("{}@thirdspace", d.id))
-                .timestamp(stamp)
-                .starts(starts)
-                .ends(ends)
-                .summary(&g.title)
-                .location(&g.city)
-                .description(&about)
-                .sequence(0)
-                .status(status)
-                .done(),
-        );
-    }
-    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], calendar.done().to_string()).into_response()
+    let (base, now) = (&state.config.public_url, state.clock.now());
+    let events = found.iter().filter_map(|(g, d)| calendar::gathering_date(g, d, None, base, now));
+    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], calendar::feed(name, events)).into_response()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -295,4 +261,42 @@ pub async fn move_up(
     ApiJson(body): ApiJson<MoveUp>,
 ) -> ApiResult<Json<RsvpView>> {
     Ok(Json(gatherings::move_up(&state, &auth.user, id, user, &body.reason).await?.rsvp.into()))
+}
+
+/// The organiser's message to everyone going.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageInput {
+    #[schema(min_length = 1, max_length = 120, example = "We start in room 2 today")]
+    pub subject: String,
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        example = "The library moved us upstairs: take the lift to the second floor."
+    )]
+    pub body: String,
+}
+
+/// To how many people a message goes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageSent {
+    /// The people going (the organiser apart); each gets it by e-mail unless they switched such
+    /// messages off.
+    pub sent_to: usize,
+}
+
+/// Writes to everyone going to a date (its organiser), by e-mail, until the date is over.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/message", tag = "gatherings", params(("id" = Uuid, Path)),
+    request_body = MessageInput,
+    responses((status = 202, body = MessageSent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn message(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<MessageInput>,
+) -> ApiResult<(StatusCode, Json<MessageSent>)> {
+    let sent_to = gatherings::message(&state, &auth.user, id, &body.subject, &body.body).await?;
+    Ok((StatusCode::ACCEPTED, Json(MessageSent { sent_to })))
 }

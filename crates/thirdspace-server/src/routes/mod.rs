@@ -10,6 +10,7 @@ mod health;
 mod intros;
 mod links;
 mod live;
+mod mails;
 mod outcomes;
 mod presence;
 mod profiles;
@@ -139,6 +140,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gatherings::approve))
         .routes(routes!(gatherings::decline))
         .routes(routes!(gatherings::move_up))
+        .routes(routes!(gatherings::message))
+        .routes(routes!(mails::get, mails::put))
         .routes(routes!(reports::venue))
         .routes(routes!(reports::venue_csv))
         .routes(routes!(reports::network))

@@ -162,6 +162,7 @@ pub fn test_config() -> ServerConfig {
     ServerConfig {
         public_url: "http://thirdspace.test".to_owned(),
         screen_recheck: Duration::from_millis(200),
+        mail_every: Duration::from_millis(100),
         ..ServerConfig::default()
     }
 }
@@ -293,6 +294,14 @@ impl TestApp {
         self.store = store;
         self.stop = Some(stop);
         self.server = Some(server);
+    }
+
+    /// Another server on a random port over the same database, clock and SMTP server, as a second
+    /// instance behind a load balancer; it stops when the sender is dropped or sent to.
+    pub async fn another_instance(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        let (_, addr, stop, _) = serve(addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
+        (format!("http://{addr}"), stop)
     }
 
     pub fn clock_now(&self) -> i64 {

@@ -55,6 +55,14 @@ async fn people_here_get_explained_suggestions_and_opt_in_mutually() {
     assert_eq!(stranger.status, StatusCode::NOT_FOUND, "only the two people may answer");
     let both = post(&app, &ben, &format!("/api/v1/intros/{id}/accept")).await;
     assert_eq!(both.body["mutual"], true);
+    let told = app.smtp.last_to(&anna.email).await.expect("Anna is told they both said yes");
+    assert!(
+        told.data.contains("You both said yes") && told.data.contains("You and Ben both said yes"),
+        "{}",
+        told.data
+    );
+    let told = app.smtp.last_to(&ben.email).await.expect("Ben is told too");
+    assert!(told.data.contains("You and Anna both said yes"), "{}", told.data);
     assert_eq!(post(&app, &ben, &format!("/api/v1/intros/{id}/met")).await.body["met"], true);
     let useful = app.post(&format!("/api/v1/intros/{id}/feedback"), Some(&anna), json!({"useful": true})).await;
     assert_eq!(useful.body["my_feedback"], true);

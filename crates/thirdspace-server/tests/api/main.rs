@@ -21,6 +21,7 @@ mod intros;
 mod journeys;
 mod ledger_pages;
 mod live;
+mod mails;
 mod pages;
 mod presence;
 mod questions;

@@ -38,6 +38,8 @@ mod journeys;
 mod ledger_pages;
 #[path = "../api/live.rs"]
 mod live;
+#[path = "../api/mails.rs"]
+mod mails;
 #[path = "../api/pages.rs"]
 mod pages;
 #[path = "../api/presence.rs"]
