@@ -90,8 +90,21 @@ pub fn peak_occupancy(intervals: impl IntoIterator<Item = (i64, i64)>, window: (
 
 /// Whether one more seat can be taken over `window`, given the existing holds of the space.
 pub fn seat_free(holds: &[Hold], window: (i64, i64), seats: u32, now: i64, grace_seconds: i64) -> bool {
+    seats_free(holds, window, (seats, 1), now, grace_seconds)
+}
+
+/// Whether `need` more seats of a space with `seats` can be taken together over all of `window`
+/// (a gathering holding seats for its places), given the space's existing holds.
+pub fn seats_free(holds: &[Hold], window: (i64, i64), (seats, need): (u32, u32), now: i64, grace_seconds: i64) -> bool {
     let held = holds.iter().filter_map(|h| held_interval(h, now, grace_seconds));
-    peak_occupancy(held, window) < seats
+    u64::from(peak_occupancy(held, window)) + u64::from(need) <= u64::from(seats)
+}
+
+/// The holds of a gathering's date that keeps `places` seats over `window`: one for each place,
+/// standing whether or not anyone comes.
+pub fn reserved(window: (i64, i64), places: u32) -> impl Iterator<Item = Hold> {
+    let hold = Hold { starts_at: window.0, ends_at: window.1, status: BookingStatus::CheckedIn, checked_out_at: None };
+    std::iter::repeat_n(hold, places as usize)
 }
 
 /// Whether two half-open intervals share any instant.
@@ -395,6 +408,23 @@ pub fn may_cancel(hold: &Hold, now: i64, grace_seconds: i64) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn several_seats_are_free_together_only_when_the_peak_leaves_room_for_all() {
+        let at = |s, e| Hold { starts_at: s, ends_at: e, status: BookingStatus::Booked, checked_out_at: None };
+        let holds = [at(0, 100), at(50, 150)];
+        assert!(seats_free(&holds, (0, 200), (4, 2), 0, 900), "peak 2 + 2 = 4 seats");
+        assert!(!seats_free(&holds, (0, 200), (4, 3), 0, 900), "peak 2 + 3 > 4");
+        assert!(seats_free(&holds, (100, 200), (4, 3), 0, 900), "from 100 the peak is 1");
+        assert!(seats_free(&[], (0, 10), (0, 0), 0, 900), "nothing needed, nothing taken");
+        assert!(!seats_free(&[], (0, 10), (2, 3), 0, 900));
+        let kept: Vec<Hold> = reserved((10, 20), 3).collect();
+        assert_eq!(kept.len(), 3);
+        assert!(kept.iter().all(|h| held_interval(h, 1_000_000, 0) == Some((10, 20))), "held whoever comes");
+        assert!(!seat_free(&kept, (15, 16), 3, 0, 0), "three places keep three seats");
+        assert!(seat_free(&kept, (15, 16), 4, 0, 0));
+        assert!(seat_free(&kept, (20, 30), 3, 0, 0), "free again when it ends");
+    }
     use super::*;
     use proptest::prelude::*;
 

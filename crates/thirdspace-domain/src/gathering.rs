@@ -410,6 +410,45 @@ pub fn may_answer(starts_at: i64, cancelled: bool, now: i64) -> Result<(), RsvpR
     }
 }
 
+/// A one-off change of one date of a gathering: its local day and times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DateChange {
+    /// The local date, "YYYY-MM-DD": from today to two years ahead.
+    #[schema(value_type = String, format = Date, example = "2026-12-11")]
+    #[serde(deserialize_with = "crate::hours::date::deserialize")]
+    pub date: NaiveDate,
+    #[schema(schema_with = crate::hours::clock_time_schema, example = "10:00")]
+    pub start: ClockTime,
+    /// At least 15 minutes after `start`, the same day.
+    #[schema(schema_with = crate::hours::clock_time_schema, example = "12:30")]
+    pub end: ClockTime,
+}
+
+/// Where a date moves by `change` in `tz`, seen at `now`: a span that ends after it starts, on a
+/// day from today to [`MAX_DAYS_AHEAD`] days ahead, starting after `now`.
+pub fn reschedule(change: DateChange, tz: Tz, now: i64) -> Result<Occurrence, Invalids> {
+    let mut invalid = Invalids::default();
+    if let Err(e) = hours::Span::new(change.start, change.end) {
+        invalid.add(e);
+    }
+    let today = hours::local_now(tz, now).0;
+    if change.date < today {
+        invalid.add(Invalid::new("date", "is in the past"));
+    } else if change.date > today + chrono::Duration::days(MAX_DAYS_AHEAD) {
+        invalid.add(Invalid::new("date", format!("must be within {MAX_DAYS_AHEAD} days from today")));
+    }
+    let moved = Occurrence {
+        date: change.date,
+        starts_at: hours::instant(tz, change.date, change.start),
+        ends_at: hours::instant(tz, change.date, change.end),
+    };
+    if change.date == today && moved.starts_at <= now {
+        invalid.add(Invalid::new("start", "has passed today"));
+    }
+    invalid.finish(moved)
+}
+
 /// Whether an organiser may set `capacity` where `taken` places are held: never below them.
 pub fn may_resize(capacity: u32, taken: u32) -> Result<(), Invalid> {
     if capacity < taken {

@@ -23,6 +23,8 @@ pub enum MailKind {
     OrganiserMessage,
     /// A date you answered for was cancelled.
     DateCancelled,
+    /// A date you answered for moved to another day or time.
+    DateChanged,
     /// You both said yes to an introduction.
     IntroAccepted,
     /// Someone wrote to you about your post on the board.
@@ -32,7 +34,7 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 10] = [
+    pub const ALL: [MailKind; 11] = [
         Self::BookingConfirmed,
         Self::BookingReminder,
         Self::RsvpConfirmed,
@@ -40,6 +42,7 @@ impl MailKind {
         Self::GatheringReminder,
         Self::OrganiserMessage,
         Self::DateCancelled,
+        Self::DateChanged,
         Self::IntroAccepted,
         Self::BoardContact,
         Self::BoardExpiry,
@@ -54,6 +57,7 @@ impl MailKind {
             Self::GatheringReminder => "gathering_reminder",
             Self::OrganiserMessage => "organiser_message",
             Self::DateCancelled => "date_cancelled",
+            Self::DateChanged => "date_changed",
             Self::IntroAccepted => "intro_accepted",
             Self::BoardContact => "board_contact",
             Self::BoardExpiry => "board_expiry",
@@ -74,6 +78,7 @@ impl MailKind {
             Self::GatheringReminder => "A reminder the day before a gathering I go to",
             Self::OrganiserMessage => "Messages from the organiser of a gathering I go to",
             Self::DateCancelled => "A gathering I answered for is cancelled",
+            Self::DateChanged => "A gathering I answered for moves to another day or time",
             Self::IntroAccepted => "We both said yes to an introduction",
             Self::BoardContact => "Someone writes to me about my post on the board",
             Self::BoardExpiry => "My post on the board is about to expire",

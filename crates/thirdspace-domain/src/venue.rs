@@ -99,6 +99,9 @@ pub struct VenueInput {
     /// Social-capital bookings wait for a host's approval (holding their seat meanwhile).
     #[serde(default)]
     pub requires_approval: bool,
+    /// Any member may organise a gathering here (its seats are held for it like bookings).
+    #[serde(default)]
+    pub welcomes_gatherings: bool,
 }
 
 /// The price of a day's seat.
@@ -212,6 +215,7 @@ pub struct VenueDraft {
     pub no_show_grace_minutes: u16,
     pub day_pass: Option<DayPass>,
     pub requires_approval: bool,
+    pub welcomes_gatherings: bool,
 }
 
 /// The grace period when a host sets none.
@@ -277,6 +281,7 @@ impl VenueDraft {
             no_show_grace_minutes,
             day_pass,
             requires_approval: input.requires_approval,
+            welcomes_gatherings: input.welcomes_gatherings,
         })
     }
 }

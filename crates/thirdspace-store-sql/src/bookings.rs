@@ -41,21 +41,72 @@ pub async fn grace_seconds<C: Sql>(c: &mut C, venue: Uuid) -> StoreResult<i64> {
     Ok(row.ok_or(StoreError::NotFound("venue"))?.int("no_show_grace_minutes")? * 60)
 }
 
-/// The bookings of a space on a local date that may hold a seat kept for social capital during
-/// `window` (a resident's visit holds none). Every booking lies within one local date, so the
-/// date bounds the search.
+/// What holds a seat kept for social capital in a space during `window`: its bookings on a local
+/// date (a resident's visit holds none; every booking lies within one local date, so the date
+/// bounds the search) and the seats gatherings' dates keep there.
 pub async fn holds_of_space<C: Sql>(
     c: &mut C,
     space: Uuid,
     date: NaiveDate,
     window: (i64, i64),
 ) -> StoreResult<Vec<Hold>> {
+    holds_but(c, space, (window, date), None).await
+}
+
+/// [`holds_of_space`] without what gathering date `except` keeps.
+async fn holds_but<C: Sql>(
+    c: &mut C,
+    space: Uuid,
+    (window, date): ((i64, i64), NaiveDate),
+    except: Option<Uuid>,
+) -> StoreResult<Vec<Hold>> {
     let sql = format!(
         "SELECT starts_at, ends_at, status, checked_out_at FROM bookings \
          WHERE space_id = $1 AND date = $2 AND status IN {LIVE} AND NOT resident AND starts_at < $3 AND ends_at > $4"
     );
     let rows = c.fetch_all(&sql, args![space, date, window.1, window.0]).await?;
-    rows.iter().map(rows::hold).collect()
+    let mut holds = rows.iter().map(rows::hold).collect::<StoreResult<Vec<_>>>()?;
+    holds.extend(reservations(c, space, window, except).await?);
+    Ok(holds)
+}
+
+/// The seats gatherings' dates keep in a space over `window` (but `except`'s), as holds.
+async fn reservations<C: Sql>(
+    c: &mut C,
+    space: Uuid,
+    window: (i64, i64),
+    except: Option<Uuid>,
+) -> StoreResult<Vec<Hold>> {
+    let sql = "SELECT id, starts_at, ends_at, capacity FROM gathering_dates WHERE space_id = $1 \
+               AND cancelled_at IS NULL AND starts_at < $2 AND ends_at > $3";
+    let mut holds = Vec::new();
+    for r in c.fetch_all(sql, args![space, window.1, window.0]).await? {
+        if Some(r.uuid("id")?) != except {
+            holds.extend(booking::reserved((r.int("starts_at")?, r.int("ends_at")?), r.unsigned("capacity")?));
+        }
+    }
+    Ok(holds)
+}
+
+/// The open seating of `venue` where a gathering's date (`except`, when it is moved or resized)
+/// can keep `places` seats over `window` as well as every booking and gathering already there:
+/// the venue's spaces are locked first, in the order bookings lock them.
+pub async fn seats_for_gathering<C: Sql>(
+    c: &mut C,
+    venue: Uuid,
+    (window, date): ((i64, i64), NaiveDate),
+    places: u32,
+    (except, now): (Option<Uuid>, i64),
+) -> StoreResult<Option<Uuid>> {
+    let grace = grace_seconds(c, venue).await?;
+    let lock = c.dialect().lock();
+    for (space, seats) in candidates(c, venue, None, lock).await? {
+        let holds = holds_but(c, space, (window, date), except).await?;
+        if booking::seats_free(&holds, window, (seats, places), now, grace) {
+            return Ok(Some(space));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether the person holds a booking anywhere that overlaps `window`.

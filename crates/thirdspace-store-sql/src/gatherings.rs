@@ -3,12 +3,13 @@
 //! processes; the domain decides where an answer lands and how many places are offered.
 
 use async_trait::async_trait;
-use thirdspace_domain::gathering::{self, GatheringDraft, Kind, RsvpStatus};
+use thirdspace_domain::gathering::{self, GatheringDraft, Kind, Occurrence, RsvpStatus};
 use thirdspace_domain::venue::city_key;
 use thirdspace_store::outbox::NewEvent;
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::bookings::seats_for_gathering;
 use crate::outbox::record;
 use crate::rows::minute;
 use crate::{args, json, Backend, Columns, Sql, SqlStore, SqlWork, Transaction};
@@ -261,12 +262,28 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
             now,
         ];
         self.tx.execute(sql, args).await?;
-        let date =
-            "INSERT INTO gathering_dates (id, gathering_id, venue_id, city_key, date, starts_at, ends_at, capacity) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let date = "INSERT INTO gathering_dates (id, gathering_id, venue_id, city_key, date, starts_at, ends_at, \
+                    capacity, space_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         for o in &d.occurrences {
-            let args =
-                args![Uuid::now_v7(), id, d.venue_id, &key, o.date, o.starts_at, o.ends_at, i64::from(d.capacity)];
+            let space = match d.venue_id {
+                Some(venue) => {
+                    let span = ((o.starts_at, o.ends_at), o.date);
+                    let found = seats_for_gathering(&mut self.tx, venue, span, d.capacity, (None, now)).await?;
+                    Some(found.ok_or(GatheringConflict::NoSeats)?)
+                }
+                None => None,
+            };
+            let args = args![
+                Uuid::now_v7(),
+                id,
+                d.venue_id,
+                &key,
+                o.date,
+                o.starts_at,
+                o.ends_at,
+                i64::from(d.capacity),
+                space
+            ];
             self.tx.execute(date, args).await?;
         }
         let made = fetch_gathering(&mut self.tx, id).await?.ok_or(StoreError::NotFound("gathering"))?;
@@ -405,6 +422,63 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
 
     async fn answers(&mut self, date: Uuid) -> StoreResult<Vec<Rsvp>> {
         answers_of(&mut self.tx, date).await
+    }
+
+    async fn change_gathering(&mut self, id: Uuid, change: &GatheringChange, now: i64) -> StoreResult<Changed> {
+        let g = fetch_gathering(&mut self.tx, id).await?.ok_or(StoreError::NotFound("gathering"))?;
+        let sql = "SELECT id FROM gathering_dates WHERE gathering_id = $1 AND cancelled_at IS NULL AND starts_at > $2 \
+                   ORDER BY starts_at, id";
+        let coming: Vec<Uuid> =
+            self.tx.fetch_all(sql, args![id, now]).await?.iter().map(|r| r.uuid("id")).collect::<StoreResult<_>>()?;
+        let mut offered = Vec::new();
+        for &date in &coming {
+            let (_, d) = lock_date(&mut self.tx, date).await?;
+            if let Some(capacity) = change.capacity {
+                gathering::may_resize(capacity, d.taken).map_err(|_| GatheringConflict::BelowGoing)?;
+                let space = match g.venue_id {
+                    Some(venue) if capacity != d.capacity => {
+                        let span = ((d.starts_at, d.ends_at), d.date);
+                        let found = seats_for_gathering(&mut self.tx, venue, span, capacity, (Some(date), now)).await?;
+                        Some(found.ok_or(GatheringConflict::NoSeats)?)
+                    }
+                    _ => d.space_id,
+                };
+                let sql = "UPDATE gathering_dates SET capacity = $1, space_id = $2 WHERE id = $3";
+                self.tx.execute(sql, args![i64::from(capacity), space, date]).await?;
+                offered.extend(offer_free(&mut self.tx, date, now).await?);
+            }
+            self.tx.execute("UPDATE gathering_dates SET sequence = sequence + 1 WHERE id = $1", args![date]).await?;
+        }
+        let sql = "UPDATE gatherings SET title = $1, description = $2, tags = $3, updated_at = $4 WHERE id = $5";
+        let title = change.title.as_ref().unwrap_or(&g.title);
+        let description = change.description.as_ref().unwrap_or(&g.description);
+        let tags = json(change.tags.as_ref().unwrap_or(&g.tags))?;
+        self.tx.execute(sql, args![title, description, tags, now, id]).await?;
+        let gathering = fetch_gathering(&mut self.tx, id).await?.ok_or(StoreError::NotFound("gathering"))?;
+        record(&mut self.tx, &NewEvent::gathering_changed(&gathering, &coming, now)).await?;
+        let mut dates = Vec::with_capacity(coming.len());
+        for date in coming {
+            dates.push(fetch_date(&mut self.tx, date).await?.ok_or(StoreError::NotFound("gathering date"))?.1);
+        }
+        Ok(Changed { gathering, dates, offered })
+    }
+
+    async fn reschedule_date(&mut self, date: Uuid, moved: &Occurrence, now: i64) -> StoreResult<GatheringDate> {
+        let (g, d) = lock_date(&mut self.tx, date).await?;
+        open_date(&d, now)?;
+        let space = match g.venue_id {
+            Some(venue) => {
+                let span = ((moved.starts_at, moved.ends_at), moved.date);
+                let found = seats_for_gathering(&mut self.tx, venue, span, d.capacity, (Some(date), now)).await?;
+                Some(found.ok_or(GatheringConflict::NoSeats)?)
+            }
+            None => None,
+        };
+        let sql = "UPDATE gathering_dates SET date = $1, starts_at = $2, ends_at = $3, space_id = $4, \
+                   sequence = sequence + 1 WHERE id = $5";
+        self.tx.execute(sql, args![moved.date, moved.starts_at, moved.ends_at, space, date]).await?;
+        record(&mut self.tx, &NewEvent::gathering_changed(&g, &[date], now)).await?;
+        Ok(fetch_date(&mut self.tx, date).await?.ok_or(StoreError::NotFound("gathering date"))?.1)
     }
 
     async fn add_gathering_message(&mut self, m: &GatheringMessage) -> StoreResult<()> {

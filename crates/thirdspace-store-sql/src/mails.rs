@@ -111,6 +111,11 @@ impl<T: Transaction> MailsWork for SqlWork<T> {
         Ok(added > 0)
     }
 
+    async fn move_mails(&mut self, subject: Uuid, kind: MailKind, due_at: i64) -> StoreResult<u64> {
+        let sql = "UPDATE mail_jobs SET due_at = $1 WHERE subject_id = $2 AND kind = $3 AND done_at IS NULL";
+        self.tx.execute(sql, args![due_at, subject, kind.as_str()]).await
+    }
+
     async fn set_mail_off(&mut self, user: Uuid, off: &[MailKind]) -> StoreResult<()> {
         self.tx.execute("DELETE FROM mail_off WHERE user_id = $1", args![user]).await?;
         for kind in off {

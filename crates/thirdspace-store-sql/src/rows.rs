@@ -59,7 +59,7 @@ pub fn profile(r: &impl Columns) -> StoreResult<Profile> {
 
 pub const VENUE_COLUMNS: &str = "id, name, kind, address, city, country, latitude, longitude, time_zone, \
      opening_hours, closures, amenities, house_rules, no_show_grace_minutes, day_pass_price_minor, \
-     day_pass_currency, requires_approval, created_at, updated_at";
+     day_pass_currency, requires_approval, welcomes_gatherings, created_at, updated_at";
 
 pub fn venue(r: &impl Columns) -> StoreResult<Venue> {
     let latitude = r.opt_float("latitude")?;
@@ -83,6 +83,7 @@ pub fn venue(r: &impl Columns) -> StoreResult<Venue> {
             .zip(r.opt_text("day_pass_currency")?)
             .map(|(price_minor, currency)| DayPass { price_minor, currency }),
         requires_approval: r.bool("requires_approval")?,
+        welcomes_gatherings: r.bool("welcomes_gatherings")?,
         created_at: r.int("created_at")?,
         updated_at: r.int("updated_at")?,
     })

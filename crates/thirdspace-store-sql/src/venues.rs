@@ -32,6 +32,7 @@ fn description(v: &VenueDraft) -> StoreResult<Vec<Value>> {
         v.day_pass.as_ref().map(|p| i64::from(p.price_minor)).into(),
         v.day_pass.as_ref().map(|p| p.currency.as_str()).into(),
         v.requires_approval.into(),
+        v.welcomes_gatherings.into(),
     ])
 }
 
@@ -190,8 +191,9 @@ impl<T: Transaction> VenuesWork for SqlWork<T> {
         let id = Uuid::now_v7();
         let sql = "INSERT INTO venues (name, kind, address, city, city_key, country, latitude, longitude, time_zone, \
                    opening_hours, closures, amenities, house_rules, no_show_grace_minutes, day_pass_price_minor, \
-                   day_pass_currency, requires_approval, checkin_secret, created_at, updated_at, id) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+                   day_pass_currency, requires_approval, welcomes_gatherings, checkin_secret, created_at, updated_at, \
+                   id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+                   $20, $21, $22)";
         let mut args = description(v)?;
         args.extend([secret.into(), now.into(), now.into(), id.into()]);
         self.tx.execute(sql, &args).await?;
@@ -207,7 +209,8 @@ impl<T: Transaction> VenuesWork for SqlWork<T> {
         let sql = "UPDATE venues SET name = $1, kind = $2, address = $3, city = $4, city_key = $5, country = $6, \
                    latitude = $7, longitude = $8, time_zone = $9, opening_hours = $10, closures = $11, \
                    amenities = $12, house_rules = $13, no_show_grace_minutes = $14, day_pass_price_minor = $15, \
-                   day_pass_currency = $16, requires_approval = $17, updated_at = $18 WHERE id = $19";
+                   day_pass_currency = $16, requires_approval = $17, welcomes_gatherings = $18, updated_at = $19 \
+                   WHERE id = $20";
         let mut args = description(v)?;
         args.extend([now.into(), id.into()]);
         if self.tx.execute(sql, &args).await? == 0 {

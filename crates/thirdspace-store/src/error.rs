@@ -182,6 +182,8 @@ conflicts! {
         NoOffer => "no_offer", "there is no place offered to you for this date, or its deadline passed";
         NotPending => "not_pending", "this person is not waiting for your yes";
         NotInLine => "not_in_line", "this person is not in the waiting line";
+        NoSeats => "gathering_no_seats", "the venue's open seating has not that many seats free over one of the dates: bookings and other gatherings hold them";
+        BelowGoing => "capacity_below_going", "more people are going to one of the dates than that: it cannot be made smaller than those going";
     }
 }
 

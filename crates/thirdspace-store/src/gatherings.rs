@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use thirdspace_domain::gathering::{GatheringDraft, Kind, RsvpStatus};
+use thirdspace_domain::gathering::{GatheringDraft, Kind, Occurrence, RsvpStatus};
 use thirdspace_domain::hours::ClockTime;
 use uuid::Uuid;
 
@@ -88,6 +88,24 @@ pub struct GatheringMessage {
     pub subject: String,
     pub body: String,
     pub created_at: i64,
+}
+
+/// What an organiser changes of a whole gathering; `None` leaves it as it is. A new capacity
+/// applies to every date still to come.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GatheringChange {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    pub capacity: Option<u32>,
+}
+
+/// A gathering changed: as it is now, the dates that changed, and places the change offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub gathering: Gathering,
+    pub dates: Vec<GatheringDate>,
+    pub offered: Vec<Rsvp>,
 }
 
 /// Which dates a listing shows.
@@ -201,4 +219,11 @@ pub trait GatheringsWork: Send {
     async fn answers(&mut self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
     /// Stores an organiser's message to the people going to a date.
     async fn add_gathering_message(&mut self, message: &GatheringMessage) -> StoreResult<()>;
+    /// Changes a gathering; each date still to come raises its `SEQUENCE`. A capacity below the
+    /// places held on one of them is refused, one above offers the new places to the line, and
+    /// at a venue the seats kept follow (refused when the seats are not free).
+    async fn change_gathering(&mut self, id: Uuid, change: &GatheringChange, now: i64) -> StoreResult<Changed>;
+    /// Moves one date still to come to another day or times (its `SEQUENCE` raised); at a venue
+    /// the seats must be free then.
+    async fn reschedule_date(&mut self, date: Uuid, moved: &Occurrence, now: i64) -> StoreResult<GatheringDate>;
 }

@@ -41,7 +41,10 @@ pub use error::{
     OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
-pub use gatherings::{Answered, Gathering, GatheringDate, GatheringMessage, Gatherings, GatheringsWork, Rsvp, Where};
+pub use gatherings::{
+    Answered, Changed, Gathering, GatheringChange, GatheringDate, GatheringMessage, Gatherings, GatheringsWork, Rsvp,
+    Where,
+};
 pub use intros::{Helping, Intros, IntrosWork, HELPED_TOPICS};
 pub use links::{Links, LinksWork};
 pub use mails::{MailDone, MailJob, Mails, MailsWork, NewMail};

@@ -79,6 +79,9 @@ pub trait Mails: Begin {
 pub trait MailsWork: Send {
     /// Queues an e-mail; `false` when one was already queued under its key.
     async fn queue_mail(&mut self, mail: &NewMail, now: i64) -> StoreResult<bool>;
+    /// Moves the e-mails of `kind` about `subject` not yet sent to `due_at` (a date moved: its
+    /// reminders follow).
+    async fn move_mails(&mut self, subject: Uuid, kind: MailKind, due_at: i64) -> StoreResult<u64>;
     /// Sets the kinds of e-mail the member switched off (every other kind is on).
     async fn set_mail_off(&mut self, user: Uuid, off: &[MailKind]) -> StoreResult<()>;
 }

@@ -54,10 +54,12 @@ pub enum EventType {
     GatheringAnswered,
     /// One date of a gathering was cancelled.
     GatheringDateCancelled,
+    /// A gathering or one of its dates changed (title, places, day or times).
+    GatheringChanged,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 22] = [
+    pub const ALL: [EventType; 23] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -80,6 +82,7 @@ impl EventType {
         Self::GatheringCreated,
         Self::GatheringAnswered,
         Self::GatheringDateCancelled,
+        Self::GatheringChanged,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -107,6 +110,7 @@ impl EventType {
             Self::GatheringCreated => "gathering.created",
             Self::GatheringAnswered => "gathering.answered",
             Self::GatheringDateCancelled => "gathering.date_cancelled",
+            Self::GatheringChanged => "gathering.changed",
         }
     }
 
@@ -136,7 +140,10 @@ impl EventType {
             Self::IntroSuggested | Self::IntroAnswered | Self::IntroMet | Self::IntroFeedback => EventKind::Intro,
             Self::ExchangeProposed | Self::ExchangeConfirmed => EventKind::Exchange,
             Self::OutcomeRecorded | Self::OutcomeConfirmed => EventKind::Outcome,
-            Self::GatheringCreated | Self::GatheringAnswered | Self::GatheringDateCancelled => EventKind::Gathering,
+            Self::GatheringCreated
+            | Self::GatheringAnswered
+            | Self::GatheringDateCancelled
+            | Self::GatheringChanged => EventKind::Gathering,
         }
     }
 
@@ -269,6 +276,17 @@ impl NewEvent {
             venue: gathering.venue_id,
             subject: gathering.id,
             data: json!({ "date": date }),
+            occurred_at: now,
+        }
+    }
+
+    /// A gathering changed: which dates (one, or every date still to come).
+    pub fn gathering_changed(gathering: &Gathering, dates: &[Uuid], now: i64) -> Self {
+        Self {
+            kind: EventType::GatheringChanged,
+            venue: gathering.venue_id,
+            subject: gathering.id,
+            data: json!({ "dates": dates }),
             occurred_at: now,
         }
     }

@@ -150,6 +150,8 @@ pub struct Venue {
     pub no_show_grace_minutes: u16,
     pub day_pass: Option<DayPass>,
     pub requires_approval: bool,
+    /// Any member may organise a gathering here.
+    pub welcomes_gatherings: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }

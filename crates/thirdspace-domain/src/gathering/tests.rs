@@ -218,3 +218,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_date_moves_to_a_later_day_or_time_but_never_into_the_past_or_backwards() {
+    let tz = chrono_tz::Europe::Amsterdam;
+    let now =
+        hours::instant(tz, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), ClockTime::parse("t", "09:00").unwrap());
+    let change = |d: &str, s: &str, e: &str| DateChange {
+        date: d.parse().unwrap(),
+        start: ClockTime::parse("start", s).unwrap(),
+        end: ClockTime::parse("end", e).unwrap(),
+    };
+    let moved = reschedule(change("2027-03-29", "10:00", "12:00"), tz, now).unwrap();
+    assert_eq!(moved.date.to_string(), "2027-03-29");
+    assert_eq!(moved.ends_at - moved.starts_at, 7200);
+    assert_eq!(moved.starts_at, hours::instant(tz, moved.date, ClockTime::parse("t", "10:00").unwrap()), "summer time");
+    let fields = |r: Result<Occurrence, Invalids>| r.unwrap_err().iter().map(|i| i.field.clone()).collect::<Vec<_>>();
+    assert_eq!(fields(reschedule(change("2026-11-22", "10:00", "12:00"), tz, now)), ["date"]);
+    assert_eq!(fields(reschedule(change("2026-11-23", "08:59", "12:00"), tz, now)), ["start"]);
+    assert!(reschedule(change("2026-11-23", "09:01", "12:00"), tz, now).is_ok(), "later today");
+    assert_eq!(fields(reschedule(change("2026-11-23", "09:00", "12:00"), tz, now)), ["start"], "now has passed");
+    assert!(!fields(reschedule(change("2026-11-24", "12:00", "10:00"), tz, now)).is_empty(), "ends before it starts");
+    let last = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() + chrono::Duration::days(MAX_DAYS_AHEAD);
+    assert!(reschedule(DateChange { date: last, ..change("2026-11-24", "10:00", "12:00") }, tz, now).is_ok());
+    let beyond = DateChange { date: last + chrono::Duration::days(1), ..change("2026-11-24", "10:00", "12:00") };
+    assert_eq!(fields(reschedule(beyond, tz, now)), ["date"]);
+}

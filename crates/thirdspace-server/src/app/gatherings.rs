@@ -2,7 +2,7 @@
 //! venue's own event), list them by city or venue, say you come, withdraw, take a place offered
 //! from the line; the organiser sees the line, says yes or no, and moves someone up.
 
-use thirdspace_domain::gathering::{AtVenue, GatheringDraft, GatheringInput, RsvpStatus};
+use thirdspace_domain::gathering::{AtVenue, DateChange, GatheringDraft, GatheringInput, Kind, RsvpStatus};
 use thirdspace_domain::mail::MailKind;
 use thirdspace_domain::venue::city_key;
 use thirdspace_domain::{text, Invalid, Invalids};
@@ -77,14 +77,23 @@ async fn view(state: &AppState, viewer: Option<&User>, mut gathering: Gathering)
     Ok(GatheringView { gathering, dates, mine, organiser_name })
 }
 
-/// Organises a gathering. At a venue, only its staff may (its own events and what it hosts);
-/// elsewhere any member may, at an address shown only to the people going.
+/// Organises a gathering. At a venue, its staff may (its own events and what it hosts), and any
+/// member may where the venue welcomes members' gatherings (but not as the venue's own event); the
+/// date keeps seats of the venue's open seating for its places. Elsewhere any member may, at an
+/// address shown only to the people going.
 pub async fn organise(state: &AppState, actor: &User, input: GatheringInput) -> AppResult<GatheringView> {
     let venue = match input.venue_id {
         Some(id) => {
             let venue = access::venue_named(state, id, "venue_id").await?;
             if !access::runs(state, id, actor).await? {
-                return Err(AppError::Forbidden("only this venue's staff may organise a gathering there"));
+                if !venue.welcomes_gatherings {
+                    return Err(AppError::Forbidden(
+                        "this venue does not welcome members' gatherings: only its staff may organise one there",
+                    ));
+                }
+                if input.kind == Kind::VenueEvent {
+                    return Err(AppError::Forbidden("only the venue's staff may organise the venue's own event"));
+                }
             }
             Some(venue)
         }
@@ -462,6 +471,16 @@ pub async fn letter(state: &AppState, job: &MailJob, user: &User, now: i64) -> A
                 ),
             )
         }
+        MailKind::DateChanged if open && mine.status.is_active() => Draft::write(
+            format!("Moved: {}", g.title),
+            format!(
+                "{title} moves: it is now on {when} ({until}), at {place}. Your answer stands; if you can't come \
+                 now, withdraw so the next in line gets your place: {link}",
+                title = g.title,
+                until = format!("until {}", mails::local(tz, d.ends_at, "%H:%M")),
+                place = if mine.status == RsvpStatus::Going { place_words(state, &g).await? } else { g.city.clone() }
+            ),
+        ),
         MailKind::DateCancelled if d.cancelled_at.is_some() => Draft::write(
             format!("Cancelled: {}", g.title),
             format!(
@@ -520,4 +539,73 @@ async fn series_letter(state: &AppState, job: &MailJob, user: &User) -> AppResul
             id = g.id
         ),
     ))
+}
+
+/// What an organiser changes of a gathering; what is left out stays.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeInput {
+    pub title: Option<String>,
+    /// `Some(None)` or an empty text removes it.
+    pub description: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    pub capacity: Option<u32>,
+}
+
+/// The organiser changes a gathering (every date still to come): calendars see each date's
+/// `SEQUENCE` raised; more places go to the line at once (each told by e-mail); fewer places than
+/// people going is refused.
+pub async fn change(state: &AppState, actor: &User, id: Uuid, input: ChangeInput) -> AppResult<GatheringView> {
+    let mut invalid = Invalids::default();
+    let title = input.title.map(|t| invalid.or_default(text::bounded("title", &t, 1, 120, false)));
+    let description =
+        input.description.map(|d| invalid.or_default(text::optional("description", d.as_deref(), 4000, true)));
+    let tags = input.tags.map(|t| invalid.or_default(thirdspace_domain::tag::normalise_list("tags", &t)));
+    if let Some(capacity) = input.capacity.filter(|c| !(1..=thirdspace_domain::gathering::MAX_CAPACITY).contains(c)) {
+        let most = thirdspace_domain::gathering::MAX_CAPACITY;
+        invalid.add(Invalid::new("capacity", format!("must be from 1 to {most} places, not {capacity}")));
+    }
+    let change =
+        invalid.finish(thirdspace_store::GatheringChange { title, description, tags, capacity: input.capacity })?;
+    let found = state.store.gathering(id).await?.ok_or(AppError::NotFound("gathering"))?;
+    if !organises(state, &found, actor).await? {
+        return Err(AppError::Forbidden("only the gathering's organiser may change it"));
+    }
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let changed = work.change_gathering(id, &change, now).await?;
+        mails::queue(work.as_mut(), &mails::for_offers(&changed.offered, now), now).await?;
+        Ok(changed)
+    }
+    .await;
+    let changed = work.end(done).await?;
+    view(state, Some(actor), changed.gathering).await
+}
+
+/// The organiser moves one date still to come to another day or times, in the gathering's time
+/// zone; whoever answered is told, and reminders follow the date.
+pub async fn reschedule(state: &AppState, actor: &User, date: Uuid, to: DateChange) -> AppResult<GatheringDate> {
+    let (g, _) = organised(state, actor, date).await?;
+    let tz: chrono_tz::Tz = g.time_zone.parse().map_err(|_| AppError::Internal)?;
+    let now = state.clock.now();
+    let moved = thirdspace_domain::gathering::reschedule(to, tz, now)?;
+    let mut work = state.store.begin().await?;
+    let done = async {
+        let d = work.reschedule_date(date, &moved, now).await?;
+        let due = thirdspace_domain::mail::day_before(d.starts_at, now).unwrap_or(now);
+        work.move_mails(date, MailKind::GatheringReminder, due).await?;
+        let told: Vec<Uuid> =
+            work.answers(date).await?.into_iter().filter(|r| r.status.is_active()).map(|r| r.user_id).collect();
+        let each = told.iter().map(|&user| NewMail {
+            kind: MailKind::DateChanged,
+            key: None,
+            user,
+            subject: date,
+            due_at: now,
+        });
+        mails::queue(work.as_mut(), &each.collect::<Vec<_>>(), now).await?;
+        Ok(d)
+    }
+    .await;
+    Ok(work.end(done).await?)
 }

@@ -157,6 +157,7 @@ pub async fn compose(state: &AppState, job: &MailJob) -> AppResult<Composed> {
         | MailKind::PlaceOffered
         | MailKind::GatheringReminder
         | MailKind::DateCancelled
+        | MailKind::DateChanged
         | MailKind::OrganiserMessage => super::gatherings::letter(state, job, &user, now).await?,
         MailKind::IntroAccepted => intro_letter(state, job, &user).await?,
         MailKind::BoardContact | MailKind::BoardExpiry => Draft::Skip,

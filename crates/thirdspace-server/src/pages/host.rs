@@ -194,6 +194,8 @@ struct VenueForm {
     #[serde(default)]
     requires_approval: Option<String>,
     #[serde(default)]
+    welcomes_gatherings: Option<String>,
+    #[serde(default)]
     day_pass_price: String,
     #[serde(default)]
     day_pass_currency: String,
@@ -243,6 +245,7 @@ impl VenueForm {
             house_rules: v.house_rules.clone().unwrap_or_default(),
             grace: v.no_show_grace_minutes.to_string(),
             requires_approval: v.requires_approval.then(|| "on".to_owned()),
+            welcomes_gatherings: v.welcomes_gatherings.then(|| "on".to_owned()),
             day_pass_price: v
                 .day_pass
                 .as_ref()
@@ -364,6 +367,7 @@ impl VenueForm {
             no_show_grace_minutes,
             day_pass,
             requires_approval: self.requires_approval.is_some(),
+            welcomes_gatherings: self.welcomes_gatherings.is_some(),
         };
         (input, invalid)
     }
@@ -458,6 +462,7 @@ struct VenueFormFields {
     house_rules: String,
     grace: String,
     requires_approval: Option<String>,
+    welcomes_gatherings: Option<String>,
     day_pass_price: String,
     day_pass_currency: String,
     space_name: String,
@@ -521,6 +526,7 @@ fn venue_form_page<'a>(
             house_rules: form.house_rules,
             grace: form.grace,
             requires_approval: form.requires_approval,
+            welcomes_gatherings: form.welcomes_gatherings,
             day_pass_price: form.day_pass_price,
             day_pass_currency: form.day_pass_currency,
             space_name: form.space_name,

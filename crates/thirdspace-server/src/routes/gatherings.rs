@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use thirdspace_domain::gathering::GatheringInput;
+use thirdspace_domain::gathering::{DateChange, GatheringInput};
 use thirdspace_store::Where;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -299,4 +299,63 @@ pub async fn message(
 ) -> ApiResult<(StatusCode, Json<MessageSent>)> {
     let sent_to = gatherings::message(&state, &auth.user, id, &body.subject, &body.body).await?;
     Ok((StatusCode::ACCEPTED, Json(MessageSent { sent_to })))
+}
+
+/// What to change of a gathering; what is left out stays.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    #[schema(min_length = 1, max_length = 120)]
+    pub title: Option<String>,
+    /// An empty text removes it.
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[schema(max_items = 30)]
+    pub tags: Option<Vec<String>>,
+    /// Places on every date still to come: never fewer than people going; at a venue the seats
+    /// must be free.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub capacity: Option<u32>,
+}
+
+/// Changes a gathering (its organiser): every date still to come raises its calendar `SEQUENCE`;
+/// more places go to the line at once.
+#[utoipa::path(patch, path = "/api/v1/gatherings/{id}", tag = "gatherings", params(("id" = Uuid, Path)),
+    request_body = ChangeBody,
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Fewer places than people going, or the venue's seats are taken", body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn change(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> ApiResult<Json<GatheringView>> {
+    let input = gatherings::ChangeInput {
+        title: body.title,
+        description: body.description.map(Some),
+        tags: body.tags,
+        capacity: body.capacity,
+    };
+    Ok(Json(gatherings::change(&state, &auth.user, id, input).await?.into()))
+}
+
+/// Moves one date still to come to another day or times, in the gathering's time zone (its
+/// organiser); whoever answered is told by e-mail and calendars see its `SEQUENCE` raised.
+#[utoipa::path(patch, path = "/api/v1/gathering-dates/{id}", tag = "gatherings", params(("id" = Uuid, Path)),
+    request_body = DateChange,
+    responses((status = 200, body = GatheringDateView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The date has started or was cancelled, or the venue's seats are taken", body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<DateChange>,
+) -> ApiResult<Json<GatheringDateView>> {
+    Ok(Json(gatherings::reschedule(&state, &auth.user, id, body).await?.into()))
 }

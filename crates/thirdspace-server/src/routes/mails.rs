@@ -17,7 +17,7 @@ use crate::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MailSetting {
     /// `booking_confirmed`, `booking_reminder`, `rsvp_confirmed`, `place_offered`,
-    /// `gathering_reminder`, `organiser_message`, `date_cancelled`, `intro_accepted`,
+    /// `gathering_reminder`, `organiser_message`, `date_cancelled`, `date_changed`, `intro_accepted`,
     /// `board_contact` or `board_expiry`.
     pub kind: String,
     /// What it is, in words.
@@ -44,7 +44,7 @@ pub async fn get(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Ve
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailSwitches {
-    #[schema(max_items = 10, example = json!(["booking_reminder"]))]
+    #[schema(max_items = 11, example = json!(["booking_reminder"]))]
     pub off: Vec<String>,
 }
 

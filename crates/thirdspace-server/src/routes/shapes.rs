@@ -137,6 +137,8 @@ pub struct Venue {
     pub day_pass: Option<DayPass>,
     /// Social-capital bookings wait for a host's approval.
     pub requires_approval: bool,
+    /// Any member may organise a gathering here.
+    pub welcomes_gatherings: bool,
     #[serde(serialize_with = "rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -163,6 +165,7 @@ impl From<store::Venue> for Venue {
             no_show_grace_minutes: venue.no_show_grace_minutes,
             day_pass: venue.day_pass,
             requires_approval: venue.requires_approval,
+            welcomes_gatherings: venue.welcomes_gatherings,
             created_at: venue.created_at,
             updated_at: venue.updated_at,
         }
@@ -914,6 +917,8 @@ pub struct GatheringDateView {
     /// People in line.
     pub waiting: u32,
     pub cancelled: bool,
+    /// Raised each time the date changes (calendars read it as `SEQUENCE`).
+    pub sequence: u32,
 }
 
 impl From<store::GatheringDate> for GatheringDateView {
@@ -927,6 +932,7 @@ impl From<store::GatheringDate> for GatheringDateView {
             places_left: d.capacity.saturating_sub(d.taken),
             waiting: d.waiting,
             cancelled: d.cancelled_at.is_some(),
+            sequence: d.sequence,
         }
     }
 }

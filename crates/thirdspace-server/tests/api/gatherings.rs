@@ -46,7 +46,7 @@ async fn a_gathering_fills_lines_up_and_offers_a_freed_place_by_e_mail() {
     // Ann withdraws: Bo is offered her place by e-mail and takes it.
     let left = app.call(Method::DELETE, &rsvp, Some(&ann), None).await;
     assert_eq!((left.status, left.body["status"].clone()), (StatusCode::OK, json!("cancelled")));
-    let mail = app.smtp.last_to(&bo.email).await.expect("an offer by e-mail");
+    let mail = app.smtp.first_with(&bo.email, "A place came free").await;
     assert!(mail.data.contains("A place came free") && mail.data.contains(&id), "{}", mail.data);
     let took = app.call(Method::POST, &format!("{rsvp}/take"), Some(&bo), None).await;
     assert_eq!((took.status, took.body["status"].clone()), (StatusCode::OK, json!("going")));
@@ -98,7 +98,7 @@ async fn bad_gatherings_are_refused_with_every_field_named_and_nothing_written()
     let host = app.member("Host").await;
     let (venue, _) = app.venue(&host, 5).await;
     let at_venue = json!({"kind": "venue_event", "title": "Open day", "venue_id": venue, "date": "2026-11-26",
-        "start": "10:00", "end": "12:00", "capacity": 20});
+        "start": "10:00", "end": "12:00", "capacity": 5});
     assert_eq!(app.post("/api/v1/gatherings", Some(&zoe), at_venue.clone()).await.status, StatusCode::FORBIDDEN);
     let made = app.post("/api/v1/gatherings", Some(&host), at_venue).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
@@ -222,4 +222,154 @@ async fn a_city_s_and_a_venue_s_calendar_feeds_read_back_with_local_times_right_
     let missing = app.get(&format!("/api/v1/venues/{}/gatherings.ics", uuid::Uuid::nil()), None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/api/v1/gatherings.ics", None).await.status, StatusCode::BAD_REQUEST);
+}
+
+/// A gathering at `venue` on Tuesday 24 November 2026 from 10:00 to 12:00, with `capacity` places.
+fn at_venue(venue: &str, kind: &str, capacity: u32) -> serde_json::Value {
+    json!({"kind": kind, "title": "Tuesday coworking", "venue_id": venue, "date": "2026-11-24", "start": "10:00",
+        "end": "12:00", "capacity": capacity})
+}
+
+#[tokio::test]
+async fn a_gathering_at_a_venue_keeps_its_seats_so_no_seat_is_given_twice() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let v = venue.to_string();
+    let made = app.post("/api/v1/gatherings", Some(&host), at_venue(&v, "venue_event", 3)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let date = made.body["dates"][0]["id"].as_str().unwrap().to_owned();
+
+    // Five seats, three kept for the gathering: two bookings over its span, not three.
+    let mut members = Vec::new();
+    for name in ["Ann", "Bo", "Cy"] {
+        members.push(app.member(name).await);
+    }
+    assert_eq!(app.book(&members[0], venue, "2026-11-24", "09:00", "11:00").await.status, StatusCode::CREATED);
+    assert_eq!(app.book(&members[1], venue, "2026-11-24", "10:00", "12:00").await.status, StatusCode::CREATED);
+    let third = app.book(&members[2], venue, "2026-11-24", "10:30", "11:30").await;
+    assert_eq!((third.status, third.code()), (StatusCode::CONFLICT, "seats_gone"), "{}", third.body);
+    assert_eq!(
+        app.book(&members[2], venue, "2026-11-24", "12:00", "13:00").await.status,
+        StatusCode::CREATED,
+        "after it"
+    );
+
+    // A second gathering over the same span finds no three seats: refused, nothing written.
+    let dates_before = app.count("gathering_dates").await;
+    let second = app.post("/api/v1/gatherings", Some(&host), at_venue(&v, "venue_event", 3)).await;
+    assert_eq!((second.status, second.code()), (StatusCode::CONFLICT, "gathering_no_seats"), "{}", second.body);
+    assert_eq!(app.count("gathering_dates").await, dates_before);
+    assert_eq!(app.count("gatherings").await, 1);
+    // Nor can the first grow past the seats free.
+    let id = made.body["id"].as_str().unwrap();
+    let grow =
+        app.call(Method::PATCH, &format!("/api/v1/gatherings/{id}"), Some(&host), Some(json!({"capacity": 4}))).await;
+    assert_eq!((grow.status, grow.code()), (StatusCode::CONFLICT, "gathering_no_seats"));
+    let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&host)).await;
+    assert_eq!(
+        (seen.body["dates"][0]["capacity"].clone(), seen.body["dates"][0]["sequence"].clone()),
+        (json!(3), json!(0))
+    );
+
+    // Cancelled, its seats go back.
+    let cancel = app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/cancel"), Some(&host), None).await;
+    assert_eq!(cancel.status, StatusCode::OK);
+    assert_eq!(app.book(&members[2], venue, "2026-11-24", "10:00", "11:00").await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn members_organise_at_a_venue_only_where_it_welcomes_them_and_never_as_the_venue() {
+    let Some(app) = spawn_app().await else { return };
+    let (host, zoe) = (app.member("Host").await, app.member("Zoë").await);
+    let (venue, _) = app.venue(&host, 10).await;
+    let v = venue.to_string();
+    let refused = app.post("/api/v1/gatherings", Some(&zoe), at_venue(&v, "coworking_day", 4)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let mut body = crate::helpers::venue_body("De Werkplaats", "Utrecht");
+    body["welcomes_gatherings"] = json!(true);
+    let opened = app.call(Method::PUT, &format!("/api/v1/venues/{venue}"), Some(&host), Some(body)).await;
+    assert_eq!(
+        (opened.status, opened.body["welcomes_gatherings"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{}",
+        opened.body
+    );
+    let made = app.post("/api/v1/gatherings", Some(&zoe), at_venue(&v, "coworking_day", 4)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["venue_id"], json!(v));
+    let as_venue = app.post("/api/v1/gatherings", Some(&zoe), at_venue(&v, "venue_event", 4)).await;
+    assert_eq!(as_venue.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_organiser_changes_places_and_moves_a_date_and_calendars_see_each_change() {
+    use icalendar::{CalendarComponent, Component};
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo, cy) =
+        (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await, app.member("Cy").await);
+    let made = app.post("/api/v1/gatherings", Some(&zoe), home_day(2, json!({}))).await;
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    let date = made.body["dates"][0]["id"].as_str().unwrap().to_owned();
+    for who in [&ann, &bo, &cy] {
+        app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(who), None).await;
+    }
+    let path = format!("/api/v1/gatherings/{id}");
+    let patch = |who, body| app.call(Method::PATCH, &path, Some(who), Some(body));
+    let zero = patch(&zoe, json!({"capacity": 0})).await;
+    assert_eq!((zero.status, zero.field()), (StatusCode::UNPROCESSABLE_ENTITY, "capacity"));
+    let below = patch(&zoe, json!({"capacity": 1, "title": "Smaller"})).await;
+    assert_eq!((below.status, below.code()), (StatusCode::CONFLICT, "capacity_below_going"));
+    let stranger = patch(&ann, json!({"capacity": 5})).await;
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    let seen = app.get(&format!("/api/v1/gatherings/{id}"), Some(&zoe)).await;
+    assert_eq!(
+        (seen.body["title"].clone(), seen.body["dates"][0]["sequence"].clone()),
+        (json!("Coworken bij Zoë"), json!(0))
+    );
+
+    let grown = patch(&zoe, json!({"capacity": 3, "title": "Coworken bij Zoë en Ann"})).await;
+    assert_eq!(grown.status, StatusCode::OK, "{}", grown.body);
+    assert_eq!(
+        (grown.body["title"].clone(), grown.body["dates"][0]["sequence"].clone()),
+        (json!("Coworken bij Zoë en Ann"), json!(1))
+    );
+    let cys = app.get(&format!("/api/v1/gatherings/{id}"), Some(&cy)).await;
+    assert_eq!(cys.body["my_answers"][0]["status"], "offered", "the new place goes to the line");
+    app.smtp.first_with(&cy.email, "A place came free").await;
+
+    let moves = format!("/api/v1/gathering-dates/{date}");
+    let past = app
+        .call(Method::PATCH, &moves, Some(&zoe), Some(json!({"date": "2026-11-20", "start": "10:00", "end": "12:00"})))
+        .await;
+    assert_eq!((past.status, past.field()), (StatusCode::UNPROCESSABLE_ENTITY, "date"));
+    let theirs = app
+        .call(Method::PATCH, &moves, Some(&ann), Some(json!({"date": "2026-11-26", "start": "10:00", "end": "12:00"})))
+        .await;
+    assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+    let moved = app
+        .call(Method::PATCH, &moves, Some(&zoe), Some(json!({"date": "2026-11-26", "start": "10:00", "end": "12:00"})))
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(
+        (moved.body["starts_at"].clone(), moved.body["sequence"].clone()),
+        (json!("2026-11-26T09:00:00Z"), json!(2))
+    );
+    let told = app.smtp.first_with(&ann.email, "Moved: Coworken").await;
+    assert!(told.data.contains("Thursday 26 November at 10:00"), "{}", told.data);
+
+    let feed = app.get("/api/v1/gatherings.ics?city=Utrecht", None).await;
+    let calendar: icalendar::Calendar = feed.body.as_str().unwrap_or_default().parse().expect("a calendar");
+    let events: Vec<_> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].property_value("SEQUENCE"), Some("2"), "raised on each change");
+    assert_eq!(events[0].get_uid(), Some(format!("{date}@thirdspace").as_str()), "the same UID");
+    assert_eq!(events[0].get_summary(), Some("Coworken bij Zoë en Ann"));
 }

@@ -58,6 +58,19 @@ impl SmtpSink {
     }
 }
 
+impl SmtpSink {
+    /// The first message to `to` whose data contains `text`, waiting for it as long as a test
+    /// waits for anything; the test fails without it.
+    pub async fn first_with(&self, to: &str, text: &str) -> Received {
+        crate::helpers::eventually(&format!("an e-mail to {to} with {text:?}"), || async {
+            self.received()
+                .into_iter()
+                .find(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)) && m.data.contains(text))
+        })
+        .await
+    }
+}
+
 /// Undoes quoted-printable encoding of a message's data.
 fn unquote(data: &str) -> String {
     let joined = data.replace("=\r\n", "");
