@@ -51,6 +51,7 @@ fn venue_draft(name: &str, time_zone: &str, coordinates: Option<Coordinates>) ->
         no_show_grace_minutes: Some(15),
         day_pass: Some(DayPass { price_minor: 1250, currency: "EUR".to_owned() }),
         requires_approval: true,
+        welcomes_gatherings: true,
     })
     .expect("a valid venue")
 }

@@ -113,6 +113,7 @@ pub fn venue_named(name: &str, city: &str) -> VenueDraft {
         no_show_grace_minutes: Some(GRACE_MINUTES),
         day_pass: None,
         requires_approval: false,
+        welcomes_gatherings: false,
     };
     VenueDraft::parse(input).expect("a valid venue")
 }

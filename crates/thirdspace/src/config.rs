@@ -184,6 +184,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_days: self.session_days.clamp(1, 365),
             sweep_every: Duration::from_secs(self.sweep_seconds.max(1)),
+            mail_every: ServerConfig::default().mail_every,
             max_body_bytes: self.max_body_bytes.clamp(1024, 16 * 1024 * 1024),
             screen_recheck: ServerConfig::default().screen_recheck,
             public_url: self

@@ -474,10 +474,10 @@ pub async fn letter(state: &AppState, job: &MailJob, user: &User, now: i64) -> A
         MailKind::DateChanged if open && mine.status.is_active() => Draft::write(
             format!("Moved: {}", g.title),
             format!(
-                "{title} moves: it is now on {when} ({until}), at {place}. Your answer stands; if you can't come \
-                 now, withdraw so the next in line gets your place: {link}",
+                "{title} moves: it is now on {when} (until {until}), at {place}. Your answer stands; if you \
+                 can't come now, withdraw so the next in line gets your place: {link}",
                 title = g.title,
-                until = format!("until {}", mails::local(tz, d.ends_at, "%H:%M")),
+                until = mails::local(tz, d.ends_at, "%H:%M"),
                 place = if mine.status == RsvpStatus::Going { place_words(state, &g).await? } else { g.city.clone() }
             ),
         ),

@@ -86,6 +86,7 @@ pub fn venues() -> Vec<DemoVenue> {
                 no_show_grace_minutes: Some(20),
                 day_pass: Some(DayPass { price_minor: 1500, currency: "EUR".into() }),
                 requires_approval: false,
+                welcomes_gatherings: true,
             },
             spaces: vec![open_seating("Long table and window seats", 18, 6)],
         },
@@ -118,6 +119,7 @@ pub fn venues() -> Vec<DemoVenue> {
                 no_show_grace_minutes: None,
                 day_pass: None,
                 requires_approval: false,
+                welcomes_gatherings: true,
             },
             spaces: vec![
                 open_seating("Reading room", 36, 14),
@@ -153,6 +155,7 @@ pub fn venues() -> Vec<DemoVenue> {
                 no_show_grace_minutes: Some(45),
                 day_pass: Some(DayPass { price_minor: 2500, currency: "EUR".into() }),
                 requires_approval: true,
+                welcomes_gatherings: false,
             },
             spaces: vec![open_seating("Open learning floor", 40, 20), meeting_room("Group room Plaslaan", 6)],
         },
