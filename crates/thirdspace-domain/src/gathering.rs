@@ -449,6 +449,18 @@ pub fn reschedule(change: DateChange, tz: Tz, now: i64) -> Result<Occurrence, In
     invalid.finish(moved)
 }
 
+/// How long before a date starts a check-in counts as coming to it.
+pub const EARLY_ARRIVAL_SECONDS: i64 = 1800;
+
+/// Whether someone checked in at `checked_in_at` (and out at `checked_out_at`, if they did) was at
+/// a date spanning `span`: they arrived before it ended, at most half an hour before it began,
+/// and had not left before it began.
+pub fn attended(checked_in_at: i64, checked_out_at: Option<i64>, span: (i64, i64)) -> bool {
+    checked_in_at < span.1
+        && checked_in_at >= span.0 - EARLY_ARRIVAL_SECONDS
+        && checked_out_at.is_none_or(|out| out > span.0)
+}
+
 /// Whether an organiser may set `capacity` where `taken` places are held: never below them.
 pub fn may_resize(capacity: u32, taken: u32) -> Result<(), Invalid> {
     if capacity < taken {

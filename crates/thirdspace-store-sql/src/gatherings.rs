@@ -183,6 +183,15 @@ impl<B: Backend> Gatherings for SqlStore<B> {
         fetch_date(&mut self.read().await?, id).await
     }
 
+    async fn check_ins_at(&self, date: Uuid) -> StoreResult<Vec<(Uuid, i64, Option<i64>)>> {
+        let sql = "SELECT b.user_id, b.checked_in_at, b.checked_out_at FROM gathering_dates d \
+                   JOIN gathering_rsvps r ON r.date_id = d.id AND r.status = 'going' \
+                   JOIN bookings b ON b.venue_id = d.venue_id AND b.user_id = r.user_id AND b.date = d.date \
+                   WHERE d.id = $1 AND b.checked_in_at IS NOT NULL ORDER BY b.checked_in_at, b.id";
+        let rows = self.read().await?.fetch_all(sql, args![date]).await?;
+        rows.iter().map(|r| Ok((r.uuid("user_id")?, r.int("checked_in_at")?, r.opt_int("checked_out_at")?))).collect()
+    }
+
     async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>> {
         let sql = "SELECT id, date_id, author_id, subject, body, created_at FROM gathering_messages WHERE id = $1";
         let row = self.read().await?.fetch_optional(sql, args![id]).await?;
@@ -461,6 +470,28 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
             dates.push(fetch_date(&mut self.tx, date).await?.ok_or(StoreError::NotFound("gathering date"))?.1);
         }
         Ok(Changed { gathering, dates, offered })
+    }
+
+    async fn confirm_attendance(&mut self, date: Uuid, attended: &[Uuid], now: i64) -> StoreResult<GatheringDate> {
+        let (_, d) = lock_date(&mut self.tx, date).await?;
+        if d.attendance_confirmed_at.is_some() {
+            return Err(GatheringConflict::AttendanceConfirmed.into());
+        }
+        if d.cancelled_at.is_some() {
+            return Err(GatheringConflict::DateCancelled.into());
+        }
+        if d.starts_at > now {
+            return Err(GatheringConflict::NotBegun.into());
+        }
+        let sql =
+            "UPDATE gathering_rsvps SET attended_at = $1 WHERE date_id = $2 AND user_id = $3 AND status = 'going'";
+        for &user in attended {
+            self.tx.execute(sql, args![now, date, user]).await?;
+        }
+        self.tx
+            .execute("UPDATE gathering_dates SET attendance_confirmed_at = $1 WHERE id = $2", args![now, date])
+            .await?;
+        Ok(fetch_date(&mut self.tx, date).await?.ok_or(StoreError::NotFound("gathering date"))?.1)
     }
 
     async fn reschedule_date(&mut self, date: Uuid, moved: &Occurrence, now: i64) -> StoreResult<GatheringDate> {

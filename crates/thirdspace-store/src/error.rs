@@ -183,6 +183,8 @@ conflicts! {
         NotPending => "not_pending", "this person is not waiting for your yes";
         NotInLine => "not_in_line", "this person is not in the waiting line";
         NoSeats => "gathering_no_seats", "the venue's open seating has not that many seats free over one of the dates: bookings and other gatherings hold them";
+        AttendanceConfirmed => "attendance_confirmed", "who came to this date is already confirmed";
+        NotBegun => "gathering_not_begun", "who came is confirmed once the date has begun";
         BelowGoing => "capacity_below_going", "more people are going to one of the dates than that: it cannot be made smaller than those going";
     }
 }

@@ -127,6 +127,9 @@ pub trait Gatherings: Begin {
     /// Everyone who answered for a date: going and offered first, then the line in order, then
     /// the rest.
     async fn rsvps(&self, date: Uuid) -> StoreResult<Vec<Rsvp>>;
+    /// The check-ins at a date's venue, that day, of the people going to it: who, when in, and
+    /// when out if they left. Empty for a date not at a venue.
+    async fn check_ins_at(&self, date: Uuid) -> StoreResult<Vec<(Uuid, i64, Option<i64>)>>;
     /// A message of an organiser.
     async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>>;
     /// `user`'s answers for every date of a gathering, in the dates' order.
@@ -223,6 +226,8 @@ pub trait GatheringsWork: Send {
     /// places held on one of them is refused, one above offers the new places to the line, and
     /// at a venue the seats kept follow (refused when the seats are not free).
     async fn change_gathering(&mut self, id: Uuid, change: &GatheringChange, now: i64) -> StoreResult<Changed>;
+    /// Confirms who came to a date that has begun (once): each named answer marked attended.
+    async fn confirm_attendance(&mut self, date: Uuid, attended: &[Uuid], now: i64) -> StoreResult<GatheringDate>;
     /// Moves one date still to come to another day or times (its `SEQUENCE` raised); at a venue
     /// the seats must be free then.
     async fn reschedule_date(&mut self, date: Uuid, moved: &Occurrence, now: i64) -> StoreResult<GatheringDate>;

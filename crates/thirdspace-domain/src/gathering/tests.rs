@@ -244,3 +244,14 @@ fn a_date_moves_to_a_later_day_or_time_but_never_into_the_past_or_backwards() {
     let beyond = DateChange { date: last + chrono::Duration::days(1), ..change("2026-11-24", "10:00", "12:00") };
     assert_eq!(fields(reschedule(beyond, tz, now)), ["date"]);
 }
+
+#[test]
+fn attendance_is_a_check_in_during_the_date_or_just_before_it() {
+    let span = (10_000, 17_200);
+    assert!(attended(10_000 - EARLY_ARRIVAL_SECONDS, None, span), "half an hour early");
+    assert!(!attended(10_000 - EARLY_ARRIVAL_SECONDS - 1, None, span), "earlier than that is another visit");
+    assert!(attended(17_199, None, span), "just before it ends");
+    assert!(!attended(17_200, None, span), "after it ended");
+    assert!(attended(9_000, Some(10_001), span), "left after it began");
+    assert!(!attended(9_000, Some(10_000), span), "left as it began");
+}

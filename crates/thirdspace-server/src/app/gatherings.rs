@@ -609,3 +609,66 @@ pub async fn reschedule(state: &AppState, actor: &User, date: Uuid, to: DateChan
     .await;
     Ok(work.end(done).await?)
 }
+
+/// Someone who came to a date: checked in at its venue during it (or just before).
+pub struct Attendee {
+    pub user_id: Uuid,
+    pub name: Option<String>,
+    pub checked_in_at: i64,
+}
+
+/// Who came to a date, by their check-ins, for its organiser.
+pub async fn attendance(state: &AppState, actor: &User, date: Uuid) -> AppResult<Vec<Attendee>> {
+    let (_, d) = organised(state, actor, date).await?;
+    let mut came: Vec<Attendee> = Vec::new();
+    for (user, checked_in_at, checked_out_at) in state.store.check_ins_at(date).await? {
+        let was_there = thirdspace_domain::gathering::attended(checked_in_at, checked_out_at, (d.starts_at, d.ends_at));
+        if was_there && !came.iter().any(|a| a.user_id == user) {
+            let name = profiles::shown(state, Some(actor), user).await?.map(|p| p.display_name);
+            came.push(Attendee { user_id: user, name, checked_in_at });
+        }
+    }
+    Ok(came)
+}
+
+/// What confirming who came recorded.
+pub struct AttendanceConfirmed {
+    pub attended: usize,
+    /// Exchanges proposed from the giver of a knowledge session to each person who came, each
+    /// counting in the ledger once that person confirms it.
+    pub exchanges: usize,
+}
+
+/// The organiser confirms who came to a date that has begun (once): each person who checked in
+/// during it is marked attended, and for a knowledge session an exchange from its giver to each
+/// of them is proposed in the ledger, in the same unit of work.
+pub async fn confirm_attendance(state: &AppState, actor: &User, date: Uuid) -> AppResult<AttendanceConfirmed> {
+    let (g, _) = organised(state, actor, date).await?;
+    let came: Vec<Uuid> =
+        attendance(state, actor, date).await?.into_iter().map(|a| a.user_id).filter(|&u| u != g.organiser_id).collect();
+    let now = state.clock.now();
+    let session = g.kind == Kind::KnowledgeSession;
+    let mut work = state.store.begin().await?;
+    let done = async {
+        work.confirm_attendance(date, &came, now).await?;
+        if session {
+            for &receiver in &came {
+                let draft = thirdspace_domain::exchange::ExchangeDraft {
+                    proposer: g.organiser_id,
+                    giver: g.organiser_id,
+                    receiver,
+                    tags: g.tags.clone(),
+                    text: format!("Knowledge session: {}", g.title),
+                    venue: g.venue_id,
+                    source: thirdspace_domain::exchange::Source::Free,
+                    source_id: None,
+                };
+                work.propose_exchange(&draft, now).await?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    work.end(done).await?;
+    Ok(AttendanceConfirmed { attended: came.len(), exchanges: if session { came.len() } else { 0 } })
+}

@@ -359,3 +359,59 @@ pub async fn reschedule(
 ) -> ApiResult<Json<GatheringDateView>> {
     Ok(Json(gatherings::reschedule(&state, &auth.user, id, body).await?.into()))
 }
+
+/// Someone who checked in at the venue during a date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeView {
+    pub user_id: Uuid,
+    /// Their name, where they allow you to see it.
+    pub display_name: Option<String>,
+    #[serde(serialize_with = "super::shapes::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub checked_in_at: i64,
+}
+
+/// Who came to a date (its organiser): the people going who checked in at its venue during it,
+/// or up to half an hour before.
+#[utoipa::path(get, path = "/api/v1/gathering-dates/{id}/attendance", tag = "gatherings", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<AttendeeView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn attendance(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<AttendeeView>>> {
+    let came = gatherings::attendance(&state, &auth.user, id).await?;
+    Ok(Json(
+        came.into_iter()
+            .map(|a| AttendeeView { user_id: a.user_id, display_name: a.name, checked_in_at: a.checked_in_at })
+            .collect(),
+    ))
+}
+
+/// What confirming who came recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceConfirmedView {
+    pub attended: usize,
+    /// For a knowledge session: exchanges proposed from its giver to each person who came, each
+    /// counting once that person confirms it.
+    pub exchanges: usize,
+}
+
+/// Confirms who came to a date that has begun (its organiser, once); for a knowledge session the
+/// ledger gets an exchange from its giver to each person who came.
+#[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/attendance/confirm", tag = "gatherings",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = AttendanceConfirmedView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not begun, cancelled, or already confirmed", body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn confirm_attendance(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<AttendanceConfirmedView>> {
+    let done = gatherings::confirm_attendance(&state, &auth.user, id).await?;
+    Ok(Json(AttendanceConfirmedView { attended: done.attended, exchanges: done.exchanges }))
+}

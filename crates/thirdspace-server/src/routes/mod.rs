@@ -142,6 +142,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gatherings::move_up))
         .routes(routes!(gatherings::message))
         .routes(routes!(gatherings::reschedule))
+        .routes(routes!(gatherings::attendance))
+        .routes(routes!(gatherings::confirm_attendance))
         .routes(routes!(mails::get, mails::put))
         .routes(routes!(reports::venue))
         .routes(routes!(reports::venue_csv))

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::app::{accounts, exchanges, intros, outcomes, questions, reports, screens, venues};
 
 /// Instants are kept as epoch seconds and shown as RFC 3339 in UTC.
-fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+pub fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     match chrono::DateTime::from_timestamp(*t, 0) {
         Some(dt) => s.collect_str(&dt.format("%Y-%m-%dT%H:%M:%SZ")),
         None => s.serialize_i64(*t),

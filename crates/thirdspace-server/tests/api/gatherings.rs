@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, MONDAY_9AM};
 
 /// A coworking day at a home in Utrecht on Wednesday 25 November 2026 (the test clock stands
 /// on Monday the 23rd), with `capacity` places; `extra` changes fields.
@@ -372,4 +372,54 @@ async fn the_organiser_changes_places_and_moves_a_date_and_calendars_see_each_ch
     assert_eq!(events[0].property_value("SEQUENCE"), Some("2"), "raised on each change");
     assert_eq!(events[0].get_uid(), Some(format!("{date}@thirdspace").as_str()), "the same UID");
     assert_eq!(events[0].get_summary(), Some("Coworken bij Zoë en Ann"));
+}
+
+#[tokio::test]
+async fn checking_in_during_a_knowledge_session_is_attendance_and_its_giver_s_exchanges_follow() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (ann, bo) = (app.member("Ann").await, app.member("Bo").await);
+    let mut body = at_venue(&venue.to_string(), "knowledge_session", 5);
+    body["title"] = json!("VAT for freelancers");
+    let made = app.post("/api/v1/gatherings", Some(&host), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let date = made.body["dates"][0]["id"].as_str().unwrap().to_owned();
+    for who in [&ann, &bo] {
+        assert_eq!(
+            app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(who), None).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(app.book(who, venue, "2026-11-24", "09:30", "13:00").await.status, StatusCode::CREATED);
+    }
+    let confirm = format!("/api/v1/gathering-dates/{date}/attendance/confirm");
+    let early = app.call(Method::POST, &confirm, Some(&host), None).await;
+    assert_eq!((early.status, early.code()), (StatusCode::CONFLICT, "gathering_not_begun"));
+
+    // Tuesday 09:40: Ann checks in; Bo does not come.
+    app.clock.set(MONDAY_9AM + 86_400 + 40 * 60);
+    let arrived = app.post(&format!("/api/v1/venues/{venue}/check-ins"), Some(&host), json!({"user_id": ann.id})).await;
+    assert_eq!(arrived.status, StatusCode::OK, "{}", arrived.body);
+    app.clock.set(MONDAY_9AM + 86_400 + 2 * 3600);
+    let seen = app.get(&format!("/api/v1/gathering-dates/{date}/attendance"), Some(&host)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    let ids: Vec<&str> = seen.body.as_array().unwrap().iter().filter_map(|a| a["user_id"].as_str()).collect();
+    assert_eq!(ids, [ann.id.to_string()]);
+    assert_eq!(
+        app.get(&format!("/api/v1/gathering-dates/{date}/attendance"), Some(&ann)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let done = app.call(Method::POST, &confirm, Some(&host), None).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!((done.body["attended"].clone(), done.body["exchanges"].clone()), (json!(1), json!(1)));
+    let again = app.call(Method::POST, &confirm, Some(&host), None).await;
+    assert_eq!((again.status, again.code()), (StatusCode::CONFLICT, "attendance_confirmed"));
+    let anns = app.get("/api/v1/me/exchanges", Some(&ann)).await;
+    let items = anns.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{}", anns.body);
+    assert_eq!(items[0]["text"], "Knowledge session: VAT for freelancers");
+    assert_eq!(items[0]["status"], "pending", "it counts once Ann confirms it");
+    let bos = app.get("/api/v1/me/exchanges", Some(&bo)).await;
+    assert_eq!(bos.body["items"].as_array().map(Vec::len), Some(0), "Bo did not come");
 }
