@@ -192,6 +192,43 @@ impl<B: Backend> Gatherings for SqlStore<B> {
         rows.iter().map(|r| Ok((r.uuid("user_id")?, r.int("checked_in_at")?, r.opt_int("checked_out_at")?))).collect()
     }
 
+    async fn calendar_holder(&self, key_hash: &str) -> StoreResult<Option<Uuid>> {
+        let sql = "SELECT user_id FROM calendar_keys WHERE key_hash = $1";
+        self.read().await?.fetch_optional(sql, args![key_hash]).await?.map(|r| r.uuid("user_id")).transpose()
+    }
+
+    async fn answered_by(
+        &self,
+        user: Uuid,
+        (from, to): (i64, i64),
+        limit: u32,
+    ) -> StoreResult<Vec<(Gathering, GatheringDate, Rsvp)>> {
+        let columns = RSVP_COLUMNS.split(", ").map(|c| format!("r.{c} AS r_{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {GATHERING_COLUMNS}, {DATE_COLUMNS}, {columns} FROM gathering_rsvps r \
+             JOIN gathering_dates d ON d.id = r.date_id JOIN gatherings g ON g.id = d.gathering_id \
+             WHERE r.user_id = $1 AND d.starts_at >= $2 AND d.starts_at < $3 ORDER BY d.starts_at, d.id LIMIT $4"
+        );
+        let rows = self.read().await?.fetch_all(&sql, args![user, from, to, i64::from(limit)]).await?;
+        rows.iter()
+            .map(|r| {
+                let rsvp = Rsvp {
+                    id: r.uuid("r_id")?,
+                    date_id: r.uuid("r_date_id")?,
+                    user_id: r.uuid("r_user_id")?,
+                    status: r.parsed("r_status", RsvpStatus::from_str_opt)?,
+                    position: r.int("r_position")?,
+                    offered_until: r.opt_int("r_offered_until")?,
+                    moved_up: r.opt_text("r_moved_up")?,
+                    created_at: r.int("r_created_at")?,
+                    updated_at: r.int("r_updated_at")?,
+                    attended_at: r.opt_int("r_attended_at")?,
+                };
+                Ok((gathering_row(r)?, date_row(r)?, rsvp))
+            })
+            .collect()
+    }
+
     async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>> {
         let sql = "SELECT id, date_id, author_id, subject, body, created_at FROM gathering_messages WHERE id = $1";
         let row = self.read().await?.fetch_optional(sql, args![id]).await?;
@@ -470,6 +507,15 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
             dates.push(fetch_date(&mut self.tx, date).await?.ok_or(StoreError::NotFound("gathering date"))?.1);
         }
         Ok(Changed { gathering, dates, offered })
+    }
+
+    async fn set_calendar_key(&mut self, user: Uuid, key_hash: Option<&str>, now: i64) -> StoreResult<()> {
+        self.tx.execute("DELETE FROM calendar_keys WHERE user_id = $1", args![user]).await?;
+        if let Some(hash) = key_hash {
+            let sql = "INSERT INTO calendar_keys (user_id, key_hash, created_at) VALUES ($1, $2, $3)";
+            self.tx.execute(sql, args![user, hash, now]).await?;
+        }
+        Ok(())
     }
 
     async fn confirm_attendance(&mut self, date: Uuid, attended: &[Uuid], now: i64) -> StoreResult<GatheringDate> {

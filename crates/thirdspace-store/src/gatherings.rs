@@ -130,6 +130,16 @@ pub trait Gatherings: Begin {
     /// The check-ins at a date's venue, that day, of the people going to it: who, when in, and
     /// when out if they left. Empty for a date not at a venue.
     async fn check_ins_at(&self, date: Uuid) -> StoreResult<Vec<(Uuid, i64, Option<i64>)>>;
+    /// Whose personal calendar the key with this hash opens, if anyone's.
+    async fn calendar_holder(&self, key_hash: &str) -> StoreResult<Option<Uuid>>;
+    /// `user`'s answers for dates starting in `[from, to)`, with their gatherings, soonest first,
+    /// at most `limit`.
+    async fn answered_by(
+        &self,
+        user: Uuid,
+        span: (i64, i64),
+        limit: u32,
+    ) -> StoreResult<Vec<(Gathering, GatheringDate, Rsvp)>>;
     /// A message of an organiser.
     async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>>;
     /// `user`'s answers for every date of a gathering, in the dates' order.
@@ -226,6 +236,8 @@ pub trait GatheringsWork: Send {
     /// places held on one of them is refused, one above offers the new places to the line, and
     /// at a venue the seats kept follow (refused when the seats are not free).
     async fn change_gathering(&mut self, id: Uuid, change: &GatheringChange, now: i64) -> StoreResult<Changed>;
+    /// Sets the hash of `user`'s personal calendar key (the old key stops working), or removes it.
+    async fn set_calendar_key(&mut self, user: Uuid, key_hash: Option<&str>, now: i64) -> StoreResult<()>;
     /// Confirms who came to a date that has begun (once): each named answer marked attended.
     async fn confirm_attendance(&mut self, date: Uuid, attended: &[Uuid], now: i64) -> StoreResult<GatheringDate>;
     /// Moves one date still to come to another day or times (its `SEQUENCE` raised); at a venue

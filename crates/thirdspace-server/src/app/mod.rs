@@ -8,6 +8,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bookings;
+pub mod calendars;
 pub mod exchanges;
 pub mod gatherings;
 pub mod health;

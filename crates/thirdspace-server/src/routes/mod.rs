@@ -4,6 +4,7 @@
 mod accounts;
 mod answers;
 mod bookings;
+mod calendars;
 mod exchanges;
 mod gatherings;
 mod health;
@@ -145,6 +146,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gatherings::attendance))
         .routes(routes!(gatherings::confirm_attendance))
         .routes(routes!(mails::get, mails::put))
+        .routes(routes!(calendars::rotate, calendars::remove))
+        .routes(routes!(calendars::feed))
         .routes(routes!(reports::venue))
         .routes(routes!(reports::venue_csv))
         .routes(routes!(reports::network))

@@ -423,3 +423,59 @@ async fn checking_in_during_a_knowledge_session_is_attendance_and_its_giver_s_ex
     let bos = app.get("/api/v1/me/exchanges", Some(&bo)).await;
     assert_eq!(bos.body["items"].as_array().map(Vec::len), Some(0), "Bo did not come");
 }
+
+#[tokio::test]
+async fn a_member_s_own_calendar_is_read_at_a_secret_address_they_can_change() {
+    use icalendar::{CalendarComponent, Component, EventLike};
+    let Some(app) = spawn_app().await else { return };
+    let (host, zoe, ann) = (app.member("Host").await, app.member("Zoë").await, app.member("Ann").await);
+    let (venue, _) = app.venue(&host, 5).await;
+    let booked = app.book(&ann, venue, "2026-11-24", "09:00", "12:00").await;
+    let booking = booked.body["id"].as_str().unwrap().to_owned();
+    let made = app.post("/api/v1/gatherings", Some(&zoe), home_day(3, json!({}))).await;
+    let date = made.body["dates"][0]["id"].as_str().unwrap().to_owned();
+    app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(&ann), None).await;
+
+    assert_eq!(app.call(Method::POST, "/api/v1/me/calendar", None, None).await.status, StatusCode::UNAUTHORIZED);
+    let first = app.call(Method::POST, "/api/v1/me/calendar", Some(&ann), None).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let url = first.body["url"].as_str().unwrap().to_owned();
+    let path = url.strip_prefix("http://thirdspace.test").expect("under the public address").to_owned();
+    let events = |text: String| -> Vec<(String, Option<icalendar::EventStatus>, Option<String>)> {
+        let calendar: icalendar::Calendar = text.parse().expect("a calendar a parser reads");
+        calendar
+            .components
+            .iter()
+            .filter_map(|c| match c {
+                CalendarComponent::Event(e) => Some((
+                    e.get_uid().unwrap_or_default().to_owned(),
+                    e.get_status(),
+                    e.get_location().map(str::to_owned),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let read = app.get(&path, None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let found = events(read.body.as_str().unwrap_or_default().to_owned());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|e| e.0 == format!("{booking}@thirdspace")));
+    let day = found.iter().find(|e| e.0 == format!("{date}@thirdspace")).expect("the gathering");
+    assert_eq!(day.2.as_deref(), Some("Kanaalstraat 3"), "going: the address, in my own calendar");
+
+    // Withdrawn: the date stays, cancelled, so the calendar drops it.
+    app.call(Method::DELETE, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(&ann), None).await;
+    let found = events(app.get(&path, None).await.body.as_str().unwrap_or_default().to_owned());
+    let day = found.iter().find(|e| e.0 == format!("{date}@thirdspace")).expect("the gathering");
+    assert_eq!(day.1, Some(icalendar::EventStatus::Cancelled));
+    assert_eq!(day.2.as_deref(), Some("Utrecht"), "no longer going: no address");
+
+    let second = app.call(Method::POST, "/api/v1/me/calendar", Some(&ann), None).await;
+    let new_path = second.body["url"].as_str().unwrap().strip_prefix("http://thirdspace.test").unwrap().to_owned();
+    assert_ne!(new_path, path);
+    assert_eq!(app.get(&path, None).await.status, StatusCode::NOT_FOUND, "the old address stops working");
+    assert_eq!(app.get(&new_path, None).await.status, StatusCode::OK);
+    assert_eq!(app.call(Method::DELETE, "/api/v1/me/calendar", Some(&ann), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&new_path, None).await.status, StatusCode::NOT_FOUND);
+}
