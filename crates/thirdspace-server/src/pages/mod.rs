@@ -6,6 +6,8 @@ mod bookings;
 mod chart;
 mod check_in;
 mod find;
+mod gathering_line;
+mod gatherings;
 mod host;
 mod kiosk;
 mod ledger;
@@ -496,6 +498,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(find::router())
         .merge(venue::router())
+        .merge(gatherings::router())
+        .merge(gathering_line::router())
         .merge(bookings::router())
         .merge(ledger::router())
         .merge(person::router())

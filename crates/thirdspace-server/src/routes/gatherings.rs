@@ -107,13 +107,7 @@ fn feed(
         if !about.is_empty() {
             about.push_str("\n\n");
         }
-        about.push_str(&format!(
-            "{} in {}. {}/api/v1/gatherings/{}",
-            g.kind.words(),
-            g.city,
-            state.config.public_url,
-            g.id
-        ));
+        about.push_str(&format!("{} in {}. {}/gatherings/{}", g.kind.words(), g.city, state.config.public_url, g.id));
         let status = if d.cancelled_at.is_some() { EventStatus::Cancelled } else { EventStatus::Confirmed };
         calendar.push(
             Event::new()

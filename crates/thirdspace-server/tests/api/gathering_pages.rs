@@ -1,0 +1,270 @@
+//! Gatherings through the pages, without a browser: organised with every problem named next to
+//! its field, answered through the forms, the line for the organiser only, members-only
+//! gatherings hidden from visitors, and the address for the people going only.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, Member, TestApp};
+use crate::web::{Page, Web};
+
+/// A coworking day at a home in Utrecht on Wednesday 25 November 2026 (the test clock stands on
+/// Monday the 23rd), organised by `who` through the API with `capacity` places; `extra` changes
+/// fields. Gives the gathering's id and its first date's.
+async fn organised(app: &TestApp, who: &Member, capacity: u32, extra: Value) -> (String, String) {
+    let mut body = json!({
+        "kind": "coworking_day", "title": "Coworken bij Zoë", "address": "Kanaalstraat 3", "city": "Utrecht",
+        "time_zone": "Europe/Amsterdam", "date": "2026-11-25", "start": "09:30", "end": "16:00", "capacity": capacity
+    });
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        body[k] = v.clone();
+    }
+    let made = app.post("/api/v1/gatherings", Some(who), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    (id, made.body["dates"][0]["id"].as_str().unwrap().to_owned())
+}
+
+/// `who` shows their profile, by `name`, to every member.
+async fn public(app: &TestApp, who: &Member, name: &str) {
+    let body = json!({"display_name": name, "visibility": "public"});
+    let put = app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+}
+
+/// `web` (logged in) presses a button of the gathering's page that posts to `action`.
+async fn press(web: &Web, gathering: &str, action: &str) -> Page {
+    web.submit(&format!("/gatherings/{gathering}"), action, &[]).await
+}
+
+#[tokio::test]
+async fn members_answer_through_the_forms_full_means_in_line_and_a_freed_place_is_taken() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo) = (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await);
+    let (id, date) = organised(&app, &zoe, 1, json!({})).await;
+    let (ann_web, bo_web) = (Web::new(&app), Web::new(&app));
+    ann_web.log_in(&ann).await;
+    bo_web.log_in(&bo).await;
+
+    let forged = ann_web.post(&format!("/gathering-dates/{date}/rsvp"), &[("csrf", "not-the-token")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "a form from elsewhere is refused");
+    assert_eq!(app.count("gathering_rsvps").await, 0);
+
+    let going = press(&ann_web, &id, &format!("/gathering-dates/{date}/rsvp")).await;
+    assert_eq!(
+        (going.status, going.location.as_str()),
+        (StatusCode::SEE_OTHER, &*format!("/gatherings/{id}?done=going"))
+    );
+    let page = ann_web.get(&going.location).await;
+    assert!(page.html.contains("You&#39;re going.") || page.html.contains("You're going."), "{}", page.html);
+    assert!(page.html.contains("Kanaalstraat 3"), "going: the address");
+    assert!(page.html.contains(">Withdraw<"), "{}", page.html);
+
+    let waiting = press(&bo_web, &id, &format!("/gathering-dates/{date}/rsvp")).await;
+    assert_eq!(waiting.location, format!("/gatherings/{id}?done=waiting"));
+    let page = bo_web.get(&waiting.location).await;
+    assert!(page.html.contains("This date is full, so you"), "full: in line, in words: {}", page.html);
+    assert!(page.html.contains("Leave the line") && page.html.contains("Full, 1 in line"), "{}", page.html);
+    assert!(!page.html.contains("Kanaalstraat"), "in line: no address");
+
+    let left = press(&ann_web, &id, &format!("/gathering-dates/{date}/withdraw")).await;
+    assert_eq!(left.location, format!("/gatherings/{id}?done=left"));
+    assert!(app.smtp.last_to(&bo.email).await.is_some_and(|m| m.data.contains(&format!("/gatherings/{id}"))));
+    let page = bo_web.get(&format!("/gatherings/{id}")).await;
+    assert!(
+        page.html.contains("A place came free for you: take it before Tuesday 24 November at 09:00 CET"),
+        "{}",
+        page.html
+    );
+    let took = press(&bo_web, &id, &format!("/gathering-dates/{date}/take")).await;
+    assert_eq!(took.location, format!("/gatherings/{id}?done=took"));
+    assert!(bo_web.get(&took.location).await.html.contains("Kanaalstraat 3"), "going now: the address");
+    let again = press(&bo_web, &id, &format!("/gathering-dates/{date}/take")).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.html.contains("There is no place waiting for you on this date any more"), "{}", again.html);
+
+    // Once the date has started, an answer is refused in words.
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-11-25T08:45:00Z").unwrap().timestamp());
+    let late = press(&ann_web, &id, &format!("/gathering-dates/{date}/rsvp")).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.html.contains("This date has started or passed"), "{}", late.html);
+}
+
+#[tokio::test]
+async fn a_member_comes_to_every_date_of_a_series_in_one_press() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann) = (app.member("Zoë").await, app.member("Ann").await);
+    let (id, _) = organised(&app, &zoe, 3, json!({"repeat": "FREQ=WEEKLY;COUNT=3"})).await;
+    let web = Web::new(&app);
+    web.log_in(&ann).await;
+    let done = press(&web, &id, &format!("/gatherings/{id}/rsvp")).await;
+    assert_eq!(done.location, format!("/gatherings/{id}?done=series"));
+    let page = web.get(&done.location).await;
+    assert_eq!(page.html.matches("You&#39;re going.").count() + page.html.matches("You're going.").count(), 3);
+    let answers = app.get(&format!("/api/v1/gatherings/{id}"), Some(&ann)).await;
+    assert_eq!(answers.body["my_answers"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test]
+async fn the_line_is_the_organiser_s_who_moves_someone_up_only_with_a_reason() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo, cas) =
+        (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await, app.member("Cas").await);
+    public(&app, &ann, "Ann").await;
+    public(&app, &cas, "Cas").await;
+    let (id, date) = organised(&app, &zoe, 1, json!({})).await;
+    for who in [&ann, &bo, &cas] {
+        app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(who), None).await;
+    }
+    let line = format!("/gathering-dates/{date}/line");
+    let visitor = Web::new(&app);
+    assert!(visitor.get(&line).await.location.starts_with("/login?next="), "log in first");
+    let other = Web::new(&app);
+    other.log_in(&ann).await;
+    let refused = other.get(&line).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.html.contains("Only the organiser sees the line") && !refused.html.contains("Cas"),
+        "{}",
+        refused.html
+    );
+    let forged = other.post(&format!("{line}/{}/move-up", cas.id), &[("reason", "me"), ("csrf", "x")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let not_yours = other
+        .submit(&format!("/gatherings/{id}"), &format!("{line}/{}/move-up", cas.id), &[("reason", "Friend")])
+        .await;
+    assert_eq!(not_yours.status, StatusCode::FORBIDDEN, "{}", not_yours.html);
+
+    let web = Web::new(&app);
+    web.log_in(&zoe).await;
+    let page = web.get(&line).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let at = |html: &str, name: &str| {
+        html.find(&format!("<strong>{name}</strong>")).unwrap_or_else(|| panic!("{name}: {html}"))
+    };
+    let hidden = "Someone who keeps to themselves";
+    assert!(at(&page.html, "Ann") < at(&page.html, &format!("{hidden} (2)")), "in the line's order");
+    assert!(at(&page.html, &format!("{hidden} (2)")) < at(&page.html, "Cas"), "in the line's order");
+    assert!(!page.html.contains("Bo<"), "Bo keeps to himself: {}", page.html);
+    assert!(page.html.contains("Going") && page.html.contains("In line"));
+
+    let empty = web.submit(&line, &format!("{line}/{}/move-up", cas.id), &[("reason", "  ")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.html);
+    assert!(empty.html.contains(&format!("id=\"reason-{}-error\"", cas.id)), "next to Cas's field: {}", empty.html);
+    assert!(!empty.html.contains(&format!("id=\"reason-{}-error\"", bo.id)), "and not next to Bo's");
+    assert!(empty.html.contains("This must not be empty."), "{}", empty.html);
+    let moved = web.submit(&line, &format!("{line}/{}/move-up", cas.id), &[("reason", "Gives the opening talk")]).await;
+    assert_eq!((moved.status, moved.location.as_str()), (StatusCode::SEE_OTHER, &*format!("{line}?done=moved")));
+    let page = web.get(&moved.location).await;
+    assert!(page.html.contains("Moved up: Gives the opening talk"), "{}", page.html);
+    assert!(at(&page.html, "Cas") < at(&page.html, &format!("{hidden} (3)")), "Cas before Bo now: {}", page.html);
+
+    // Cancelling asks first, then tells everyone.
+    let confirm = web.get(&format!("/gathering-dates/{date}/cancel")).await;
+    assert!(confirm.html.contains("The 3 people going or in line are told by e-mail"), "{}", confirm.html);
+    assert_eq!(other.get(&format!("/gathering-dates/{date}/cancel")).await.status, StatusCode::FORBIDDEN);
+    let cancelled =
+        web.submit(&format!("/gathering-dates/{date}/cancel"), &format!("/gathering-dates/{date}/cancel"), &[]).await;
+    assert_eq!(cancelled.location, format!("{line}?done=cancelled"));
+    assert!(app.smtp.last_to(&ann.email).await.is_some_and(|m| m.data.contains("cancelled by its organiser")));
+    let page = other.get(&format!("/gatherings/{id}")).await;
+    assert!(page.html.contains("Cancelled") && !page.html.contains("Withdraw<"), "{}", page.html);
+}
+
+#[tokio::test]
+async fn the_organiser_says_yes_or_no_to_each_person_from_the_line() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo) = (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await);
+    let (id, date) = organised(&app, &zoe, 5, json!({"requires_approval": true})).await;
+    let (ann_web, web) = (Web::new(&app), Web::new(&app));
+    ann_web.log_in(&ann).await;
+    web.log_in(&zoe).await;
+    let asked = press(&ann_web, &id, &format!("/gathering-dates/{date}/rsvp")).await;
+    assert_eq!(asked.location, format!("/gatherings/{id}?done=pending"));
+    app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(&bo), None).await;
+    let line = format!("/gathering-dates/{date}/line");
+    let yes = web.submit(&line, &format!("{line}/{}/decide", ann.id), &[("approve", "yes")]).await;
+    assert_eq!(yes.location, format!("{line}?done=approved"));
+    let no = web.submit(&line, &format!("{line}/{}/decide", bo.id), &[("approve", "no")]).await;
+    assert_eq!(no.location, format!("{line}?done=declined"));
+    let page = web.get(&line).await;
+    assert!(page.html.contains("Going") && page.html.contains("You said no"), "{}", page.html);
+    let twice = web.submit(&line, &format!("{line}/{}/decide", bo.id), &[("approve", "yes")]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.html.contains("no longer waiting for your yes"), "{}", twice.html);
+    assert!(ann_web.get(&format!("/gatherings/{id}")).await.html.contains("Kanaalstraat 3"), "approved: going");
+}
+
+#[tokio::test]
+async fn members_only_gatherings_are_hidden_from_visitors() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann) = (app.member("Zoë").await, app.member("Ann").await);
+    organised(&app, &zoe, 5, json!({})).await;
+    let (lunch, _) = organised(&app, &zoe, 5, json!({"title": "Members' lunch", "members_only": true})).await;
+    let visitor = Web::new(&app);
+    let listing = visitor.get("/gatherings?city=utrecht&days=7").await;
+    assert_eq!(listing.status, StatusCode::OK);
+    assert!(listing.html.contains("Coworken bij Zoë") && !listing.html.contains("lunch"), "{}", listing.html);
+    assert!(listing.html.contains("/api/v1/gatherings.ics?city=utrecht"), "the city's calendar feed is linked");
+    let hidden = visitor.get(&format!("/gatherings/{lunch}")).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!hidden.html.contains("lunch"), "{}", hidden.html);
+
+    let member = Web::new(&app);
+    member.log_in(&ann).await;
+    let listing = member.get("/gatherings?city=Utrecht").await;
+    assert!(listing.html.contains("Members&#39; lunch") && listing.html.contains("Members only"), "{}", listing.html);
+    assert_eq!(member.get(&format!("/gatherings/{lunch}")).await.status, StatusCode::OK);
+    let bad = member.get("/gatherings?city=%20&days=365").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("id=\"city-error\""), "{}", bad.html);
+}
+
+#[tokio::test]
+async fn the_address_is_shown_only_to_the_organiser_and_the_people_going() {
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo, cas) =
+        (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await, app.member("Cas").await);
+    let (id, date) = organised(&app, &zoe, 1, json!({})).await;
+    for who in [&ann, &bo] {
+        app.call(Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(who), None).await;
+    }
+    let page = format!("/gatherings/{id}");
+    let seen = |who: Option<Member>| {
+        let app = &app;
+        let page = page.clone();
+        async move {
+            let web = Web::new(app);
+            if let Some(who) = &who {
+                web.log_in(who).await;
+            }
+            let html = web.get(&page).await.html;
+            let listed = web.get("/gatherings?city=Utrecht").await.html;
+            assert!(!listed.contains("Kanaalstraat"), "never in a listing");
+            html.contains("Kanaalstraat")
+        }
+    };
+    assert!(!seen(None).await, "a visitor");
+    assert!(!seen(Some(cas)).await, "a member who did not answer");
+    assert!(!seen(Some(bo)).await, "someone in line");
+    assert!(seen(Some(ann)).await, "someone going");
+    assert!(seen(Some(zoe)).await, "the organiser");
+}
+
+#[tokio::test]
+async fn a_venue_s_page_lists_its_gatherings_and_the_listing_starts_from_a_city_with_venues() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Hanna").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    let body = json!({"kind": "knowledge_session", "title": "VAT in an hour", "venue_id": venue, "date": "2026-11-26",
+        "start": "12:00", "end": "13:00", "capacity": 2});
+    assert_eq!(app.post("/api/v1/gatherings", Some(&host), body).await.status, StatusCode::CREATED);
+    let web = Web::new(&app);
+    let page = web.get(&format!("/venues/{venue}")).await;
+    assert!(page.html.contains("Gatherings here") && page.html.contains("VAT in an hour"), "{}", page.html);
+    assert!(page.html.contains("Thursday 26 November 2026, 12:00–13:00 CET") && page.html.contains("2 places left"));
+    assert!(page.html.contains(&format!("/api/v1/venues/{venue}/gatherings.ics")), "the venue's feed is linked");
+    let listing = web.get("/gatherings").await;
+    assert!(listing.html.contains("value=\"Utrecht\"") && listing.html.contains("VAT in an hour"), "{}", listing.html);
+    assert!(listing.html.contains("href=\"/gatherings\">Gatherings</a>"), "in the navigation");
+}
