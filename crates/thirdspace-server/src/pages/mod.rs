@@ -11,6 +11,7 @@ mod gatherings;
 mod host;
 mod kiosk;
 mod ledger;
+mod organise;
 mod person;
 mod profile;
 mod screen;
@@ -498,6 +499,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(find::router())
         .merge(venue::router())
+        .merge(organise::router())
         .merge(gatherings::router())
         .merge(gathering_line::router())
         .merge(bookings::router())

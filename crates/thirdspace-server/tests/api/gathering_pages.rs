@@ -32,9 +32,114 @@ async fn public(app: &TestApp, who: &Member, name: &str) {
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
 }
 
+/// The lines of the summary above a form.
+fn summary(page: &Page) -> Vec<String> {
+    let Some(start) = page.html.find("<p>Please correct:</p><ul>") else { return Vec::new() };
+    let list = &page.html[start..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    list.split("<li>").skip(1).map(|item| item.trim_end_matches("</li>").to_owned()).collect()
+}
+
 /// `web` (logged in) presses a button of the gathering's page that posts to `action`.
 async fn press(web: &Web, gathering: &str, action: &str) -> Page {
     web.submit(&format!("/gatherings/{gathering}"), action, &[]).await
+}
+
+#[tokio::test]
+async fn organising_with_bad_input_shows_every_error_next_to_its_field_keeps_what_was_typed_and_writes_nothing() {
+    let Some(app) = spawn_app().await else { return };
+    let zoe = app.member("Zoë").await;
+    let web = Web::new(&app);
+    assert_eq!(web.get("/gatherings/new").await.location, "/login?next=%2Fgatherings%2Fnew", "log in first");
+    web.log_in(&zoe).await;
+    let fields = [
+        ("kind", "coworking_day"),
+        ("title", ""),
+        ("description", "Bring a laptop"),
+        ("tags", "writing, python"),
+        ("address", ""),
+        ("city", " "),
+        ("time_zone", "Mars/Base"),
+        ("date", "2026-11-20"),
+        ("start", "9"),
+        ("end", "17:00"),
+        ("capacity", "0"),
+        ("repeat", "weekly"),
+        ("count", "a few"),
+    ];
+    let refused = web.submit("/gatherings/new", "/gatherings/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["title", "address", "city", "time_zone", "date", "start", "capacity", "count"] {
+        assert!(refused.html.contains(&format!("id=\"{id}-error\"")), "{id} is marked: {}", refused.html);
+    }
+    assert!(!refused.html.contains("id=\"end-error\""), "a start that does not read leaves the end unjudged");
+    assert_eq!(
+        summary(&refused),
+        [
+            "Title must not be empty.",
+            "Address must not be empty.",
+            "City must not be empty.",
+            "Time zone must be an IANA time zone like Europe/Amsterdam.",
+            "Date is in the past.",
+            "From must be a time of day like 09:30.",
+            "Places must be from 1 to 10000 places.",
+            "How many dates must be a number of dates, 1 or more.",
+        ],
+        "every problem at once, in the form's order, under its labels"
+    );
+    for kept in ["Bring a laptop", "value=\"writing, python\"", "value=\"Mars/Base\"", "value=\"a few\""] {
+        assert!(refused.html.contains(kept), "what was typed is kept: {kept}");
+    }
+    assert!(refused.html.contains("<option value=\"weekly\" selected>"), "the choice is kept");
+    assert_eq!(app.count("gatherings").await, 0, "nothing written");
+
+    // A rule of one's own that the rules refuse is named next to the field it was typed in.
+    let own = [
+        ("kind", "coworking_day"),
+        ("title", "Writing mornings"),
+        ("address", "Kanaalstraat 3"),
+        ("city", "Utrecht"),
+        ("time_zone", "Europe/Amsterdam"),
+        ("date", "2026-11-25"),
+        ("start", "09:30"),
+        ("end", "12:30"),
+        ("capacity", "6"),
+        ("repeat", "rule"),
+        ("rule", "FREQ=WEEKLY"),
+    ];
+    let refused = web.submit("/gatherings/new", "/gatherings/new", &own).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
+    assert_eq!(summary(&refused), ["Your own rule must end: add COUNT or UNTIL."]);
+    assert!(refused.html.contains("id=\"rule-error\""));
+    assert_eq!(app.count("gatherings").await, 0);
+
+    let good = web
+        .submit(
+            "/gatherings/new",
+            "/gatherings/new",
+            &[
+                ("kind", "coworking_day"),
+                ("title", "Writing mornings"),
+                ("address", "Kanaalstraat 3"),
+                ("city", "Utrecht"),
+                ("time_zone", "Europe/Amsterdam"),
+                ("date", "2026-11-25"),
+                ("start", "09:30"),
+                ("end", "12:30"),
+                ("capacity", "6"),
+                ("repeat", "weekly"),
+                ("count", "4"),
+                ("except", "2026-12-09"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.html);
+    let page = web.get(&good.location).await;
+    assert!(page.html.contains("Your gathering is open"), "{}", page.html);
+    assert!(page.html.contains("Wednesday 25 November 2026, 09:30–12:30 CET"), "local times: {}", page.html);
+    assert!(page.html.contains("Wednesday 2 December 2026") && !page.html.contains("9 December"), "{}", page.html);
+    assert!(page.html.contains("Kanaalstraat 3"), "the organiser sees where");
+    assert_eq!(app.count("gathering_dates").await, 3, "four weeks, one left out");
 }
 
 #[tokio::test]
@@ -267,4 +372,29 @@ async fn a_venue_s_page_lists_its_gatherings_and_the_listing_starts_from_a_city_
     let listing = web.get("/gatherings").await;
     assert!(listing.html.contains("value=\"Utrecht\"") && listing.html.contains("VAT in an hour"), "{}", listing.html);
     assert!(listing.html.contains("href=\"/gatherings\">Gatherings</a>"), "in the navigation");
+
+    // The host organises at the venue they run, chosen in the form.
+    web.log_in(&host).await;
+    let form = web.get("/gatherings/new").await;
+    assert!(
+        form.html.contains(&format!("<option value=\"{venue}\">At De Werkplaats, Utrecht</option>")),
+        "{}",
+        form.html
+    );
+    let fields = [
+        ("kind", "venue_event"),
+        ("title", "Open day"),
+        ("venue_id", &venue.to_string()),
+        ("time_zone", "Europe/Amsterdam"),
+        ("date", "2026-11-27"),
+        ("start", "10:00"),
+        ("end", "15:00"),
+        ("capacity", "30"),
+        ("members_only", "on"),
+    ];
+    let made = web.submit("/gatherings/new", "/gatherings/new", &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
+    let made = web.get(&made.location).await;
+    assert!(made.html.contains("Open day") && made.html.contains("Members only"), "{}", made.html);
+    assert!(made.html.contains(&format!("href=\"/venues/{venue}\">De Werkplaats</a>")), "at the venue: {}", made.html);
 }
