@@ -26,7 +26,7 @@ async fn organised(app: &TestApp, who: &Member, capacity: u32, extra: Value) -> 
 }
 
 /// `who` shows their profile, by `name`, to every member.
-async fn public(app: &TestApp, who: &Member, name: &str) {
+pub async fn public(app: &TestApp, who: &Member, name: &str) {
     let body = json!({"display_name": name, "visibility": "public"});
     let put = app.call(Method::PUT, "/api/v1/me/profile", Some(who), Some(body)).await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
