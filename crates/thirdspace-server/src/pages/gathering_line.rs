@@ -68,8 +68,8 @@ struct LinePage<'a> {
     date_id: Uuid,
     when: String,
     places: String,
-    /// Not cancelled and not started: the organiser may still cancel it.
-    cancellable: bool,
+    /// Not cancelled and not started: the line may still change, and the date be cancelled.
+    open: bool,
     cancelled: bool,
     people: Vec<Person>,
     notice: Option<&'static str>,
@@ -85,7 +85,6 @@ struct LinePage<'a> {
 /// The date and its line, if `user` organises it; else the page that says why not.
 async fn organised(
     state: &AppState,
-    who: &Visitor,
     user: &User,
     id: &str,
 ) -> Result<(Gathering, GatheringDate, Vec<LinePlace>), Response> {
@@ -102,7 +101,7 @@ async fn organised(
             )),
             Err(e) => return Err(failed("", &e)),
         };
-    match gatherings::date(state, who.user.as_ref(), id).await {
+    match gatherings::date(state, Some(user), id).await {
         Ok((g, d)) => Ok((g, d, line)),
         Err(AppError::NotFound(_)) => Err(missing()),
         Err(e) => Err(failed("", &e)),
@@ -118,7 +117,7 @@ async fn show(
     (errors_for, errors, status): (Option<(Uuid, String)>, Errors, StatusCode),
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/gathering-dates/{id}/line")) };
-    let (g, d, line) = match organised(state, who, user, id).await {
+    let (g, d, line) = match organised(state, user, id).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -139,7 +138,7 @@ async fn show(
         date_id: d.id,
         when: local_when(&g, &d),
         places: places_words(&d),
-        cancellable: d.cancelled_at.is_none() && d.starts_at > state.clock.now(),
+        open: d.cancelled_at.is_none() && d.starts_at > state.clock.now(),
         cancelled: d.cancelled_at.is_some(),
         g,
         people,
@@ -273,7 +272,7 @@ struct CancelPage<'a> {
 /// Asks the organiser to confirm cancelling the date.
 async fn confirm_cancel(State(state): State<AppState>, who: Visitor, Path(id): Path<String>) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/gathering-dates/{id}/line")) };
-    let (g, d, line) = match organised(&state, &who, user, &id).await {
+    let (g, d, line) = match organised(&state, user, &id).await {
         Ok(found) => found,
         Err(page) => return page,
     };

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::gathering::{Kind, RsvpStatus};
+use thirdspace_domain::Invalids;
 use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Page, Rsvp, User, Where};
 use uuid::Uuid;
 
@@ -166,7 +167,17 @@ async fn browse(State(state): State<AppState>, who: Visitor, Params(q): Params<B
                 .await
                 .map(|found| (found, days))
         }
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        (city, days) => {
+            // Both fields are checked: what is wrong with each shows at once.
+            let mut invalid = Invalids::default();
+            for e in [city.err(), days.err()].into_iter().flatten() {
+                match e {
+                    AppError::Invalid(more) => invalid.extend(more),
+                    other => return failed("", &other),
+                }
+            }
+            Err(AppError::Invalid(invalid))
+        }
     };
     match found {
         Ok((found, days)) => {
