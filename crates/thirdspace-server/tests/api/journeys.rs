@@ -514,9 +514,11 @@ async fn a_member_organises_a_gathering_another_comes_and_the_organiser_moves_so
     assert!(main.find("Cas · In line").unwrap() < main.find("Bo · In line").unwrap(), "Cas first now: {main}");
     client.set_window_size(375, 812).await.unwrap();
     check(&client, &axe, "the line at 375 px").await;
+    screenshot(&client, "phone-gathering-line.png").await;
     follow(&client, &format!("a[href='/gathering-dates/{date}/cancel']")).await;
     check(&client, &axe, "cancelling a date, confirmed first, at 375 px").await;
     go(&client, &app, "/gatherings/new").await;
     check(&client, &axe, "organise a gathering at 375 px").await;
+    screenshot(&client, "phone-gathering-form.png").await;
     client.close().await.unwrap();
 }
