@@ -200,6 +200,18 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         (session["dates"][0]["places_left"].clone(), session["dates"][0]["waiting"].clone()),
         (serde_json::json!(0), serde_json::json!(3))
     );
+    // Their pages, and the city's, as printed.
+    let pages: Vec<String> = lines
+        .iter()
+        .filter_map(|l| {
+            l.split_whitespace().find(|w| w.contains("/gatherings") && !w.contains("/api/")).map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(pages.len(), 3, "two gatherings and a city: {text}");
+    for (page, shows) in pages.iter().zip(["Casual coworking at", "Full, 3 in line", "VAT for freelancers"]) {
+        let html = reqwest::get(page).await.expect("a gathering's page").text().await.unwrap_or_default();
+        assert!(html.contains(shows), "{page} shows {shows}: {html}");
+    }
 
     let second = thirdspace()
         .args(["demo", "--bind", "127.0.0.1:0"])

@@ -48,11 +48,16 @@ pub async fn personal(state: &AppState, key: &str) -> AppResult<String> {
     let mut venues: HashMap<Uuid, Option<Venue>> = HashMap::new();
     let mut events = Vec::new();
     for b in &bookings {
-        if !venues.contains_key(&b.venue_id) {
-            venues.insert(b.venue_id, state.store.venue(b.venue_id).await?);
-        }
-        if let Some(Some(venue)) = venues.get(&b.venue_id) {
-            events.extend(crate::calendar::booking(b, venue, base, now));
+        let venue = match venues.get(&b.venue_id) {
+            Some(found) => found.clone(),
+            None => {
+                let found = state.store.venue(b.venue_id).await?;
+                venues.insert(b.venue_id, found.clone());
+                found
+            }
+        };
+        if let Some(venue) = venue {
+            events.extend(crate::calendar::booking(b, &venue, base, now));
         }
     }
     let (back, ahead) = super::gatherings::FEED_DAYS;

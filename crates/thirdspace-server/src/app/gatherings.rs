@@ -31,6 +31,8 @@ pub struct GatheringView {
     /// The viewer's answers, by date.
     pub mine: Vec<Rsvp>,
     pub organiser_name: Option<String>,
+    /// Whether the viewer organises it (or runs its venue): they see each date's line.
+    pub organiser: bool,
 }
 
 /// One person in a date's line, as the organiser sees them (by name where they allow it).
@@ -39,10 +41,15 @@ pub struct LinePlace {
     pub name: Option<String>,
 }
 
-/// The gathering, if the viewer may see it at all: a members-only one is hidden from visitors.
+/// Whether `viewer` may see `gathering` at all: a members-only one is hidden from visitors.
+fn may_see(gathering: &Gathering, viewer: Option<&User>) -> bool {
+    !gathering.members_only || viewer.is_some()
+}
+
+/// The gathering, if the viewer may see it at all.
 async fn visible(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<Gathering> {
     let found = state.store.gathering(id).await?.ok_or(AppError::NotFound("gathering"))?;
-    if found.members_only && viewer.is_none() {
+    if !may_see(&found, viewer) {
         return Err(AppError::NotFound("gathering"));
     }
     Ok(found)
@@ -74,7 +81,7 @@ async fn view(state: &AppState, viewer: Option<&User>, mut gathering: Gathering)
         gathering.address = None;
     }
     let organiser_name = profiles::shown(state, viewer, gathering.organiser_id).await?.map(|p| p.display_name);
-    Ok(GatheringView { gathering, dates, mine, organiser_name })
+    Ok(GatheringView { gathering, dates, mine, organiser_name, organiser })
 }
 
 /// Organises a gathering. At a venue, its staff may (its own events and what it hosts), and any
@@ -169,10 +176,22 @@ pub fn city(raw: &str) -> AppResult<String> {
     Ok(key)
 }
 
+/// A date with its gathering, as `viewer` may see them: a members-only one is hidden from
+/// visitors, the address left out.
+pub async fn date(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(Gathering, GatheringDate)> {
+    let (gathering, date) = state.store.gathering_date(id).await?.ok_or(AppError::NotFound("gathering date"))?;
+    if !may_see(&gathering, viewer) {
+        return Err(AppError::NotFound("gathering date"));
+    }
+    Ok((Gathering { address: None, ..gathering }, date))
+}
+
 /// A date `actor` may answer for: its gathering must be visible to them.
 async fn date_for(state: &AppState, actor: &User, date: Uuid) -> AppResult<(Gathering, GatheringDate)> {
     let found = state.store.gathering_date(date).await?.ok_or(AppError::NotFound("gathering date"))?;
-    visible(state, Some(actor), found.0.id).await?;
+    if !may_see(&found.0, Some(actor)) {
+        return Err(AppError::NotFound("gathering"));
+    }
     Ok(found)
 }
 

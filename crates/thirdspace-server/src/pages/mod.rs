@@ -6,9 +6,12 @@ mod bookings;
 mod chart;
 mod check_in;
 mod find;
+mod gathering_line;
+mod gatherings;
 mod host;
 mod kiosk;
 mod ledger;
+mod organise;
 mod person;
 mod profile;
 mod screen;
@@ -496,6 +499,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(find::router())
         .merge(venue::router())
+        .merge(organise::router())
+        .merge(gatherings::router())
+        .merge(gathering_line::router())
         .merge(bookings::router())
         .merge(ledger::router())
         .merge(person::router())

@@ -61,6 +61,8 @@ struct VenuePage<'a> {
     /// Who is expected: their person page, and their name with their hours.
     expected: Vec<(uuid::Uuid, String)>,
     hidden_count: usize,
+    /// The venue's gatherings over the next month.
+    gatherings: Vec<super::gatherings::Listed>,
     logged_in: bool,
     csrf: &'a str,
     form: BookForm,
@@ -148,6 +150,7 @@ async fn build<'a>(
         }
     }
     let free = free_words(state, venue, &weekly, day, &form, now).await?;
+    let gatherings = super::gatherings::at_venue(state, who, venue.id).await?;
     Ok(VenuePage {
         day: if day == today { "today".to_owned() } else { format!("on {}", day.format("%A %-d %B")) },
         free,
@@ -160,6 +163,7 @@ async fn build<'a>(
         spaces,
         expected,
         hidden_count,
+        gatherings,
         logged_in: who.user.is_some(),
         csrf: &who.csrf,
         form,

@@ -425,3 +425,100 @@ async fn a_host_approves_a_booking_lists_residents_and_a_visitor_answers_the_ple
     check(&client, &axe, "the report by day").await;
     client.close().await.unwrap();
 }
+
+/// Logs `who` in through the log-in page.
+async fn log_in_as(client: &Client, app: &TestApp, who: &crate::helpers::Member) {
+    client.delete_all_cookies().await.unwrap();
+    go(client, app, "/login").await;
+    fill(client, "#email", &who.email).await;
+    fill(client, "#password", "correct horse battery").await;
+    follow(client, "form[action='/login'] button").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_organises_a_gathering_another_comes_and_the_organiser_moves_someone_up_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let (zoe, ann, bo, cas) =
+        (app.member("Zoë").await, app.member("Ann").await, app.member("Bo").await, app.member("Cas").await);
+    for (who, name) in [(&ann, "Ann"), (&bo, "Bo"), (&cas, "Cas")] {
+        crate::gathering_pages::public(&app, who, name).await;
+    }
+
+    log_in_as(&client, &app, &zoe).await;
+    follow(&client, "nav a[href='/gatherings']").await;
+    check(&client, &axe, "gatherings, none yet").await;
+    follow(&client, "main a[href='/gatherings/new']").await;
+    check(&client, &axe, "organise a gathering").await;
+    fill(&client, "#capacity", "0").await;
+    follow(&client, "button.big").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Please correct") && main.contains("Title must not be empty"), "{main}");
+    assert!(main.contains("Places must be from 1 to 10000 places"), "every problem at once: {main}");
+    check(&client, &axe, "organise a gathering, the form in error").await;
+    fill(&client, "#title", "Coworken bij Zoë").await;
+    fill(&client, "#description", "Bring your laptop.\nLunch together at one.").await;
+    fill(&client, "#tags", "writing, python").await;
+    fill(&client, "#address", "Kanaalstraat 3").await;
+    fill(&client, "#city", "Utrecht").await;
+    fill(&client, "#capacity", "1").await;
+    client.find(Locator::Css("#repeat")).await.unwrap().select_by_value("weekly").await.unwrap();
+    fill(&client, "#count", "3").await;
+    follow(&client, "button.big").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Your gathering is open") && main.contains("Kanaalstraat 3"), "{main}");
+    check(&client, &axe, "a new gathering, for its organiser").await;
+    screenshot(&client, "journey-gathering-organised.png").await;
+    let gathering = path_now(&client).await.trim_start_matches("/gatherings/").split('?').next().unwrap().to_owned();
+
+    log_in_as(&client, &app, &ann).await;
+    go(&client, &app, &format!("/gatherings/{gathering}")).await;
+    let main = text_of(&client, "main").await;
+    assert!(!main.contains("Kanaalstraat") && main.contains("The address is shown to the people going"), "{main}");
+    follow(&client, "form[action^='/gathering-dates/'][action$='/rsvp'] button").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("You're going.") && main.contains("Kanaalstraat 3"), "going, with the address: {main}");
+    check(&client, &axe, "a gathering, going").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "a gathering, going, at 375 px").await;
+    screenshot(&client, "phone-gathering.png").await;
+    go(&client, &app, "/gatherings?city=Utrecht").await;
+    assert!(text_of(&client, "main").await.contains("Full"), "the listing says it is full");
+    check(&client, &axe, "gatherings in Utrecht at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    let date = app.get(&format!("/api/v1/gatherings/{gathering}"), Some(&ann)).await.body["dates"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for who in [&bo, &cas] {
+        let answered =
+            app.call(reqwest::Method::POST, &format!("/api/v1/gathering-dates/{date}/rsvp"), Some(who), None).await;
+        assert_eq!(answered.body["status"], "waiting", "{}", answered.body);
+    }
+
+    log_in_as(&client, &app, &zoe).await;
+    go(&client, &app, &format!("/gatherings/{gathering}")).await;
+    follow(&client, &format!("a[href='/gathering-dates/{date}/line']")).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Ann · Going") && main.contains("Bo · In line") && main.contains("Cas · In line"), "{main}");
+    check(&client, &axe, "the line").await;
+    follow(&client, &format!("form[action$='/{}/move-up'] button", cas.id)).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("This must not be empty."), "a reason is needed: {main}");
+    check(&client, &axe, "the line, a move without a reason").await;
+    fill(&client, &format!("#reason-{}", cas.id), "Gives the opening talk").await;
+    follow(&client, &format!("form[action$='/{}/move-up'] button", cas.id)).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Moved up: Gives the opening talk"), "{main}");
+    assert!(main.find("Cas · In line").unwrap() < main.find("Bo · In line").unwrap(), "Cas first now: {main}");
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the line at 375 px").await;
+    screenshot(&client, "phone-gathering-line.png").await;
+    follow(&client, &format!("a[href='/gathering-dates/{date}/cancel']")).await;
+    check(&client, &axe, "cancelling a date, confirmed first, at 375 px").await;
+    go(&client, &app, "/gatherings/new").await;
+    check(&client, &axe, "organise a gathering at 375 px").await;
+    screenshot(&client, "phone-gathering-form.png").await;
+    client.close().await.unwrap();
+}

@@ -14,6 +14,7 @@ mod coworker_pages;
 mod errors;
 mod exchanges;
 mod form_pages;
+mod gathering_pages;
 mod gatherings;
 pub mod helpers;
 mod host_pages;

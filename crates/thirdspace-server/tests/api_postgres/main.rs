@@ -23,6 +23,8 @@ mod errors;
 mod exchanges;
 #[path = "../api/form_pages.rs"]
 mod form_pages;
+#[path = "../api/gathering_pages.rs"]
+mod gathering_pages;
 #[path = "../api/gatherings.rs"]
 mod gatherings;
 #[path = "../api/helpers.rs"]

@@ -83,8 +83,8 @@ struct SeededVenue {
 }
 
 struct Seeded {
-    /// The gatherings organised, by title.
-    gatherings: Vec<(String, Uuid)>,
+    /// The gatherings organised: title, id and the organiser's e-mail address.
+    gatherings: Vec<(String, Uuid, String)>,
     admin: User,
     venues: Vec<SeededVenue>,
     people: Vec<(User, Visibility, &'static str)>,
@@ -432,7 +432,7 @@ async fn organise_gatherings(
     people: &[(User, Visibility, &'static str)],
     venues: &[SeededVenue],
     now: i64,
-) -> Result<Vec<(String, Uuid)>> {
+) -> Result<Vec<(String, Uuid, String)>> {
     let (Some((organiser, _, _)), Some(venue)) = (people.first(), venues.first()) else { return Ok(Vec::new()) };
     let tz = access::time_zone(&venue.venue).map_err(|e| anyhow!("demo venue: {e:?}"))?;
     let (today, _) = hours::local_now(tz, now);
@@ -463,7 +463,7 @@ async fn organise_gatherings(
             store.answer_gathering(first.id, user.id, now).await?;
         }
     }
-    Ok(vec![(home.title, home.id), (session.title, session.id)])
+    Ok(vec![(home.title, home.id, organiser.email.clone()), (session.title, session.id, venue.host.email.clone())])
 }
 
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
@@ -563,12 +563,15 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
         );
     }
     println!();
-    println!("Gatherings (organised, with people going and in line):");
-    for (title, id) in &seeded.gatherings {
-        println!("  {title:<40} {base}/api/v1/gatherings/{id}");
+    println!("Gatherings (organised, with people going and in line; the organiser sees each date's line):");
+    for (title, id, organiser) in &seeded.gatherings {
+        println!("  {title:<40} {base}/gatherings/{id}   (organiser: {organiser})");
+        println!("  {:<40} {base}/api/v1/gatherings/{id}", "  (API)");
     }
     if let Some(v) = seeded.venues.first() {
-        println!("  in {:<37} {base}/api/v1/gatherings?city={}", v.venue.city, v.venue.city.replace(' ', "%20"));
+        let city = v.venue.city.replace(' ', "%20");
+        println!("  in {:<37} {base}/gatherings?city={city}", v.venue.city);
+        println!("  {:<40} {base}/api/v1/gatherings?city={city}", "  (API)");
     }
     for resident in &seeded.residents {
         println!("Resident of the library (checks in without a booking): {}", resident.email);
