@@ -4,6 +4,7 @@
 //! Everything that crosses the edge is parsed here into types that cannot hold an invalid value,
 //! so the store and the HTTP server only ever see checked data.
 
+pub mod board;
 pub mod booking;
 pub mod checkin;
 pub mod email;

@@ -6,6 +6,7 @@
 //! plain words; rounds pick the introductions that do the most good at a venue without swamping
 //! anyone; an inverted index finds who in a whole network can help.
 
+pub mod board;
 pub mod closeness;
 pub mod index;
 pub mod key;

@@ -9,6 +9,7 @@
 //! statements use `$1`-style placeholders, which both accept.
 
 mod accounts;
+mod board;
 mod bookings;
 mod exchanges;
 mod gatherings;

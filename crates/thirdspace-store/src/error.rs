@@ -59,6 +59,7 @@ pub enum Conflict {
     Exchange(ExchangeConflict),
     Outcome(OutcomeConflict),
     Gathering(GatheringConflict),
+    Board(BoardConflict),
 }
 
 /// Declares a feature's conflicts: each with its stable code and the message its reader sees.
@@ -174,6 +175,14 @@ conflicts! {
 }
 
 conflicts! {
+    /// The community board.
+    BoardConflict as Board {
+        PostClosed => "post_closed", "this post is fulfilled, withdrawn or expired";
+        OwnPost => "own_post", "this is your own post: reply to the people who write to you";
+    }
+}
+
+conflicts! {
     /// Gatherings and who comes.
     GatheringConflict as Gathering {
         Started => "gathering_started", "this date has started or passed";
@@ -202,6 +211,7 @@ impl Conflict {
             Self::Exchange(c) => c.code(),
             Self::Outcome(c) => c.code(),
             Self::Gathering(c) => c.code(),
+            Self::Board(c) => c.code(),
         }
     }
 
@@ -216,6 +226,7 @@ impl Conflict {
             Self::Exchange(c) => c.message(),
             Self::Outcome(c) => c.message(),
             Self::Gathering(c) => c.message(),
+            Self::Board(c) => c.message(),
         }
     }
 }

@@ -35,6 +35,8 @@ pub enum EventKind {
     Exchange,
     /// An outcome of coworking was recorded or confirmed.
     Outcome,
+    /// A post on the community board was put up or closed.
+    Board,
     /// A gathering was organised or someone's answer for it changed.
     Gathering,
 }
@@ -50,6 +52,7 @@ impl EventKind {
             Self::Exchange => "exchange",
             Self::Outcome => "outcome",
             Self::Gathering => "gathering",
+            Self::Board => "board",
         }
     }
 }

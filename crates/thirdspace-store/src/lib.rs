@@ -14,6 +14,7 @@
 //! transaction with the domain's pure functions. All SQL lives in the backend crates.
 
 mod accounts;
+mod board;
 mod bookings;
 mod error;
 pub mod events;
@@ -35,10 +36,11 @@ mod venues;
 use async_trait::async_trait;
 
 pub use accounts::{Accounts, AccountsWork};
+pub use board::{Board, BoardMessage, BoardWork, Post, PostStatus};
 pub use bookings::{Bookings, BookingsWhen, BookingsWork, Decision, NewBooking};
 pub use error::{
-    AccountConflict, BookingConflict, Conflict, ExchangeConflict, GatheringConflict, IntroConflict, Outage,
-    OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
+    AccountConflict, BoardConflict, BookingConflict, Conflict, ExchangeConflict, GatheringConflict, IntroConflict,
+    Outage, OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
 pub use gatherings::{
@@ -79,6 +81,7 @@ pub trait Work:
     + ExchangesWork
     + OutcomesWork
     + GatheringsWork
+    + BoardWork
     + ScreensWork
     + LinksWork
     + MailsWork
@@ -117,6 +120,7 @@ pub trait Store:
     + Exchanges
     + Outcomes
     + Gatherings
+    + Board
     + Reports
     + Screens
     + Links

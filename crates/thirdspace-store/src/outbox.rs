@@ -56,10 +56,14 @@ pub enum EventType {
     GatheringDateCancelled,
     /// A gathering or one of its dates changed (title, places, day or times).
     GatheringChanged,
+    /// A post went up on the community board.
+    BoardPosted,
+    /// A post on the board was fulfilled or withdrawn.
+    BoardClosed,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 23] = [
+    pub const ALL: [EventType; 25] = [
         Self::BookingMade,
         Self::BookingCancelled,
         Self::BookingReleased,
@@ -83,6 +87,8 @@ impl EventType {
         Self::GatheringAnswered,
         Self::GatheringDateCancelled,
         Self::GatheringChanged,
+        Self::BoardPosted,
+        Self::BoardClosed,
     ];
 
     /// The name written in the outbox and carried by the event (`booking.made`, …).
@@ -111,6 +117,8 @@ impl EventType {
             Self::GatheringAnswered => "gathering.answered",
             Self::GatheringDateCancelled => "gathering.date_cancelled",
             Self::GatheringChanged => "gathering.changed",
+            Self::BoardPosted => "board.posted",
+            Self::BoardClosed => "board.closed",
         }
     }
 
@@ -144,6 +152,7 @@ impl EventType {
             | Self::GatheringAnswered
             | Self::GatheringDateCancelled
             | Self::GatheringChanged => EventKind::Gathering,
+            Self::BoardPosted | Self::BoardClosed => EventKind::Board,
         }
     }
 
@@ -157,6 +166,7 @@ impl EventType {
             EventKind::Exchange => "exchange",
             EventKind::Outcome => "outcome",
             EventKind::Gathering => "gathering",
+            EventKind::Board => "post",
         }
     }
 }
@@ -289,6 +299,15 @@ impl NewEvent {
             data: json!({ "dates": dates }),
             occurred_at: now,
         }
+    }
+
+    /// A post put up on the board, or closed: its kind and category (and, closed, how).
+    pub fn post(kind: EventType, post: &crate::Post, now: i64) -> Self {
+        let mut data = json!({ "kind": post.kind.as_str(), "category": post.category.as_str() });
+        if kind == EventType::BoardClosed {
+            data["status"] = json!(post.status.as_str());
+        }
+        Self { kind, venue: post.venue_id, subject: post.id, data, occurred_at: now }
     }
 
     fn intro(kind: EventType, intro: &Intro, data: Value, now: i64) -> Self {

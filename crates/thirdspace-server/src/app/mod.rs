@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod board;
 pub mod bookings;
 pub mod calendars;
 pub mod exchanges;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod answers;
+mod board;
 mod bookings;
 mod calendars;
 mod exchanges;
@@ -54,6 +55,7 @@ use utoipa_axum::routes;
         (name = "introductions", description = "Who should meet whom, and what came of it"),
         (name = "social capital", description = "Who helped whom with what, confirmed by both"),
         (name = "gatherings", description = "Casual coworking days, knowledge sessions, meetups: places, the line, offers"),
+        (name = "board", description = "The community board: offers and needs beyond skills, and messages about them"),
         (name = "screens", description = "The venue's dashboard and kiosk"),
         (name = "operations", description = "Health"),
     )
@@ -148,6 +150,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(mails::get, mails::put))
         .routes(routes!(calendars::rotate, calendars::remove))
         .routes(routes!(calendars::feed))
+        .routes(routes!(board::put_up, board::listed))
+        .routes(routes!(board::one))
+        .routes(routes!(board::renew))
+        .routes(routes!(board::fulfil))
+        .routes(routes!(board::withdraw))
+        .routes(routes!(board::write, board::conversation))
+        .routes(routes!(board::suggestions))
         .routes(routes!(reports::venue))
         .routes(routes!(reports::venue_csv))
         .routes(routes!(reports::network))

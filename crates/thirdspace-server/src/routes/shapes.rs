@@ -26,7 +26,7 @@ pub fn rfc3339<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
-fn rfc3339_opt<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+pub fn rfc3339_opt<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => rfc3339(t, s),
         None => s.serialize_none(),

@@ -7,6 +7,7 @@ const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 mod account_pages;
 mod accounts;
 mod approvals;
+mod board;
 mod bookings;
 pub mod browser;
 mod contract;

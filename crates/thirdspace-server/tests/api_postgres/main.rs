@@ -11,6 +11,8 @@ mod account_pages;
 mod accounts;
 #[path = "../api/approvals.rs"]
 mod approvals;
+#[path = "../api/board.rs"]
+mod board;
 #[path = "../api/bookings.rs"]
 mod bookings;
 #[path = "../api/browser.rs"]
