@@ -257,3 +257,97 @@ pub async fn dates_are_listed_by_city_and_venue_soonest_first(backend: &dyn Back
         .is_empty());
     venue.close().await;
 }
+
+/// A gathering at the fixture venue, on the day after the base date, 10:00 to 12:00 UTC.
+fn at_venue(venue: Uuid, capacity: u32) -> GatheringDraft {
+    let input = serde_json::json!({
+        "kind": "venue_event", "title": "Open day", "venue_id": venue,
+        "date": (base_date() + chrono::Duration::days(1)).to_string(), "start": "10:00", "end": "12:00",
+        "capacity": capacity
+    });
+    let input: GatheringInput = serde_json::from_value(input).expect("an input");
+    let venue_at = thirdspace_domain::gathering::AtVenue { time_zone: chrono_tz::UTC, city: "Utrecht" };
+    GatheringDraft::parse(input, Some(venue_at), at(9, 0)).expect("a valid gathering")
+}
+
+pub async fn a_gathering_and_bookings_racing_for_a_venue_s_seats_never_share_one(backend: &dyn Backend) {
+    let v = Venue::with(backend, 6, 9).await;
+    let store: Arc<dyn Store> = v.db.store.clone();
+    let span = (at(10, 0) + DAY, at(12, 0) + DAY);
+    let organiser = v.users[0];
+    let gathering = {
+        let (store, draft) = (v.db.database.open().await, at_venue(v.venue, 3));
+        tokio::spawn(async move { store.create_gathering(organiser, &draft, at(9, 0)).await })
+    };
+    let bookings: Vec<_> = (1..9)
+        .map(|user| {
+            let (store, booking) = (store.clone(), v.booking(user, span, at(9, 0)));
+            tokio::spawn(async move { store.book(booking).await })
+        })
+        .collect();
+    let made = gathering.await.expect("no panic");
+    let booked = futures_count(bookings).await;
+    let kept = if made.is_ok() { 3 } else { 0 };
+    assert!(booked + kept <= 6, "{booked} booked and {kept} kept of 6 seats");
+    assert_eq!(booked + kept, 6, "every seat went to someone: {booked} booked, {kept} kept ({made:?})");
+    if let Err(e) = made {
+        assert_eq!(conflict(Err::<(), _>(e)), GatheringConflict::NoSeats);
+    }
+    v.close().await;
+}
+
+async fn futures_count<T, E>(tasks: Vec<tokio::task::JoinHandle<Result<T, E>>>) -> usize {
+    let mut ok = 0;
+    for task in tasks {
+        if task.await.expect("no panic").is_ok() {
+            ok += 1;
+        }
+    }
+    ok
+}
+
+pub async fn a_gathering_changes_within_its_places_and_seats_and_a_date_moves(backend: &dyn Backend) {
+    let v = Venue::with(backend, 5, 6).await;
+    let store = v.store();
+    let made = store.create_gathering(v.users[0], &at_venue(v.venue, 2), at(9, 0)).await.unwrap();
+    let date = store.gathering_dates(made.id).await.unwrap()[0].clone();
+    assert_eq!((date.space_id, date.sequence), (Some(v.space), 0));
+    for user in &v.users[1..4] {
+        store.answer_gathering(date.id, *user, at(9, 1)).await.unwrap();
+    }
+    let mut work = store.begin().await.unwrap();
+    let fewer = thirdspace_store::GatheringChange { capacity: Some(1), ..Default::default() };
+    assert_eq!(conflict(work.change_gathering(made.id, &fewer, at(9, 2)).await), GatheringConflict::BelowGoing);
+    work.rollback().await;
+    let more = thirdspace_store::GatheringChange {
+        capacity: Some(5),
+        title: Some("Open day, bigger".into()),
+        ..Default::default()
+    };
+    let mut work = store.begin().await.unwrap();
+    let changed = work.change_gathering(made.id, &more, at(9, 3)).await.unwrap();
+    work.commit().await.unwrap();
+    assert_eq!(changed.gathering.title, "Open day, bigger");
+    assert_eq!((changed.dates[0].capacity, changed.dates[0].sequence), (5, 1));
+    assert_eq!(changed.offered.len(), 1, "the one in line is offered a new place");
+    // Five places keep all five seats: a booking over the span is refused.
+    let refused = store.book(v.booking(5, (at(10, 0) + DAY, at(11, 0) + DAY), at(9, 4))).await;
+    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::Booking(_)))), "{refused:?}");
+    let six = thirdspace_store::GatheringChange { capacity: Some(6), ..Default::default() };
+    let mut work = store.begin().await.unwrap();
+    assert_eq!(conflict(work.change_gathering(made.id, &six, at(9, 5)).await), GatheringConflict::NoSeats);
+    work.rollback().await;
+
+    // Moved to the afternoon: its seats follow, and the morning is free again.
+    let later = thirdspace_domain::gathering::Occurrence {
+        date: date.date,
+        starts_at: at(14, 0) + DAY,
+        ends_at: at(16, 0) + DAY,
+    };
+    let mut work = store.begin().await.unwrap();
+    let moved = work.reschedule_date(date.id, &later, at(9, 6)).await.unwrap();
+    work.commit().await.unwrap();
+    assert_eq!((moved.starts_at, moved.sequence), (at(14, 0) + DAY, 2));
+    store.book(v.booking(5, (at(10, 0) + DAY, at(11, 0) + DAY), at(9, 7))).await.expect("the morning is free");
+    v.close().await;
+}

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod approvals;
+pub mod board;
 pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
@@ -168,6 +169,11 @@ macro_rules! store_suite {
                 attempts_are_counted_per_key_in_a_window,
                 attempts_counted_at_once_through_two_stores_are_all_counted,
             }
+            board {
+                open_posts_are_listed_by_place_and_kind_until_they_expire,
+                a_post_closes_once_and_is_renewed_only_while_open,
+                each_member_s_conversation_with_an_author_is_their_own,
+            }
             mails {
                 an_e_mail_is_queued_once_per_key_and_claimed_when_due,
                 a_finished_e_mail_is_never_claimed_again_and_a_failed_one_waits,
@@ -191,6 +197,8 @@ macro_rules! store_suite {
                 the_organiser_says_yes_or_no_and_moves_someone_up_with_a_reason,
                 fifty_answers_at_once_for_ten_places_give_ten_going_and_forty_in_order,
                 dates_are_listed_by_city_and_venue_soonest_first,
+                a_gathering_and_bookings_racing_for_a_venue_s_seats_never_share_one,
+                a_gathering_changes_within_its_places_and_seats_and_a_date_moves,
             }
             reports {
                 a_venue_s_facts_are_read_within_its_range_and_for_it_alone,
