@@ -16,7 +16,7 @@ use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
-use crate::app::{access, bookings, exchanges, AppError};
+use crate::app::{access, bookings, calendars, exchanges, AppError};
 use crate::{calendar, AppState};
 
 /// How many bookings each list of "My bookings" shows.
@@ -261,32 +261,49 @@ struct Listed {
 
 #[derive(Template)]
 #[template(path = "my_bookings.html")]
-struct MyBookings {
+struct MyBookings<'a> {
     nav: Option<Nav>,
+    csrf: &'a str,
     upcoming: Vec<Listed>,
     past: Vec<Listed>,
     cancelled: bool,
+    /// A calendar address just made: shown once, as only its hash is kept.
+    calendar_url: Option<String>,
+    calendar_stopped: bool,
 }
 
 #[derive(Deserialize)]
 struct Cancelled {
     cancelled: Option<String>,
+    calendar: Option<String>,
 }
 
 async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Cancelled>) -> Response {
+    let notice =
+        Notice { cancelled: q.cancelled.is_some(), calendar_stopped: q.calendar.as_deref() == Some("stopped") };
+    show_mine(&state, &who, notice, None).await
+}
+
+/// What the list of bookings says on top of it.
+struct Notice {
+    cancelled: bool,
+    calendar_stopped: bool,
+}
+
+async fn show_mine(state: &AppState, who: &Visitor, notice: Notice, calendar_url: Option<String>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
     let mut names: HashMap<Uuid, String> = HashMap::new();
     let now = state.clock.now();
     let mut lists = Vec::new();
     for list in [BookingsWhen::Upcoming, BookingsWhen::Past] {
-        let found = match bookings::mine(&state, user, list, Page::new(1, LISTED)).await {
+        let found = match bookings::mine(state, user, list, Page::new(1, LISTED)).await {
             Ok(found) => found.items,
             Err(e) => return failed("", &e),
         };
         let mut listed = Vec::new();
         for b in found {
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(b.venue_id) {
-                match access::venue(&state, b.venue_id).await {
+                match access::venue(state, b.venue_id).await {
                     Ok(v) => slot.insert(v.name),
                     Err(AppError::NotFound(_)) => slot.insert("A closed venue".to_owned()),
                     Err(e) => return failed("", &e),
@@ -304,7 +321,50 @@ async fn mine(State(state): State<AppState>, who: Visitor, Params(q): Params<Can
     let (settled, upcoming): (Vec<_>, Vec<_>) = lists.pop().unwrap_or_default().into_iter().partition(|(s, _)| *s);
     let upcoming = upcoming.into_iter().map(|(_, l)| l).collect();
     let past = settled.into_iter().chain(past_list).map(|(_, l)| l).collect();
-    render(StatusCode::OK, &MyBookings { nav: Some(who.nav()), upcoming, past, cancelled: q.cancelled.is_some() })
+    let page = MyBookings {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        upcoming,
+        past,
+        cancelled: notice.cancelled,
+        calendar_url,
+        calendar_stopped: notice.calendar_stopped,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Makes a new address for the member's own calendar and shows it once; the old one stops.
+async fn new_calendar(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CalendarForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/me/bookings") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match calendars::new_key(&state, user).await {
+        Ok(url) => show_mine(&state, &who, Notice { cancelled: false, calendar_stopped: false }, Some(url)).await,
+        Err(e) => failed("", &e),
+    }
+}
+
+/// Stops the member's calendar address working.
+async fn stop_calendar(
+    State(state): State<AppState>,
+    who: Visitor,
+    FormData(form): FormData<CalendarForm>,
+) -> Response {
+    let Some(user) = &who.user else { return to_login("/me/bookings") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    match calendars::drop_key(&state, user).await {
+        Ok(()) => Redirect::to("/me/bookings?calendar=stopped").into_response(),
+        Err(e) => failed("", &e),
+    }
 }
 
 pub fn router() -> Router<AppState> {
@@ -314,4 +374,6 @@ pub fn router() -> Router<AppState> {
         .route("/bookings/{id}/cancel", post(cancel))
         .route("/bookings/{id}/pledge", post(pledge))
         .route("/me/bookings", get(mine))
+        .route("/me/calendar", post(new_calendar))
+        .route("/me/calendar/stop", post(stop_calendar))
 }

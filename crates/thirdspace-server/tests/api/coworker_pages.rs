@@ -369,3 +369,30 @@ async fn a_venue_page_opened_for_a_date_shows_that_day_s_people_and_free_seats()
     let today = web.get(&format!("/venues/{venue}")).await;
     assert!(today.html.contains("Who is expected today") && today.html.contains("Ana (09:00–17:00)"), "{}", today.html);
 }
+
+#[tokio::test]
+async fn my_bookings_give_a_calendar_address_shown_once_that_a_new_one_or_stopping_ends() {
+    let Some(app) = spawn_app().await else { return };
+    let (host, ann) = (app.member("Host").await, app.member("Ann").await);
+    let (venue, _) = app.venue(&host, 3).await;
+    assert_eq!(app.book(&ann, venue, MONDAY, "13:00", "15:00").await.status, StatusCode::CREATED);
+    let web = Web::new(&app);
+    web.log_in(&ann).await;
+    let forged = web.post("/me/calendar", &[("csrf", "forged")]).await;
+    assert!(forged.status.is_client_error(), "a forged form is refused");
+    assert_eq!(app.count("calendar_keys").await, 0);
+    let made = web.submit("/me/bookings", "/me/calendar", &[]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.html);
+    let start = made.html.find("http://thirdspace.test/api/v1/calendars/").expect("the address, shown once");
+    let url: String = made.html[start..].chars().take_while(|c| *c != '"').collect();
+    let path = url.strip_prefix("http://thirdspace.test").unwrap().to_owned();
+    let feed = app.get(&path, None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.as_str().unwrap_or_default().contains("Seat at De Werkplaats"), "{}", feed.body);
+    let again = web.get("/me/bookings").await;
+    assert!(!again.html.contains(&path), "never shown again");
+
+    let stopped = web.submit("/me/bookings", "/me/calendar/stop", &[]).await;
+    assert_eq!(stopped.location, "/me/bookings?calendar=stopped");
+    assert_eq!(app.get(&path, None).await.status, StatusCode::NOT_FOUND);
+}
