@@ -28,6 +28,10 @@ pub const MAX_MAILS_PER_CLIENT: u32 = 20;
 /// The window of e-mails, in seconds.
 pub const MAIL_WINDOW_SECONDS: i64 = 60 * 60;
 
+/// Messages one member may send to other members (about board posts, to those going to a
+/// gathering) in a window: each becomes an e-mail, so a flood of them is refused.
+pub const MAX_MESSAGES_PER_MEMBER: u32 = 30;
+
 /// The client a request comes from: the peer's IP address, an IPv6 address by its /64 network
 /// (which one client commonly holds whole). Unknown when the server was not given the peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +140,13 @@ pub async fn mail(store: &dyn Store, to: &str, client: Client, now: i64) -> Stor
         return Ok(Err(since + MAIL_WINDOW_SECONDS - now));
     }
     Ok(Ok(()))
+}
+
+/// Counts a message `sender` writes to other members: `Err(seconds to wait)` once they sent
+/// [`MAX_MESSAGES_PER_MEMBER`] in the window, and this one must not be sent.
+pub async fn message(store: &dyn Store, sender: uuid::Uuid, now: i64) -> StoreResult<Result<(), i64>> {
+    let (count, since) = store.count_attempt(&format!("messages from {sender}"), now, MAIL_WINDOW_SECONDS).await?;
+    Ok(if count > MAX_MESSAGES_PER_MEMBER { Err(since + MAIL_WINDOW_SECONDS - now) } else { Ok(()) })
 }
 
 /// Forgets the windows that are over (the sweep calls it).

@@ -116,6 +116,10 @@ impl<T: Transaction> MailsWork for SqlWork<T> {
         self.tx.execute(sql, args![due_at, subject, kind.as_str()]).await
     }
 
+    async fn forget_mails(&mut self, before: i64) -> StoreResult<u64> {
+        self.tx.execute("DELETE FROM mail_jobs WHERE done_at < $1", args![before]).await
+    }
+
     async fn set_mail_off(&mut self, user: Uuid, off: &[MailKind]) -> StoreResult<()> {
         self.tx.execute("DELETE FROM mail_off WHERE user_id = $1", args![user]).await?;
         for kind in off {

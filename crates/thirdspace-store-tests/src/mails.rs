@@ -67,6 +67,9 @@ pub async fn a_finished_e_mail_is_never_claimed_again_and_a_failed_one_waits(bac
     for done in ["sent", "skipped", "failed"] {
         assert!(outcomes.contains(&Some(done.to_owned())), "{done}: {outcomes:?}");
     }
+    assert_eq!(store.forget_mails(201).await.unwrap(), 0, "kept until after they were done");
+    assert_eq!(store.forget_mails(202).await.unwrap(), 3, "the three done at 201, not the two still queued");
+    assert_eq!(store.mails_of(ana, 10).await.unwrap().len(), 2);
     db.database.close().await;
 }
 

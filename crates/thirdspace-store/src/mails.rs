@@ -66,6 +66,12 @@ pub trait Mails: Begin {
         let done = work.set_mail_off(user, off).await;
         work.end(done).await
     }
+    /// [`MailsWork::forget_mails`] in a unit of work of its own.
+    async fn forget_mails(&self, before: i64) -> StoreResult<u64> {
+        let mut work = self.begin().await?;
+        let done = work.forget_mails(before).await;
+        work.end(done).await
+    }
     /// [`MailsWork::queue_mail`] in a unit of work of its own.
     async fn queue_mail(&self, mail: &NewMail, now: i64) -> StoreResult<bool> {
         let mut work = self.begin().await?;
@@ -82,6 +88,8 @@ pub trait MailsWork: Send {
     /// Moves the e-mails of `kind` about `subject` not yet sent to `due_at` (a date moved: its
     /// reminders follow).
     async fn move_mails(&mut self, subject: Uuid, kind: MailKind, due_at: i64) -> StoreResult<u64>;
+    /// Forgets the e-mails sent, skipped or given up before `before`; how many.
+    async fn forget_mails(&mut self, before: i64) -> StoreResult<u64>;
     /// Sets the kinds of e-mail the member switched off (every other kind is on).
     async fn set_mail_off(&mut self, user: Uuid, off: &[MailKind]) -> StoreResult<()>;
 }

@@ -206,6 +206,9 @@ pub async fn write(state: &AppState, actor: &User, id: Uuid, body: &str, to: Opt
         }
         (actor.id, post.author_id)
     };
+    if let Err(wait) = crate::limits::message(&*state.store, actor.id, now).await? {
+        return Err(AppError::Denied(super::Denial::TooManyEmails { wait }));
+    }
     let message =
         BoardMessage { id: Uuid::now_v7(), post_id: id, member_id: member, from_id: actor.id, body, created_at: now };
     let mut work = state.store.begin().await?;

@@ -374,6 +374,9 @@ pub async fn message(state: &AppState, actor: &User, date: Uuid, subject: &str, 
     if d.cancelled_at.is_some() || d.ends_at <= now {
         return Err(Invalid::new("date", "this date is over or cancelled: nobody is going any more").into());
     }
+    if let Err(wait) = crate::limits::message(&*state.store, actor.id, now).await? {
+        return Err(AppError::Denied(super::Denial::TooManyEmails { wait }));
+    }
     let m = GatheringMessage { id: Uuid::now_v7(), date_id: date, author_id: actor.id, subject, body, created_at: now };
     let mut work = state.store.begin().await?;
     let done = async {

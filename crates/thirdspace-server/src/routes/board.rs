@@ -219,7 +219,8 @@ impl From<board::MessageView> for MessageView {
     request_body = MessageInput,
     responses((status = 201, body = MessageView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Your own post: reply to someone who wrote", body = ErrorBody),
-        (status = 422, body = ErrorBody)),
+        (status = 422, body = ErrorBody),
+        (status = 429, description = "Too many messages this hour (30)", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn write(
     State(state): State<AppState>,

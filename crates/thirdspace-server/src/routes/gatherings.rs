@@ -289,7 +289,8 @@ pub struct MessageSent {
 #[utoipa::path(post, path = "/api/v1/gathering-dates/{id}/message", tag = "gatherings", params(("id" = Uuid, Path)),
     request_body = MessageInput,
     responses((status = 202, body = MessageSent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "Too many messages this hour (30)", body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn message(
     State(state): State<AppState>,

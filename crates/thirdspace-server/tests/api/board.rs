@@ -201,3 +201,20 @@ async fn posts_are_suggested_to_the_people_they_fit_with_a_reason() {
     assert!(reasons.iter().any(|r| r.contains("Jun offers python, which you are looking for")), "{reasons:?}");
     assert_eq!(app.get("/api/v1/me/board-suggestions", None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_flood_of_messages_is_refused_before_it_becomes_a_flood_of_e_mails() {
+    let Some(app) = spawn_app().await else { return };
+    let (ann, bo) = (app.member("Ann").await, app.member("Bo").await);
+    let made = app.post("/api/v1/board", Some(&ann), lamp(json!({}))).await;
+    let messages = format!("/api/v1/board/{}/messages", made.body["id"].as_str().unwrap());
+    for i in 0..30 {
+        let sent = app.post(&messages, Some(&bo), json!({"body": format!("Message {i}")})).await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{i}: {}", sent.body);
+    }
+    let refused = app.post(&messages, Some(&bo), json!({"body": "One more"})).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_emails"));
+    assert_eq!(app.count("board_messages").await, 30, "the refused one is not written");
+    app.clock.set(MONDAY_9AM + 3601);
+    assert_eq!(app.post(&messages, Some(&bo), json!({"body": "An hour later"})).await.status, StatusCode::CREATED);
+}
