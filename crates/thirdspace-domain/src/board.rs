@@ -288,8 +288,11 @@ mod tests {
         }
         for c in Category::ALL {
             assert_eq!(Category::from_str_opt(c.as_str()), Some(c));
-            assert!(!c.words().is_empty());
+            assert!(c.words().chars().next().is_some_and(char::is_uppercase), "{}", c.words());
         }
+        let words: std::collections::HashSet<_> = Category::ALL.iter().map(|c| c.words()).collect();
+        assert_eq!(words.len(), Category::ALL.len(), "each in its own words");
+        assert_eq!(Category::Equipment.words(), "Equipment");
         assert_eq!(Category::from_str_opt("spam"), None);
         assert_eq!(PostKind::from_str_opt("gift"), None);
     }

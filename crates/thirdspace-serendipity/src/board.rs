@@ -84,4 +84,17 @@ mod tests {
         assert!(fit(v, Side::Need, &s(&["knitting circles"]), &s(&["python"]), &[]).is_none(), "nothing near");
         assert!(fit(v, Side::Need, &[], &s(&["python"]), &[]).is_none());
     }
+
+    #[test]
+    fn the_reason_names_the_nearest_pair_whatever_the_order_of_the_tags() {
+        let v = shipped();
+        for tags in [["tax", "vat"], ["vat", "tax"]] {
+            let f = fit(v, Side::Need, &s(&tags), &s(&["VAT"]), &[]).expect("near");
+            assert_eq!((f.post_tag.as_str(), f.their_tag.as_str(), f.link), ("vat", "VAT", Link::Exact), "{tags:?}");
+            assert!(f.score > 1.0 && f.score < 2.0, "an exact tag and a near one: {}", f.score);
+        }
+        let near = fit(v, Side::Need, &s(&["tax"]), &s(&["vat", "knitting"]), &[]).expect("one step");
+        assert_eq!((near.their_tag.as_str(), near.link), ("vat", Link::Narrower));
+        assert!(near.score < 1.0);
+    }
 }
