@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::gathering::{Kind, RsvpStatus};
+use thirdspace_domain::gathering::RsvpStatus;
 use thirdspace_domain::Invalids;
 use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Page, Rsvp, User, Where};
 use uuid::Uuid;
@@ -23,16 +23,6 @@ use crate::AppState;
 const SPANS: [u32; 4] = [7, 14, 30, MAX_LISTING_DAYS];
 /// The span a listing shows when none is chosen.
 const DEFAULT_DAYS: u32 = 30;
-
-/// A kind of gathering, as a label.
-pub(super) fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::CoworkingDay => "Coworking day",
-        Kind::KnowledgeSession => "Knowledge session",
-        Kind::GroupMeetup => "Group meetup",
-        Kind::VenueEvent => "Venue event",
-    }
-}
 
 /// "Wednesday 25 November 2026, 09:30–16:00 CET": a date's local day and hours in its
 /// gathering's own time zone.
@@ -74,7 +64,7 @@ impl From<(Gathering, GatheringDate)> for Listed {
     fn from((g, d): (Gathering, GatheringDate)) -> Self {
         Self {
             gathering: g.id,
-            kind: kind_name(g.kind),
+            kind: g.kind.label(),
             when: local_when(&g, &d),
             places: places_words(&d),
             full: d.taken >= d.capacity,
@@ -367,7 +357,7 @@ async fn show(
     let page = GatheringPage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
-        kind: kind_name(g.kind),
+        kind: g.kind.label(),
         city_link: format!("/gatherings?city={city}"),
         g,
         venue,
