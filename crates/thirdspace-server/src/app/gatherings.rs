@@ -3,12 +3,13 @@
 //! from the line; the organiser sees the line, says yes or no, and moves someone up.
 
 use thirdspace_domain::gathering::{AtVenue, DateChange, GatheringDraft, GatheringInput, Kind, RsvpStatus};
+use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_domain::mail::MailKind;
 use thirdspace_domain::venue::city_key;
 use thirdspace_domain::{text, Invalid, Invalids};
 use thirdspace_store::{
     Answered, Conflict, Gathering, GatheringConflict, GatheringDate, GatheringMessage, MailJob, NewMail, Rsvp, User,
-    Where,
+    Venue, Where,
 };
 use uuid::Uuid;
 
@@ -153,6 +154,22 @@ async fn dates_shown(
         .filter(|(g, _)| viewer.is_some() || !g.members_only)
         .map(|(g, d)| (Gathering { address: None, ..g }, d))
         .collect())
+}
+
+/// The most dates a venue's screen lists for today.
+pub const MAX_TODAY: u32 = 50;
+
+/// The dates at `venue` on its local day today, not cancelled and not over yet, soonest first, as
+/// anyone may see them: a screen is read without signing in, so members-only gatherings are left
+/// off, and addresses never show.
+pub async fn today_at(state: &AppState, venue: &Venue) -> AppResult<Vec<(Gathering, GatheringDate)>> {
+    let tz = access::time_zone(venue)?;
+    let now = state.clock.now();
+    let (today, _) = hours::local_now(tz, now);
+    let midnight = hours::instant(tz, today, ClockTime::MIDNIGHT);
+    let next = today.succ_opt().map_or(midnight + 86_400, |d| hours::instant(tz, d, ClockTime::MIDNIGHT));
+    let found = dates_shown(state, None, Where::Venue(venue.id), (midnight, next), (MAX_TODAY, false)).await?;
+    Ok(found.into_iter().filter(|(_, d)| d.ends_at > now).collect())
 }
 
 /// How far back and ahead a calendar feed reaches, in days, and how many dates it holds at most.
