@@ -37,6 +37,14 @@ pub(super) fn local_when(g: &Gathering, d: &GatheringDate) -> String {
     }
 }
 
+/// "Tuesday 24 November at 14:00 CET": an instant in a gathering's own time zone.
+pub(super) fn local_moment(g: &Gathering, t: i64) -> String {
+    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|t| t.with_timezone(&tz).format("%A %-d %B at %H:%M %Z").to_string())
+        .unwrap_or_default()
+}
+
 /// How a date's places stand, in words: "3 places left", "Full, 2 in line", "Cancelled".
 pub(super) fn places_words(d: &GatheringDate) -> String {
     let left = d.capacity.saturating_sub(d.taken);
@@ -229,7 +237,7 @@ struct GatheringPage<'a> {
 }
 
 /// Where someone stands on a date, in their words.
-fn standing(rsvp: &Rsvp, local: impl Fn(i64) -> String) -> String {
+pub(super) fn standing(rsvp: &Rsvp, local: impl Fn(i64) -> String) -> String {
     match rsvp.status {
         RsvpStatus::Going => "You're going.".to_owned(),
         RsvpStatus::Waiting => "You're in line: a place that comes free is offered to you.".to_owned(),
@@ -318,12 +326,7 @@ async fn show(
     };
     let now = state.clock.now();
     let g = view.gathering;
-    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let local = |t: i64| {
-        chrono::DateTime::from_timestamp(t, 0)
-            .map(|t| t.with_timezone(&tz).format("%A %-d %B at %H:%M %Z").to_string())
-            .unwrap_or_default()
-    };
+    let local = |t: i64| local_moment(&g, t);
     let logged_in = who.user.is_some();
     let dates: Vec<DateRow> = view
         .dates
