@@ -51,6 +51,16 @@ impl Kind {
         Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
+    /// As a label: "Knowledge session".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CoworkingDay => "Coworking day",
+            Self::KnowledgeSession => "Knowledge session",
+            Self::GroupMeetup => "Group meetup",
+            Self::VenueEvent => "Venue event",
+        }
+    }
+
     /// In the reader's words.
     pub fn words(self) -> &'static str {
         match self {

@@ -93,6 +93,24 @@
     }
   }
 
+  // Today's gatherings here: two at most, then how many more; when, what, and whether there is
+  // room (someone who answers a full one joins the line).
+  function drawGatherings(list) {
+    var box = document.getElementById("gatherings");
+    box.replaceChildren();
+    document.getElementById("today-here").hidden = !list.length;
+    root.classList.toggle("with-today", list.length > 0);
+    list.slice(0, 2).forEach(function (g) {
+      var li = el("li", g.full ? "full" : null);
+      li.appendChild(el("b", null, g.starts + "–" + g.ends));
+      var room = g.full ? "full" : g.places_left === 1 ? "1 place left" : g.places_left + " places left";
+      // Whether there is room comes before the title, which a long one never cuts off.
+      li.appendChild(document.createTextNode(" · " + room + " · " + g.title + " · " + g.kind));
+      box.appendChild(li);
+    });
+    if (list.length > 2) box.appendChild(el("li", "more", "+ " + (list.length - 2) + " more today"));
+  }
+
   function draw(d) {
     last = d;
     document.getElementById("time").textContent = d.local_time;
@@ -130,6 +148,7 @@
       return e.topics.length ? "Knowledge shared: " + e.topics.join(", ") : "Knowledge shared";
     });
     fill("outcomes", d.outcomes_today.slice(0, 1), function (o) { return "It led to " + o; });
+    drawGatherings(d.gatherings_today);
   }
 
   // A revoked link says so, and shows no one any more: the names, the intros, the questions and
@@ -140,9 +159,11 @@
     last = null;
     people = [];
     pages = [];
-    ["people", "intros", "questions", "knowledge", "outcomes", "page", "code"].forEach(function (id) {
+    ["people", "intros", "questions", "knowledge", "outcomes", "gatherings", "page", "code"].forEach(function (id) {
       document.getElementById(id).replaceChildren();
     });
+    document.getElementById("today-here").hidden = true;
+    root.classList.remove("with-today");
     var qr = document.getElementById("qr");
     if (qr) qr.remove();
     if (document.getElementById("revoked")) return;
@@ -174,7 +195,7 @@
   function listen() {
     if (gone) return;
     stream = new EventSource(api + "/events" + query);
-    ["presence", "profile", "question", "intro", "exchange", "outcome", "reload"].forEach(function (kind) {
+    ["presence", "profile", "question", "intro", "exchange", "outcome", "gathering", "reload"].forEach(function (kind) {
       stream.addEventListener(kind, soon);
     });
     stream.addEventListener("revoked", revoked);

@@ -193,6 +193,8 @@ fn statuses_and_kinds_read_back_what_they_write() {
         assert!(k.words().starts_with("a") || k.words().starts_with("the"));
     }
     assert_eq!(Kind::from_str_opt("party"), None);
+    let labels: Vec<&str> = Kind::ALL.into_iter().map(Kind::label).collect();
+    assert_eq!(labels, ["Coworking day", "Knowledge session", "Group meetup", "Venue event"]);
 }
 
 proptest! {

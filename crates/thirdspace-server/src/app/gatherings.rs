@@ -3,17 +3,18 @@
 //! from the line; the organiser sees the line, says yes or no, and moves someone up.
 
 use thirdspace_domain::gathering::{AtVenue, DateChange, GatheringDraft, GatheringInput, Kind, RsvpStatus};
+use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_domain::mail::MailKind;
 use thirdspace_domain::venue::city_key;
 use thirdspace_domain::{text, Invalid, Invalids};
 use thirdspace_store::{
-    Answered, Conflict, Gathering, GatheringConflict, GatheringDate, GatheringMessage, MailJob, NewMail, Rsvp, User,
-    Where,
+    Answered, BookingsWhen, Conflict, Gathering, GatheringConflict, GatheringDate, GatheringMessage, MailJob, NewMail,
+    Page, Rsvp, User, Venue, Where,
 };
 use uuid::Uuid;
 
 use super::mails::{self, Draft};
-use super::{access, profiles, AppError, AppResult};
+use super::{access, presence, profiles, AppError, AppResult};
 use crate::AppState;
 
 /// The most days one listing covers.
@@ -153,6 +154,95 @@ async fn dates_shown(
         .filter(|(g, _)| viewer.is_some() || !g.members_only)
         .map(|(g, d)| (Gathering { address: None, ..g }, d))
         .collect())
+}
+
+/// The most dates a venue's screen lists for today.
+pub const MAX_TODAY: u32 = 50;
+
+/// The dates at `venue` on its local day today, not cancelled and not over yet, soonest first, as
+/// anyone may see them: a screen is read without signing in, so members-only gatherings are left
+/// off, and addresses never show.
+pub async fn today_at(state: &AppState, venue: &Venue) -> AppResult<Vec<(Gathering, GatheringDate)>> {
+    let tz = access::time_zone(venue)?;
+    let now = state.clock.now();
+    let (today, _) = hours::local_now(tz, now);
+    let midnight = hours::instant(tz, today, ClockTime::MIDNIGHT);
+    let next = today.succ_opt().map_or(midnight + 86_400, |d| hours::instant(tz, d, ClockTime::MIDNIGHT));
+    let found = dates_shown(state, None, Where::Venue(venue.id), (midnight, next), (MAX_TODAY, false)).await?;
+    Ok(found.into_iter().filter(|(_, d)| d.ends_at > now).collect())
+}
+
+/// How many days ahead a member's week of gatherings looks.
+pub const WEEK_DAYS: u32 = 7;
+/// The most of their own answers, and of the dates near them, a member's week shows.
+pub const MAX_WEEK: u32 = 20;
+
+/// A member's week of gatherings: the dates they answered for, and what else is on near them.
+pub struct Week {
+    /// Their answers that stand (going, in line, offered, waiting for the organiser's yes) for
+    /// dates not over yet that start within [`WEEK_DAYS`] days, soonest first, with their
+    /// gatherings (no address: the gathering's page shows it to the people going).
+    pub answered: Vec<(Gathering, GatheringDate, Rsvp)>,
+    /// The city they are near, and its dates over the same days that they did not answer for.
+    pub near: Option<Near>,
+}
+
+/// The gatherings of the city a member is near.
+pub struct Near {
+    /// The city as its venue names it.
+    pub city: String,
+    pub dates: Vec<(Gathering, GatheringDate)>,
+}
+
+/// `user`'s week of gatherings. They are near the city of the venue they are checked in at, else
+/// of their next booking's venue, else of their latest booking's; with no booking, near none.
+pub async fn week(state: &AppState, user: &User) -> AppResult<Week> {
+    let now = state.clock.now();
+    let ahead = now + i64::from(WEEK_DAYS) * 86_400;
+    // A date that began up to a day ago may still be under way.
+    let answered: Vec<(Gathering, GatheringDate, Rsvp)> = state
+        .store
+        .answered_by(user.id, (now - 86_400, ahead), MAX_LISTED)
+        .await?
+        .into_iter()
+        .filter(|(_, d, r)| d.ends_at > now && r.status.is_active())
+        .map(|(g, d, r)| (Gathering { address: None, ..g }, d, r))
+        .take(MAX_WEEK as usize)
+        .collect();
+    let near = match near_city(state, user).await? {
+        Some(city) => {
+            let key = city_key(&city);
+            let dates = listed(state, Some(user), Where::City(&key), now, WEEK_DAYS)
+                .await?
+                .into_iter()
+                .filter(|(_, d)| !answered.iter().any(|(_, mine, _)| mine.id == d.id))
+                .take(MAX_WEEK as usize)
+                .collect();
+            Some(Near { city, dates })
+        }
+        None => None,
+    };
+    Ok(Week { answered, near })
+}
+
+/// The city of the venue `user` is checked in at, else of their next booking's venue, else of
+/// their latest booking's.
+async fn near_city(state: &AppState, user: &User) -> AppResult<Option<String>> {
+    if let Some(venue) = presence::where_am_i(state, user).await? {
+        return Ok(Some(venue.city));
+    }
+    let now = state.clock.now();
+    for when in [BookingsWhen::Upcoming, BookingsWhen::Past] {
+        let Some(booking) = state.store.bookings_of(user.id, when, now, Page::new(1, 1)).await?.items.pop() else {
+            continue;
+        };
+        match access::venue(state, booking.venue_id).await {
+            Ok(venue) => return Ok(Some(venue.city)),
+            Err(AppError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
 }
 
 /// How far back and ahead a calendar feed reaches, in days, and how many dates it holds at most.

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, time_zone, venue_for_staff};
-use super::presence;
+use super::{gatherings, presence};
 use super::{AppError, AppResult};
 use crate::auth::{new_token, token_hash};
 use crate::matching::{candidate, first_name, read_reason};
@@ -120,6 +120,21 @@ pub struct ScreenExchange {
     pub topics: Vec<String>,
 }
 
+/// A gathering at the venue today, as its screen shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ScreenGathering {
+    pub title: String,
+    /// Its kind, as a label ("Knowledge session").
+    pub kind: String,
+    /// Local start and end at the venue, "HH:MM".
+    pub starts: String,
+    pub ends: String,
+    /// Places still free (going and offered places are taken).
+    pub places_left: u32,
+    /// No place free: whoever answers now joins the line.
+    pub full: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Counters {
     /// Everyone checked in, shown or not.
@@ -156,6 +171,10 @@ pub struct Dashboard {
     pub shared_today: Vec<ScreenExchange>,
     /// Today's outcomes shared with the venue, in words ("a new client"), newest first.
     pub outcomes_today: Vec<String>,
+    /// The venue's gatherings today not over yet, soonest first: open ones only (members-only
+    /// gatherings are for signed-in members, and a screen is read by anyone in the room), not
+    /// cancelled.
+    pub gatherings_today: Vec<ScreenGathering>,
     pub counters: Counters,
 }
 
@@ -170,7 +189,8 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     let venue = access::venue(state, id).await?;
     may_show(state, id, token, user).await?;
     let now = state.clock.now();
-    let (today, at) = hours::local_now(time_zone(&venue)?, now);
+    let tz = time_zone(&venue)?;
+    let (today, at) = hours::local_now(tz, now);
     let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
     let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
     let weekly = hours::WeeklyHours::parse(venue.opening_hours.clone())?;
@@ -184,7 +204,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     topics.dedup();
     let day_start = now - 86_400;
     let intros = state.store.venue_intros(id, day_start, 200).await?;
-    let midnight = hours::instant(time_zone(&venue)?, today, hours::ClockTime::MIDNIGHT);
+    let midnight = hours::instant(tz, today, hours::ClockTime::MIDNIGHT);
     let facts = state.store.venue_facts(id, (today, today), midnight, now + 1).await?;
     let mut exchanges = facts.exchanges;
     exchanges.sort_by_key(|e| std::cmp::Reverse(e.at));
@@ -238,6 +258,19 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
             focus: p.focus.clone(),
         })
         .collect();
+    let clock = |t: i64| hours::local_now(tz, t).1.to_string();
+    let gatherings_today = gatherings::today_at(state, &venue)
+        .await?
+        .into_iter()
+        .map(|(g, d)| ScreenGathering {
+            places_left: d.capacity.saturating_sub(d.taken),
+            full: d.taken >= d.capacity,
+            starts: clock(d.starts_at),
+            ends: clock(d.ends_at),
+            kind: g.kind.label().to_owned(),
+            title: g.title,
+        })
+        .collect();
     Ok(Dashboard {
         venue_id: id,
         venue_name: venue.name,
@@ -250,6 +283,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         questions,
         shared_today: shared_today(state, v, &exchanges, &present).await?,
         outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
+        gatherings_today,
         counters,
     })
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use thirdspace_domain::gathering::{Kind, RsvpStatus};
+use thirdspace_domain::gathering::RsvpStatus;
 use thirdspace_domain::Invalids;
 use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Page, Rsvp, User, Where};
 use uuid::Uuid;
@@ -24,16 +24,6 @@ const SPANS: [u32; 4] = [7, 14, 30, MAX_LISTING_DAYS];
 /// The span a listing shows when none is chosen.
 const DEFAULT_DAYS: u32 = 30;
 
-/// A kind of gathering, as a label.
-pub(super) fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::CoworkingDay => "Coworking day",
-        Kind::KnowledgeSession => "Knowledge session",
-        Kind::GroupMeetup => "Group meetup",
-        Kind::VenueEvent => "Venue event",
-    }
-}
-
 /// "Wednesday 25 November 2026, 09:30–16:00 CET": a date's local day and hours in its
 /// gathering's own time zone.
 pub(super) fn local_when(g: &Gathering, d: &GatheringDate) -> String {
@@ -45,6 +35,14 @@ pub(super) fn local_when(g: &Gathering, d: &GatheringDate) -> String {
         }
         _ => format!("{}, {}–{}", d.date.format("%A %-d %B %Y"), g.start, g.end),
     }
+}
+
+/// "Tuesday 24 November at 14:00 CET": an instant in a gathering's own time zone.
+pub(super) fn local_moment(g: &Gathering, t: i64) -> String {
+    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|t| t.with_timezone(&tz).format("%A %-d %B at %H:%M %Z").to_string())
+        .unwrap_or_default()
 }
 
 /// How a date's places stand, in words: "3 places left", "Full, 2 in line", "Cancelled".
@@ -74,7 +72,7 @@ impl From<(Gathering, GatheringDate)> for Listed {
     fn from((g, d): (Gathering, GatheringDate)) -> Self {
         Self {
             gathering: g.id,
-            kind: kind_name(g.kind),
+            kind: g.kind.label(),
             when: local_when(&g, &d),
             places: places_words(&d),
             full: d.taken >= d.capacity,
@@ -239,7 +237,7 @@ struct GatheringPage<'a> {
 }
 
 /// Where someone stands on a date, in their words.
-fn standing(rsvp: &Rsvp, local: impl Fn(i64) -> String) -> String {
+pub(super) fn standing(rsvp: &Rsvp, local: impl Fn(i64) -> String) -> String {
     match rsvp.status {
         RsvpStatus::Going => "You're going.".to_owned(),
         RsvpStatus::Waiting => "You're in line: a place that comes free is offered to you.".to_owned(),
@@ -328,12 +326,7 @@ async fn show(
     };
     let now = state.clock.now();
     let g = view.gathering;
-    let tz: chrono_tz::Tz = g.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let local = |t: i64| {
-        chrono::DateTime::from_timestamp(t, 0)
-            .map(|t| t.with_timezone(&tz).format("%A %-d %B at %H:%M %Z").to_string())
-            .unwrap_or_default()
-    };
+    let local = |t: i64| local_moment(&g, t);
     let logged_in = who.user.is_some();
     let dates: Vec<DateRow> = view
         .dates
@@ -367,7 +360,7 @@ async fn show(
     let page = GatheringPage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
-        kind: kind_name(g.kind),
+        kind: g.kind.label(),
         city_link: format!("/gatherings?city={city}"),
         g,
         venue,

@@ -16,7 +16,6 @@ use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{User, Venue};
 use uuid::Uuid;
 
-use super::gatherings::kind_name;
 use super::{failed, render, status_of, to_login, Errors, FormData, Labels, Nav, Visitor};
 use crate::app::{access, gatherings, venues, AppError};
 use crate::AppState;
@@ -245,11 +244,7 @@ fn form_page<'a>(who: &'a Visitor, f: OrganiseForm, runs: &[Venue], errors: Erro
     let kinds = Kind::ALL
         .iter()
         .filter(|k| **k != Kind::VenueEvent || !runs.is_empty() || f.kind == k.as_str())
-        .map(|k| Choice {
-            value: k.as_str().to_owned(),
-            label: kind_name(*k).to_owned(),
-            selected: f.kind == k.as_str(),
-        })
+        .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: f.kind == k.as_str() })
         .collect();
     let venues = runs
         .iter()

@@ -1,5 +1,6 @@
 //! The coworker's day: check in, the people to meet with the reason for each (accept, decline,
-//! "we met", was it useful), and asking the people here a question.
+//! "we met", was it useful), asking the people here a question, and their gatherings this week
+//! with what else is on near them.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,17 +10,19 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::booking::{self, BookingStatus, EARLY_CHECK_IN_SECONDS};
+use thirdspace_domain::gathering::RsvpStatus;
 use thirdspace_domain::hours::{self, ClockTime};
 use thirdspace_store::{BookingsWhen, IntroAnswer, IntroStep, Page, User, Venue};
 use uuid::Uuid;
 
+use super::gatherings::{local_moment, local_when, standing, Listed as DateListed};
 use super::{failed, failure, message, render, to_login, today_at, Errors, FormData, Nav, Visitor};
 use crate::app::access::time_zone;
 use crate::app::intros::{self, suggestions_here, take_step, who_can_answer};
 use crate::app::presence::{arrive, check_code, leave, Arrival};
 use crate::app::questions;
 use crate::app::questions::QuestionView;
-use crate::app::{access, bookings, presence, profiles, AppError};
+use crate::app::{access, bookings, gatherings, presence, profiles, AppError};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -64,6 +67,26 @@ struct Open {
     asker_id: Option<Uuid>,
 }
 
+/// A date the member answered for.
+struct Answer {
+    gathering: Uuid,
+    title: String,
+    kind: &'static str,
+    when: String,
+    /// Where they stand, in words (with the deadline of a place offered).
+    standing: String,
+    /// A place is offered to them: take it on the gathering's page.
+    offered: bool,
+}
+
+/// What is on near the member this week.
+struct NearYou {
+    city: String,
+    /// The city's listing: `/gatherings?city=…`.
+    link: String,
+    listed: Vec<DateListed>,
+}
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct TodayPage<'a> {
@@ -78,6 +101,9 @@ struct TodayPage<'a> {
     intros: Vec<Listed>,
     questions: Vec<Asked>,
     others: Vec<Open>,
+    /// Their answers for gatherings today and in the coming week.
+    answers: Vec<Answer>,
+    near: Option<NearYou>,
     /// Nothing offered or sought yet: suggestions need a profile.
     profile_empty: bool,
     notice: Option<String>,
@@ -100,6 +126,8 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
         intros: Vec::new(),
         questions: Vec::new(),
         others: Vec::new(),
+        answers: Vec::new(),
+        near: None,
         profile_empty: false,
         notice: None,
         ask_text: String::new(),
@@ -188,6 +216,27 @@ async fn build<'a>(state: &AppState, who: &'a Visitor, user: &User) -> Result<To
             steps,
         });
     }
+    let week = gatherings::week(state, user).await?;
+    page.answers = week
+        .answered
+        .into_iter()
+        .map(|(g, d, r)| Answer {
+            gathering: g.id,
+            kind: g.kind.label(),
+            when: local_when(&g, &d),
+            standing: match d.cancelled_at {
+                Some(_) => "Cancelled by its organiser.".to_owned(),
+                None => standing(&r, |t| local_moment(&g, t)),
+            },
+            offered: d.cancelled_at.is_none() && r.status == RsvpStatus::Offered,
+            title: g.title,
+        })
+        .collect();
+    page.near = week.near.map(|near| NearYou {
+        link: format!("/gatherings?city={}", form_urlencoded::byte_serialize(near.city.as_bytes()).collect::<String>()),
+        city: near.city,
+        listed: near.dates.into_iter().map(DateListed::from).collect(),
+    });
     page.at = at;
     Ok(page)
 }

@@ -468,3 +468,93 @@ async fn a_revoked_screen_stops_showing_names_within_ten_seconds() {
     assert!(!page.contains("Pat Public"), "and shows no names any more");
     client.close().await.unwrap();
 }
+
+/// Whether the screen's "Today here" shows whole inside the window: its heading and each item
+/// inside the section, none squeezed away.
+async fn today_here_fits(client: &Client) -> serde_json::Value {
+    client
+        .execute(
+            r#"
+            var section = document.getElementById('today-here');
+            var box = section.getBoundingClientRect();
+            var items = Array.from(section.querySelectorAll('li')).map(function (li) { return li.getBoundingClientRect(); });
+            var inside = function (r) {
+              return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
+            };
+            return { shown: !section.hidden, items: items.length,
+                     window: box.top >= -1 && box.left >= -1 && box.bottom <= window.innerHeight + 1 && box.right <= window.innerWidth + 1,
+                     whole: items.every(function (r) { return inside(r) && r.height > 10; }) && inside(section.querySelector('h2').getBoundingClientRect()) };
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn today_s_gatherings_here_show_on_the_screen_live_and_fit_a_tv_and_a_phone() {
+    let Some((_driver, client)) = browser().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let pat = app.member("Pat").await;
+    profile(&app, &pat, "Pat Public", "public").await;
+    app.arrive(&host, &pat, venue).await;
+    crate::screens::gathering_here(&app, &host, venue, json!({})).await;
+    let token = app.screen_token(&host, venue, "display").await;
+    client.set_window_size(1920, 1080).await.unwrap();
+    client.goto(&app.url(&format!("/venues/{venue}/screen?token={token}"))).await.unwrap();
+    let shown = wait_for(&client, "#today-here", |t| t.contains("12:00–13:00 · 2 places left · VAT in an hour")).await;
+    assert!(shown.is_some(), "today's session shows: {}", text_of(&client, "main").await);
+    assert!(text_of(&client, "#gatherings").await.contains("VAT in an hour · Knowledge session"));
+
+    // Organised and answered while the screen is on: it follows without a reload.
+    let title: String =
+        format!("Open afternoon: {}", "bring your laptop and a question ".repeat(4)).chars().take(120).collect();
+    let open = crate::screens::gathering_here(
+        &app,
+        &host,
+        venue,
+        json!({"title": title.trim_end(), "kind": "venue_event", "start": "15:00", "end": "17:00", "capacity": 1}),
+    )
+    .await;
+    assert!(wait_for(&client, "#gatherings", |t| t.contains("Open afternoon")).await.is_some(), "a new one, live");
+    let ann = app.member("Ann").await;
+    app.call(Method::POST, &format!("/api/v1/gathering-dates/{open}/rsvp"), Some(&ann), None).await;
+    let full = wait_for(&client, "#gatherings li.full", |t| t.starts_with("15:00–17:00 · full · Open afternoon")).await;
+    assert!(full.is_some(), "full once someone takes the last place: {}", text_of(&client, "#gatherings").await);
+    crate::screens::gathering_here(
+        &app,
+        &host,
+        venue,
+        json!({"title": "Members' lunch", "start": "13:00", "end": "14:00", "members_only": true}),
+    )
+    .await;
+    crate::screens::gathering_here(&app, &host, venue, json!({"title": "Late talk", "start": "17:00", "end": "18:00"}))
+        .await;
+    assert!(
+        wait_for(&client, "#gatherings", |t| t.contains("+ 1 more today")).await.is_some(),
+        "two, then how many more"
+    );
+    assert!(
+        !client.source().await.unwrap().contains("Members' lunch"),
+        "a members-only gathering stays off the screen"
+    );
+
+    for (w, h) in [(1920, 1080), (1024, 768), (800, 1280), (375, 812)] {
+        client.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        screenshot(&client, &format!("dashboard-today-here-{w}x{h}.png")).await;
+        assert_fits(&client, 1).await;
+        let started = Instant::now();
+        loop {
+            let fits = today_here_fits(&client).await;
+            if fits == json!({"shown": true, "items": 3, "window": true, "whole": true}) {
+                break;
+            }
+            assert!(started.elapsed() < PATIENCE, "at {w}×{h} today's gatherings show whole: {fits}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    client.close().await.unwrap();
+}

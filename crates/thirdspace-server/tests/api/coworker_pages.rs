@@ -1,9 +1,11 @@
 //! A coworker through the pages: find a seat, book it for social capital, add it to a calendar,
 //! see and cancel bookings.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
-use crate::helpers::{spawn_app, MONDAY};
+use crate::helpers::{spawn_app, venue_body, MONDAY};
+use crate::screens::gathering_here;
 use crate::web::Web;
 
 #[tokio::test]
@@ -395,4 +397,121 @@ async fn my_bookings_give_a_calendar_address_shown_once_that_a_new_one_or_stoppi
     let stopped = web.submit("/me/bookings", "/me/calendar/stop", &[]).await;
     assert_eq!(stopped.location, "/me/bookings?calendar=stopped");
     assert_eq!(app.get(&path, None).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The section of `html` from `from` up to `to`, or to the end.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).unwrap_or_else(|| panic!("no {from} in {html}"));
+    let rest = &html[start..];
+    rest.find(to).map_or(rest, |end| &rest[..end])
+}
+
+#[tokio::test]
+async fn today_lists_my_gatherings_this_week_as_they_stand_and_what_else_is_on_near_me() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Hanna").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let made = app.post("/api/v1/venues", Some(&host), venue_body("Zaal Noord", "Amsterdam")).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let amsterdam: uuid::Uuid = made.body["id"].as_str().unwrap().parse().unwrap();
+    app.space(&host, amsterdam, 10).await;
+    let (mia, ann, zoe) = (app.member("Mia").await, app.member("Ann").await, app.member("Zoë").await);
+    let at = |venue: uuid::Uuid, extra: serde_json::Value| {
+        let (app, host) = (&app, &host);
+        async move { gathering_here(app, host, venue, extra).await }
+    };
+    // This week at the Utrecht venue: a session, a full talk, a workshop whose place comes free,
+    // Friday drinks called off, a writing sprint and an open day for members; in Amsterdam a
+    // meetup; and next month another session.
+    let session = at(venue, json!({"date": "2026-11-25"})).await;
+    let talk = at(
+        venue,
+        json!({"title": "Pricing talk", "date": "2026-11-24", "start": "16:00", "end": "17:00", "capacity": 1}),
+    )
+    .await;
+    let workshop = at(
+        venue,
+        json!({"title": "Grant workshop", "date": "2026-11-26", "start": "10:00", "end": "12:00", "capacity": 1}),
+    )
+    .await;
+    let drinks = at(
+        venue,
+        json!({"title": "Friday drinks", "kind": "venue_event", "date": "2026-11-27", "start": "16:00", "end": "17:30"}),
+    )
+    .await;
+    at(venue, json!({"title": "Writing sprint", "kind": "coworking_day", "date": "2026-11-25", "start": "09:00", "end": "12:00"}))
+        .await;
+    at(
+        venue,
+        json!({"title": "Open day", "kind": "venue_event", "date": "2026-11-28", "start": "10:00", "end": "15:00", "members_only": true}),
+    )
+    .await;
+    at(amsterdam, json!({"title": "Amsterdam meetup", "kind": "group_meetup", "date": "2026-11-25"})).await;
+    let december = at(venue, json!({"title": "December session", "date": "2026-12-09"})).await;
+    // A coworking day at Zoë's home: its address is for the people going, on its own page.
+    let home = json!({"kind": "coworking_day", "title": "Coworken bij Zoë", "address": "Kanaalstraat 3", "city": "Utrecht",
+        "time_zone": "Europe/Amsterdam", "date": "2026-11-24", "start": "09:30", "end": "16:00", "capacity": 4});
+    let home = app.post("/api/v1/gatherings", Some(&zoe), home).await;
+    assert_eq!(home.status, StatusCode::CREATED, "{}", home.body);
+    let home = home.body["dates"][0]["id"].as_str().unwrap().to_owned();
+
+    let rsvp = |who: &crate::helpers::Member, date: &str, method: Method| {
+        let (app, who, path) = (&app, who.clone(), format!("/api/v1/gathering-dates/{date}/rsvp"));
+        async move { app.call(method, &path, Some(&who), None).await }
+    };
+    for date in [&session, &drinks, &december, &home] {
+        assert_eq!(rsvp(&mia, date, Method::POST).await.body["status"], "going");
+    }
+    for date in [&talk, &workshop] {
+        assert_eq!(rsvp(&ann, date, Method::POST).await.body["status"], "going");
+        assert_eq!(rsvp(&mia, date, Method::POST).await.body["status"], "waiting");
+    }
+    assert_eq!(rsvp(&ann, &workshop, Method::DELETE).await.status, StatusCode::OK, "Ann lets her place go to Mia");
+    let cancelled =
+        app.call(Method::POST, &format!("/api/v1/gathering-dates/{drinks}/cancel"), Some(&host), None).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+
+    let web = Web::new(&app);
+    web.log_in(&mia).await;
+    let page = web.get("/today").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mine = between(&page.html, "<h2 id=\"gatherings\">", "</section>");
+    let order: Vec<usize> = ["Coworken bij Zoë", "Pricing talk", "VAT in an hour", "Grant workshop", "Friday drinks"]
+        .iter()
+        .map(|title| mine.find(title).unwrap_or_else(|| panic!("{title} in {mine}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "soonest first: {mine}");
+    let item = |title: &str| between(mine, title, "</li>").to_owned();
+    assert!(item("Coworken bij Zoë").contains("Tuesday 24 November 2026, 09:30–16:00 CET"), "{mine}");
+    assert!(item("Coworken bij Zoë").contains("You&#39;re going."), "{mine}");
+    assert!(item("Pricing talk").contains("You&#39;re in line"), "{mine}");
+    let offered = item("Grant workshop");
+    assert!(offered.contains("A place came free for you: take it before") && offered.contains("CET"), "{offered}");
+    assert!(offered.contains("Take the place"), "{offered}");
+    assert!(
+        item("VAT in an hour").contains("Knowledge session") && item("VAT in an hour").contains("You&#39;re going.")
+    );
+    assert!(item("Friday drinks").contains("Cancelled by its organiser."), "{mine}");
+    assert!(!page.html.contains("December session"), "beyond the week");
+    assert!(!page.html.contains("Kanaalstraat 3"), "a home's address stays on the gathering's own page");
+    assert!(!page.html.contains("This week near you"), "no venue to be near yet");
+    assert!(page.html.contains("href=\"/gatherings\">Find gatherings</a>"), "{mine}");
+
+    // A booking at the Utrecht venue makes Utrecht near: what is on there that she did not answer.
+    assert_eq!(app.book(&mia, venue, "2026-11-25", "09:00", "17:00").await.status, StatusCode::CREATED);
+    let page = web.get("/today").await;
+    let near = between(&page.html, "This week near you, in Utrecht", "</section>");
+    assert!(near.contains("Writing sprint") && near.contains("Coworking day"), "{near}");
+    assert!(near.contains("Open day") && near.contains("Members only"), "members see members' gatherings: {near}");
+    for left_out in ["VAT in an hour", "Pricing talk", "Amsterdam meetup", "Friday drinks", "Kanaalstraat"] {
+        assert!(!near.contains(left_out), "{left_out}: {near}");
+    }
+    assert!(near.contains("href=\"/gatherings?city=Utrecht\">All gatherings in Utrecht</a>"), "{near}");
+
+    // Checked in at the Amsterdam venue, Amsterdam is near.
+    assert_eq!(app.arrive(&host, &mia, amsterdam).await.status, StatusCode::OK);
+    let page = web.get("/today").await;
+    let near = between(&page.html, "This week near you, in Amsterdam", "</section>");
+    assert!(near.contains("Amsterdam meetup") && !near.contains("Writing sprint"), "{near}");
+    assert!(near.contains("href=\"/gatherings?city=Amsterdam\""), "{near}");
 }

@@ -130,6 +130,7 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
     let body = json!({"display_name": "Cas", "headline": "Bookkeeper", "offers": ["bookkeeping"], "seeking": ["python"], "visibility": "public"});
     app.call(reqwest::Method::PUT, "/api/v1/me/profile", Some(&cas), Some(body)).await;
     app.arrive(&host, &cas, venue).await;
+    crate::screens::gathering_here(&app, &host, venue, json!({"date": "2026-11-25"})).await;
 
     go(&client, &app, "/").await;
     check(&client, &axe, "home").await;
@@ -184,6 +185,19 @@ async fn a_new_coworker_signs_up_fills_a_profile_books_checks_in_and_accepts_an_
     follow(&client, "form[action$='/accept'] button").await;
     assert!(text_of(&client, "main").await.contains("You said yes"));
     screenshot(&client, "journey-today.png").await;
+
+    // What is on near her this week: she says she comes, and Today says where she stands.
+    let today = text_of(&client, "main").await;
+    assert!(today.contains("This week near you, in Utrecht") && today.contains("VAT in an hour"), "{today}");
+    follow(&client, "ul.gatherings a[href^='/gatherings/']").await;
+    follow(&client, "form[action^='/gathering-dates/'][action$='/rsvp'] button").await;
+    follow(&client, "nav a[href='/today']").await;
+    let today = text_of(&client, "main").await;
+    assert!(today.contains("VAT in an hour") && today.contains("You're going."), "{today}");
+    check(&client, &axe, "today with a gathering").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "today with a gathering at 375 px").await;
+    screenshot(&client, "phone-today-gatherings.png").await;
     client.close().await.unwrap();
 }
 

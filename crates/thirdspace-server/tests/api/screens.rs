@@ -1,5 +1,5 @@
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, Member, PATIENCE};
 
@@ -192,4 +192,81 @@ async fn a_closed_venue_s_screen_says_when_it_opens_instead_of_inviting_check_in
     app.clock.advance(9 * 3600);
     let closed = app.get(&path, None).await;
     assert_eq!(closed.body["closed"], "Closed now. It opens again on Tuesday 24 November at 08:00.", "{}", closed.body);
+}
+
+/// The venue's host organises a gathering at it through the API; `extra` changes fields. Gives
+/// the first date's id.
+pub async fn gathering_here(app: &crate::helpers::TestApp, host: &Member, venue: uuid::Uuid, extra: Value) -> String {
+    let mut body = json!({"kind": "knowledge_session", "title": "VAT in an hour", "venue_id": venue,
+        "date": crate::helpers::MONDAY, "start": "12:00", "end": "13:00", "capacity": 2});
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        body[k] = v.clone();
+    }
+    let made = app.post("/api/v1/gatherings", Some(host), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    made.body["dates"][0]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_screen_lists_today_s_open_gatherings_here_with_their_places_and_nothing_else() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (elsewhere, _) = app.venue(&host, 10).await;
+    let token = app.screen_token(&host, venue, "display").await;
+    let path = format!("/api/v1/venues/{venue}/dashboard?token={token}");
+    assert_eq!(app.get(&path, None).await.body["gatherings_today"], json!([]), "nothing planned yet");
+
+    let today = gathering_here(&app, &host, venue, json!({})).await;
+    gathering_here(
+        &app,
+        &host,
+        venue,
+        json!({"title": "Early coffee", "kind": "venue_event", "start": "09:15", "end": "09:45"}),
+    )
+    .await;
+    gathering_here(&app, &host, venue, json!({"title": "Tomorrow's talk", "date": "2026-11-24"})).await;
+    gathering_here(
+        &app,
+        &host,
+        venue,
+        json!({"title": "Members' lunch", "start": "13:00", "end": "14:00", "members_only": true}),
+    )
+    .await;
+    gathering_here(&app, &host, elsewhere, json!({"title": "At the other venue"})).await;
+    let called_off =
+        gathering_here(&app, &host, venue, json!({"title": "Called off", "start": "15:00", "end": "16:00"})).await;
+    let cancelled =
+        app.call(Method::POST, &format!("/api/v1/gathering-dates/{called_off}/cancel"), Some(&host), None).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    let ann = app.member("Ann").await;
+    let answered = app.call(Method::POST, &format!("/api/v1/gathering-dates/{today}/rsvp"), Some(&ann), None).await;
+    assert_eq!(answered.body["status"], "going", "{}", answered.body);
+
+    let board = app.get(&path, None).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    assert_eq!(
+        board.body["gatherings_today"],
+        json!([
+            {"title": "Early coffee", "kind": "Venue event", "starts": "09:15", "ends": "09:45", "places_left": 2, "full": false},
+            {"title": "VAT in an hour", "kind": "Knowledge session", "starts": "12:00", "ends": "13:00", "places_left": 1, "full": false}
+        ]),
+        "today's, in local time, soonest first; not tomorrow's, not another venue's, not a cancelled date, not one for \
+         members only"
+    );
+    let staff = app.get(&format!("/api/v1/venues/{venue}/dashboard"), Some(&host)).await;
+    assert_eq!(
+        staff.body["gatherings_today"], board.body["gatherings_today"],
+        "the screen is the screen, whoever opens it"
+    );
+
+    let bo = app.member("Bo").await;
+    app.call(Method::POST, &format!("/api/v1/gathering-dates/{today}/rsvp"), Some(&bo), None).await;
+    // An hour on, the early coffee is over; the session is full.
+    app.clock.advance(3600);
+    let board = app.get(&path, None).await;
+    assert_eq!(
+        board.body["gatherings_today"],
+        json!([{"title": "VAT in an hour", "kind": "Knowledge session", "starts": "12:00", "ends": "13:00", "places_left": 0, "full": true}])
+    );
 }
