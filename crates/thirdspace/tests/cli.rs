@@ -213,6 +213,48 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
         assert!(html.contains(shows), "{page} shows {shows}: {html}");
     }
 
+    // The board printed: four posts, and the city's board with them all.
+    let posts: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| {
+            let page = l.split_whitespace().find(|w| w.contains("/board/"))?;
+            let author = l.split_whitespace().last()?.trim_end_matches(')');
+            Some((page.to_owned(), author.to_owned()))
+        })
+        .collect();
+    assert_eq!(posts.len(), 4, "a lamp, a monitor, a co-founder and a proofreader: {text}");
+    let board = lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/board?city=") && !w.contains("/api/")))
+        .expect("the city's board is printed");
+    let html = reqwest::get(board).await.expect("the board").text().await.unwrap_or_default();
+    for shows in [
+        "Desk lamp to lend",
+        "At Café De Wolkenfabriek",
+        "Spare 24-inch monitor",
+        "co-founder for a climate app",
+        "Proofreader",
+    ] {
+        assert!(html.contains(shows), "{board} shows {shows}: {html}");
+    }
+    let api = lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/api/v1/board?city=")))
+        .expect("the board's API is printed");
+    assert_eq!(get_json(api).await.as_array().map(Vec::len), Some(4));
+    // The lamp's author, logged in, finds the message a member wrote about it.
+    let (lamp, author) = &posts[0];
+    let session = reqwest::Client::builder().cookie_store(true).build().expect("a client");
+    let logged_in = session
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": author, "password": "coworking-demo"}))
+        .send()
+        .await
+        .expect("log in");
+    assert!(logged_in.status().is_success(), "{}", logged_in.status());
+    let html = session.get(lamp).send().await.expect("the lamp's page").text().await.unwrap_or_default();
+    assert!(html.contains("Who wrote to you") && html.contains("Could I borrow the lamp on Thursday?"), "{html}");
+
     let second = thirdspace()
         .args(["demo", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())

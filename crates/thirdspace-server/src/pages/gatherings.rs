@@ -115,7 +115,7 @@ struct BrowsePage {
 
 /// The city a listing starts from: that of the first venue the member runs, else of the first
 /// venue of the network; none when there is no venue yet.
-async fn default_city(state: &AppState, user: Option<&User>) -> Result<String, AppError> {
+pub(super) async fn default_city(state: &AppState, user: Option<&User>) -> Result<String, AppError> {
     if let Some(user) = user {
         if let Some((venue, _)) = venues::run_by(state, user).await?.into_iter().next() {
             return Ok(venue.city);

@@ -2,9 +2,11 @@
 //! their assets: no build step, nothing from the internet.
 
 mod account;
+mod board;
 mod bookings;
 mod chart;
 mod check_in;
+mod emails;
 mod find;
 mod gathering_line;
 mod gatherings;
@@ -502,10 +504,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(organise::router())
         .merge(gatherings::router())
         .merge(gathering_line::router())
+        .merge(board::router())
         .merge(bookings::router())
         .merge(ledger::router())
         .merge(person::router())
         .merge(profile::router())
+        .merge(emails::router())
         .merge(today::router())
         .merge(host::router())
         .merge(venue_report::router())

@@ -536,3 +536,63 @@ async fn a_member_organises_a_gathering_another_comes_and_the_organiser_moves_so
     screenshot(&client, "phone-gathering-form.png").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_puts_up_a_post_another_writes_and_the_author_answers_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let (ann, bo) = (app.member("Ann").await, app.member("Bo").await);
+    for (who, name) in [(&ann, "Ann"), (&bo, "Bo")] {
+        crate::gathering_pages::public(&app, who, name).await;
+    }
+
+    log_in_as(&client, &app, &ann).await;
+    go(&client, &app, "/board?city=Utrecht").await;
+    check(&client, &axe, "the board, nothing up yet").await;
+    fill(&client, "#tags", "lighting").await;
+    follow(&client, "button.big").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Please correct") && main.contains("Title must not be empty"), "{main}");
+    assert!(main.contains("What it is: Choose what it is about."), "every problem at once: {main}");
+    check(&client, &axe, "putting up a post, the form in error").await;
+    client.find(Locator::Css("#category")).await.unwrap().select_by_value("equipment").await.unwrap();
+    fill(&client, "#title", "Desk lamp to lend").await;
+    fill(&client, "#body", "A warm LED lamp.\nPick it up at the café.").await;
+    fill(&client, "#city", "Utrecht").await;
+    follow(&client, "button.big").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Your post is up") && main.contains("Desk lamp to lend"), "{main}");
+    check(&client, &axe, "a new post, for its author").await;
+    let post = path_now(&client).await.split('?').next().unwrap().to_owned();
+
+    log_in_as(&client, &app, &bo).await;
+    go(&client, &app, &post).await;
+    assert!(text_of(&client, "main").await.contains("Write to Ann"));
+    check(&client, &axe, "a post, for a member").await;
+    fill(&client, "#body", "Could I borrow it on Friday?").await;
+    follow(&client, "form[action$='/write'] button").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Sent.") && main.contains("Could I borrow it on Friday?"), "{main}");
+    check(&client, &axe, "a post, written to its author").await;
+
+    log_in_as(&client, &app, &ann).await;
+    go(&client, &app, &post).await;
+    fill(&client, &format!("#reply-{}", bo.id), "Yes, Friday at ten.").await;
+    follow(&client, &format!("#with-{} form button", bo.id)).await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("Yes, Friday at ten.") && main.contains("Fulfilled with"), "{main}");
+    check(&client, &axe, "a post with a conversation, for its author").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "a post with a conversation, for its author, at 375 px").await;
+    screenshot(&client, "phone-board-post.png").await;
+    go(&client, &app, "/board?city=Utrecht").await;
+    assert!(text_of(&client, "main").await.contains("Desk lamp to lend"));
+    check(&client, &axe, "the board in Utrecht at 375 px").await;
+    go(&client, &app, "/me/emails").await;
+    check(&client, &axe, "the e-mail settings at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+    follow(&client, "form[action='/me/emails'] button").await;
+    assert!(text_of(&client, "main").await.contains("Saved"));
+    check(&client, &axe, "the e-mail settings, saved").await;
+    client.close().await.unwrap();
+}

@@ -8,6 +8,7 @@ mod account_pages;
 mod accounts;
 mod approvals;
 mod board;
+mod board_pages;
 mod bookings;
 pub mod browser;
 mod contract;

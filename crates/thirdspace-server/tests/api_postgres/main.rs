@@ -13,6 +13,8 @@ mod accounts;
 mod approvals;
 #[path = "../api/board.rs"]
 mod board;
+#[path = "../api/board_pages.rs"]
+mod board_pages;
 #[path = "../api/bookings.rs"]
 mod bookings;
 #[path = "../api/browser.rs"]

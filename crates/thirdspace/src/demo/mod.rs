@@ -16,7 +16,7 @@ use thirdspace_domain::resident::Resident;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, tag};
-use thirdspace_server::app::access;
+use thirdspace_server::app::{access, board};
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{matching, password, AppState, Application};
 use thirdspace_store::{
@@ -83,6 +83,8 @@ struct SeededVenue {
 }
 
 struct Seeded {
+    /// The posts on the board: title, id and the author's e-mail address.
+    board: Vec<(String, Uuid, String)>,
     /// The gatherings organised: title, id and the organiser's e-mail address.
     gatherings: Vec<(String, Uuid, String)>,
     admin: User,
@@ -103,9 +105,10 @@ struct Seeded {
 pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usize) -> Result<()> {
     let lock = open::sqlite_lock(&config.database_url)?;
     let store = open::store(config, &config.database_url, false).await?;
-    let seeded = seed(store.as_ref(), people).await?;
+    let mut seeded = seed(store.as_ref(), people).await?;
     let server = config.server(listener.local_addr()?);
     let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
+    seeded.board = put_up_posts(&state, &seeded).await?;
     let app = Application::on(listener, state);
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
     app.run_until(open::shutdown_signal()).await?;
@@ -207,6 +210,7 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
     }
     let gatherings = organise_gatherings(store, &seeded_people, &venues, now).await?;
     Ok(Seeded {
+        board: Vec::new(),
         gatherings,
         admin,
         venues,
@@ -466,6 +470,40 @@ async fn organise_gatherings(
     Ok(vec![(home.title, home.id, organiser.email.clone()), (session.title, session.id, venue.host.email.clone())])
 }
 
+/// A few posts on the board, put up by members through the application like any other (each
+/// author is reminded before it comes down): a lamp to lend at the café, a spare monitor at the
+/// library, a co-founder and a proofreader wanted in the city; and one member writing to the
+/// lamp's author.
+async fn put_up_posts(state: &AppState, seeded: &Seeded) -> Result<Vec<(String, Uuid, String)>> {
+    let (Some(cafe), Some(library)) = (seeded.venues.first(), seeded.venues.get(1)) else { return Ok(Vec::new()) };
+    let city = cafe.venue.city.clone();
+    let posts = [
+        serde_json::json!({"kind": "offer", "category": "equipment", "title": "Desk lamp to lend",
+            "body": "A warm LED desk lamp with a dimmer. Borrow it for a week or two; it stays behind the bar.",
+            "tags": ["lighting", "ergonomics"], "venue_id": cafe.venue.id}),
+        serde_json::json!({"kind": "offer", "category": "equipment", "title": "Spare 24-inch monitor",
+            "body": "A second screen I no longer use (HDMI, cable included). Free to a good home.",
+            "tags": ["hardware"], "venue_id": library.venue.id}),
+        serde_json::json!({"kind": "need", "category": "people", "title": "Looking for a co-founder for a climate app",
+            "body": "An app that helps households cut their energy use. I build the backend; looking for someone \
+            who knows product design or the energy market.", "tags": ["climate", "product design"], "city": city}),
+        serde_json::json!({"kind": "need", "category": "service", "title": "Proofreader for a grant application",
+            "body": "Twelve pages in English, due in three weeks. Happy to pay, or to swap for help with Python.",
+            "tags": ["proofreading", "english"], "city": city}),
+    ];
+    let mut put_up = Vec::new();
+    for (body, (author, _, _)) in posts.into_iter().zip(&seeded.people) {
+        let input = serde_json::from_value(body)?;
+        let view = board::put_up(state, author, input).await.map_err(|e| anyhow!("demo post: {e:?}"))?;
+        put_up.push((view.post.title, view.post.id, author.email.clone()));
+    }
+    if let (Some((_, lamp, _)), Some((writer, _, _))) = (put_up.first(), seeded.people.get(4)) {
+        let body = "Could I borrow the lamp on Thursday? My corner of the café gets dark by four.";
+        board::write(state, writer, *lamp, body, None).await.map_err(|e| anyhow!("demo message: {e:?}"))?;
+    }
+    Ok(put_up)
+}
+
 async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> Result<()> {
     const QUESTIONS: [(&str, &[&str]); 3] = [
         (
@@ -572,6 +610,16 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
         let city = v.venue.city.replace(' ', "%20");
         println!("  in {:<37} {base}/gatherings?city={city}", v.venue.city);
         println!("  {:<40} {base}/api/v1/gatherings?city={city}", "  (API)");
+    }
+    println!();
+    println!("The board (offers and needs; members write to a post's author here, no address shown):");
+    for (title, id, author) in &seeded.board {
+        println!("  {title:<44} {base}/board/{id}   (author: {author})");
+    }
+    if let Some(v) = seeded.venues.first() {
+        let city = v.venue.city.replace(' ', "%20");
+        println!("  in {:<41} {base}/board?city={city}", v.venue.city);
+        println!("  {:<44} {base}/api/v1/board?city={city}", "  (API)");
     }
     for resident in &seeded.residents {
         println!("Resident of the library (checks in without a booking): {}", resident.email);
