@@ -169,7 +169,7 @@ fn busy_venue() -> Result<(VenueDraft, SpaceDraft), Error> {
 
 /// Gathering `i`: its city, day, hours, places and whether it is at the busy venue.
 fn input(i: usize, venue: Uuid) -> Result<(GatheringInput, bool), Error> {
-    let at_venue = i % 20 == 0;
+    let at_venue = i.is_multiple_of(20);
     let city = CITIES[match i % 10 {
         0..=5 => 0,
         6 | 7 => 1,
