@@ -374,6 +374,8 @@ pub const TABLES: &[Table] = &[
             col("sequence", Int32),
             col("space_id", Uuid),
             col("attendance_confirmed_at", Int),
+            col("taken", Int32),
+            col("waiting", Int32),
         ],
     },
     Table {

@@ -17,12 +17,11 @@ use crate::{args, json, Backend, Columns, Sql, SqlStore, SqlWork, Transaction};
 const GATHERING_COLUMNS: &str = "g.id, g.organiser_id, g.venue_id, g.kind, g.title, g.description, g.tags, g.address, \
      g.city, g.time_zone, g.start_minute, g.end_minute, g.members_only, g.requires_approval, g.repeat, g.created_at";
 
-/// A date's columns with how its places stand.
+/// A date's columns with how its places stand (`taken` and `waiting` are kept by every write that
+/// changes an answer's status, in its transaction: see [`counted`]).
 const DATE_COLUMNS: &str =
     "d.id AS date_id, d.gathering_id, d.date, d.starts_at, d.ends_at, d.capacity, d.cancelled_at, d.sequence, \
-     d.space_id, d.attendance_confirmed_at, \
-     (SELECT COUNT(*) FROM gathering_rsvps r WHERE r.date_id = d.id AND r.status IN ('going', 'offered')) AS taken, \
-     (SELECT COUNT(*) FROM gathering_rsvps r WHERE r.date_id = d.id AND r.status = 'waiting') AS waiting";
+     d.space_id, d.attendance_confirmed_at, d.taken, d.waiting";
 
 const RSVP_COLUMNS: &str =
     "id, date_id, user_id, status, position, offered_until, moved_up, created_at, updated_at, attended_at";
@@ -129,7 +128,20 @@ fn open_date(date: &GatheringDate, now: i64) -> StoreResult<()> {
     })
 }
 
-/// Sets an answer's status (and what goes with it) and records the change.
+/// How an answer in `status` counts in its date's places: (taken, waiting).
+fn counts(status: RsvpStatus) -> (i64, i64) {
+    (i64::from(status.takes_place()), i64::from(status == RsvpStatus::Waiting))
+}
+
+/// What changing an answer from `from` (none for a new one) to `to` adds to its date's `taken`
+/// and `waiting`.
+fn counted(from: Option<RsvpStatus>, to: RsvpStatus) -> (i64, i64) {
+    let ((old_taken, old_waiting), (taken, waiting)) = (from.map_or((0, 0), counts), counts(to));
+    (taken - old_taken, waiting - old_waiting)
+}
+
+/// Sets an answer's status (and what goes with it), keeps its date's counts and records the
+/// change.
 async fn set_status<C: Sql>(
     c: &mut C,
     g: &Gathering,
@@ -140,6 +152,11 @@ async fn set_status<C: Sql>(
 ) -> StoreResult<Rsvp> {
     let sql = "UPDATE gathering_rsvps SET status = $1, offered_until = $2, updated_at = $3 WHERE id = $4";
     c.execute(sql, args![status.as_str(), offered_until, now, rsvp.id]).await?;
+    let (taken, waiting) = counted(Some(rsvp.status), status);
+    if (taken, waiting) != (0, 0) {
+        let sql = "UPDATE gathering_dates SET taken = taken + $1, waiting = waiting + $2 WHERE id = $3";
+        c.execute(sql, args![taken, waiting, rsvp.date_id]).await?;
+    }
     let changed = Rsvp { status, offered_until, updated_at: now, ..rsvp.clone() };
     record(c, &NewEvent::rsvp(g, &changed, now)).await?;
     Ok(changed)
@@ -345,8 +362,15 @@ impl<T: Transaction> GatheringsWork for SqlWork<T> {
             return Ok(standing.clone());
         }
         let status = gathering::answer(d.capacity, d.taken, g.requires_approval);
-        let position = "UPDATE gathering_dates SET answers = answers + 1 WHERE id = $1 RETURNING answers";
-        let row = self.tx.fetch_optional(position, args![date]).await?.ok_or(StoreError::NotFound("gathering date"))?;
+        // A withdrawn answer counted nowhere, like a new one.
+        let (taken, waiting) = counted(None, status);
+        let position = "UPDATE gathering_dates SET answers = answers + 1, taken = taken + $1, \
+                        waiting = waiting + $2 WHERE id = $3 RETURNING answers";
+        let row = self
+            .tx
+            .fetch_optional(position, args![taken, waiting, date])
+            .await?
+            .ok_or(StoreError::NotFound("gathering date"))?;
         let position = row.int("answers")?;
         let rsvp = match existing {
             Some(withdrawn) => {
