@@ -282,6 +282,49 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     store.answer_gathering(first_date, people[1], now + 10).await.expect("going");
     store.answer_gathering(first_date, people[2], now + 11).await.expect("in line");
     store.move_up(first_date, people[2], "Brings the coffee", now + 12).await.expect("moved up");
+    // The organiser's message, a calendar key, e-mails queued and switched off, a board post and
+    // a conversation about it.
+    let mut work = store.begin().await.expect("a unit of work");
+    let message = thirdspace_store::GatheringMessage {
+        id: Uuid::now_v7(),
+        date_id: first_date,
+        author_id: people[0],
+        subject: "Bring a mug ☕".into(),
+        body: "The café lends none.\nSee you there.".into(),
+        created_at: now + 13,
+    };
+    work.add_gathering_message(&message).await.expect("a message");
+    work.set_calendar_key(people[1], Some(&"e".repeat(64)), now + 14).await.expect("a calendar key");
+    let reminder = thirdspace_store::NewMail {
+        kind: thirdspace_domain::mail::MailKind::GatheringReminder,
+        key: Some(format!("gathering_reminder:{first_date}:{}", people[1])),
+        user: people[1],
+        subject: first_date,
+        due_at: now + 86_400,
+    };
+    work.queue_mail(&reminder, now + 15).await.expect("queued");
+    work.set_mail_off(people[2], &[thirdspace_domain::mail::MailKind::BoardExpiry]).await.expect("switched off");
+    let post = thirdspace_domain::board::PostDraft {
+        kind: thirdspace_domain::board::PostKind::Offer,
+        category: thirdspace_domain::board::Category::Equipment,
+        title: "Desk lamp to lend 💡".into(),
+        body: Some("Warm light.".into()),
+        tags: vec!["lighting".into()],
+        venue_id: Some(venue),
+        city: "Utrecht".into(),
+        expires_at: now + 30 * 86_400,
+    };
+    let post = work.create_post(people[0], &post, now + 16).await.expect("a post");
+    let question = thirdspace_store::BoardMessage {
+        id: Uuid::now_v7(),
+        post_id: post.id,
+        member_id: people[1],
+        from_id: people[1],
+        body: "May I borrow it?".into(),
+        created_at: now + 17,
+    };
+    work.add_board_message(&question).await.expect("a message about it");
+    work.commit().await.expect("committed");
 
     let display_hash = "a".repeat(64);
     let screen =
