@@ -81,6 +81,8 @@ mod tests {
         let two =
             fit(v, Side::Need, &s(&["python", "bookkeeping"]), &s(&["python", "bookkeeping"]), &[]).expect("two").score;
         assert!(two > exact, "{two} > {exact}");
+        let tie = fit(v, Side::Need, &s(&["python", "bookkeeping"]), &s(&["bookkeeping", "python"]), &[]).expect("two");
+        assert_eq!(tie.post_tag, "python", "of two as near, the post's first names the reason");
         assert!(fit(v, Side::Need, &s(&["knitting circles"]), &s(&["python"]), &[]).is_none(), "nothing near");
         assert!(fit(v, Side::Need, &[], &s(&["python"]), &[]).is_none());
     }

@@ -83,7 +83,7 @@ pub trait Board: Begin {
 /// What is written of the board, inside a unit of work.
 #[async_trait]
 pub trait BoardWork: Send {
-    /// Stores a post by `author`, with its `board.posted` event.
+    /// Stores a post by `author`, with its `post.created` event.
     async fn create_post(&mut self, author: Uuid, draft: &PostDraft, now: i64) -> StoreResult<Post>;
     /// Closes an open post: fulfilled (with someone, perhaps) or withdrawn; with its event.
     async fn close_post(&mut self, id: Uuid, status: PostStatus, with: Option<Uuid>, now: i64) -> StoreResult<Post>;

@@ -117,8 +117,8 @@ impl EventType {
             Self::GatheringAnswered => "gathering.answered",
             Self::GatheringDateCancelled => "gathering.date_cancelled",
             Self::GatheringChanged => "gathering.changed",
-            Self::BoardPosted => "board.posted",
-            Self::BoardClosed => "board.closed",
+            Self::BoardPosted => "post.created",
+            Self::BoardClosed => "post.closed",
         }
     }
 
