@@ -393,6 +393,8 @@ async fn my_bookings_give_a_calendar_address_shown_once_that_a_new_one_or_stoppi
     assert!(feed.body.as_str().unwrap_or_default().contains("Seat at De Werkplaats"), "{}", feed.body);
     let again = web.get("/me/bookings").await;
     assert!(!again.html.contains(&path), "never shown again");
+    assert!(again.html.contains("<title>My bookings · thirdspace</title>"), "{}", again.html);
+    assert_eq!(again.html.matches("Your calendar</h2>").count(), 1, "one calendar section, in the page");
 
     let stopped = web.submit("/me/bookings", "/me/calendar/stop", &[]).await;
     assert_eq!(stopped.location, "/me/bookings?calendar=stopped");
