@@ -299,17 +299,10 @@ async fn board_page(
     }
     let found = match (gatherings::city(&city), kind) {
         (Ok(key), Ok(kind)) => board::listed(state, user, Where::City(&key), kind).await,
-        (city, kind) => {
-            // Both fields are checked: what is wrong with each shows at once.
-            let mut invalid = Invalids::default();
-            for e in [city.err(), kind.err()].into_iter().flatten() {
-                match e {
-                    AppError::Invalid(more) => invalid.extend(more),
-                    other => return failed("", &other),
-                }
-            }
-            Err(AppError::Invalid(invalid))
-        }
+        (city, kind) => match super::every_invalid([city.err(), kind.err()]) {
+            Ok(invalid) => Err(AppError::Invalid(invalid)),
+            Err(e) => return failed("", &e),
+        },
     };
     match found {
         Ok(found) => {

@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use thirdspace_domain::gathering::RsvpStatus;
-use thirdspace_domain::Invalids;
 use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Page, Rsvp, User, Where};
 use uuid::Uuid;
 
@@ -165,17 +164,10 @@ async fn browse(State(state): State<AppState>, who: Visitor, Params(q): Params<B
                 .await
                 .map(|found| (found, days))
         }
-        (city, days) => {
-            // Both fields are checked: what is wrong with each shows at once.
-            let mut invalid = Invalids::default();
-            for e in [city.err(), days.err()].into_iter().flatten() {
-                match e {
-                    AppError::Invalid(more) => invalid.extend(more),
-                    other => return failed("", &other),
-                }
-            }
-            Err(AppError::Invalid(invalid))
-        }
+        (city, days) => match super::every_invalid([city.err(), days.err()]) {
+            Ok(invalid) => Err(AppError::Invalid(invalid)),
+            Err(e) => return failed("", &e),
+        },
     };
     match found {
         Ok((found, days)) => {

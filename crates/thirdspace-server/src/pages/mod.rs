@@ -73,6 +73,19 @@ struct Message<'a> {
     text: &'a str,
 }
 
+/// The refusals of fields checked apart, as one: every broken rule at once (so a form shows what
+/// is wrong with each field together), or the first failure that is not a broken rule.
+fn every_invalid(refusals: impl IntoIterator<Item = Option<AppError>>) -> Result<Invalids, AppError> {
+    let mut invalid = Invalids::default();
+    for e in refusals.into_iter().flatten() {
+        match e {
+            AppError::Invalid(more) => invalid.extend(more),
+            other => return Err(other),
+        }
+    }
+    Ok(invalid)
+}
+
 /// A page that only says something.
 fn message(status: StatusCode, title: &str, text: &str) -> Response {
     render(status, &Message { nav: None, title, text })
