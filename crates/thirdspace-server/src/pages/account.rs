@@ -11,6 +11,7 @@ use serde::Deserialize;
 use thirdspace_domain::email::Email;
 use thirdspace_store::{AccountConflict, Conflict, User};
 
+use super::CsrfForm;
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::app::accounts::{self, authenticate, register, send_link};
 use crate::app::links::{verify as verify_email, verify_again, Link};
@@ -114,12 +115,6 @@ async fn log_in(
         }
         Err(e) => failed("Could not log in", &e),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn log_out(

@@ -15,6 +15,7 @@ use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Booking, BookingsWhen, Page, User, Venue};
 use uuid::Uuid;
 
+use super::CsrfForm;
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Labels, Nav, Params, Visitor};
 use crate::app::{access, bookings, calendars, exchanges, AppError};
 use crate::{calendar, AppState};
@@ -221,12 +222,6 @@ async fn calendar(State(state): State<AppState>, who: Visitor, Path(id): Path<St
         .into_response()
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn cancel(
     State(state): State<AppState>,
     who: Visitor,
@@ -333,14 +328,8 @@ async fn show_mine(state: &AppState, who: &Visitor, notice: Notice, calendar_url
     render(StatusCode::OK, &page)
 }
 
-#[derive(Deserialize)]
-struct CalendarForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// Makes a new address for the member's own calendar and shows it once; the old one stops.
-async fn new_calendar(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CalendarForm>) -> Response {
+async fn new_calendar(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CsrfForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
@@ -352,11 +341,7 @@ async fn new_calendar(State(state): State<AppState>, who: Visitor, FormData(form
 }
 
 /// Stops the member's calendar address working.
-async fn stop_calendar(
-    State(state): State<AppState>,
-    who: Visitor,
-    FormData(form): FormData<CalendarForm>,
-) -> Response {
+async fn stop_calendar(State(state): State<AppState>, who: Visitor, FormData(form): FormData<CsrfForm>) -> Response {
     let Some(user) = &who.user else { return to_login("/me/bookings") };
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;

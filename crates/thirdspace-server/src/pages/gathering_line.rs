@@ -13,6 +13,7 @@ use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Us
 use uuid::Uuid;
 
 use super::gatherings::{local_when, places_words};
+use super::CsrfForm;
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Nav, Params, Visitor};
 use crate::app::gatherings::{self, LinePlace, MAX_REASON_CHARS};
 use crate::app::AppError;
@@ -284,12 +285,6 @@ async fn confirm_cancel(State(state): State<AppState>, who: Visitor, Path(id): P
     let told = line.iter().filter(|p| p.rsvp.status.is_active()).count();
     let page = CancelPage { nav: Some(who.nav()), csrf: &who.csrf, when: local_when(&g, &d), date_id: d.id, g, told };
     render(StatusCode::OK, &page)
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn cancel(

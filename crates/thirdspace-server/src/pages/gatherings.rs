@@ -13,6 +13,7 @@ use thirdspace_domain::gathering::RsvpStatus;
 use thirdspace_store::{Conflict, Gathering, GatheringConflict, GatheringDate, Page, Rsvp, User, Where};
 use uuid::Uuid;
 
+use super::CsrfForm;
 use super::{failed, message, render, status_of, to_login, Errors, FormData, Nav, Params, Visitor};
 use crate::app::gatherings::{self, MAX_LISTING_DAYS};
 use crate::app::{access, venues, AppError};
@@ -375,12 +376,6 @@ async fn page(
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return missing(&who) };
     show(&state, &who, id, (notice(q.done.as_deref()), None), StatusCode::OK).await
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// What a reader does about one date from a gathering's page.

@@ -21,6 +21,7 @@ use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, User, Venue};
 use uuid::Uuid;
 
+use super::CsrfForm;
 use super::{
     failed, failure, kind_label, message, render, status_of, to_login, today_at, Errors, FormData, Labels, Nav, Params,
     Visitor,
@@ -96,12 +97,6 @@ struct KindOption {
     value: &'static str,
     label: &'static str,
     selected: bool,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 #[derive(Template)]

@@ -13,6 +13,7 @@ use thirdspace_domain::exchange::{Answer, ExchangeInput, Role, Shown};
 use thirdspace_store::{Page, Tally, User};
 use uuid::Uuid;
 
+use super::CsrfForm;
 use super::{chart, failed, render, to_login, Errors, FormData, Nav, Params, Visitor};
 use crate::app::exchanges::{self, ExchangeView};
 use crate::app::{intros, AppError};
@@ -198,12 +199,6 @@ async fn record(State(state): State<AppState>, who: Visitor, FormData(form): For
         Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
         Err(e) => failed("", &e),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn answer(state: &AppState, who: &Visitor, id: &str, form: &CsrfForm, answer: Answer) -> Response {

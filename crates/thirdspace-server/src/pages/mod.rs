@@ -86,6 +86,13 @@ fn every_invalid(refusals: impl IntoIterator<Item = Option<AppError>>) -> Result
     Ok(invalid)
 }
 
+/// A form that sends nothing but its token: a button that does one thing.
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
 /// A page that only says something.
 fn message(status: StatusCode, title: &str, text: &str) -> Response {
     render(status, &Message { nav: None, title, text })
