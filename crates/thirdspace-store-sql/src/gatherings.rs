@@ -70,17 +70,23 @@ fn date_row(r: &impl Columns) -> StoreResult<GatheringDate> {
 }
 
 fn rsvp_row(r: &impl Columns) -> StoreResult<Rsvp> {
+    rsvp_columns(r, "")
+}
+
+/// An answer from columns named with `prefix` (when read beside the date's own `id`).
+fn rsvp_columns(r: &impl Columns, prefix: &str) -> StoreResult<Rsvp> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(Rsvp {
-        id: r.uuid("id")?,
-        date_id: r.uuid("date_id")?,
-        user_id: r.uuid("user_id")?,
-        status: r.parsed("status", RsvpStatus::from_str_opt)?,
-        position: r.int("position")?,
-        offered_until: r.opt_int("offered_until")?,
-        moved_up: r.opt_text("moved_up")?,
-        created_at: r.int("created_at")?,
-        updated_at: r.int("updated_at")?,
-        attended_at: r.opt_int("attended_at")?,
+        id: r.uuid(&c("id"))?,
+        date_id: r.uuid(&c("date_id"))?,
+        user_id: r.uuid(&c("user_id"))?,
+        status: r.parsed(&c("status"), RsvpStatus::from_str_opt)?,
+        position: r.int(&c("position"))?,
+        offered_until: r.opt_int(&c("offered_until"))?,
+        moved_up: r.opt_text(&c("moved_up"))?,
+        created_at: r.int(&c("created_at"))?,
+        updated_at: r.int(&c("updated_at"))?,
+        attended_at: r.opt_int(&c("attended_at"))?,
     })
 }
 
@@ -227,23 +233,7 @@ impl<B: Backend> Gatherings for SqlStore<B> {
              WHERE r.user_id = $1 AND d.starts_at >= $2 AND d.starts_at < $3 ORDER BY d.starts_at, d.id LIMIT $4"
         );
         let rows = self.read().await?.fetch_all(&sql, args![user, from, to, i64::from(limit)]).await?;
-        rows.iter()
-            .map(|r| {
-                let rsvp = Rsvp {
-                    id: r.uuid("r_id")?,
-                    date_id: r.uuid("r_date_id")?,
-                    user_id: r.uuid("r_user_id")?,
-                    status: r.parsed("r_status", RsvpStatus::from_str_opt)?,
-                    position: r.int("r_position")?,
-                    offered_until: r.opt_int("r_offered_until")?,
-                    moved_up: r.opt_text("r_moved_up")?,
-                    created_at: r.int("r_created_at")?,
-                    updated_at: r.int("r_updated_at")?,
-                    attended_at: r.opt_int("r_attended_at")?,
-                };
-                Ok((gathering_row(r)?, date_row(r)?, rsvp))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((gathering_row(r)?, date_row(r)?, rsvp_columns(r, "r_")?))).collect()
     }
 
     async fn gathering_message(&self, id: Uuid) -> StoreResult<Option<GatheringMessage>> {
