@@ -69,6 +69,10 @@ impl ApiError {
                 ("database_unavailable", "the database cannot be reached right now; try again in a moment")
             }
             Outage::Full => ("storage_full", "the server has no room to save this right now; try again later"),
+            Outage::Schema => (
+                "schema_mismatch",
+                "the database's schema is not the one this version of the server expects; it is being upgraded, try again shortly",
+            ),
         };
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message).with_retry_after(UNAVAILABLE_RETRY_SECONDS)
     }

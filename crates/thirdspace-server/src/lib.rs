@@ -13,6 +13,7 @@ pub mod extract;
 pub mod limits;
 pub mod mail;
 pub mod matching;
+pub mod metrics;
 mod pages;
 pub mod password;
 pub mod postman;
@@ -43,7 +44,8 @@ pub fn router(state: AppState) -> axum::Router {
     let max_body = state.config.max_body_bytes;
     // The page is served from the binary and asks nothing of the internet (no online validator).
     let docs = utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none").try_it_out_enabled(true);
-    api.merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(docs))
+    let app = api
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc).config(docs))
         .merge(pages::router(state.clone()))
         .fallback(|headers: axum::http::HeaderMap| async move {
             if pages::wants_html(&headers) {
@@ -63,8 +65,12 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.config.request_timeout, serve::deadline))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response { routes::panicked() }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    let app = match state.config.metrics_bind {
+        Some(_) => app.layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track)),
+        None => app,
+    };
+    app.with_state(state)
 }
 /// Live events: the bus and what it carries.
 pub use thirdspace_store::events;
@@ -99,6 +105,9 @@ pub struct ServerConfig {
     pub shutdown_grace: Duration,
     /// The key of the form tokens given before log-in (several instances must share it).
     pub form_key: [u8; 32],
+    /// Where Prometheus metrics are served (`GET /metrics`), apart from the public address;
+    /// `None` serves none and counts no HTTP requests.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -117,6 +126,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
             form_key: rand::random(),
+            metrics_bind: None,
         }
     }
 }
@@ -135,6 +145,7 @@ pub struct AppState {
     pub events: Arc<events::LocalBus>,
     pub mailer: Arc<mail::Mailer>,
     pub hashing: Arc<password::Hashing>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -149,6 +160,7 @@ impl AppState {
             config: Arc::new(config),
             events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 
@@ -162,23 +174,35 @@ impl AppState {
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
+    /// The metrics' own listener, when `metrics_bind` asks for one.
+    metrics: Option<TcpListener>,
     state: AppState,
 }
 
 impl Application {
-    /// Binds `addr` (port 0 picks a free port).
+    /// Binds `addr` (port 0 picks a free port), and the metrics' address if there is one.
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
-        Ok(Self { listener, state })
+        Self::on(listener, state).await
     }
 
-    /// Serves on a listener bound beforehand (to know the port is free before doing anything else).
-    pub fn on(listener: TcpListener, state: AppState) -> Self {
-        Self { listener, state }
+    /// Serves on a listener bound beforehand (to know the port is free before doing anything
+    /// else); binds the metrics' address if there is one.
+    pub async fn on(listener: TcpListener, state: AppState) -> std::io::Result<Self> {
+        let metrics = match state.config.metrics_bind {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        Ok(Self { listener, metrics, state })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where the metrics are served, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// Serves until `shutdown` completes, sweeping and relaying the outbox's events to the live
@@ -193,6 +217,15 @@ impl Application {
         // place.
         let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
         let relay = tokio::spawn(relay::run(self.state.store.clone(), self.state.events.clone(), cursor));
+        // The metrics listener answers only `/metrics`, quickly, and stops with the process.
+        let metrics = self.metrics.map(|listener| {
+            let app = metrics::router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
         let events = self.state.events.clone();
         let limits =
             serve::Limits { head: self.state.config.request_head_timeout, grace: self.state.config.shutdown_grace };
@@ -204,6 +237,9 @@ impl Application {
         sweeper.abort();
         postman.abort();
         relay.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         served
     }
 }

@@ -39,6 +39,8 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Hashing {
     /// Dropping it closes the queue: the threads end once they finish what they hold.
     jobs: SyncSender<Job>,
+    /// Hashes sent and not yet taken by a thread.
+    queued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Hashing {
@@ -62,17 +64,29 @@ impl Hashing {
                 tracing::error!(error = %e, "a password hashing thread could not start");
             }
         }
-        Self { jobs }
+        Self { jobs, queued: std::sync::Arc::default() }
+    }
+
+    /// Hashes waiting for a thread now.
+    pub fn queued(&self) -> usize {
+        self.queued.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `work` on a hashing thread; `503 busy` when the queue is full.
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        use std::sync::atomic::Ordering;
         let (done, result) = oneshot::channel();
+        let queued = self.queued.clone();
         let job: Job = Box::new(move || {
+            queued.fetch_sub(1, Ordering::Relaxed);
             // Nobody waits any more when the client went away: nothing to tell.
             let _ = done.send(work());
         });
+        self.queued.fetch_add(1, Ordering::Relaxed);
         let sent = self.jobs.try_send(job);
+        if sent.is_err() {
+            self.queued.fetch_sub(1, Ordering::Relaxed);
+        }
         match sent {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(Denial::Busy.into()),

@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::Connection;
-use thirdspace_store::{Outage, StoreError, StoreResult};
+use thirdspace_store::{Outage, PoolUse, StoreError, StoreResult};
 use thirdspace_store_sql::{Backend, SqlStore, CHANNEL};
 use tokio::sync::Notify;
 
@@ -158,7 +158,19 @@ impl Backend for Postgres {
     }
 
     async fn ready(&self) -> StoreResult<()> {
-        self.ping().await
+        self.ping().await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        thirdspace_store::schema_current(&applied, MIGRATOR.iter().map(|m| m.version))
+            .map_err(|why| StoreError::unavailable(Outage::Schema, std::io::Error::other(why)))
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        vec![PoolUse { name: "main", open: self.pool.size(), idle, max: self.pool.options().get_max_connections() }]
     }
 
     async fn close(&self) {

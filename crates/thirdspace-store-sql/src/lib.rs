@@ -271,6 +271,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn ping(&self) -> StoreResult<()>;
     async fn ready(&self) -> StoreResult<()>;
     async fn close(&self);
+    /// How the backend's connection pools are used now.
+    fn pools(&self) -> Vec<thirdspace_store::PoolUse>;
     /// Completes when events may have been committed (see [`thirdspace_store::Events`]).
     async fn events_written(&self);
 }
@@ -336,5 +338,8 @@ impl<B: Backend> thirdspace_store::Store for SqlStore<B> {
     }
     async fn close(&self) {
         self.backend.close().await;
+    }
+    fn pools(&self) -> Vec<thirdspace_store::PoolUse> {
+        self.backend.pools()
     }
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use thirdspace_store::{Outage, StoreError, StoreResult};
+use thirdspace_store::{Outage, PoolUse, StoreError, StoreResult};
 use thirdspace_store_sql::{Backend, SqlStore};
 use tokio::sync::Notify;
 
@@ -131,6 +131,13 @@ impl Backend for Sqlite {
 
     async fn ready(&self) -> StoreResult<()> {
         self.ping().await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db)?;
+        thirdspace_store::schema_current(&applied, MIGRATOR.iter().map(|m| m.version))
+            .map_err(|why| StoreError::unavailable(Outage::Schema, std::io::Error::other(why)))?;
         // Rewriting the header's user version with its own value commits a page: it fails when
         // nothing can be written, and changes nothing when it succeeds.
         let mut tx = self.write().await?;
@@ -141,6 +148,10 @@ impl Backend for Sqlite {
 
     async fn close(&self) {
         Sqlite::close(self).await;
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        vec![pool_use("reader", &self.reader), pool_use("writer", &self.writer)]
     }
 
     async fn events_written(&self) {
@@ -170,4 +181,9 @@ fn db(err: sqlx::Error) -> StoreError {
         }
         _ => StoreError::backend(err),
     }
+}
+
+fn pool_use(name: &'static str, pool: &SqlitePool) -> PoolUse {
+    let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+    PoolUse { name, open: pool.size(), idle, max: pool.options().get_max_connections() }
 }

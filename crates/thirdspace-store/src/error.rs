@@ -26,6 +26,9 @@ pub enum Outage {
     Unreachable,
     /// It has no room to write (disk full, or the disk fails).
     Full,
+    /// Its schema is not the one this version knows (migrations missing, or newer ones applied
+    /// by a later version).
+    Schema,
 }
 
 impl std::fmt::Display for Outage {
@@ -33,6 +36,7 @@ impl std::fmt::Display for Outage {
         f.write_str(match self {
             Outage::Unreachable => "unreachable",
             Outage::Full => "no room to write",
+            Outage::Schema => "schema of another version",
         })
     }
 }

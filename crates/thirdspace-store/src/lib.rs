@@ -138,4 +138,52 @@ pub trait Store:
     /// Closes the store's connections, waiting for them: on SQLite the last one to close folds
     /// the write-ahead log back into the database file, so a stopped server leaves one file.
     async fn close(&self);
+    /// How each of the store's connection pools is used now.
+    fn pools(&self) -> Vec<PoolUse>;
+}
+
+/// How one pool of database connections is used at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Which pool (`reader`, `writer`, `main`).
+    pub name: &'static str,
+    /// Connections open.
+    pub open: u32,
+    /// Of those, waiting for work.
+    pub idle: u32,
+    /// The most it may open.
+    pub max: u32,
+}
+
+/// Whether the migrations a database records (`applied`, ascending versions of those that
+/// succeeded) are exactly this version's (`known`): `Err` says how they differ, for the log.
+pub fn schema_current(applied: &[i64], known: impl IntoIterator<Item = i64>) -> Result<(), String> {
+    let known: Vec<i64> = known.into_iter().collect();
+    if applied == known.as_slice() {
+        return Ok(());
+    }
+    let missing = known.iter().filter(|v| !applied.contains(v)).count();
+    let unknown = applied.iter().filter(|v| !known.contains(v)).count();
+    Err(format!(
+        "the database records {} migrations, this version has {}: {missing} not applied, {unknown} unknown to it",
+        applied.len(),
+        known.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_current;
+
+    #[test]
+    fn the_schema_is_current_only_with_exactly_this_version_s_migrations() {
+        assert_eq!(schema_current(&[1, 2, 3], [1, 2, 3]), Ok(()));
+        assert_eq!(schema_current(&[], []), Ok(()));
+        let behind = schema_current(&[1, 2], [1, 2, 3]).unwrap_err();
+        assert!(behind.contains("records 2 migrations, this version has 3: 1 not applied, 0 unknown"), "{behind}");
+        let ahead = schema_current(&[1, 2, 3, 4], [1, 2, 3]).unwrap_err();
+        assert!(ahead.contains("1 unknown"), "{ahead}");
+        let other = schema_current(&[1, 5], [1, 2]).unwrap_err();
+        assert!(other.contains("1 not applied, 1 unknown"), "{other}");
+    }
 }

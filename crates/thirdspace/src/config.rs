@@ -58,6 +58,9 @@ pub struct Config {
     /// The secret that keys the form tokens given before log-in; several instances behind one
     /// address must share it (default: a random one at each start).
     pub form_secret: Option<String>,
+    /// Where Prometheus metrics are served (`GET /metrics`), e.g. `127.0.0.1:9464`: an address
+    /// of its own, kept off the public one (default: none, no metrics).
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
             .field("database_acquire_timeout_seconds", &self.database_acquire_timeout_seconds)
             .field("form_secret", &self.form_secret.as_ref().map(|_| "****"))
+            .field("metrics_bind", &self.metrics_bind)
             .finish()
     }
 }
@@ -139,6 +143,7 @@ impl Default for Config {
             shutdown_grace_seconds: 10,
             database_acquire_timeout_seconds: 3,
             form_secret: None,
+            metrics_bind: None,
         }
     }
 }
@@ -204,6 +209,7 @@ impl Config {
                 Some(secret) => Sha256::digest(secret.as_bytes()).into(),
                 None => ServerConfig::default().form_key,
             },
+            metrics_bind: self.metrics_bind,
         }
     }
 

@@ -74,6 +74,9 @@ async fn main() -> Result<()> {
             let addr = app.local_addr()?;
             tracing::info!(%addr, database = %config.database_url_for_log(), "thirdspace is serving");
             println!("thirdspace is serving on http://{addr}  (API docs: http://{addr}/api/docs)");
+            if let Some(metrics) = app.metrics_addr() {
+                println!("Prometheus metrics on http://{metrics}/metrics");
+            }
             app.run_until(open::shutdown_signal()).await?;
             state.store.close().await;
             drop(lock);

@@ -41,7 +41,9 @@ pub async fn application(config: &Config) -> Result<(Application, AppState, Opti
         tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     let server = config.server(listener.local_addr()?);
     let state = AppState::new(store, Arc::new(SystemClock), server).with_mailer(config.mailer()?);
-    let app = Application::on(listener, state.clone());
+    let app = Application::on(listener, state.clone())
+        .await
+        .with_context(|| format!("binding the metrics' address {:?}", config.metrics_bind))?;
     Ok((app, state, lock))
 }
 

@@ -14,6 +14,12 @@ use crate::AppState;
 
 /// Books a seat for `user` at `venue`, by the venue's rules and the store's capacity check.
 pub async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> AppResult<Booking> {
+    let placed = book(state, user, venue, input).await;
+    state.metrics.booking(&placed);
+    placed
+}
+
+async fn book(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> AppResult<Booking> {
     let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
     let plan = booking::plan_with_terms(rules.clock(venue), access::terms(venue), input, now)?;

@@ -74,6 +74,14 @@ pub enum Arrival {
 
 /// Checks `user` in at `venue` now (the caller has decided they may be).
 pub async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> AppResult<CheckedIn> {
+    let arrived = claim_seat(state, venue, user, arrival).await;
+    if arrived.is_ok() {
+        state.metrics.checked_in();
+    }
+    arrived
+}
+
+async fn claim_seat(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> AppResult<CheckedIn> {
     let now = state.clock.now();
     let rules = VenueRules::of(venue)?;
     let (today, at) = hours::local_now(rules.tz, now);

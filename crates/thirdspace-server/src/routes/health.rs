@@ -23,12 +23,13 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     Ok(Json(Health { status: "ok" }))
 }
 
-/// Whether the server can serve everything now: its database answers and can take writes
-/// (within two seconds). A load balancer sends traffic elsewhere while this answers `503`.
+/// Whether the server can serve everything now: its database answers, can take writes, and
+/// records exactly this version's migrations (within two seconds). A load balancer sends traffic
+/// elsewhere while this answers `503`.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Health),
         (status = 503, body = ErrorBody,
-            description = "The database does not answer (`database_unavailable`) or cannot write (`storage_full`).",
+            description = "The database does not answer (`database_unavailable`), cannot write (`storage_full`), or its schema is another version's (`schema_mismatch`).",
             headers(("Retry-After" = u64, description = "Seconds to wait before asking again")))))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     health::ready(&state).await?;

@@ -146,7 +146,13 @@ pub async fn events(
         }
     };
     let last_word = stream::once(last_word).filter_map(|said| async move { said.ok() });
-    let stream =
-        stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(stop).chain(last_word).map(Ok);
+    // Counted as open for as long as the stream lives.
+    let open = state.metrics.stream_opened();
+    let stream = stream::iter(std::iter::once(hello).chain(backlog)).chain(live).take_until(stop).chain(last_word).map(
+        move |event| {
+            let _counted = &open;
+            Ok(event)
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -102,6 +102,22 @@ impl Database {
             }
         }
     }
+
+    /// Runs `sql` straight on the database, as an operator's statement would.
+    async fn execute(&self, sql: &str) {
+        match self {
+            Self::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("pool");
+                sqlx::query(sql).execute(&pool).await.expect("statement");
+                pool.close().await;
+            }
+            Self::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.expect("pool");
+                sqlx::query(sql).execute(&pool).await.expect("statement");
+                pool.close().await;
+            }
+        }
+    }
 }
 
 impl Drop for Database {
@@ -126,6 +142,8 @@ pub struct TestApp {
     /// Where the server's e-mail goes.
     pub smtp: SmtpSink,
     addr: SocketAddr,
+    /// Where the server's metrics are served, when its settings ask for them.
+    pub metrics: Option<SocketAddr>,
     config: ServerConfig,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -167,6 +185,16 @@ pub fn test_config() -> ServerConfig {
     }
 }
 
+/// A server started by [`serve`].
+struct Served {
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    /// Where its metrics are served, when its settings ask for them.
+    metrics: Option<SocketAddr>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
 /// A server on `addr` over `database`, stopped by the returned sender.
 async fn serve(
     addr: SocketAddr,
@@ -174,17 +202,18 @@ async fn serve(
     clock: Arc<ManualClock>,
     smtp: &SmtpSink,
     config: ServerConfig,
-) -> (Arc<dyn Store>, SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+) -> Served {
     let store = database.open().await;
     let mailer = Mailer::smtp(&smtp.url(), "thirdspace <noreply@thirdspace.test>").expect("mailer");
     let state = AppState::new(store.clone(), clock, config).with_mailer(mailer);
     let app = Application::bind(addr, state).await.expect("bind");
     let addr = app.local_addr().expect("addr");
+    let metrics = app.metrics_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    (store, addr, stop, server)
+    Served { store, addr, metrics, stop, server }
 }
 
 /// A server on a random port over a fresh database of this binary's backend; `None` when that
@@ -199,7 +228,7 @@ pub async fn spawn_app_with(config: ServerConfig) -> Option<TestApp> {
     let database = Database::create(crate::BACKEND, dir.path()).await?;
     let clock = Arc::new(ManualClock::new(MONDAY_9AM));
     let smtp = SmtpSink::start().await;
-    let (store, addr, stop, server) =
+    let Served { store, addr, metrics, stop, server } =
         serve(SocketAddr::from(([127, 0, 0, 1], 0)), &database, clock.clone(), &smtp, config.clone()).await;
     Some(TestApp {
         base: format!("http://{addr}"),
@@ -209,6 +238,7 @@ pub async fn spawn_app_with(config: ServerConfig) -> Option<TestApp> {
         database,
         smtp,
         addr,
+        metrics,
         config,
         stop: Some(stop),
         server: Some(server),
@@ -289,9 +319,10 @@ impl TestApp {
 
     /// Starts a new server on the same address and database.
     pub async fn start(&mut self) {
-        let (store, _, stop, server) =
+        let Served { store, metrics, stop, server, .. } =
             serve(self.addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
         self.store = store;
+        self.metrics = metrics;
         self.stop = Some(stop);
         self.server = Some(server);
     }
@@ -300,7 +331,8 @@ impl TestApp {
     /// instance behind a load balancer; it stops when the sender is dropped or sent to.
     pub async fn another_instance(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
         let addr = SocketAddr::from(([127, 0, 0, 1], 0));
-        let (_, addr, stop, _) = serve(addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
+        let Served { addr, stop, .. } =
+            serve(addr, &self.database, self.clock.clone(), &self.smtp, self.config.clone()).await;
         (format!("http://{addr}"), stop)
     }
 
@@ -417,6 +449,11 @@ impl TestApp {
     /// Rows in a table (or `table WHERE …`), read straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         self.database.count(table).await
+    }
+
+    /// Runs `sql` straight on the database, behind the server's back.
+    pub async fn execute(&self, sql: &str) {
+        self.database.execute(sql).await;
     }
 }
 

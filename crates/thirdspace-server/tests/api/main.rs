@@ -25,6 +25,7 @@ mod journeys;
 mod ledger_pages;
 mod live;
 mod mails;
+mod operations;
 mod pages;
 mod presence;
 mod questions;

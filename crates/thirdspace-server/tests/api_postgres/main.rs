@@ -46,6 +46,8 @@ mod ledger_pages;
 mod live;
 #[path = "../api/mails.rs"]
 mod mails;
+#[path = "../api/operations.rs"]
+mod operations;
 #[path = "../api/pages.rs"]
 mod pages;
 #[path = "../api/presence.rs"]

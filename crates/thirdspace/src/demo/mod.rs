@@ -109,7 +109,7 @@ pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usi
     let server = config.server(listener.local_addr()?);
     let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
     seeded.board = put_up_posts(&state, &seeded).await?;
-    let app = Application::on(listener, state);
+    let app = Application::on(listener, state).await?;
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
     app.run_until(open::shutdown_signal()).await?;
     store.close().await;
