@@ -8,6 +8,7 @@
 //! Every operation's SQL is shared with PostgreSQL ([`thirdspace_store_sql`]); this crate brings
 //! the connections, how values are kept (UUIDs, dates and JSON as `TEXT`) and how errors map.
 
+pub mod backup;
 pub mod serving;
 mod sql;
 

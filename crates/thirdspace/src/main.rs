@@ -49,6 +49,26 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Copy a SQLite database to a new file, consistently, while a server runs on it (on
+    /// PostgreSQL use pg_dump: see docs/DEPLOYMENT.md).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+        /// The database to copy (default: the configured one).
+        #[arg(long = "database")]
+        database_url: Option<String>,
+    },
+    /// Put a backup in place of a SQLite database; stop the server first. The database it
+    /// replaces is kept beside it as <file>.replaced-<unix time>.
+    Restore {
+        /// The backup to put back.
+        #[arg(long)]
+        from: PathBuf,
+        /// The database to replace (default: the configured one).
+        #[arg(long = "database")]
+        database_url: Option<String>,
+    },
     /// Measure how well the serendipity engine routes questions, on a Stack Exchange Posts.xml.
     EvaluateMatching {
         /// The Posts.xml file.
@@ -105,10 +125,52 @@ async fn main() -> Result<()> {
             print!("{}", evaluation.table());
             Ok(())
         }
+        Command::Backup { to, database_url } => {
+            let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
+            let url = sqlite_only(database_url.unwrap_or(config.database_url), "backup")?;
+            let made = thirdspace_store_sqlite::backup::backup(&url, &to).await?;
+            println!(
+                "backed up {url} to {} ({} bytes, {} bookings, schema {}) in {:.1} s",
+                made.path.display(),
+                made.bytes,
+                made.bookings,
+                made.schema_version,
+                made.took.as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { from, database_url } => {
+            let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
+            let url = sqlite_only(database_url.unwrap_or(config.database_url), "restore")?;
+            let now = chrono::Utc::now().timestamp();
+            let restored = thirdspace_store_sqlite::backup::restore(&from, &url, now).await?;
+            println!(
+                "restored {} to {} ({} bookings, schema {}) in {:.1} s",
+                from.display(),
+                restored.path.display(),
+                restored.bookings,
+                restored.schema_version,
+                restored.took.as_secs_f64()
+            );
+            if let Some(kept) = restored.replaced {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            Ok(())
+        }
         Command::Admin(command) => {
             let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
             config::init_logging(&config.log);
             admin::run(&config, command).await
         }
     }
+}
+
+/// `url` when it names a SQLite database; PostgreSQL has its own tools for `what`.
+fn sqlite_only(url: String, what: &str) -> Result<String> {
+    if thirdspace_store_sqlite::is_url(&url) {
+        return Ok(url);
+    }
+    anyhow::bail!(
+        "{what} works on SQLite databases; for PostgreSQL use pg_dump and pg_restore (see docs/DEPLOYMENT.md)"
+    )
 }

@@ -572,3 +572,143 @@ async fn a_postgresql_outage_is_answered_503_quickly_and_the_server_recovers_whe
         .expect("an answer");
     assert_eq!(again.status(), reqwest::StatusCode::CREATED, "writes work again");
 }
+
+/// A member created straight in the database file (as an operator's script would, beside the
+/// running server), with an API token.
+async fn member_in_file(store: &dyn thirdspace_store::Store, n: usize, hash: &str) -> (uuid::Uuid, String) {
+    use thirdspace_server::auth::{new_token, token_hash};
+    use thirdspace_store::{NewToken, NewUser, TokenKind};
+    let now = chrono::Utc::now().timestamp();
+    let email = thirdspace_domain::email::Email::parse(&format!("member{n}@example.org")).expect("email");
+    let user = store
+        .create_user(NewUser {
+            email,
+            password_hash: hash.to_owned(),
+            display_name: format!("Member {n}"),
+            is_admin: false,
+            email_verified: true,
+            now,
+        })
+        .await
+        .expect("user");
+    let token = new_token();
+    let kind = TokenKind::Api;
+    let new = NewToken { user: user.id, kind, token_hash: token_hash(&token), name: "t".into(), now, expires_at: None };
+    store.insert_token(new).await.expect("token");
+    (user.id, token)
+}
+
+#[tokio::test]
+async fn a_backup_taken_under_booking_load_restores_every_booking_acknowledged_before_it_began() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().expect("dir");
+    let (running, base) = serve(dir.path(), &[]).await;
+    let url = format!("sqlite://{}", dir.path().join("serve.db").display());
+    let store = thirdspace_store_sqlite::open(&url).await.expect("the server's file");
+    let hash = thirdspace_server::password::hash_blocking("correct horse battery").expect("hash");
+    let mut members = Vec::new();
+    for n in 0..13 {
+        members.push(member_in_file(&store, n, &hash).await);
+    }
+    store.close().await;
+    let client = reqwest::Client::new();
+    let (_, host) = members.pop().expect("the host");
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let hours: Vec<_> =
+        days.iter().map(|d| serde_json::json!({"day": d, "opens": "08:00", "closes": "18:00"})).collect();
+    let venue = serde_json::json!({"name": "Leeszaal", "kind": "library", "address": "Kanaalstraat 1", "city": "Utrecht",
+        "country": "NL", "time_zone": "Europe/Amsterdam", "opening_hours": hours});
+    let venue: serde_json::Value = client
+        .post(format!("{base}/api/v1/venues"))
+        .bearer_auth(&host)
+        .json(&venue)
+        .send()
+        .await
+        .expect("venue")
+        .json()
+        .await
+        .expect("json");
+    let venue = venue["id"].as_str().expect("venue id").to_owned();
+    let space =
+        serde_json::json!({"name": "Hall", "kind": "open_seating", "capacity": 200, "social_capital_seats": 200});
+    let made = client
+        .post(format!("{base}/api/v1/venues/{venue}/spaces"))
+        .bearer_auth(&host)
+        .json(&space)
+        .send()
+        .await
+        .expect("space");
+    assert_eq!(made.status(), reqwest::StatusCode::CREATED);
+
+    // Twelve members book two-hour slots, day after day, while the backup is taken.
+    let acknowledged: Arc<Mutex<Vec<(String, String, std::time::Instant)>>> = Arc::default();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
+    let load = members.into_iter().map(|(_, token)| {
+        let (client, base, venue, acknowledged) = (client.clone(), base.clone(), venue.clone(), acknowledged.clone());
+        tokio::spawn(async move {
+            for day in 1..=30 {
+                for start in [8, 10, 12, 14] {
+                    let body = serde_json::json!({"date": (today + chrono::Days::new(day)).to_string(),
+                        "start": format!("{start:02}:00"), "end": format!("{:02}:00", start + 2),
+                        "focus": "Writing", "pledge": "I can explain statistics", "accept_house_rules": true});
+                    let reply = client
+                        .post(format!("{base}/api/v1/venues/{venue}/bookings"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("booking");
+                    assert_eq!(reply.status(), reqwest::StatusCode::CREATED);
+                    let booked: serde_json::Value = reply.json().await.expect("json");
+                    let id = booked["id"].as_str().expect("id").to_owned();
+                    acknowledged.lock().expect("list").push((id, token.clone(), std::time::Instant::now()));
+                }
+            }
+        })
+    });
+    let load: Vec<_> = load.collect();
+    while acknowledged.lock().expect("list").len() < 300 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let began = std::time::Instant::now();
+    let to = dir.path().join("backup.db");
+    let backed_up = {
+        let to = to.clone();
+        let dir = dir.path().to_owned();
+        tokio::task::spawn_blocking(move || {
+            thirdspace().args(["backup", "--database", "sqlite://serve.db", "--to"]).arg(&to).current_dir(dir).output()
+        })
+        .await
+        .expect("join")
+        .expect("run backup")
+    };
+    let ended = std::time::Instant::now();
+    assert!(backed_up.status.success(), "{}", String::from_utf8_lossy(&backed_up.stderr));
+    assert!(String::from_utf8_lossy(&backed_up.stdout).contains("bookings"));
+    for task in load {
+        task.await.expect("the load");
+    }
+    let all = acknowledged.lock().expect("list").clone();
+    assert_eq!(all.len(), 12 * 30 * 4);
+    let after = all.iter().filter(|(_, _, at)| *at > ended).count();
+    assert!(after > 0, "bookings went on after the backup");
+    stop(running);
+
+    let restored = thirdspace()
+        .args(["restore", "--database", "sqlite://serve.db", "--from"])
+        .arg(&to)
+        .current_dir(dir.path())
+        .output()
+        .expect("run restore");
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    let (running, base) = serve(dir.path(), &[]).await;
+    for (id, token, at) in &all {
+        let reply = client.get(format!("{base}/api/v1/bookings/{id}")).bearer_auth(token).send().await.expect("read");
+        if *at < began {
+            assert_eq!(reply.status(), reqwest::StatusCode::OK, "a booking acknowledged before the backup is in it");
+        } else if *at > ended {
+            assert_eq!(reply.status(), reqwest::StatusCode::NOT_FOUND, "the backup is of one moment");
+        }
+    }
+    stop(running);
+}
