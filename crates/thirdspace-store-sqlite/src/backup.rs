@@ -173,7 +173,7 @@ pub async fn restore(from: &Path, url: &str, now: i64) -> Result<Copied, BackupE
     std::fs::copy(from, &incoming).map_err(io(format!("copying {} to {}", from.display(), incoming.display())))?;
     // The copy must be whole and readable in WAL mode before anything is replaced.
     let prepared = async {
-        let mut conn = SqliteConnectOptions::new()
+        let conn = SqliteConnectOptions::new()
             .filename(&incoming)
             .journal_mode(SqliteJournalMode::Wal)
             .connect()
