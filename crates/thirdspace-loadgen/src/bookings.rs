@@ -26,6 +26,24 @@ pub struct BookingArgs {
     /// How long to book, in seconds.
     #[arg(long, default_value_t = 20)]
     seconds: u64,
+    /// The server's metrics address (its `metrics_bind`, e.g. `http://127.0.0.1:9464`): the
+    /// outbox's lag is read there every 100 ms during the run.
+    #[arg(long)]
+    metrics: Option<String>,
+}
+
+/// The outbox's lag, in events, read from `metrics` every 100 ms until `deadline`.
+async fn watch_lag(client: Client, metrics: String, deadline: Instant) -> Result<Vec<u64>> {
+    let url = format!("{}/metrics", metrics.trim_end_matches('/'));
+    let mut samples = Vec::new();
+    while Instant::now() < deadline {
+        let text = client.get(&url).send().await?.text().await?;
+        let lag: Option<u64> =
+            text.lines().find_map(|l| l.strip_prefix("thirdspace_outbox_lag_events ")?.trim().parse().ok());
+        samples.extend(lag);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(samples)
 }
 
 #[derive(Default)]
@@ -81,6 +99,7 @@ pub async fn run(args: BookingArgs) -> Result<()> {
             tokio::spawn(book_until(client.clone(), url, t, deadline))
         })
         .collect();
+    let lag = args.metrics.map(|metrics| tokio::spawn(watch_lag(client.clone(), metrics, deadline)));
     let mut total = Tally::default();
     for task in tasks {
         let tally = task.await??;
@@ -94,5 +113,17 @@ pub async fn run(args: BookingArgs) -> Result<()> {
     println!("bookings accepted  {} ({:.0} per second)", total.accepted, total.accepted as f64 / elapsed);
     println!("bookings refused   {}", total.refused);
     println!("latency            {}", latencies(&sorted(total.latencies)));
+    if let Some(lag) = lag {
+        let mut lag = lag.await??;
+        lag.sort_unstable();
+        let at = |p: f64| lag.get(((p / 100.0) * lag.len().saturating_sub(1) as f64).round() as usize).copied();
+        println!(
+            "outbox lag         p50 {}, p99 {}, max {} events ({} samples)",
+            at(50.0).unwrap_or(0),
+            at(99.0).unwrap_or(0),
+            lag.last().copied().unwrap_or(0),
+            lag.len()
+        );
+    }
     Ok(())
 }
