@@ -23,7 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}", dir.join("network.db").display());
     let store = thirdspace_store_sqlite::open(&url).await?;
-    let pool = sqlx::SqlitePool::connect(&url).await?;
+    // One connection: the temporary table of members lives on it.
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await?;
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings").fetch_one(&pool).await?;
     if have < wanted {
         let now = 1_780_000_000;

@@ -14,7 +14,7 @@ pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
 pub mod exchanges;
-mod fixtures;
+pub mod fixtures;
 pub mod gatherings;
 pub mod intros;
 pub mod links;
