@@ -58,6 +58,9 @@ pub struct Config {
     /// The secret that keys the form tokens given before log-in; several instances behind one
     /// address must share it (default: a random one at each start).
     pub form_secret: Option<String>,
+    /// Hosts webhooks may reach although they resolve to loopback, private or other special
+    /// addresses (e.g. `["localhost", "hooks.internal"]`); every other such address is refused.
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
             .field("database_acquire_timeout_seconds", &self.database_acquire_timeout_seconds)
             .field("form_secret", &self.form_secret.as_ref().map(|_| "****"))
+            .field("webhook_allow_hosts", &self.webhook_allow_hosts)
             .finish()
     }
 }
@@ -139,6 +143,7 @@ impl Default for Config {
             shutdown_grace_seconds: 10,
             database_acquire_timeout_seconds: 3,
             form_secret: None,
+            webhook_allow_hosts: Vec::new(),
         }
     }
 }
@@ -204,6 +209,8 @@ impl Config {
                 Some(secret) => Sha256::digest(secret.as_bytes()).into(),
                 None => ServerConfig::default().form_key,
             },
+            webhook_allow_hosts: self.webhook_allow_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+            ..ServerConfig::default()
         }
     }
 
