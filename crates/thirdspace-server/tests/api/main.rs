@@ -35,3 +35,4 @@ mod sweep;
 mod venues;
 mod visibility;
 mod web;
+pub mod webhooks;

@@ -66,3 +66,5 @@ mod venues;
 mod visibility;
 #[path = "../api/web.rs"]
 mod web;
+#[path = "../api/webhooks.rs"]
+pub mod webhooks;
