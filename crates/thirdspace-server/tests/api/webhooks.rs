@@ -39,6 +39,8 @@ impl Answer {
 /// A request the receiver got.
 #[derive(Clone, Debug)]
 pub struct Got {
+    /// The path and query it was sent to.
+    pub uri: String,
     pub headers: HeaderMap,
     pub body: String,
 }
@@ -71,10 +73,10 @@ impl Receiver {
     pub async fn start() -> Self {
         let inner = Arc::new(Inner::default());
         let shared = inner.clone();
-        let app = axum::Router::new().fallback(move |headers: HeaderMap, body: String| {
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri, headers: HeaderMap, body: String| {
             let inner = shared.clone();
             async move {
-                inner.got.lock().unwrap().push(Got { headers, body });
+                inner.got.lock().unwrap().push(Got { uri: uri.to_string(), headers, body });
                 let answer = inner.answers.lock().unwrap().pop_front().unwrap_or(Answer::status(200));
                 if answer.hold {
                     inner.release.notified().await;
@@ -436,4 +438,34 @@ async fn a_server_stopped_mid_delivery_delivers_after_its_restart() {
     let got = receiver.wait_for(2).await;
     assert_eq!(got[1].id(), held.id());
     logged(&app, &host, &id, "delivered after the restart", |d| d["status"] == "delivered").await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_deliver_each_event_once_and_in_order() {
+    let Some(app) = app_allowing_loopback().await else { return };
+    let (_second, _stop) = app.another_instance().await;
+    let receiver = Receiver::start().await;
+    let (host, admin) = (app.member("Host").await, app.member("Admin").await);
+    app.store.set_admin(&thirdspace_domain::email::Email::parse(&admin.email).unwrap(), true).await.unwrap();
+    let (venue, _) = app.venue(&host, 30).await;
+    webhook(&app, &host, venue, &format!("{}?venue", receiver.url()), json!(["booking.made"])).await;
+    let network = json!({"url": format!("{}?network", receiver.url()), "events": ["booking.made"]});
+    let network = app.post("/api/v1/webhooks", Some(&admin), network).await;
+    assert_eq!(network.status, StatusCode::CREATED, "{}", network.body);
+    for i in 0..15 {
+        let who = app.member(&format!("Person {i}")).await;
+        assert_eq!(app.book(&who, venue, "2026-11-24", "09:00", "12:00").await.status, StatusCode::CREATED);
+    }
+    receiver.wait_for(30).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = receiver.got();
+    assert_eq!(got.len(), 30, "each event once to each endpoint, whichever instance sent it");
+    let ids: std::collections::HashSet<String> = got.iter().map(Got::id).collect();
+    assert_eq!(ids.len(), 30, "no webhook-id twice");
+    for which in ["venue", "network"] {
+        let events: Vec<u64> =
+            got.iter().filter(|g| g.uri.ends_with(which)).map(|g| g.json()["id"].as_u64().unwrap()).collect();
+        assert_eq!(events.len(), 15, "{which}");
+        assert!(events.windows(2).all(|w| w[0] < w[1]), "{which}, in the outbox's order: {events:?}");
+    }
 }
