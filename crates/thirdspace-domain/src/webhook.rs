@@ -487,7 +487,7 @@ mod tests {
             let base = SCHEDULE[attempts as usize - 1];
             let at = retry_at(attempts, now, jitter, after).unwrap();
             let wait = at - now;
-            prop_assert!(wait >= 1 && wait <= LONGEST_WAIT);
+            prop_assert!((1..=LONGEST_WAIT).contains(&wait));
             prop_assert!(wait >= after.unwrap_or(0).min(LONGEST_WAIT));
             if after.is_none_or(|a| a <= base * 4 / 5) {
                 prop_assert!(wait * 5 >= base * 4 - 5 && wait * 5 <= base * 6 + 5, "{} {}", wait, base);

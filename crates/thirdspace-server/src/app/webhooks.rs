@@ -147,14 +147,8 @@ pub async fn show(state: &AppState, user: &User, id: Uuid) -> AppResult<(Endpoin
 pub async fn change(state: &AppState, user: &User, id: Uuid, input: &ChangeInput) -> AppResult<Endpoint> {
     endpoint(state, user, id).await?;
     let mut invalids = Invalids::default();
-    let url = match &input.url {
-        Some(raw) => Some(invalids.or_default(webhook::parse_url(raw).map(|u| u.to_string()))),
-        None => None,
-    };
-    let events = match &input.events {
-        Some(events) => Some(invalids.or_default(checked_events(events))),
-        None => None,
-    };
+    let url = input.url.as_ref().map(|raw| invalids.or_default(webhook::parse_url(raw).map(|u| u.to_string())));
+    let events = input.events.as_ref().map(|events| invalids.or_default(checked_events(events)));
     invalids.finish(())?;
     let change = EndpointChange { url, events, enabled: input.enabled };
     let mut work = state.store.begin().await?;

@@ -185,8 +185,8 @@ fn plain(done: Option<&'static str>) -> Shown {
     Shown { url: String::new(), events: String::new(), errors: Errors::default(), new_secret: None, done }
 }
 
-fn venue_id(raw: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(raw).map_err(|_| message(StatusCode::NOT_FOUND, "No such venue", "Check the link."))
+fn no_venue() -> Response {
+    message(StatusCode::NOT_FOUND, "No such venue", "Check the link.")
 }
 
 async fn page(
@@ -196,10 +196,7 @@ async fn page(
     Params(q): Params<Done>,
 ) -> Response {
     let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/webhooks")) };
-    let venue = match venue_id(&id) {
-        Ok(venue) => venue,
-        Err(page) => return page,
-    };
+    let Ok(venue) = Uuid::parse_str(&id) else { return no_venue() };
     let done = match q.done.as_deref() {
         Some("switched") => Some("Switched."),
         Some("deleted") => Some("The webhook is deleted."),
@@ -220,10 +217,7 @@ async fn create(
     if let Some(page) = who.refuse_forged(&form.csrf) {
         return page;
     }
-    let venue = match venue_id(&id) {
-        Ok(venue) => venue,
-        Err(page) => return page,
-    };
+    let Ok(venue) = Uuid::parse_str(&id) else { return no_venue() };
     let input = EndpointInput { url: form.url.clone(), events: event_names(&form.events) };
     match webhooks::create(&state, user, Scope::Venue(venue), &input).await {
         Ok((endpoint, secret)) => {
@@ -242,7 +236,7 @@ async fn create(
 /// The venue and the endpoint a button is about, if the endpoint is this venue's and the user's
 /// to manage.
 async fn hook_of(state: &AppState, user: &User, venue: &str, hook: &str) -> Result<(Uuid, Endpoint), Response> {
-    let venue = venue_id(venue)?;
+    let venue = Uuid::parse_str(venue).map_err(|_| no_venue())?;
     let missing = || message(StatusCode::NOT_FOUND, "No such webhook", "It may have been deleted already.");
     let hook = Uuid::parse_str(hook).map_err(|_| missing())?;
     match webhooks::endpoint(state, user, hook).await {
