@@ -469,3 +469,26 @@ async fn two_instances_on_one_database_deliver_each_event_once_and_in_order() {
         assert!(events.windows(2).all(|w| w[0] < w[1]), "{which}, in the outbox's order: {events:?}");
     }
 }
+
+#[tokio::test]
+async fn the_webhooks_page_is_the_venue_owner_s_alone() {
+    let Some(app) = app_allowing_loopback().await else { return };
+    let (host, other) = (app.member("Host").await, app.member("Other").await);
+    let (venue, _) = app.venue(&host, 5).await;
+    let page = format!("/host/venues/{venue}/webhooks");
+    let owner = crate::web::Web::new(&app);
+    owner.log_in(&host).await;
+    let made = owner.submit(&page, &page, &[("url", "https://hooks.example.org/in"), ("events", "")]).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.html);
+    assert!(made.html.contains("whsec_"), "the secret, shown once");
+    let again = owner.get(&page).await;
+    assert!(again.html.contains("https://hooks.example.org/in") && !again.html.contains("whsec_"));
+
+    let stranger = crate::web::Web::new(&app);
+    stranger.log_in(&other).await;
+    assert_eq!(stranger.get(&page).await.status, StatusCode::NOT_FOUND);
+    let csrf = stranger.get("/me/emails").await.hidden("csrf");
+    let posted = stranger.post(&page, &[("csrf", &csrf), ("url", "https://evil.example.org"), ("events", "")]).await;
+    assert_eq!(posted.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("webhook_endpoints").await, 1);
+}
