@@ -394,4 +394,9 @@ impl<T: Transaction> WebhooksWork for SqlWork<T> {
         let row = self.tx.fetch_optional(&sql, args![now, id]).await?;
         row.as_ref().map(delivery).transpose()?.ok_or(StoreError::NotFound("delivery"))
     }
+
+    async fn forget_deliveries(&mut self, before: i64) -> StoreResult<u64> {
+        let sql = "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND done_at < $1";
+        self.tx.execute(sql, args![before]).await
+    }
 }

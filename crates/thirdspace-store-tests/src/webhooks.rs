@@ -155,6 +155,11 @@ pub async fn deliveries_go_in_order_per_endpoint_and_again_after_a_lapsed_hold(b
     let resent = store.claim_deliveries(1000, 1100, 10).await.unwrap();
     assert_eq!(resent.len(), 2, "the one sent again first on its endpoint, the next of the other");
     assert!(resent.iter().any(|d| d.id == a.id));
+
+    assert_eq!(store.forget_deliveries(950).await.unwrap(), 0, "kept until after they were done");
+    assert_eq!(store.forget_deliveries(951).await.unwrap(), 1, "the one given up at 950, none pending");
+    assert!(store.delivery(b.id).await.unwrap().is_none());
+    assert!(store.delivery_attempts(b.id).await.unwrap().is_empty(), "its tries go with it");
     db.database.close().await;
 }
 

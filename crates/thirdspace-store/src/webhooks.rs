@@ -156,6 +156,13 @@ pub trait Webhooks: Begin {
     /// Claims up to `limit` deliveries due at `now` that nobody holds, each the oldest pending
     /// one of its enabled endpoint, for this instance until `until`; each try is counted.
     async fn claim_deliveries(&self, now: i64, until: i64, limit: u32) -> StoreResult<Vec<Delivery>>;
+
+    /// [`WebhooksWork::forget_deliveries`] in a unit of work of its own.
+    async fn forget_deliveries(&self, before: i64) -> StoreResult<u64> {
+        let mut work = self.begin().await?;
+        let done = work.forget_deliveries(before).await;
+        work.end(done).await
+    }
 }
 
 /// What is written of webhooks, inside a unit of work.
@@ -183,4 +190,6 @@ pub trait WebhooksWork: Send {
     async fn mark_told(&mut self, endpoint: Uuid, now: i64) -> StoreResult<()>;
     /// Sends a delivery again: due at `now`, pending again if it was delivered or given up.
     async fn send_again(&mut self, delivery: Uuid, now: i64) -> StoreResult<Delivery>;
+    /// Forgets the deliveries delivered or given up before `before`, with their tries; how many.
+    async fn forget_deliveries(&mut self, before: i64) -> StoreResult<u64>;
 }
