@@ -21,5 +21,6 @@ pub mod space;
 pub mod tag;
 pub mod text;
 pub mod venue;
+pub mod webhook;
 
 pub use invalid::{Invalid, Invalids};

@@ -31,10 +31,12 @@ pub enum MailKind {
     BoardContact,
     /// Your board post expires in a week, or tomorrow.
     BoardExpiry,
+    /// A webhook endpoint you made keeps failing.
+    WebhookFailing,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 12] = [
         Self::BookingConfirmed,
         Self::BookingReminder,
         Self::RsvpConfirmed,
@@ -46,6 +48,7 @@ impl MailKind {
         Self::IntroAccepted,
         Self::BoardContact,
         Self::BoardExpiry,
+        Self::WebhookFailing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl MailKind {
             Self::IntroAccepted => "intro_accepted",
             Self::BoardContact => "board_contact",
             Self::BoardExpiry => "board_expiry",
+            Self::WebhookFailing => "webhook_failing",
         }
     }
 
@@ -82,6 +86,7 @@ impl MailKind {
             Self::IntroAccepted => "We both said yes to an introduction",
             Self::BoardContact => "Someone writes to me about my post on the board",
             Self::BoardExpiry => "My post on the board is about to expire",
+            Self::WebhookFailing => "A webhook I made keeps failing to deliver",
         }
     }
 }

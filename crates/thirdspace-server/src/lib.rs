@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod courier;
 pub mod error;
 pub mod extract;
 pub mod limits;
@@ -108,6 +109,11 @@ pub struct ServerConfig {
     /// Where Prometheus metrics are served (`GET /metrics`), apart from the public address;
     /// `None` serves none and counts no HTTP requests.
     pub metrics_bind: Option<SocketAddr>,
+    /// How often webhook deliveries are looked at when no change wakes the courier.
+    pub webhook_every: Duration,
+    /// Hosts (lowercase) webhooks may reach although they resolve to loopback, private or other
+    /// special addresses; every other such address is refused.
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -127,6 +133,8 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(10),
             form_key: rand::random(),
             metrics_bind: None,
+            webhook_every: Duration::from_secs(1),
+            webhook_allow_hosts: Vec::new(),
         }
     }
 }
@@ -213,6 +221,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep::run(self.state.clone()));
         let postman = tokio::spawn(postman::run(self.state.clone(), self.state.config.mail_every));
+        let courier = tokio::spawn(courier::run(self.state.clone()));
         // Caught up on the outbox before the first request, so a reconnecting stream finds its
         // place.
         let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
@@ -236,6 +245,7 @@ impl Application {
         let served = serve::run(self.listener, app, limits, stopping, shutdown, move || events.close()).await;
         sweeper.abort();
         postman.abort();
+        courier.abort();
         relay.abort();
         if let Some(metrics) = metrics {
             metrics.abort();

@@ -1,8 +1,8 @@
 //! The background sweep: releases bookings nobody claimed within the grace period, checks out
 //! everyone still checked in when their venue closes, passes on places offered from a
 //! gathering's line and not taken in time, and forgets counted attempts (failed
-//! log-ins, e-mails asked for) whose window is over, and events and e-mails sent (or set aside)
-//! longer ago than [`EVENTS_KEPT_DAYS`].
+//! log-ins, e-mails asked for) whose window is over, and events, e-mails sent (or set aside) and
+//! webhook deliveries delivered (or given up) longer ago than [`EVENTS_KEPT_DAYS`].
 //! Capacity and presence do not depend on it (both apply the same rules when read); it keeps the
 //! stored statuses honest.
 
@@ -40,6 +40,9 @@ pub async fn run(state: AppState) {
         }
         if let Err(e) = state.store.forget_mails(now - EVENTS_KEPT_DAYS * 86_400).await {
             tracing::warn!(error = %e, "forgetting old e-mails failed");
+        }
+        if let Err(e) = state.store.forget_deliveries(now - EVENTS_KEPT_DAYS * 86_400).await {
+            tracing::warn!(error = %e, "forgetting old webhook deliveries failed");
         }
     }
 }

@@ -25,6 +25,7 @@ mod reports;
 mod rows;
 mod screens;
 mod venues;
+mod webhooks;
 
 pub use outbox::CHANNEL;
 

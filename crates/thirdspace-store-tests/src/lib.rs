@@ -25,6 +25,7 @@ pub mod questions;
 pub mod reports;
 pub mod screens;
 pub mod venues;
+pub mod webhooks;
 pub mod work;
 
 use std::future::Future;
@@ -179,6 +180,13 @@ macro_rules! store_suite {
                 a_finished_e_mail_is_never_claimed_again_and_a_failed_one_waits,
                 two_stores_claiming_at_once_never_take_the_same_e_mail,
                 switched_off_kinds_are_kept_per_member,
+            }
+            webhooks {
+                events_fan_out_once_to_the_endpoints_that_want_them,
+                deliveries_go_in_order_per_endpoint_and_again_after_a_lapsed_hold,
+                two_stores_claiming_at_once_never_take_the_same_delivery,
+                two_stores_fanning_out_at_once_make_each_delivery_once,
+                secrets_rotate_and_an_endpoint_keeps_one,
             }
             outbox {
                 every_booking_and_presence_change_writes_its_event_and_a_refusal_writes_none,

@@ -64,6 +64,7 @@ pub enum Conflict {
     Outcome(OutcomeConflict),
     Gathering(GatheringConflict),
     Board(BoardConflict),
+    Webhook(WebhookConflict),
 }
 
 /// Declares a feature's conflicts: each with its stable code and the message its reader sees.
@@ -187,6 +188,14 @@ conflicts! {
 }
 
 conflicts! {
+    /// Webhooks and their secrets.
+    WebhookConflict as Webhook {
+        LastSecret => "last_secret", "an endpoint keeps at least one secret: add the new one before removing the old";
+        TooManySecrets => "too_many_secrets", "an endpoint holds at most five secrets at once: remove an old one first";
+    }
+}
+
+conflicts! {
     /// Gatherings and who comes.
     GatheringConflict as Gathering {
         Started => "gathering_started", "this date has started or passed";
@@ -216,6 +225,7 @@ impl Conflict {
             Self::Outcome(c) => c.code(),
             Self::Gathering(c) => c.code(),
             Self::Board(c) => c.code(),
+            Self::Webhook(c) => c.code(),
         }
     }
 
@@ -231,6 +241,7 @@ impl Conflict {
             Self::Outcome(c) => c.message(),
             Self::Gathering(c) => c.message(),
             Self::Board(c) => c.message(),
+            Self::Webhook(c) => c.message(),
         }
     }
 }

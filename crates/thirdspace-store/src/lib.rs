@@ -32,6 +32,7 @@ mod reports;
 mod screens;
 pub mod steps;
 mod venues;
+pub mod webhooks;
 
 use async_trait::async_trait;
 
@@ -40,7 +41,7 @@ pub use board::{Board, BoardMessage, BoardWork, Post, PostStatus};
 pub use bookings::{Bookings, BookingsWhen, BookingsWork, Decision, NewBooking};
 pub use error::{
     AccountConflict, BoardConflict, BookingConflict, Conflict, ExchangeConflict, GatheringConflict, IntroConflict,
-    Outage, OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict,
+    Outage, OutcomeConflict, PresenceConflict, QuestionConflict, StoreError, VenueConflict, WebhookConflict,
 };
 pub use exchanges::{Exchange, Exchanges, ExchangesWork, LedgerRecord, Tally, RECORD_TOPICS};
 pub use gatherings::{
@@ -58,6 +59,7 @@ pub use records::*;
 pub use reports::{DayCounts, DayTotals, ExchangeFact, IntroFact, Reports, Scope, VenueFacts, Visit};
 pub use screens::{Screens, ScreensWork};
 pub use venues::{Venues, VenuesWork};
+pub use webhooks::{Webhooks, WebhooksWork};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -85,6 +87,7 @@ pub trait Work:
     + ScreensWork
     + LinksWork
     + MailsWork
+    + WebhooksWork
     + EventsWork
 {
     /// Keeps every write of the unit, and wakes whoever reads the outbox.
@@ -125,6 +128,7 @@ pub trait Store:
     + Screens
     + Links
     + Mails
+    + Webhooks
     + Events
     + 'static
 {

@@ -61,6 +61,9 @@ pub struct Config {
     /// Where Prometheus metrics are served (`GET /metrics`), e.g. `127.0.0.1:9464`: an address
     /// of its own, kept off the public one (default: none, no metrics).
     pub metrics_bind: Option<SocketAddr>,
+    /// Hosts webhooks may reach although they resolve to loopback, private or other special
+    /// addresses (e.g. `["localhost", "hooks.internal"]`); every other such address is refused.
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -86,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("database_acquire_timeout_seconds", &self.database_acquire_timeout_seconds)
             .field("form_secret", &self.form_secret.as_ref().map(|_| "****"))
             .field("metrics_bind", &self.metrics_bind)
+            .field("webhook_allow_hosts", &self.webhook_allow_hosts)
             .finish()
     }
 }
@@ -144,6 +148,7 @@ impl Default for Config {
             database_acquire_timeout_seconds: 3,
             form_secret: None,
             metrics_bind: None,
+            webhook_allow_hosts: Vec::new(),
         }
     }
 }
@@ -210,6 +215,8 @@ impl Config {
                 None => ServerConfig::default().form_key,
             },
             metrics_bind: self.metrics_bind,
+            webhook_allow_hosts: self.webhook_allow_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+            ..ServerConfig::default()
         }
     }
 

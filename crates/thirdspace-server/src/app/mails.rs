@@ -161,6 +161,7 @@ pub async fn compose(state: &AppState, job: &MailJob) -> AppResult<Composed> {
         | MailKind::OrganiserMessage => super::gatherings::letter(state, job, &user, now).await?,
         MailKind::IntroAccepted => intro_letter(state, job, &user).await?,
         MailKind::BoardContact | MailKind::BoardExpiry => super::board::letter(state, job, &user, now).await?,
+        MailKind::WebhookFailing => super::webhooks::letter(state, job, &user).await?,
     };
     Ok(match draft {
         Draft::Write { subject, body, attachment } => Composed::Send(Letter {

@@ -23,6 +23,7 @@ pub mod questions;
 pub mod reports;
 pub mod screens;
 pub mod venues;
+pub mod webhooks;
 
 use thirdspace_domain::booking::Refusal;
 use thirdspace_domain::{Invalid, Invalids};

@@ -20,6 +20,7 @@ mod screen;
 mod today;
 mod venue;
 mod venue_report;
+mod webhooks;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
@@ -532,6 +533,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(emails::router())
         .merge(today::router())
         .merge(host::router())
+        .merge(webhooks::router())
         .merge(venue_report::router())
         .merge(check_in::router())
         .merge(kiosk::router())

@@ -18,7 +18,7 @@ use crate::AppState;
 pub struct MailSetting {
     /// `booking_confirmed`, `booking_reminder`, `rsvp_confirmed`, `place_offered`,
     /// `gathering_reminder`, `organiser_message`, `date_cancelled`, `date_changed`, `intro_accepted`,
-    /// `board_contact` or `board_expiry`.
+    /// `board_contact`, `board_expiry` or `webhook_failing`.
     pub kind: String,
     /// What it is, in words.
     pub description: String,
@@ -44,7 +44,7 @@ pub async fn get(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Ve
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailSwitches {
-    #[schema(max_items = 11, example = json!(["booking_reminder"]))]
+    #[schema(max_items = 12, example = json!(["booking_reminder"]))]
     pub off: Vec<String>,
 }
 

@@ -21,6 +21,7 @@ mod reports;
 mod screens;
 mod shapes;
 mod venues;
+mod webhooks;
 
 use crate::auth::SESSION_COOKIE;
 use crate::error::{ApiError, ApiResult};
@@ -57,6 +58,7 @@ use utoipa_axum::routes;
         (name = "gatherings", description = "Casual coworking days, knowledge sessions, meetups: places, the line, offers"),
         (name = "board", description = "The community board: offers and needs beyond skills, and messages about them"),
         (name = "screens", description = "The venue's dashboard and kiosk"),
+        (name = "webhooks", description = "Events delivered to your own systems, signed the Standard Webhooks way"),
         (name = "operations", description = "Health"),
     )
 )]
@@ -172,6 +174,14 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(intros::feedback))
         .routes(routes!(intros::complete))
         .routes(routes!(intros::labels))
+        .routes(routes!(webhooks::venue_list, webhooks::venue_create))
+        .routes(routes!(webhooks::network_list, webhooks::network_create))
+        .routes(routes!(webhooks::show, webhooks::change, webhooks::delete))
+        .routes(routes!(webhooks::add_secret))
+        .routes(routes!(webhooks::remove_secret))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::delivery))
+        .routes(routes!(webhooks::send_again))
 }
 
 /// The OpenAPI 3.1 document of the API.

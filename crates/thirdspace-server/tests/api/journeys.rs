@@ -596,3 +596,58 @@ async fn a_member_puts_up_a_post_another_writes_and_the_author_answers_on_a_lapt
     check(&client, &axe, "the e-mail settings, saved").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_adds_a_webhook_sees_its_secret_once_and_sends_a_delivery_again_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = crate::webhooks::app_allowing_loopback().await else { return };
+    let receiver = crate::webhooks::Receiver::start().await;
+    let (host, ann) = (app.member("Host").await, app.member("Ann").await);
+    let (venue, _) = app.venue(&host, 4).await;
+    log_in_as(&client, &app, &host).await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    follow(&client, &format!("a[href='/host/venues/{venue}/webhooks']")).await;
+    assert!(text_of(&client, "main").await.contains("No webhooks yet"));
+    check(&client, &axe, "the webhooks page").await;
+
+    fill(&client, "#url", "ftp://files.example.org").await;
+    fill(&client, "#events", "booking.made, booking.eaten").await;
+    follow(&client, "form[action$='/webhooks'] button").await;
+    let url_error = text_of(&client, "#url-error").await;
+    assert!(url_error.contains("https://"), "{url_error}");
+    let kept = client.find(Locator::Css("#events")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("booking.made, booking.eaten"), "what was typed is kept");
+    check(&client, &axe, "the webhook form in error").await;
+
+    fill(&client, "#url", &receiver.url()).await;
+    fill(&client, "#events", "booking.made").await;
+    follow(&client, "form[action$='/webhooks'] button").await;
+    let secret = text_of(&client, ".secret").await;
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    check(&client, &axe, "the webhooks page with its new secret").await;
+
+    assert_eq!(app.book(&ann, venue, MONDAY, "10:00", "12:00").await.status, reqwest::StatusCode::CREATED);
+    let got = receiver.wait_for(1).await;
+    standardwebhooks::Webhook::new(&secret)
+        .unwrap()
+        .sign(
+            &got[0].id(),
+            got[0].headers["webhook-timestamp"].to_str().unwrap().parse().unwrap(),
+            got[0].body.as_bytes(),
+        )
+        .map(|signed| assert!(got[0].headers["webhook-signature"].to_str().unwrap().contains(&signed)))
+        .unwrap();
+    eventually("the delivery shown", || async {
+        go(&client, &app, &format!("/host/venues/{venue}/webhooks")).await;
+        text_of(&client, "main").await.contains("Delivered").then_some(())
+    })
+    .await;
+    assert!(!text_of(&client, "main").await.contains(&secret), "the secret is shown once");
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the webhooks page with a delivery at 375 px").await;
+    follow(&client, "form[action$='/send-again'] button").await;
+    assert!(path_now(&client).await.ends_with("done=sent"));
+    let again = receiver.wait_for(2).await;
+    assert_eq!(again[1].id(), again[0].id(), "the same delivery again");
+    client.close().await.unwrap();
+}

@@ -36,3 +36,4 @@ mod sweep;
 mod venues;
 mod visibility;
 mod web;
+pub mod webhooks;

@@ -68,3 +68,5 @@ mod venues;
 mod visibility;
 #[path = "../api/web.rs"]
 mod web;
+#[path = "../api/webhooks.rs"]
+pub mod webhooks;
