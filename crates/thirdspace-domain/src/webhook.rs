@@ -333,8 +333,8 @@ mod tests {
     #[test]
     fn the_owner_is_told_once_after_a_day_of_failures_or_a_delivery_given_up() {
         assert!(!tell_owner(None, false, true, 0));
-        assert!(!tell_owner(Some(0), false, false, TELL_AFTER - 1));
-        assert!(tell_owner(Some(0), false, false, TELL_AFTER));
+        assert!(!tell_owner(Some(5_000), false, false, 5_000 + TELL_AFTER - 1));
+        assert!(tell_owner(Some(5_000), false, false, 5_000 + TELL_AFTER));
         assert!(tell_owner(Some(0), false, true, 10));
         assert!(!tell_owner(Some(0), true, true, TELL_AFTER));
     }
