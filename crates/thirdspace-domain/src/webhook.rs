@@ -232,14 +232,12 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
         // 6to4: the IPv4 address of its gateway.
         return embedded(s[1], s[2]);
     }
-    (s[0] & 0xfe00) == 0xfc00 // unique local, fd00:ec2::254 among them
-        || (s[0] & 0xffc0) == 0xfe80 // link-local
-        || (s[0] & 0xffc0) == 0xfec0 // site-local, deprecated
-        || (s[0] & 0xff00) == 0xff00 // multicast
+    // Outside global unicast (2000::/3): unique local fc00::/7 (fd00:ec2::254 among them),
+    // link-local fe80::/10, site-local fec0::/10, multicast ff00::/8, discard-only 100::/64 and
+    // every reserved range.
+    (s[0] & 0xe000) != 0x2000
         || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
         || (s[0] == 0x2001 && s[1] < 0x0200) // IETF protocol assignments (Teredo, benchmarking, ORCHID)
-        || (s[0] == 0x0100 && s[1..4] == [0, 0, 0]) // discard-only
-        || (s[0] & 0xe000) != 0x2000 // outside global unicast 2000::/3
 }
 
 #[cfg(test)]
@@ -333,8 +331,8 @@ mod tests {
     #[test]
     fn the_owner_is_told_once_after_a_day_of_failures_or_a_delivery_given_up() {
         assert!(!tell_owner(None, false, true, 0));
-        assert!(!tell_owner(Some(0), false, false, TELL_AFTER - 1));
-        assert!(tell_owner(Some(0), false, false, TELL_AFTER));
+        assert!(!tell_owner(Some(5_000), false, false, 5_000 + TELL_AFTER - 1));
+        assert!(tell_owner(Some(5_000), false, false, 5_000 + TELL_AFTER));
         assert!(tell_owner(Some(0), false, true, 10));
         assert!(!tell_owner(Some(0), true, true, TELL_AFTER));
     }

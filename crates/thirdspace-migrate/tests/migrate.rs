@@ -339,6 +339,37 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
     store.use_login_link(&"c".repeat(64), LinkPurpose::LogIn, now + 60).await.expect("used").expect("a user");
     store.count_attempt("log-in person3@example.org", now, 900).await.expect("a failure");
     store.count_attempt("log-in person3@example.org", now + 5, 900).await.expect("a failure");
+
+    // A webhook with a delivery of one event, tried once.
+    let from = store.webhook_cursor().await.expect("the cursor");
+    let mut work = store.begin().await.expect("a unit of work");
+    let endpoint = thirdspace_store::webhooks::NewEndpoint {
+        venue_id: Some(venue),
+        url: "https://hooks.example.org/in".into(),
+        events: vec!["profile.changed".into()],
+        created_by: people[0],
+        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+        now,
+    };
+    work.create_endpoint(&endpoint).await.expect("an endpoint");
+    let changed = thirdspace_store::outbox::NewEvent::profile(people[0], Some(venue), now + 20);
+    work.record(&changed).await.expect("an event");
+    work.commit().await.expect("committed");
+    let events = store.events_after(from, 10).await.expect("the events");
+    let to = events.last().expect("one event").id;
+    store.fan_out(from, to, &events, now + 21).await.expect("fanned out").expect("at the cursor");
+    let claimed = store.claim_deliveries(now + 21, now + 81, 10).await.expect("claimed");
+    let tried = thirdspace_store::webhooks::DeliveryAttempt {
+        delivery_id: claimed[0].id,
+        attempt: 1,
+        at: now + 22,
+        code: Some(503),
+        error: Some("the receiver answered 503".into()),
+        duration_ms: 12,
+    };
+    let mut work = store.begin().await.expect("a unit of work");
+    work.finish_delivery(&tried, thirdspace_store::webhooks::DeliveryDone::Retry(now + 30)).await.expect("tried");
+    work.commit().await.expect("committed");
     people
 }
 

@@ -35,7 +35,8 @@ const REFUSED: &str = "refused:";
 /// The longest error kept of a try, in characters.
 const MAX_ERROR: usize = 300;
 
-/// Fans out and delivers, every `webhook_every` and whenever a change is committed, until aborted.
+/// Fans out and delivers, every `webhook_every`, whenever a change is committed and after each
+/// round that delivered something, until aborted.
 pub async fn run(state: AppState) {
     let mut cursor: Option<Cursor> = None;
     loop {
@@ -47,7 +48,8 @@ pub async fn run(state: AppState) {
             tracing::warn!(error = %e, "reading the webhook deliveries failed; trying again");
             0
         });
-        if fanned || delivered == BATCH as usize {
+        // A delivery made may have freed its endpoint's next one: look again at once.
+        if fanned || delivered > 0 {
             continue;
         }
         let wait = if cursor.as_ref().is_some_and(Cursor::waiting) { GAP_POLL } else { state.config.webhook_every };
