@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
 pub mod exchanges;
+pub mod exports;
 mod fixtures;
 pub mod gatherings;
 pub mod intros;
@@ -152,6 +153,9 @@ macro_rules! store_suite {
                 only_the_other_side_answers_a_decline_is_final_and_a_proposal_lapses,
                 one_introduction_gives_one_exchange_each_way,
                 two_confirmations_at_once_confirm_it_once,
+            }
+            exports {
+                a_venue_s_bookings_exchanges_and_outcomes_are_read_within_a_span_by_the_page,
             }
             intros {
                 a_suggested_pair_keeps_its_introduction_until_it_settles,
