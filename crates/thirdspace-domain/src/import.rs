@@ -238,7 +238,8 @@ mod tests {
 
     #[test]
     fn each_error_names_its_line_and_column_and_the_good_rows_are_kept() {
-        let file = "name,email,tags\nAnna,anna@acme.example,\nBo,not-an-address,\nCy,cy@acme.example,\n,ANNA@acme.example,\n";
+        let file =
+            "name,email,tags\nAnna,anna@acme.example,\nBo,not-an-address,\nCy,cy@acme.example,\n,ANNA@acme.example,\n";
         let parsed = members(file.as_bytes());
         assert_eq!(
             parsed.errors,
@@ -254,7 +255,9 @@ mod tests {
     fn a_name_and_tags_follow_the_rules_of_a_profile() {
         let long = "x".repeat(MAX_NAME + 1);
         let tag = "t".repeat(tag::MAX_TAG_CHARS + 1);
-        let file = format!("name,email,tags\n{long},a@acme.example,\nOk,b@acme.example,{tag}\n\"A\u{202E}B\",c@acme.example,\n");
+        let file = format!(
+            "name,email,tags\n{long},a@acme.example,\nOk,b@acme.example,{tag}\n\"A\u{202E}B\",c@acme.example,\n"
+        );
         let parsed = members(file.as_bytes());
         let places: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
         assert_eq!(places, vec![(2, Some("name")), (3, Some("tags")), (4, Some("name"))]);
@@ -265,7 +268,10 @@ mod tests {
 
     #[test]
     fn the_header_must_name_known_columns_once_and_the_address() {
-        assert_eq!(members(b"").errors, vec![error(1, None, "the file is empty: its first line must name the columns")]);
+        assert_eq!(
+            members(b"").errors,
+            vec![error(1, None, "the file is empty: its first line must name the columns")]
+        );
         assert_eq!(
             members(b"name,phone\nAnna,123\n").errors,
             vec![
@@ -273,15 +279,13 @@ mod tests {
                 error(1, Some("email"), "is missing from the header on the first line"),
             ]
         );
-        assert_eq!(
-            members(b"email,Email\n").errors,
-            vec![error(1, Some("email"), "is named twice in the header")]
-        );
+        assert_eq!(members(b"email,Email\n").errors, vec![error(1, Some("email"), "is named twice in the header")]);
     }
 
     #[test]
     fn a_row_of_the_wrong_length_or_bytes_is_an_error_at_its_line() {
-        let parsed = members(b"name,email\nAnna\nBo,bo@acme.example,extra\nCy,cy@acme.example\n\xFF,dee@acme.example\n");
+        let parsed =
+            members(b"name,email\nAnna\nBo,bo@acme.example,extra\nCy,cy@acme.example\n\xFF,dee@acme.example\n");
         assert_eq!(
             parsed.errors,
             vec![
@@ -306,7 +310,10 @@ mod tests {
         assert_eq!((full.rows.len(), full.errors.len()), (MAX_ROWS, 0));
         let over = members(rows(MAX_ROWS + 1).as_bytes());
         assert!(over.rows.is_empty());
-        assert_eq!(over.errors, vec![error(MAX_ROWS as u64 + 2, None, "a file may hold at most 2000 rows under its header")]);
+        assert_eq!(
+            over.errors,
+            vec![error(MAX_ROWS as u64 + 2, None, "a file may hold at most 2000 rows under its header")]
+        );
         let mut big = b"email\n".to_vec();
         big.resize(MAX_BYTES, b'\n');
         assert!(members(&big).errors.is_empty());
