@@ -596,3 +596,45 @@ async fn a_member_puts_up_a_post_another_writes_and_the_author_answers_on_a_lapt
     check(&client, &axe, "the e-mail settings, saved").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_previews_members_to_import_corrects_the_file_and_confirms_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    log_in_as(&client, &app, &host).await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    check(&client, &axe, "the venue's page with its import and exports").await;
+    follow(&client, &format!("a[href='/host/venues/{venue}/import']")).await;
+    check(&client, &axe, "the members' import").await;
+
+    fill(&client, "#file", "name,email,tags\nAnna,anna@acme.example,ux\nBo,bo-at-acme,\n").await;
+    follow(&client, "form[action$='/import'] button.secondary").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("The file has 1 error"), "{main}");
+    assert!(main.contains("must be an e-mail address like name@example.org"), "{main}");
+    let fault = text_of(&client, "section[aria-labelledby='faults'] tbody tr").await;
+    assert!(fault.starts_with('3') && fault.contains("email"), "the line and the column: {fault}");
+    let kept = client.find(Locator::Css("#file")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(kept.contains("bo-at-acme"), "what was pasted is kept: {kept}");
+    assert!(client.find(Locator::Css("input[name='confirm']")).await.is_err(), "no confirming a file with errors");
+    assert_eq!(app.count("venue_residents").await, 0, "a preview writes nothing");
+    check(&client, &axe, "the preview with an error").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the preview with an error at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    fill(&client, "#file", "name,email,tags\nAnna,anna@acme.example,ux\nBo,bo@acme.example,\n").await;
+    follow(&client, "form[action$='/import'] button.secondary").await;
+    let members = text_of(&client, "section[aria-labelledby='members'] tbody").await;
+    assert!(members.contains("anna@acme.example") && members.contains("bo@acme.example"), "{members}");
+    check(&client, &axe, "the preview, ready").await;
+    follow(&client, "form[action$='/import'] input[name='confirm'] ~ button").await;
+    assert_eq!(path_now(&client).await, format!("/host/venues/{venue}?residents=1"));
+    let residents = text_of(&client, "section[aria-labelledby='residents']").await;
+    assert!(residents.contains("anna@acme.example") && residents.contains("bo@acme.example"), "{residents}");
+    assert_eq!(app.count("venue_residents").await, 2);
+    app.smtp.first_with("bo@acme.example", "Hello Bo").await;
+    client.close().await.unwrap();
+}
