@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use crate::email::Email;
-use crate::{tag, text};
+use crate::hours::{ClockTime, OpeningPeriod, Weekday};
+use crate::venue::{Coordinates, VenueDraft, VenueInput, VenueKind};
+use crate::{tag, text, Invalids};
 
 /// The largest file read, in bytes (1 MiB).
 pub const MAX_BYTES: usize = 1 << 20;
@@ -101,6 +105,166 @@ pub fn members(bytes: &[u8]) -> Parsed<MemberRow> {
         }
     }
     Parsed { rows, errors }
+}
+
+/// A venue to create, as one row of a venues' file gives it: checked by the very rules of a venue
+/// created one at a time ([`VenueDraft::parse`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueRow {
+    pub line: u64,
+    pub draft: VenueDraft,
+}
+
+/// The columns of a venues' file.
+const VENUE_COLUMNS: [&str; 15] = [
+    "name",
+    "kind",
+    "address",
+    "city",
+    "country",
+    "time_zone",
+    "latitude",
+    "longitude",
+    "opening_hours",
+    "closures",
+    "amenities",
+    "house_rules",
+    "no_show_grace_minutes",
+    "requires_approval",
+    "welcomes_gatherings",
+];
+/// The columns a venues' file must have.
+const VENUE_REQUIRED: [&str; 7] = ["name", "kind", "address", "city", "country", "time_zone", "opening_hours"];
+
+/// Reads a venues' file (a network admin's): a header row naming its columns in any order and
+/// case, then one venue a row. `opening_hours` is a list like `mon 08:00-18:00; tue 08:00-12:00;
+/// tue 13:00-18:00` (days by name or their first three letters), `closures` dates like
+/// `2026-12-25; 2026-12-26`, `amenities` tags separated by `;`, `requires_approval` and
+/// `welcomes_gatherings` `yes` or `no` (blank is no). Each row is held to the rules of a venue
+/// created through the API, each broken rule at its column.
+pub fn venues(bytes: &[u8]) -> Parsed<VenueRow> {
+    let mut errors = Vec::new();
+    let Some(table) = table(bytes, &VENUE_COLUMNS, &VENUE_REQUIRED, &mut errors) else {
+        return Parsed { rows: Vec::new(), errors };
+    };
+    let mut rows = Vec::new();
+    for (line, cells) in table {
+        let cell = |name: &str| cells.get(name).map(|v| v.trim()).unwrap_or_default();
+        let before = errors.len();
+        let mut fault = |column: &str, message: String| errors.push(RowError::new(line, Some(column), message));
+        let kind = VenueKind::from_str_opt(&cell("kind").to_lowercase());
+        if kind.is_none() {
+            fault(
+                "kind",
+                "must be one of cafe, library, university, corporate_office, coworking_centre, home, other".into(),
+            );
+        }
+        let coordinates = match (cell("latitude"), cell("longitude")) {
+            ("", "") => None,
+            (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(latitude), Ok(longitude)) => Some(Coordinates { latitude, longitude }),
+                (Err(_), _) => {
+                    fault("latitude", "must be a number like 52.09, given with the longitude".into());
+                    None
+                }
+                (_, Err(_)) => {
+                    fault("longitude", "must be a number like 5.11, given with the latitude".into());
+                    None
+                }
+            },
+        };
+        let opening_hours = periods(cell("opening_hours")).unwrap_or_else(|message| {
+            fault("opening_hours", message);
+            Vec::new()
+        });
+        let closures = list(cell("closures"))
+            .map(|raw| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| raw))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|raw| {
+                fault("closures", format!("\"{raw}\" is not a date like 2026-12-25"));
+                Vec::new()
+            });
+        let grace = match cell("no_show_grace_minutes") {
+            "" => None,
+            raw => raw.parse::<u16>().ok().or_else(|| {
+                fault("no_show_grace_minutes", "must be a whole number of minutes up to 240".into());
+                None
+            }),
+        };
+        let mut flag = |column: &str| match cell(column).to_lowercase().as_str() {
+            "" | "no" | "false" => false,
+            "yes" | "true" => true,
+            _ => {
+                fault(column, "must be yes or no".into());
+                false
+            }
+        };
+        let (requires_approval, welcomes_gatherings) = (flag("requires_approval"), flag("welcomes_gatherings"));
+        let (Some(kind), true) = (kind, errors.len() == before) else { continue };
+        let input = VenueInput {
+            name: cell("name").to_owned(),
+            kind,
+            address: cell("address").to_owned(),
+            city: cell("city").to_owned(),
+            country: cell("country").to_owned(),
+            coordinates,
+            time_zone: cell("time_zone").to_owned(),
+            opening_hours,
+            closures,
+            amenities: list(cell("amenities")).map(str::to_owned).collect(),
+            house_rules: Some(cell("house_rules").to_owned()),
+            no_show_grace_minutes: grace,
+            day_pass: None,
+            requires_approval,
+            welcomes_gatherings,
+        };
+        match VenueDraft::parse(input) {
+            Ok(draft) => rows.push(VenueRow { line, draft }),
+            Err(invalids) => errors.extend(at_columns(line, &invalids)),
+        }
+    }
+    Parsed { rows, errors }
+}
+
+/// The items of a cell separated by `;`, blanks left out.
+fn list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(';').map(str::trim).filter(|item| !item.is_empty())
+}
+
+/// Opening periods like `mon 08:00-18:00; tuesday 08:00-12:00`.
+fn periods(cell: &str) -> Result<Vec<OpeningPeriod>, String> {
+    list(cell)
+        .map(|item| {
+            let wrong = || format!("\"{item}\" is not a day and hours like mon 08:00-18:00");
+            let (day, hours) = item.split_once(char::is_whitespace).ok_or_else(wrong)?;
+            let day = day.to_lowercase();
+            let day = Weekday::ALL
+                .into_iter()
+                .find(|d| {
+                    let name = format!("{d:?}").to_lowercase();
+                    name == day || name[..3] == day
+                })
+                .ok_or_else(wrong)?;
+            let (opens, closes) = hours.trim().split_once('-').ok_or_else(wrong)?;
+            let time = |raw: &str| ClockTime::parse("opening_hours", raw.trim()).map_err(|_| wrong());
+            Ok(OpeningPeriod { day, opens: time(opens)?, closes: time(closes)? })
+        })
+        .collect()
+}
+
+/// A venue's broken rules, each at the column its field comes from.
+fn at_columns(line: u64, invalids: &Invalids) -> Vec<RowError> {
+    invalids
+        .iter()
+        .map(|invalid| {
+            let column = match invalid.field.as_str() {
+                "coordinates.latitude" => "latitude",
+                "coordinates.longitude" => "longitude",
+                field => field.split(['[', '.']).next().unwrap_or(field),
+            };
+            RowError::new(line, Some(column), invalid.message.clone())
+        })
+        .collect()
 }
 
 /// The rows under a file's header, each with its line and its cells by column name (lower-cased,
@@ -326,6 +490,46 @@ mod tests {
         let parsed = members(b"name,email\n\"Anna,anna@acme.example\n");
         assert!(parsed.rows.is_empty());
         assert_eq!(parsed.errors.len(), 1);
+    }
+
+    const VENUE_HEADER: &str =
+        "name,kind,address,city,country,time_zone,opening_hours,closures,amenities,latitude,longitude";
+
+    #[test]
+    fn a_venue_row_obeys_the_rules_of_a_venue_created_through_the_api() {
+        let file = format!(
+            "{VENUE_HEADER}\nCafé de Zwaan,Cafe,Oudegracht 12,Utrecht,nl,Europe/Amsterdam,\"mon 08:00-12:00; Monday 13:00-18:00; sat 10:00-16:00\",2026-12-25,wifi;Quiet,52.09,5.11\n"
+        );
+        let parsed = venues(file.as_bytes());
+        assert_eq!(parsed.errors, vec![]);
+        let draft = &parsed.rows[0].draft;
+        assert_eq!((parsed.rows[0].line, draft.name.as_str(), draft.country.as_str()), (2, "Café de Zwaan", "NL"));
+        assert_eq!(draft.kind, VenueKind::Cafe);
+        assert_eq!(draft.opening_hours.on(Weekday::Monday).count(), 2);
+        assert_eq!(draft.closures, vec![NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()]);
+        assert_eq!(draft.amenities, vec!["wifi", "quiet"]);
+        assert_eq!(draft.coordinates, Some(Coordinates { latitude: 52.09, longitude: 5.11 }));
+    }
+
+    #[test]
+    fn each_broken_rule_of_a_venue_is_at_its_column() {
+        let file = format!(
+            "{VENUE_HEADER}\n,barn,Street 1,Utrecht,NLD,Mars/Base,mon 18:00-08:00,soon,,95,5\nOk,home,Street 2,Utrecht,NL,UTC,someday 9-5,,,,\n"
+        );
+        let parsed = venues(file.as_bytes());
+        let places: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.column.as_deref().unwrap_or(""))).collect();
+        assert_eq!(places, vec![(2, "kind"), (2, "closures"), (3, "opening_hours")]);
+        let fixed = file.replace(",barn,", ",home,").replace(",soon,", ",,").replace("someday 9-5", "sun 09:00-17:00");
+        let parsed = venues(fixed.as_bytes());
+        let places: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.column.as_deref().unwrap_or(""))).collect();
+        assert_eq!(
+            places,
+            vec![(2, "name"), (2, "country"), (2, "latitude"), (2, "time_zone"), (2, "opening_hours")],
+            "the venue's own rules, each at its column: {:?}",
+            parsed.errors
+        );
+        assert_eq!(parsed.rows.len(), 1);
+        assert!(venues(b"name,kind\nA,cafe\n").errors.iter().any(|e| e.column.as_deref() == Some("time_zone")));
     }
 
     proptest! {
