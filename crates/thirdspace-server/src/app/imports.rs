@@ -2,9 +2,10 @@
 //! (nothing is kept between them), a preview writes nothing, and a confirmed file is written all
 //! or nothing in one unit of work.
 
-use thirdspace_domain::import::{self, MemberRow, RowError};
+use rand::RngCore;
+use thirdspace_domain::import::{self, MemberRow, RowError, VenueRow};
 use thirdspace_domain::resident::{self, Resident};
-use thirdspace_store::User;
+use thirdspace_store::{User, Venue};
 use uuid::Uuid;
 
 use super::access::venue_for_staff;
@@ -85,6 +86,51 @@ pub async fn members(state: &AppState, actor: &User, id: Uuid, file: &[u8], conf
     for member in fresh {
         venues::tell_resident(state, actor, &venue, &member.row.email, member.row.name.as_deref()).await;
     }
+    outcome.written = true;
+    Ok(outcome)
+}
+
+/// A venues' file read: every good row, every error, and the venues made once it is written.
+#[derive(Debug, Clone)]
+pub struct VenuesImport {
+    pub venues: Vec<VenueRow>,
+    pub errors: Vec<RowError>,
+    /// The venues created, in the file's order (none for a preview).
+    pub created: Vec<Venue>,
+    pub written: bool,
+}
+
+/// Reads a venues' file (a network admin's). A preview (`confirm` false) answers every row and
+/// error and writes nothing; a confirmed file with any error is refused whole
+/// ([`AppError::Rows`]), and otherwise every venue is created in one unit of work, each as
+/// `POST /api/v1/venues` would (the admin its owner, its own check-in secret).
+pub async fn venues(state: &AppState, actor: &User, file: &[u8], confirm: bool) -> AppResult<VenuesImport> {
+    if !actor.is_admin {
+        return Err(AppError::Forbidden("only the network's admins import venues"));
+    }
+    let parsed = import::venues(file);
+    let mut outcome = VenuesImport { venues: parsed.rows, errors: parsed.errors, created: Vec::new(), written: false };
+    if !confirm {
+        return Ok(outcome);
+    }
+    if !outcome.errors.is_empty() {
+        return Err(AppError::Rows(outcome.errors));
+    }
+    let now = state.clock.now();
+    let mut work = state.store.begin().await?;
+    let mut done = Ok(());
+    for row in &outcome.venues {
+        let mut secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut secret);
+        match work.create_venue(actor.id, &row.draft, &[], &secret, now).await {
+            Ok(venue) => outcome.created.push(venue),
+            Err(e) => {
+                done = Err(e);
+                break;
+            }
+        }
+    }
+    work.end(done).await?;
     outcome.written = true;
     Ok(outcome)
 }

@@ -169,6 +169,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(imports::members))
+                .routes(routes!(imports::venues))
                 .layer(axum::extract::DefaultBodyLimit::max(thirdspace_domain::import::MAX_BYTES)),
         )
         .routes(routes!(intros::venue_round))

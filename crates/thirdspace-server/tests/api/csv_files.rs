@@ -9,7 +9,12 @@ use crate::helpers::{spawn_app, Member, Reply, TestApp};
 
 /// Sends `file` as a members' import of `venue`, a preview when `dry_run`.
 async fn import(app: &TestApp, who: &Member, venue: Uuid, file: &str, dry_run: bool) -> Reply {
-    let path = format!("/api/v1/venues/{venue}/imports/members{}", if dry_run { "?dry_run=true" } else { "" });
+    send(app, who, &format!("/api/v1/venues/{venue}/imports/members"), file, dry_run).await
+}
+
+/// Sends `file` as CSV to `path`, a preview when `dry_run`.
+async fn send(app: &TestApp, who: &Member, path: &str, file: &str, dry_run: bool) -> Reply {
+    let path = format!("{path}{}", if dry_run { "?dry_run=true" } else { "" });
     let resp = app
         .client
         .post(app.url(&path))
@@ -206,4 +211,41 @@ async fn exports_name_people_as_they_allow_and_neutralise_formulas() {
     let too_long = format!("/api/v1/venues/{venue}/exports/bookings.csv?from=2025-01-01&to=2026-06-01");
     let too_long = app.get(&too_long, Some(&host)).await;
     assert_eq!((too_long.status, too_long.field()), (StatusCode::UNPROCESSABLE_ENTITY, "to"));
+}
+
+#[tokio::test]
+async fn an_admin_imports_venues_all_or_nothing_by_the_rules_of_a_venue_created_one_at_a_time() {
+    let Some(app) = spawn_app().await else { return };
+    let (admin, host) = (app.member("Admin").await, app.member("Host").await);
+    let email = thirdspace_domain::email::Email::parse(&admin.email).unwrap();
+    app.store.set_admin(&email, true).await.unwrap();
+    let path = "/api/v1/imports/venues";
+    let header = "Name,kind,address,city,country,time_zone,opening_hours,closures";
+    let good = "Café de Zwaan,cafe,Oudegracht 12,Utrecht,NL,Europe/Amsterdam,\"mon 08:00-18:00; tue 08:00-18:00\",2026-12-25\n\
+                Bibliotheek Neude,library,Neude 11,Utrecht,NL,Europe/Amsterdam,sat 10:00-16:00,\n";
+    let bad = "De Bunker,home,Street 3,Utrecht,NL,Europe/Amsterdam,mon 18:00-08:00,\n";
+
+    assert_eq!(send(&app, &host, path, &format!("{header}\n{good}"), true).await.status, StatusCode::FORBIDDEN);
+    let preview = send(&app, &admin, path, &format!("{header}\n{good}{bad}"), true).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(preview.body["venues"].as_array().unwrap().len(), 2);
+    assert_eq!(preview.body["errors"][0]["line"], 4);
+    assert_eq!(preview.body["errors"][0]["column"], "opening_hours");
+    assert_eq!(app.count("venues").await, 0, "a preview writes nothing");
+
+    let refused = send(&app, &admin, path, &format!("{header}\n{good}{bad}"), false).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"));
+    assert_eq!(refused.body["rows"][0]["line"], 4);
+    assert_eq!(app.count("venues").await, 0, "one bad row: nothing written");
+
+    let done = send(&app, &admin, path, &format!("{header}\n{good}"), false).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    assert_eq!(app.count("venues").await, 2);
+    let id = done.body["venues"][0]["id"].as_str().unwrap();
+    let made = app.get(&format!("/api/v1/venues/{id}"), None).await.body;
+    assert_eq!((made["name"].as_str(), made["kind"].as_str()), (Some("Café de Zwaan"), Some("cafe")));
+    assert_eq!(made["closures"], json!(["2026-12-25"]));
+    assert_eq!(made["opening_hours"].as_array().unwrap().len(), 2);
+    let staff = app.get(&format!("/api/v1/venues/{id}/staff"), Some(&admin)).await;
+    assert_eq!(staff.body["items"][0]["user_id"], json!(admin.id), "the admin owns what they import: {}", staff.body);
 }
