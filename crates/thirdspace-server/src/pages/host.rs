@@ -110,6 +110,8 @@ struct HostPage<'a> {
     /// Whether the member confirmed their address (needed to join as staff), and which it is.
     verified: bool,
     email: &'a str,
+    /// A network admin, who may import venues.
+    admin: bool,
 }
 
 async fn home(State(state): State<AppState>, who: Visitor) -> Response {
@@ -134,6 +136,7 @@ async fn home(State(state): State<AppState>, who: Visitor) -> Response {
         invitations,
         verified: user.email_verified,
         email: &user.email,
+        admin: user.is_admin,
     };
     render(StatusCode::OK, &page)
 }
@@ -1084,6 +1087,85 @@ async fn import(
     }
 }
 
+#[derive(Template)]
+#[template(path = "import_venues.html")]
+struct VenuesImportPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    /// The file as pasted, kept.
+    file: String,
+    previewed: bool,
+    faults: Vec<FaultRow>,
+    /// Each good row: its line, the venue's name and city.
+    venues: Vec<(u64, String, String)>,
+    errors: Errors,
+}
+
+/// The form to paste a venues' file into (the network's admins).
+async fn venues_import_page(who: Visitor) -> Response {
+    let Some(user) = &who.user else { return to_login("/host/import-venues") };
+    if !user.is_admin {
+        return message(StatusCode::FORBIDDEN, "Not yours to do", "Only the network's admins import venues.");
+    }
+    let page = VenuesImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        file: String::new(),
+        previewed: false,
+        faults: Vec::new(),
+        venues: Vec::new(),
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Previews a pasted venues' file, or imports it once confirmed: the same operation as the API's.
+async fn import_venues(State(state): State<AppState>, who: Visitor, FormData(form): FormData<ImportForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/host/import-venues") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let mut page = VenuesImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        file: form.file,
+        previewed: true,
+        faults: Vec::new(),
+        venues: Vec::new(),
+        errors: Errors::default(),
+    };
+    match imports::venues(&state, user, page.file.as_bytes(), form.confirm == "yes").await {
+        Ok(done) if done.written => Redirect::to("/host").into_response(),
+        Ok(preview) => {
+            page.faults = fault_rows(&preview.errors);
+            page.venues = preview.venues.into_iter().map(|v| (v.line, v.draft.name, v.draft.city)).collect();
+            if !page.faults.is_empty() {
+                page.errors.add(
+                    "file",
+                    "The file has errors, listed below by line and column: correct them and preview again.",
+                );
+                page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            }
+            render(StatusCode::OK, &page)
+        }
+        Err(AppError::Rows(faults)) => {
+            page.faults = fault_rows(&faults);
+            page.errors.add("file", "The file has errors, listed below by line and column: nothing was imported.");
+            page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::Forbidden(_)) => {
+            message(StatusCode::FORBIDDEN, "Not yours to do", "Only the network's admins import venues.")
+        }
+        Err(e) if status_of(&e).is_client_error() => {
+            page.errors.add("file", ApiError::from(e.clone()).message);
+            page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            render(status_of(&e), &page)
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
 #[derive(Deserialize)]
 struct CsrfOnly {
     #[serde(default)]
@@ -1445,6 +1527,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/host/venues/{id}/import",
             get(import_page).post(import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_FORM_BYTES)),
+        )
+        .route(
+            "/host/import-venues",
+            get(venues_import_page).post(import_venues).layer(axum::extract::DefaultBodyLimit::max(IMPORT_FORM_BYTES)),
         )
         .route("/host/venues/{id}/today", get(today))
         .route("/host/venues/{id}/bookings/{booking}/decide", post(decide))

@@ -638,3 +638,36 @@ async fn a_host_previews_members_to_import_corrects_the_file_and_confirms_on_a_l
     app.smtp.first_with("bo@acme.example", "Hello Bo").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_previews_venues_to_import_and_confirms_accessibly() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let admin = app.member("Admin").await;
+    let email = thirdspace_domain::email::Email::parse(&admin.email).unwrap();
+    app.store.set_admin(&email, true).await.unwrap();
+    log_in_as(&client, &app, &admin).await;
+    go(&client, &app, "/host").await;
+    follow(&client, "a[href='/host/import-venues']").await;
+    check(&client, &axe, "the venues' import").await;
+
+    let header = "name,kind,address,city,country,time_zone,opening_hours\n";
+    let bad = format!("{header}Café de Zwaan,cafe,Oudegracht 12,Utrecht,NL,Europe/Amsterdam,mon 18:00-08:00\n");
+    fill(&client, "#file", &bad).await;
+    follow(&client, "form[action='/host/import-venues'] button.secondary").await;
+    let fault = text_of(&client, "section[aria-labelledby='faults'] tbody tr").await;
+    assert!(fault.starts_with('2') && fault.contains("opening_hours"), "the line and the column: {fault}");
+    assert_eq!(app.count("venues").await, 0, "a preview writes nothing");
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the venues' preview with an error at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    fill(&client, "#file", &bad.replace("mon 18:00-08:00", "mon 08:00-18:00")).await;
+    follow(&client, "form[action='/host/import-venues'] button.secondary").await;
+    check(&client, &axe, "the venues' preview, ready").await;
+    follow(&client, "form[action='/host/import-venues'] input[name='confirm'] ~ button").await;
+    assert_eq!(path_now(&client).await, "/host");
+    assert!(text_of(&client, "main").await.contains("Café de Zwaan"));
+    assert_eq!(app.count("venues").await, 1);
+    client.close().await.unwrap();
+}
