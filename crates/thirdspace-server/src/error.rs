@@ -57,8 +57,13 @@ pub struct ApiError {
     /// Every rule a submitted form broke; the JSON answer names only the first, a page shows all.
     pub invalid: Vec<Invalid>,
     /// What is wrong in a file to import, at each line and column (the JSON answer lists them all).
-    pub rows: Vec<RowError>,
+    /// (Boxed, so that every other error stays small.)
+    pub rows: Option<Box<RowErrors>>,
 }
+
+/// The faults of a refused import, each at its line and column.
+#[derive(Debug, Clone)]
+pub struct RowErrors(pub Vec<RowError>);
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,15 +84,7 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            field: None,
-            retry_after: None,
-            invalid: Vec::new(),
-            rows: Vec::new(),
-        }
+        Self { status, code, message: message.into(), field: None, retry_after: None, invalid: Vec::new(), rows: None }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -134,11 +131,12 @@ pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field };
-        let mut response = if self.rows.is_empty() {
-            (self.status, Json(ErrorBody { error })).into_response()
-        } else {
-            (self.status, Json(RowsErrorBody { error, rows: self.rows.iter().map(RowFault::from).collect() }))
-                .into_response()
+        let mut response = match &self.rows {
+            None => (self.status, Json(ErrorBody { error })).into_response(),
+            Some(rows) => {
+                let rows = rows.0.iter().map(RowFault::from).collect();
+                (self.status, Json(RowsErrorBody { error, rows })).into_response()
+            }
         };
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -221,7 +219,8 @@ impl From<AppError> for ApiError {
                     None => format!("line {}: {}", r.line, r.message),
                 });
                 let message = first.unwrap_or_default();
-                Self { rows, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows", message).with_field("file") }
+                let refused = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows", message).with_field("file");
+                Self { rows: Some(Box::new(RowErrors(rows))), ..refused }
             }
             AppError::Internal => Self::internal(),
         }

@@ -38,10 +38,6 @@ impl Kind {
             Self::Outcomes => "outcomes",
         }
     }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Bookings, Self::CheckIns, Self::Exchanges, Self::Outcomes].into_iter().find(|k| k.as_str() == raw)
-    }
 }
 
 /// A finished export: its file's name and its text.
