@@ -15,7 +15,7 @@ pub mod capacity;
 pub mod concurrency;
 pub mod exchanges;
 pub mod exports;
-mod fixtures;
+pub mod fixtures;
 pub mod gatherings;
 pub mod intros;
 pub mod links;
