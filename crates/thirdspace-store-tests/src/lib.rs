@@ -14,8 +14,7 @@ pub mod bookings;
 pub mod capacity;
 pub mod concurrency;
 pub mod exchanges;
-pub mod exports;
-pub mod fixtures;
+mod fixtures;
 pub mod gatherings;
 pub mod intros;
 pub mod links;
@@ -25,6 +24,7 @@ pub mod outcomes;
 pub mod questions;
 pub mod reports;
 pub mod screens;
+pub mod venue_exports;
 pub mod venues;
 pub mod work;
 
@@ -154,7 +154,7 @@ macro_rules! store_suite {
                 one_introduction_gives_one_exchange_each_way,
                 two_confirmations_at_once_confirm_it_once,
             }
-            exports {
+            venue_exports {
                 a_venue_s_bookings_exchanges_and_outcomes_are_read_within_a_span_by_the_page,
             }
             intros {
