@@ -532,6 +532,22 @@ mod tests {
         assert!(venues(b"name,kind\nA,cafe\n").errors.iter().any(|e| e.column.as_deref() == Some("time_zone")));
     }
 
+    #[test]
+    fn approval_and_gatherings_are_yes_or_no() {
+        let header = "name,kind,address,city,country,time_zone,opening_hours,requires_approval,welcomes_gatherings";
+        let row = |approval: &str, gatherings: &str| {
+            format!("{header}\nA,cafe,Street 1,Utrecht,NL,UTC,mon 08:00-18:00,{approval},{gatherings}\n")
+        };
+        let yes = venues(row("Yes", "true").as_bytes());
+        let draft = &yes.rows[0].draft;
+        assert_eq!((draft.requires_approval, draft.welcomes_gatherings), (true, true));
+        let no = venues(row("no", "").as_bytes());
+        let draft = &no.rows[0].draft;
+        assert_eq!((draft.requires_approval, draft.welcomes_gatherings), (false, false));
+        let maybe = venues(row("maybe", "no").as_bytes());
+        assert_eq!(maybe.errors, vec![error(2, Some("requires_approval"), "must be yes or no")]);
+    }
+
     proptest! {
         #[test]
         fn any_row_written_by_a_csv_writer_is_read_back_at_its_line(
