@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use thirdspace_domain::booking::Refusal;
+use thirdspace_domain::import::RowError;
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Outage, StoreError};
 use utoipa::ToSchema;
@@ -13,6 +14,33 @@ use utoipa::ToSchema;
 use crate::app::{AppError, Denial};
 use crate::limits::Locked;
 use crate::password::RETRY_AFTER_SECONDS as BUSY_RETRY_SECONDS;
+
+/// The body of a refused import: the error, and every fault of the file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowsErrorBody {
+    pub error: ErrorDetail,
+    /// Each fault at its line (the header being line 1) and column, in the file's order.
+    pub rows: Vec<RowFault>,
+}
+
+/// What is wrong at one place of an imported file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowFault {
+    /// The line the row starts on, 1-based, counting the header.
+    #[schema(example = 3)]
+    pub line: u64,
+    /// The column's name as the header gives it; none for the whole row or file.
+    #[schema(example = "email")]
+    pub column: Option<String>,
+    #[schema(example = "must be an e-mail address like name@example.org")]
+    pub message: String,
+}
+
+impl From<&RowError> for RowFault {
+    fn from(e: &RowError) -> Self {
+        Self { line: e.line, column: e.column.clone(), message: e.message.clone() }
+    }
+}
 
 /// Seconds a client is asked to wait when an e-mail could not be sent.
 const MAIL_RETRY_SECONDS: u64 = 60;
@@ -28,7 +56,14 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// Every rule a submitted form broke; the JSON answer names only the first, a page shows all.
     pub invalid: Vec<Invalid>,
+    /// What is wrong in a file to import, at each line and column (the JSON answer lists them all).
+    /// (Boxed, so that every other error stays small.)
+    pub rows: Option<Box<RowErrors>>,
 }
+
+/// The faults of a refused import, each at its line and column.
+#[derive(Debug, Clone)]
+pub struct RowErrors(pub Vec<RowError>);
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,7 +84,7 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after: None, invalid: Vec::new() }
+        Self { status, code, message: message.into(), field: None, retry_after: None, invalid: Vec::new(), rows: None }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -99,9 +134,14 @@ pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field } };
-        let mut response = (self.status, Json(body)).into_response();
+        let error = ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field };
+        let mut response = match &self.rows {
+            None => (self.status, Json(ErrorBody { error })).into_response(),
+            Some(rows) => {
+                let rows = rows.0.iter().map(RowFault::from).collect();
+                (self.status, Json(RowsErrorBody { error, rows })).into_response()
+            }
+        };
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
@@ -177,6 +217,15 @@ impl From<AppError> for ApiError {
             AppError::Conflict(c) => Self::new(StatusCode::CONFLICT, c.code(), c.to_string()),
             AppError::Denied(denial) => denial.into(),
             AppError::Unavailable(outage) => Self::unavailable(outage),
+            AppError::Rows(rows) => {
+                let first = rows.first().map(|r| match &r.column {
+                    Some(column) => format!("line {}, {column}: {}", r.line, r.message),
+                    None => format!("line {}: {}", r.line, r.message),
+                });
+                let message = first.unwrap_or_default();
+                let refused = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows", message).with_field("file");
+                Self { rows: Some(Box::new(RowErrors(rows))), ..refused }
+            }
             AppError::Internal => Self::internal(),
         }
     }

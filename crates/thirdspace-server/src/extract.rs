@@ -126,3 +126,27 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource (the ID is malformed)"))
     }
 }
+
+/// A CSV file as the body: 415 unless sent as `text/csv`, 413 when larger than the route allows.
+pub struct CsvBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_csv = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("text/csv"));
+        if !is_csv {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the file as the body with Content-Type: text/csv",
+            ));
+        }
+        Bytes::from_request(req, state).await.map(CsvBody).map_err(body_error)
+    }
+}

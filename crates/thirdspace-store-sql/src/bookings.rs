@@ -290,6 +290,13 @@ impl<B: Backend> Bookings for SqlStore<B> {
         paged(&mut self.read().await?, &day_columns(), from, DAY_ORDER, args![venue, date], page, day_booking).await
     }
 
+    async fn venue_bookings(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<DayBooking>> {
+        let from = "bookings b JOIN profiles p ON p.user_id = b.user_id \
+                    WHERE b.venue_id = $1 AND b.starts_at >= $2 AND b.starts_at < $3";
+        let args = args![venue, span.0, span.1];
+        paged(&mut self.read().await?, &day_columns(), from, DAY_ORDER, args, page, day_booking).await
+    }
+
     async fn awaiting_approval(&self, venue: Uuid, now: i64, page: Page) -> StoreResult<Paged<DayBooking>> {
         let from = "bookings b JOIN profiles p ON p.user_id = b.user_id WHERE b.venue_id = $1 \
                     AND b.approval = 'pending' AND b.status = 'booked' AND b.ends_at > $2";

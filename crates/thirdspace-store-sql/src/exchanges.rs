@@ -71,6 +71,12 @@ impl<B: Backend> Exchanges for SqlStore<B> {
         paged(&mut self.read().await?, COLUMNS, from, "proposed_at DESC, id DESC", args![user], page, row).await
     }
 
+    async fn venue_exchanges(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<Exchange>> {
+        let from = "exchanges WHERE venue_id = $1 AND proposed_at >= $2 AND proposed_at < $3";
+        let args = args![venue, span.0, span.1];
+        paged(&mut self.read().await?, COLUMNS, from, "proposed_at, id", args, page, row).await
+    }
+
     async fn ledger_record(&self, user: Uuid) -> StoreResult<LedgerRecord> {
         let mut c = self.read().await?;
         let mut record = LedgerRecord::default();

@@ -71,6 +71,17 @@ impl<B: Backend> Outcomes for SqlStore<B> {
         }
         Ok(Paged { items, ..found })
     }
+
+    async fn venue_outcomes(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<Outcome>> {
+        let mut c = self.read().await?;
+        let from = "outcomes WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3";
+        let found = paged(&mut c, COLUMNS, from, "created_at, id", args![venue, span.0, span.1], page, row).await?;
+        let mut items = Vec::with_capacity(found.items.len());
+        for outcome in found.items {
+            items.push(linked(&mut c, outcome).await?);
+        }
+        Ok(Paged { items, ..found })
+    }
 }
 
 #[async_trait]

@@ -24,6 +24,7 @@ pub mod outcomes;
 pub mod questions;
 pub mod reports;
 pub mod screens;
+pub mod venue_exports;
 pub mod venues;
 pub mod webhooks;
 pub mod work;
@@ -153,6 +154,9 @@ macro_rules! store_suite {
                 only_the_other_side_answers_a_decline_is_final_and_a_proposal_lapses,
                 one_introduction_gives_one_exchange_each_way,
                 two_confirmations_at_once_confirm_it_once,
+            }
+            venue_exports {
+                a_venue_s_bookings_exchanges_and_outcomes_are_read_within_a_span_by_the_page,
             }
             intros {
                 a_suggested_pair_keeps_its_introduction_until_it_settles,

@@ -32,6 +32,10 @@ pub trait Bookings: Begin {
     async fn booking(&self, id: Uuid) -> StoreResult<Option<Booking>>;
     async fn bookings_of(&self, user: Uuid, when: BookingsWhen, now: i64, page: Page) -> StoreResult<Paged<Booking>>;
     async fn venue_day(&self, venue: Uuid, date: NaiveDate, page: Page) -> StoreResult<Paged<DayBooking>>;
+    /// A venue's bookings of every status starting within `span` (UTC instants, the end left out),
+    /// earliest first, with each person's name and who may see it: what an export reads, by the
+    /// page.
+    async fn venue_bookings(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<DayBooking>>;
     /// A venue's bookings waiting for a host's approval that are not over at `now`, soonest first.
     async fn awaiting_approval(&self, venue: Uuid, now: i64, page: Page) -> StoreResult<Paged<DayBooking>>;
     /// Social-capital seats still free over the whole of `window` (within local `date`), summed over

@@ -73,6 +73,9 @@ pub trait Exchanges: Begin {
     async fn exchange(&self, id: Uuid) -> StoreResult<Option<Exchange>>;
     /// A person's exchanges, proposed by either side, newest first.
     async fn exchanges_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Exchange>>;
+    /// The exchanges made at a venue, proposed within `span` (UTC instants, the end left out),
+    /// earliest first: what an export reads, by the page.
+    async fn venue_exchanges(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<Exchange>>;
     /// A person's record of confirmed exchanges.
     async fn ledger_record(&self, user: Uuid) -> StoreResult<LedgerRecord>;
 

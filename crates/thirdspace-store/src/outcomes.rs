@@ -32,6 +32,10 @@ pub trait Outcomes: Begin {
     async fn outcome(&self, id: Uuid) -> StoreResult<Option<Outcome>>;
     /// The outcomes a person recorded or is named in, newest first.
     async fn outcomes_of(&self, user: Uuid, page: Page) -> StoreResult<Paged<Outcome>>;
+    /// The outcomes recorded at a venue within `span` (UTC instants, the end left out), of every
+    /// sharing, earliest first: what an export reads, by the page (the application keeps those
+    /// its reader may see).
+    async fn venue_outcomes(&self, venue: Uuid, span: (i64, i64), page: Page) -> StoreResult<Paged<Outcome>>;
 
     /// [`OutcomesWork::record_outcome`] in a unit of work of its own.
     async fn record_outcome(&self, draft: &OutcomeDraft, now: i64) -> StoreResult<Outcome> {

@@ -11,8 +11,10 @@ pub mod board;
 pub mod bookings;
 pub mod calendars;
 pub mod exchanges;
+pub mod exports;
 pub mod gatherings;
 pub mod health;
+pub mod imports;
 pub mod intros;
 pub mod links;
 pub mod mails;
@@ -26,6 +28,7 @@ pub mod venues;
 pub mod webhooks;
 
 use thirdspace_domain::booking::Refusal;
+use thirdspace_domain::import::RowError;
 use thirdspace_domain::{Invalid, Invalids};
 use thirdspace_store::{Conflict, Outage, StoreError};
 
@@ -48,6 +51,8 @@ pub enum AppError {
     Conflict(Conflict),
     /// One of the application's own refusals.
     Denied(Denial),
+    /// A file to import breaks these rules, each at its line and column; nothing of it was written.
+    Rows(Vec<RowError>),
     /// The database cannot answer now; the same request may work shortly.
     Unavailable(Outage),
     /// Something broke on our side (logged where it happened).
@@ -100,6 +105,10 @@ impl std::fmt::Display for AppError {
             Self::Conflict(conflict) => write!(f, "{conflict}"),
             Self::Denied(denial) => write!(f, "{denial:?}"),
             Self::Unavailable(outage) => write!(f, "the database is unavailable: {outage}"),
+            Self::Rows(rows) => {
+                let all: Vec<String> = rows.iter().map(|r| format!("line {}: {}", r.line, r.message)).collect();
+                f.write_str(&all.join("; "))
+            }
             Self::Internal => f.write_str("something went wrong on our side; it has been logged"),
         }
     }

@@ -207,21 +207,28 @@ pub async fn add_resident(state: &AppState, actor: &User, id: Uuid, input: Resid
     let resident = input.parse()?;
     let entry = state.store.add_resident(venue.id, &resident, actor.id, state.clock.now()).await?;
     if let Resident::Email(email) = &resident {
-        let body = format!(
-            "Hello,\n\n{name} lists you as a resident of {venue} on thirdspace: you can check in there \
-             without a booking, take part in the introductions and questions of the day, and share what \
-             you know.\n\nLog in (or sign up) with this e-mail address, and check in at the door with \
-             the code on the venue's screen: {base}/today\n",
-            name = actor.display_name,
-            venue = venue.name,
-            base = state.config.public_url
-        );
-        let subject = format!("You are a resident of {} on thirdspace", venue.name);
-        if let Err(e) = state.mailer.send(email.as_str(), &subject, body).await {
-            tracing::warn!(error = %e, "the resident was listed, but their e-mail was not sent");
-        }
+        tell_resident(state, actor, &venue, email, None).await;
     }
     Ok(entry)
+}
+
+/// Tells a person listed by address that they are a resident of `venue` (greeted by `name` when
+/// the host gave one); a failed e-mail leaves them listed.
+pub async fn tell_resident(state: &AppState, actor: &User, venue: &Venue, email: &Email, name: Option<&str>) {
+    let body = format!(
+        "Hello{greeting},\n\n{host} lists you as a resident of {venue} on thirdspace: you can check in there \
+         without a booking, take part in the introductions and questions of the day, and share what \
+         you know.\n\nLog in (or sign up) with this e-mail address, and check in at the door with \
+         the code on the venue's screen: {base}/today\n",
+        greeting = name.map(|n| format!(" {n}")).unwrap_or_default(),
+        host = actor.display_name,
+        venue = venue.name,
+        base = state.config.public_url
+    );
+    let subject = format!("You are a resident of {} on thirdspace", venue.name);
+    if let Err(e) = state.mailer.send(email.as_str(), &subject, body).await {
+        tracing::warn!(error = %e, "the resident was listed, but their e-mail was not sent");
+    }
 }
 
 /// Takes an entry off a venue's residents (its staff).

@@ -13,7 +13,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thirdspace_domain::booking::BookingStatus;
-use thirdspace_domain::hours::{ClockTime, OpeningPeriod, Weekday};
+use thirdspace_domain::hours::{self, ClockTime, OpeningPeriod, Weekday};
 use thirdspace_domain::resident::{Resident, ResidentInput};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{self, Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
@@ -26,7 +26,8 @@ use super::{
     failed, failure, kind_label, message, render, status_of, to_login, today_at, Errors, FormData, Labels, Nav, Params,
     Visitor,
 };
-use crate::app::access::{venue_for_owner, venue_for_staff};
+use crate::app::access::{self, venue_for_owner, venue_for_staff};
+use crate::app::imports::{self, MemberStatus};
 use crate::app::presence::{arrive, leave, Arrival};
 use crate::app::venues::{self, invite as invite_staff};
 use crate::app::AppError;
@@ -109,6 +110,8 @@ struct HostPage<'a> {
     /// Whether the member confirmed their address (needed to join as staff), and which it is.
     verified: bool,
     email: &'a str,
+    /// A network admin, who may import venues.
+    admin: bool,
 }
 
 async fn home(State(state): State<AppState>, who: Visitor) -> Response {
@@ -133,6 +136,7 @@ async fn home(State(state): State<AppState>, who: Visitor) -> Response {
         invitations,
         verified: user.email_verified,
         email: &user.email,
+        admin: user.is_admin,
     };
     render(StatusCode::OK, &page)
 }
@@ -634,6 +638,8 @@ struct ManagePage<'a> {
     residents: Vec<(Uuid, String)>,
     /// Bookings waiting for approval: id, who, when, their focus and pledge.
     waiting: Vec<Waiting>,
+    /// The query of the exports' links: the last 30 days, up to today at the venue.
+    export_range: String,
     notice: Option<&'static str>,
     errors: Errors,
 }
@@ -700,10 +706,16 @@ async fn manage_page(
             .collect(),
         Err(e) => return failed("", &e),
     };
+    let today = match access::time_zone(&venue) {
+        Ok(tz) => hours::local_now(tz, state.clock.now()).0,
+        Err(e) => return failed("", &e),
+    };
+    let export_range = format!("from={}&to={}", today - chrono::Duration::days(29), today + chrono::Duration::days(1));
     let page = ManagePage {
         nav: Some(who.nav()),
         csrf: &who.csrf,
         residents,
+        export_range,
         waiting,
         owner: role == StaffRole::Owner,
         spaces: spaces
@@ -922,6 +934,233 @@ async fn remove_resident(
     match venues::remove_resident(&state, &user, venue.id, entry).await {
         Ok(()) | Err(AppError::NotFound(_)) => {
             Redirect::to(&format!("/host/venues/{}?residents=1#residents", venue.id)).into_response()
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
+/// The largest import form: a file of the largest size read, every byte of it escaped.
+const IMPORT_FORM_BYTES: usize = 3 * thirdspace_domain::import::MAX_BYTES + 4096;
+
+#[derive(Template)]
+#[template(path = "import_members.html")]
+struct ImportPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    venue_id: Uuid,
+    venue_name: String,
+    /// The file as pasted, kept.
+    file: String,
+    previewed: bool,
+    faults: Vec<FaultRow>,
+    members: Vec<MemberRow>,
+    new_members: usize,
+    errors: Errors,
+}
+
+struct FaultRow {
+    line: u64,
+    column: String,
+    message: String,
+}
+
+struct MemberRow {
+    line: u64,
+    name: String,
+    email: String,
+    tags: String,
+    status: &'static str,
+}
+
+fn fault_rows(faults: &[thirdspace_domain::import::RowError]) -> Vec<FaultRow> {
+    faults
+        .iter()
+        .map(|f| FaultRow {
+            line: f.line,
+            column: f.column.clone().unwrap_or_else(|| "the whole row".to_owned()),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
+/// The form to paste a members' file into.
+async fn import_page(State(state): State<AppState>, who: Visitor, Path(id): Path<String>) -> Response {
+    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/import")) };
+    let (venue, _) = match staff_venue(&state, user, &id, false).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let page = ImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        venue_id: venue.id,
+        venue_name: venue.name,
+        file: String::new(),
+        previewed: false,
+        faults: Vec::new(),
+        members: Vec::new(),
+        new_members: 0,
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+struct ImportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Previews a pasted members' file, or imports it once confirmed: the same operation as the API's.
+async fn import(
+    State(state): State<AppState>,
+    who: Visitor,
+    Path(id): Path<String>,
+    FormData(form): FormData<ImportForm>,
+) -> Response {
+    let back = format!("/host/venues/{id}/import");
+    let (user, venue, _) = match form_venue(&state, &who, &id, &form.csrf, false, &back).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let confirm = form.confirm == "yes";
+    let mut page = ImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        venue_id: venue.id,
+        venue_name: venue.name.clone(),
+        file: form.file,
+        previewed: true,
+        faults: Vec::new(),
+        members: Vec::new(),
+        new_members: 0,
+        errors: Errors::default(),
+    };
+    match imports::members(&state, &user, venue.id, page.file.as_bytes(), confirm).await {
+        Ok(done) if done.written => {
+            Redirect::to(&format!("/host/venues/{}?residents=1#residents", venue.id)).into_response()
+        }
+        Ok(preview) => {
+            page.new_members = preview.new_members();
+            page.faults = fault_rows(&preview.errors);
+            page.members = preview
+                .members
+                .into_iter()
+                .map(|m| MemberRow {
+                    line: m.row.line,
+                    name: m.row.name.unwrap_or_default(),
+                    email: m.row.email.as_str().to_owned(),
+                    tags: m.row.tags.join(", "),
+                    status: match m.status {
+                        MemberStatus::New => "Listed and told by e-mail",
+                        MemberStatus::AlreadyMember => "Already a member: left as is",
+                    },
+                })
+                .collect();
+            if !page.faults.is_empty() {
+                let n = page.faults.len();
+                let words = if n == 1 { "1 error".to_owned() } else { format!("{n} errors") };
+                page.errors.add(
+                    "file",
+                    format!("The file has {words}, listed below by line and column: correct them and preview again."),
+                );
+                page.errors = page.errors.labelled(&[("file", "Members as CSV")]);
+            }
+            render(StatusCode::OK, &page)
+        }
+        Err(AppError::Rows(faults)) => {
+            page.faults = fault_rows(&faults);
+            page.errors.add("file", "The file has errors, listed below by line and column: nothing was imported.");
+            page.errors = page.errors.labelled(&[("file", "Members as CSV")]);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) if status_of(&e).is_client_error() => {
+            page.errors.add("file", ApiError::from(e.clone()).message);
+            page.errors = page.errors.labelled(&[("file", "Members as CSV")]);
+            render(status_of(&e), &page)
+        }
+        Err(e) => failed("", &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_venues.html")]
+struct VenuesImportPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    /// The file as pasted, kept.
+    file: String,
+    previewed: bool,
+    faults: Vec<FaultRow>,
+    /// Each good row: its line, the venue's name and city.
+    venues: Vec<(u64, String, String)>,
+    errors: Errors,
+}
+
+/// The form to paste a venues' file into (the network's admins).
+async fn venues_import_page(who: Visitor) -> Response {
+    let Some(user) = &who.user else { return to_login("/host/import-venues") };
+    if !user.is_admin {
+        return message(StatusCode::FORBIDDEN, "Not yours to do", "Only the network's admins import venues.");
+    }
+    let page = VenuesImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        file: String::new(),
+        previewed: false,
+        faults: Vec::new(),
+        venues: Vec::new(),
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Previews a pasted venues' file, or imports it once confirmed: the same operation as the API's.
+async fn import_venues(State(state): State<AppState>, who: Visitor, FormData(form): FormData<ImportForm>) -> Response {
+    let Some(user) = &who.user else { return to_login("/host/import-venues") };
+    if let Some(page) = who.refuse_forged(&form.csrf) {
+        return page;
+    }
+    let mut page = VenuesImportPage {
+        nav: Some(who.nav()),
+        csrf: &who.csrf,
+        file: form.file,
+        previewed: true,
+        faults: Vec::new(),
+        venues: Vec::new(),
+        errors: Errors::default(),
+    };
+    match imports::venues(&state, user, page.file.as_bytes(), form.confirm == "yes").await {
+        Ok(done) if done.written => Redirect::to("/host").into_response(),
+        Ok(preview) => {
+            page.faults = fault_rows(&preview.errors);
+            page.venues = preview.venues.into_iter().map(|v| (v.line, v.draft.name, v.draft.city)).collect();
+            if !page.faults.is_empty() {
+                page.errors.add(
+                    "file",
+                    "The file has errors, listed below by line and column: correct them and preview again.",
+                );
+                page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            }
+            render(StatusCode::OK, &page)
+        }
+        Err(AppError::Rows(faults)) => {
+            page.faults = fault_rows(&faults);
+            page.errors.add("file", "The file has errors, listed below by line and column: nothing was imported.");
+            page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::Forbidden(_)) => {
+            message(StatusCode::FORBIDDEN, "Not yours to do", "Only the network's admins import venues.")
+        }
+        Err(e) if status_of(&e).is_client_error() => {
+            page.errors.add("file", ApiError::from(e.clone()).message);
+            page.errors = page.errors.labelled(&[("file", "Venues as CSV")]);
+            render(status_of(&e), &page)
         }
         Err(e) => failed("", &e),
     }
@@ -1285,6 +1524,14 @@ pub fn router() -> Router<AppState> {
         .route("/host/venues/{id}/staff", post(invite))
         .route("/host/venues/{id}/residents", post(add_resident))
         .route("/host/venues/{id}/residents/{entry}/remove", post(remove_resident))
+        .route(
+            "/host/venues/{id}/import",
+            get(import_page).post(import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_FORM_BYTES)),
+        )
+        .route(
+            "/host/import-venues",
+            get(venues_import_page).post(import_venues).layer(axum::extract::DefaultBodyLimit::max(IMPORT_FORM_BYTES)),
+        )
         .route("/host/venues/{id}/today", get(today))
         .route("/host/venues/{id}/bookings/{booking}/decide", post(decide))
         .route("/host/venues/{id}/check-in", post(check_in))

@@ -7,8 +7,10 @@ mod board;
 mod bookings;
 mod calendars;
 mod exchanges;
+mod exports;
 mod gatherings;
 mod health;
+mod imports;
 mod intros;
 mod links;
 mod live;
@@ -165,6 +167,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::network_csv))
         .routes(routes!(reports::mine))
         .routes(routes!(reports::mine_csv))
+        .routes(routes!(exports::venue))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(imports::members))
+                .routes(routes!(imports::venues))
+                .layer(axum::extract::DefaultBodyLimit::max(thirdspace_domain::import::MAX_BYTES)),
+        )
         .routes(routes!(intros::venue_round))
         .routes(routes!(intros::venue_tables))
         .routes(routes!(intros::my_intros))

@@ -651,3 +651,78 @@ async fn a_host_adds_a_webhook_sees_its_secret_once_and_sends_a_delivery_again_o
     assert_eq!(again[1].id(), again[0].id(), "the same delivery again");
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_previews_members_to_import_corrects_the_file_and_confirms_on_a_laptop_and_a_phone() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 4).await;
+    log_in_as(&client, &app, &host).await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    check(&client, &axe, "the venue's page with its import and exports").await;
+    follow(&client, &format!("a[href='/host/venues/{venue}/import']")).await;
+    check(&client, &axe, "the members' import").await;
+
+    fill(&client, "#file", "name,email,tags\nAnna,anna@acme.example,ux\nBo,bo-at-acme,\n").await;
+    follow(&client, "form[action$='/import'] button.secondary").await;
+    let main = text_of(&client, "main").await;
+    assert!(main.contains("The file has 1 error"), "{main}");
+    assert!(main.contains("must be an e-mail address like name@example.org"), "{main}");
+    let fault = text_of(&client, "section[aria-labelledby='faults'] tbody tr").await;
+    assert!(fault.starts_with('3') && fault.contains("email"), "the line and the column: {fault}");
+    let kept = client.find(Locator::Css("#file")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(kept.contains("bo-at-acme"), "what was pasted is kept: {kept}");
+    assert!(client.find(Locator::Css("input[name='confirm']")).await.is_err(), "no confirming a file with errors");
+    assert_eq!(app.count("venue_residents").await, 0, "a preview writes nothing");
+    check(&client, &axe, "the preview with an error").await;
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the preview with an error at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    fill(&client, "#file", "name,email,tags\nAnna,anna@acme.example,ux\nBo,bo@acme.example,\n").await;
+    follow(&client, "form[action$='/import'] button.secondary").await;
+    let members = text_of(&client, "section[aria-labelledby='members'] tbody").await;
+    assert!(members.contains("anna@acme.example") && members.contains("bo@acme.example"), "{members}");
+    check(&client, &axe, "the preview, ready").await;
+    follow(&client, "form[action$='/import'] input[name='confirm'] ~ button").await;
+    assert_eq!(path_now(&client).await, format!("/host/venues/{venue}?residents=1"));
+    let residents = text_of(&client, "section[aria-labelledby='residents']").await;
+    assert!(residents.contains("anna@acme.example") && residents.contains("bo@acme.example"), "{residents}");
+    assert_eq!(app.count("venue_residents").await, 2);
+    app.smtp.first_with("bo@acme.example", "Hello Bo").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_previews_venues_to_import_and_confirms_accessibly() {
+    let Some((_driver, client, axe)) = tools().await else { return };
+    let Some(app) = spawn_app().await else { return };
+    let admin = app.member("Admin").await;
+    let email = thirdspace_domain::email::Email::parse(&admin.email).unwrap();
+    app.store.set_admin(&email, true).await.unwrap();
+    log_in_as(&client, &app, &admin).await;
+    go(&client, &app, "/host").await;
+    follow(&client, "a[href='/host/import-venues']").await;
+    check(&client, &axe, "the venues' import").await;
+
+    let header = "name,kind,address,city,country,time_zone,opening_hours\n";
+    let bad = format!("{header}Café de Zwaan,cafe,Oudegracht 12,Utrecht,NL,Europe/Amsterdam,mon 18:00-08:00\n");
+    fill(&client, "#file", &bad).await;
+    follow(&client, "form[action='/host/import-venues'] button.secondary").await;
+    let fault = text_of(&client, "section[aria-labelledby='faults'] tbody tr").await;
+    assert!(fault.starts_with('2') && fault.contains("opening_hours"), "the line and the column: {fault}");
+    assert_eq!(app.count("venues").await, 0, "a preview writes nothing");
+    client.set_window_size(375, 812).await.unwrap();
+    check(&client, &axe, "the venues' preview with an error at 375 px").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    fill(&client, "#file", &bad.replace("mon 18:00-08:00", "mon 08:00-18:00")).await;
+    follow(&client, "form[action='/host/import-venues'] button.secondary").await;
+    check(&client, &axe, "the venues' preview, ready").await;
+    follow(&client, "form[action='/host/import-venues'] input[name='confirm'] ~ button").await;
+    assert_eq!(path_now(&client).await, "/host");
+    assert!(text_of(&client, "main").await.contains("Café de Zwaan"));
+    assert_eq!(app.count("venues").await, 1);
+    client.close().await.unwrap();
+}

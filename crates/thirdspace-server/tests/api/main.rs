@@ -13,6 +13,7 @@ mod bookings;
 pub mod browser;
 mod contract;
 mod coworker_pages;
+mod csv_files;
 mod errors;
 mod exchanges;
 mod form_pages;

@@ -21,6 +21,8 @@ mod bookings;
 pub mod browser;
 #[path = "../api/coworker_pages.rs"]
 mod coworker_pages;
+#[path = "../api/csv_files.rs"]
+mod csv_files;
 #[path = "../api/errors.rs"]
 mod errors;
 #[path = "../api/exchanges.rs"]
