@@ -83,9 +83,15 @@ pub async fn members(state: &AppState, actor: &User, id: Uuid, file: &[u8], conf
         }
     }
     work.end(done).await?;
-    for member in fresh {
-        venues::tell_resident(state, actor, &venue, &member.row.email, member.row.name.as_deref()).await;
-    }
+    // Up to 2,000 e-mails: sent after the answer, so a slow mail server never holds the request
+    // past its deadline once the residents are written.
+    let told: Vec<_> = fresh.iter().map(|m| (m.row.email.clone(), m.row.name.clone())).collect();
+    let (state, actor, venue) = (state.clone(), actor.clone(), venue.clone());
+    tokio::spawn(async move {
+        for (email, name) in told {
+            venues::tell_resident(&state, &actor, &venue, &email, name.as_deref()).await;
+        }
+    });
     outcome.written = true;
     Ok(outcome)
 }
