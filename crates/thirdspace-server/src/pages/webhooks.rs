@@ -235,12 +235,24 @@ async fn create(
 
 /// The venue and the endpoint a button is about, if the endpoint is this venue's and the user's
 /// to manage.
-async fn hook_of(state: &AppState, user: &User, venue: &str, hook: &str) -> Result<(Uuid, Endpoint), Response> {
+/// Who acts, the venue and the endpoint a webhook's form names, or the page to answer instead: log
+/// in first, a forged form, or no such webhook of theirs.
+async fn hook_of<'a>(
+    state: &AppState,
+    who: &'a Visitor,
+    csrf: &str,
+    venue: &str,
+    hook: &str,
+) -> Result<(&'a User, Uuid, Endpoint), Response> {
+    let Some(user) = &who.user else { return Err(to_login(&format!("/host/venues/{venue}/webhooks"))) };
+    if let Some(page) = who.refuse_forged(csrf) {
+        return Err(page);
+    }
     let venue = Uuid::parse_str(venue).map_err(|_| no_venue())?;
     let missing = || message(StatusCode::NOT_FOUND, "No such webhook", "It may have been deleted already.");
     let hook = Uuid::parse_str(hook).map_err(|_| missing())?;
     match webhooks::endpoint(state, user, hook).await {
-        Ok(e) if e.venue_id == Some(venue) => Ok((venue, e)),
+        Ok(e) if e.venue_id == Some(venue) => Ok((user, venue, e)),
         Ok(_) | Err(AppError::NotFound(_)) => Err(missing()),
         Err(e) => Err(failed("", &e)),
     }
@@ -252,11 +264,7 @@ async fn rotate(
     Path((id, hook)): Path<(String, String)>,
     FormData(form): FormData<CsrfForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/webhooks")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, endpoint) = match hook_of(&state, user, &id, &hook).await {
+    let (user, venue, endpoint) = match hook_of(&state, &who, &form.csrf, &id, &hook).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -275,11 +283,7 @@ async fn switch(
     Path((id, hook)): Path<(String, String)>,
     FormData(form): FormData<SwitchForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/webhooks")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, endpoint) = match hook_of(&state, user, &id, &hook).await {
+    let (user, venue, endpoint) = match hook_of(&state, &who, &form.csrf, &id, &hook).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -296,11 +300,7 @@ async fn delete(
     Path((id, hook)): Path<(String, String)>,
     FormData(form): FormData<CsrfForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/webhooks")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, endpoint) = match hook_of(&state, user, &id, &hook).await {
+    let (user, venue, endpoint) = match hook_of(&state, &who, &form.csrf, &id, &hook).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -316,11 +316,7 @@ async fn send_again(
     Path((id, hook, delivery)): Path<(String, String, String)>,
     FormData(form): FormData<CsrfForm>,
 ) -> Response {
-    let Some(user) = &who.user else { return to_login(&format!("/host/venues/{id}/webhooks")) };
-    if let Some(page) = who.refuse_forged(&form.csrf) {
-        return page;
-    }
-    let (venue, endpoint) = match hook_of(&state, user, &id, &hook).await {
+    let (user, venue, endpoint) = match hook_of(&state, &who, &form.csrf, &id, &hook).await {
         Ok(found) => found,
         Err(page) => return page,
     };

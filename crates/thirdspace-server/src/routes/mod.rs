@@ -48,6 +48,7 @@ use utoipa_axum::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&Security),
+    components(schemas(exports::ExportFile)),
     tags(
         (name = "accounts", description = "Sign up, log in, tokens"),
         (name = "profiles", description = "What people offer and look for, and who may see it"),

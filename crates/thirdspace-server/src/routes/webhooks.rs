@@ -161,7 +161,8 @@ impl From<DeliveryAttempt> for WebhookAttempt {
 pub struct WebhookDeliveryDetail {
     #[serde(flatten)]
     pub delivery: WebhookDelivery,
-    pub attempts: Vec<WebhookAttempt>,
+    /// Each try, oldest first (`attempts` counts them).
+    pub tries: Vec<WebhookAttempt>,
 }
 
 /// An endpoint to add.
@@ -354,7 +355,7 @@ pub async fn delivery(
     ApiPath((id, delivery)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<Json<WebhookDeliveryDetail>> {
     let (found, tries) = webhooks::delivery(&state, &auth.user, id, delivery).await?;
-    Ok(Json(WebhookDeliveryDetail { delivery: found.into(), attempts: tries.into_iter().map(Into::into).collect() }))
+    Ok(Json(WebhookDeliveryDetail { delivery: found.into(), tries: tries.into_iter().map(Into::into).collect() }))
 }
 
 /// Sends a delivery again now, with the same `webhook-id`.

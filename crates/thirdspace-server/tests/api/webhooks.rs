@@ -243,7 +243,7 @@ async fn an_endpoint_gets_its_events_in_order_and_a_retry_waits_as_retry_after_a
     assert_eq!(receiver.got().len(), 3, "nothing of the other venue");
     let tries = app.get(&format!("/api/v1/webhooks/{id}/deliveries/{}", first.id()), Some(&host)).await;
     let codes: Vec<Value> =
-        tries.body["attempts"].as_array().unwrap().iter().map(|a| a["response_code"].clone()).collect();
+        tries.body["tries"].as_array().unwrap().iter().map(|a| a["response_code"].clone()).collect();
     assert_eq!(codes, vec![json!(503), json!(200)]);
     assert_eq!(tries.body["status"], "delivered");
 }
