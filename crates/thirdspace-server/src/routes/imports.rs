@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::app::imports::{self, MemberStatus, MembersImport, VenuesImport};
+use crate::app::AppError;
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody, RowFault, RowsErrorBody};
 use crate::extract::{ApiPath, ApiQuery, CsvBody};
@@ -78,8 +79,8 @@ impl From<MembersImport> for MembersImportAnswer {
 /// Imports the venue's members to invite (its staff) from a CSV file: a header row naming the
 /// columns `name`, `email` and `tags` in any order (`email` required), one member a row, tags
 /// separated by `;`; at most 2,000 rows and 1 MiB. With `dry_run=true` it answers every row and
-/// error and writes nothing; without, a file with any error is refused whole (`422`, every fault
-/// at its line and column), and otherwise each new member becomes a resident of the venue and is
+/// writes nothing; a file with any error is refused whole, preview or not (`422`, every fault at
+/// its line and column), and otherwise each new member becomes a resident of the venue and is
 /// told by e-mail, all or nothing. People already residents are left as they are.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/imports/members", tag = "venues",
     params(("id" = Uuid, Path), ImportQuery),
@@ -102,6 +103,7 @@ pub async fn members(
 ) -> ApiResult<(StatusCode, Json<MembersImportAnswer>)> {
     let preview = q.dry_run.unwrap_or(false);
     let import = imports::members(&state, &auth.user, id, &file, !preview).await?;
+    refuse_faults(&import.errors)?;
     let status = if import.written { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(import.into())))
 }
@@ -148,8 +150,9 @@ impl From<VenuesImport> for VenuesImportAnswer {
 /// `latitude`, `longitude`, `closures`, `amenities`, `house_rules`, `no_show_grace_minutes`,
 /// `requires_approval`, `welcomes_gatherings` optional), one venue a row; `opening_hours` like
 /// `mon 08:00-18:00; tue 08:00-12:00`, lists separated by `;`; at most 2,000 rows and 1 MiB. Each
-/// row obeys the rules of `POST /api/v1/venues`. With `dry_run=true` it answers every row and error
-/// and writes nothing; without, a file with any error is refused whole (`422`), and otherwise every
+/// row obeys the rules of `POST /api/v1/venues`. With `dry_run=true` it answers every row and writes
+/// nothing; a file with any error is refused whole, preview or not (`422`, every fault at its line
+/// and column), and otherwise every
 /// venue is created, owned by the admin, all or nothing.
 #[utoipa::path(post, path = "/api/v1/imports/venues", tag = "venues", params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The venues' file, UTF-8"),
@@ -170,6 +173,17 @@ pub async fn venues(
 ) -> ApiResult<(StatusCode, Json<VenuesImportAnswer>)> {
     let preview = q.dry_run.unwrap_or(false);
     let import = imports::venues(&state, &auth.user, &file, !preview).await?;
+    refuse_faults(&import.errors)?;
     let status = if preview { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(import.into())))
+}
+
+/// A file with faults is answered `422` with every one of them, a preview too: whatever a client
+/// sends is text, so a body that is not a file of this kind shows here, as its faults.
+fn refuse_faults(faults: &[thirdspace_domain::import::RowError]) -> Result<(), AppError> {
+    if faults.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Rows(faults.to_vec()))
+    }
 }

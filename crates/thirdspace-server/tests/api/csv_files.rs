@@ -82,13 +82,13 @@ async fn a_file_with_one_bad_row_writes_nothing_and_names_its_line_and_column() 
         "name,email\nAnna,anna@acme.example\nBo,not-an-address\nCy,cy@acme.example\nAnna again,ANNA@acme.example\n";
 
     let preview = import(&app, &host, venue, file, true).await;
-    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!((preview.status, preview.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"));
     let faults = json!([
         {"line": 3, "column": "email", "message": "must be an e-mail address like name@example.org"},
         {"line": 5, "column": "email", "message": "repeats the address on line 2"},
     ]);
-    assert_eq!(preview.body["errors"], faults);
-    assert_eq!(preview.body["members"].as_array().unwrap().len(), 2, "the good rows are shown");
+    assert_eq!(preview.body["rows"], faults, "the preview names every fault");
+    assert_eq!(app.count("venue_residents").await, 0);
 
     let refused = import(&app, &host, venue, file, false).await;
     assert_eq!(
@@ -227,10 +227,12 @@ async fn an_admin_imports_venues_all_or_nothing_by_the_rules_of_a_venue_created_
 
     assert_eq!(send(&app, &host, path, &format!("{header}\n{good}"), true).await.status, StatusCode::FORBIDDEN);
     let preview = send(&app, &admin, path, &format!("{header}\n{good}{bad}"), true).await;
-    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-    assert_eq!(preview.body["venues"].as_array().unwrap().len(), 2);
-    assert_eq!(preview.body["errors"][0]["line"], 4);
-    assert_eq!(preview.body["errors"][0]["column"], "opening_hours");
+    assert_eq!((preview.status, preview.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"));
+    assert_eq!(preview.body["rows"][0]["line"], 4);
+    assert_eq!(preview.body["rows"][0]["column"], "opening_hours");
+    let clean = send(&app, &admin, path, &format!("{header}\n{good}"), true).await;
+    assert_eq!(clean.status, StatusCode::OK, "{}", clean.body);
+    assert_eq!(clean.body["venues"].as_array().unwrap().len(), 2);
     assert_eq!(app.count("venues").await, 0, "a preview writes nothing");
 
     let refused = send(&app, &admin, path, &format!("{header}\n{good}{bad}"), false).await;
