@@ -91,13 +91,14 @@ async fn main() -> Result<()> {
             let config = Config::load(cli.config.as_deref(), &overrides)?;
             config::init_logging(&config.log);
             let (app, state, lock) = open::application(&config).await?;
+            let shutdown = open::shutdown_signal();
             let addr = app.local_addr()?;
             tracing::info!(%addr, database = %config.database_url_for_log(), "thirdspace is serving");
             println!("thirdspace is serving on http://{addr}  (API docs: http://{addr}/api/docs)");
             if let Some(metrics) = app.metrics_addr() {
                 println!("Prometheus metrics on http://{metrics}/metrics");
             }
-            app.run_until(open::shutdown_signal()).await?;
+            app.run_until(shutdown).await?;
             state.store.close().await;
             drop(lock);
             Ok(())

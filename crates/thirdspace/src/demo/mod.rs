@@ -110,8 +110,9 @@ pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usi
     let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
     seeded.board = put_up_posts(&state, &seeded).await?;
     let app = Application::on(listener, state).await?;
+    let shutdown = open::shutdown_signal();
     print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
-    app.run_until(open::shutdown_signal()).await?;
+    app.run_until(shutdown).await?;
     store.close().await;
     drop(lock);
     Ok(())
