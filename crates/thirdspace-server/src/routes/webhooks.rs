@@ -9,19 +9,13 @@ use thirdspace_store::webhooks::{Delivery, DeliveryAttempt, Endpoint, EndpointSe
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::shapes::Paged;
+use super::shapes::{rfc3339, rfc3339_opt, Paged};
 use super::PageQuery;
 use crate::app::webhooks::{self, ChangeInput, EndpointInput, NewSecret, Scope};
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-
-fn time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
 
 /// An endpoint that receives events, signed the Standard Webhooks way.
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,8 +30,12 @@ pub struct Webhook {
     /// Why it is off: `gone` (it answered 410) or `owner` (switched off).
     pub disabled_reason: Option<String>,
     /// Since when its deliveries fail without a success in between (RFC 3339).
-    pub failing_since: Option<String>,
-    pub created_at: String,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub failing_since: Option<i64>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
 }
 
 impl From<Endpoint> for Webhook {
@@ -49,8 +47,8 @@ impl From<Endpoint> for Webhook {
             events: e.events,
             enabled: e.enabled,
             disabled_reason: e.disabled_reason,
-            failing_since: e.failing_since.map(time),
-            created_at: time(e.created_at),
+            failing_since: e.failing_since,
+            created_at: e.created_at,
         }
     }
 }
@@ -59,14 +57,18 @@ impl From<Endpoint> for Webhook {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookSecret {
     pub id: Uuid,
-    pub created_at: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
     /// It signs no more from then.
-    pub expires_at: Option<String>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<i64>,
 }
 
 impl From<EndpointSecret> for WebhookSecret {
     fn from(s: EndpointSecret) -> Self {
-        Self { id: s.id, created_at: time(s.created_at), expires_at: s.expires_at.map(time) }
+        Self { id: s.id, created_at: s.created_at, expires_at: s.expires_at }
     }
 }
 
@@ -77,12 +79,14 @@ pub struct IssuedSecret {
     /// `whsec_` and the key in base64, as Standard Webhooks libraries take it.
     #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
     pub secret: String,
-    pub created_at: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
 }
 
 impl From<NewSecret> for IssuedSecret {
     fn from(s: NewSecret) -> Self {
-        Self { id: s.secret.id, secret: s.secret.secret, created_at: time(s.secret.created_at) }
+        Self { id: s.secret.id, secret: s.secret.secret, created_at: s.secret.created_at }
     }
 }
 
@@ -114,11 +118,17 @@ pub struct WebhookDelivery {
     pub status: String,
     pub attempts: u32,
     /// When it is tried next, while pending.
-    pub next_attempt_at: Option<String>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_attempt_at: Option<i64>,
     pub last_response_code: Option<u16>,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub done_at: Option<String>,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub done_at: Option<i64>,
 }
 
 impl From<Delivery> for WebhookDelivery {
@@ -130,11 +140,11 @@ impl From<Delivery> for WebhookDelivery {
             event_type: d.event_type,
             status: d.status.as_str().to_owned(),
             attempts: d.attempts,
-            next_attempt_at: pending.then(|| time(d.next_at)),
+            next_attempt_at: pending.then_some(d.next_at),
             last_response_code: d.last_code,
             last_error: d.last_error,
-            created_at: time(d.created_at),
-            done_at: d.done_at.map(time),
+            created_at: d.created_at,
+            done_at: d.done_at,
         }
     }
 }
@@ -143,7 +153,9 @@ impl From<Delivery> for WebhookDelivery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookAttempt {
     pub attempt: u32,
-    pub at: String,
+    #[serde(serialize_with = "rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: i64,
     /// The receiver's status code, if it answered.
     pub response_code: Option<u16>,
     pub error: Option<String>,
@@ -152,7 +164,7 @@ pub struct WebhookAttempt {
 
 impl From<DeliveryAttempt> for WebhookAttempt {
     fn from(a: DeliveryAttempt) -> Self {
-        Self { attempt: a.attempt, at: time(a.at), response_code: a.code, error: a.error, duration_ms: a.duration_ms }
+        Self { attempt: a.attempt, at: a.at, response_code: a.code, error: a.error, duration_ms: a.duration_ms }
     }
 }
 
