@@ -101,6 +101,22 @@ pub fn is_resident(email: &Email, residents: &[Resident]) -> bool {
     })
 }
 
+/// A profile's interests once the tags hosts gave a person's address are added: the person's own
+/// first, as they are, then each given tag they lack, in the order given, while there is room
+/// (at most [`crate::tag::MAX_TAGS`]). Adding the same tags again changes nothing.
+pub fn with_given_tags(own: &[String], given: &[String]) -> Vec<String> {
+    let mut tags = own.to_vec();
+    for tag in given {
+        if tags.len() >= crate::tag::MAX_TAGS {
+            break;
+        }
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +178,50 @@ mod tests {
     fn free_e_mail_services_cannot_be_listed_whole() {
         assert!(domain("Gmail.com").is_err());
         assert!(domain("mail.gmail.com").is_ok(), "only the service's own domain is refused");
+    }
+
+    fn tags(raw: &[&str]) -> Vec<String> {
+        raw.iter().map(|t| (*t).to_owned()).collect()
+    }
+
+    #[test]
+    fn given_tags_follow_the_person_s_own_without_repeats() {
+        let own = tags(&["ux", "coffee"]);
+        assert_eq!(with_given_tags(&own, &tags(&["research", "ux", "research"])), tags(&["ux", "coffee", "research"]));
+        assert_eq!(with_given_tags(&own, &[]), own);
+        assert_eq!(with_given_tags(&[], &tags(&["a"])), tags(&["a"]));
+    }
+
+    #[test]
+    fn given_tags_stop_at_a_profile_s_most() {
+        let own: Vec<String> = (0..crate::tag::MAX_TAGS - 1).map(|i| format!("t{i}")).collect();
+        let given = tags(&["new-a", "new-b"]);
+        let all = with_given_tags(&own, &given);
+        assert_eq!(all.len(), crate::tag::MAX_TAGS);
+        assert_eq!(all.last().map(String::as_str), Some("new-a"), "the first given fills the last place");
+        let full: Vec<String> = (0..crate::tag::MAX_TAGS).map(|i| format!("t{i}")).collect();
+        assert_eq!(with_given_tags(&full, &given), full, "a full profile takes none");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn given_tags_keep_the_own_keep_room_and_settle(
+            own in proptest::collection::vec("[a-d]{1,2}", 0..35),
+            given in proptest::collection::vec("[a-d]{1,2}", 0..35),
+        ) {
+            let once = with_given_tags(&own, &given);
+            proptest::prop_assert_eq!(&once[..own.len()], &own[..]);
+            proptest::prop_assert!(once.len() <= own.len().max(crate::tag::MAX_TAGS));
+            for tag in &once[own.len()..] {
+                proptest::prop_assert!(given.contains(tag) && !own.contains(tag));
+            }
+            if once.len() < crate::tag::MAX_TAGS {
+                for tag in &given {
+                    proptest::prop_assert!(once.contains(tag), "{} left out with room to spare", tag);
+                }
+            }
+            proptest::prop_assert_eq!(with_given_tags(&once, &given), once);
+        }
     }
 
     #[test]

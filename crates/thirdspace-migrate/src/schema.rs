@@ -169,6 +169,13 @@ pub const TABLES: &[Table] = &[
             col("domain", Text),
             col("added_by", Uuid),
             col("created_at", Int),
+            col("name", Text),
+            col("tags", Json),
+            col("tell_due_at", Int),
+            col("tell_claimed_until", Int),
+            col("tell_attempts", Int32),
+            col("told_at", Int),
+            col("told_outcome", Text),
         ],
     },
     Table {

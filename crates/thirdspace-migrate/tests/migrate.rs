@@ -158,7 +158,10 @@ async fn fill(store: &dyn Store) -> Vec<Uuid> {
         thirdspace_domain::resident::Resident::Domain("uni-utrecht.example".to_owned()),
         thirdspace_domain::resident::Resident::Email(Email::parse("ana.de.vries@uni.example").expect("an address")),
     ] {
-        store.add_resident(venue, &resident, people[0], now).await.expect("a resident");
+        store
+            .add_resident(venue, &thirdspace_store::NewResident::bare(resident), people[0], now)
+            .await
+            .expect("a resident");
     }
 
     let morning = BASE + 8 * HOUR;

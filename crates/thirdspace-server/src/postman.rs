@@ -6,9 +6,11 @@
 use std::time::Duration;
 
 use thirdspace_domain::mail;
-use thirdspace_store::{MailDone, MailJob};
+use thirdspace_store::MailDone;
+use uuid::Uuid;
 
 use crate::app::mails::{compose, Composed};
+use crate::app::{venues, AppResult};
 use crate::AppState;
 
 /// How long an instance holds the e-mails it claimed.
@@ -35,31 +37,43 @@ pub async fn run(state: AppState, every: Duration) {
     }
 }
 
-/// Claims the e-mails due now and tries each once; how many were claimed.
+/// Claims the e-mails due now (the members' and those to people listed as residents) and tries
+/// each once; how many were claimed of the fuller of the two.
 pub async fn deliver(state: &AppState) -> thirdspace_store::StoreResult<usize> {
     let now = state.clock.now();
     let jobs = state.store.claim_mails(now, now + HOLD_SECONDS, BATCH).await?;
     for job in &jobs {
-        let done = attempt(state, job).await;
+        let composed = compose(state, job).await;
+        let done = attempt(state, composed, job.id, job.attempts, job.kind.as_str()).await;
         if let Err(e) = state.store.finish_mail(job.id, done, state.clock.now()).await {
             tracing::warn!(error = %e, job = %job.id, "an e-mail was tried, but how it went was not recorded");
         }
     }
-    Ok(jobs.len())
+    let residents = state.store.claim_resident_mails(now, now + HOLD_SECONDS, BATCH).await?;
+    for told in &residents {
+        let composed =
+            venues::resident_letter(state, told).await.map(|letter| letter.map_or(Composed::Skip, Composed::Send));
+        let done = attempt(state, composed, told.id, told.attempts, "resident").await;
+        if let Err(e) = state.store.finish_resident_mail(told.id, done, state.clock.now()).await {
+            tracing::warn!(error = %e, resident = %told.id, "an e-mail was tried, but how it went was not recorded");
+        }
+    }
+    Ok(jobs.len().max(residents.len()))
 }
 
-async fn attempt(state: &AppState, job: &MailJob) -> MailDone {
-    let failed = || match mail::retry_at(job.attempts, state.clock.now()) {
+/// Sends what was composed for the e-mail `id` (its `attempts`-th try) and says how it went.
+async fn attempt(state: &AppState, composed: AppResult<Composed>, id: Uuid, attempts: u32, kind: &str) -> MailDone {
+    let failed = || match mail::retry_at(attempts, state.clock.now()) {
         Some(at) => MailDone::Retry(at),
         None => MailDone::Failed,
     };
-    match compose(state, job).await {
+    match composed {
         Ok(Composed::Send(letter)) => {
             let host = url_host(&state.config.public_url);
-            match state.mailer.deliver(&letter, Some(format!("<{}@{host}>", job.id))).await {
+            match state.mailer.deliver(&letter, Some(format!("<{id}@{host}>"))).await {
                 Ok(()) => MailDone::Sent,
                 Err(e) => {
-                    tracing::warn!(error = %e, kind = job.kind.as_str(), attempt = job.attempts, "an e-mail was not sent");
+                    tracing::warn!(error = %e, kind, attempt = attempts, "an e-mail was not sent");
                     failed()
                 }
             }
@@ -67,7 +81,7 @@ async fn attempt(state: &AppState, job: &MailJob) -> MailDone {
         Ok(Composed::Skip) => MailDone::Skipped,
         Ok(Composed::Later(at)) => MailDone::Later(at),
         Err(e) => {
-            tracing::warn!(error = ?e, kind = job.kind.as_str(), "an e-mail could not be written");
+            tracing::warn!(error = ?e, kind, "an e-mail could not be written");
             failed()
         }
     }

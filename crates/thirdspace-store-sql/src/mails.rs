@@ -25,59 +25,105 @@ fn job(r: &impl Columns) -> StoreResult<MailJob> {
     })
 }
 
+/// The columns of a table whose rows are e-mails to send: when each is due, held until, tried how
+/// often, and when and how it ended.
+pub(crate) struct Queue {
+    pub table: &'static str,
+    pub due: &'static str,
+    pub claimed: &'static str,
+    pub attempts: &'static str,
+    pub done: &'static str,
+    pub outcome: &'static str,
+}
+
+const MAIL_JOBS: Queue = Queue {
+    table: "mail_jobs",
+    due: "due_at",
+    claimed: "claimed_until",
+    attempts: "attempts",
+    done: "done_at",
+    outcome: "outcome",
+};
+
+/// Claims up to `limit` rows of `queue` due at `now` that nobody holds, for this instance until
+/// `until`, counting a try of each, in one statement of its own transaction; `returning` names
+/// the columns `read` reads.
+pub(crate) async fn claim<B: Backend, T>(
+    store: &SqlStore<B>,
+    queue: &Queue,
+    returning: &str,
+    (now, until, limit): (i64, i64, u32),
+    read: impl Fn(&<B::Tx as Sql>::Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let Queue { table, due, claimed, attempts, done, .. } = queue;
+    let mut tx = store.begin_tx().await?;
+    let skip = tx.dialect().skip_locked("");
+    let sql = format!(
+        "UPDATE {table} SET {claimed} = $1, {attempts} = {attempts} + 1 WHERE id IN \
+         (SELECT id FROM {table} WHERE {done} IS NULL AND {due} IS NOT NULL AND {due} <= $2 AND {claimed} <= $2 \
+          ORDER BY {due}, id LIMIT $3{skip}) RETURNING {returning}"
+    );
+    match tx.fetch_all(&sql, args![until, now, i64::from(limit)]).await {
+        Ok(rows) => {
+            tx.commit().await?;
+            rows.iter().map(read).collect()
+        }
+        Err(e) => {
+            tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+/// Records how a claimed row of `queue` was tried, in a transaction of its own.
+pub(crate) async fn finish<B: Backend>(
+    store: &SqlStore<B>,
+    queue: &Queue,
+    id: Uuid,
+    done: MailDone,
+    now: i64,
+) -> StoreResult<()> {
+    let Queue { table, due, claimed, attempts, done: done_at, outcome } = queue;
+    let (sql, args): (String, Vec<Value>) = match done {
+        MailDone::Sent | MailDone::Skipped | MailDone::Failed => {
+            let ended = match done {
+                MailDone::Sent => "sent",
+                MailDone::Skipped => "skipped",
+                _ => "failed",
+            };
+            (
+                format!("UPDATE {table} SET {done_at} = $1, {outcome} = $2, {claimed} = 0 WHERE id = $3"),
+                args![now, ended, id].to_vec(),
+            )
+        }
+        MailDone::Retry(at) => {
+            (format!("UPDATE {table} SET {due} = $1, {claimed} = 0 WHERE id = $2"), args![at, id].to_vec())
+        }
+        MailDone::Later(at) => (
+            format!("UPDATE {table} SET {due} = $1, {claimed} = 0, {attempts} = {attempts} - 1 WHERE id = $2"),
+            args![at, id].to_vec(),
+        ),
+    };
+    let mut tx = store.begin_tx().await?;
+    match tx.execute(&sql, &args).await {
+        Ok(_) => tx.commit().await,
+        Err(e) => {
+            tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 #[async_trait]
 impl<B: Backend> Mails for SqlStore<B> {
     async fn claim_mails(&self, now: i64, until: i64, limit: u32) -> StoreResult<Vec<MailJob>> {
-        let mut tx = self.begin_tx().await?;
-        let skip = tx.dialect().skip_locked("");
-        let sql = format!(
-            "UPDATE mail_jobs SET claimed_until = $1, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM mail_jobs WHERE done_at IS NULL AND due_at <= $2 AND claimed_until <= $2 \
-              ORDER BY due_at, id LIMIT $3{skip}) RETURNING {JOB_COLUMNS}"
-        );
-        let claimed = tx.fetch_all(&sql, args![until, now, i64::from(limit)]).await;
-        let claimed = match claimed {
-            Ok(rows) => rows,
-            Err(e) => {
-                tx.rollback().await;
-                return Err(e);
-            }
-        };
-        tx.commit().await?;
-        let mut jobs = claimed.iter().map(job).collect::<StoreResult<Vec<_>>>()?;
+        let mut jobs = claim(self, &MAIL_JOBS, JOB_COLUMNS, (now, until, limit), job).await?;
         jobs.sort_by_key(|j| (j.due_at, j.id));
         Ok(jobs)
     }
 
     async fn finish_mail(&self, id: Uuid, done: MailDone, now: i64) -> StoreResult<()> {
-        let (sql, args): (&str, Vec<Value>) = match done {
-            MailDone::Sent | MailDone::Skipped | MailDone::Failed => {
-                let outcome = match done {
-                    MailDone::Sent => "sent",
-                    MailDone::Skipped => "skipped",
-                    _ => "failed",
-                };
-                (
-                    "UPDATE mail_jobs SET done_at = $1, outcome = $2, claimed_until = 0 WHERE id = $3",
-                    args![now, outcome, id].to_vec(),
-                )
-            }
-            MailDone::Retry(at) => {
-                ("UPDATE mail_jobs SET due_at = $1, claimed_until = 0 WHERE id = $2", args![at, id].to_vec())
-            }
-            MailDone::Later(at) => (
-                "UPDATE mail_jobs SET due_at = $1, claimed_until = 0, attempts = attempts - 1 WHERE id = $2",
-                args![at, id].to_vec(),
-            ),
-        };
-        let mut tx = self.begin_tx().await?;
-        match tx.execute(sql, &args).await {
-            Ok(_) => tx.commit().await,
-            Err(e) => {
-                tx.rollback().await;
-                Err(e)
-            }
-        }
+        finish(self, &MAIL_JOBS, id, done, now).await
     }
 
     async fn mail_off(&self, user: Uuid) -> StoreResult<Vec<MailKind>> {

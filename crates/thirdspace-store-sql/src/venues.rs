@@ -8,6 +8,7 @@ use thirdspace_domain::venue::{city_key, VenueDraft};
 use thirdspace_store::*;
 use uuid::Uuid;
 
+use crate::mails::{claim, finish, Queue};
 use crate::paging::paged;
 use crate::rows::{self, VENUE_COLUMNS};
 use crate::{args, json, Backend, Columns, Sql, SqlStore, SqlWork, Transaction, Value};
@@ -134,12 +135,53 @@ impl<B: Backend> Venues for SqlStore<B> {
     }
 
     async fn residents(&self, venue: Uuid) -> StoreResult<Vec<ResidentEntry>> {
-        let sql = "SELECT id, venue_id, email, domain, created_at FROM venue_residents WHERE venue_id = $1 \
-                   ORDER BY created_at, id";
-        let rows = self.read().await?.fetch_all(sql, args![venue]).await?;
+        let sql = format!("SELECT {RESIDENT_COLUMNS} FROM venue_residents WHERE venue_id = $1 ORDER BY created_at, id");
+        let rows = self.read().await?.fetch_all(&sql, args![venue]).await?;
         rows.iter().map(resident_entry).collect()
     }
+
+    async fn resident_tags(&self, email: &Email) -> StoreResult<Vec<String>> {
+        let sql = "SELECT tags FROM venue_residents WHERE email = $1 ORDER BY created_at, id";
+        let rows = self.read().await?.fetch_all(sql, args![email.as_str()]).await?;
+        let lists = rows.iter().map(|r| r.json::<Vec<String>>("tags")).collect::<StoreResult<Vec<_>>>()?;
+        Ok(lists.into_iter().flatten().collect())
+    }
+
+    async fn claim_resident_mails(&self, now: i64, until: i64, limit: u32) -> StoreResult<Vec<ResidentMail>> {
+        let returning = "id, venue_id, email, name, added_by, tell_attempts";
+        let read = |r: &<B::Tx as Sql>::Row| {
+            Ok(ResidentMail {
+                id: r.uuid("id")?,
+                venue_id: r.uuid("venue_id")?,
+                email: r.opt_text("email")?.unwrap_or_default(),
+                name: r.opt_text("name")?,
+                added_by: r.opt_uuid("added_by")?,
+                attempts: r.unsigned("tell_attempts")?,
+            })
+        };
+        let mut mails = claim(self, &RESIDENTS_TOLD, returning, (now, until, limit), read).await?;
+        mails.sort_by_key(|m| m.id);
+        Ok(mails)
+    }
+
+    async fn finish_resident_mail(&self, id: Uuid, done: MailDone, now: i64) -> StoreResult<()> {
+        let done = if done == MailDone::Skipped { MailDone::Sent } else { done };
+        finish(self, &RESIDENTS_TOLD, id, done, now).await
+    }
 }
+
+/// Residents listed by address, as e-mails to send.
+const RESIDENTS_TOLD: Queue = Queue {
+    table: "venue_residents",
+    due: "tell_due_at",
+    claimed: "tell_claimed_until",
+    attempts: "tell_attempts",
+    done: "told_at",
+    outcome: "told_outcome",
+};
+
+const RESIDENT_COLUMNS: &str =
+    "id, venue_id, email, domain, name, tags, tell_due_at, told_at, told_outcome, created_at";
 
 fn resident_entry(r: &impl Columns) -> StoreResult<ResidentEntry> {
     let resident = match (r.opt_text("email")?, r.opt_text("domain")?) {
@@ -147,29 +189,56 @@ fn resident_entry(r: &impl Columns) -> StoreResult<ResidentEntry> {
         (None, Some(domain)) => Resident::Domain(domain),
         (None, None) => return Err(crate::undecodable("email", "neither an address nor a domain")),
     };
-    Ok(ResidentEntry { id: r.uuid("id")?, venue_id: r.uuid("venue_id")?, resident, created_at: r.int("created_at")? })
+    let told = match (r.opt_int("tell_due_at")?, r.opt_int("told_at")?, r.opt_text("told_outcome")?.as_deref()) {
+        (None, _, _) => None,
+        (Some(_), None, _) => Some(Told::Waiting),
+        (Some(_), Some(at), Some("failed")) => Some(Told::Failed(at)),
+        (Some(_), Some(at), _) => Some(Told::Sent(at)),
+    };
+    Ok(ResidentEntry {
+        id: r.uuid("id")?,
+        venue_id: r.uuid("venue_id")?,
+        resident,
+        name: r.opt_text("name")?,
+        tags: r.json("tags")?,
+        told,
+        created_at: r.int("created_at")?,
+    })
 }
 
 #[async_trait]
 impl<T: Transaction> VenuesWork for SqlWork<T> {
-    async fn add_resident(
-        &mut self,
-        venue: Uuid,
-        resident: &Resident,
-        by: Uuid,
-        now: i64,
-    ) -> StoreResult<ResidentEntry> {
+    async fn add_resident(&mut self, venue: Uuid, new: &NewResident, by: Uuid, now: i64) -> StoreResult<ResidentEntry> {
         let id = Uuid::now_v7();
-        let (email, domain) = match resident {
-            Resident::Email(email) => (Some(email.as_str()), None),
-            Resident::Domain(domain) => (None, Some(domain.as_str())),
+        let (email, domain, due) = match &new.resident {
+            Resident::Email(email) => (Some(email.as_str()), None, Some(now)),
+            Resident::Domain(domain) => (None, Some(domain.as_str()), None),
         };
-        let sql = "INSERT INTO venue_residents (id, venue_id, email, domain, added_by, created_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6)";
-        if self.tx.insert(sql, args![id, venue, email, domain, by, now]).await?.is_none() {
+        let sql = "INSERT INTO venue_residents (id, venue_id, email, domain, added_by, created_at, name, tags, \
+                   tell_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let args = [
+            id.into(),
+            venue.into(),
+            email.into(),
+            domain.into(),
+            by.into(),
+            now.into(),
+            (&new.name).into(),
+            json(&new.tags)?,
+            due.into(),
+        ];
+        if self.tx.insert(sql, &args).await?.is_none() {
             return Err(VenueConflict::AlreadyResident.into());
         }
-        Ok(ResidentEntry { id, venue_id: venue, resident: resident.clone(), created_at: now })
+        Ok(ResidentEntry {
+            id,
+            venue_id: venue,
+            resident: new.resident.clone(),
+            name: new.name.clone(),
+            tags: new.tags.clone(),
+            told: due.map(|_| Told::Waiting),
+            created_at: now,
+        })
     }
 
     async fn remove_resident(&mut self, venue: Uuid, id: Uuid) -> StoreResult<()> {

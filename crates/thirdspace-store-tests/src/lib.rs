@@ -120,6 +120,8 @@ macro_rules! store_suite {
                 spaces_are_added_and_edited_within_their_venue,
                 a_venue_opens_with_its_spaces_or_not_at_all,
                 residents_are_listed_by_address_or_domain_once_and_visit_without_taking_a_seat,
+                a_resident_listed_by_address_keeps_the_host_s_name_and_tags_and_is_told_once,
+                a_resident_s_e_mail_goes_with_the_listing_or_not_at_all,
             }
             approvals {
                 a_booking_waiting_for_approval_holds_its_seat_and_is_checked_in_only_once_approved,

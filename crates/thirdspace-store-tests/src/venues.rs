@@ -5,7 +5,9 @@ use std::sync::Arc;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::space::{SpaceDraft, SpaceKind};
 use thirdspace_domain::venue::{city_key, Coordinates};
-use thirdspace_store::{Conflict, LinkPurpose, Page, StaffRole, StoreError, User, VenueConflict};
+use thirdspace_store::{
+    Conflict, LinkPurpose, MailDone, NewResident, Page, StaffRole, StoreError, Told, User, VenueConflict,
+};
 use uuid::Uuid;
 
 use crate::fixtures::*;
@@ -234,9 +236,9 @@ pub async fn residents_are_listed_by_address_or_domain_once_and_visit_without_ta
     let now = at(8, 0);
     let jun = Resident::Email(Email::parse("jun@acme.example").unwrap());
     let acme = Resident::Domain("acme.example".to_owned());
-    let first = store.add_resident(venue.venue, &jun, host, now).await.unwrap();
-    let second = store.add_resident(venue.venue, &acme, host, now + 1).await.unwrap();
-    let again = store.add_resident(venue.venue, &acme, host, now + 2).await;
+    let first = store.add_resident(venue.venue, &NewResident::bare(jun.clone()), host, now).await.unwrap();
+    let second = store.add_resident(venue.venue, &NewResident::bare(acme.clone()), host, now + 1).await.unwrap();
+    let again = store.add_resident(venue.venue, &NewResident::bare(acme), host, now + 2).await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::Venue(VenueConflict::AlreadyResident)))), "{again:?}");
     let listed = store.residents(venue.venue).await.unwrap();
     assert_eq!(listed, [first.clone(), second.clone()], "oldest first, each once");
@@ -263,5 +265,69 @@ pub async fn residents_are_listed_by_address_or_domain_once_and_visit_without_ta
     assert_eq!(after, free, "the resident took none of the seats kept for social capital");
     let facts = store.venue_facts(venue.venue, (base_date(), base_date()), at(0, 0), at(0, 0) + DAY).await.unwrap();
     assert!(facts.visits.iter().any(|v| v.resident && v.user == venue.users[2]), "{:?}", facts.visits);
+    venue.close().await;
+}
+
+pub async fn a_resident_listed_by_address_keeps_the_host_s_name_and_tags_and_is_told_once(backend: &dyn Backend) {
+    use thirdspace_domain::resident::Resident;
+    let venue = Venue::with(backend, 1, 1).await;
+    let store = venue.store();
+    let host = venue.users[0];
+    let now = at(8, 0);
+    let ana = Email::parse("ana@acme.example").unwrap();
+    let listed = NewResident {
+        resident: Resident::Email(ana.clone()),
+        name: Some("Ana Ruiz".to_owned()),
+        tags: vec!["ux".to_owned(), "research".to_owned()],
+    };
+    let entry = store.add_resident(venue.venue, &listed, host, now).await.unwrap();
+    assert_eq!((entry.name.as_deref(), entry.told), (Some("Ana Ruiz"), Some(Told::Waiting)));
+    let domain = NewResident::bare(Resident::Domain("acme.example".to_owned()));
+    let whole = store.add_resident(venue.venue, &domain, host, now).await.unwrap();
+    assert_eq!(whole.told, None, "a domain has nobody to tell");
+    let other = create_venue(store, host, now).await;
+    let again = NewResident { tags: vec!["research".to_owned(), "espresso".to_owned()], ..listed.clone() };
+    store.add_resident(other, &again, host, now + 5).await.unwrap();
+    assert_eq!(store.residents(venue.venue).await.unwrap()[0], entry, "read back as written");
+    assert_eq!(store.resident_tags(&ana).await.unwrap(), ["ux", "research", "research", "espresso"], "oldest first");
+    let bo = Email::parse("bo@acme.example").unwrap();
+    assert!(store.resident_tags(&bo).await.unwrap().is_empty(), "a domain's people are given no tags");
+
+    // Claimed by one instance at a time, each try counted; held ones wait for their hold to lapse.
+    assert!(store.claim_resident_mails(now - 1, now + 300, 10).await.unwrap().is_empty(), "not due yet");
+    let claimed = store.claim_resident_mails(now + 5, now + 305, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2, "one for each venue that listed the address: {claimed:?}");
+    let mine = claimed.iter().find(|m| m.id == entry.id).unwrap();
+    assert_eq!(
+        (mine.email.as_str(), mine.name.as_deref(), mine.added_by, mine.attempts, mine.venue_id),
+        ("ana@acme.example", Some("Ana Ruiz"), Some(host), 1, venue.venue)
+    );
+    assert!(store.claim_resident_mails(now + 6, now + 306, 10).await.unwrap().is_empty(), "held");
+    store.finish_resident_mail(entry.id, MailDone::Retry(now + 60), now + 7).await.unwrap();
+    let retried = store.claim_resident_mails(now + 60, now + 360, 10).await.unwrap();
+    assert_eq!(retried.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(), [(entry.id, 2)]);
+    store.finish_resident_mail(entry.id, MailDone::Sent, now + 61).await.unwrap();
+    let other_one = claimed.iter().find(|m| m.id != entry.id).unwrap().id;
+    store.finish_resident_mail(other_one, MailDone::Failed, now + 62).await.unwrap();
+    assert!(store.claim_resident_mails(now + 9_999, now + 10_299, 10).await.unwrap().is_empty(), "each told once");
+    assert_eq!(store.residents(venue.venue).await.unwrap()[0].told, Some(Told::Sent(now + 61)));
+    assert_eq!(store.residents(other).await.unwrap()[0].told, Some(Told::Failed(now + 62)));
+    venue.close().await;
+}
+
+pub async fn a_resident_s_e_mail_goes_with_the_listing_or_not_at_all(backend: &dyn Backend) {
+    use thirdspace_domain::resident::Resident;
+    let venue = Venue::with(backend, 1, 1).await;
+    let store = venue.store();
+    let now = at(8, 0);
+    let listed = NewResident::bare(Resident::Email(Email::parse("cy@acme.example").unwrap()));
+    let mut work = store.begin().await.unwrap();
+    work.add_resident(venue.venue, &listed, venue.users[0], now).await.unwrap();
+    work.rollback().await;
+    assert!(store.residents(venue.venue).await.unwrap().is_empty());
+    assert!(store.claim_resident_mails(now, now + 300, 10).await.unwrap().is_empty(), "no e-mail without its listing");
+    let entry = store.add_resident(venue.venue, &listed, venue.users[0], now).await.unwrap();
+    store.remove_resident(venue.venue, entry.id).await.unwrap();
+    assert!(store.claim_resident_mails(now, now + 300, 10).await.unwrap().is_empty(), "taken off: not told");
     venue.close().await;
 }

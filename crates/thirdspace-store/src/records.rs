@@ -162,7 +162,54 @@ pub struct ResidentEntry {
     pub id: Uuid,
     pub venue_id: Uuid,
     pub resident: thirdspace_domain::resident::Resident,
+    /// The name the host gave (a members' import), which greets them.
+    pub name: Option<String>,
+    /// The tags the host gave, which their profile takes once they confirm the address.
+    pub tags: Vec<String>,
+    /// Where the e-mail that tells them stands; `None` when nobody is told (a domain).
+    pub told: Option<Told>,
     pub created_at: i64,
+}
+
+/// Where the e-mail telling a person they are listed as a resident stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told {
+    /// Queued, or being tried again.
+    Waiting,
+    /// Sent at this instant.
+    Sent(i64),
+    /// Given up at this instant, after every try failed.
+    Failed(i64),
+}
+
+/// A resident to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResident {
+    pub resident: thirdspace_domain::resident::Resident,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl NewResident {
+    /// An address or a domain, with no name and no tags.
+    pub fn bare(resident: thirdspace_domain::resident::Resident) -> Self {
+        Self { resident, name: None, tags: Vec::new() }
+    }
+}
+
+/// The e-mail telling a person listed by address that they are a resident, as the instance that
+/// claimed it sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentMail {
+    /// The resident's entry.
+    pub id: Uuid,
+    pub venue_id: Uuid,
+    pub email: String,
+    pub name: Option<String>,
+    /// Who listed them, while their account exists.
+    pub added_by: Option<Uuid>,
+    /// Tries so far, this one included.
+    pub attempts: u32,
 }
 
 /// A person's role at a venue.
@@ -231,6 +278,26 @@ pub struct Profile {
     pub open_to_meet: bool,
     /// Who sees the person's record of social capital.
     pub record_visibility: Visibility,
+}
+
+impl Profile {
+    /// The profile as its owner would send it again, every field as it is.
+    pub fn draft(&self) -> thirdspace_domain::profile::ProfileDraft {
+        thirdspace_domain::profile::ProfileDraft {
+            display_name: self.display_name.clone(),
+            headline: self.headline.clone(),
+            bio: self.bio.clone(),
+            offers: self.offers.clone(),
+            seeking: self.seeking.clone(),
+            seeking_text: self.seeking_text.clone(),
+            interests: self.interests.clone(),
+            field: self.field.clone(),
+            links: self.links.clone(),
+            visibility: self.visibility,
+            open_to_meet: self.open_to_meet,
+            record_visibility: self.record_visibility,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,9 +6,10 @@ use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use uuid::Uuid;
 
-use thirdspace_domain::resident::Resident;
-
-use crate::{Begin, Invitation, Page, Paged, ResidentEntry, Space, StaffMember, StaffRole, StoreResult, User, Venue};
+use crate::{
+    Begin, Invitation, MailDone, NewResident, Page, Paged, ResidentEntry, ResidentMail, Space, StaffMember, StaffRole,
+    StoreResult, User, Venue,
+};
 
 /// What is read of venues.
 #[async_trait]
@@ -25,9 +26,24 @@ pub trait Venues: Begin {
     async fn staffed_venues(&self, user: Uuid) -> StoreResult<Vec<(Venue, StaffRole)>>;
     /// The addresses and domains a venue lists as its residents, oldest first.
     async fn residents(&self, venue: Uuid) -> StoreResult<Vec<ResidentEntry>>;
+    /// The tags every venue that lists `email` by address gave it, oldest listing first (a tag
+    /// given twice appears twice).
+    async fn resident_tags(&self, email: &Email) -> StoreResult<Vec<String>>;
+    /// Claims up to `limit` residents' e-mails due at `now` that nobody holds, for this instance
+    /// until `until`, soonest due first; each try is counted.
+    async fn claim_resident_mails(&self, now: i64, until: i64, limit: u32) -> StoreResult<Vec<ResidentMail>>;
+    /// Records how a claimed resident's e-mail's try ended (`Skipped` counts as sent: nothing
+    /// more to do).
+    async fn finish_resident_mail(&self, id: Uuid, done: MailDone, now: i64) -> StoreResult<()>;
 
     /// [`VenuesWork::add_resident`] in a unit of work of its own.
-    async fn add_resident(&self, venue: Uuid, resident: &Resident, by: Uuid, now: i64) -> StoreResult<ResidentEntry> {
+    async fn add_resident(
+        &self,
+        venue: Uuid,
+        resident: &NewResident,
+        by: Uuid,
+        now: i64,
+    ) -> StoreResult<ResidentEntry> {
         let mut work = self.begin().await?;
         let done = work.add_resident(venue, resident, by, now).await;
         work.end(done).await
@@ -87,11 +103,13 @@ pub trait Venues: Begin {
 /// What is written of venues, inside a unit of work.
 #[async_trait]
 pub trait VenuesWork: Send {
-    /// Lists an address or a domain among the venue's residents; listed already is a conflict.
+    /// Lists an address or a domain among the venue's residents, with what the host knows of
+    /// them; listed already is a conflict. A person listed by address has their e-mail queued,
+    /// due at `now`.
     async fn add_resident(
         &mut self,
         venue: Uuid,
-        resident: &Resident,
+        resident: &NewResident,
         by: Uuid,
         now: i64,
     ) -> StoreResult<ResidentEntry>;

@@ -5,17 +5,17 @@
 use rand::RngCore;
 use thirdspace_domain::import::{self, MemberRow, RowError, VenueRow};
 use thirdspace_domain::resident::{self, Resident};
-use thirdspace_store::{User, Venue};
+use thirdspace_store::{NewResident, User, Venue};
 use uuid::Uuid;
 
 use super::access::venue_for_staff;
-use super::{venues, AppError, AppResult};
+use super::{AppError, AppResult};
 use crate::AppState;
 
 /// What becomes of one member of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberStatus {
-    /// Listed as a resident and told by e-mail once confirmed.
+    /// Listed as a resident, with the file's name and tags, and told by e-mail once confirmed.
     New,
     /// Already among the venue's residents (by address or domain): left as is.
     AlreadyMember,
@@ -48,7 +48,8 @@ impl MembersImport {
 /// Reads a members' file for venue `id` (its staff, who list its residents). A preview
 /// (`confirm` false) answers with every row and error and writes nothing; a confirmed file with
 /// any error is refused whole ([`AppError::Rows`]), and otherwise lists each new member as a
-/// resident in one unit of work, then tells each by e-mail, greeted by the file's name.
+/// resident in one unit of work, with the file's name and tags, each resident's e-mail queued in
+/// it (sent by the postman, greeted by that name).
 pub async fn members(state: &AppState, actor: &User, id: Uuid, file: &[u8], confirm: bool) -> AppResult<MembersImport> {
     let (venue, _) = venue_for_staff(state, id, actor).await?;
     let parsed = import::members(file);
@@ -77,21 +78,17 @@ pub async fn members(state: &AppState, actor: &User, id: Uuid, file: &[u8], conf
     let mut work = state.store.begin().await?;
     let mut done = Ok(());
     for member in &fresh {
-        if let Err(e) = work.add_resident(venue.id, &Resident::Email(member.row.email.clone()), actor.id, now).await {
+        let new = NewResident {
+            resident: Resident::Email(member.row.email.clone()),
+            name: member.row.name.clone(),
+            tags: member.row.tags.clone(),
+        };
+        if let Err(e) = work.add_resident(venue.id, &new, actor.id, now).await {
             done = Err(e);
             break;
         }
     }
     work.end(done).await?;
-    // Up to 2,000 e-mails: sent after the answer, so a slow mail server never holds the request
-    // past its deadline once the residents are written.
-    let told: Vec<_> = fresh.iter().map(|m| (m.row.email.clone(), m.row.name.clone())).collect();
-    let (state, actor, venue) = (state.clone(), actor.clone(), venue.clone());
-    tokio::spawn(async move {
-        for (email, name) in told {
-            venues::tell_resident(&state, &actor, &venue, &email, name.as_deref()).await;
-        }
-    });
     outcome.written = true;
     Ok(outcome)
 }

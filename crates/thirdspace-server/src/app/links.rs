@@ -129,9 +129,12 @@ pub async fn password_changed(state: &AppState, user: &User) {
     }
 }
 
-/// Uses a link that confirms an address: the member it was for, verified; [`Denial::LinkNotWorking`]
-/// when it is unknown, used, replaced by a newer one or expired.
+/// Uses a link that confirms an address: the member it was for, verified, their profile given the
+/// tags venues listing the address gave it; [`Denial::LinkNotWorking`] when it is unknown, used,
+/// replaced by a newer one or expired.
 pub async fn verify(state: &AppState, token: &str) -> AppResult<User> {
     let used = state.store.use_login_link(&token_hash(token), LinkPurpose::VerifyEmail, state.clock.now()).await?;
-    used.ok_or(Denial::LinkNotWorking.into())
+    let user = used.ok_or(AppError::from(Denial::LinkNotWorking))?;
+    super::profiles::take_given_tags(state, &user).await?;
+    Ok(user)
 }

@@ -1,6 +1,8 @@
 //! Profiles, and who may see them.
 
+use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::{may_see, ProfileDraft, ProfileInput, Viewer};
+use thirdspace_domain::resident;
 use thirdspace_store::{Profile, User};
 use uuid::Uuid;
 
@@ -32,6 +34,23 @@ pub async fn mine(state: &AppState, actor: &User) -> AppResult<Profile> {
 pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResult<Profile> {
     let draft = ProfileDraft::parse(input)?;
     Ok(state.store.put_profile(user, &draft, state.clock.now()).await?)
+}
+
+/// Adds the tags venues gave `user`'s address, when listing it among their residents, to their
+/// profile's interests (after their own, while there is room): called once they proved they hold
+/// the address, so nobody takes another person's tags by signing up with their address.
+pub async fn take_given_tags(state: &AppState, user: &User) -> AppResult<()> {
+    let given = state.store.resident_tags(&Email::parse(&user.email)?).await?;
+    if given.is_empty() {
+        return Ok(());
+    }
+    let Some(profile) = state.store.profile(user.id).await? else { return Ok(()) };
+    let interests = resident::with_given_tags(&profile.interests, &given);
+    if interests != profile.interests {
+        let draft = ProfileDraft { interests, ..profile.draft() };
+        state.store.put_profile(user.id, &draft, state.clock.now()).await?;
+    }
+    Ok(())
 }
 
 /// A person's profile when their visibility allows `viewer` to see it now: the one rule every

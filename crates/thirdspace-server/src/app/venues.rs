@@ -5,16 +5,19 @@ use rand::RngCore;
 use serde::Serialize;
 use thirdspace_domain::email::Email;
 use thirdspace_domain::hours::{self, Span, WeeklyHours};
-use thirdspace_domain::resident::{Resident, ResidentInput};
+use thirdspace_domain::resident::ResidentInput;
 use thirdspace_domain::space::SpaceDraft;
 use thirdspace_domain::venue::VenueDraft;
 use thirdspace_domain::{checkin, Invalid};
-use thirdspace_store::{Invitation, Page, Paged, ResidentEntry, Space, StaffMember, StaffRole, User, Venue};
+use thirdspace_store::{
+    Invitation, NewResident, Page, Paged, ResidentEntry, ResidentMail, Space, StaffMember, StaffRole, User, Venue,
+};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, time_zone, venue_for_owner, venue_for_staff};
 use super::{AppError, AppResult};
+use crate::mail::Letter;
 use crate::AppState;
 
 /// A venue in a search, with its free seats when a date was asked for.
@@ -201,34 +204,37 @@ pub async fn residents(state: &AppState, actor: &User, id: Uuid) -> AppResult<Ve
 }
 
 /// Lists an address or a domain among a venue's residents (its staff); a person listed by address
-/// is told by e-mail that they may check in without a booking.
+/// is told by e-mail, queued with the listing, that they may check in without a booking.
 pub async fn add_resident(state: &AppState, actor: &User, id: Uuid, input: ResidentInput) -> AppResult<ResidentEntry> {
     let (venue, _) = venue_for_staff(state, id, actor).await?;
-    let resident = input.parse()?;
-    let entry = state.store.add_resident(venue.id, &resident, actor.id, state.clock.now()).await?;
-    if let Resident::Email(email) = &resident {
-        tell_resident(state, actor, &venue, email, None).await;
-    }
-    Ok(entry)
+    let resident = NewResident::bare(input.parse()?);
+    Ok(state.store.add_resident(venue.id, &resident, actor.id, state.clock.now()).await?)
 }
 
-/// Tells a person listed by address that they are a resident of `venue` (greeted by `name` when
-/// the host gave one); a failed e-mail leaves them listed.
-pub async fn tell_resident(state: &AppState, actor: &User, venue: &Venue, email: &Email, name: Option<&str>) {
+/// The e-mail telling a person listed by address that they are a resident (greeted by the name
+/// the host gave, from the host who listed them); `None` once the venue is gone.
+pub async fn resident_letter(state: &AppState, mail: &ResidentMail) -> AppResult<Option<Letter>> {
+    let Some(venue) = state.store.venue(mail.venue_id).await? else { return Ok(None) };
+    let host = match mail.added_by {
+        Some(by) => state.store.user(by).await?.map(|u| u.display_name),
+        None => None,
+    };
     let body = format!(
         "Hello{greeting},\n\n{host} lists you as a resident of {venue} on thirdspace: you can check in there \
          without a booking, take part in the introductions and questions of the day, and share what \
          you know.\n\nLog in (or sign up) with this e-mail address, and check in at the door with \
          the code on the venue's screen: {base}/today\n",
-        greeting = name.map(|n| format!(" {n}")).unwrap_or_default(),
-        host = actor.display_name,
+        greeting = mail.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default(),
+        host = host.as_deref().unwrap_or("The venue's host"),
         venue = venue.name,
         base = state.config.public_url
     );
-    let subject = format!("You are a resident of {} on thirdspace", venue.name);
-    if let Err(e) = state.mailer.send(email.as_str(), &subject, body).await {
-        tracing::warn!(error = %e, "the resident was listed, but their e-mail was not sent");
-    }
+    Ok(Some(Letter {
+        to: mail.email.clone(),
+        subject: format!("You are a resident of {} on thirdspace", venue.name),
+        body,
+        attachment: None,
+    }))
 }
 
 /// Takes an entry off a venue's residents (its staff).

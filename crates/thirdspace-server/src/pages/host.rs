@@ -18,7 +18,7 @@ use thirdspace_domain::resident::{Resident, ResidentInput};
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{self, Coordinates, DayPass, VenueDraft, VenueInput, VenueKind};
 use thirdspace_domain::{Invalid, Invalids};
-use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, User, Venue};
+use thirdspace_store::{Conflict, Page, PresenceConflict, ScreenKind, StaffRole, Told, User, Venue};
 use uuid::Uuid;
 
 use super::CsrfForm;
@@ -634,8 +634,9 @@ struct ManagePage<'a> {
     owner: bool,
     spaces: Vec<SpaceRow>,
     staff: Vec<String>,
-    /// The venue's residents: entry id and the address or domain, in words.
-    residents: Vec<(Uuid, String)>,
+    /// The venue's residents: entry id, the address or domain in words, and what else is known
+    /// of them (name, tags, how their e-mail went).
+    residents: Vec<(Uuid, String, String)>,
     /// Bookings waiting for approval: id, who, when, their focus and pledge.
     waiting: Vec<Waiting>,
     /// The query of the exports' links: the last 30 days, up to today at the venue.
@@ -701,7 +702,14 @@ async fn manage_page(
                     Resident::Email(email) => email.as_str().to_owned(),
                     Resident::Domain(domain) => format!("everyone at @{domain}"),
                 };
-                (r.id, words)
+                let told = r.told.map(|told| match told {
+                    Told::Waiting => "e-mail not sent yet".to_owned(),
+                    Told::Sent(_) => "told by e-mail".to_owned(),
+                    Told::Failed(_) => "the e-mail could not be sent: tell them yourself".to_owned(),
+                });
+                let tags = (!r.tags.is_empty()).then(|| format!("tags: {}", r.tags.join(", ")));
+                let about: Vec<String> = [r.name, tags, told].into_iter().flatten().collect();
+                (r.id, words, about.join(" · "))
             })
             .collect(),
         Err(e) => return failed("", &e),

@@ -883,9 +883,33 @@ pub struct Resident {
     pub email: Option<String>,
     /// A whole e-mail domain, or null for one address.
     pub domain: Option<String>,
+    /// The name the host gave the person (a members' import), which greets them; null if none.
+    #[schema(max_length = 100)]
+    pub name: Option<String>,
+    /// The tags the host gave the person: their profile's interests take them once they confirm
+    /// the address.
+    pub tags: Vec<String>,
+    /// Where the e-mail telling the person stands; null for a domain (nobody is told) and for
+    /// people listed before such e-mails were kept.
+    pub told: Option<ResidentTold>,
+    /// When the e-mail was sent or given up.
+    #[serde(serialize_with = "rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub told_at: Option<i64>,
     #[serde(serialize_with = "rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
+}
+
+/// Where the e-mail telling a resident stands.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidentTold {
+    /// Queued, or to be tried again.
+    Waiting,
+    Sent,
+    /// Every try failed: list them again, or tell them yourself.
+    Failed,
 }
 
 impl From<store::ResidentEntry> for Resident {
@@ -894,7 +918,22 @@ impl From<store::ResidentEntry> for Resident {
             thirdspace_domain::resident::Resident::Email(email) => (Some(email.as_str().to_owned()), None),
             thirdspace_domain::resident::Resident::Domain(domain) => (None, Some(domain)),
         };
-        Self { id: entry.id, email, domain, created_at: entry.created_at }
+        let (told, told_at) = match entry.told {
+            None => (None, None),
+            Some(store::Told::Waiting) => (Some(ResidentTold::Waiting), None),
+            Some(store::Told::Sent(at)) => (Some(ResidentTold::Sent), Some(at)),
+            Some(store::Told::Failed(at)) => (Some(ResidentTold::Failed), Some(at)),
+        };
+        Self {
+            id: entry.id,
+            email,
+            domain,
+            name: entry.name,
+            tags: entry.tags,
+            told,
+            told_at,
+            created_at: entry.created_at,
+        }
     }
 }
 

@@ -168,7 +168,7 @@ async fn a_successful_log_in_clears_the_failures_counted_before_it() {
 }
 
 /// Signs up through the API: the session cookie to send as `cookie`.
-async fn sign_up(app: &TestApp, email: &str, name: &str) -> String {
+pub(crate) async fn sign_up(app: &TestApp, email: &str, name: &str) -> String {
     let body = json!({"email": email, "password": "a long enough secret", "display_name": name});
     let reply = app.post("/api/v1/auth/signup", None, body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
@@ -186,7 +186,7 @@ async fn with_session(app: &TestApp, method: Method, path: &str, session: &str) 
 }
 
 /// The token of the last link to confirm an address e-mailed to `to`.
-async fn confirmation_token(app: &TestApp, to: &str) -> String {
+pub(crate) async fn confirmation_token(app: &TestApp, to: &str) -> String {
     let mail = app.smtp.last_to(to).await.expect("an e-mail");
     assert!(mail.data.contains("Subject: Confirm your e-mail address"), "{}", mail.data);
     let at = mail.data.find("http://thirdspace.test/email/verify/").expect("a link") + 36;

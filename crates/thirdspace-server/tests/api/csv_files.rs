@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, Member, Reply, TestApp};
+use crate::helpers::{eventually, spawn_app, Member, Reply, TestApp};
 
 /// Sends `file` as a members' import of `venue`, a preview when `dry_run`.
 async fn import(app: &TestApp, who: &Member, venue: Uuid, file: &str, dry_run: bool) -> Reply {
@@ -65,8 +65,17 @@ async fn members_are_previewed_without_writing_then_imported_together_and_told_b
     let listed = app.get(&format!("/api/v1/venues/{venue}/residents"), Some(&host)).await;
     let emails: Vec<&str> = listed.body.as_array().unwrap().iter().filter_map(|r| r["email"].as_str()).collect();
     assert_eq!(emails, ["bo@acme.example", "anna@acme.example", "cy@acme.example"]);
+    let anna = &listed.body[1];
+    assert_eq!((anna["name"].clone(), anna["tags"].clone()), (json!("Anna, de Vries"), json!(["ux", "research"])));
+    assert_eq!(listed.body[0]["tags"], json!([]), "listed by hand: no tags");
     app.smtp.first_with("anna@acme.example", "Hello Anna, de Vries").await;
     app.smtp.first_with("cy@acme.example", "resident of De Werkplaats").await;
+    let told = format!("/api/v1/venues/{venue}/residents");
+    eventually("each told once the e-mail is sent", || async {
+        let listed = app.get(&told, Some(&host)).await.body;
+        listed.as_array().unwrap().iter().all(|r| r["told"] == "sent" && r["told_at"].is_string()).then_some(())
+    })
+    .await;
 
     let again = import(&app, &host, venue, file, false).await;
     assert_eq!((again.status, again.body["new_members"].clone()), (StatusCode::CREATED, json!(0)));
@@ -250,4 +259,51 @@ async fn an_admin_imports_venues_all_or_nothing_by_the_rules_of_a_venue_created_
     assert_eq!(made["opening_hours"].as_array().unwrap().len(), 2);
     let staff = app.get(&format!("/api/v1/venues/{id}/staff"), Some(&admin)).await;
     assert_eq!(staff.body["items"][0]["user_id"], json!(admin.id), "the admin owns what they import: {}", staff.body);
+}
+
+#[tokio::test]
+async fn imported_members_are_told_once_the_mail_server_answers_even_across_a_restart() {
+    let Some(mut app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    app.smtp.refuse(true);
+    let file = "email,name\nana@acme.example,Ana\nbo@acme.example,Bo\n";
+    assert_eq!(import(&app, &host, venue, file, false).await.status, StatusCode::CREATED);
+    let tried = "venue_residents WHERE tell_attempts >= 1 AND told_at IS NULL";
+    eventually("both tried and refused", || async { (app.count(tried).await == 2).then_some(()) }).await;
+    let listed = app.get(&format!("/api/v1/venues/{venue}/residents"), Some(&host)).await;
+    assert!(listed.body.as_array().unwrap().iter().all(|r| r["told"] == "waiting"), "{}", listed.body);
+    let sink = app.smtp.clone();
+    let to_them = || sink.received().into_iter().filter(|m| m.to.iter().any(|t| t.ends_with("@acme.example")));
+    assert_eq!(to_them().count(), 0);
+
+    // Stopped while their e-mails wait; the mail server answers again; started after the retry is due.
+    app.stop().await;
+    app.smtp.refuse(false);
+    app.clock.set(app.clock_now() + 3600);
+    app.start().await;
+    app.smtp.first_with("ana@acme.example", "Hello Ana,").await;
+    app.smtp.first_with("bo@acme.example", "Hello Bo,").await;
+    let sent = "venue_residents WHERE told_outcome = 'sent'";
+    eventually("both recorded as sent", || async { (app.count(sent).await == 2).then_some(()) }).await;
+    assert_eq!(to_them().count(), 2, "once each");
+}
+
+#[tokio::test]
+async fn an_imported_member_s_tags_join_their_profile_once_they_confirm_the_address() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let file = "email,tags\nana@acme.example,UX; research\n";
+    assert_eq!(import(&app, &host, venue, file, false).await.status, StatusCode::CREATED);
+    let session = crate::accounts::sign_up(&app, "ana@acme.example", "Ana").await;
+    let me = app.client.get(app.url("/api/v1/me")).header("cookie", &session).send().await.unwrap();
+    let me: Value = me.json().await.unwrap();
+    let id: Uuid = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().parse().unwrap();
+    let interests = || async { app.store.profile(id).await.unwrap().unwrap().interests };
+    assert!(interests().await.is_empty(), "not before the address is confirmed: anyone could sign up with it");
+    let token = crate::accounts::confirmation_token(&app, "ana@acme.example").await;
+    let confirmed = app.post("/api/v1/auth/verify-email", None, json!({"token": token})).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(interests().await, ["ux", "research"]);
 }

@@ -1,5 +1,6 @@
 //! A real SMTP server on a random port that accepts every message and keeps it, for tests.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -17,20 +18,27 @@ pub struct Received {
 pub struct SmtpSink {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
+    /// While set, every message is refused for now (`451`), as a mail server that is down.
+    refusing: Arc<AtomicBool>,
 }
 
 impl SmtpSink {
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP");
         let port = listener.local_addr().expect("addr").port();
-        let sink = SmtpSink { port, received: Arc::default() };
-        let kept = sink.received.clone();
+        let sink = SmtpSink { port, received: Arc::default(), refusing: Arc::default() };
+        let (kept, refusing) = (sink.received.clone(), sink.refusing.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(converse(socket, kept.clone()));
+                tokio::spawn(converse(socket, kept.clone(), refusing.clone()));
             }
         });
         sink
+    }
+
+    /// Refuses every message from now on (`true`), or takes them again.
+    pub fn refuse(&self, refusing: bool) {
+        self.refusing.store(refusing, Ordering::SeqCst);
     }
 
     pub fn url(&self) -> String {
@@ -91,7 +99,7 @@ fn unquote(data: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<Received>>>) {
+async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<Received>>>, refusing: Arc<AtomicBool>) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     let _ = write.write_all(b"220 sink ESMTP\r\n").await;
@@ -113,8 +121,13 @@ async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<Received>>>
                 data.push_str(l.strip_prefix('.').unwrap_or(&l));
                 data.push_str("\r\n");
             }
-            kept.lock().unwrap().push(Received { to: std::mem::take(&mut to), data: unquote(&data) });
-            b"250 kept\r\n"
+            if refusing.load(Ordering::SeqCst) {
+                to.clear();
+                b"451 not now\r\n"
+            } else {
+                kept.lock().unwrap().push(Received { to: std::mem::take(&mut to), data: unquote(&data) });
+                b"250 kept\r\n"
+            }
         } else if upper.starts_with("QUIT") {
             let _ = write.write_all(b"221 bye\r\n").await;
             break;

@@ -20,7 +20,7 @@ use thirdspace_server::app::{access, board};
 use thirdspace_server::clock::SystemClock;
 use thirdspace_server::{matching, password, AppState, Application};
 use thirdspace_store::{
-    CheckIn, Decision, NewBooking, NewQuestion, NewUser, ScreenKind, Store, StoreError, User, Venue,
+    CheckIn, Decision, NewBooking, NewQuestion, NewResident, NewUser, ScreenKind, Store, StoreError, User, Venue,
 };
 use uuid::Uuid;
 
@@ -203,9 +203,17 @@ async fn seed(store: &dyn Store, count: usize) -> Result<Seeded> {
     // The library lists two of its regulars as residents: they come in without a booking.
     let mut residents = Vec::new();
     if let Some(library) = venues.get(1) {
-        for (user, _, _) in seeded_people.iter().rev().take(2) {
-            let address = email(&user.email)?;
-            store.add_resident(library.venue.id, &Resident::Email(address), library.host.id, now).await?;
+        for (person, (user, _, _)) in cast.iter().zip(&seeded_people).rev().take(2) {
+            let listed = NewResident {
+                resident: Resident::Email(email(&user.email)?),
+                name: Some(user.display_name.clone()),
+                tags: thirdspace_domain::tag::normalise_list("tags", &person.profile.interests)
+                    .map_err(|e| anyhow!("demo tags: {}", e.message))?
+                    .into_iter()
+                    .take(3)
+                    .collect(),
+            };
+            store.add_resident(library.venue.id, &listed, library.host.id, now).await?;
             residents.push(user.clone());
         }
     }
