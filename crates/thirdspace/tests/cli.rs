@@ -124,6 +124,15 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     let html = home.text().await.unwrap_or_default();
     assert!(html.contains("Find a seat") && html.contains("Café"), "the home page lists the demo's venues");
     assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
+    let metrics = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("Metrics (Prometheus)"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the metrics' link is printed")
+        .to_owned();
+    assert!(!metrics.starts_with(&base), "metrics are served apart from the public address: {metrics}");
+    let scraped = reqwest::get(&metrics).await.expect("metrics").text().await.unwrap_or_default();
+    assert!(scraped.contains("thirdspace_http_requests_total"), "{scraped}");
 
     let venues = get_json(&format!("{base}/api/v1/venues")).await;
     assert_eq!(venues["total"], 3);

@@ -689,8 +689,14 @@ async fn a_host_previews_members_to_import_corrects_the_file_and_confirms_on_a_l
     assert_eq!(path_now(&client).await, format!("/host/venues/{venue}?residents=1"));
     let residents = text_of(&client, "section[aria-labelledby='residents']").await;
     assert!(residents.contains("anna@acme.example") && residents.contains("bo@acme.example"), "{residents}");
+    assert!(residents.contains("Anna · tags: ux"), "the file's name and tags are kept: {residents}");
     assert_eq!(app.count("venue_residents").await, 2);
     app.smtp.first_with("bo@acme.example", "Hello Bo").await;
+    let sent = "venue_residents WHERE told_outcome = 'sent'";
+    crate::helpers::eventually("both recorded as told", || async { (app.count(sent).await == 2).then_some(()) }).await;
+    go(&client, &app, &format!("/host/venues/{venue}")).await;
+    let residents = text_of(&client, "section[aria-labelledby='residents']").await;
+    assert!(residents.contains("Bo · told by e-mail"), "{residents}");
     client.close().await.unwrap();
 }
 

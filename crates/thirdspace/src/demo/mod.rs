@@ -2,6 +2,7 @@
 
 mod cast;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
@@ -106,16 +107,33 @@ pub async fn run(config: &Config, listener: tokio::net::TcpListener, people: usi
     let lock = open::sqlite_lock(&config.database_url)?;
     let store = open::store(config, &config.database_url, false).await?;
     let mut seeded = seed(store.as_ref(), people).await?;
-    let server = config.server(listener.local_addr()?);
+    let mut server = config.server(listener.local_addr()?);
+    // The demo shows its metrics on a port of their own unless one was set.
+    server.metrics_bind = server.metrics_bind.or_else(|| Some(SocketAddr::from(([127, 0, 0, 1], 0))));
     let state = AppState::new(store.clone(), Arc::new(SystemClock), server).with_mailer(config.mailer()?);
     seeded.board = put_up_posts(&state, &seeded).await?;
     let app = Application::on(listener, state).await?;
     let shutdown = open::shutdown_signal();
-    print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url);
+    print_welcome(&format!("http://{}", app.local_addr()?), &seeded, &config.database_url, app.metrics_addr());
     app.run_until(shutdown).await?;
     store.close().await;
     drop(lock);
     Ok(())
+}
+
+/// Where an operator and an integrator look: metrics, health, imports, exports and webhooks.
+fn print_operations(base: &str, metrics: SocketAddr, v: &SeededVenue) {
+    let id = v.venue.id;
+    println!();
+    println!("Operations (log in as {} for the venue's pages):", v.host.email);
+    println!(
+        "  Metrics (Prometheus)  http://{metrics}/metrics   (a listener of its own; off unless metrics_bind is set)"
+    );
+    println!("  Ready                 {base}/readyz");
+    println!("  Import members (CSV)  {base}/host/venues/{id}/import");
+    println!("  Export bookings (CSV) {base}/api/v1/venues/{id}/exports/bookings.csv");
+    println!("  Webhooks              {base}/host/venues/{id}/webhooks   (signed deliveries of the venue's events)");
+    println!("  Back up the database  thirdspace backup --to FILE   (while it runs)");
 }
 
 fn email(raw: &str) -> Result<Email> {
@@ -546,7 +564,7 @@ async fn ask_questions(store: &dyn Store, venues: &[SeededVenue], now: i64) -> R
     Ok(())
 }
 
-fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
+fn print_welcome(base: &str, seeded: &Seeded, database_url: &str, metrics: Option<SocketAddr>) {
     println!();
     println!("thirdspace demo is running at {base}");
     println!();
@@ -665,6 +683,9 @@ fn print_welcome(base: &str, seeded: &Seeded, database_url: &str) {
     );
     println!("then, with TOKEN set to the \"token\" it returns:");
     println!("  curl -s {base}/api/v1/me/suggestions -H \"authorization: Bearer $TOKEN\"");
+    if let (Some(metrics), Some(v)) = (metrics, seeded.venues.first()) {
+        print_operations(base, metrics, v);
+    }
     println!();
     println!("The demo's data is in {} (a new one at each start).", crate::config::masked(database_url));
     println!("Press Ctrl-C to stop.");
