@@ -3,13 +3,15 @@
 //! By default it books seats from many concurrent clients (bookings per second, with latency
 //! percentiles); `dashboards` opens many venue dashboards on the live event stream and times how
 //! long a check-in takes to reach all of them; `pages` requests the web app's pages at a steady
-//! rate and reports each one's latency.
+//! rate and reports each one's latency; `presence` and `check-ins` ask who is here, or check in
+//! again people checked in already, from many connections at a venue with many people present.
 
 mod api;
 mod bookings;
 mod dashboards;
 mod pages;
 mod proc;
+mod reads;
 mod sse;
 
 use std::time::Duration;
@@ -35,6 +37,10 @@ enum Mode {
     Dashboards(dashboards::DashboardArgs),
     /// The web app's pages at a steady rate: each page's latency.
     Pages(pages::PageArgs),
+    /// Who is here (`GET /venues/{id}/presence`) as fast as the connections are answered.
+    Presence(reads::ReadArgs),
+    /// A check-in repeated by people already checked in, as fast as they are answered.
+    CheckIns(reads::ReadArgs),
 }
 
 /// Durations in ascending order.
@@ -65,5 +71,7 @@ async fn main() -> Result<()> {
         Some(Mode::Bookings(args)) => bookings::run(args).await,
         Some(Mode::Dashboards(args)) => dashboards::run(args).await,
         Some(Mode::Pages(args)) => pages::run(args).await,
+        Some(Mode::Presence(args)) => reads::run(reads::Ask::Presence, args).await,
+        Some(Mode::CheckIns(args)) => reads::run(reads::Ask::RepeatCheckIn, args).await,
     }
 }
