@@ -11,6 +11,7 @@ pub mod clock;
 pub mod courier;
 pub mod error;
 pub mod extract;
+pub mod here;
 pub mod limits;
 pub mod mail;
 pub mod matching;
@@ -154,6 +155,8 @@ pub struct AppState {
     pub mailer: Arc<mail::Mailer>,
     pub hashing: Arc<password::Hashing>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Who is present at each venue, kept current by the events.
+    pub presence: Arc<here::PresenceViews>,
 }
 
 impl AppState {
@@ -169,6 +172,7 @@ impl AppState {
             events: Arc::new(events::LocalBus::new()),
             mailer: Arc::default(),
             metrics: Arc::default(),
+            presence: Arc::default(),
         }
     }
 
@@ -226,6 +230,7 @@ impl Application {
         // place.
         let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
         let relay = tokio::spawn(relay::run(self.state.store.clone(), self.state.events.clone(), cursor));
+        let views = tokio::spawn(self.state.presence.clone().follow(self.state.events.subscribe()));
         // The metrics listener answers only `/metrics`, quickly, and stops with the process.
         let metrics = self.metrics.map(|listener| {
             let app = metrics::router(self.state.clone());
@@ -247,6 +252,7 @@ impl Application {
         postman.abort();
         courier.abort();
         relay.abort();
+        views.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

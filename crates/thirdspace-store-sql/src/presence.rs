@@ -22,12 +22,8 @@ async fn check_in<C: Sql>(c: &mut C, ci: CheckIn) -> StoreResult<CheckedIn> {
     let grace = grace_seconds(c, ci.venue).await?;
     lock_person(c, ci.user).await?;
     lock(c, "SELECT 1 FROM spaces WHERE venue_id = $1 ORDER BY created_at, id", args![ci.venue]).await?;
-    let here = format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = $1 AND b.venue_id = $2 \
-         AND b.status = 'checked_in' AND b.ends_at > $3 AND b.closes_at > $3"
-    );
-    if let Some(row) = c.fetch_optional(&here, args![ci.user, ci.venue, ci.now]).await? {
-        return Ok(CheckedIn { booking: rows::booking(&row)?, walk_in: false });
+    if let Some(booking) = visit_now(c, ci.user, ci.venue, ci.now).await? {
+        return Ok(CheckedIn { booking, walk_in: false });
     }
     // Still checked in on a booking that is over, here or anywhere: it ends where it ended, and the
     // person moves on to a booking for now (committed only if that succeeds).
@@ -98,10 +94,19 @@ async fn arrive_early<C: Sql>(c: &mut C, claimed: &Booking, ci: &CheckIn, grace:
     Ok(())
 }
 
+/// The booking `user` is checked in on at `venue` at `now`, if any.
+async fn visit_now<C: Sql>(c: &mut C, user: Uuid, venue: Uuid, now: i64) -> StoreResult<Option<Booking>> {
+    let here = format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = $1 AND b.venue_id = $2 \
+         AND b.status = 'checked_in' AND b.ends_at > $3 AND b.closes_at > $3"
+    );
+    c.fetch_optional(&here, args![user, venue, now]).await?.map(|row| rows::booking(&row)).transpose()
+}
+
 #[async_trait]
 impl<B: Backend> Presence for SqlStore<B> {
     async fn present(&self, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>> {
-        let sql = "SELECT p.*, b.checked_in_at AS since, b.focus FROM bookings b \
+        let sql = "SELECT p.*, b.checked_in_at AS since, b.focus, b.closes_at FROM bookings b \
                    JOIN profiles p ON p.user_id = b.user_id \
                    WHERE b.venue_id = $1 AND b.status = 'checked_in' AND b.closes_at > $2 \
                    ORDER BY b.checked_in_at, b.id";
@@ -112,6 +117,7 @@ impl<B: Backend> Presence for SqlStore<B> {
                     profile: rows::profile(r)?,
                     checked_in_at: r.int("since")?,
                     focus: r.text("focus")?,
+                    closes_at: r.int("closes_at")?,
                 })
             })
             .collect()
@@ -119,6 +125,10 @@ impl<B: Backend> Presence for SqlStore<B> {
 
     async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>> {
         checked_in_at(&mut self.read().await?, user, now).await
+    }
+
+    async fn visit_now(&self, user: Uuid, venue: Uuid, now: i64) -> StoreResult<Option<Booking>> {
+        visit_now(&mut self.read().await?, user, venue, now).await
     }
 }
 

@@ -145,6 +145,13 @@ pub async fn check_in_walk_in_and_check_out(backend: &dyn Backend) {
     assert_eq!((present[0].profile.display_name.as_str(), present[0].focus.as_str()), ("Member 0", FOCUS));
     assert_eq!(store.checked_in_at(venue.users[0], now + 60).await.unwrap(), Some(venue.venue));
     assert_eq!(store.checked_in_at(venue.users[1], now + 60).await.unwrap(), None);
+    assert!(present[0].closes_at > now + 60, "the view knows when the visit closes");
+    let visit = store.visit_now(venue.users[0], venue.venue, now + 60).await.unwrap();
+    assert_eq!(visit.map(|b| b.id), Some(walked_in.booking.id));
+    assert_eq!(store.visit_now(venue.users[1], venue.venue, now + 60).await.unwrap(), None);
+    assert_eq!(store.visit_now(venue.users[0], Uuid::now_v7(), now + 60).await.unwrap(), None, "another venue");
+    let closed = present[0].closes_at;
+    assert_eq!(store.visit_now(venue.users[0], venue.venue, closed).await.unwrap(), None, "closed: not here");
 
     let left = store.check_out(venue.venue, venue.users[0], now + 120).await.unwrap();
     assert_eq!(

@@ -32,6 +32,9 @@ pub trait Presence: Begin {
     async fn present(&self, venue: Uuid, now: i64) -> StoreResult<Vec<PresentPerson>>;
     /// The venue where a person is checked in now, if any.
     async fn checked_in_at(&self, user: Uuid, now: i64) -> StoreResult<Option<Uuid>>;
+    /// The booking `user` is checked in on at `venue` now, read without writing (a check-in
+    /// repeated by someone already here changes nothing).
+    async fn visit_now(&self, user: Uuid, venue: Uuid, now: i64) -> StoreResult<Option<Booking>>;
 
     /// [`PresenceWork::check_in`] in a unit of work of its own.
     async fn check_in(&self, check_in: CheckIn) -> StoreResult<CheckedIn> {

@@ -369,6 +369,8 @@ pub struct PresentPerson {
     pub profile: Profile,
     pub checked_in_at: i64,
     pub focus: String,
+    /// When their visit closes (they are no longer present from then on).
+    pub closes_at: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -74,9 +74,15 @@ pub enum Arrival {
 
 /// Checks `user` in at `venue` now (the caller has decided they may be).
 pub async fn arrive(state: &AppState, venue: &Venue, user: Uuid, arrival: Arrival) -> AppResult<CheckedIn> {
+    // Someone checked in here already (the door's code scanned twice) is answered from a read:
+    // nothing to write, nothing to wait for.
+    if let Some(booking) = state.store.visit_now(user, venue.id, state.clock.now()).await? {
+        return Ok(CheckedIn { booking, walk_in: false });
+    }
     let arrived = claim_seat(state, venue, user, arrival).await;
     if arrived.is_ok() {
         state.metrics.checked_in();
+        state.presence.changed(venue.id);
     }
     arrived
 }
@@ -145,7 +151,9 @@ pub async fn check_out(state: &AppState, actor: &User, id: Uuid, member: Option<
 
 /// Checks `user` out of `venue` now.
 pub async fn leave(state: &AppState, venue: Uuid, user: Uuid) -> AppResult<Booking> {
-    Ok(state.store.check_out(venue, user, state.clock.now()).await?)
+    let left = state.store.check_out(venue, user, state.clock.now()).await?;
+    state.presence.changed(venue);
+    Ok(left)
 }
 
 /// The venue where the actor is checked in now, if any.
@@ -201,24 +209,35 @@ pub struct PresentView {
 /// `viewer` to see them now are named (`public` to anyone, `venue` to people checked in there,
 /// `hidden` to nobody).
 pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(u32, Vec<PresentView>)> {
-    access::venue(state, id).await?;
-    let present = state.store.present(id, state.clock.now()).await?;
-    let visible = who_may_see_here(state, viewer, id).await?;
-    let total = present.len() as u32;
+    let now = state.clock.now();
+    let present = match state.presence.kept_view(id, now) {
+        Some(present) => present,
+        None => {
+            access::venue(state, id).await?;
+            state.presence.present(state.store.as_ref(), id, now).await?
+        }
+    };
+    // Whether the viewer is here now is read from the same view: one moment for both.
+    let me = viewer.map(|v| v.id);
+    let here = present.people.iter().any(|p| Some(p.profile.user_id) == me);
+    let visible =
+        |person: Uuid, visibility| may_see(visibility, Viewer { is_self: me == Some(person), shares_venue_now: here });
+    let total = present.people.len() as u32;
     let shown = present
-        .into_iter()
+        .people
+        .iter()
         .filter(|p| visible(p.profile.user_id, p.profile.visibility))
         .map(|p| PresentView {
             user_id: p.profile.user_id,
-            display_name: p.profile.display_name,
-            headline: p.profile.headline,
-            offers: p.profile.offers,
-            seeking: p.profile.seeking,
-            seeking_text: p.profile.seeking_text,
-            interests: p.profile.interests,
-            field: p.profile.field,
+            display_name: p.profile.display_name.clone(),
+            headline: p.profile.headline.clone(),
+            offers: p.profile.offers.clone(),
+            seeking: p.profile.seeking.clone(),
+            seeking_text: p.profile.seeking_text.clone(),
+            interests: p.profile.interests.clone(),
+            field: p.profile.field.clone(),
             open_to_meet: p.profile.open_to_meet,
-            focus: p.focus,
+            focus: p.focus.clone(),
             since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
                 .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                 .unwrap_or_default(),

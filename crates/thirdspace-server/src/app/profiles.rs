@@ -33,7 +33,10 @@ pub async fn mine(state: &AppState, actor: &User) -> AppResult<Profile> {
 /// Replaces `user`'s profile (its event tells the screens of the venue where they are).
 pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResult<Profile> {
     let draft = ProfileDraft::parse(input)?;
-    Ok(state.store.put_profile(user, &draft, state.clock.now()).await?)
+    let saved = state.store.put_profile(user, &draft, state.clock.now()).await?;
+    // Wherever they are, they show as they chose now.
+    state.presence.all_changed();
+    Ok(saved)
 }
 
 /// Adds the tags venues gave `user`'s address, when listing it among their residents, to their
@@ -49,6 +52,7 @@ pub async fn take_given_tags(state: &AppState, user: &User) -> AppResult<()> {
     if interests != profile.interests {
         let draft = ProfileDraft { interests, ..profile.draft() };
         state.store.put_profile(user.id, &draft, state.clock.now()).await?;
+        state.presence.all_changed();
     }
     Ok(())
 }

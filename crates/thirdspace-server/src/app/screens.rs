@@ -195,7 +195,8 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
     let weekly = hours::WeeklyHours::parse(venue.opening_hours.clone())?;
     let closed = hours::closed_now(&weekly, &venue.closures, today, at);
-    let present = state.store.present(id, now).await?;
+    let view = state.presence.present(state.store.as_ref(), id, now).await?;
+    let present = &view.people;
     let v = shipped();
     let shown: Vec<&thirdspace_store::PresentPerson> = present.iter().filter(|p| on_screen(&p.profile)).collect();
     let name_of = |user: Uuid| shown.iter().find(|p| p.profile.user_id == user).map(|p| p.profile.display_name.clone());
@@ -281,7 +282,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         people,
         intros: screen_intros,
         questions,
-        shared_today: shared_today(state, v, &exchanges, &present).await?,
+        shared_today: shared_today(state, v, &exchanges, present).await?,
         outcomes_today: outcomes.into_iter().take(12).map(|(_, category)| category.words().to_owned()).collect(),
         gatherings_today,
         counters,

@@ -31,9 +31,14 @@ async fn self_check_in_with_todays_code_claims_the_booking() {
     assert_eq!(reply.body["walk_in"], false);
     assert_eq!(reply.body["booking"]["id"], booking.body["id"]);
     assert_eq!(reply.body["booking"]["status"], "checked_in");
+    let events = app.count("outbox").await;
     let again = check_in(&app, &anna, venue, json!({"code": code})).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.body["booking"]["id"], booking.body["id"], "checking in twice changes nothing");
     assert_eq!(app.count("bookings").await, 1);
+    assert_eq!(app.count("outbox").await, events, "nor tells anyone of it");
+    let wrong_again = check_in(&app, &anna, venue, json!({"code": "WRONG1"})).await;
+    assert_eq!(wrong_again.status, StatusCode::UNPROCESSABLE_ENTITY, "the code is checked still");
 }
 
 #[tokio::test]
@@ -225,4 +230,62 @@ async fn a_day_view_names_who_booked_but_never_gives_their_e_mail() {
     let day = app.get(&format!("/api/v1/venues/{venue}/bookings"), Some(&host)).await;
     assert_eq!(day.body["items"][0]["display_name"], "Anna");
     assert!(!day.body.to_string().contains(&anna.email));
+}
+
+#[tokio::test]
+async fn who_is_here_follows_changes_made_on_this_instance_at_once_and_on_another_soon_after() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 10).await;
+    let (ana, bo) = (app.member("Ana").await, app.member("Bo").await);
+    set_visibility(&app, &ana, "Ana Public", "public").await;
+    set_visibility(&app, &bo, "Bo Public", "public").await;
+    let path = format!("/api/v1/venues/{venue}/presence");
+    assert_eq!(app.get(&path, None).await.body["present"], 0);
+    assert_eq!(app.arrive(&host, &ana, venue).await.status, StatusCode::OK);
+    assert_eq!(app.get(&path, None).await.body["present"], 1, "a check-in shows at once");
+    assert_eq!(app.get(&path, None).await.body["present"], 1, "and again from the view kept");
+    set_visibility(&app, &ana, "Ana Hidden", "hidden").await;
+    let hidden = app.get(&path, None).await;
+    assert_eq!((hidden.body["present"].clone(), hidden.body["not_shown"].clone()), (json!(1), json!(1)));
+    assert!(!hidden.body.to_string().contains("Ana"), "hidden at once: {}", hidden.body);
+
+    // Changes made through another instance reach this one's view by the outbox.
+    let (other, _stop) = app.another_instance().await;
+    let on_other = |path: &str| format!("{other}{path}");
+    assert_eq!(app.book(&bo, venue, MONDAY, "09:00", "17:00").await.status, StatusCode::CREATED);
+    let arrived = app
+        .client
+        .post(on_other(&format!("/api/v1/venues/{venue}/check-ins")))
+        .bearer_auth(&host.token)
+        .json(&json!({"user_id": bo.id}))
+        .send()
+        .await
+        .unwrap();
+    assert!(arrived.status().is_success(), "{}", arrived.status());
+    let both = || async {
+        let here = app.get(&path, None).await;
+        (here.body["present"] == 2 && here.body.to_string().contains("Bo Public")).then_some(())
+    };
+    crate::helpers::eventually("Bo's check-in on the other instance shows here", both).await;
+    let profile = json!({"display_name": "Bo Hidden", "offers": ["rust"], "visibility": "hidden"});
+    let hid =
+        app.client.put(on_other("/api/v1/me/profile")).bearer_auth(&bo.token).json(&profile).send().await.unwrap();
+    assert!(hid.status().is_success(), "{}", hid.status());
+    let nobody_named = || async {
+        let here = app.get(&path, None).await;
+        (here.body["not_shown"] == 2 && !here.body.to_string().contains("Bo ")).then_some(())
+    };
+    crate::helpers::eventually("Bo hidden on the other instance is hidden here", nobody_named).await;
+    let left = app
+        .client
+        .post(on_other(&format!("/api/v1/venues/{venue}/check-outs")))
+        .bearer_auth(&host.token)
+        .json(&json!({"user_id": bo.id}))
+        .send()
+        .await
+        .unwrap();
+    assert!(left.status().is_success(), "{}", left.status());
+    let one = || async { (app.get(&path, None).await.body["present"] == 1).then_some(()) };
+    crate::helpers::eventually("Bo's check-out on the other instance shows here", one).await;
 }
