@@ -111,8 +111,7 @@ impl FromRequestParts<AppState> for Auth {
             ));
         }
         let hash = token_hash(&token);
-        let (user, kind) =
-            state.store.token_user(&hash, state.clock.now()).await?.ok_or_else(ApiError::unauthenticated)?;
+        let (user, kind) = crate::app::accounts::holder(state, &hash).await?.ok_or_else(ApiError::unauthenticated)?;
         Ok(Auth { user, kind, token_hash: hash })
     }
 }

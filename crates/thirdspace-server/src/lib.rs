@@ -19,6 +19,7 @@ pub mod metrics;
 mod pages;
 pub mod password;
 pub mod postman;
+pub mod recent;
 pub mod relay;
 mod routes;
 pub mod serve;
@@ -157,7 +158,15 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Who is present at each venue, kept current by the events.
     pub presence: Arc<here::PresenceViews>,
+    /// Who each token presented a moment ago belongs to (by the token's hash).
+    pub tokens: Arc<recent::Recent<String, (thirdspace_store::User, thirdspace_store::TokenKind)>>,
+    /// Venues read a moment ago.
+    pub venues: Arc<recent::Recent<uuid::Uuid, thirdspace_store::Venue>>,
 }
+
+/// How long a token's holder or a venue read from the store is used before it is read again (a
+/// change made through another instance shows within it; this instance's own, at once).
+pub const RECENT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl AppState {
     /// A state with its own bus for live events (fed from the store's outbox while the server
@@ -173,6 +182,8 @@ impl AppState {
             mailer: Arc::default(),
             metrics: Arc::default(),
             presence: Arc::default(),
+            tokens: Arc::new(recent::Recent::new(RECENT, 10_000)),
+            venues: Arc::new(recent::Recent::new(RECENT, 4096)),
         }
     }
 

@@ -38,13 +38,35 @@ pub async fn start_session(state: &AppState, user: Uuid) -> AppResult<SessionSta
 
 /// The person a browser session (its secret) belongs to, while it lasts.
 pub async fn session_user(state: &AppState, session: &str) -> AppResult<Option<User>> {
-    let found = state.store.token_user(&token_hash(session), state.clock.now()).await?;
+    let found = holder(state, &token_hash(session)).await?;
     Ok(found.filter(|(_, kind)| *kind == TokenKind::Session).map(|(user, _)| user))
+}
+
+/// Who the token whose hash is `hash` belongs to, while it lasts: read a moment ago
+/// ([`crate::RECENT`]) or from the store.
+pub async fn holder(state: &AppState, hash: &str) -> AppResult<Option<(User, TokenKind)>> {
+    let now = state.clock.now();
+    let began = match state.tokens.get(&hash.to_owned(), now) {
+        Ok(found) => return Ok(Some(found)),
+        Err(began) => began,
+    };
+    let found = state.store.token_user(hash, now).await?;
+    if let Some(found) = &found {
+        state.tokens.keep(hash.to_owned(), found.clone(), began);
+    }
+    Ok(found)
+}
+
+/// Forgets the tokens of `user` read a moment ago: their account changed.
+pub fn account_changed(state: &AppState, user: Uuid) {
+    state.tokens.forget(|_, (holder, _)| holder.id == user);
 }
 
 /// Ends the session or revokes the API token whose hash is `token_hash`.
 pub async fn log_out(state: &AppState, token_hash: &str) -> AppResult<()> {
-    Ok(state.store.delete_token_by_hash(token_hash).await?)
+    state.store.delete_token_by_hash(token_hash).await?;
+    state.tokens.forget(|hash, _| hash == token_hash);
+    Ok(())
 }
 
 /// Ends the browser session whose secret is `session`.
@@ -131,6 +153,7 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: String)
         .reset_password(&token_hash(token), &hash, state.clock.now())
         .await?
         .ok_or(AppError::from(Denial::LinkNotWorking))?;
+    account_changed(state, user.id);
     links::password_changed(state, &user).await;
     Ok(user)
 }
@@ -172,5 +195,7 @@ pub async fn api_tokens(state: &AppState, actor: &User, page: Page) -> AppResult
 
 /// Revokes one of the actor's API tokens.
 pub async fn revoke_api_token(state: &AppState, actor: &User, id: Uuid) -> AppResult<()> {
-    Ok(state.store.delete_api_token(actor.id, id).await?)
+    state.store.delete_api_token(actor.id, id).await?;
+    account_changed(state, actor.id);
+    Ok(())
 }

@@ -135,6 +135,7 @@ pub async fn password_changed(state: &AppState, user: &User) {
 pub async fn verify(state: &AppState, token: &str) -> AppResult<User> {
     let used = state.store.use_login_link(&token_hash(token), LinkPurpose::VerifyEmail, state.clock.now()).await?;
     let user = used.ok_or(AppError::from(Denial::LinkNotWorking))?;
+    super::accounts::account_changed(state, user.id);
     super::profiles::take_given_tags(state, &user).await?;
     Ok(user)
 }

@@ -34,8 +34,9 @@ pub async fn mine(state: &AppState, actor: &User) -> AppResult<Profile> {
 pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResult<Profile> {
     let draft = ProfileDraft::parse(input)?;
     let saved = state.store.put_profile(user, &draft, state.clock.now()).await?;
-    // Wherever they are, they show as they chose now.
+    // Wherever they are, they show as they chose now (their name, too, on their account).
     state.presence.all_changed();
+    super::accounts::account_changed(state, user);
     Ok(saved)
 }
 

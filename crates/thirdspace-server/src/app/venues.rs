@@ -113,7 +113,9 @@ pub async fn open(state: &AppState, actor: &User, venue: &VenueDraft, spaces: &[
 /// Replaces a venue's description, hours, closures and rules (its owner only).
 pub async fn update(state: &AppState, actor: &User, id: Uuid, draft: &VenueDraft) -> AppResult<Venue> {
     venue_for_owner(state, id, actor).await?;
-    Ok(state.store.update_venue(id, draft, state.clock.now()).await?)
+    let updated = state.store.update_venue(id, draft, state.clock.now()).await?;
+    state.venues.forget(|venue, _| *venue == id);
+    Ok(updated)
 }
 
 /// A venue's spaces.

@@ -308,3 +308,26 @@ async fn guessing_from_many_clients_stops_at_a_ceiling_for_the_address() {
     let later = app.call_with(&fresh, Method::POST, "/api/v1/auth/login", None, Some(right)).await;
     assert_eq!(later.status, StatusCode::OK, "{}", later.body);
 }
+
+#[tokio::test]
+async fn a_token_revoked_through_one_instance_is_refused_there_at_once_and_by_another_within_a_second() {
+    let Some(app) = spawn_app().await else { return };
+    let member = app.member("Lee").await;
+    let (other, _stop) = app.another_instance().await;
+    let me_on = |base: String| {
+        let client = app.client.clone();
+        let token = member.token.clone();
+        async move { client.get(format!("{base}/api/v1/me")).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(me_on(other.clone()).await, StatusCode::OK, "the other instance has read the token's holder");
+    assert_eq!(app.get("/api/v1/me", Some(&member)).await.status, StatusCode::OK);
+    let out = app.call(reqwest::Method::POST, "/api/v1/auth/logout", Some(&member), None).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", Some(&member)).await.status, StatusCode::UNAUTHORIZED, "at once here");
+    let started = std::time::Instant::now();
+    crate::helpers::eventually("the other instance refuses it", || async {
+        (me_on(other.clone()).await == StatusCode::UNAUTHORIZED).then_some(())
+    })
+    .await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "within a second or so: {:?}", started.elapsed());
+}
