@@ -3,7 +3,6 @@
 //! most `threads` at a time, a short queue waits its turn, and beyond it the caller is told to
 //! come back (`503` with `Retry-After`).
 
-use std::cell::RefCell;
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::Mutex;
 
@@ -46,6 +45,7 @@ pub struct Hashing {
 impl Hashing {
     /// `threads` hashing threads (at least one) and room for `queue` hashes waiting.
     pub fn new(threads: usize, queue: usize) -> Self {
+        release_large_allocations();
         let (jobs, next) = sync_channel::<Job>(queue);
         let next = std::sync::Arc::new(Mutex::new(next));
         for n in 0..threads.max(1) {
@@ -121,10 +121,15 @@ impl Hashing {
     }
 }
 
-thread_local! {
-    /// A hashing thread's Argon2 memory, reused by every hash it runs: the allocator never sees
-    /// the 19 MiB come and go, so memory stays at one block of it per thread.
-    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+/// Has every allocation of 128 KiB or more mapped for itself and unmapped when freed. glibc's
+/// allocator otherwise raises that threshold to the largest block freed so far (up to 32 MiB),
+/// after which each hash's 19 MiB comes from the heap and stays with the process once freed.
+fn release_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets one of the allocator's parameters; any value is valid for it.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// The most Argon2 memory a stored hash may ask for (256 MiB).
@@ -144,13 +149,10 @@ fn argon2_into(
         return Err(argon2::Error::MemoryTooMuch);
     }
     let argon2 = Argon2::new(algorithm, version, params);
-    BLOCKS.with(|blocks| {
-        let mut blocks = blocks.borrow_mut();
-        if blocks.len() < needed {
-            blocks.resize(needed, Block::default());
-        }
-        argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
-    })
+    // The 19 MiB are taken for this hash and given back after it: a large allocation is mapped
+    // for itself (see `release_large_allocations`), so an idle server holds none of it.
+    let mut blocks = vec![Block::default(); needed];
+    argon2.hash_password_into_with_memory(password, salt, out, &mut blocks)
 }
 
 /// A new Argon2id hash of `password` (PHC string, with the library's default parameters).

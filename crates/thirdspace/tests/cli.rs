@@ -376,13 +376,18 @@ async fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> (Running, String)
 
 /// The most memory the process has held, in MiB.
 fn peak_resident_mib(running: &Running) -> u64 {
+    resident_mib(running, "VmHWM:")
+}
+
+/// The process's memory by `/proc`'s `field` (`VmHWM:` its peak, `VmRSS:` now), in MiB.
+fn resident_mib(running: &Running, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", running.0.id())).expect("proc status");
     let kib: u64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .expect("VmHWM");
+        .expect("a memory figure");
     kib / 1024
 }
 
@@ -414,6 +419,9 @@ async fn five_hundred_log_ins_at_once_keep_memory_bounded_and_the_excess_is_told
     let peak = peak_resident_mib(&running);
     // Two hashes of about 19 MiB at a time, not one per request.
     assert!(peak < 160, "the server held {peak} MiB at its peak");
+    // And once they are done, their memory goes back to the system.
+    let now = resident_mib(&running, "VmRSS:");
+    assert!(now + 30 <= peak, "{now} MiB held after the hashes, {peak} MiB at the peak");
 }
 
 /// Waits for every task, in order.
