@@ -28,7 +28,7 @@ pub struct Recent<K, V> {
 
 /// Where a read began: given back to [`Recent::keep`].
 #[derive(Debug, Clone, Copy)]
-pub struct Began {
+struct Began {
     changes: u64,
     at: Instant,
     now: i64,
@@ -46,7 +46,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
     /// The value kept for `key` if it is younger than `ttl` (and was read less than `ttl` before
     /// the clock's `now`, in whole seconds: the same second for a ttl of one); otherwise where a
     /// fresh read begins.
-    pub fn get(&self, key: &K, now: i64) -> Result<V, Began> {
+    fn get(&self, key: &K, now: i64) -> Result<V, Began> {
         let entries = self.lock();
         let seconds = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
         match entries.kept.get(key) {
@@ -59,8 +59,26 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
         }
     }
 
+    /// The value kept for `key`, or what `read` finds now (kept when it finds one).
+    pub async fn or_read<E>(
+        &self,
+        key: K,
+        now: i64,
+        read: impl std::future::Future<Output = Result<Option<V>, E>>,
+    ) -> Result<Option<V>, E> {
+        let began = match self.get(&key, now) {
+            Ok(value) => return Ok(Some(value)),
+            Err(began) => began,
+        };
+        let found = read.await?;
+        if let Some(value) = &found {
+            self.keep(key, value.clone(), began);
+        }
+        Ok(found)
+    }
+
     /// Keeps what a read begun at `began` found, unless something changed meanwhile.
-    pub fn keep(&self, key: K, value: V, began: Began) {
+    fn keep(&self, key: K, value: V, began: Began) {
         let mut entries = self.lock();
         if entries.changes != began.changes {
             return;

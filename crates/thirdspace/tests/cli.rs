@@ -79,6 +79,16 @@ async fn demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
     (running, lines, base)
 }
 
+/// The link printed on the first line that starts with `label` (after its indent).
+fn printed_link(lines: &[String], label: &str) -> String {
+    lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("a link for {label:?} is printed"))
+        .to_owned()
+}
+
 async fn log_in(base: &str, email: &str, password: &str) -> reqwest::StatusCode {
     let login = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/tokens"))
@@ -95,41 +105,21 @@ async fn the_demo_serves_three_venues_and_forty_people_and_prints_where_to_look(
     let (_running, lines, base) = demo(dir.path()).await;
     let text = lines.join("\n");
     assert!(text.contains("/api/docs") && text.contains("coworking-demo"), "{text}");
-    let screen = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("live screen"))
-        .expect("a live screen link is printed")
-        .trim()
-        .to_owned();
+    let screen = printed_link(&lines, "live screen");
     let page = reqwest::get(&screen).await.expect("screen");
     assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed screen link opens the dashboard");
     assert!(page.text().await.unwrap_or_default().contains("/assets/dashboard.js"));
-    let kiosk = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("kiosk at the door"))
-        .expect("a kiosk link is printed")
-        .trim()
-        .to_owned();
+    let kiosk = printed_link(&lines, "kiosk at the door");
     let page = reqwest::get(&kiosk).await.expect("kiosk");
     assert_eq!(page.status(), reqwest::StatusCode::OK, "the printed kiosk link opens the kiosk");
     assert!(page.text().await.unwrap_or_default().contains("Find yourself"));
-    let web = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("Web app"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("the web app's link is printed")
-        .to_owned();
+    let web = printed_link(&lines, "Web app");
     let home = reqwest::get(&web).await.expect("web app");
     assert_eq!(home.status(), reqwest::StatusCode::OK);
     let html = home.text().await.unwrap_or_default();
     assert!(html.contains("Find a seat") && html.contains("Café"), "the home page lists the demo's venues");
     assert!(dir.path().join("thirdspace-demo.db").exists(), "an SQLite file in the working directory");
-    let metrics = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("Metrics (Prometheus)"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("the metrics' link is printed")
-        .to_owned();
+    let metrics = printed_link(&lines, "Metrics (Prometheus)");
     assert!(!metrics.starts_with(&base), "metrics are served apart from the public address: {metrics}");
     let scraped = reqwest::get(&metrics).await.expect("metrics").text().await.unwrap_or_default();
     assert!(scraped.contains("thirdspace_http_requests_total"), "{scraped}");

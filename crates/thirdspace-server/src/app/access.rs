@@ -11,13 +11,8 @@ use crate::AppState;
 
 /// A venue by id.
 pub async fn venue(state: &AppState, id: Uuid) -> AppResult<Venue> {
-    let began = match state.venues.get(&id, state.clock.now()) {
-        Ok(venue) => return Ok(venue),
-        Err(began) => began,
-    };
-    let venue = state.store.venue(id).await?.ok_or(AppError::NotFound("venue"))?;
-    state.venues.keep(id, venue.clone(), began);
-    Ok(venue)
+    let found = state.venues.or_read(id, state.clock.now(), state.store.venue(id)).await?;
+    found.ok_or(AppError::NotFound("venue"))
 }
 
 /// The venue and the user's role there, if they run it (its owner or staff, or a network admin).

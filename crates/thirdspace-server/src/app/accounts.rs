@@ -46,15 +46,7 @@ pub async fn session_user(state: &AppState, session: &str) -> AppResult<Option<U
 /// ([`crate::RECENT`]) or from the store.
 pub async fn holder(state: &AppState, hash: &str) -> AppResult<Option<(User, TokenKind)>> {
     let now = state.clock.now();
-    let began = match state.tokens.get(&hash.to_owned(), now) {
-        Ok(found) => return Ok(Some(found)),
-        Err(began) => began,
-    };
-    let found = state.store.token_user(hash, now).await?;
-    if let Some(found) = &found {
-        state.tokens.keep(hash.to_owned(), found.clone(), began);
-    }
-    Ok(found)
+    Ok(state.tokens.or_read(hash.to_owned(), now, state.store.token_user(hash, now)).await?)
 }
 
 /// Forgets the tokens of `user` read a moment ago: their account changed.

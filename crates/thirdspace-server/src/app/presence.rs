@@ -181,10 +181,15 @@ pub async fn who_may_see_here(
         Some(v) => is_here(state, v.id, venue).await?,
         None => false,
     };
-    let me = viewer.map(|v| v.id);
-    Ok(move |person: Uuid, visibility: Visibility| {
+    Ok(seen_by(viewer.map(|v| v.id), here))
+}
+
+/// Whom the viewer `me` (none: someone not logged in) may see, by each person's id and
+/// visibility, when the viewer is (`here`) or is not checked in at the venue now.
+fn seen_by(me: Option<Uuid>, here: bool) -> impl Fn(Uuid, Visibility) -> bool {
+    move |person: Uuid, visibility: Visibility| {
         may_see(visibility, Viewer { is_self: me == Some(person), shares_venue_now: here })
-    })
+    }
 }
 
 /// Someone here now, as much as they chose to show.
@@ -220,8 +225,7 @@ pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppR
     // Whether the viewer is here now is read from the same view: one moment for both.
     let me = viewer.map(|v| v.id);
     let here = present.people.iter().any(|p| Some(p.profile.user_id) == me);
-    let visible =
-        |person: Uuid, visibility| may_see(visibility, Viewer { is_self: me == Some(person), shares_venue_now: here });
+    let visible = seen_by(me, here);
     let total = present.people.len() as u32;
     let shown = present
         .people

@@ -32,9 +32,13 @@ pub async fn mine(state: &AppState, actor: &User) -> AppResult<Profile> {
 
 /// Replaces `user`'s profile (its event tells the screens of the venue where they are).
 pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResult<Profile> {
-    let draft = ProfileDraft::parse(input)?;
-    let saved = state.store.put_profile(user, &draft, state.clock.now()).await?;
-    // Wherever they are, they show as they chose now (their name, too, on their account).
+    put(state, user, &ProfileDraft::parse(input)?).await
+}
+
+/// Writes `user`'s profile: wherever they are, they show as it says from now on (their name,
+/// too, on their account).
+async fn put(state: &AppState, user: Uuid, draft: &ProfileDraft) -> AppResult<Profile> {
+    let saved = state.store.put_profile(user, draft, state.clock.now()).await?;
     state.presence.all_changed();
     super::accounts::account_changed(state, user);
     Ok(saved)
@@ -51,9 +55,7 @@ pub async fn take_given_tags(state: &AppState, user: &User) -> AppResult<()> {
     let Some(profile) = state.store.profile(user.id).await? else { return Ok(()) };
     let interests = resident::with_given_tags(&profile.interests, &given);
     if interests != profile.interests {
-        let draft = ProfileDraft { interests, ..profile.draft() };
-        state.store.put_profile(user.id, &draft, state.clock.now()).await?;
-        state.presence.all_changed();
+        put(state, user.id, &ProfileDraft { interests, ..profile.draft() }).await?;
     }
     Ok(())
 }
