@@ -65,36 +65,9 @@ impl NetworkIndex {
     }
 
     /// Each person who offers something near one of `needs`, with their fit (0 to 1), in no
-    /// particular order. Walks only the postings of the terms near the needs, with dense scratch
-    /// arrays rather than maps.
+    /// particular order.
     pub fn fits(&self, vocabulary: &Vocabulary, needs: &[Term]) -> Vec<(u32, f32)> {
-        let n = self.helped.len();
-        let mut best = vec![0.0f32; n];
-        let mut miss = vec![1.0f32; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut this_need: Vec<u32> = Vec::new();
-        for need in needs {
-            for (term, weight, _) in neighbourhood(vocabulary, need) {
-                for &p in self.postings.get(&term).into_iter().flatten() {
-                    let b = &mut best[p as usize];
-                    if *b == 0.0 {
-                        this_need.push(p);
-                    }
-                    if weight > *b {
-                        *b = weight;
-                    }
-                }
-            }
-            for p in this_need.drain(..) {
-                let i = p as usize;
-                if miss[i] == 1.0 {
-                    touched.push(p);
-                }
-                miss[i] *= 1.0 - best[i];
-                best[i] = 0.0;
-            }
-        }
-        touched.into_iter().map(|p| (p, combine([1.0 - miss[p as usize]], 0))).collect()
+        fits(vocabulary, needs, self.helped.len(), |term| self.postings.get(term).map_or(&[], Vec::as_slice))
     }
 
     /// How many times a person has helped before.
@@ -119,6 +92,44 @@ impl NetworkIndex {
             .collect();
         top(scored, k)
     }
+}
+
+/// Each of `n` people listed by `offered_by` under a term near one of `needs`, with their fit (0
+/// to 1: each need met by the nearest term they offer, combined as [`combine`] does), in no
+/// particular order. Walks only the lists of the terms near the needs, with dense scratch arrays
+/// rather than maps.
+pub fn fits<'a>(
+    vocabulary: &Vocabulary,
+    needs: &[Term],
+    n: usize,
+    offered_by: impl Fn(&Term) -> &'a [u32],
+) -> Vec<(u32, f32)> {
+    let mut best = vec![0.0f32; n];
+    let mut miss = vec![1.0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut this_need: Vec<u32> = Vec::new();
+    for need in needs {
+        for (term, weight, _) in neighbourhood(vocabulary, need) {
+            for &p in offered_by(&term) {
+                let b = &mut best[p as usize];
+                if *b == 0.0 {
+                    this_need.push(p);
+                }
+                if weight > *b {
+                    *b = weight;
+                }
+            }
+        }
+        for p in this_need.drain(..) {
+            let i = p as usize;
+            if miss[i] == 1.0 {
+                touched.push(p);
+            }
+            miss[i] *= 1.0 - best[i];
+            best[i] = 0.0;
+        }
+    }
+    touched.into_iter().map(|p| (p, combine([1.0 - miss[p as usize]], 0))).collect()
 }
 
 /// The `k` best of scored people, best first (ties to the lower number).

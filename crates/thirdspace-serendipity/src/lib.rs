@@ -10,6 +10,7 @@ pub mod board;
 pub mod closeness;
 pub mod index;
 pub mod key;
+pub mod network;
 pub mod person;
 pub mod round;
 pub mod route;

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod mail;
 pub mod matching;
 pub mod metrics;
+pub mod network;
 mod pages;
 pub mod password;
 pub mod postman;
@@ -158,6 +159,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Who is present at each venue, kept current by the events.
     pub presence: Arc<here::PresenceViews>,
+    /// Everyone across the network who may be suggested or asked, kept current by the events.
+    pub network: Arc<network::NetworkPeople>,
     /// Who each token presented a moment ago belongs to (by the token's hash).
     pub tokens: Arc<recent::Recent<String, (thirdspace_store::User, thirdspace_store::TokenKind)>>,
     /// Venues read a moment ago.
@@ -182,6 +185,7 @@ impl AppState {
             mailer: Arc::default(),
             metrics: Arc::default(),
             presence: Arc::default(),
+            network: Arc::default(),
             tokens: Arc::new(recent::Recent::new(RECENT, 10_000)),
             venues: Arc::new(recent::Recent::new(RECENT, 4096)),
         }
@@ -242,6 +246,8 @@ impl Application {
         let cursor = relay::resume(self.state.store.as_ref(), &self.state.events).await;
         let relay = tokio::spawn(relay::run(self.state.store.clone(), self.state.events.clone(), cursor));
         let views = tokio::spawn(self.state.presence.clone().follow(self.state.events.subscribe()));
+        let network = self.state.network.clone();
+        let network = tokio::spawn(network.follow(self.state.store.clone(), self.state.events.subscribe_people()));
         // The metrics listener answers only `/metrics`, quickly, and stops with the process.
         let metrics = self.metrics.map(|listener| {
             let app = metrics::router(self.state.clone());
@@ -264,6 +270,7 @@ impl Application {
         courier.abort();
         relay.abort();
         views.abort();
+        network.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

@@ -87,6 +87,8 @@ pub struct Metrics {
     pool_connections: Family<PoolState, Gauge>,
     pool_max: Family<Pool, Gauge>,
     hashes_queued: Gauge,
+    network_people: Gauge,
+    network_bytes: Gauge,
 }
 
 impl Default for Metrics {
@@ -154,6 +156,14 @@ impl Metrics {
             "Password hashes waiting for a hashing thread",
             hashes_queued.clone(),
         );
+        let network_people = Gauge::default();
+        registry.register(
+            "network_index_people",
+            "People in the network's index: shown publicly and open to meet",
+            network_people.clone(),
+        );
+        let network_bytes = Gauge::default();
+        registry.register("network_index_bytes", "Bytes the network's index holds, roughly", network_bytes.clone());
         Self {
             registry,
             requests,
@@ -167,6 +177,8 @@ impl Metrics {
             pool_connections,
             pool_max,
             hashes_queued,
+            network_people,
+            network_bytes,
         }
     }
 
@@ -217,6 +229,9 @@ impl Metrics {
             self.pool_max.get_or_create(&Pool { pool: pool.name }).set(pool.max.into());
         }
         self.hashes_queued.set(i64::try_from(state.hashing.queued()).unwrap_or(i64::MAX));
+        let (people, bytes) = state.network.size();
+        self.network_people.set(i64::try_from(people).unwrap_or(i64::MAX));
+        self.network_bytes.set(i64::try_from(bytes).unwrap_or(i64::MAX));
         // An outbox that cannot be read now leaves the last figure; the HTTP metrics and
         // `/readyz` tell of the database.
         if let Ok(last) = state.store.last_event_id().await {

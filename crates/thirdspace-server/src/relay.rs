@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use thirdspace_store::events::{LocalBus, VenueEvent, KEPT};
-use thirdspace_store::outbox::StoredEvent;
+use thirdspace_store::outbox::{EventType, StoredEvent};
 use thirdspace_store::Store;
 
 /// How long the relay waits for an event missing between two committed ones.
@@ -141,6 +141,9 @@ async fn pass_on(store: &dyn Store, bus: &LocalBus, cursor: &mut Cursor) -> thir
     let batch = store.events_after(cursor.last, BATCH).await?;
     let taken = cursor.take(&batch, Instant::now());
     for event in &batch[..taken] {
+        if event.kind == EventType::ProfileChanged {
+            bus.person_changed(event.subject);
+        }
         match live(event) {
             Some(live) => bus.deliver(live),
             None => bus.passed(event.id),
@@ -152,7 +155,6 @@ async fn pass_on(store: &dyn Store, bus: &LocalBus, cursor: &mut Cursor) -> thir
 #[cfg(test)]
 mod tests {
     use super::*;
-    use thirdspace_store::outbox::EventType;
     use uuid::Uuid;
 
     fn events(ids: &[u64]) -> Vec<StoredEvent> {

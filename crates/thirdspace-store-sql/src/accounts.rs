@@ -90,6 +90,20 @@ impl<B: Backend> Accounts for SqlStore<B> {
     async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>> {
         profile_of(&mut self.read().await?, user).await
     }
+
+    async fn profiles(&self, users: &[Uuid]) -> StoreResult<Vec<Profile>> {
+        let mut c = self.read().await?;
+        let mut out = Vec::with_capacity(users.len());
+        for chunk in users.chunks(500) {
+            let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let args: Vec<crate::Value> = chunk.iter().map(|u| crate::Value::from(*u)).collect();
+            let sql = format!("SELECT * FROM profiles WHERE user_id IN ({list})");
+            for row in &c.fetch_all(&sql, &args).await? {
+                out.push(rows::profile(row)?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[async_trait]

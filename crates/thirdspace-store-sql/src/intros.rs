@@ -102,10 +102,16 @@ impl<B: Backend> Intros for SqlStore<B> {
             .collect())
     }
 
-    async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>> {
-        let sql =
-            "SELECT * FROM profiles WHERE visibility = 'public' AND open_to_meet ORDER BY updated_at DESC LIMIT $1";
-        let rows = self.read().await?.fetch_all(sql, args![limit]).await?;
+    async fn open_public_profiles(&self, after: Option<Uuid>, limit: u32) -> StoreResult<Vec<Profile>> {
+        let open = "SELECT * FROM profiles WHERE visibility = 'public' AND open_to_meet";
+        let mut c = self.read().await?;
+        let rows = match after {
+            Some(after) => {
+                let sql = format!("{open} AND user_id > $1 ORDER BY user_id LIMIT $2");
+                c.fetch_all(&sql, args![after, limit]).await?
+            }
+            None => c.fetch_all(&format!("{open} ORDER BY user_id LIMIT $1"), args![limit]).await?,
+        };
         rows.iter().map(rows::profile).collect()
     }
 }

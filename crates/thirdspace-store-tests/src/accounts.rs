@@ -171,13 +171,45 @@ pub async fn a_profile_is_replaced_whole(backend: &dyn Backend) {
     assert_eq!(profile.links, draft.links);
     assert_eq!(store.profile(ana.id).await.unwrap(), Some(profile.clone()));
     assert_eq!(store.user(ana.id).await.unwrap().unwrap().display_name, "Ana de Vries");
-    assert_eq!(store.open_public_profiles(10).await.unwrap(), vec![profile]);
+    assert_eq!(store.open_public_profiles(None, 10).await.unwrap(), vec![profile.clone()]);
+    assert_eq!(store.profiles(&[ana.id, Uuid::now_v7()]).await.unwrap(), vec![profile]);
 
     let hidden = ProfileDraft { visibility: Visibility::Hidden, headline: None, offers: Vec::new(), ..draft };
     let profile = store.put_profile(ana.id, &hidden, 300).await.unwrap();
     assert_eq!((profile.headline, profile.offers.len(), profile.visibility), (None, 0, Visibility::Hidden));
-    assert!(store.open_public_profiles(10).await.unwrap().is_empty());
+    assert!(store.open_public_profiles(None, 10).await.unwrap().is_empty());
     let nobody = store.put_profile(Uuid::now_v7(), &hidden, 300).await;
     assert!(matches!(nobody, Err(StoreError::NotFound(_))), "{nobody:?}");
+    db.database.close().await;
+}
+
+pub async fn open_public_profiles_are_read_page_by_page_in_the_order_of_their_ids(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let mut open = Vec::new();
+    for i in 0..7 {
+        let user = create_user(store, &format!("p{i}@example.org"), "P", 100).await;
+        let profile = store.profile(user.id).await.unwrap().unwrap();
+        let (visibility, open_to_meet) = match i {
+            5 => (Visibility::Public, false),
+            6 => (Visibility::Venue, true),
+            _ => (Visibility::Public, true),
+        };
+        store.put_profile(user.id, &ProfileDraft { visibility, open_to_meet, ..profile.draft() }, 200).await.unwrap();
+        if i < 5 {
+            open.push(user.id);
+        }
+    }
+    open.sort();
+    let mut read = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.open_public_profiles(after, 2).await.unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.user_id);
+        read.extend(page.iter().map(|p| p.user_id));
+    }
+    assert_eq!(read, open, "each open, public profile once, in order; not the closed or the venue-only one");
     db.database.close().await;
 }

@@ -111,6 +111,7 @@ macro_rules! store_suite {
                 tokens_open_their_account_until_they_expire,
                 api_tokens_are_listed_by_the_page_and_deleted_by_their_owner,
                 a_profile_is_replaced_whole,
+                open_public_profiles_are_read_page_by_page_in_the_order_of_their_ids,
             }
             venues {
                 a_venue_is_created_with_its_owner_and_updated,

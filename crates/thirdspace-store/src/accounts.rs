@@ -16,6 +16,8 @@ pub trait Accounts: Begin {
     async fn token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, TokenKind)>>;
     async fn api_tokens(&self, user: Uuid, page: Page) -> StoreResult<Paged<ApiToken>>;
     async fn profile(&self, user: Uuid) -> StoreResult<Option<Profile>>;
+    /// The profiles of `users` that exist, in no particular order.
+    async fn profiles(&self, users: &[Uuid]) -> StoreResult<Vec<Profile>>;
 
     /// [`AccountsWork::create_user`] in a unit of work of its own.
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {

@@ -80,6 +80,8 @@ pub type Closed = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// The live events of one process: what the relay delivers, fanned out to the open streams.
 pub struct LocalBus {
     tx: broadcast::Sender<VenueEvent>,
+    /// The people whose profiles changed, as their events are passed on.
+    people: broadcast::Sender<Uuid>,
     /// One more than the latest id passed on (or known to have been written).
     next: AtomicU64,
     recent: Mutex<VecDeque<VenueEvent>>,
@@ -95,8 +97,10 @@ impl Default for LocalBus {
 impl LocalBus {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(KEPT);
+        let (people, _) = broadcast::channel(KEPT);
         Self {
             tx,
+            people,
             next: AtomicU64::new(1),
             recent: Mutex::new(VecDeque::with_capacity(KEPT)),
             closing: watch::Sender::new(false),
@@ -119,6 +123,17 @@ impl LocalBus {
     /// Records that every event up to `id` has been passed on (events of no venue move it too).
     pub fn passed(&self, id: u64) {
         self.next.fetch_max(id + 1, Ordering::SeqCst);
+    }
+
+    /// Tells whoever follows the people that `person`'s profile changed.
+    pub fn person_changed(&self, person: Uuid) {
+        // Nobody following is not an error.
+        let _ = self.people.send(person);
+    }
+
+    /// The people whose profiles change from now on.
+    pub fn subscribe_people(&self) -> broadcast::Receiver<Uuid> {
+        self.people.subscribe()
     }
 
     /// Every event from now on, of every venue.

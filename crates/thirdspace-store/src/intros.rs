@@ -33,8 +33,8 @@ pub trait Intros: Begin {
     /// (of those exchanges, most often first, at most [`HELPED_TOPICS`]).
     async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>>;
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions
-    /// across the network (at most `limit`).
-    async fn open_public_profiles(&self, limit: u32) -> StoreResult<Vec<Profile>>;
+    /// across the network: at most `limit`, in the order of their ids, after `after`.
+    async fn open_public_profiles(&self, after: Option<Uuid>, limit: u32) -> StoreResult<Vec<Profile>>;
 
     /// [`IntrosWork::suggest_intros`] in a unit of work of its own.
     async fn suggest_intros(&self, intros: Vec<NewIntro>, cool_down_since: i64, now: i64) -> StoreResult<Vec<Intro>> {

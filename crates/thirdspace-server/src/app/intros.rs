@@ -10,7 +10,7 @@ use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Helping, Intro, IntroAnswer, IntroStep, Page, Paged, PresentPerson, Profile, User};
+use thirdspace_store::{Helping, Intro, IntroAnswer, IntroStep, Outage, Page, Paged, PresentPerson, Profile, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -22,8 +22,12 @@ use crate::AppState;
 
 /// Pairs that met, or where someone declined, are not suggested again for this long.
 pub const COOL_DOWN_SECONDS: i64 = 90 * 86_400;
-/// How many profiles a network-wide suggestion looks through.
-const NETWORK_PROFILES: u32 = 5_000;
+/// How many of the network's people a suggestion scores in full: the best found by the index
+/// for what the person offers and looks for.
+const NETWORK_PARTNERS: usize = 100;
+/// How many of the network's people a question's routing scores in full: the best found by the
+/// index for what the question needs.
+const NETWORK_ANSWERERS: usize = 200;
 /// How far back a person's record of helping counts when routing a question: the last year.
 const HELPING_DAYS: i64 = 365;
 
@@ -43,6 +47,24 @@ async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>,
         }
     }
     Ok(ex)
+}
+
+/// Ids of the network's people, found by `find` in the index (`503` while it is not built yet).
+async fn network_people(
+    state: &AppState,
+    find: impl FnOnce(&thirdspace_serendipity::network::Network) -> Vec<(u128, f32)>,
+) -> AppResult<Vec<Uuid>> {
+    let index = state.network.read().await.ok_or(AppError::Unavailable(Outage::Unreachable))?;
+    Ok(find(&index).into_iter().map(|(id, _)| Uuid::from_u128(id)).collect())
+}
+
+/// The profiles of `ids` as they are now, in that order, of those still shown publicly and open
+/// to meet (the index may be a moment behind a change).
+async fn listed_profiles(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<Profile>> {
+    let mut found = state.store.profiles(ids).await?;
+    found.retain(crate::network::listed);
+    found.sort_by_key(|p| ids.iter().position(|id| *id == p.user_id));
+    Ok(found)
 }
 
 /// The other person of an introduction, as much as the caller may see: someone who does not
@@ -148,8 +170,14 @@ pub async fn suggestions(state: &AppState, actor: &User, scope: Scope, limit: us
                     "only people who show themselves publicly are suggested across the network: make your profile public",
                 ));
             }
-            let public = state.store.open_public_profiles(NETWORK_PROFILES).await?;
-            public.into_iter().map(|p| (p, None)).collect()
+            let me_now = person(shipped(), &mine, None);
+            let ids = network_people(state, |index| {
+                index.partners(shipped(), &me_now.offers, &me_now.needs, NETWORK_PARTNERS, |id| id == me_now.id)
+            })
+            .await?;
+            let mut found = listed_profiles(state, &ids).await?;
+            found.push(mine);
+            found.into_iter().map(|p| (p, None)).collect()
         }
     };
     suggest(state, me, None, profiles, limit).await
@@ -383,9 +411,13 @@ pub async fn who_can_answer(
             Visibility::Hidden => false,
         })
         .collect();
-    let mut network: Vec<Profile> = state.store.open_public_profiles(NETWORK_PROFILES).await?;
-    network.retain(|p| !here.iter().any(|h| h.user_id == p.user_id));
     let needs = question_needs(v, &question.tags, &question.text);
+    let ids = network_people(state, |index| {
+        let skip = |id: u128| id == question.asker_id.as_u128() || here.iter().any(|h| h.user_id.as_u128() == id);
+        index.offering(v, &needs, NETWORK_ANSWERERS, skip)
+    })
+    .await?;
+    let network = listed_profiles(state, &ids).await?;
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();

@@ -40,6 +40,7 @@ pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResul
 async fn put(state: &AppState, user: Uuid, draft: &ProfileDraft) -> AppResult<Profile> {
     let saved = state.store.put_profile(user, draft, state.clock.now()).await?;
     state.presence.all_changed();
+    state.network.put(&saved);
     super::accounts::account_changed(state, user);
     Ok(saved)
 }

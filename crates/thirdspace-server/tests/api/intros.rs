@@ -331,3 +331,62 @@ async fn tags_autocomplete_from_the_vocabulary() {
         StatusCode::BAD_REQUEST
     );
 }
+
+/// Network suggestions look at every public profile, however many (the store's newest 5,000 no
+/// longer bound them), and follow profiles saved through another instance.
+#[tokio::test]
+async fn network_suggestions_reach_every_public_profile_and_follow_changes_on_any_instance() {
+    use futures_util::StreamExt;
+    use thirdspace_domain::profile::{ProfileDraft, Visibility};
+    let Some(mut app) = spawn_app().await else { return };
+    let anna = app.member("Anna").await;
+    profile(
+        &app,
+        &anna,
+        json!({"display_name": "Anna", "offers": ["rust"], "seeking": ["zorblax"], "visibility": "public"}),
+    )
+    .await;
+    let zed = app.member("Zed").await;
+    let base = app.store.profile(zed.id).await.unwrap().unwrap().draft();
+    let public = |name: &str, offers: &[&str]| ProfileDraft {
+        display_name: name.to_owned(),
+        offers: offers.iter().map(|o| o.to_string()).collect(),
+        visibility: Visibility::Public,
+        open_to_meet: true,
+        ..base.clone()
+    };
+    let now = app.clock_now();
+    app.store.put_profile(zed.id, &public("Zed", &["zorblax"]), now - 86_400).await.unwrap();
+    let filler = &public("Filler", &["quux"]);
+    let store = &*app.store;
+    futures_util::stream::iter(0..5_000)
+        .for_each_concurrent(8, |i| async move {
+            let email = format!("filler{i}@example.org");
+            let filler_id = crate::helpers::account_in(store, "Filler", &email, true).await.id;
+            store.put_profile(filler_id, filler, now).await.unwrap();
+        })
+        .await;
+    app.restart().await;
+    let suggested = |who: &'static str| {
+        let app = &app;
+        let anna = &anna;
+        move || async move {
+            let reply = app.get("/api/v1/me/suggestions?scope=network", Some(anna)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            reply.body.to_string().contains(who).then_some(())
+        }
+    };
+    crate::helpers::eventually("Zed, the oldest of 5,001 public profiles, is suggested", suggested("Zed")).await;
+    let (other, _stop) = app.another_instance().await;
+    let yuki = app.member("Yuki").await;
+    let saved = app
+        .client
+        .put(format!("{other}/api/v1/me/profile"))
+        .bearer_auth(&yuki.token)
+        .json(&json!({"display_name": "Yuki", "offers": ["zorblax"], "visibility": "public"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(saved.status().is_success(), "{}", saved.status());
+    crate::helpers::eventually("Yuki, made public on the other instance, is suggested here", suggested("Yuki")).await;
+}
