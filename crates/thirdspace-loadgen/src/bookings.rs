@@ -1,7 +1,7 @@
 //! Books seats from many concurrent clients and reports how many bookings per second the server
 //! accepted, with latency percentiles.
 //!
-//! Each client is its own member booking one-hour spans one after another (so no booking is
+//! Each client is its own member booking spans of `--minutes` one after another (so no booking is
 //! refused for overlapping), at a venue open round the clock with more seats than the run fills.
 
 use std::time::{Duration, Instant};
@@ -30,6 +30,10 @@ pub struct BookingArgs {
     /// outbox's lag is read there every 100 ms during the run.
     #[arg(long)]
     metrics: Option<String>,
+    /// How long each booking is, in minutes, from 15 to 120 and a whole fraction of a day (15,
+    /// 30, 60, 120…).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(15..=120))]
+    minutes: u32,
 }
 
 /// The outbox's lag, in events, read from `metrics` every 100 ms until `deadline`.
@@ -53,18 +57,24 @@ struct Tally {
     latencies: Vec<Duration>,
 }
 
-async fn book_until(client: Client, url: String, token: String, deadline: Instant) -> Result<Tally> {
+/// `minutes` after midnight as `HH:MM` (24:00 at the end of the day).
+fn clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+async fn book_until(client: Client, url: String, token: String, minutes: u32, deadline: Instant) -> Result<Tally> {
     let first = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let per_day = 24 * 60 / minutes;
     let mut tally = Tally::default();
     for slot in 0u32.. {
         if Instant::now() >= deadline {
             break;
         }
-        let date = first + chrono::Duration::days(i64::from(slot / 24));
-        let hour = slot % 24;
+        let date = first + chrono::Duration::days(i64::from(slot / per_day));
+        let start = (slot % per_day) * minutes;
         let body = json!({
             "date": date.format("%Y-%m-%d").to_string(),
-            "start": format!("{hour:02}:00"), "end": format!("{:02}:00", hour + 1),
+            "start": clock(start), "end": clock(start + minutes),
             "focus": "Load testing", "pledge": "Happy to share benchmark figures"
         });
         let started = Instant::now();
@@ -80,6 +90,9 @@ async fn book_until(client: Client, url: String, token: String, deadline: Instan
 }
 
 pub async fn run(args: BookingArgs) -> Result<()> {
+    if (24 * 60) % args.minutes != 0 {
+        bail!("--minutes must divide a day into whole spans (15, 30, 60, 120…), not {}", args.minutes);
+    }
     let bases: Vec<String> = args.urls.iter().map(|u| u.trim_end_matches('/').to_owned()).collect();
     let base = bases.first().cloned().unwrap_or_default();
     let client = Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
@@ -96,7 +109,7 @@ pub async fn run(args: BookingArgs) -> Result<()> {
         .enumerate()
         .map(|(i, t)| {
             let url = format!("{}/api/v1/venues/{venue}/bookings", bases[i % bases.len()]);
-            tokio::spawn(book_until(client.clone(), url, t, deadline))
+            tokio::spawn(book_until(client.clone(), url, t, args.minutes, deadline))
         })
         .collect();
     let lag = args.metrics.map(|metrics| tokio::spawn(watch_lag(client.clone(), metrics, deadline)));
@@ -108,7 +121,7 @@ pub async fn run(args: BookingArgs) -> Result<()> {
         total.latencies.extend(tally.latencies);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!("clients            {} over {} instance(s)", args.clients, bases.len());
+    println!("clients            {} over {} instance(s), {}-minute bookings", args.clients, bases.len(), args.minutes);
     println!("duration           {elapsed:.1} s");
     println!("bookings accepted  {} ({:.0} per second)", total.accepted, total.accepted as f64 / elapsed);
     println!("bookings refused   {}", total.refused);

@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use thirdspace_serendipity::index::NetworkIndex;
+use thirdspace_serendipity::network::Network;
 use thirdspace_serendipity::person::{terms, Person};
 use thirdspace_serendipity::round::round;
 use thirdspace_serendipity::score::{Exclusions, FitMatrix};
@@ -99,9 +100,54 @@ fn network_query(c: &mut Criterion) {
     });
 }
 
+/// The server's index of the network's people: 1,000,000 of them, changing.
+fn network_people(c: &mut Criterion) {
+    let v = shipped();
+    let profiles = profiles();
+    let mut rng = StdRng::seed_from_u64(13);
+    let mut network = Network::new();
+    let started = std::time::Instant::now();
+    for i in 0..1_000_000u128 {
+        let p = draw(&mut rng, &profiles, i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        network.put(p.id, &p.offers, &p.needs);
+    }
+    eprintln!(
+        "network of {} people built in {:.2?}: {} bytes, {:.1} bytes per person",
+        network.len(),
+        started.elapsed(),
+        network.memory_bytes(),
+        network.memory_bytes() as f64 / network.len() as f64
+    );
+    c.bench_function("network partners, 1,000,000 people, top 100", |b| {
+        b.iter_batched(
+            || draw(&mut rng, &profiles, 0),
+            |me| black_box(network.partners(v, &me.offers, &me.needs, 100, |_| false)),
+            BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("network offering, 1,000,000 people, top 200", |b| {
+        b.iter_batched(
+            || draw(&mut rng, &profiles, 0).needs,
+            |needs| black_box(network.offering(v, &needs, 200, |_| false)),
+            BatchSize::SmallInput,
+        )
+    });
+    let mut next = 0u128;
+    c.bench_function("network profile saved, 1,000,000 people", |b| {
+        b.iter_batched(
+            || {
+                next += 1;
+                draw(&mut rng, &profiles, (next % 1_000_000).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            },
+            |p| network.put(p.id, &p.offers, &p.needs),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = normalisation, venue_round, network_query
+    targets = normalisation, venue_round, network_query, network_people
 }
 criterion_main!(benches);
