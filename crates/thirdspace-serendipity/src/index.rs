@@ -104,32 +104,57 @@ pub fn fits<'a>(
     n: usize,
     offered_by: impl Fn(&Term) -> &'a [u32],
 ) -> Vec<(u32, f32)> {
-    let mut best = vec![0.0f32; n];
-    let mut miss = vec![1.0f32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut this_need: Vec<u32> = Vec::new();
-    for need in needs {
-        for (term, weight, _) in neighbourhood(vocabulary, need) {
-            for &p in offered_by(&term) {
-                let b = &mut best[p as usize];
-                if *b == 0.0 {
-                    this_need.push(p);
-                }
-                if weight > *b {
-                    *b = weight;
+    with_scratch(n, |best, met| {
+        let mut touched: Vec<u32> = Vec::new();
+        let mut this_need: Vec<u32> = Vec::new();
+        for need in needs {
+            for (term, weight, _) in neighbourhood(vocabulary, need) {
+                for &p in offered_by(&term) {
+                    let b = &mut best[p as usize];
+                    if *b == 0.0 {
+                        this_need.push(p);
+                    }
+                    if weight > *b {
+                        *b = weight;
+                    }
                 }
             }
-        }
-        for p in this_need.drain(..) {
-            let i = p as usize;
-            if miss[i] == 1.0 {
-                touched.push(p);
+            for p in this_need.drain(..) {
+                let i = p as usize;
+                if met[i] == 0.0 {
+                    touched.push(p);
+                }
+                met[i] = 1.0 - (1.0 - met[i]) * (1.0 - best[i]);
+                best[i] = 0.0;
             }
-            miss[i] *= 1.0 - best[i];
-            best[i] = 0.0;
         }
+        let found = touched.iter().map(|&p| (p, combine([met[p as usize]], 0))).collect();
+        (found, touched)
+    })
+}
+
+/// Two arrays of `n` zeros for one query, kept between queries on each thread: a query over a
+/// million people would otherwise map, fault in and give back megabytes each time. `work` hands
+/// back the entries it touched (in either array), which are set to zero again.
+pub fn with_scratch<R>(n: usize, work: impl FnOnce(&mut [f32], &mut [f32]) -> (R, Vec<u32>)) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    touched.into_iter().map(|p| (p, combine([1.0 - miss[p as usize]], 0))).collect()
+    SCRATCH.with(|cell| {
+        // Taken out while in use, so a query run inside `work` gets arrays of its own.
+        let (mut a, mut b) = std::mem::take(&mut *cell.borrow_mut());
+        if a.len() < n {
+            a.resize(n, 0.0);
+            b.resize(n, 0.0);
+        }
+        let (out, touched) = work(&mut a[..n], &mut b[..n]);
+        for p in touched {
+            a[p as usize] = 0.0;
+            b[p as usize] = 0.0;
+        }
+        *cell.borrow_mut() = (a, b);
+        out
+    })
 }
 
 /// The `k` best of scored people, best first (ties to the lower number).
@@ -157,6 +182,23 @@ mod tests {
         assert_eq!(helpfulness(0), 0.5);
         assert!((helpfulness(1) - 2.0 / 3.0).abs() < 1e-6);
         assert_eq!(helpfulness(2), 0.75);
+    }
+
+    #[test]
+    fn scratch_arrays_are_zero_on_every_use_even_inside_another() {
+        let sum = |n: usize| {
+            with_scratch(n, |a, b| {
+                let seen: f32 = a.iter().chain(b.iter()).sum();
+                a[n - 1] = 7.0;
+                b[0] = 3.0;
+                let inner: f32 = with_scratch(n, |c, d| (c.iter().chain(d.iter()).sum(), Vec::new()));
+                (seen + inner, vec![0, n as u32 - 1])
+            })
+        };
+        assert_eq!(sum(10), 0.0);
+        assert_eq!(sum(10), 0.0, "what the last use touched was set back to zero");
+        assert_eq!(sum(4), 0.0, "a shorter use sees only zeros too");
+        assert_eq!(sum(20), 0.0, "and a longer one");
     }
 
     #[test]

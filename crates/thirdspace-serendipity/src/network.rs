@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::closeness::neighbourhood;
-use crate::index::{fits, top};
+use crate::index::{fits, top, with_scratch};
 use crate::vocabulary::{Term, Vocabulary};
 
 /// One person: their id and the numbers of the terms they offer and look for.
@@ -169,25 +169,27 @@ impl Network {
         k: usize,
         skip: impl Fn(u128) -> bool,
     ) -> Vec<(u128, f32)> {
-        let mut score = vec![0.0f32; self.members.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        for (slot, fit) in fits(vocabulary, needs, self.members.len(), |t| self.slots(t, |p| &p.offered_by)) {
-            score[slot as usize] = fit;
-            touched.push(slot);
-        }
-        let mut sought = vec![0.0f32; self.members.len()];
-        for offer in offers {
-            for (term, weight, _) in neighbourhood(vocabulary, offer) {
-                for &slot in self.slots(&term, |p| &p.needed_by) {
-                    let s = &mut sought[slot as usize];
-                    if *s == 0.0 && score[slot as usize] == 0.0 {
-                        touched.push(slot);
+        let met = fits(vocabulary, needs, self.members.len(), |t| self.slots(t, |p| &p.offered_by));
+        let scored = with_scratch(self.members.len(), |score, sought| {
+            let mut touched: Vec<u32> = Vec::with_capacity(met.len());
+            for &(slot, fit) in &met {
+                score[slot as usize] = fit;
+                touched.push(slot);
+            }
+            for offer in offers {
+                for (term, weight, _) in neighbourhood(vocabulary, offer) {
+                    for &slot in self.slots(&term, |p| &p.needed_by) {
+                        let s = &mut sought[slot as usize];
+                        if *s == 0.0 && score[slot as usize] == 0.0 {
+                            touched.push(slot);
+                        }
+                        *s = s.max(weight);
                     }
-                    *s = s.max(weight);
                 }
             }
-        }
-        let scored = touched.into_iter().map(|slot| (slot, score[slot as usize] + sought[slot as usize])).collect();
+            let scored = touched.iter().map(|&slot| (slot, score[slot as usize] + sought[slot as usize])).collect();
+            (scored, touched)
+        });
         self.best(scored, k, skip)
     }
 
