@@ -34,6 +34,11 @@ pub struct BookingArgs {
     /// 30, 60, 120…).
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(15..=120))]
     minutes: u32,
+    /// After the run, the same number of bookings' own SQLite transactions run by one writer
+    /// without the server, on a new database file in this directory (on the disk the server's
+    /// database is on), for as long: the physical limit the figure is a share of.
+    #[arg(long)]
+    reference: Option<std::path::PathBuf>,
 }
 
 /// The outbox's lag, in events, read from `metrics` every 100 ms until `deadline`.
@@ -126,6 +131,15 @@ pub async fn run(args: BookingArgs) -> Result<()> {
     println!("bookings accepted  {} ({:.0} per second)", total.accepted, total.accepted as f64 / elapsed);
     println!("bookings refused   {}", total.refused);
     println!("latency            {}", latencies(&sorted(total.latencies)));
+    if let Some(dir) = args.reference {
+        let rate = crate::reference::run(&dir, args.clients, args.minutes, args.seconds).await?;
+        let served = total.accepted as f64 / elapsed;
+        println!(
+            "raw SQLite         {rate:.0} per second (the booking's transaction, one writer, no server): \
+             the server reached {:.0} %",
+            100.0 * served / rate
+        );
+    }
     if let Some(lag) = lag {
         let mut lag = lag.await??;
         lag.sort_unstable();

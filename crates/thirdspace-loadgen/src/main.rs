@@ -12,6 +12,7 @@ mod dashboards;
 mod pages;
 mod proc;
 mod reads;
+mod reference;
 mod sse;
 
 use std::time::Duration;

@@ -98,9 +98,9 @@ pub async fn seats_for_gathering<C: Sql>(
     places: u32,
     (except, now): (Option<Uuid>, i64),
 ) -> StoreResult<Option<Uuid>> {
-    let grace = grace_seconds(c, venue).await?;
     let lock = c.dialect().lock();
-    for (space, seats) in candidates(c, venue, None, lock).await? {
+    let (spaces, grace) = candidates(c, venue, None, lock).await?;
+    for (space, seats) in spaces {
         let holds = holds_but(c, space, (window, date), except).await?;
         if booking::seats_free(&holds, window, (seats, places), now, grace) {
             return Ok(Some(space));
@@ -127,26 +127,36 @@ pub async fn holds_overlapping<C: Sql>(c: &mut C, user: Uuid, window: (i64, i64)
 }
 
 /// The open-seating spaces a booking may take a seat in (the one asked for, or all of the
-/// venue's by creation), with their social-capital seats; `lock` is empty or the dialect's
-/// locking clause.
-async fn candidates<C: Sql>(c: &mut C, venue: Uuid, space: Option<Uuid>, lock: &str) -> StoreResult<Vec<(Uuid, u32)>> {
+/// venue's by creation), with their social-capital seats, and the venue's no-show grace in
+/// seconds (0 when there is no such space); `lock` is empty or the dialect's locking clause,
+/// which locks the spaces only.
+async fn candidates<C: Sql>(
+    c: &mut C,
+    venue: Uuid,
+    space: Option<Uuid>,
+    lock: &str,
+) -> StoreResult<(Vec<(Uuid, u32)>, i64)> {
+    let columns = "id, social_capital_seats, (SELECT no_show_grace_minutes FROM venues WHERE id = $1) AS grace";
     let rows = match space {
         Some(space) => {
-            let sql = format!(
-                "SELECT id, social_capital_seats FROM spaces WHERE venue_id = $1 AND id = $2 \
-                 AND kind = 'open_seating'{lock}"
-            );
+            let sql =
+                format!("SELECT {columns} FROM spaces WHERE venue_id = $1 AND id = $2 AND kind = 'open_seating'{lock}");
             c.fetch_all(&sql, args![venue, space]).await?
         }
         None => {
             let sql = format!(
-                "SELECT id, social_capital_seats FROM spaces WHERE venue_id = $1 AND kind = 'open_seating' \
+                "SELECT {columns} FROM spaces WHERE venue_id = $1 AND kind = 'open_seating' \
                  ORDER BY created_at, id{lock}"
             );
             c.fetch_all(&sql, args![venue]).await?
         }
     };
-    rows.iter().map(|r| Ok((r.uuid("id")?, r.unsigned("social_capital_seats")?))).collect()
+    let grace = match rows.first() {
+        Some(row) => row.int("grace")? * 60,
+        None => 0,
+    };
+    let spaces = rows.iter().map(|r| Ok((r.uuid("id")?, r.unsigned("social_capital_seats")?)));
+    Ok((spaces.collect::<StoreResult<_>>()?, grace))
 }
 
 /// Books a seat inside an open transaction; `checked_in_by` makes it a walk-in.
@@ -157,10 +167,11 @@ pub async fn book_in<C: Sql>(c: &mut C, new: &NewBooking, checked_in_by: Option<
     if holds_overlapping(c, new.user, window, new.now).await? {
         return Err(BookingConflict::OverlappingBooking.into());
     }
-    let grace = grace_seconds(c, new.venue).await?;
     let lock = c.dialect().lock();
-    let candidates = candidates(c, new.venue, new.space, lock).await?;
+    let (candidates, grace) = candidates(c, new.venue, new.space, lock).await?;
     if candidates.is_empty() {
+        // No venue at all is not found, rather than without open seating.
+        grace_seconds(c, new.venue).await?;
         return Err(match new.space {
             Some(_) => StoreError::NotFound("space"),
             None => BookingConflict::NoOpenSeating.into(),
@@ -189,10 +200,14 @@ async fn insert<C: Sql>(
     let plan = &new.plan;
     let id = Uuid::now_v7();
     let status = if checked_in_by.is_some() { BookingStatus::CheckedIn } else { BookingStatus::Booked };
-    let sql = "INSERT INTO bookings (id, user_id, venue_id, space_id, date, start_minute, end_minute, starts_at, \
-               ends_at, closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at, approval, \
-               rules_accepted_at, resident) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+    let sql = format!(
+        "INSERT INTO bookings (id, user_id, venue_id, space_id, date, start_minute, end_minute, starts_at, ends_at, \
+         closes_at, status, focus, pledge, walk_in, checked_in_at, checked_in_by, created_at, approval, \
+         rules_accepted_at, resident) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+         RETURNING {}",
+        *rows::BOOKING_RETURNING
+    );
     let args = args![
         id,
         new.user,
@@ -215,13 +230,17 @@ async fn insert<C: Sql>(
         plan.rules_accepted.then_some(new.now),
         plan.resident,
     ];
-    c.execute(sql, args).await?;
-    let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    let booking = returned(c.fetch_optional(&sql, args).await?)?;
     record(c, &NewEvent::booking(EventType::BookingMade, &booking, new.now)).await?;
     if checked_in_by.is_some() {
         record(c, &NewEvent::booking(EventType::CheckedIn, &booking, new.now)).await?;
     }
     Ok(booking)
+}
+
+/// The booking a statement's `RETURNING` gave back.
+fn returned(row: Option<impl Columns>) -> StoreResult<Booking> {
+    rows::booking(&row.ok_or(StoreError::NotFound("booking"))?)
 }
 
 /// A booking by id; `lock` is empty or the dialect's locking clause.
@@ -245,10 +264,11 @@ pub async fn move_to<C: Sql>(
         _ => ("cancelled_at", EventType::BookingCancelled),
     };
     let sql = format!(
-        "UPDATE bookings SET status = $1, {stamp} = $2, checked_in_by = COALESCE($3, checked_in_by) WHERE id = $4"
+        "UPDATE bookings SET status = $1, {stamp} = $2, checked_in_by = COALESCE($3, checked_in_by) WHERE id = $4 \
+         RETURNING {}",
+        *rows::BOOKING_RETURNING
     );
-    c.execute(&sql, args![status.as_str(), now, by_staff, id]).await?;
-    let booking = fetch(c, id, "").await?.ok_or(StoreError::NotFound("booking"))?;
+    let booking = returned(c.fetch_optional(&sql, args![status.as_str(), now, by_staff, id]).await?)?;
     record(c, &NewEvent::booking(kind, &booking, now)).await?;
     Ok(booking)
 }
@@ -307,7 +327,8 @@ impl<B: Backend> Bookings for SqlStore<B> {
         let mut c = self.read().await?;
         let grace = grace_seconds(&mut c, venue).await?;
         let mut free = 0u32;
-        for (space, seats) in candidates(&mut c, venue, None, "").await? {
+        let (spaces, _) = candidates(&mut c, venue, None, "").await?;
+        for (space, seats) in spaces {
             let holds = holds_of_space(&mut c, space, date, window).await?;
             let held = holds.iter().filter_map(|h| booking::held_interval(h, now, grace));
             free += seats.saturating_sub(booking::peak_occupancy(held, window));

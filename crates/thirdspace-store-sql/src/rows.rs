@@ -128,6 +128,11 @@ pub const BOOKING_COLUMNS: &str = "b.id, b.user_id, b.venue_id, b.space_id, b.da
      b.starts_at, b.ends_at, b.status, b.focus, b.pledge, b.walk_in, b.checked_in_at, b.checked_out_at, b.created_at, \
      b.approval, b.approval_message, b.rules_accepted_at, b.pledge_kept, b.pledge_exchange_id, b.resident";
 
+/// [`BOOKING_COLUMNS`] named by the table rather than an alias, for `INSERT`'s and `UPDATE`'s
+/// `RETURNING` (which takes no alias on SQLite).
+pub static BOOKING_RETURNING: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| BOOKING_COLUMNS.replace("b.", "bookings."));
+
 pub fn booking(r: &impl Columns) -> StoreResult<Booking> {
     Ok(Booking {
         id: r.uuid("id")?,

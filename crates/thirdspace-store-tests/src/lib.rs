@@ -187,6 +187,7 @@ macro_rules! store_suite {
                 a_finished_e_mail_is_never_claimed_again_and_a_failed_one_waits,
                 two_stores_claiming_at_once_never_take_the_same_e_mail,
                 switched_off_kinds_are_kept_per_member,
+                e_mails_queued_together_skip_only_the_keys_already_queued,
             }
             webhooks {
                 events_fan_out_once_to_the_endpoints_that_want_them,

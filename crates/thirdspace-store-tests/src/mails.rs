@@ -113,3 +113,24 @@ pub async fn switched_off_kinds_are_kept_per_member(backend: &dyn Backend) {
     assert_eq!(store.mail_off(ana).await.unwrap(), vec![MailKind::PlaceOffered], "replaced whole");
     db.database.close().await;
 }
+
+pub async fn e_mails_queued_together_skip_only_the_keys_already_queued(backend: &dyn Backend) {
+    let db = Db::open(backend).await;
+    let store = &*db.store;
+    let ana = store.create_user(new_user("ana@example.org", "Ana", 100)).await.unwrap().id;
+    let (first, second, third) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    assert!(store.queue_mail(&reminder(ana, first, 1000), 100).await.unwrap());
+    let unkeyed = NewMail { kind: MailKind::RsvpConfirmed, key: None, user: ana, subject: third, due_at: 500 };
+    let mut work = store.begin().await.unwrap();
+    let batch = [reminder(ana, first, 2000), reminder(ana, second, 700), unkeyed.clone(), unkeyed];
+    work.queue_mails(&batch, 100).await.unwrap();
+    work.queue_mails(&[], 100).await.unwrap();
+    work.commit().await.unwrap();
+    let claimed = store.claim_mails(5000, 6000, 10).await.unwrap();
+    let mut due: Vec<(Uuid, i64)> = claimed.iter().map(|j| (j.subject, j.due_at)).collect();
+    due.sort();
+    let mut expected = vec![(first, 1000), (second, 700), (third, 500), (third, 500)];
+    expected.sort();
+    assert_eq!(due, expected, "the first reminder kept as it was, the rest queued, unkeyed ones each");
+    db.database.close().await;
+}

@@ -85,6 +85,8 @@ pub trait Mails: Begin {
 pub trait MailsWork: Send {
     /// Queues an e-mail; `false` when one was already queued under its key.
     async fn queue_mail(&mut self, mail: &NewMail, now: i64) -> StoreResult<bool>;
+    /// Queues several e-mails in one statement, each but those already queued under their key.
+    async fn queue_mails(&mut self, mails: &[NewMail], now: i64) -> StoreResult<()>;
     /// Moves the e-mails of `kind` about `subject` not yet sent to `due_at` (a date moved: its
     /// reminders follow).
     async fn move_mails(&mut self, subject: Uuid, kind: MailKind, due_at: i64) -> StoreResult<u64>;

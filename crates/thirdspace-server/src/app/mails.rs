@@ -40,10 +40,7 @@ impl Draft {
 
 /// Queues `mails` in the unit of work of the change they tell of.
 pub async fn queue(work: &mut dyn Work, mails: &[NewMail], now: i64) -> StoreResult<()> {
-    for m in mails {
-        work.queue_mail(m, now).await?;
-    }
-    Ok(())
+    work.queue_mails(mails, now).await
 }
 
 /// The e-mails a booking made (or approved) queues: its confirmation, once booked, and the
