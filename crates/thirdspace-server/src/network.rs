@@ -23,7 +23,7 @@ use crate::matching::person;
 /// Profiles read at once while the index is built.
 const PAGE: u32 = 2_000;
 /// How long a query waits for the index to be built before the server answers `503`.
-pub const READY_WAIT: Duration = Duration::from_secs(5);
+pub const READY_WAIT: Duration = Duration::from_secs(2);
 /// How soon a failed build is tried again.
 const RETRY: Duration = Duration::from_secs(1);
 
