@@ -4,7 +4,8 @@
 //! percentiles); `dashboards` opens many venue dashboards on the live event stream and times how
 //! long a check-in takes to reach all of them; `pages` requests the web app's pages at a steady
 //! rate and reports each one's latency; `presence` and `check-ins` ask who is here, or check in
-//! again people checked in already, from many connections at a venue with many people present.
+//! again people checked in already, from many connections at a venue with many people present;
+//! `network` asks for network suggestions among many public members.
 
 mod api;
 mod bookings;
@@ -42,6 +43,8 @@ enum Mode {
     Presence(reads::ReadArgs),
     /// A check-in repeated by people already checked in, as fast as they are answered.
     CheckIns(reads::ReadArgs),
+    /// Network suggestions (`GET /me/suggestions?scope=network`) for `--present` public members.
+    Network(reads::ReadArgs),
 }
 
 /// Durations in ascending order.
@@ -74,5 +77,6 @@ async fn main() -> Result<()> {
         Some(Mode::Pages(args)) => pages::run(args).await,
         Some(Mode::Presence(args)) => reads::run(reads::Ask::Presence, args).await,
         Some(Mode::CheckIns(args)) => reads::run(reads::Ask::RepeatCheckIn, args).await,
+        Some(Mode::Network(args)) => reads::run(reads::Ask::NetworkSuggestions, args).await,
     }
 }

@@ -1,6 +1,6 @@
-//! Requests that change nothing, from many concurrent connections: who is here at a venue with
-//! many people checked in, and a check-in repeated by people already checked in. Each reports
-//! requests per second and latency percentiles.
+//! Requests that read, from many concurrent connections: who is here at a venue with many people
+//! checked in, a check-in repeated by people already checked in, and network suggestions among
+//! many public members. Each reports requests per second and latency percentiles.
 
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,8 @@ pub struct ReadArgs {
     /// How long to ask, in seconds.
     #[arg(long, default_value_t = 20)]
     seconds: u64,
-    /// People checked in at the venue before the run (each signs up: about 0.1 s each).
+    /// People checked in at the venue before the run, or (`network`) public members (each signs
+    /// up: about 0.1 s each).
     #[arg(long, default_value_t = 200)]
     present: usize,
 }
@@ -35,6 +36,40 @@ pub enum Ask {
     Presence,
     /// `POST /api/v1/venues/{id}/check-ins` with today's code by someone checked in already.
     RepeatCheckIn,
+    /// `GET /api/v1/me/suggestions?scope=network` by members who show themselves publicly (each
+    /// answer records the introductions it suggests).
+    NetworkSuggestions,
+}
+
+/// Tags the members offer and look for, in turn.
+const TAGS: [&str; 12] = [
+    "python",
+    "javascript",
+    "ux design",
+    "bookkeeping",
+    "vat",
+    "seo",
+    "copywriting",
+    "kubernetes",
+    "rust",
+    "fundraising",
+    "photography",
+    "data analysis",
+];
+
+/// Makes `token`'s member public and open to meet, offering three tags and looking for two, taken
+/// from [`TAGS`] by `i`.
+async fn public_profile(client: &Client, base: &str, token: &str, i: usize) -> Result<()> {
+    let tag = |k: usize| TAGS[(i * 5 + k) % TAGS.len()];
+    let body = json!({
+        "display_name": format!("Member {i}"), "visibility": "public", "open_to_meet": true,
+        "offers": [tag(0), tag(1), tag(2)], "seeking": [tag(7), tag(9)]
+    });
+    let resp = client.put(format!("{base}/api/v1/me/profile")).bearer_auth(token).json(&body).send().await?;
+    if !resp.status().is_success() {
+        bail!("profile failed: {} {}", resp.status(), resp.text().await?);
+    }
+    Ok(())
 }
 
 /// Today's check-in code of `venue`, as its host reads it.
@@ -70,7 +105,7 @@ async fn ask_until(
     while Instant::now() < deadline {
         let started = Instant::now();
         let req = match ask {
-            Ask::Presence => client.get(&url),
+            Ask::Presence | Ask::NetworkSuggestions => client.get(&url),
             Ask::RepeatCheckIn => client.post(&url).json(&json!({"code": code})),
         };
         let resp = req.bearer_auth(&token).send().await?;
@@ -93,12 +128,16 @@ pub async fn run(ask: Ask, args: ReadArgs) -> Result<()> {
     let mut tokens = Vec::with_capacity(args.present.max(1));
     for i in 0..args.present.max(1) {
         let token = member(&client, &base, &format!("present{i}")).await?;
-        check_in(&client, &base, &venue, &token, &code).await?;
+        match ask {
+            Ask::NetworkSuggestions => public_profile(&client, &base, &token, i).await?,
+            Ask::Presence | Ask::RepeatCheckIn => check_in(&client, &base, &venue, &token, &code).await?,
+        }
         tokens.push(token);
     }
     let url = match ask {
         Ask::Presence => format!("{base}/api/v1/venues/{venue}/presence"),
         Ask::RepeatCheckIn => format!("{base}/api/v1/venues/{venue}/check-ins"),
+        Ask::NetworkSuggestions => format!("{base}/api/v1/me/suggestions?scope=network"),
     };
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.seconds);
@@ -113,7 +152,11 @@ pub async fn run(ask: Ask, args: ReadArgs) -> Result<()> {
         all.extend(task.await??);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!("connections        {} ({} checked in at the venue)", args.clients, tokens.len());
+    let who = match ask {
+        Ask::NetworkSuggestions => "public members in the network",
+        Ask::Presence | Ask::RepeatCheckIn => "checked in at the venue",
+    };
+    println!("connections        {} ({} {who})", args.clients, tokens.len());
     println!("duration           {elapsed:.1} s");
     println!("answered           {} ({:.0} per second)", all.len(), all.len() as f64 / elapsed);
     println!("latency            {}", latencies(&sorted(all)));

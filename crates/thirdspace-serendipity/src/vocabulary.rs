@@ -44,8 +44,9 @@ pub struct Vocabulary {
     related: Vec<Vec<TagId>>,
     /// Every word-start suffix of every key, sorted, for prefix completion.
     completions: Vec<(Box<str>, TagId)>,
-    /// Canonical keys with one character deleted, for typo correction.
-    deletions: HashMap<Box<str>, Vec<TagId>>,
+    /// Canonical keys with one character deleted, for typo correction: each as its hash with its
+    /// tag, sorted (a few hundred thousand strings kept as such would take tens of megabytes).
+    deletions: Vec<(u64, TagId)>,
 }
 
 /// The vocabulary shipped with thirdspace, loaded once.
@@ -54,6 +55,11 @@ pub fn shipped() -> &'static Vocabulary {
     SHIPPED.get_or_init(|| {
         Vocabulary::parse(include_str!("../data/vocabulary.tsv")).with_labels(include_str!("../data/labels.tsv"))
     })
+}
+
+fn deletion_hash(d: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(d)
 }
 
 fn deletions_of(k: &str) -> impl Iterator<Item = String> + '_ {
@@ -78,7 +84,7 @@ impl Vocabulary {
             narrower: Vec::new(),
             related: Vec::new(),
             completions: Vec::new(),
-            deletions: HashMap::default(),
+            deletions: Vec::new(),
         };
         let rows: Vec<Vec<&str>> = text
             .lines()
@@ -125,12 +131,24 @@ impl Vocabulary {
         v.completions.sort_unstable();
         for (k, id) in &canonical {
             if k.chars().count() >= MIN_TYPO_CHARS {
-                for d in deletions_of(k) {
-                    v.deletions.entry(d.into()).or_default().push(*id);
-                }
+                v.deletions.extend(deletions_of(k).map(|d| (deletion_hash(&d), *id)));
             }
         }
+        v.deletions.sort_unstable();
+        v.deletions.dedup();
         v
+    }
+
+    /// The tags whose canonical key is `d` with one character more.
+    fn deleted_to<'a>(&'a self, d: &'a str) -> impl Iterator<Item = TagId> + 'a {
+        let hash = deletion_hash(d);
+        let start = self.deletions.partition_point(|&(h, _)| h < hash);
+        self.deletions[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, id)| id)
+            // Equal hashes of different strings are possible: each one is checked.
+            .filter(move |&id| deletions_of(&key(&self.names[id as usize])).any(|x| x == d))
     }
 
     fn intern(&mut self, name: &str) -> TagId {
@@ -221,9 +239,7 @@ impl Vocabulary {
         }
         let mut candidates: Vec<TagId> = Vec::new();
         // A letter missing from what was typed.
-        if let Some(ids) = self.deletions.get(k) {
-            candidates.extend(ids);
-        }
+        candidates.extend(self.deleted_to(k));
         for d in deletions_of(k) {
             // A letter too many.
             if let Some(&id) = self.lookup.get(d.as_str()) {
@@ -232,9 +248,7 @@ impl Vocabulary {
                 }
             }
             // A letter changed, or two swapped.
-            if let Some(ids) = self.deletions.get(d.as_str()) {
-                candidates.extend(ids);
-            }
+            candidates.extend(self.deleted_to(&d));
         }
         candidates.sort_unstable();
         candidates.dedup();
