@@ -15,6 +15,9 @@ use crate::app::{AppError, Denial};
 use crate::limits::Locked;
 use crate::password::RETRY_AFTER_SECONDS as BUSY_RETRY_SECONDS;
 
+/// When to ask again while the network's index is being read at start.
+const STARTING_RETRY_SECONDS: u64 = 5;
+
 /// The body of a refused import: the error, and every fault of the file.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowsErrorBody {
@@ -273,6 +276,15 @@ impl From<Denial> for ApiError {
                 format!("too many log-ins and sign-ups at once: try again in {BUSY_RETRY_SECONDS} seconds"),
             )
             .with_retry_after(BUSY_RETRY_SECONDS),
+            Denial::Starting => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "starting",
+                format!(
+                    "the server has just started and is still reading the network's members: try again in \
+                     {STARTING_RETRY_SECONDS} seconds"
+                ),
+            )
+            .with_retry_after(STARTING_RETRY_SECONDS),
             Denial::AlreadyVerified => {
                 Self::new(StatusCode::CONFLICT, "already_verified", "your e-mail address is already confirmed")
             }

@@ -24,8 +24,10 @@ use crate::matching::person;
 const PAGE: u32 = 2_000;
 /// How long a query waits for the index to be built before the server answers `503`.
 pub const READY_WAIT: Duration = Duration::from_secs(2);
-/// How soon a failed build is tried again.
+/// How soon a failed build or read is tried again.
 const RETRY: Duration = Duration::from_secs(1);
+/// How many times a changed profile's read is tried before the whole index is read again.
+const TRIES: u32 = 5;
 
 /// Whether a profile belongs in the index: shown publicly and open to meet.
 pub fn listed(profile: &Profile) -> bool {
@@ -64,7 +66,7 @@ impl NetworkPeople {
         self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The index, once it has been built (waiting up to [`READY_WAIT`]); `None` if it is not.
+    /// The index, once it has been built (waiting up to [`READY_WAIT`]); `None` while it is not.
     pub async fn read(&self) -> Option<RwLockReadGuard<'_, Network>> {
         let mut ready = self.ready.subscribe();
         let built = tokio::time::timeout(READY_WAIT, ready.wait_for(|built| *built)).await;
@@ -90,6 +92,18 @@ impl NetworkPeople {
             }
         }
         Ok(())
+    }
+
+    /// [`Self::refresh`], tried up to [`TRIES`] times; `false` when every try failed.
+    async fn refreshed(&self, store: &dyn Store, person: Uuid) -> bool {
+        for _ in 0..TRIES {
+            match self.refresh(store, person).await {
+                Ok(()) => return true,
+                Err(e) => tracing::warn!(error = %e, "reading a changed profile failed; trying again"),
+            }
+            tokio::time::sleep(RETRY).await;
+        }
+        false
     }
 
     /// How many people are in the index, and the bytes it holds.
@@ -118,9 +132,9 @@ impl NetworkPeople {
             loop {
                 match people.recv().await {
                     Ok(person) => {
-                        while let Err(e) = self.refresh(store.as_ref(), person).await {
-                            tracing::warn!(error = %e, "reading a changed profile failed; trying again");
-                            tokio::time::sleep(RETRY).await;
+                        if !self.refreshed(store.as_ref(), person).await {
+                            // The change is not in the index: read everything again.
+                            break;
                         }
                     }
                     Err(RecvError::Lagged(_)) => break,

@@ -146,24 +146,35 @@ impl<B: Backend> Mails for SqlStore<B> {
 #[async_trait]
 impl<T: Transaction> MailsWork for SqlWork<T> {
     async fn queue_mails(&mut self, mails: &[NewMail], now: i64) -> StoreResult<()> {
-        if mails.is_empty() {
-            return Ok(());
+        // 500 rows a statement keeps well inside both databases' limits on bound values.
+        for chunk in mails.chunks(500) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+            for (i, mail) in chunk.iter().enumerate() {
+                let id = Uuid::now_v7();
+                let key = mail.key.clone().unwrap_or_else(|| format!("{}:{id}", mail.kind.as_str()));
+                let n = i * 7;
+                rows.push(format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7
+                ));
+                args.extend(
+                    args![id, &key, mail.kind.as_str(), mail.user, mail.subject, mail.due_at, now].iter().cloned(),
+                );
+            }
+            let sql = format!(
+                "INSERT INTO mail_jobs (id, key, kind, user_id, subject_id, due_at, created_at) VALUES {} \
+                 ON CONFLICT (key) DO NOTHING",
+                rows.join(", ")
+            );
+            self.tx.execute(&sql, &args).await?;
         }
-        let mut rows = Vec::with_capacity(mails.len());
-        let mut args: Vec<Value> = Vec::with_capacity(mails.len() * 7);
-        for (i, mail) in mails.iter().enumerate() {
-            let id = Uuid::now_v7();
-            let key = mail.key.clone().unwrap_or_else(|| format!("{}:{id}", mail.kind.as_str()));
-            let n = i * 7;
-            rows.push(format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7));
-            args.extend(args![id, &key, mail.kind.as_str(), mail.user, mail.subject, mail.due_at, now].iter().cloned());
-        }
-        let sql = format!(
-            "INSERT INTO mail_jobs (id, key, kind, user_id, subject_id, due_at, created_at) VALUES {} \
-             ON CONFLICT (key) DO NOTHING",
-            rows.join(", ")
-        );
-        self.tx.execute(&sql, &args).await?;
         Ok(())
     }
 

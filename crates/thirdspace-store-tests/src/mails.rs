@@ -132,5 +132,12 @@ pub async fn e_mails_queued_together_skip_only_the_keys_already_queued(backend: 
     let mut expected = vec![(first, 1000), (second, 700), (third, 500), (third, 500)];
     expected.sort();
     assert_eq!(due, expected, "the first reminder kept as it was, the rest queued, unkeyed ones each");
+    // A gathering's 5,001 people told at once: more values than one statement may bind.
+    let many: Vec<NewMail> = (0..5_001).map(|i| reminder(ana, Uuid::now_v7(), 7000 + i)).collect();
+    let mut work = store.begin().await.unwrap();
+    work.queue_mails(&many, 100).await.unwrap();
+    work.commit().await.unwrap();
+    let claimed = store.claim_mails(20_000, 21_000, 10_000).await.unwrap();
+    assert_eq!(claimed.iter().filter(|j| j.due_at >= 7000).count(), 5_001, "every one queued");
     db.database.close().await;
 }

@@ -10,7 +10,7 @@ use thirdspace_serendipity::round::{round, suggestions_for, tables};
 use thirdspace_serendipity::route::{answer_reason, Candidate, Router};
 use thirdspace_serendipity::score::Exclusions;
 use thirdspace_serendipity::vocabulary::shipped;
-use thirdspace_store::{Helping, Intro, IntroAnswer, IntroStep, Outage, Page, Paged, PresentPerson, Profile, User};
+use thirdspace_store::{Helping, Intro, IntroAnswer, IntroStep, Page, Paged, PresentPerson, Profile, User};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -49,13 +49,14 @@ async fn exclusions(state: &AppState, people: &[Person], for_whom: Option<Uuid>,
     Ok(ex)
 }
 
-/// Ids of the network's people, found by `find` in the index (`503` while it is not built yet).
+/// Ids of the network's people, found by `find` in the index; `None` while it is still being
+/// read after a start.
 async fn network_people(
     state: &AppState,
     find: impl FnOnce(&thirdspace_serendipity::network::Network) -> Vec<(u128, f32)>,
-) -> AppResult<Vec<Uuid>> {
-    let index = state.network.read().await.ok_or(AppError::Unavailable(Outage::Unreachable))?;
-    Ok(find(&index).into_iter().map(|(id, _)| Uuid::from_u128(id)).collect())
+) -> Option<Vec<Uuid>> {
+    let index = state.network.read().await?;
+    Some(find(&index).into_iter().map(|(id, _)| Uuid::from_u128(id)).collect())
 }
 
 /// The profiles of `ids` as they are now, in that order, of those still shown publicly and open
@@ -174,7 +175,8 @@ pub async fn suggestions(state: &AppState, actor: &User, scope: Scope, limit: us
             let ids = network_people(state, |index| {
                 index.partners(shipped(), &me_now.offers, &me_now.needs, NETWORK_PARTNERS, |id| id == me_now.id)
             })
-            .await?;
+            .await
+            .ok_or(Denial::Starting)?;
             let mut found = listed_profiles(state, &ids).await?;
             found.push(mine);
             found.into_iter().map(|p| (p, None)).collect()
@@ -412,11 +414,14 @@ pub async fn who_can_answer(
         })
         .collect();
     let needs = question_needs(v, &question.tags, &question.text);
+    let here_ids: std::collections::HashSet<u128> = here.iter().map(|h| h.user_id.as_u128()).collect();
+    // While the index is still being read after a start, the people here are asked alone.
     let ids = network_people(state, |index| {
-        let skip = |id: u128| id == question.asker_id.as_u128() || here.iter().any(|h| h.user_id.as_u128() == id);
+        let skip = |id: u128| id == question.asker_id.as_u128() || here_ids.contains(&id);
         index.offering(v, &needs, NETWORK_ANSWERERS, skip)
     })
-    .await?;
+    .await
+    .unwrap_or_default();
     let network = listed_profiles(state, &ids).await?;
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {

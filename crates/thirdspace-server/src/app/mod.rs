@@ -72,6 +72,8 @@ pub enum Denial {
     MailFailed,
     /// Too many log-ins and sign-ups are being worked on at once.
     Busy,
+    /// The network's index is still being read after a start: network suggestions wait for it.
+    Starting,
     /// The address is confirmed already.
     AlreadyVerified,
     /// The link was used, replaced by a newer one, or is too old.
