@@ -247,7 +247,8 @@ impl Application {
         let relay = tokio::spawn(relay::run(self.state.store.clone(), self.state.events.clone(), cursor));
         let views = tokio::spawn(self.state.presence.clone().follow(self.state.events.subscribe()));
         let network = self.state.network.clone();
-        let network = tokio::spawn(network.follow(self.state.store.clone(), self.state.events.subscribe_people()));
+        let (store, clock) = (self.state.store.clone(), self.state.clock.clone());
+        let network = tokio::spawn(network.follow(store, clock, self.state.events.subscribe_people()));
         // The metrics listener answers only `/metrics`, quickly, and stops with the process.
         let metrics = self.metrics.map(|listener| {
             let app = metrics::router(self.state.clone());

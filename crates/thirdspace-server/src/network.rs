@@ -1,7 +1,7 @@
 //! Everyone across the network who may be suggested or asked: the engine's [`Network`] index of
 //! the people who show themselves publicly and are open to meet, read whole from the store when
 //! the server starts and kept current from then on by the profiles' events (whichever instance
-//! saved the profile) and at once by this instance's own saves. Network suggestions and question
+//! saved the profile, or confirmed help its person gave) and at once by this instance's own saves. Network suggestions and question
 //! routing take their candidates from it, then read those few profiles from the store as they
 //! are now, so the index finds people and the store still says how they may be shown.
 
@@ -10,19 +10,23 @@ use std::time::Duration;
 
 use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::network::Network;
-use thirdspace_serendipity::person::terms_in_text;
+use thirdspace_serendipity::person::{terms, terms_in_text};
 use thirdspace_serendipity::vocabulary::{shipped, Term};
+use thirdspace_store::events::PeopleChange;
 use thirdspace_store::{Profile, Store, StoreResult};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::app::intros::HELPING_SECONDS;
+use crate::clock::Clock;
 use crate::matching::person;
 
 /// Profiles read at once while the index is built.
 const PAGE: u32 = 2_000;
-/// How long a query waits for the index to be built before the server answers `503`.
+/// How long a query waits for the index to be built before going without it (network suggestions
+/// answer `503 starting`; routing asks the people here alone).
 pub const READY_WAIT: Duration = Duration::from_secs(2);
 /// How soon a failed build or read is tried again.
 const RETRY: Duration = Duration::from_secs(1);
@@ -35,18 +39,34 @@ pub fn listed(profile: &Profile) -> bool {
 }
 
 /// What the index keeps of a person: what they offer (with the tags their headline and bio
-/// name, so a question reaches people who wrote about it) and what they look for.
-fn entry(profile: &Profile) -> (u128, Vec<Term>, Vec<Term>) {
+/// name, so a question reaches people who wrote about it, and what they helped on lately, given
+/// as `helped_on` only where they show their record to everyone) and what they look for.
+fn entry(profile: &Profile, helped_on: &[String]) -> (u128, Vec<Term>, Vec<Term>) {
     let v = shipped();
     let p = person(v, profile, None);
     let mut offers = p.offers;
     let text = [profile.headline.as_deref(), profile.bio.as_deref()].into_iter().flatten().collect::<Vec<_>>();
-    for term in terms_in_text(v, &text.join(" ")) {
+    for term in terms_in_text(v, &text.join(" ")).into_iter().chain(terms(v, helped_on)) {
         if !offers.contains(&term) {
             offers.push(term);
         }
     }
     (p.id, offers, p.needs)
+}
+
+/// What each of `profiles` helped on since `since`, for those who show their record to everyone
+/// (empty for the rest).
+async fn helped_on(store: &dyn Store, profiles: &[Profile], since: i64) -> StoreResult<Vec<Vec<String>>> {
+    let shown: Vec<Uuid> =
+        profiles.iter().filter(|p| p.record_visibility == Visibility::Public).map(|p| p.user_id).collect();
+    let mut helping = store.helping(&shown, since).await?.into_iter();
+    Ok(profiles
+        .iter()
+        .map(|p| match p.record_visibility {
+            Visibility::Public => helping.next().map(|h| h.topics).unwrap_or_default(),
+            Visibility::Venue | Visibility::Hidden => Vec::new(),
+        })
+        .collect())
 }
 
 /// The network's people, indexed, and whether the index has been built.
@@ -73,31 +93,38 @@ impl NetworkPeople {
         matches!(built, Ok(Ok(_))).then(|| self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    /// Files `profile` as it is now: in the index when it is listed, out of it otherwise.
-    pub fn put(&self, profile: &Profile) {
-        if listed(profile) {
-            let (id, offers, needs) = entry(profile);
-            self.write().put(id, &offers, &needs);
-        } else {
-            self.write().remove(profile.user_id.as_u128());
-        }
-    }
-
-    /// Files `person` as the store has them now (out of the index when they have no profile).
-    async fn refresh(&self, store: &dyn Store, person: Uuid) -> StoreResult<()> {
+    /// Files `person` as the store has them at `now`: in the index when their profile is listed,
+    /// out of it otherwise.
+    pub async fn refresh(&self, store: &dyn Store, person: Uuid, now: i64) -> StoreResult<()> {
         match store.profile(person).await? {
-            Some(profile) => self.put(&profile),
-            None => {
+            Some(profile) if listed(&profile) => {
+                let helped = helped_on(store, std::slice::from_ref(&profile), now - HELPING_SECONDS).await?;
+                let (id, offers, needs) = entry(&profile, helped.first().map(Vec::as_slice).unwrap_or_default());
+                self.write().put(id, &offers, &needs);
+            }
+            _ => {
                 self.write().remove(person.as_u128());
             }
         }
         Ok(())
     }
 
-    /// [`Self::refresh`], tried up to [`TRIES`] times; `false` when every try failed.
-    async fn refreshed(&self, store: &dyn Store, person: Uuid) -> bool {
+    /// Files again the person `change` is about.
+    async fn apply(&self, store: &dyn Store, change: PeopleChange, now: i64) -> StoreResult<()> {
+        let person = match change {
+            PeopleChange::Profile(person) => person,
+            PeopleChange::Exchange(id) => match store.exchange(id).await? {
+                Some(exchange) => exchange.giver_id,
+                None => return Ok(()),
+            },
+        };
+        self.refresh(store, person, now).await
+    }
+
+    /// [`Self::apply`], tried up to [`TRIES`] times; `false` when every try failed.
+    async fn applied(&self, store: &dyn Store, clock: &dyn Clock, change: PeopleChange) -> bool {
         for _ in 0..TRIES {
-            match self.refresh(store, person).await {
+            match self.apply(store, change, clock.now()).await {
                 Ok(()) => return true,
                 Err(e) => tracing::warn!(error = %e, "reading a changed profile failed; trying again"),
             }
@@ -116,9 +143,14 @@ impl NetworkPeople {
     /// profiles change (`people`, from the bus's `subscribe_people`, taken before the build so
     /// nothing saved meanwhile is missed), until the bus closes. Missed changes (a lagging
     /// receiver) rebuild it; the index built before keeps answering meanwhile.
-    pub async fn follow(self: Arc<Self>, store: Arc<dyn Store>, mut people: Receiver<Uuid>) {
+    pub async fn follow(
+        self: Arc<Self>,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        mut people: Receiver<PeopleChange>,
+    ) {
         loop {
-            match build(store.as_ref()).await {
+            match build(store.as_ref(), clock.now()).await {
                 Ok(built) => {
                     *self.write() = built;
                     self.ready.send_replace(true);
@@ -131,8 +163,8 @@ impl NetworkPeople {
             }
             loop {
                 match people.recv().await {
-                    Ok(person) => {
-                        if !self.refreshed(store.as_ref(), person).await {
+                    Ok(change) => {
+                        if !self.applied(store.as_ref(), clock.as_ref(), change).await {
                             // The change is not in the index: read everything again.
                             break;
                         }
@@ -145,14 +177,15 @@ impl NetworkPeople {
     }
 }
 
-/// An index of every listed profile in the store, read page by page.
-async fn build(store: &dyn Store) -> StoreResult<Network> {
+/// An index of every listed profile in the store at `now`, read page by page.
+async fn build(store: &dyn Store, now: i64) -> StoreResult<Network> {
     let mut network = Network::new();
     let mut after = None;
     loop {
         let page = store.open_public_profiles(after, PAGE).await?;
-        for profile in &page {
-            let (id, offers, needs) = entry(profile);
+        let helped = helped_on(store, &page, now - HELPING_SECONDS).await?;
+        for (profile, helped) in page.iter().zip(&helped) {
+            let (id, offers, needs) = entry(profile, helped);
             network.put(id, &offers, &needs);
         }
         match page.last() {

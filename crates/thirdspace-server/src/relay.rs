@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use thirdspace_store::events::{LocalBus, VenueEvent, KEPT};
+use thirdspace_store::events::{LocalBus, PeopleChange, VenueEvent, KEPT};
 use thirdspace_store::outbox::{EventType, StoredEvent};
 use thirdspace_store::Store;
 
@@ -141,8 +141,10 @@ async fn pass_on(store: &dyn Store, bus: &LocalBus, cursor: &mut Cursor) -> thir
     let batch = store.events_after(cursor.last, BATCH).await?;
     let taken = cursor.take(&batch, Instant::now());
     for event in &batch[..taken] {
-        if event.kind == EventType::ProfileChanged {
-            bus.person_changed(event.subject);
+        match event.kind {
+            EventType::ProfileChanged => bus.people_changed(PeopleChange::Profile(event.subject)),
+            EventType::ExchangeConfirmed => bus.people_changed(PeopleChange::Exchange(event.subject)),
+            _ => {}
         }
         match live(event) {
             Some(live) => bus.deliver(live),

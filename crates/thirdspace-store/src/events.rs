@@ -71,6 +71,15 @@ pub struct VenueEvent {
     pub at: i64,
 }
 
+/// A change that may change how someone is found across the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeopleChange {
+    /// The person's profile was saved.
+    Profile(Uuid),
+    /// An exchange was confirmed: its giver's record of helping grew.
+    Exchange(Uuid),
+}
+
 /// How many recent events are kept for catching up.
 pub const KEPT: usize = 4096;
 
@@ -80,8 +89,8 @@ pub type Closed = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// The live events of one process: what the relay delivers, fanned out to the open streams.
 pub struct LocalBus {
     tx: broadcast::Sender<VenueEvent>,
-    /// The people whose profiles changed, as their events are passed on.
-    people: broadcast::Sender<Uuid>,
+    /// What may change how people are found across the network, as its events are passed on.
+    people: broadcast::Sender<PeopleChange>,
     /// One more than the latest id passed on (or known to have been written).
     next: AtomicU64,
     recent: Mutex<VecDeque<VenueEvent>>,
@@ -125,14 +134,14 @@ impl LocalBus {
         self.next.fetch_max(id + 1, Ordering::SeqCst);
     }
 
-    /// Tells whoever follows the people that `person`'s profile changed.
-    pub fn person_changed(&self, person: Uuid) {
+    /// Tells whoever follows the people of a change that may change how someone is found.
+    pub fn people_changed(&self, change: PeopleChange) {
         // Nobody following is not an error.
-        let _ = self.people.send(person);
+        let _ = self.people.send(change);
     }
 
-    /// The people whose profiles change from now on.
-    pub fn subscribe_people(&self) -> broadcast::Receiver<Uuid> {
+    /// What changes people from now on.
+    pub fn subscribe_people(&self) -> broadcast::Receiver<PeopleChange> {
         self.people.subscribe()
     }
 

@@ -30,6 +30,8 @@ const NETWORK_PARTNERS: usize = 100;
 const NETWORK_ANSWERERS: usize = 200;
 /// How far back a person's record of helping counts when routing a question: the last year.
 const HELPING_DAYS: i64 = 365;
+/// [`HELPING_DAYS`] in seconds.
+pub const HELPING_SECONDS: i64 = HELPING_DAYS * 86_400;
 
 /// Pairs not to suggest: those who met within the cool-down, and those where someone declined —
 /// or, when suggesting to one person (`for_whom`), only where that person declined, so that what
@@ -236,7 +238,7 @@ async fn with_record<'a>(
     let others = Viewer { is_self: false, shares_venue_now: at_venue };
     let shown: Vec<(Uuid, bool)> = profiles.map(|p| (p.user_id, may_see(p.record_visibility, others))).collect();
     let asked: Vec<Uuid> = shown.iter().filter(|(_, s)| *s).map(|(id, _)| *id).collect();
-    let mut helping = state.store.helping(&asked, now - HELPING_DAYS * 86_400).await?.into_iter();
+    let mut helping = state.store.helping(&asked, now - HELPING_SECONDS).await?.into_iter();
     Ok(shown
         .iter()
         .map(|(_, s)| if *s { helping.next().map(|h| h.topics).unwrap_or_default() } else { Vec::new() })
@@ -426,7 +428,7 @@ pub async fn who_can_answer(
     let mut out = Vec::new();
     for (group, is_here) in [(here, true), (network, false)] {
         let ids: Vec<Uuid> = group.iter().map(|p| p.user_id).collect();
-        let helping = state.store.helping(&ids, now - HELPING_DAYS * 86_400).await?;
+        let helping = state.store.helping(&ids, now - HELPING_SECONDS).await?;
         // A person's record of helping counts only where they show it to the viewer (to
         // everyone, or to the people where they are): ranking by a hidden record would tell of it.
         let record_shown = |p: &Profile| {

@@ -40,7 +40,10 @@ pub async fn save(state: &AppState, user: Uuid, input: ProfileInput) -> AppResul
 async fn put(state: &AppState, user: Uuid, draft: &ProfileDraft) -> AppResult<Profile> {
     let saved = state.store.put_profile(user, draft, state.clock.now()).await?;
     state.presence.all_changed();
-    state.network.put(&saved);
+    // The profile's own event files it again soon whatever happens here.
+    if let Err(e) = state.network.refresh(state.store.as_ref(), user, state.clock.now()).await {
+        tracing::warn!(error = %e, "filing a saved profile in the network's index failed");
+    }
     super::accounts::account_changed(state, user);
     Ok(saved)
 }
