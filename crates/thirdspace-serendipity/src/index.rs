@@ -202,6 +202,23 @@ mod tests {
     }
 
     #[test]
+    fn who_can_help_weighs_fit_by_the_record_of_helping() {
+        let v = shipped();
+        let mut index = NetworkIndex::new();
+        assert!(index.is_empty());
+        index.add(&terms(v, &["python"]), 2);
+        index.add(&terms(v, &["python"]), 0);
+        assert!(!index.is_empty());
+        assert_eq!((index.helped(0), index.helped(1)), (2, 0));
+        let ranked = index.who_can_help(v, &terms(v, &["python"]), 5, |_| false);
+        assert_eq!(
+            ranked,
+            vec![(0, 0.75), (1, 0.5)],
+            "an exact fit of 1 times (2 + 1) / (2 + 2), then (0 + 1) / (0 + 2)"
+        );
+    }
+
+    #[test]
     fn the_index_counts_the_bytes_of_free_tags_and_of_its_postings() {
         let v = shipped();
         let one_with = |tag: &str| {

@@ -248,7 +248,9 @@ mod tests {
         assert!(network.offering(v, &t(&["python"]), 5, |_| false).is_empty(), "no longer offers python");
         assert_eq!(network.offering(v, &t(&["seo"]), 5, |_| false), vec![(1, 1.0)]);
         assert_eq!(network.len(), 1);
+        assert!(network.contains(1) && !network.contains(2) && !network.is_empty());
         assert!(network.remove(1));
+        assert!(!network.contains(1));
         assert!(!network.remove(1), "already gone");
         assert!(network.offering(v, &t(&["seo"]), 5, |_| false).is_empty());
         assert!(network.is_empty());
@@ -270,6 +272,37 @@ mod tests {
         network.remove(2);
         network.remove(1);
         assert!(network.number_of.is_empty(), "terms nobody lists are dropped");
+    }
+
+    #[test]
+    fn memory_counts_each_free_terms_text_and_each_persons_place() {
+        let one_with = |tag: &str, offered: bool| {
+            let mut network = Network::new();
+            let terms = t(&[tag]);
+            if offered {
+                network.put(1, &terms, &[]);
+            } else {
+                network.put(1, &[], &terms);
+            }
+            network.memory_bytes()
+        };
+        let (short, long) = ("zorblax", "zorblax widgets co");
+        assert_eq!(one_with(long, true) - one_with(short, true), 2 * (long.len() - short.len()), "key and list");
+        assert_eq!(one_with(short, true), one_with(short, false), "offered or looked for, the same room");
+        let mut crowd = Network::new();
+        for id in 0..1_000u128 {
+            let pick = |k: u128| TAGS[((id + k) % TAGS.len() as u128) as usize];
+            crowd.put(id, &t(&[pick(0), pick(1), pick(2)]), &t(&[pick(5), pick(6)]));
+        }
+        let per_person = crowd.memory_bytes() / crowd.len();
+        // Its id (16) and slot (4) in the map, five term numbers (20) and five list places (20).
+        assert!((60..=400).contains(&per_person), "{per_person} bytes a person");
+        let before = crowd.memory_bytes();
+        for id in 1_000..2_000u128 {
+            crowd.put(id, &t(&["python"]), &[]);
+        }
+        let added = (crowd.memory_bytes() - before) / 1_000;
+        assert!((24..=200).contains(&added), "{added} bytes for each person more");
     }
 
     #[test]
