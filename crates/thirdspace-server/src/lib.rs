@@ -165,6 +165,8 @@ pub struct AppState {
     pub tokens: Arc<recent::Recent<String, (thirdspace_store::User, thirdspace_store::TokenKind)>>,
     /// Venues read a moment ago.
     pub venues: Arc<recent::Recent<uuid::Uuid, thirdspace_store::Venue>>,
+    /// Bookings waiting to be written together, where the database has one writer.
+    pub group_commit: Arc<app::group::GroupCommit>,
 }
 
 /// How long a token's holder or a venue read from the store is used before it is read again (a
@@ -188,6 +190,7 @@ impl AppState {
             network: Arc::default(),
             tokens: Arc::new(recent::Recent::new(RECENT, 10_000)),
             venues: Arc::new(recent::Recent::new(RECENT, 4096)),
+            group_commit: Arc::default(),
         }
     }
 

@@ -23,6 +23,8 @@ use crate::AppState;
 
 /// The seconds an HTTP answer's latency is counted in: from a millisecond to ten seconds.
 const LATENCY_BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+/// How many bookings one transaction wrote (up to `app::group::MOST`).
+const GROUP_BUCKETS: [f64; 7] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
 /// A request's method as a label: the standard ones by name, any other as `other`, so that a
 /// client cannot grow the set.
@@ -81,6 +83,7 @@ pub struct Metrics {
     bookings_made: Counter,
     bookings_refused: Family<Reason, Counter>,
     check_ins: Counter,
+    bookings_together: Histogram,
     streams_open: Gauge,
     outbox_lag: Gauge,
     webhook_deliveries: Family<Outcome, Counter>,
@@ -128,6 +131,12 @@ impl Metrics {
             "Check-ins accepted at venues (one repeated while checked in counts again)",
             check_ins.clone(),
         );
+        let bookings_together = Histogram::new(GROUP_BUCKETS);
+        registry.register(
+            "bookings_per_transaction",
+            "Bookings written together in one transaction (group commit, on SQLite)",
+            bookings_together.clone(),
+        );
         let streams_open = Gauge::default();
         registry.register("event_streams_open", "Live event streams open on this instance", streams_open.clone());
         let outbox_lag = Gauge::default();
@@ -171,6 +180,7 @@ impl Metrics {
             bookings_made,
             bookings_refused,
             check_ins,
+            bookings_together,
             streams_open,
             outbox_lag,
             webhook_deliveries,
@@ -198,6 +208,11 @@ impl Metrics {
         }
     }
 
+    /// Counts a transaction that wrote `count` bookings together.
+    pub fn bookings_written_together(&self, count: usize) {
+        self.bookings_together.observe(count as f64);
+    }
+
     /// Counts a check-in.
     pub fn checked_in(&self) {
         self.check_ins.inc();
@@ -221,7 +236,7 @@ impl Metrics {
     }
 
     /// The text exposition, after reading what is measured at the moment of asking.
-    async fn render(&self, state: &AppState) -> Result<String, std::fmt::Error> {
+    pub async fn render(&self, state: &AppState) -> Result<String, std::fmt::Error> {
         for pool in state.store.pools() {
             let in_use = pool.open.saturating_sub(pool.idle);
             self.pool_connections.get_or_create(&PoolState { pool: pool.name, state: "idle" }).set(pool.idle.into());

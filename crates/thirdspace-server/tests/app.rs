@@ -179,6 +179,67 @@ async fn operations_leave_their_events_in_the_outbox_and_refusals_leave_none() {
     assert_eq!(events[1].data["start"], json!(ClockTime::parse("start", "09:00").expect("a time").to_string()));
 }
 
+/// On SQLite bookings that arrive while the writer is busy are written in one transaction, and
+/// each is still accepted or refused on its own: the seats run out exactly, one person's second
+/// booking sees their first, and a refused booking leaves no event behind.
+#[tokio::test]
+async fn bookings_that_wait_together_are_written_together_and_each_decided_alone() {
+    let world = World::new().await;
+    let state = &world.state;
+    let start = state.store.last_event_id().await.expect("the outbox");
+    let mut people = Vec::new();
+    for name in ["Anna", "Bram", "Chen", "Dewi", "Emre", "Fleur", "Goran"] {
+        people.push(world.person(name).await);
+    }
+    // The writer is held, so every booking below waits in the line.
+    let held = state.store.begin().await.expect("the writer");
+    let mut asked = Vec::new();
+    for (n, person) in people.iter().chain([&people[0]]).enumerate() {
+        let (state, venue, id) = (state.clone(), world.venue.clone(), person.id);
+        let span = if n == people.len() { ("14:00", "16:00") } else { ("13:00", "15:00") };
+        asked.push(tokio::spawn(async move { bookings::place(&state, id, &venue, &booking_at(span.0, span.1)).await }));
+        tokio::task::yield_now().await;
+    }
+    let waited = std::time::Instant::now();
+    while state.group_commit.waiting() < 6 {
+        assert!(waited.elapsed() < std::time::Duration::from_secs(3), "the bookings did not line up");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    held.rollback().await;
+    let mut answers = Vec::new();
+    for one in asked {
+        answers.push(one.await.expect("the request ran"));
+    }
+
+    let made: Vec<_> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
+    assert_eq!(made.len(), 3, "three seats are kept for social capital: {answers:?}");
+    let gone = answers
+        .iter()
+        .filter(|a| matches!(a, Err(AppError::Conflict(Conflict::Booking(BookingConflict::SeatsGone)))))
+        .count();
+    let overlapping = answers
+        .iter()
+        .filter(|a| matches!(a, Err(AppError::Conflict(Conflict::Booking(BookingConflict::OverlappingBooking)))))
+        .count();
+    // Anna's second booking overlaps her first, made in the same group, or finds no seat.
+    assert_eq!(gone + overlapping, 5, "{answers:?}");
+    assert!(answers[0].is_ok(), "Anna came first: {answers:?}");
+    assert_eq!(overlapping, 1, "Anna's second booking sees her first: {answers:?}");
+    let events = state.store.events_after(start, 20).await.expect("the outbox");
+    let mut booked: Vec<_> = events.iter().filter(|e| e.kind == EventType::BookingMade).map(|e| e.subject).collect();
+    let mut expected: Vec<_> = made.iter().map(|b| b.id).collect();
+    booked.sort();
+    expected.sort();
+    assert_eq!(booked, expected, "only the bookings made left events");
+    let metrics = state.metrics.render(state).await.expect("the metrics");
+    let transactions: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("thirdspace_bookings_per_transaction_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the count of transactions");
+    assert!(transactions <= 3, "eight bookings in at most three transactions, not {transactions}: {metrics}");
+}
+
 /// The JSON API (`routes`) and the pages are adapters over the application layer: neither
 /// imports the other, and neither reaches the store but through it.
 #[test]

@@ -173,6 +173,10 @@ impl Backend for Postgres {
         vec![PoolUse { name: "main", open: self.pool.size(), idle, max: self.pool.options().get_max_connections() }]
     }
 
+    fn one_writer(&self) -> bool {
+        false
+    }
+
     async fn close(&self) {
         Postgres::close(self).await;
     }

@@ -274,6 +274,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn close(&self);
     /// How the backend's connection pools are used now.
     fn pools(&self) -> Vec<thirdspace_store::PoolUse>;
+    /// Whether it takes one write transaction at a time.
+    fn one_writer(&self) -> bool;
     /// Completes when events may have been committed (see [`thirdspace_store::Events`]).
     async fn events_written(&self);
 }
@@ -327,6 +329,16 @@ impl<T: Transaction> Work for SqlWork<T> {
     async fn rollback(self: Box<Self>) {
         self.tx.rollback().await;
     }
+    async fn mark(&mut self) -> StoreResult<()> {
+        self.tx.execute("SAVEPOINT mark", &[]).await.map(drop)
+    }
+    async fn keep_since_mark(&mut self) -> StoreResult<()> {
+        self.tx.execute("RELEASE SAVEPOINT mark", &[]).await.map(drop)
+    }
+    async fn undo_to_mark(&mut self) -> StoreResult<()> {
+        self.tx.execute("ROLLBACK TO SAVEPOINT mark", &[]).await?;
+        self.keep_since_mark().await
+    }
 }
 
 #[async_trait]
@@ -342,5 +354,8 @@ impl<B: Backend> thirdspace_store::Store for SqlStore<B> {
     }
     fn pools(&self) -> Vec<thirdspace_store::PoolUse> {
         self.backend.pools()
+    }
+    fn one_writer(&self) -> bool {
+        self.backend.one_writer()
     }
 }

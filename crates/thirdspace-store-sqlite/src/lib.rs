@@ -155,6 +155,10 @@ impl Backend for Sqlite {
         vec![pool_use("reader", &self.reader), pool_use("writer", &self.writer)]
     }
 
+    fn one_writer(&self) -> bool {
+        true
+    }
+
     async fn events_written(&self) {
         self.written.notified().await;
     }

@@ -225,6 +225,7 @@ macro_rules! store_suite {
             }
             work {
                 a_unit_of_work_keeps_every_write_of_several_features_or_none,
+                a_mark_drops_or_keeps_what_follows_it_alone,
             }
         }
 

@@ -62,3 +62,32 @@ pub async fn a_unit_of_work_keeps_every_write_of_several_features_or_none(backen
     );
     venue.close().await;
 }
+
+pub async fn a_mark_drops_or_keeps_what_follows_it_alone(backend: &dyn Backend) {
+    let venue = Venue::with(backend, 2, 3).await;
+    let store = venue.store();
+    let start = store.last_event_id().await.unwrap();
+
+    let mut work = store.begin().await.unwrap();
+    let before = work.book(venue.booking(0, (at(10, 0), at(12, 0)), at(9, 0))).await.unwrap();
+    work.mark().await.unwrap();
+    let undone = work.book(venue.booking(1, (at(10, 0), at(12, 0)), at(9, 0))).await.unwrap();
+    work.undo_to_mark().await.unwrap();
+    // The seat the undone booking took is free again inside the same unit.
+    work.mark().await.unwrap();
+    let kept = work.book(venue.booking(2, (at(10, 0), at(12, 0)), at(9, 0))).await.unwrap();
+    work.keep_since_mark().await.unwrap();
+    // A refusal after a mark leaves the unit able to go on.
+    work.mark().await.unwrap();
+    let refused = work.book(venue.booking(1, (at(10, 0), at(12, 0)), at(9, 0))).await;
+    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::Booking(BookingConflict::SeatsGone)))), "{refused:?}");
+    work.undo_to_mark().await.unwrap();
+    work.commit().await.unwrap();
+
+    assert_eq!(store.booking(before.id).await.unwrap().map(|b| b.id), Some(before.id));
+    assert_eq!(store.booking(undone.id).await.unwrap(), None);
+    assert_eq!(store.booking(kept.id).await.unwrap().map(|b| b.id), Some(kept.id));
+    let made: Vec<_> = store.events_after(start, 10).await.unwrap().iter().map(|e| (e.kind, e.subject)).collect();
+    assert_eq!(made, [(EventType::BookingMade, before.id), (EventType::BookingMade, kept.id)]);
+    venue.close().await;
+}

@@ -94,6 +94,13 @@ pub trait Work:
     async fn commit(self: Box<Self>) -> StoreResult<()>;
     /// Drops every write of the unit now, letting go of whatever it locked.
     async fn rollback(self: Box<Self>);
+    /// Marks the unit's state now, so that what follows can be dropped alone
+    /// ([`Work::undo_to_mark`]) or kept ([`Work::keep_since_mark`]); one mark at a time.
+    async fn mark(&mut self) -> StoreResult<()>;
+    /// Keeps what was written since the mark, which it removes.
+    async fn keep_since_mark(&mut self) -> StoreResult<()>;
+    /// Drops what was written since the mark, which it removes; what came before it stays.
+    async fn undo_to_mark(&mut self) -> StoreResult<()>;
 }
 
 impl dyn Work {
@@ -144,6 +151,9 @@ pub trait Store:
     async fn close(&self);
     /// How each of the store's connection pools is used now.
     fn pools(&self) -> Vec<PoolUse>;
+    /// Whether the database takes one write transaction at a time (SQLite): then writes that
+    /// arrive together are better written together, in one transaction.
+    fn one_writer(&self) -> bool;
 }
 
 /// How one pool of database connections is used at a moment.

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use thirdspace_domain::booking::{self, BookingInput, BookingStatus};
 use thirdspace_domain::exchange;
 use thirdspace_domain::{hours, Invalid};
-use thirdspace_store::{Booking, BookingsWhen, DayBooking, Decision, NewBooking, Page, Paged, User, Venue};
+use thirdspace_store::{
+    Booking, BookingsWhen, DayBooking, Decision, NewBooking, Page, Paged, StoreResult, User, Venue, Work,
+};
 use uuid::Uuid;
 
 use super::access::{self, VenueRules};
@@ -24,14 +26,21 @@ async fn book(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput)
     let now = state.clock.now();
     let plan = booking::plan_with_terms(rules.clock(venue), access::terms(venue), input, now)?;
     let tz = access::time_zone(venue)?;
-    let mut work = state.store.begin().await?;
-    let done = async {
-        let made = work.book(NewBooking { user, venue: venue.id, space: input.space_id, plan, now }).await?;
-        mails::queue(work.as_mut(), &mails::for_booking(&made, tz, now), now).await?;
-        Ok(made)
+    let new = NewBooking { user, venue: venue.id, space: input.space_id, plan, now };
+    if state.store.one_writer() {
+        return state.group_commit.book(&state.store, &state.metrics, new, tz).await;
     }
-    .await;
+    let mut work = state.store.begin().await?;
+    let done = write(work.as_mut(), new, tz).await;
     Ok(work.end(done).await?)
+}
+
+/// Writes a booking and the e-mails it sends inside a unit of work.
+pub(super) async fn write(work: &mut dyn Work, new: NewBooking, tz: chrono_tz::Tz) -> StoreResult<Booking> {
+    let now = new.now;
+    let made = work.book(new).await?;
+    mails::queue(work, &mails::for_booking(&made, tz, now), now).await?;
+    Ok(made)
 }
 
 /// A booking `actor` may see and cancel: their own, or one at a venue they run. Anyone else's is

@@ -13,6 +13,7 @@ pub mod calendars;
 pub mod exchanges;
 pub mod exports;
 pub mod gatherings;
+pub mod group;
 pub mod health;
 pub mod imports;
 pub mod intros;
