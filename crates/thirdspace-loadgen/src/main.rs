@@ -43,6 +43,8 @@ enum Mode {
     Presence(reads::ReadArgs),
     /// A check-in repeated by people already checked in, as fast as they are answered.
     CheckIns(reads::ReadArgs),
+    /// A first check-in (a walk-in) by people not checked in, each checking out before the next.
+    FirstCheckIns(reads::ReadArgs),
     /// Network suggestions (`GET /me/suggestions?scope=network`) for `--present` public members.
     Network(reads::ReadArgs),
 }
@@ -77,6 +79,7 @@ async fn main() -> Result<()> {
         Some(Mode::Pages(args)) => pages::run(args).await,
         Some(Mode::Presence(args)) => reads::run(reads::Ask::Presence, args).await,
         Some(Mode::CheckIns(args)) => reads::run(reads::Ask::RepeatCheckIn, args).await,
+        Some(Mode::FirstCheckIns(args)) => reads::run(reads::Ask::FirstCheckIn, args).await,
         Some(Mode::Network(args)) => reads::run(reads::Ask::NetworkSuggestions, args).await,
     }
 }

@@ -1,6 +1,7 @@
-//! Requests that read, from many concurrent connections: who is here at a venue with many people
-//! checked in, a check-in repeated by people already checked in, and network suggestions among
-//! many public members. Each reports requests per second and latency percentiles.
+//! Requests from many concurrent connections: who is here at a venue with many people checked in,
+//! a first check-in (a walk-in, then a check-out before the next), a check-in repeated by people
+//! already checked in, and network suggestions among many public members. Each reports requests
+//! per second and latency percentiles.
 
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,10 @@ pub enum Ask {
     Presence,
     /// `POST /api/v1/venues/{id}/check-ins` with today's code by someone checked in already.
     RepeatCheckIn,
+    /// `POST /api/v1/venues/{id}/check-ins` with today's code by someone not checked in, who walks
+    /// in; each connection's member then checks out (`POST …/check-outs`, not timed) and comes in
+    /// again.
+    FirstCheckIn,
     /// `GET /api/v1/me/suggestions?scope=network` by members who show themselves publicly (each
     /// answer records the introductions it suggests).
     NetworkSuggestions,
@@ -107,6 +112,7 @@ async fn ask_until(
         let req = match ask {
             Ask::Presence | Ask::NetworkSuggestions => client.get(&url),
             Ask::RepeatCheckIn => client.post(&url).json(&json!({"code": code})),
+            Ask::FirstCheckIn => client.post(&url).json(&json!({"code": code, "focus": "Load testing"})),
         };
         let resp = req.bearer_auth(&token).send().await?;
         let status = resp.status();
@@ -114,6 +120,13 @@ async fn ask_until(
         times.push(started.elapsed());
         if !status.is_success() {
             bail!("unexpected {status}: {}", String::from_utf8_lossy(&body));
+        }
+        if let Ask::FirstCheckIn = ask {
+            let out = url.replace("/check-ins", "/check-outs");
+            let (status, body) = post(&client, &out, Some(&token), json!({})).await?;
+            if !status.is_success() {
+                bail!("check-out failed: {status} {body}");
+            }
         }
     }
     Ok(times)
@@ -125,18 +138,24 @@ pub async fn run(ask: Ask, args: ReadArgs) -> Result<()> {
     let host = member(&client, &base, "host").await?;
     let venue = venue(&client, &base, &host).await?;
     let code = code(&client, &base, &venue, &host).await?;
-    let mut tokens = Vec::with_capacity(args.present.max(1));
-    for i in 0..args.present.max(1) {
+    // A first check-in needs a member of its own per connection, not checked in yet.
+    let members = match ask {
+        Ask::FirstCheckIn => args.clients.max(1),
+        _ => args.present.max(1),
+    };
+    let mut tokens = Vec::with_capacity(members);
+    for i in 0..members {
         let token = member(&client, &base, &format!("present{i}")).await?;
         match ask {
             Ask::NetworkSuggestions => public_profile(&client, &base, &token, i).await?,
             Ask::Presence | Ask::RepeatCheckIn => check_in(&client, &base, &venue, &token, &code).await?,
+            Ask::FirstCheckIn => {}
         }
         tokens.push(token);
     }
     let url = match ask {
         Ask::Presence => format!("{base}/api/v1/venues/{venue}/presence"),
-        Ask::RepeatCheckIn => format!("{base}/api/v1/venues/{venue}/check-ins"),
+        Ask::RepeatCheckIn | Ask::FirstCheckIn => format!("{base}/api/v1/venues/{venue}/check-ins"),
         Ask::NetworkSuggestions => format!("{base}/api/v1/me/suggestions?scope=network"),
     };
     let started = Instant::now();
@@ -155,6 +174,7 @@ pub async fn run(ask: Ask, args: ReadArgs) -> Result<()> {
     let who = match ask {
         Ask::NetworkSuggestions => "public members in the network",
         Ask::Presence | Ask::RepeatCheckIn => "checked in at the venue",
+        Ask::FirstCheckIn => "members, each walking in and out in turn; check-ins counted and timed",
     };
     println!("connections        {} ({} {who})", args.clients, tokens.len());
     println!("duration           {elapsed:.1} s");

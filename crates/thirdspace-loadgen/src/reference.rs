@@ -66,7 +66,7 @@ fn book(c: &mut Connection, user: Uuid, venue: Uuid, date: NaiveDate, window: (i
     let overlapping = format!(
         "SELECT b.starts_at, b.ends_at, b.status, b.checked_out_at, v.no_show_grace_minutes FROM bookings b \
          JOIN venues v ON v.id = b.venue_id WHERE b.user_id = ?1 AND b.status IN {LIVE} AND b.starts_at < ?2 \
-         AND b.ends_at > ?3"
+         AND b.ends_at > ?3 AND (b.status <> 'checked_out' OR b.checked_out_at IS NULL OR b.checked_out_at > ?3)"
     );
     tx.prepare_cached(&overlapping)?.query_map(params![user_s, window.1, window.0], |_| Ok(()))?.count();
     let (space, grace): (String, i64) = tx
@@ -78,7 +78,8 @@ fn book(c: &mut Connection, user: Uuid, venue: Uuid, date: NaiveDate, window: (i
     let day = date.format("%Y-%m-%d").to_string();
     let holds = format!(
         "SELECT starts_at, ends_at, status, checked_out_at FROM bookings WHERE space_id = ?1 AND date = ?2 \
-         AND status IN {LIVE} AND NOT resident AND starts_at < ?3 AND ends_at > ?4"
+         AND status IN {LIVE} AND NOT resident AND starts_at < ?3 AND ends_at > ?4 \
+         AND (status <> 'checked_out' OR checked_out_at IS NULL OR checked_out_at > ?4)"
     );
     tx.prepare_cached(&holds)?.query_map(params![space, day, window.1, window.0], |_| Ok(()))?.count();
     tx.prepare_cached(

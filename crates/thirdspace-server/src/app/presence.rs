@@ -96,28 +96,33 @@ async fn claim_seat(state: &AppState, venue: &Venue, user: Uuid, arrival: Arriva
     };
     let open_until = hours::instant(rules.tz, today, period.end);
     let check_in = |walk_in, by_staff| CheckIn { venue: venue.id, user, today, at, now, open_until, walk_in, by_staff };
-    // The booking the person holds comes first; a walk-in is planned only when there is none, so
-    // that its own rules (not too close to closing, its words) never turn away someone booked.
-    // A resident needs no booking: their visit takes no seat kept for social capital.
+    // The booking the person holds comes first, in the same transaction as the visit planned
+    // for when there is none: a resident's (which takes no seat kept for social capital), or a
+    // walk-in. A walk-in's own rules (not too close to closing, its words) never turn away someone
+    // booked: when they refuse, the refusal is the answer only if there is no booking for now.
     let by_staff = match &arrival {
         Arrival::OnBooking { by_staff } => *by_staff,
         Arrival::OrWalkIn { .. } => None,
     };
-    match state.store.check_in(check_in(None, by_staff)).await {
-        Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow))) => {}
-        other => return Ok(other?),
-    }
-    if is_resident(state, venue.id, user).await? {
-        let plan = booking::resident_visit(rules.clock(venue), now)?;
-        return Ok(state.store.check_in(check_in(Some(plan), by_staff)).await?);
-    }
-    match arrival {
-        Arrival::OnBooking { .. } => Err(StoreError::from(PresenceConflict::NoBookingNow).into()),
-        Arrival::OrWalkIn { focus, pledge } => {
-            let (focus, pledge) = walk_in_words(focus, pledge)?;
-            let plan = booking::walk_in(rules.clock(venue), now, focus, pledge)?;
-            Ok(state.store.check_in(check_in(Some(plan), None)).await?)
+    let otherwise = if is_resident(state, venue.id, user).await? {
+        Some(booking::resident_visit(rules.clock(venue), now).map_err(AppError::from))
+    } else {
+        match arrival {
+            Arrival::OnBooking { .. } => None,
+            Arrival::OrWalkIn { focus, pledge } => Some(
+                walk_in_words(focus, pledge)
+                    .map_err(AppError::from)
+                    .and_then(|(focus, pledge)| Ok(booking::walk_in(rules.clock(venue), now, focus, pledge)?)),
+            ),
         }
+    };
+    match otherwise {
+        Some(Ok(plan)) => Ok(state.store.check_in(check_in(Some(plan), by_staff)).await?),
+        Some(Err(refused)) => match state.store.check_in(check_in(None, by_staff)).await {
+            Err(StoreError::Conflict(Conflict::Presence(PresenceConflict::NoBookingNow))) => Err(refused),
+            booked => Ok(booked?),
+        },
+        None => Ok(state.store.check_in(check_in(None, by_staff)).await?),
     }
 }
 
