@@ -12,10 +12,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use thirdspace_store::events::VenueEvent;
-use thirdspace_store::{PresentPerson, Store, StoreResult};
+use thirdspace_store::{PresentPerson, Store, StoreError, StoreResult};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 use uuid::Uuid;
+
+use crate::app::presence::{self, Shown};
 
 /// The longest a view is kept without a change being seen.
 pub const MAX_AGE: Duration = Duration::from_secs(1);
@@ -26,6 +28,8 @@ const MAX_VENUES: usize = 4096;
 #[derive(Debug)]
 pub struct Present {
     pub people: Vec<PresentPerson>,
+    /// Each of `people` as shown to whoever may see them, written as JSON once.
+    pub shown: Vec<Arc<Shown>>,
     /// The first instant (UTC seconds) at which one of them stops being present unless changed.
     pub until: i64,
 }
@@ -82,7 +86,8 @@ impl PresenceViews {
         let read_at = Instant::now();
         let people = store.present(venue, now).await?;
         let until = people.iter().map(|p| p.closes_at).min().unwrap_or(i64::MAX);
-        let present = Arc::new(Present { people, until });
+        let shown = presence::shown(&people).map_err(StoreError::backend)?;
+        let present = Arc::new(Present { people, shown, until });
         self.keep(venue, generation, present.clone(), read_at);
         Ok(present)
     }
@@ -159,7 +164,7 @@ mod tests {
     use super::*;
 
     fn nobody(until: i64) -> Arc<Present> {
-        Arc::new(Present { people: Vec::new(), until })
+        Arc::new(Present { people: Vec::new(), shown: Vec::new(), until })
     }
 
     #[test]

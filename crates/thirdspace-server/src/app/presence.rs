@@ -1,11 +1,16 @@
 //! Check-in (yourself with the daily code, by staff, or as a walk-in) and check-out.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use serde_json::value::RawValue;
 use thirdspace_domain::booking::{self, Refusal};
 use thirdspace_domain::email::Email;
 use thirdspace_domain::profile::{may_see, Viewer, Visibility};
 use thirdspace_domain::{checkin, hours, resident};
-use thirdspace_store::{Booking, CheckIn, CheckedIn, Conflict, PresenceConflict, StoreError, User, Venue};
+use thirdspace_store::{
+    Booking, CheckIn, CheckedIn, Conflict, PresenceConflict, PresentPerson, StoreError, User, Venue,
+};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -198,7 +203,7 @@ fn seen_by(me: Option<Uuid>, here: bool) -> impl Fn(Uuid, Visibility) -> bool {
 }
 
 /// Someone here now, as much as they chose to show.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PresentView {
     pub user_id: Uuid,
     pub display_name: String,
@@ -215,10 +220,44 @@ pub struct PresentView {
     pub since: String,
 }
 
+/// Someone here now as [`PresentView`], and the same written as JSON: made once per change of the
+/// venue's people (with its view, `here.rs`), not once per request.
+#[derive(Debug)]
+pub struct Shown {
+    pub view: PresentView,
+    pub json: Box<RawValue>,
+}
+
+/// Everyone in `people` as they are shown to whoever may see them.
+pub fn shown(people: &[PresentPerson]) -> serde_json::Result<Vec<Arc<Shown>>> {
+    people
+        .iter()
+        .map(|p| {
+            let view = PresentView {
+                user_id: p.profile.user_id,
+                display_name: p.profile.display_name.clone(),
+                headline: p.profile.headline.clone(),
+                offers: p.profile.offers.clone(),
+                seeking: p.profile.seeking.clone(),
+                seeking_text: p.profile.seeking_text.clone(),
+                interests: p.profile.interests.clone(),
+                field: p.profile.field.clone(),
+                open_to_meet: p.profile.open_to_meet,
+                focus: p.focus.clone(),
+                since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
+                    .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .unwrap_or_default(),
+            };
+            let json = serde_json::value::to_raw_value(&view)?;
+            Ok(Arc::new(Shown { view, json }))
+        })
+        .collect()
+}
+
 /// Who is here now at venue `id`: everyone is counted, but only those whose visibility allows
 /// `viewer` to see them now are named (`public` to anyone, `venue` to people checked in there,
 /// `hidden` to nobody).
-pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(u32, Vec<PresentView>)> {
+pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppResult<(u32, Vec<Arc<Shown>>)> {
     let now = state.clock.now();
     let present = match state.presence.kept_view(id, now) {
         Some(present) => present,
@@ -235,22 +274,9 @@ pub async fn here_now(state: &AppState, viewer: Option<&User>, id: Uuid) -> AppR
     let shown = present
         .people
         .iter()
-        .filter(|p| visible(p.profile.user_id, p.profile.visibility))
-        .map(|p| PresentView {
-            user_id: p.profile.user_id,
-            display_name: p.profile.display_name.clone(),
-            headline: p.profile.headline.clone(),
-            offers: p.profile.offers.clone(),
-            seeking: p.profile.seeking.clone(),
-            seeking_text: p.profile.seeking_text.clone(),
-            interests: p.profile.interests.clone(),
-            field: p.profile.field.clone(),
-            open_to_meet: p.profile.open_to_meet,
-            focus: p.focus.clone(),
-            since: chrono::DateTime::from_timestamp(p.checked_in_at, 0)
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .unwrap_or_default(),
-        })
+        .zip(&present.shown)
+        .filter(|(p, _)| visible(p.profile.user_id, p.profile.visibility))
+        .map(|(_, shown)| shown.clone())
         .collect();
     Ok((total, shown))
 }

@@ -1,14 +1,18 @@
 //! Check-in (self with the daily code, by staff, or as a walk-in), check-out, and who is here.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use super::shapes::{Booking, CheckedIn, Paged};
 use super::PageQuery;
-use crate::app::presence::{self, CheckInAs, PresentView};
+use crate::app::presence::{self, CheckInAs, PresentView, Shown};
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -94,7 +98,29 @@ pub struct Presence {
     present: u32,
     /// Checked in, but not shown to the caller.
     not_shown: u32,
-    people: Paged<PresentView>,
+    people: Paged<Here>,
+}
+
+/// Someone here, as [`PresentView`]: its JSON was written once, when the venue's people last
+/// changed.
+struct Here(Arc<Shown>);
+
+impl Serialize for Here {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.json.serialize(serializer)
+    }
+}
+
+impl PartialSchema for Here {
+    fn schema() -> RefOr<Schema> {
+        PresentView::schema()
+    }
+}
+
+impl ToSchema for Here {
+    fn name() -> Cow<'static, str> {
+        PresentView::name()
+    }
 }
 
 /// Who is here now at a venue, filtered by each person's visibility: `public` people are named
@@ -111,5 +137,10 @@ pub async fn here_now(
     let page = q.page()?;
     let (total, shown) = presence::here_now(&state, viewer.as_ref(), id).await?;
     let not_shown = total - shown.len() as u32;
-    Ok(Json(Presence { venue_id: id, present: total, not_shown, people: page.slice(shown).into() }))
+    Ok(Json(Presence {
+        venue_id: id,
+        present: total,
+        not_shown,
+        people: page.slice(shown.into_iter().map(Here).collect()).into(),
+    }))
 }
