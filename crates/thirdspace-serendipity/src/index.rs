@@ -227,6 +227,12 @@ mod tests {
             index.memory_bytes()
         };
         assert_eq!(one_with("zorblax widgets co") - one_with("zorblax"), "zorblax widgets co".len() - "zorblax".len());
+        // A known term's posting takes its key and its list's room, and no text.
+        let mut known = NetworkIndex::new();
+        known.add(&terms(v, &["python"]), 0);
+        let (list, helped) = (known.postings.values().map(Vec::capacity).sum::<usize>(), known.helped.capacity());
+        let entry = std::mem::size_of::<Term>() + std::mem::size_of::<Vec<u32>>();
+        assert_eq!(known.memory_bytes(), entry + list * 4 + helped * 4);
         let mut crowd = NetworkIndex::new();
         crowd.add(&terms(v, &["zorblax"]), 0);
         let alone = crowd.memory_bytes();

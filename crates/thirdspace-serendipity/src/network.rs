@@ -201,26 +201,35 @@ impl Network {
 
     /// Bytes the index holds, roughly: its slots, the ids' map, the terms and their lists.
     pub fn memory_bytes(&self) -> usize {
+        self.memory_parts().iter().map(|(count, each)| count * each).sum()
+    }
+
+    /// What the index holds, part by part: how many, and the bytes each takes. A map's entry
+    /// counts its key, its value and the map's control byte.
+    fn memory_parts(&self) -> [(usize, usize); 6] {
         use std::mem::size_of;
-        let members: usize =
-            self.members.iter().flatten().map(|m| (m.offers.len() + m.needs.len()) * size_of::<u32>()).sum::<usize>()
-                + self.members.capacity() * size_of::<Option<Member>>();
-        let ids = self.slot_of.capacity() * (size_of::<u128>() + size_of::<u32>() + 1);
-        let terms: usize = self
+        let term_numbers: usize = self.members.iter().flatten().map(|m| m.offers.len() + m.needs.len()).sum();
+        let places: usize =
+            self.postings.iter().flatten().map(|p| p.offered_by.capacity() + p.needed_by.capacity()).sum();
+        // A free term's text is held twice: in its posting and as the map's key.
+        let text: usize = self
             .postings
             .iter()
             .flatten()
-            .map(|p| {
-                let text = match &p.term {
-                    Term::Known(_) => 0,
-                    Term::Free(s) => 2 * s.len(),
-                };
-                text + (p.offered_by.capacity() + p.needed_by.capacity()) * size_of::<u32>()
+            .map(|p| match &p.term {
+                Term::Known(_) => 0,
+                Term::Free(s) => s.len(),
             })
-            .sum::<usize>()
-            + self.postings.capacity() * size_of::<Option<Posting>>()
-            + self.number_of.capacity() * (size_of::<Term>() + size_of::<u32>() + 1);
-        members + ids + terms + (self.free_slots.capacity() + self.free_postings.capacity()) * size_of::<u32>()
+            .sum();
+        let spare = self.free_slots.capacity() + self.free_postings.capacity();
+        [
+            (term_numbers + places + spare, size_of::<u32>()),
+            (self.members.capacity(), size_of::<Option<Member>>()),
+            (self.slot_of.capacity(), size_of::<u128>() + size_of::<u32>() + 1),
+            (text, 2),
+            (self.postings.capacity(), size_of::<Option<Posting>>()),
+            (self.number_of.capacity(), size_of::<Term>() + size_of::<u32>() + 1),
+        ]
     }
 }
 
@@ -272,6 +281,30 @@ mod tests {
         network.remove(2);
         network.remove(1);
         assert!(network.number_of.is_empty(), "terms nobody lists are dropped");
+    }
+
+    #[test]
+    fn memory_is_each_part_counted_once_at_its_size() {
+        use std::mem::size_of;
+        let mut network = Network::new();
+        network.put(1, &t(&["python", "zorblax"]), &t(&["quux"]));
+        network.put(2, &t(&["zorblax"]), &[]);
+        network.remove(2);
+        let parts = network.memory_parts();
+        let places: usize =
+            network.postings.iter().flatten().map(|p| p.offered_by.capacity() + p.needed_by.capacity()).sum();
+        let spare = network.free_slots.capacity() + network.free_postings.capacity();
+        assert!(places >= 3 && spare >= 1, "{places} places, {spare} spare");
+        // Three term numbers of person 1, the lists' places and the slot left free.
+        assert_eq!(parts[0], (3 + places + spare, 4));
+        assert_eq!(parts[1], (network.members.capacity(), size_of::<Option<Member>>()));
+        assert_eq!(parts[2], (network.slot_of.capacity(), 21));
+        assert_eq!(parts[3], ("zorblax".len() + "quux".len(), 2), "python is in the vocabulary, the others are not");
+        assert_eq!(parts[4], (network.postings.capacity(), size_of::<Option<Posting>>()));
+        assert_eq!(parts[5], (network.number_of.capacity(), size_of::<Term>() + 5));
+        let total: usize = parts.iter().map(|(count, each)| count * each).sum();
+        assert_eq!(network.memory_bytes(), total);
+        assert!(total > parts[0].0 * 4 + parts[3].0 * 2, "more than any two parts");
     }
 
     #[test]
