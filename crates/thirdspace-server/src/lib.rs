@@ -165,6 +165,10 @@ pub struct AppState {
     pub tokens: Arc<recent::Recent<String, (thirdspace_store::User, thirdspace_store::TokenKind)>>,
     /// Venues read a moment ago.
     pub venues: Arc<recent::Recent<uuid::Uuid, thirdspace_store::Venue>>,
+    /// Each person's role at a venue (none included), read a moment ago.
+    pub roles: Arc<recent::Recent<(uuid::Uuid, uuid::Uuid), Option<thirdspace_store::StaffRole>>>,
+    /// Venues' check-in secrets, read a moment ago.
+    pub secrets: Arc<recent::Recent<uuid::Uuid, Vec<u8>>>,
     /// Bookings waiting to be written together, where the database has one writer.
     pub group_commit: Arc<app::group::GroupCommit>,
 }
@@ -190,6 +194,8 @@ impl AppState {
             network: Arc::default(),
             tokens: Arc::new(recent::Recent::new(RECENT, 10_000)),
             venues: Arc::new(recent::Recent::new(RECENT, 4096)),
+            roles: Arc::new(recent::Recent::new(RECENT, 10_000)),
+            secrets: Arc::new(recent::Recent::new(RECENT, 4096)),
             group_commit: Arc::default(),
         }
     }

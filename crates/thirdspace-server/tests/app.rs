@@ -12,11 +12,11 @@ use thirdspace_domain::hours::ClockTime;
 use thirdspace_domain::space::{SpaceDraft, SpaceInput, SpaceKind};
 use thirdspace_domain::venue::{VenueDraft, VenueInput};
 use thirdspace_server::app::presence::{self, CheckInAs};
-use thirdspace_server::app::{bookings, AppError, Denial};
+use thirdspace_server::app::{access, bookings, venues, AppError, Denial};
 use thirdspace_server::clock::ManualClock;
 use thirdspace_server::{AppState, ServerConfig};
 use thirdspace_store::outbox::EventType;
-use thirdspace_store::{BookingConflict, Conflict, NewUser, PresenceConflict, Store, User, Venue};
+use thirdspace_store::{BookingConflict, Conflict, NewUser, PresenceConflict, StaffRole, Store, User, Venue};
 
 /// Monday 23 November 2026, 09:00 in Amsterdam.
 const MONDAY_9AM: i64 = 1_795_420_800;
@@ -177,6 +177,20 @@ async fn operations_leave_their_events_in_the_outbox_and_refusals_leave_none() {
     assert_eq!(kinds, [EventType::BookingMade, EventType::CheckedIn, EventType::CheckedOut]);
     assert!(events.iter().all(|e| e.subject == here.booking.id && e.venue == Some(world.venue.id)));
     assert_eq!(events[1].data["start"], json!(ClockTime::parse("start", "09:00").expect("a time").to_string()));
+}
+
+/// Whether someone runs a venue is read at most once a second, and an invitation accepted on
+/// this instance counts at once, not a second later.
+#[tokio::test]
+async fn a_role_read_a_moment_ago_gives_way_at_once_to_an_accepted_invitation() {
+    let world = World::new().await;
+    let state = &world.state;
+    let jun = world.person("Jun").await;
+    assert!(!access::runs(state, world.venue.id, &jun).await.expect("a role"), "not staff yet");
+    let invited = venues::invite(state, &world.host, &world.venue, "jun@example.org").await.expect("invited");
+    venues::accept_invitation(state, &jun, invited.id).await.expect("accepted");
+    assert!(access::runs(state, world.venue.id, &jun).await.expect("a role"), "staff now, in the same second");
+    assert_eq!(access::role(state, world.venue.id, jun.id).await.expect("a role"), Some(StaffRole::Staff));
 }
 
 /// On SQLite bookings that arrive while the writer is busy are written in one transaction, and

@@ -15,13 +15,26 @@ pub async fn venue(state: &AppState, id: Uuid) -> AppResult<Venue> {
     found.ok_or(AppError::NotFound("venue"))
 }
 
+/// The user's role at venue `id`, if any: read at most once a second (`AppState::roles`); this
+/// instance forgets it at once when it changes it (an invitation accepted).
+pub async fn role(state: &AppState, id: Uuid, user: Uuid) -> AppResult<Option<StaffRole>> {
+    let read = async { state.store.role(id, user).await.map(Some) };
+    Ok(state.roles.or_read((id, user), state.clock.now(), read).await?.flatten())
+}
+
+/// Venue `id`'s check-in secret (it never changes): read at most once a second.
+pub async fn checkin_secret(state: &AppState, id: Uuid) -> AppResult<Vec<u8>> {
+    let found = state.secrets.or_read(id, state.clock.now(), state.store.checkin_secret(id)).await?;
+    found.ok_or(AppError::NotFound("venue"))
+}
+
 /// The venue and the user's role there, if they run it (its owner or staff, or a network admin).
 pub async fn venue_for_staff(state: &AppState, id: Uuid, user: &User) -> AppResult<(Venue, StaffRole)> {
     let found = venue(state, id).await?;
     if user.is_admin {
         return Ok((found, StaffRole::Owner));
     }
-    match state.store.role(id, user.id).await? {
+    match role(state, id, user.id).await? {
         Some(role) => Ok((found, role)),
         None => Err(AppError::Forbidden("only this venue's staff may do that")),
     }
@@ -38,7 +51,7 @@ pub async fn venue_for_owner(state: &AppState, id: Uuid, user: &User) -> AppResu
 /// Whether the user runs the venue (its owner or staff, or a network admin); the caller knows
 /// the venue exists.
 pub async fn runs(state: &AppState, id: Uuid, user: &User) -> AppResult<bool> {
-    Ok(user.is_admin || state.store.role(id, user.id).await?.is_some())
+    Ok(user.is_admin || role(state, id, user.id).await?.is_some())
 }
 
 /// The venue a request's `field` names, or that field refused: "no such venue".

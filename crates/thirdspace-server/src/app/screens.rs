@@ -81,7 +81,7 @@ pub async fn may_show(state: &AppState, venue: Uuid, token: Option<&str>, user: 
 pub async fn check_in_code(state: &AppState, id: Uuid, token: Option<&str>, user: Option<&User>) -> AppResult<String> {
     let venue = access::venue(state, id).await?;
     may_show(state, id, token, user).await?;
-    let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
+    let secret = access::checkin_secret(state, id).await?;
     let (today, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
     Ok(thirdspace_domain::checkin::daily_code(&secret, today))
 }
@@ -191,7 +191,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
     let now = state.clock.now();
     let tz = time_zone(&venue)?;
     let (today, at) = hours::local_now(tz, now);
-    let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
+    let secret = access::checkin_secret(state, id).await?;
     let check_in_code = thirdspace_domain::checkin::daily_code(&secret, today);
     let weekly = hours::WeeklyHours::parse(venue.opening_hours.clone())?;
     let closed = hours::closed_now(&weekly, &venue.closures, today, at);

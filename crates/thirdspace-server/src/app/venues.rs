@@ -173,6 +173,7 @@ pub async fn accept_invitation(state: &AppState, actor: &User, id: Uuid) -> AppR
     let waiting = my_invitations(state, actor).await?;
     let venue = waiting.into_iter().find(|i| i.id == id).map(|i| i.venue_id);
     let member = state.store.accept_invitation(id, actor, state.clock.now()).await?;
+    state.roles.forget(|(_, user), _| *user == actor.id);
     // Accepted, so it was waiting for this address.
     Ok((venue.ok_or(AppError::NotFound("invitation"))?, member))
 }
@@ -194,7 +195,7 @@ pub struct CheckInCode {
 /// Today's check-in code of a venue, in its local date (its staff only).
 pub async fn check_in_code(state: &AppState, actor: &User, id: Uuid) -> AppResult<CheckInCode> {
     let (venue, _) = venue_for_staff(state, id, actor).await?;
-    let secret = state.store.checkin_secret(id).await?.ok_or(AppError::NotFound("venue"))?;
+    let secret = access::checkin_secret(state, id).await?;
     let (date, _) = hours::local_now(time_zone(&venue)?, state.clock.now());
     Ok(CheckInCode { date, code: checkin::daily_code(&secret, date) })
 }

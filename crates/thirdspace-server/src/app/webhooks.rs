@@ -68,7 +68,7 @@ async fn may_manage(state: &AppState, user: &User, scope: Scope) -> AppResult<()
         Scope::Network => Err(AppError::NotFound("webhook")),
         Scope::Venue(id) => {
             access::venue(state, id).await?;
-            match user.is_admin || state.store.role(id, user.id).await? == Some(StaffRole::Owner) {
+            match user.is_admin || access::role(state, id, user.id).await? == Some(StaffRole::Owner) {
                 true => Ok(()),
                 false => Err(AppError::NotFound("venue")),
             }
