@@ -288,14 +288,15 @@ mod tests {
         use std::mem::size_of;
         let mut network = Network::new();
         network.put(1, &t(&["python", "zorblax"]), &t(&["quux"]));
-        network.put(2, &t(&["zorblax"]), &[]);
+        network.put(2, &t(&["zorblax", "widgetry"]), &[]);
         network.remove(2);
         let parts = network.memory_parts();
         let places: usize =
             network.postings.iter().flatten().map(|p| p.offered_by.capacity() + p.needed_by.capacity()).sum();
         let spare = network.free_slots.capacity() + network.free_postings.capacity();
-        assert!(places >= 3 && spare >= 1, "{places} places, {spare} spare");
-        // Three term numbers of person 1, the lists' places and the slot left free.
+        assert!(places >= 3 && network.free_slots.capacity() >= 1, "{places} places, a slot free");
+        assert!(network.free_postings.capacity() >= 1, "widgetry's posting is free");
+        // Three term numbers of person 1, the lists' places, the slot and the posting left free.
         assert_eq!(parts[0], (3 + places + spare, 4));
         assert_eq!(parts[1], (network.members.capacity(), size_of::<Option<Member>>()));
         assert_eq!(parts[2], (network.slot_of.capacity(), 21));
