@@ -42,8 +42,13 @@ pub struct Vocabulary {
     broader: Vec<Vec<TagId>>,
     narrower: Vec<Vec<TagId>>,
     related: Vec<Vec<TagId>>,
-    /// Every word-start suffix of every key, sorted, for prefix completion.
-    completions: Vec<(Box<str>, TagId)>,
+    /// Every key, canonical and alias, one after another: the text [`Vocabulary::completions`]
+    /// point into.
+    keys: String,
+    /// Every word-start suffix of every key, for prefix completion: where it starts and ends in
+    /// `keys`, and its tag; sorted by the suffix's text, then the tag (12 bytes each, rather than
+    /// a string of its own).
+    completions: Vec<(u32, u32, TagId)>,
     /// Canonical keys with one character deleted, for typo correction: each as its hash with its
     /// tag, sorted (a few hundred thousand strings kept as such would take tens of megabytes).
     deletions: Vec<(u64, TagId)>,
@@ -83,6 +88,7 @@ impl Vocabulary {
             broader: Vec::new(),
             narrower: Vec::new(),
             related: Vec::new(),
+            keys: String::new(),
             completions: Vec::new(),
             deletions: Vec::new(),
         };
@@ -124,11 +130,18 @@ impl Vocabulary {
         }
         let canonical: Vec<(String, TagId)> = v.names.iter().enumerate().map(|(i, n)| (key(n), i as TagId)).collect();
         for (k, id) in canonical.iter().chain(aliases.iter()) {
+            let start = v.keys.len();
+            v.keys.push_str(k);
+            // Keys beyond 4 GiB of text (far past any vocabulary) are not completed.
+            let Ok(end) = u32::try_from(v.keys.len()) else { break };
             for (i, _) in k.char_indices().filter(|&(i, _)| i == 0 || k.as_bytes()[i - 1] == b' ') {
-                v.completions.push((k[i..].into(), *id));
+                v.completions.push(((start + i) as u32, end, *id));
             }
         }
-        v.completions.sort_unstable();
+        v.keys.shrink_to_fit();
+        let mut completions = std::mem::take(&mut v.completions);
+        completions.sort_unstable_by(|a, b| v.suffix(a).cmp(v.suffix(b)).then(a.2.cmp(&b.2)));
+        v.completions = completions;
         for (k, id) in &canonical {
             if k.chars().count() >= MIN_TYPO_CHARS {
                 v.deletions.extend(deletions_of(k).map(|d| (deletion_hash(&d), *id)));
@@ -137,6 +150,11 @@ impl Vocabulary {
         v.deletions.sort_unstable();
         v.deletions.dedup();
         v
+    }
+
+    /// The text of a completion's suffix.
+    fn suffix(&self, &(start, end, _): &(u32, u32, TagId)) -> &str {
+        &self.keys[start as usize..end as usize]
     }
 
     /// The tags whose canonical key is `d` with one character more.
@@ -266,12 +284,13 @@ impl Vocabulary {
         if k.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let start = self.completions.partition_point(|(s, _)| s.as_ref() < k.as_str());
+        let start = self.completions.partition_point(|c| self.suffix(c) < k.as_str());
         let mut found: Vec<(usize, bool, TagId, &str)> = Vec::new();
-        for (suffix, id) in self.completions[start..].iter().take_while(|(s, _)| s.starts_with(k.as_str())).take(2000) {
-            let name = &self.names[*id as usize];
-            let whole = key(name);
-            found.push((whole.len(), !whole.ends_with(suffix.as_ref()), *id, suffix));
+        let matching = self.completions[start..].iter().take_while(|c| self.suffix(c).starts_with(k.as_str()));
+        for completion in matching.take(2000) {
+            let (suffix, id) = (self.suffix(completion), completion.2);
+            let whole = key(&self.names[id as usize]);
+            found.push((whole.len(), !whole.ends_with(suffix), id, suffix));
         }
         found.sort_by_key(|a| (a.1, a.0, a.2));
         let mut seen = HashSet::default();
