@@ -74,13 +74,27 @@ enum Command {
         /// The Posts.xml file.
         #[arg(long)]
         posts: PathBuf,
-        /// The share of questions, by date, before the cut-off.
+        /// `rolling`: each question ranks everyone who answered before it was asked, after a
+        /// warm-up; `cut-off`: questions after a date rank those who answered before it.
+        #[arg(long, value_enum, default_value = "rolling")]
+        protocol: Protocol,
+        /// The share of questions, by date, before the cut-off (`cut-off`).
         #[arg(long, default_value_t = 0.7)]
         train_fraction: f64,
+        /// The share of questions, by date, that only teach (`rolling`).
+        #[arg(long, default_value_t = 0.3)]
+        warmup: f64,
         /// Seed of the random baseline.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// How `evaluate-matching` splits what teaches from what is asked.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Protocol {
+    Rolling,
+    CutOff,
 }
 
 #[tokio::main]
@@ -121,8 +135,11 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::MigrateData { from, to } => migrate::run(&from, &to).await,
-        Command::EvaluateMatching { posts, train_fraction, seed } => {
-            let evaluation = evaluate::evaluate(&posts, train_fraction, seed)?;
+        Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed } => {
+            let evaluation = match protocol {
+                Protocol::Rolling => evaluate::rolling::evaluate(&posts, warmup, seed)?,
+                Protocol::CutOff => evaluate::evaluate(&posts, train_fraction, seed)?,
+            };
             print!("{}", evaluation.table());
             Ok(())
         }

@@ -14,22 +14,42 @@ use super::{mails, presence};
 use super::{AppError, AppResult};
 use crate::AppState;
 
-/// Books a seat for `user` at `venue`, by the venue's rules and the store's capacity check.
+/// Books a seat for `user` at `venue`, by the venue's rules and the store's capacity check. Each
+/// result is counted in the metrics once it is known, even when the requester has gone.
 pub async fn place(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> AppResult<Booking> {
-    let placed = book(state, user, venue, input).await;
+    let (new, tz) = match planned(state, user, venue, input) {
+        Ok(planned) => planned,
+        Err(refused) => {
+            let refused = Err(refused);
+            state.metrics.booking(&refused);
+            return refused;
+        }
+    };
+    if state.store.one_writer() {
+        // The group's writer counts what it writes.
+        return state.group_commit.book(&state.store, &state.metrics, new, tz).await;
+    }
+    let placed = alone(state, new, tz).await;
     state.metrics.booking(&placed);
     placed
 }
 
-async fn book(state: &AppState, user: Uuid, venue: &Venue, input: &BookingInput) -> AppResult<Booking> {
+/// The booking the rules allow, ready for the store, with the venue's time zone.
+fn planned(
+    state: &AppState,
+    user: Uuid,
+    venue: &Venue,
+    input: &BookingInput,
+) -> AppResult<(NewBooking, chrono_tz::Tz)> {
     let rules = VenueRules::of(venue)?;
     let now = state.clock.now();
     let plan = booking::plan_with_terms(rules.clock(venue), access::terms(venue), input, now)?;
     let tz = access::time_zone(venue)?;
-    let new = NewBooking { user, venue: venue.id, space: input.space_id, plan, now };
-    if state.store.one_writer() {
-        return state.group_commit.book(&state.store, &state.metrics, new, tz).await;
-    }
+    Ok((NewBooking { user, venue: venue.id, space: input.space_id, plan, now }, tz))
+}
+
+/// A booking in a unit of work of its own.
+async fn alone(state: &AppState, new: NewBooking, tz: chrono_tz::Tz) -> AppResult<Booking> {
     let mut work = state.store.begin().await?;
     let done = write(work.as_mut(), new, tz).await;
     Ok(work.end(done).await?)

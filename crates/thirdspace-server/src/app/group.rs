@@ -6,12 +6,15 @@
 //! the transaction fails, every booking in it gets that failure and none is kept.
 //!
 //! A request that stops waiting (its client gone, its deadline passed) before its turn is not
-//! written; one whose turn has come is written, like a request whose answer is lost on the way.
+//! written; one that goes while its group is being written is kept, like a request whose answer
+//! is lost on the way (a booking written alone is kept the same way when its requester goes while
+//! it commits). Each booking keeps the instant its request was planned at (`NewBooking::now`),
+//! which is at most the wait in line earlier than its write.
 
 use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
-use thirdspace_store::{Booking, NewBooking, Store, StoreResult, Work};
+use thirdspace_store::{Booking, NewBooking, Outage, Store, StoreResult, Work};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{bookings, AppError, AppResult};
@@ -84,36 +87,40 @@ async fn write_in_turn(store: Arc<dyn Store>, metrics: Arc<Metrics>, mut line: m
     while line.recv_many(&mut jobs, MOST).await > 0 {
         jobs.retain(|job| !job.reply.is_closed());
         if !jobs.is_empty() {
-            metrics.bookings_written_together(jobs.len());
-            write_together(&*store, std::mem::take(&mut jobs)).await;
+            write_together(&*store, &metrics, std::mem::take(&mut jobs)).await;
         }
     }
 }
 
-async fn write_together(store: &dyn Store, jobs: Vec<Job>) {
-    let (work, replies): (Vec<_>, Vec<_>) = jobs.into_iter().map(|j| ((j.booking, j.tz), j.reply)).unzip();
-    match write_group(store, work).await {
+async fn write_together(store: &dyn Store, metrics: &Metrics, jobs: Vec<Job>) {
+    let answers = match write_group(store, &jobs).await {
         Ok(answers) => {
-            for (reply, answer) in replies.into_iter().zip(answers) {
-                // A requester gone now loses its answer only: its booking is kept.
-                let _ = reply.send(answer);
-            }
+            metrics.bookings_written_together(jobs.len());
+            answers
         }
         Err(failed) => {
             let failed = AppError::from(failed);
-            for reply in replies {
-                let _ = reply.send(Err(failed.clone()));
-            }
+            jobs.iter().map(|_| Err(failed.clone())).collect()
         }
+    };
+    for (job, answer) in jobs.into_iter().zip(answers) {
+        metrics.booking(&answer);
+        // A requester gone now loses its answer only: its booking is kept.
+        let _ = job.reply.send(answer);
     }
 }
 
-/// Each booking's own answer, or the failure of the whole transaction (then nothing is kept).
-async fn write_group(store: &dyn Store, group: Vec<(NewBooking, Tz)>) -> StoreResult<Vec<AppResult<Booking>>> {
+/// Each booking's own answer, or the failure of the whole transaction (then nothing is kept). A
+/// booking whose requester went away before its turn in the group is not written.
+async fn write_group(store: &dyn Store, jobs: &[Job]) -> StoreResult<Vec<AppResult<Booking>>> {
     let mut work = store.begin().await?;
-    let mut answers = Vec::with_capacity(group.len());
-    for (booking, tz) in group {
-        match apart(work.as_mut(), booking, tz).await {
+    let mut answers = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        if job.reply.is_closed() {
+            answers.push(Err(AppError::Unavailable(Outage::Unreachable)));
+            continue;
+        }
+        match apart(work.as_mut(), job.booking.clone(), job.tz).await {
             Ok(answer) => answers.push(answer),
             Err(failed) => {
                 work.rollback().await;
@@ -125,8 +132,9 @@ async fn write_group(store: &dyn Store, group: Vec<(NewBooking, Tz)>) -> StoreRe
     Ok(answers)
 }
 
-/// One booking behind its own mark: refused, it leaves nothing behind. The outer error is the
-/// transaction's, when a mark itself cannot be set or undone.
+/// One booking behind its own mark: refused, it leaves nothing behind. The outer error ends the
+/// whole transaction: a mark that cannot be set or undone (SQLite rolls everything back itself on
+/// some failures, a full disk among them), reported as the booking's own failure that led to it.
 async fn apart(work: &mut dyn Work, booking: NewBooking, tz: Tz) -> StoreResult<AppResult<Booking>> {
     work.mark().await?;
     match bookings::write(work, booking, tz).await {
@@ -134,9 +142,12 @@ async fn apart(work: &mut dyn Work, booking: NewBooking, tz: Tz) -> StoreResult<
             work.keep_since_mark().await?;
             Ok(Ok(made))
         }
-        Err(refused) => {
-            work.undo_to_mark().await?;
-            Ok(Err(refused.into()))
-        }
+        Err(refused) => match work.undo_to_mark().await {
+            Ok(()) => Ok(Err(refused.into())),
+            Err(undo) => {
+                tracing::warn!(error = %undo, "a booking's savepoint could not be undone; its group is given up");
+                Err(refused)
+            }
+        },
     }
 }

@@ -220,11 +220,10 @@ pub struct PresentView {
     pub since: String,
 }
 
-/// Someone here now as [`PresentView`], and the same written as JSON: made once per change of the
-/// venue's people (with its view, `here.rs`), not once per request.
+/// Someone here now as [`PresentView`], written as JSON: once per change of the venue's people
+/// (with its view, `here.rs`), not once per request.
 #[derive(Debug)]
 pub struct Shown {
-    pub view: PresentView,
     pub json: Box<RawValue>,
 }
 
@@ -248,8 +247,7 @@ pub fn shown(people: &[PresentPerson]) -> serde_json::Result<Vec<Arc<Shown>>> {
                     .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                     .unwrap_or_default(),
             };
-            let json = serde_json::value::to_raw_value(&view)?;
-            Ok(Arc::new(Shown { view, json }))
+            Ok(Arc::new(Shown { json: serde_json::value::to_raw_value(&view)? }))
         })
         .collect()
 }

@@ -1,11 +1,14 @@
 //! `thirdspace evaluate-matching`: how well the engine routes real questions to the people who
 //! answered them, against simple baselines, on any Stack Exchange `Posts.xml`.
 //!
-//! People's offers are the tags of the questions they answered before a cut-off date (their
-//! words: those questions' titles and their answers); each later question with an accepted
-//! answer is a need, and the accepted answerer is the person who should rank first.
+//! Two protocols. The rolling one (`rolling`, the default) routes each question among everyone who
+//! had answered before it was asked. The cut-off one (here): people's offers are the tags of the
+//! questions they answered before a cut-off date (their words: those questions' titles and their
+//! answers); each later question with an accepted answer is a need, and the accepted answerer is
+//! the person who should rank first.
 
 mod posts;
+pub mod rolling;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -37,11 +40,8 @@ impl Method {
 
 pub struct Evaluation {
     methods: Vec<Method>,
-    pub cutoff: String,
-    pub candidates: usize,
-    pub questions: usize,
-    /// Held-out questions whose accepted answerer had answered before the cut-off.
-    pub reachable: usize,
+    /// What was evaluated, in a sentence under the table.
+    pub note: String,
 }
 
 impl Evaluation {
@@ -58,11 +58,7 @@ impl Evaluation {
             let _ =
                 writeln!(out, "| {} | {:.3} | {:.3} | {:.3} | {:.3} |", m.name, m.hit(1), m.hit(5), m.hit(10), m.mrr());
         }
-        let _ = writeln!(
-            out,
-            "\n{} held-out questions after {} ({} of them answered by someone who had answered before); {} candidates.",
-            self.questions, self.cutoff, self.reachable, self.candidates
-        );
+        let _ = writeln!(out, "\n{}", self.note);
         out
     }
 }
@@ -168,19 +164,22 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
     if held_out == 0 {
         bail!("no question after the cut-off has an accepted answer");
     }
-    Ok(Evaluation { methods, cutoff, candidates: users.len(), questions: held_out, reachable })
+    let note = format!(
+        "{held_out} held-out questions after {cutoff} ({reachable} of them answered by someone who had answered \
+         before); {} candidates.",
+        users.len()
+    );
+    Ok(Evaluation { methods, note })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A tiny forum where each expert answers one topic; later questions on a topic must reach
-    /// its expert first.
-    #[test]
-    fn the_engine_ranks_the_topic_expert_first_and_baselines_are_computed_alongside() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("Posts.xml");
+    /// A tiny forum of twenty days where each of three experts (101, 102, 103) answers every
+    /// question on one topic, asked by a different person each day (501…520).
+    pub(crate) fn tiny_forum(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("Posts.xml");
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<posts>\n");
         let topics = [("espresso", 101), ("grinding", 102), ("tea", 103)];
         let mut id = 1;
@@ -201,8 +200,16 @@ mod tests {
         }
         xml.push_str("</posts>\n");
         std::fs::write(&path, xml).expect("write");
+        path
+    }
+
+    /// Later questions on a topic must reach its expert first.
+    #[test]
+    fn the_engine_ranks_the_topic_expert_first_and_baselines_are_computed_alongside() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = tiny_forum(dir.path());
         let evaluation = evaluate(&path, 0.5, 7).expect("evaluate");
-        assert_eq!(evaluation.candidates, 3);
+        assert!(evaluation.note.ends_with("; 3 candidates."), "{}", evaluation.note);
         let [hit1, _, _, mrr] = evaluation.figures("engine").expect("engine");
         assert_eq!(hit1, 1.0);
         assert_eq!(mrr, 1.0);
