@@ -134,6 +134,26 @@ mod tests {
     }
 
     #[test]
+    fn a_fit_is_the_tags_or_half_the_strongest_words_times_the_record() {
+        let v = shipped();
+        let candidates = vec![
+            Candidate { offers: terms(v, &["espresso"]), text: String::new(), helped: 0 },
+            Candidate { offers: Vec::new(), text: "burr grinder".into(), helped: 0 },
+            Candidate { offers: Vec::new(), text: "burr".into(), helped: 2 },
+            Candidate { offers: Vec::new(), text: String::new(), helped: 5 },
+        ];
+        let scored = Router::new(&candidates).scored(v, &terms(v, &["espresso"]), "burr grinder", |_| false);
+        let score = |p: u32| scored.iter().find(|s| s.0 == p).map(|s| s.1);
+        // An exact offer fits wholly; no record yet: helpfulness (0 + 1) / (0 + 2).
+        assert_eq!(score(0), Some(0.5));
+        // The strongest words alone fit by TEXT_WEIGHT.
+        assert_eq!(score(1), Some(TEXT_WEIGHT * 0.5));
+        let weaker = score(2).expect("fewer of the words still fit");
+        assert!(weaker > 0.0 && weaker < TEXT_WEIGHT * 0.75, "{weaker}");
+        assert_eq!(score(3), None, "nothing of the question: no fit, whatever the record");
+    }
+
+    #[test]
     fn each_answerer_comes_with_what_they_offer_or_wrote_that_fits_the_question() {
         let v = shipped();
         let needs = terms(v, &["vat"]);

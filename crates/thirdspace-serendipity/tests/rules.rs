@@ -294,3 +294,53 @@ fn shared_interests_are_those_both_hold() {
     bo.interests = terms(v, &["chess", "baking"]);
     assert_eq!(thirdspace_serendipity::score::shared_interests(&ana, &bo), terms(v, &["chess"]));
 }
+
+#[test]
+fn a_pair_scores_the_harmonic_mean_or_half_its_one_way_fit_plus_a_little_for_interests_and_fields() {
+    let close = |x: f32, y: f32| (x - y).abs() < 1e-6;
+    // Reciprocal: 2·0.6·0.3 / 0.9 = 0.4, above half of 0.6.
+    assert!(close(pair_score(0.6, 0.3, 0, false), 0.4), "{}", pair_score(0.6, 0.3, 0, false));
+    // One way: half of the fit.
+    assert!(close(pair_score(0.0, 0.6, 0, false), 0.3));
+    // Reciprocal but lopsided: half of the stronger fit wins (2·0.9·0.1 / 1.0 = 0.18 < 0.45).
+    assert!(close(pair_score(0.9, 0.1, 0, false), 0.45));
+    // One shared interest adds 0.04, at most two count, a different field 0.08.
+    assert!(close(pair_score(0.6, 0.3, 1, false), 0.44));
+    assert!(close(pair_score(0.6, 0.3, 5, true), 0.4 + 0.08 + 0.08));
+}
+
+#[test]
+fn my_suggestions_are_the_best_fits_first_and_only_those_who_fit() {
+    let v = shipped();
+    let people = vec![
+        Person::new(v, 1, "Me", &["python"], &["seo"]),
+        Person::new(v, 2, "Both ways", &["seo"], &["python"]),
+        Person::new(v, 3, "One way", &["seo"], &[]),
+        Person::new(v, 4, "Nothing shared", &["photography"], &["illustration"]),
+    ];
+    let others = |k| suggestions_for(v, &people, 0, &Exclusions::new(), k).iter().map(|i| i.b).collect::<Vec<_>>();
+    assert_eq!(others(5), vec![1, 2], "the reciprocal pair first, nobody who fits nothing");
+    assert_eq!(others(1), vec![1]);
+}
+
+#[test]
+fn a_round_takes_the_strongest_pairs_first_each_person_up_to_the_cap() {
+    let v = shipped();
+    let people = vec![
+        Person::new(v, 1, "A", &["vat"], &["ux"]),
+        Person::new(v, 2, "B", &["ux"], &["vat"]),
+        Person::new(v, 3, "C", &["seo"], &["copywriting"]),
+        Person::new(v, 4, "D", &["copywriting"], &["seo"]),
+        Person::new(v, 5, "E", &[], &["vat"]),
+    ];
+    let pairs = |cap| {
+        let mut pairs: Vec<(usize, usize)> =
+            round(v, &people, &Exclusions::new(), cap).iter().map(|i| (i.a.min(i.b), i.a.max(i.b))).collect();
+        pairs.sort_unstable();
+        pairs
+    };
+    // One each: the two reciprocal pairs; E, who only needs what A gives, waits.
+    assert_eq!(pairs(1), vec![(0, 1), (2, 3)]);
+    // Two each: A has room for E too.
+    assert_eq!(pairs(2), vec![(0, 1), (0, 4), (2, 3)]);
+}
