@@ -63,18 +63,24 @@ impl Evaluation {
     }
 }
 
-/// Runs the evaluation; `fraction` of the questions (by date) come before the cut-off.
-pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
+/// The posts of `path`, questions in the order they were asked; too few to evaluate is an error.
+fn read_in_order(path: &Path) -> Result<(Vec<posts::Question>, Vec<posts::Answer>)> {
     let posts = posts::read(path)?;
     let mut questions = posts.questions;
     questions.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     if questions.len() < 10 {
         bail!("{} holds only {} questions: too few to evaluate", path.display(), questions.len());
     }
+    Ok((questions, posts.answers))
+}
+
+/// Runs the evaluation; `fraction` of the questions (by date) come before the cut-off.
+pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
+    let (questions, answers) = read_in_order(path)?;
     let split = ((questions.len() as f64 * fraction.clamp(0.1, 0.95)) as usize).min(questions.len() - 1);
     let cutoff = questions[split].created.clone();
     let by_id: HashMap<u64, usize> = questions.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
-    let answers_by_id: HashMap<u64, &posts::Answer> = posts.answers.iter().map(|a| (a.id, a)).collect();
+    let answers_by_id: HashMap<u64, &posts::Answer> = answers.iter().map(|a| (a.id, a)).collect();
 
     // Who answered what before the cut-off.
     let mut users: Vec<u64> = Vec::new();
@@ -82,7 +88,7 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
     let mut tags: Vec<Vec<String>> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut helped: Vec<u32> = Vec::new();
-    for answer in posts.answers.iter().filter(|a| a.created < cutoff) {
+    for answer in answers.iter().filter(|a| a.created < cutoff) {
         let (Some(owner), Some(&q)) = (answer.owner, by_id.get(&answer.parent)) else { continue };
         // Only answers to questions before the cut-off: an answer merged in from elsewhere can
         // be older than its (held-out) question.

@@ -89,16 +89,11 @@ fn tf_idf(records: &[Record], df: &HashMap<String, u32>, wanted: &HashSet<String
 
 /// Runs the rolling evaluation; `warmup` of the questions (by date) only teach.
 pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
-    let posts = posts::read(path)?;
-    let mut questions = posts.questions;
-    questions.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
-    if questions.len() < 10 {
-        bail!("{} holds only {} questions: too few to evaluate", path.display(), questions.len());
-    }
+    let (questions, answers) = super::read_in_order(path)?;
     let first = ((questions.len() as f64 * warmup.clamp(0.0, 0.95)) as usize).min(questions.len() - 1);
     let question_of: HashMap<u64, usize> = questions.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
-    let owner_of: HashMap<u64, Option<u64>> = posts.answers.iter().map(|a| (a.id, a.owner)).collect();
-    let mut answers: Vec<&posts::Answer> = posts.answers.iter().filter(|a| a.owner.is_some()).collect();
+    let owner_of: HashMap<u64, Option<u64>> = answers.iter().map(|a| (a.id, a.owner)).collect();
+    let mut answers: Vec<&posts::Answer> = answers.iter().filter(|a| a.owner.is_some()).collect();
     answers.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
 
     let vocabulary = shipped();
