@@ -63,6 +63,30 @@ impl Evaluation {
     }
 }
 
+/// Everyone by their score, best first; ties in the order people were numbered.
+fn ranked(scores: impl Iterator<Item = f64>) -> Vec<usize> {
+    let mut scored: Vec<(f64, usize)> = scores.enumerate().map(|(i, s)| (s, i)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The share of the tags in either set that both hold (0 when neither holds any).
+fn jaccard(theirs: &HashSet<&str>, wanted: &HashSet<&str>) -> f64 {
+    let either = theirs.union(wanted).count();
+    if either == 0 {
+        0.0
+    } else {
+        theirs.intersection(wanted).count() as f64 / either as f64
+    }
+}
+
+/// `people` numbers in a random order, the same for the same seed and question.
+fn shuffled(people: usize, seed: u64, question: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..people).collect();
+    order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed ^ question));
+    order
+}
+
 /// The posts of `path`, questions in the order they were asked; too few to evaluate is an error.
 fn read_in_order(path: &Path) -> Result<(Vec<posts::Question>, Vec<posts::Answer>)> {
     let posts = posts::read(path)?;
@@ -150,19 +174,8 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
             .map(|p| p as usize)
             .collect();
         let wanted: HashSet<&str> = question.tags.iter().map(String::as_str).collect();
-        let mut jaccard: Vec<(f64, usize)> = tag_sets
-            .iter()
-            .enumerate()
-            .map(|(i, set)| {
-                let both = set.intersection(&wanted).count() as f64;
-                let either = set.union(&wanted).count() as f64;
-                (if either > 0.0 { both / either } else { 0.0 }, i)
-            })
-            .collect();
-        jaccard.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let jaccard: Vec<usize> = jaccard.into_iter().map(|(_, i)| i).collect();
-        let mut random: Vec<usize> = (0..users.len()).collect();
-        random.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed ^ question.id));
+        let jaccard = ranked(tag_sets.iter().map(|set| jaccard(set, &wanted)));
+        let random = shuffled(users.len(), seed, question.id);
         for (method, order) in methods.iter_mut().zip([&engine, &jaccard, &most_active, &random]) {
             method.ranks.push(rank_in(order));
         }

@@ -9,31 +9,34 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{bail, Result};
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use thirdspace_serendipity::person::terms;
 use thirdspace_serendipity::route::{Candidate, Router};
 use thirdspace_serendipity::text::words;
 use thirdspace_serendipity::vocabulary::shipped;
 
-use super::{posts, Evaluation, Method};
+use super::{jaccard, posts, ranked, shuffled, Evaluation, Method};
 
 /// The baselines' names, after the engine's.
 const METHODS: [&str; 5] = ["engine", "tf-idf + activity", "tag Jaccard", "most active first", "random"];
 
-/// What one person had done up to a moment: the tags of the questions they answered, those
-/// questions' titles and their answers (for the engine), their terms for tf-idf (tags marked as
-/// such, and title words, with how often), and how many answers.
+/// What one person had done up to a moment, beside what the engine reads of them (their
+/// [`Candidate`]: offers, words and answers): the tags of the questions they answered, and their
+/// terms for tf-idf (tags marked as such, and title words, with how often).
 #[derive(Default)]
 struct Record {
     tags: Vec<String>,
-    text: String,
     terms: HashMap<String, u32>,
-    answers: u32,
 }
 
 impl Record {
-    fn learn(&mut self, question: &posts::Question, answer: &posts::Answer, df: &mut HashMap<String, u32>) {
+    /// Learns from one of their answers, here and in what the engine reads of them.
+    fn learn(
+        &mut self,
+        candidate: &mut Candidate,
+        question: &posts::Question,
+        answer: &posts::Answer,
+        df: &mut HashMap<String, u32>,
+    ) {
         let mut add = |term: String| {
             let count = self.terms.entry(term.clone()).or_default();
             if *count == 0 {
@@ -47,16 +50,20 @@ impl Record {
         for word in words(&question.title) {
             add(word);
         }
+        let known = self.tags.len();
         for tag in &question.tags {
             if !self.tags.contains(tag) {
                 self.tags.push(tag.clone());
             }
         }
-        self.text.push_str(&question.title);
-        self.text.push(' ');
-        self.text.push_str(&answer.body);
-        self.text.push(' ');
-        self.answers += 1;
+        if self.tags.len() > known {
+            candidate.offers = terms(shipped(), &self.tags);
+        }
+        candidate.text.push_str(&question.title);
+        candidate.text.push(' ');
+        candidate.text.push_str(&answer.body);
+        candidate.text.push(' ');
+        candidate.helped += 1;
     }
 }
 
@@ -65,25 +72,23 @@ fn question_terms(question: &posts::Question) -> HashSet<String> {
     question.tags.iter().map(|t| format!("tag:{t}")).chain(words(&question.title)).collect()
 }
 
-/// Everyone by `score`, best first; ties in the order people first answered.
-fn ranked(scores: impl Iterator<Item = f64>) -> Vec<usize> {
-    let mut scored: Vec<(f64, usize)> = scores.enumerate().map(|(i, s)| (s, i)).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
-}
-
 /// Cosine of the question's terms (each weighted by its idf) and each person's (count times idf),
 /// plus 0.05·ln(1 + answers).
-fn tf_idf(records: &[Record], df: &HashMap<String, u32>, wanted: &HashSet<String>) -> Vec<usize> {
+fn tf_idf(
+    records: &[Record],
+    candidates: &[Candidate],
+    df: &HashMap<String, u32>,
+    wanted: &HashSet<String>,
+) -> Vec<usize> {
     let people = records.len() as f64;
     let idf = |term: &str| df.get(term).map_or(0.0, |&n| (people / f64::from(n)).ln());
     let query: Vec<(&String, f64)> = wanted.iter().map(|t| (t, idf(t))).collect();
     let query_norm = query.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-    ranked(records.iter().map(|r| {
+    ranked(records.iter().zip(candidates).map(|(r, c)| {
         let norm = r.terms.iter().map(|(t, &n)| (f64::from(n) * idf(t)).powi(2)).sum::<f64>().sqrt();
         let dot: f64 = query.iter().map(|(t, w)| r.terms.get(*t).map_or(0.0, |&n| f64::from(n) * idf(t) * w)).sum();
         let cosine = if norm > 0.0 && query_norm > 0.0 { dot / (norm * query_norm) } else { 0.0 };
-        cosine + 0.05 * f64::from(r.answers).ln_1p()
+        cosine + 0.05 * f64::from(c.helped).ln_1p()
     }))
 }
 
@@ -99,6 +104,7 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
     let vocabulary = shipped();
     let mut index: HashMap<u64, usize> = HashMap::new();
     let mut records: Vec<Record> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut df: HashMap<String, u32> = HashMap::new();
     let mut methods: Vec<Method> = METHODS.iter().map(|&name| Method { name, ranks: Vec::new() }).collect();
     let (mut next, mut asked, mut unreachable) = (0, 0, 0);
@@ -110,9 +116,10 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
             let (Some(owner), true) = (answer.owner, questions[q].created < question.created) else { continue };
             let i = *index.entry(owner).or_insert_with(|| {
                 records.push(Record::default());
+                candidates.push(Candidate { offers: Vec::new(), text: String::new(), helped: 0 });
                 records.len() - 1
             });
-            records[i].learn(&questions[q], answer, &mut df);
+            records[i].learn(&mut candidates[i], &questions[q], answer, &mut df);
         }
         let Some(target) = question.accepted_answer.and_then(|a| owner_of.get(&a).copied().flatten()) else {
             continue;
@@ -128,10 +135,6 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
         let asker = question.owner.and_then(|o| index.get(&o).copied());
         let rank_in = |order: &[usize]| order.iter().filter(|&&p| Some(p) != asker).position(|&p| p == target);
 
-        let candidates: Vec<Candidate> = records
-            .iter()
-            .map(|r| Candidate { offers: terms(vocabulary, &r.tags), text: r.text.clone(), helped: r.answers })
-            .collect();
         let needs = terms(vocabulary, &question.tags);
         let text = format!("{} {}", question.title, question.body);
         let engine: Vec<usize> = Router::new(&candidates)
@@ -139,20 +142,11 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
             .into_iter()
             .map(|p| p as usize)
             .collect();
-        let tf_idf = tf_idf(&records, &df, &question_terms(question));
+        let tf_idf = tf_idf(&records, &candidates, &df, &question_terms(question));
         let wanted: HashSet<&str> = question.tags.iter().map(String::as_str).collect();
-        let jaccard = ranked(records.iter().map(|r| {
-            let theirs: HashSet<&str> = r.tags.iter().map(String::as_str).collect();
-            let either = theirs.union(&wanted).count();
-            if either == 0 {
-                0.0
-            } else {
-                theirs.intersection(&wanted).count() as f64 / either as f64
-            }
-        }));
-        let active = ranked(records.iter().map(|r| f64::from(r.answers)));
-        let mut random: Vec<usize> = (0..records.len()).collect();
-        random.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed ^ question.id));
+        let jaccard = ranked(records.iter().map(|r| jaccard(&r.tags.iter().map(String::as_str).collect(), &wanted)));
+        let active = ranked(candidates.iter().map(|c| f64::from(c.helped)));
+        let random = shuffled(records.len(), seed, question.id);
         for (method, order) in methods.iter_mut().zip([&engine, &tf_idf, &jaccard, &active, &random]) {
             method.ranks.push(rank_in(order));
         }
