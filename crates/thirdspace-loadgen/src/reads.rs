@@ -107,6 +107,7 @@ async fn ask_until(
     deadline: Instant,
 ) -> Result<Vec<Duration>> {
     let mut times = Vec::new();
+    let check_out = url.replace("/check-ins", "/check-outs");
     while Instant::now() < deadline {
         let started = Instant::now();
         let req = match ask {
@@ -122,8 +123,7 @@ async fn ask_until(
             bail!("unexpected {status}: {}", String::from_utf8_lossy(&body));
         }
         if let Ask::FirstCheckIn = ask {
-            let out = url.replace("/check-ins", "/check-outs");
-            let (status, body) = post(&client, &out, Some(&token), json!({})).await?;
+            let (status, body) = post(&client, &check_out, Some(&token), json!({})).await?;
             if !status.is_success() {
                 bail!("check-out failed: {status} {body}");
             }

@@ -203,7 +203,7 @@ fn seen_by(me: Option<Uuid>, here: bool) -> impl Fn(Uuid, Visibility) -> bool {
 }
 
 /// Someone here now, as much as they chose to show.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct PresentView {
     pub user_id: Uuid,
     pub display_name: String,
