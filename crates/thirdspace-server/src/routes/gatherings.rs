@@ -46,7 +46,9 @@ impl ListingQuery {
 /// people going), a city and a time zone. A series repeats by an RFC 5545 rule that ends.
 #[utoipa::path(post, path = "/api/v1/gatherings", tag = "gatherings", request_body = GatheringInput,
     responses((status = 201, body = GatheringView), (status = 401, body = ErrorBody),
-        (status = 403, description = "Not this venue's staff", body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 403, description = "Not this venue's staff", body = ErrorBody),
+        (status = 409, description = "The venue's open seating has not that many seats free over one of the dates (`gathering_no_seats`)", body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn organise(
     State(state): State<AppState>,

@@ -261,6 +261,8 @@ async fn a_gathering_at_a_venue_keeps_its_seats_so_no_seat_is_given_twice() {
     assert_eq!((second.status, second.code()), (StatusCode::CONFLICT, "gathering_no_seats"), "{}", second.body);
     assert_eq!(app.count("gathering_dates").await, dates_before);
     assert_eq!(app.count("gatherings").await, 1);
+    let doc = app.get("/api/openapi.json", None).await;
+    assert!(doc.body["paths"]["/api/v1/gatherings"]["post"]["responses"]["409"].is_object(), "the 409 is declared");
     // Nor can the first grow past the seats free.
     let id = made.body["id"].as_str().unwrap();
     let grow =
