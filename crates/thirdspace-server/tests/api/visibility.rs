@@ -176,15 +176,20 @@ async fn network_suggestions_name_only_people_who_show_themselves_publicly() {
     let (pia, _vera, _hugo) = three_kinds(&app).await;
     let also_public = app.member("Bo").await;
     profile(&app, &also_public, "Public Bo", "public", &["ux design"], &["bookkeeping"]).await;
-    let suggested = app.get("/api/v1/me/suggestions?scope=network&limit=20", Some(&pia)).await;
-    assert_eq!(suggested.status, StatusCode::OK, "{}", suggested.body);
-    let with: Vec<Uuid> = suggested
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["with"]["user_id"].as_str().unwrap().parse().unwrap())
-        .collect();
+    // The network's index learns of a profile from its event, a moment after it is saved.
+    let with: Vec<Uuid> = crate::helpers::eventually("Bo, public, is suggested across the network", || async {
+        let suggested = app.get("/api/v1/me/suggestions?scope=network&limit=20", Some(&pia)).await;
+        assert_eq!(suggested.status, StatusCode::OK, "{}", suggested.body);
+        let with: Vec<Uuid> = suggested
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["with"]["user_id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        (!with.is_empty()).then_some(with)
+    })
+    .await;
     assert_eq!(with, [also_public.id], "only the other public person, though Vera and Hugo fit better");
 }
 
