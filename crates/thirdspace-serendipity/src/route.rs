@@ -1,42 +1,132 @@
-//! Question routing: who can answer a question, by how well what they offer and what they wrote
-//! before meet it, weighed by their record of actually helping.
+//! Question routing: who will answer a question. Two things predict it: how much someone has
+//! helped lately (recent help counts most, older help fades) and how well what they offer and what
+//! they wrote before meet the question. A person's score is `ln(QUIET + recent help) + FIT ×
+//! fit`: among people who fit alike, the one helping now comes first; among people equally
+//! active, the better fit.
 
 use crate::closeness::{neighbourhood, Link};
-use crate::index::{helpfulness, top, NetworkIndex};
+use crate::index::{top, NetworkIndex};
 use crate::person::term_label;
 use crate::text::{words, Bm25};
 use crate::vocabulary::{Term, Vocabulary};
 
-/// How much the question's words found in what someone wrote before count, at most, beside
-/// their tags.
-pub const TEXT_WEIGHT: f32 = 0.5;
+/// The constants of the routing model. [`Model::default`] holds the shipped ones, chosen by
+/// cross-validation over time (see `docs/BENCHMARKS.md`); the evaluation tries others.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Model {
+    /// Days in which a time someone helped fades to 1/e of its weight.
+    pub recency_days: f32,
+    /// What recent help a person who has not helped lately counts as: below it, differences in
+    /// old help hardly matter and the fit decides.
+    pub quiet: f32,
+    /// How much the fit (0 to 1) counts beside the logarithm of recent help.
+    pub fit: f32,
+    /// How much the question's words found in what someone wrote count, at most, beside their
+    /// tags, within the fit.
+    pub text: f32,
+}
 
-/// Candidates for answering questions: their offers, their words, their record.
-pub struct Router {
-    index: NetworkIndex,
-    texts: Bm25,
+impl Default for Model {
+    fn default() -> Self {
+        Self { recency_days: 7.0, quiet: 0.1, fit: 0.5, text: 0.5 }
+    }
+}
+
+impl Model {
+    /// Recent help: each time someone helped weighs `exp(-days since / recency_days)`; a time
+    /// in the future (clocks apart) counts as now.
+    pub fn recent_help(&self, helps: &[Help], now: i64) -> f32 {
+        helps.iter().map(|h| (-(days_between(h.at, now)) / self.recency_days).exp()).sum()
+    }
+
+    /// A person's score for a question from their fit (0 to 1) and their recent help.
+    pub fn score(&self, fit: f32, recent_help: f32) -> f32 {
+        (self.quiet + recent_help).ln() + self.fit * fit
+    }
+
+    /// The fit of tags (0 to 1) and of words (0 to 1, relative to the best writer's): the words
+    /// add what the tags leave, up to [`Model::text`].
+    pub fn fit(&self, tags: f32, words: f32) -> f32 {
+        1.0 - (1.0 - tags) * (1.0 - self.text * words)
+    }
+}
+
+/// Days (with their fraction) from `then` to `now` (seconds), never negative.
+fn days_between(then: i64, now: i64) -> f32 {
+    now.saturating_sub(then).max(0) as f32 / 86_400.0
+}
+
+/// One time someone helped (answered a question, gave an exchange that was confirmed, was found
+/// useful after an introduction): when (seconds) and on what.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Help {
+    pub at: i64,
+    pub topics: Vec<Term>,
 }
 
 /// One candidate: what they offer, the text of what they know (answers given, profile), and
-/// how many times they have helped.
+/// each time they helped.
+#[derive(Clone, Debug, Default)]
 pub struct Candidate {
     pub offers: Vec<Term>,
     pub text: String,
-    pub helped: u32,
+    pub helps: Vec<Help>,
+}
+
+/// Candidates for answering questions at one moment: their offers, their words, their recent help.
+pub struct Router {
+    model: Model,
+    index: NetworkIndex,
+    texts: Bm25,
+    recent: Vec<f32>,
 }
 
 impl Router {
-    /// Candidates are numbered from 0 in the order given.
-    pub fn new(candidates: &[Candidate]) -> Self {
-        let mut index = NetworkIndex::new();
-        for c in candidates {
-            index.add(&c.offers, c.helped);
-        }
-        Self { index, texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())) }
+    /// Candidates are numbered from 0 in the order given; `now` (seconds) is when the question
+    /// is routed. The shipped [`Model`].
+    pub fn new(candidates: &[Candidate], now: i64) -> Self {
+        Self::with_model(Model::default(), candidates, now)
     }
 
-    /// The candidates who fit the question at all, best first, with their scores: fit of tags
-    /// and words times [`helpfulness`].
+    pub fn with_model(model: Model, candidates: &[Candidate], now: i64) -> Self {
+        let mut index = NetworkIndex::new();
+        for c in candidates {
+            index.add(&c.offers, c.helps.len() as u32);
+        }
+        Self {
+            model,
+            index,
+            texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())),
+            recent: candidates.iter().map(|c| model.recent_help(&c.helps, now)).collect(),
+        }
+    }
+
+    /// For each candidate who fits the question at all, how their offers fit its tags (0 to 1)
+    /// and how its words fit what they wrote (0 to 1, relative to the best writer's).
+    pub fn fit_parts(
+        &self,
+        vocabulary: &Vocabulary,
+        needs: &[Term],
+        text: &str,
+    ) -> rustc_hash::FxHashMap<u32, (f32, f32)> {
+        let mut parts: rustc_hash::FxHashMap<u32, (f32, f32)> =
+            self.index.fits(vocabulary, needs).into_iter().map(|(p, tags)| (p, (tags, 0.0))).collect();
+        let words = self.texts.scores(text);
+        let strongest = words.values().copied().fold(0.0f32, f32::max);
+        for (&p, &s) in &words {
+            parts.entry(p).or_default().1 = if strongest > 0.0 { s / strongest } else { 0.0 };
+        }
+        parts
+    }
+
+    /// Each candidate's fit (0 to 1, [`Model::fit`]) for the question, for those that fit at all.
+    fn fits(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str) -> rustc_hash::FxHashMap<u32, f32> {
+        let parts = self.fit_parts(vocabulary, needs, text);
+        parts.into_iter().map(|(p, (tags, words))| (p, self.model.fit(tags, words))).collect()
+    }
+
+    /// The candidates who fit the question at all, best first, with their scores
+    /// ([`Model::score`]).
     pub fn scored(
         &self,
         vocabulary: &Vocabulary,
@@ -44,43 +134,34 @@ impl Router {
         text: &str,
         skip: impl Fn(u32) -> bool,
     ) -> Vec<(u32, f32)> {
-        let mut fits: rustc_hash::FxHashMap<u32, f32> = self.index.fits(vocabulary, needs).into_iter().collect();
-        let words = self.texts.scores(text);
-        let strongest = words.values().copied().fold(0.0f32, f32::max);
-        for (&p, &s) in &words {
-            let text = if strongest > 0.0 { s / strongest } else { 0.0 };
-            let tags = fits.get(&p).copied().unwrap_or(0.0);
-            fits.insert(p, 1.0 - (1.0 - tags) * (1.0 - TEXT_WEIGHT * text));
-        }
-        let scored: Vec<(u32, f32)> = fits
+        let scored = self
+            .fits(vocabulary, needs, text)
             .into_iter()
             .filter(|&(p, fit)| fit > 0.0 && !skip(p))
-            .map(|(p, fit)| (p, fit * helpfulness(self.index.helped(p))))
+            .map(|(p, fit)| (p, self.model.score(fit, self.recent[p as usize])))
             .collect();
         top(scored, usize::MAX)
     }
 
-    /// Every candidate ranked for a question, best first: those who fit (see [`Router::scored`]),
-    /// then the rest, most helpful first, so that a question nobody matches still reaches the
-    /// people who help most.
+    /// Every candidate ranked for a question, best first, those who do not fit at all by their
+    /// recent help alone: a question nobody matches still reaches the people helping now.
     pub fn rank(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str, skip: impl Fn(u32) -> bool) -> Vec<u32> {
-        let mut placed = vec![false; self.index.len()];
-        let mut out: Vec<u32> = self
-            .scored(vocabulary, needs, text, &skip)
-            .into_iter()
-            .map(|(p, _)| p)
-            .inspect(|&p| placed[p as usize] = true)
+        let fits = self.fits(vocabulary, needs, text);
+        let scored = (0..self.recent.len() as u32)
+            .filter(|&p| !skip(p))
+            .map(|p| (p, self.model.score(fits.get(&p).copied().unwrap_or(0.0), self.recent[p as usize])))
             .collect();
-        let mut rest: Vec<u32> = (0..self.index.len() as u32).filter(|&p| !placed[p as usize] && !skip(p)).collect();
-        rest.sort_by_key(|&p| (std::cmp::Reverse(self.index.helped(p)), p));
-        out.extend(rest);
-        out
+        top(scored, usize::MAX).into_iter().map(|(p, _)| p).collect()
     }
 }
 
+/// How far back "this month" reaches in a reason, in seconds.
+const MONTH: i64 = 30 * 86_400;
+
 /// Why a candidate may be able to answer, in plain words about them: the offer nearest to what
-/// the question needs, else a word of the question in what they wrote; and their record.
-pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Term], text: &str) -> String {
+/// the question needs, else a word of the question in what they wrote; then their recent help,
+/// on the question's topics where they helped on them.
+pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Term], text: &str, now: i64) -> String {
     let offered = needs.iter().find_map(|need| {
         neighbourhood(vocabulary, need)
             .into_iter()
@@ -98,17 +179,34 @@ pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Te
             let theirs = words(&candidate.text);
             match words(text).into_iter().find(|w| theirs.contains(w)) {
                 Some(word) => format!("Mentions {word} in their profile or the help they gave"),
-                None => "Among the people who help most".to_owned(),
+                None => "Among the people helping most lately".to_owned(),
             }
         }
     };
-    match candidate.helped {
-        0 => {}
-        1 => reason.push_str("; found helpful once"),
-        n => reason.push_str(&format!("; found helpful {n} times")),
-    }
+    reason.push_str(&record(vocabulary, &candidate.helps, needs, now));
     reason.push('.');
     reason
+}
+
+/// A candidate's record in a reason's words: how often they helped this month on the first of
+/// the question's topics they helped on, else this month at all, else ever.
+fn record(vocabulary: &Vocabulary, helps: &[Help], needs: &[Term], now: i64) -> String {
+    let times = |n: usize| match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    };
+    let month: Vec<&Help> = helps.iter().filter(|h| now.saturating_sub(h.at) <= MONTH).collect();
+    let on_topic = needs.iter().find_map(|need| {
+        let n = month.iter().filter(|h| h.topics.contains(need)).count();
+        (n > 0).then(|| (need, n))
+    });
+    match (on_topic, month.len(), helps.len()) {
+        (Some((need, n)), _, _) => format!("; helped {} on {} this month", times(n), term_label(vocabulary, need)),
+        (None, 0, 0) => String::new(),
+        (None, 0, all) => format!("; found helpful {} before", times(all)),
+        (None, n, _) => format!("; helped {} this month", times(n)),
+    }
 }
 
 #[cfg(test)]
@@ -117,56 +215,109 @@ mod tests {
     use crate::person::terms;
     use crate::vocabulary::shipped;
 
-    #[test]
-    fn a_question_goes_first_to_who_offers_it_then_to_who_wrote_about_it_then_to_the_most_helpful() {
-        let v = shipped();
-        let candidates = vec![
-            Candidate { offers: terms(v, &["espresso"]), text: "espresso machine pressure".into(), helped: 3 },
-            Candidate { offers: Vec::new(), text: "grinder burr size".into(), helped: 1 },
-            Candidate { offers: Vec::new(), text: String::new(), helped: 9 },
-            Candidate { offers: Vec::new(), text: String::new(), helped: 0 },
-        ];
-        let router = Router::new(&candidates);
-        let ranked = router.rank(v, &terms(v, &["espresso"]), "Which burr grinder for espresso?", |_| false);
-        assert_eq!(ranked, vec![0, 1, 2, 3]);
-        let skipping = router.rank(v, &terms(v, &["espresso"]), "", |p| p == 0);
-        assert!(!skipping.contains(&0), "the asker is never asked");
+    const DAY: i64 = 86_400;
+    const NOW: i64 = 1_000 * DAY;
+
+    /// `n` helps `days` ago on `topics`.
+    fn helps(v: &Vocabulary, n: usize, days: i64, topics: &[&str]) -> Vec<Help> {
+        vec![Help { at: NOW - days * DAY, topics: terms(v, topics) }; n]
+    }
+
+    fn candidate(v: &Vocabulary, offers: &[&str], text: &str, helps: Vec<Help>) -> Candidate {
+        Candidate { offers: terms(v, offers), text: text.into(), helps }
     }
 
     #[test]
-    fn a_fit_is_the_tags_or_half_the_strongest_words_times_the_record() {
+    fn recent_help_fades_by_e_every_recency_days_and_the_future_counts_as_now() {
         let v = shipped();
-        let candidates = vec![
-            Candidate { offers: terms(v, &["espresso"]), text: String::new(), helped: 0 },
-            Candidate { offers: Vec::new(), text: "burr grinder".into(), helped: 0 },
-            Candidate { offers: Vec::new(), text: "burr".into(), helped: 2 },
-            Candidate { offers: Vec::new(), text: String::new(), helped: 5 },
-        ];
-        let scored = Router::new(&candidates).scored(v, &terms(v, &["espresso"]), "burr grinder", |_| false);
-        let score = |p: u32| scored.iter().find(|s| s.0 == p).map(|s| s.1);
-        // An exact offer fits wholly; no record yet: helpfulness (0 + 1) / (0 + 2).
-        assert_eq!(score(0), Some(0.5));
-        // The strongest words alone fit by TEXT_WEIGHT.
-        assert_eq!(score(1), Some(TEXT_WEIGHT * 0.5));
-        let weaker = score(2).expect("fewer of the words still fit");
-        assert!(weaker > 0.0 && weaker < TEXT_WEIGHT * 0.75, "{weaker}");
-        assert_eq!(score(3), None, "nothing of the question: no fit, whatever the record");
+        let m = Model::default();
+        assert_eq!(m.recent_help(&[], NOW), 0.0);
+        assert_eq!(m.recent_help(&helps(v, 3, 0, &[]), NOW), 3.0);
+        let week = m.recent_help(&helps(v, 1, 7, &[]), NOW);
+        assert!((week - (-1.0f32).exp()).abs() < 1e-6, "{week}");
+        let half_day = m.recent_help(&[Help { at: NOW - DAY / 2, topics: Vec::new() }], NOW);
+        assert!((half_day - (-0.5f32 / 7.0).exp()).abs() < 1e-6, "a day's fraction counts: {half_day}");
+        assert_eq!(m.recent_help(&helps(v, 1, -3, &[]), NOW), 1.0);
     }
 
     #[test]
-    fn each_answerer_comes_with_what_they_offer_or_wrote_that_fits_the_question() {
+    fn a_score_is_the_log_of_quiet_plus_recent_help_plus_the_weighted_fit() {
+        let m = Model { recency_days: 7.0, quiet: 0.5, fit: 2.0, text: 0.25 };
+        assert!((m.score(0.0, 0.5) - 0.0).abs() < 1e-6);
+        assert!((m.score(1.0, 0.5) - 2.0).abs() < 1e-6);
+        assert!((m.score(0.5, 2.5) - (3.0f32.ln() + 1.0)).abs() < 1e-6);
+        assert_eq!(m.fit(1.0, 0.0), 1.0);
+        assert_eq!(m.fit(0.0, 1.0), 0.25);
+        assert!((m.fit(0.5, 1.0) - (1.0 - 0.5 * 0.75)).abs() < 1e-6);
+        assert_eq!(m.fit(0.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn who_helps_now_comes_before_who_helped_long_ago_and_among_equals_the_better_fit() {
+        let v = shipped();
+        let candidates = vec![
+            // Helped often, but a year ago.
+            candidate(v, &["espresso"], "", helps(v, 20, 365, &["espresso"])),
+            // Helps this week, offers nothing the question needs.
+            candidate(v, &[], "", helps(v, 2, 1, &[])),
+            // Helps this week too, and offers it.
+            candidate(v, &["espresso"], "", helps(v, 2, 1, &[])),
+            // Never helped, wrote about it.
+            candidate(v, &[], "espresso shot timing", Vec::new()),
+        ];
+        let router = Router::new(&candidates, NOW);
+        let ranked = router.rank(v, &terms(v, &["espresso"]), "espresso", |_| false);
+        assert_eq!(ranked, vec![2, 1, 0, 3]);
+        assert_eq!(router.rank(v, &terms(v, &["espresso"]), "", |p| p == 2), vec![1, 0, 3], "the asker is never asked");
+        let scored = router.scored(v, &terms(v, &["espresso"]), "espresso", |_| false);
+        assert_eq!(scored.iter().map(|s| s.0).collect::<Vec<_>>(), vec![2, 0, 3], "only those who fit at all");
+        let m = Model::default();
+        assert!((scored[0].1 - m.score(1.0, 2.0 * (-1.0f32 / 7.0).exp())).abs() < 1e-5, "{scored:?}");
+        assert!((scored[2].1 - m.score(m.text, 0.0)).abs() < 1e-5, "the strongest words alone fit by the text share");
+    }
+
+    #[test]
+    fn the_model_routes_by_its_own_constants() {
+        let v = shipped();
+        let candidates =
+            vec![candidate(v, &["espresso"], "", helps(v, 1, 30, &[])), candidate(v, &[], "", helps(v, 3, 1, &[]))];
+        let needs = terms(v, &["espresso"]);
+        // Fit weighs little: the one helping now first; weighs much: the one who offers it.
+        let light = Model { fit: 0.1, ..Model::default() };
+        let heavy = Model { fit: 10.0, ..Model::default() };
+        assert_eq!(Router::with_model(light, &candidates, NOW).rank(v, &needs, "", |_| false), vec![1, 0]);
+        assert_eq!(Router::with_model(heavy, &candidates, NOW).rank(v, &needs, "", |_| false), vec![0, 1]);
+        // With a long memory, a month-old help still counts nearly whole.
+        let long = Model { recency_days: 10_000.0, quiet: 0.0, fit: 0.0, text: 0.5 };
+        let short = Model { recency_days: 1.0, quiet: 0.0, fit: 0.0, text: 0.5 };
+        let one_each = vec![candidate(v, &[], "", helps(v, 2, 30, &[])), candidate(v, &[], "", helps(v, 1, 0, &[]))];
+        assert_eq!(Router::with_model(long, &one_each, NOW).rank(v, &needs, "", |_| false), vec![0, 1]);
+        assert_eq!(Router::with_model(short, &one_each, NOW).rank(v, &needs, "", |_| false), vec![1, 0]);
+    }
+
+    #[test]
+    fn each_answerer_comes_with_what_fits_the_question_and_their_recent_help_on_it() {
         let v = shipped();
         let needs = terms(v, &["vat"]);
-        let offers =
-            |tags: &[&str], text: &str, helped| Candidate { offers: terms(v, tags), text: text.into(), helped };
-        let said = |c: Candidate| answer_reason(v, &c, &needs, "How do I file VAT for my bakery?");
-        assert_eq!(said(offers(&["VAT returns"], "", 0)), "Offers VAT, which the question is about.");
+        let said = |c: Candidate| answer_reason(v, &c, &needs, "How do I file VAT for my bakery?", NOW);
+        assert_eq!(said(candidate(v, &["VAT returns"], "", Vec::new())), "Offers VAT, which the question is about.");
         assert_eq!(
-            said(offers(&[], "I bake at a bakery", 2)),
-            "Mentions bakery in their profile or the help they gave; found helpful 2 times."
+            said(candidate(v, &[], "I bake at a bakery", helps(v, 2, 400, &["vat"]))),
+            "Mentions bakery in their profile or the help they gave; found helpful twice before."
         );
-        assert_eq!(said(offers(&[], "", 1)), "Among the people who help most; found helpful once.");
-        let near = said(offers(&["tax"], "", 0));
-        assert!(near.starts_with("Offers tax, close to VAT"), "{near}");
+        assert_eq!(
+            said(candidate(v, &[], "", helps(v, 1, 3, &["python"]))),
+            "Among the people helping most lately; helped once this month."
+        );
+        let mut recent = helps(v, 4, 30, &["vat", "tax"]);
+        recent.extend(helps(v, 2, 31, &["vat"]));
+        assert_eq!(
+            said(candidate(v, &["tax"], "", recent)),
+            "Offers tax, close to VAT; helped 4 times on VAT this month."
+        );
+        assert_eq!(
+            said(candidate(v, &[], "", helps(v, 3, 2, &["tax"]))),
+            "Among the people helping most lately; helped 3 times this month."
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use thirdspace_domain::profile::Visibility;
 use thirdspace_serendipity::person::{terms, Person};
-use thirdspace_serendipity::route::Candidate;
+use thirdspace_serendipity::route::{Candidate, Help};
 use thirdspace_serendipity::score::{Intro, Reason};
 use thirdspace_serendipity::vocabulary::Vocabulary;
 use thirdspace_store::{Helping, NewIntro, Profile};
@@ -21,14 +21,14 @@ pub fn person(vocabulary: &Vocabulary, profile: &Profile, focus: Option<&str>) -
     p
 }
 
-/// Someone who might answer a question: their offers, the words of their headline and bio, and
-/// how many times they have helped.
+/// Someone who might answer a question: their offers, the words of their headline and bio and of
+/// what they helped on, and each time they helped lately, with its topics.
 pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helping: &Helping) -> Candidate {
     let helped_on = helping.topics.join(" ");
     Candidate {
         offers: terms(vocabulary, &profile.offers),
         text: [profile.headline.as_deref().unwrap_or(""), profile.bio.as_deref().unwrap_or(""), &helped_on].join(" "),
-        helped: helping.times,
+        helps: helping.latest.iter().map(|h| Help { at: h.at, topics: terms(vocabulary, &h.topics) }).collect(),
     }
 }
 

@@ -65,7 +65,9 @@ impl<B: Backend> Intros for SqlStore<B> {
     }
 
     async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>> {
-        let mut found: HashMap<Uuid, (u32, Vec<(String, u32)>)> = HashMap::new();
+        // Each time someone helped (its id, to find an exchange's tags), and each exchange's tags.
+        let mut helps: HashMap<Uuid, Vec<(i64, Uuid)>> = HashMap::new();
+        let mut tags: HashMap<Uuid, Vec<String>> = HashMap::new();
         let mut c = self.read().await?;
         // A few hundred people a statement: each read goes through the person's own index.
         for chunk in people.chunks(500) {
@@ -73,31 +75,43 @@ impl<B: Backend> Intros for SqlStore<B> {
             let mut args = vec![Value::from(since)];
             args.extend(chunk.iter().map(|p| Value::from(*p)));
             let times = format!(
-                "SELECT person_a AS helper, COUNT(*) AS n FROM intros WHERE person_a IN ({list}) AND met_at >= $1 \
-                 AND b_useful GROUP BY person_a UNION ALL SELECT person_b AS helper, COUNT(*) AS n FROM intros \
-                 WHERE person_b IN ({list}) AND met_at >= $1 AND a_useful GROUP BY person_b UNION ALL \
-                 SELECT giver_id AS helper, COUNT(*) AS n FROM exchanges WHERE giver_id IN ({list}) \
-                 AND status = 'confirmed' AND answered_at >= $1 GROUP BY giver_id"
+                "SELECT id, person_a AS helper, met_at AS at FROM intros WHERE person_a IN ({list}) AND met_at >= $1 \
+                 AND b_useful UNION ALL SELECT id, person_b AS helper, met_at AS at FROM intros \
+                 WHERE person_b IN ({list}) AND met_at >= $1 AND a_useful UNION ALL \
+                 SELECT id, giver_id AS helper, answered_at AS at FROM exchanges WHERE giver_id IN ({list}) \
+                 AND status = 'confirmed' AND answered_at >= $1"
             );
             for row in &c.fetch_all(&times, &args).await? {
-                found.entry(row.uuid("helper")?).or_default().0 += row.unsigned::<u32>("n")?;
+                helps.entry(row.uuid("helper")?).or_default().push((row.int("at")?, row.uuid("id")?));
             }
             let topics = format!(
-                "SELECT e.giver_id AS helper, t.tag, COUNT(*) AS n FROM exchanges e \
-                 JOIN exchange_tags t ON t.exchange_id = e.id WHERE e.giver_id IN ({list}) \
-                 AND e.status = 'confirmed' AND e.answered_at >= $1 GROUP BY e.giver_id, t.tag"
+                "SELECT e.id, t.tag FROM exchanges e JOIN exchange_tags t ON t.exchange_id = e.id \
+                 WHERE e.giver_id IN ({list}) AND e.status = 'confirmed' AND e.answered_at >= $1 ORDER BY t.tag"
             );
             for row in &c.fetch_all(&topics, &args).await? {
-                let tag = (row.text("tag")?, row.unsigned::<u32>("n")?);
-                found.entry(row.uuid("helper")?).or_default().1.push(tag);
+                tags.entry(row.uuid("id")?).or_default().push(row.text("tag")?);
             }
         }
         Ok(people
             .iter()
             .map(|p| {
-                let (times, mut topics) = found.get(p).cloned().unwrap_or_default();
-                topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                Helping { times, topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t).collect() }
+                let mut theirs = helps.get(p).cloned().unwrap_or_default();
+                let mut counts: HashMap<&str, u32> = HashMap::new();
+                for tag in theirs.iter().flat_map(|(_, id)| tags.get(id)).flatten() {
+                    *counts.entry(tag).or_default() += 1;
+                }
+                let mut topics: Vec<(&str, u32)> = counts.into_iter().collect();
+                topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                theirs.sort_by(|a, b| b.cmp(a));
+                Helping {
+                    times: theirs.len() as u32,
+                    topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t.to_owned()).collect(),
+                    latest: theirs
+                        .iter()
+                        .take(HELPS_KEPT)
+                        .map(|(at, id)| Helped { at: *at, topics: tags.get(id).cloned().unwrap_or_default() })
+                        .collect(),
+                }
             })
             .collect())
     }

@@ -2,7 +2,7 @@
 
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_store::{
-    Conflict, Helping, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError,
+    Conflict, Helped, Helping, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError,
 };
 use uuid::Uuid;
 
@@ -158,6 +158,15 @@ pub async fn settled_pairs_and_helped_counts(backend: &dyn Backend) {
     }
     let cy_record = store.helping(&[cy], 0).await.unwrap().remove(0);
     assert_eq!(cy_record.times, 4);
+    // Each time, newest first, with the exchange's tags (a met introduction has none).
+    let at: Vec<i64> = cy_record.latest.iter().map(|h| h.at).collect();
+    assert_eq!(at, [1800, 1800, 1800, 1600], "when each exchange was confirmed");
+    assert_eq!(cy_record.latest[3].topics, ["vat"]);
+    let mut topics: Vec<Vec<String>> = cy_record.latest[..3].iter().map(|h| h.topics.clone()).collect();
+    topics.sort();
+    assert_eq!(topics, [vec!["a", "b", "c", "d"], vec!["bookkeeping"], vec!["bookkeeping", "vat"]]);
+    let ana_record = store.helping(&[ana], 0).await.unwrap().remove(0);
+    assert_eq!(ana_record.latest, [Helped { at: 1200, topics: Vec::new() }], "when they met");
     assert_eq!(cy_record.topics, ["bookkeeping", "vat", "a", "b", "c"], "most often first, then by name, five at most");
     assert_eq!(store.helping(&[cy], 1700).await.unwrap()[0].topics, ["bookkeeping", "a", "b", "c", "d"], "recent only");
     db.database.close().await;

@@ -8,11 +8,24 @@ use crate::{Begin, Intro, IntroStep, NewIntro, Page, Paged, Profile, SettledPair
 /// How many topics of a person's record of helping are kept.
 pub const HELPED_TOPICS: usize = 5;
 
+/// How many of a person's latest times of helping are kept, each with its moment and topics.
+pub const HELPS_KEPT: usize = 100;
+
 /// A person's record of helping over a span of time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Helping {
     pub times: u32,
     /// Topics they helped on, most often first.
+    pub topics: Vec<String>,
+    /// The latest times they helped, newest first (at most [`HELPS_KEPT`]).
+    pub latest: Vec<Helped>,
+}
+
+/// One time someone helped: when (a met introduction the other side found useful: when they
+/// met; a confirmed exchange: when it was confirmed), and on which topics (an exchange's tags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Helped {
+    pub at: i64,
     pub topics: Vec<String>,
 }
 
@@ -30,7 +43,8 @@ pub trait Intros: Begin {
     async fn settled_pairs(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<SettledPair>>;
     /// Each person's record of helping since `since`: how often (met introductions the other
     /// side found useful, exchanges they gave that the receiver confirmed) and on which topics
-    /// (of those exchanges, most often first, at most [`HELPED_TOPICS`]).
+    /// (of those exchanges, most often first, at most [`HELPED_TOPICS`]), and the latest times
+    /// they helped.
     async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>>;
     /// Profiles of people who show themselves publicly and are open to meet, for suggestions
     /// across the network: at most `limit`, in the order of their ids, after `after`.

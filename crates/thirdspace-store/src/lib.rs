@@ -48,7 +48,7 @@ pub use gatherings::{
     Answered, Changed, Gathering, GatheringChange, GatheringDate, GatheringMessage, Gatherings, GatheringsWork, Rsvp,
     Where,
 };
-pub use intros::{Helping, Intros, IntrosWork, HELPED_TOPICS};
+pub use intros::{Helped, Helping, Intros, IntrosWork, HELPED_TOPICS, HELPS_KEPT};
 pub use links::{Links, LinksWork};
 pub use mails::{MailDone, MailJob, Mails, MailsWork, NewMail};
 pub use outbox::{Events, EventsWork};

@@ -87,6 +87,11 @@ enum Command {
         /// Seed of the random baseline.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Instead of the table, cross-validation over time of the engine's constants (rolling):
+        /// the evaluated questions in this many spans by date, each from the second on routed
+        /// with the constants that did best on the spans before it.
+        #[arg(long, value_name = "SPANS")]
+        cross_validate: Option<usize>,
     },
 }
 
@@ -135,9 +140,13 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::MigrateData { from, to } => migrate::run(&from, &to).await,
-        Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed } => {
+        Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed, cross_validate } => {
+            if let Some(folds) = cross_validate {
+                print!("{}", evaluate::rolling::cross_validate(&posts, warmup, seed, folds)?);
+                return Ok(());
+            }
             let evaluation = match protocol {
-                Protocol::Rolling => evaluate::rolling::evaluate(&posts, warmup, seed)?,
+                Protocol::Rolling => evaluate::rolling::evaluate(&posts, warmup, seed, Default::default())?,
                 Protocol::CutOff => evaluate::evaluate(&posts, train_fraction, seed)?,
             };
             print!("{}", evaluation.table());

@@ -443,7 +443,7 @@ pub async fn who_can_answer(
             .zip(&helping)
             .map(|(p, h)| candidate(v, p, if record_shown(p) { h } else { &unshown }))
             .collect();
-        let router = Router::new(&candidates);
+        let router = Router::new(&candidates, now);
         let asker = question.asker_id;
         let ranked = router.scored(v, &needs, &question.text, |i| group[i as usize].user_id == asker);
         for (i, _) in ranked.into_iter().take(10) {
@@ -453,7 +453,7 @@ pub async fn who_can_answer(
                 display_name: p.display_name.clone(),
                 headline: p.headline.clone(),
                 here: is_here,
-                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text),
+                reason: answer_reason(v, &candidates[i as usize], &needs, &question.text, now),
             });
         }
     }

@@ -233,7 +233,7 @@ pub async fn dashboard(state: &AppState, id: Uuid, token: Option<&str>, user: Op
         .take(12)
         .collect();
     let candidates: Vec<_> = shown.iter().map(|p| candidate(v, &p.profile, &Default::default())).collect();
-    let router = Router::new(&candidates);
+    let router = Router::new(&candidates, now);
     let open = state.store.open_questions(id, Page::new(1, 10)).await?;
     let questions = open
         .items

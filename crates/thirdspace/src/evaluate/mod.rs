@@ -18,7 +18,7 @@ use anyhow::{bail, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use thirdspace_serendipity::person::terms;
-use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::route::{Candidate, Help, Router};
 use thirdspace_serendipity::vocabulary::shipped;
 
 /// The ranks (0 = first) a method gave the right person, `None` where it could not rank them.
@@ -111,7 +111,7 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
     let mut index: HashMap<u64, usize> = HashMap::new();
     let mut tags: Vec<Vec<String>> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
-    let mut helped: Vec<u32> = Vec::new();
+    let mut helps: Vec<Vec<Help>> = Vec::new();
     for answer in answers.iter().filter(|a| a.created < cutoff) {
         let (Some(owner), Some(&q)) = (answer.owner, by_id.get(&answer.parent)) else { continue };
         // Only answers to questions before the cut-off: an answer merged in from elsewhere can
@@ -123,7 +123,7 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
             users.push(owner);
             tags.push(Vec::new());
             texts.push(String::new());
-            helped.push(0);
+            helps.push(Vec::new());
             users.len() - 1
         });
         let question = &questions[q];
@@ -136,15 +136,18 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
         texts[i].push(' ');
         texts[i].push_str(&answer.body);
         texts[i].push(' ');
-        helped[i] += 1;
+        helps[i].push(Help { at: answer.at, topics: terms(shipped(), &question.tags) });
     }
     let vocabulary = shipped();
-    let candidates: Vec<Candidate> = (0..users.len())
-        .map(|i| Candidate { offers: terms(vocabulary, &tags[i]), text: texts[i].clone(), helped: helped[i] })
+    let candidates: Vec<Candidate> = tags
+        .iter()
+        .zip(texts)
+        .zip(helps)
+        .map(|((tags, text), helps)| Candidate { offers: terms(vocabulary, tags), text, helps })
         .collect();
-    let router = Router::new(&candidates);
+    let router = Router::new(&candidates, questions[split].at);
     let mut most_active: Vec<usize> = (0..users.len()).collect();
-    most_active.sort_by_key(|&i| (std::cmp::Reverse(helped[i]), users[i]));
+    most_active.sort_by_key(|&i| (std::cmp::Reverse(candidates[i].helps.len()), users[i]));
     let tag_sets: Vec<HashSet<&str>> = tags.iter().map(|ts| ts.iter().map(String::as_str).collect()).collect();
 
     let mut methods = ["engine", "tag Jaccard", "most active first", "random"]

@@ -11,6 +11,8 @@ use quick_xml::Reader;
 pub struct Question {
     pub id: u64,
     pub created: String,
+    /// `created` in seconds since 1970.
+    pub at: i64,
     pub owner: Option<u64>,
     pub title: String,
     pub body: String,
@@ -22,6 +24,8 @@ pub struct Answer {
     pub id: u64,
     pub parent: u64,
     pub created: String,
+    /// `created` in seconds since 1970.
+    pub at: i64,
     pub owner: Option<u64>,
     pub body: String,
 }
@@ -61,6 +65,11 @@ pub fn strip_html(html: &str) -> String {
     out
 }
 
+/// A dump's date (`2015-01-27T20:09:32.720`, UTC) in seconds since 1970.
+pub fn seconds(date: &str) -> Option<i64> {
+    chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|d| d.and_utc().timestamp())
+}
+
 pub fn read(path: &Path) -> Result<Posts> {
     let mut reader = Reader::from_file(path).with_context(|| format!("opening {}", path.display()))?;
     let mut buf = Vec::new();
@@ -77,11 +86,13 @@ pub fn read(path: &Path) -> Result<Posts> {
                 }
                 let num = |k: &str| fields.get(k).and_then(|v| v.parse::<u64>().ok());
                 let text = |k: &str| fields.get(k).cloned().unwrap_or_default();
-                let Some(id) = num("Id") else { continue };
+                // A post without its number or a readable date cannot be placed in time.
+                let (Some(id), Some(at)) = (num("Id"), seconds(&text("CreationDate"))) else { continue };
                 match fields.get("PostTypeId").map(String::as_str) {
                     Some("1") => posts.questions.push(Question {
                         id,
                         created: text("CreationDate"),
+                        at,
                         owner: num("OwnerUserId"),
                         title: text("Title"),
                         body: strip_html(&text("Body")),
@@ -94,6 +105,7 @@ pub fn read(path: &Path) -> Result<Posts> {
                                 id,
                                 parent,
                                 created: text("CreationDate"),
+                                at,
                                 owner: num("OwnerUserId"),
                                 body: strip_html(&text("Body")),
                             });
@@ -138,5 +150,14 @@ mod tests {
         assert_eq!(posts.questions[0].tags, ["grinding", "espresso"]);
         assert_eq!(posts.questions[0].body.trim(), "Fine or coarse");
         assert_eq!(posts.answers[0].owner, Some(9));
+        assert_eq!(posts.answers[0].at - posts.questions[0].at, 86_400);
+    }
+
+    #[test]
+    fn dates_are_read_with_or_without_their_fraction_of_a_second() {
+        assert_eq!(seconds("1970-01-02T00:00:00.000"), Some(86_400));
+        assert_eq!(seconds("1970-01-01T00:01:01"), Some(61));
+        assert_eq!(seconds("2015-01-27T20:09:32.720"), Some(1_422_389_372));
+        assert_eq!(seconds("yesterday"), None);
     }
 }

@@ -6,11 +6,12 @@
 //! same question.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use thirdspace_serendipity::person::terms;
-use thirdspace_serendipity::route::{Candidate, Router};
+use thirdspace_serendipity::route::{Candidate, Help, Model, Router};
 use thirdspace_serendipity::text::words;
 use thirdspace_serendipity::vocabulary::shipped;
 
@@ -56,14 +57,15 @@ impl Record {
                 self.tags.push(tag.clone());
             }
         }
+        let topics = terms(shipped(), &question.tags);
         if self.tags.len() > known {
             candidate.offers = terms(shipped(), &self.tags);
         }
+        candidate.helps.push(Help { at: answer.at, topics });
         candidate.text.push_str(&question.title);
         candidate.text.push(' ');
         candidate.text.push_str(&answer.body);
         candidate.text.push(' ');
-        candidate.helped += 1;
     }
 }
 
@@ -88,12 +90,19 @@ fn tf_idf(
         let norm = r.terms.iter().map(|(t, &n)| (f64::from(n) * idf(t)).powi(2)).sum::<f64>().sqrt();
         let dot: f64 = query.iter().map(|(t, w)| r.terms.get(*t).map_or(0.0, |&n| f64::from(n) * idf(t) * w)).sum();
         let cosine = if norm > 0.0 && query_norm > 0.0 { dot / (norm * query_norm) } else { 0.0 };
-        cosine + 0.05 * f64::from(c.helped).ln_1p()
+        cosine + 0.05 * (c.helps.len() as f64).ln_1p()
     }))
 }
 
-/// Runs the rolling evaluation; `warmup` of the questions (by date) only teach.
-pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
+/// Runs the rolling evaluation with the engine's `model`; `warmup` of the questions (by date)
+/// only teach.
+pub fn evaluate(path: &Path, warmup: f64, seed: u64, model: Model) -> Result<Evaluation> {
+    Ok(walk(path, warmup, seed, model, &[])?.0)
+}
+
+/// The rolling evaluation, and for each of `tried` the rank it gave the right person of each
+/// question evaluated, in the same order.
+fn walk(path: &Path, warmup: f64, seed: u64, model: Model, tried: &[Model]) -> Result<(Evaluation, Vec<Vec<usize>>)> {
     let (questions, answers) = super::read_in_order(path)?;
     let first = ((questions.len() as f64 * warmup.clamp(0.0, 0.95)) as usize).min(questions.len() - 1);
     let question_of: HashMap<u64, usize> = questions.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
@@ -107,6 +116,7 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut df: HashMap<String, u32> = HashMap::new();
     let mut methods: Vec<Method> = METHODS.iter().map(|&name| Method { name, ranks: Vec::new() }).collect();
+    let mut tried_ranks: Vec<Vec<usize>> = vec![Vec::new(); tried.len()];
     let (mut next, mut asked, mut unreachable) = (0, 0, 0);
     for question in &questions[first..] {
         // Everything answered before this question was asked, to questions asked before it.
@@ -116,7 +126,7 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
             let (Some(owner), true) = (answer.owner, questions[q].created < question.created) else { continue };
             let i = *index.entry(owner).or_insert_with(|| {
                 records.push(Record::default());
-                candidates.push(Candidate { offers: Vec::new(), text: String::new(), helped: 0 });
+                candidates.push(Candidate::default());
                 records.len() - 1
             });
             records[i].learn(&mut candidates[i], &questions[q], answer, &mut df);
@@ -137,7 +147,7 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
 
         let needs = terms(vocabulary, &question.tags);
         let text = format!("{} {}", question.title, question.body);
-        let engine: Vec<usize> = Router::new(&candidates)
+        let engine: Vec<usize> = Router::with_model(model, &candidates, question.at)
             .rank(vocabulary, &needs, &text, |p| Some(p as usize) == asker)
             .into_iter()
             .map(|p| p as usize)
@@ -145,10 +155,23 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
         let tf_idf = tf_idf(&records, &candidates, &df, &question_terms(question));
         let wanted: HashSet<&str> = question.tags.iter().map(String::as_str).collect();
         let jaccard = ranked(records.iter().map(|r| jaccard(&r.tags.iter().map(String::as_str).collect(), &wanted)));
-        let active = ranked(candidates.iter().map(|c| f64::from(c.helped)));
+        let active = ranked(candidates.iter().map(|c| c.helps.len() as f64));
         let random = shuffled(records.len(), seed, question.id);
         for (method, order) in methods.iter_mut().zip([&engine, &tf_idf, &jaccard, &active, &random]) {
             method.ranks.push(rank_in(order));
+        }
+        if !tried.is_empty() {
+            let parts = Router::with_model(model, &candidates, question.at).fit_parts(vocabulary, &needs, &text);
+            let parts: Vec<(f32, f32)> =
+                (0..candidates.len() as u32).map(|p| parts.get(&p).copied().unwrap_or_default()).collect();
+            for (ranks, m) in tried_ranks.iter_mut().zip(tried) {
+                let scores: Vec<f32> = candidates
+                    .iter()
+                    .zip(&parts)
+                    .map(|(c, &(tags, words))| m.score(m.fit(tags, words), m.recent_help(&c.helps, question.at)))
+                    .collect();
+                ranks.push(rank_of(&scores, target, asker));
+            }
         }
     }
     let evaluated = asked - unreachable;
@@ -156,14 +179,109 @@ pub fn evaluate(path: &Path, warmup: f64, seed: u64) -> Result<Evaluation> {
         bail!("no question after the warm-up was answered by someone who had answered before");
     }
     let warm = questions[first].created.clone();
-    Ok(Evaluation {
+    let evaluation = Evaluation {
         methods,
         note: format!(
             "Rolling: {evaluated} questions from {warm} on, each answered by someone who had answered before it \
              was asked ({unreachable} more were answered by a newcomer); {} people had answered by the last.",
             records.len()
         ),
-    })
+    };
+    Ok((evaluation, tried_ranks))
+}
+
+/// Where `target` ranks by `scores`, best first (0 = first), `asker` left out: ties go to the
+/// lower number, as the engine's ranking does.
+fn rank_of(scores: &[f32], target: usize, asker: Option<usize>) -> usize {
+    let t = scores[target];
+    scores
+        .iter()
+        .enumerate()
+        .filter(|&(p, &s)| p != target && Some(p) != asker && (s > t || (s == t && p < target)))
+        .count()
+}
+
+/// The constants cross-validation chooses among: every combination of these.
+pub fn grid() -> Vec<Model> {
+    let mut out = Vec::new();
+    for recency_days in [1.0, 3.0, 7.0, 14.0, 30.0, 90.0, 365.0] {
+        for quiet in [0.01, 0.1, 0.5, 1.0] {
+            for fit in [0.25, 0.5, 1.0, 2.0] {
+                for text in [0.25, 0.5, 1.0] {
+                    out.push(Model { recency_days, quiet, fit, text });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The mean reciprocal rank of `ranks` over the questions numbered in `span`.
+fn mrr_over(ranks: &[usize], span: std::ops::Range<usize>) -> f64 {
+    let n = span.len().max(1) as f64;
+    ranks[span].iter().map(|&r| 1.0 / (r as f64 + 1.0)).sum::<f64>() / n
+}
+
+/// Cross-validation over time: the evaluated questions, in date order, fall into `folds` equal
+/// spans; each span from the second on is routed with the constants of [`grid`] that did best
+/// (by MRR) on every span before it, so no constant is chosen on the questions it is judged on.
+/// A table of each span's choice and MRR, beside the shipped constants and the baselines on the
+/// same questions.
+pub fn cross_validate(path: &Path, warmup: f64, seed: u64, folds: usize) -> Result<String> {
+    let tried = grid();
+    let (evaluation, ranks) = walk(path, warmup, seed, Model::default(), &tried)?;
+    let n = ranks[0].len();
+    if folds < 2 || folds > n {
+        bail!("{n} questions evaluated: cross-validation needs from 2 to {n} spans, not {folds}");
+    }
+    let bounds: Vec<usize> = (0..=folds).map(|k| k * n / folds).collect();
+    let shipped = tried.iter().position(|m| *m == Model::default()).unwrap_or(0);
+    // A method's MRR over a span of the questions, as the table prints it.
+    let of = |ranks: &[usize], span: std::ops::Range<usize>| format!("{:.3}", mrr_over(ranks, span));
+    let baselines: Vec<Vec<usize>> = ["most active first", "tf-idf + activity"]
+        .iter()
+        .filter_map(|name| evaluation.methods.iter().find(|m| m.name == *name))
+        .map(|m| m.ranks.iter().map(|r| r.unwrap_or(usize::MAX - 1)).collect())
+        .collect();
+    let mut out = String::from(
+        "| span | questions | chosen: recency days, quiet, fit, text | MRR, chosen | MRR, shipped | most active \
+         first | tf-idf + activity |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut pooled: Vec<usize> = Vec::new();
+    for k in 1..folds {
+        let (before, span) = (0..bounds[k], bounds[k]..bounds[k + 1]);
+        let best = (0..tried.len())
+            .max_by(|&a, &b| {
+                mrr_over(&ranks[a], before.clone()).total_cmp(&mrr_over(&ranks[b], before.clone())).then(b.cmp(&a))
+            })
+            .unwrap_or(shipped);
+        let m = tried[best];
+        pooled.extend_from_slice(&ranks[best][span.clone()]);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}, {}, {}, {} | {} | {} | {} |",
+            k + 1,
+            span.len(),
+            m.recency_days,
+            m.quiet,
+            m.fit,
+            m.text,
+            of(&ranks[best], span.clone()),
+            of(&ranks[shipped], span.clone()),
+            baselines.iter().map(|r| of(r, span.clone())).collect::<Vec<_>>().join(" | "),
+        );
+    }
+    let rest = bounds[1]..n;
+    let _ = writeln!(
+        out,
+        "| spans 2 to {folds} | {} | (each its own) | {} | {} | {} |\n\n{}",
+        rest.len(),
+        of(&pooled, 0..pooled.len()),
+        of(&ranks[shipped], rest.clone()),
+        baselines.iter().map(|r| of(r, rest.clone())).collect::<Vec<_>>().join(" | "),
+        evaluation.note
+    );
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -174,7 +292,7 @@ mod tests {
     #[test]
     fn each_question_reaches_the_expert_who_answered_before_it_and_every_method_ranks_it() {
         let dir = tempfile::tempdir().expect("dir");
-        let evaluation = evaluate(&tiny_forum(dir.path()), 0.3, 7).expect("evaluate");
+        let evaluation = evaluate(&tiny_forum(dir.path()), 0.3, 7, Model::default()).expect("evaluate");
         // 60 questions, the first 18 warm up; each later one is answered by its topic's expert,
         // who had answered on the first day.
         assert!(evaluation.note.starts_with("Rolling: 42 questions from 2020-01-07"), "{}", evaluation.note);
@@ -198,8 +316,38 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         // With no warm-up the first day's questions come before anyone answered: none is ranked,
         // and each of the three is answered by a newcomer.
-        let evaluation = evaluate(&tiny_forum(dir.path()), 0.0, 7).expect("evaluate");
+        let evaluation = evaluate(&tiny_forum(dir.path()), 0.0, 7, Model::default()).expect("evaluate");
         assert!(evaluation.note.starts_with("Rolling: 57 questions from 2020-01-01"), "{}", evaluation.note);
         assert!(evaluation.note.contains("(3 more were answered by a newcomer)"), "{}", evaluation.note);
+    }
+
+    #[test]
+    fn a_rank_counts_who_scores_above_and_ties_to_a_lower_number_leaving_out_the_asker() {
+        assert_eq!(rank_of(&[0.5, 0.9, 0.2], 0, None), 1);
+        assert_eq!(rank_of(&[0.5, 0.9, 0.2], 0, Some(1)), 0);
+        assert_eq!(rank_of(&[0.5, 0.5, 0.5], 1, None), 1, "one tie below it in number");
+        assert_eq!(rank_of(&[0.5, 0.5, 0.5], 0, None), 0);
+        assert_eq!(rank_of(&[0.1, 0.2, 0.3], 0, Some(0)), 2, "the target is never its own asker here");
+    }
+
+    #[test]
+    fn every_tried_model_is_judged_as_the_engine_ranks_and_cross_validation_chooses_on_earlier_spans_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = tiny_forum(dir.path());
+        let tried = [Model::default(), Model { recency_days: 1.0, quiet: 0.01, fit: 0.25, text: 0.25 }];
+        let (evaluation, ranks) = walk(&path, 0.3, 7, Model::default(), &tried).expect("walk");
+        let engine: Vec<usize> = evaluation.methods[0].ranks.iter().map(|r| r.expect("ranked")).collect();
+        assert_eq!(ranks[0], engine, "the shipped model scored apart ranks as the engine does");
+        assert_eq!(ranks[1].len(), engine.len());
+        assert!((mrr_over(&[0, 1, 3], 0..3) - (1.0 + 0.5 + 0.25) / 3.0).abs() < 1e-12);
+        assert!((mrr_over(&[0, 1, 3], 1..3) - 0.375).abs() < 1e-12);
+
+        let table = cross_validate(&path, 0.3, 7, 3).expect("cross-validate");
+        // 42 questions in three spans of 14: the second and third are judged.
+        assert!(table.contains("| 2 | 14 |") && table.contains("| 3 | 14 |"), "{table}");
+        assert!(!table.contains("| 1 | 14 |"), "the first span only teaches: {table}");
+        assert!(table.contains("| spans 2 to 3 | 28 | (each its own) | 1.000 | 1.000 |"), "{table}");
+        assert!(cross_validate(&path, 0.3, 7, 100).is_err(), "more spans than questions");
+        assert!(cross_validate(&path, 0.3, 7, 1).is_err(), "one span teaches nothing before it");
     }
 }
