@@ -199,7 +199,7 @@ fn record(vocabulary: &Vocabulary, helps: &[Help], needs: &[Term], now: i64) -> 
     let month: Vec<&Help> = helps.iter().filter(|h| now.saturating_sub(h.at) <= MONTH).collect();
     let on_topic = needs.iter().find_map(|need| {
         let n = month.iter().filter(|h| h.topics.contains(need)).count();
-        (n > 0).then(|| (need, n))
+        (n > 0).then_some((need, n))
     });
     match (on_topic, month.len(), helps.len()) {
         (Some((need, n)), _, _) => format!("; helped {} on {} this month", times(n), term_label(vocabulary, need)),
