@@ -9,8 +9,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use thirdspace_serendipity::index::NetworkIndex;
 use thirdspace_serendipity::network::Network;
-use thirdspace_serendipity::person::{terms, Person};
+use thirdspace_serendipity::person::{term_label, terms, Person};
 use thirdspace_serendipity::round::round;
+use thirdspace_serendipity::route::{Candidate, Help, Router};
 use thirdspace_serendipity::score::{Exclusions, FitMatrix};
 use thirdspace_serendipity::vocabulary::{shipped, Term};
 
@@ -73,6 +74,35 @@ fn venue_round(c: &mut Criterion) {
     c.bench_function("fit matrix of 1,000 people present", |b| b.iter(|| black_box(FitMatrix::new(v, &people))));
     c.bench_function("round of 1,000 people present, cap 2", |b| {
         b.iter(|| black_box(round(v, &people, &Exclusions::new(), 2)))
+    });
+}
+
+/// Routing a question among the 1,000 people the server scores in full at most (here and the
+/// network's best): each with survey offers, words and up to 20 times they helped in the last year.
+fn question_routing(c: &mut Criterion) {
+    let v = shipped();
+    let profiles = profiles();
+    let mut rng = StdRng::seed_from_u64(17);
+    let now = 400 * 86_400;
+    let candidates: Vec<Candidate> = (0..1000)
+        .map(|i| {
+            let p = draw(&mut rng, &profiles, i);
+            let text = p.offers.iter().map(|t| term_label(v, t)).collect::<Vec<_>>().join(" ");
+            let helps = (0..rng.gen_range(0..20))
+                .map(|_| Help { at: now - rng.gen_range(0..365 * 86_400), topics: p.offers[..1].to_vec() })
+                .collect();
+            Candidate { offers: p.offers, text, helps }
+        })
+        .collect();
+    c.bench_function("route a question among 1,000 candidates", |b| {
+        b.iter_batched(
+            || draw(&mut rng, &profiles, 0).needs,
+            |needs| {
+                let router = Router::new(&candidates, now);
+                black_box(router.scored(v, &needs, "how do I deploy a web service with a database", |_| false))
+            },
+            BatchSize::SmallInput,
+        )
     });
 }
 
@@ -148,6 +178,6 @@ fn network_people(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = normalisation, venue_round, network_query, network_people
+    targets = normalisation, venue_round, question_routing, network_query, network_people
 }
 criterion_main!(benches);

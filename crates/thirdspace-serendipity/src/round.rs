@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::person::Person;
 use crate::score::{allowed, fit_near, pair_score, Exclusions, FitMatrix, Intro, Near};
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{Term, Vocabulary};
 
 /// How many of each person's best partners enter the first, greedy pass, per intro they may
 /// get; a second pass then finds partners for anyone still short of intros.
@@ -23,7 +23,9 @@ struct Venue<'a> {
     fits: FitMatrix,
     /// Per person, the indexes of people they must not be introduced to.
     excluded: Vec<Vec<usize>>,
-    field: Vec<Option<&'a str>>,
+    /// Each person's field and interests as small numbers, so that a pair compares numbers.
+    field: Vec<Option<u32>>,
+    interests: Vec<Vec<u32>>,
 }
 
 impl<'a> Venue<'a> {
@@ -44,12 +46,32 @@ impl<'a> Venue<'a> {
                 }
             }
         }
-        Self {
-            people,
-            fits: FitMatrix::new(vocabulary, people),
-            excluded,
-            field: people.iter().map(|p| p.field.as_deref()).collect(),
-        }
+        let mut fields: HashMap<&str, u32> = HashMap::default();
+        let field = people
+            .iter()
+            .map(|p| {
+                let next = fields.len() as u32;
+                p.field.as_deref().map(|f| *fields.entry(f).or_insert(next))
+            })
+            .collect();
+        let mut terms: HashMap<&Term, u32> = HashMap::default();
+        let interests = people
+            .iter()
+            .map(|p| {
+                let mut ids: Vec<u32> = p
+                    .interests
+                    .iter()
+                    .map(|t| {
+                        let next = terms.len() as u32;
+                        *terms.entry(t).or_insert(next)
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        Self { people, fits: FitMatrix::new(vocabulary, people), excluded, field, interests }
     }
 
     /// The score of introducing `a` and `b`; 0 when they may not meet.
@@ -62,9 +84,42 @@ impl<'a> Venue<'a> {
         if pa.id == pb.id || !pa.may_be_introduced() || !pb.may_be_introduced() || self.excluded[a].contains(&b) {
             return 0.0;
         }
-        let shared = pa.interests.iter().filter(|t| pb.interests.contains(t)).count();
+        let shared = self.interests[a].iter().filter(|t| self.interests[b].binary_search(t).is_ok()).count();
         let diverse = matches!((self.field[a], self.field[b]), (Some(x), Some(y)) if x != y);
         pair_score(ab, ba, shared, diverse)
+    }
+}
+
+/// One person's best partners so far, at most `keep`: partners are offered in increasing order
+/// of their number, so among equal scores the first offered (the lower number) stays.
+struct Best {
+    keep: usize,
+    kept: Vec<(f32, usize)>,
+    /// Where the weakest kept partner is, once `kept` is full.
+    weakest: usize,
+}
+
+impl Best {
+    fn new(keep: usize) -> Self {
+        Self { keep, kept: Vec::with_capacity(keep), weakest: 0 }
+    }
+
+    fn offer(&mut self, score: f32, partner: usize) {
+        if self.kept.len() < self.keep {
+            self.kept.push((score, partner));
+            if self.kept.len() == self.keep {
+                self.find_weakest();
+            }
+        } else if score > self.kept[self.weakest].0 {
+            self.kept[self.weakest] = (score, partner);
+            self.find_weakest();
+        }
+    }
+
+    /// The weakest: the lowest score, and among equal ones the highest number.
+    fn find_weakest(&mut self) {
+        let by_rank = |x: &(f32, usize), y: &(f32, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+        self.weakest = (0..self.kept.len()).max_by(|&i, &j| by_rank(&self.kept[i], &self.kept[j])).unwrap_or(0);
     }
 }
 
@@ -73,17 +128,22 @@ pub fn round(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusions
     let n = people.len();
     let venue = Venue::new(vocabulary, people, exclusions);
     let keep = (cap * CANDIDATES_PER_INTRO).max(1);
-    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    let mut row: Vec<(f32, usize)> = Vec::with_capacity(n);
+    // A pair's score is the same both ways: each pair is scored once and offered to both rows.
+    let mut rows: Vec<Best> = (0..n).map(|_| Best::new(keep)).collect();
     for a in 0..n {
-        row.clear();
-        row.extend((0..n).map(|b| (venue.pair(a, b), b)).filter(|c| c.0 > 0.0));
-        if row.len() > keep {
-            row.select_nth_unstable_by(keep - 1, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-            row.truncate(keep);
+        for b in a + 1..n {
+            let score = venue.pair(a, b);
+            if score > 0.0 {
+                rows[a].offer(score, b);
+                rows[b].offer(score, a);
+            }
         }
-        candidates.extend(row.iter().map(|&(score, b)| (score, a.min(b), a.max(b))));
     }
+    let mut candidates: Vec<(f32, usize, usize)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(a, row)| row.kept.iter().map(move |&(score, b)| (score, a.min(b), a.max(b))))
+        .collect();
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| (x.1, x.2).cmp(&(y.1, y.2))));
     candidates.dedup_by(|x, y| (x.1, x.2) == (y.1, y.2));
     let mut taken = vec![0usize; n];

@@ -323,8 +323,6 @@ pub struct FitMatrix {
     n: usize,
     /// By giver, then receiver.
     scores: Vec<f32>,
-    /// The same by receiver, then giver, so that both directions of a pair read in order.
-    received: Vec<f32>,
 }
 
 impl FitMatrix {
@@ -361,7 +359,6 @@ impl FitMatrix {
             }
         }
         let mut scores = vec![0.0f32; n * n];
-        let mut received = vec![0.0f32; n * n];
         let (mut best, mut miss, mut shared) = (vec![0.0f32; n], vec![1.0f32; n], vec![0u32; n]);
         let (mut touched_need, mut touched): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         let mut seen = vec![false; n];
@@ -410,14 +407,13 @@ impl FitMatrix {
                     let text = 1.0 - 0.5f32.powi(shared[gi].min(16) as i32);
                     let score = 1.0 - miss[gi] * (1.0 - TEXT_WEIGHT * text);
                     scores[gi * n + r] = score;
-                    received[r * n + gi] = score;
                 }
                 miss[gi] = 1.0;
                 shared[gi] = 0;
                 seen[gi] = false;
             }
         }
-        Self { n, scores, received }
+        Self { n, scores }
     }
 
     /// How well `giver` meets `receiver`'s needs.
@@ -425,8 +421,9 @@ impl FitMatrix {
         self.scores[giver * self.n + receiver]
     }
 
-    /// Both directions at once: how well `a` meets `b`'s needs, and `b` meets `a`'s.
+    /// Both directions at once: how well `a` meets `b`'s needs (along a row), and `b` meets `a`'s
+    /// (down a column: one matrix, not two, is less memory to fault in for each round).
     pub fn both(&self, a: usize, b: usize) -> (f32, f32) {
-        (self.scores[a * self.n + b], self.received[a * self.n + b])
+        (self.scores[a * self.n + b], self.scores[b * self.n + a])
     }
 }
