@@ -1,8 +1,8 @@
 //! Question routing: who will answer a question. Two things predict it: how much someone has
 //! helped lately (recent help counts most, older help fades) and how well what they offer and what
-//! they wrote before meet the question. A person's score is `ln(QUIET + recent help) + FIT ×
-//! fit`: among people who fit alike, the one helping now comes first; among people equally
-//! active, the better fit.
+//! they wrote before meet the question. A person's score is `ln(quiet + recent help) + fit
+//! weight × fit` ([`Model`]): among people who fit alike, the one helping now comes first; among
+//! people equally active, the better fit.
 
 use crate::closeness::{neighbourhood, Link};
 use crate::index::{top, NetworkIndex};
@@ -11,7 +11,8 @@ use crate::text::{words, Bm25};
 use crate::vocabulary::{Term, Vocabulary};
 
 /// The constants of the routing model. [`Model::default`] holds the shipped ones, chosen by
-/// cross-validation over time (see `docs/BENCHMARKS.md`); the evaluation tries others.
+/// reasoning and checked by cross-validation over time (see `docs/BENCHMARKS.md`); the
+/// evaluation tries others.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Model {
     /// Days in which a time someone helped fades to 1/e of its weight.
