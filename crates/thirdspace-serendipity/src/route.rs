@@ -25,19 +25,29 @@ pub struct Model {
     /// How much the question's words found in what someone wrote count, at most, beside their
     /// tags, within the fit.
     pub text: f32,
+    /// How much more a time someone helped counts when it was on the question's topics: a help
+    /// on all of them counts `1 + topic` times.
+    pub topic: f32,
 }
 
 impl Default for Model {
     fn default() -> Self {
-        Self { recency_days: 7.0, quiet: 0.1, fit: 0.5, text: 0.5 }
+        Self { recency_days: 7.0, quiet: 0.1, fit: 0.5, text: 0.5, topic: 1.0 }
     }
 }
 
 impl Model {
-    /// Recent help: each time someone helped weighs `exp(-days since / recency_days)`; a time
-    /// in the future (clocks apart) counts as now.
-    pub fn recent_help(&self, helps: &[Help], now: i64) -> f32 {
-        helps.iter().map(|h| (-(days_between(h.at, now)) / self.recency_days).exp()).sum()
+    /// Recent help on a question needing `needs`: each time someone helped weighs `exp(-days
+    /// since / recency_days)` (a time in the future, clocks apart, counts as now), times `1 +
+    /// topic × the share of the needs among its topics`.
+    pub fn recent_help(&self, helps: &[Help], needs: &[Term], now: i64) -> f32 {
+        helps
+            .iter()
+            .map(|h| {
+                let on = needs.iter().filter(|n| h.topics.contains(n)).count() as f32 / needs.len().max(1) as f32;
+                (-(days_between(h.at, now)) / self.recency_days).exp() * (1.0 + self.topic * on)
+            })
+            .sum()
     }
 
     /// A person's score for a question from their fit (0 to 1) and their recent help.
@@ -75,31 +85,32 @@ pub struct Candidate {
 }
 
 /// Candidates for answering questions at one moment: their offers, their words, their recent help.
-pub struct Router {
+pub struct Router<'c> {
     model: Model,
+    candidates: &'c [Candidate],
+    now: i64,
     index: NetworkIndex,
     texts: Bm25,
-    recent: Vec<f32>,
 }
 
-impl Router {
+impl<'c> Router<'c> {
     /// Candidates are numbered from 0 in the order given; `now` (seconds) is when the question
     /// is routed. The shipped [`Model`].
-    pub fn new(candidates: &[Candidate], now: i64) -> Self {
+    pub fn new(candidates: &'c [Candidate], now: i64) -> Self {
         Self::with_model(Model::default(), candidates, now)
     }
 
-    pub fn with_model(model: Model, candidates: &[Candidate], now: i64) -> Self {
+    pub fn with_model(model: Model, candidates: &'c [Candidate], now: i64) -> Self {
         let mut index = NetworkIndex::new();
         for c in candidates {
             index.add(&c.offers, c.helps.len() as u32);
         }
-        Self {
-            model,
-            index,
-            texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())),
-            recent: candidates.iter().map(|c| model.recent_help(&c.helps, now)).collect(),
-        }
+        Self { model, candidates, now, index, texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())) }
+    }
+
+    /// A candidate's recent help on a question needing `needs` ([`Model::recent_help`]).
+    pub fn recent_help(&self, p: u32, needs: &[Term]) -> f32 {
+        self.model.recent_help(&self.candidates[p as usize].helps, needs, self.now)
     }
 
     /// For each candidate who fits the question at all, how their offers fit its tags (0 to 1)
@@ -139,7 +150,7 @@ impl Router {
             .fits(vocabulary, needs, text)
             .into_iter()
             .filter(|&(p, fit)| fit > 0.0 && !skip(p))
-            .map(|(p, fit)| (p, self.model.score(fit, self.recent[p as usize])))
+            .map(|(p, fit)| (p, self.model.score(fit, self.recent_help(p, needs))))
             .collect();
         top(scored, usize::MAX)
     }
@@ -148,9 +159,9 @@ impl Router {
     /// recent help alone: a question nobody matches still reaches the people helping now.
     pub fn rank(&self, vocabulary: &Vocabulary, needs: &[Term], text: &str, skip: impl Fn(u32) -> bool) -> Vec<u32> {
         let fits = self.fits(vocabulary, needs, text);
-        let scored = (0..self.recent.len() as u32)
+        let scored = (0..self.candidates.len() as u32)
             .filter(|&p| !skip(p))
-            .map(|p| (p, self.model.score(fits.get(&p).copied().unwrap_or(0.0), self.recent[p as usize])))
+            .map(|p| (p, self.model.score(fits.get(&p).copied().unwrap_or(0.0), self.recent_help(p, needs))))
             .collect();
         top(scored, usize::MAX).into_iter().map(|(p, _)| p).collect()
     }
@@ -232,18 +243,29 @@ mod tests {
     fn recent_help_fades_by_e_every_recency_days_and_the_future_counts_as_now() {
         let v = shipped();
         let m = Model::default();
-        assert_eq!(m.recent_help(&[], NOW), 0.0);
-        assert_eq!(m.recent_help(&helps(v, 3, 0, &[]), NOW), 3.0);
-        let week = m.recent_help(&helps(v, 1, 7, &[]), NOW);
+        assert_eq!(m.recent_help(&[], &[], NOW), 0.0);
+        assert_eq!(m.recent_help(&helps(v, 3, 0, &[]), &[], NOW), 3.0);
+        let week = m.recent_help(&helps(v, 1, 7, &[]), &[], NOW);
         assert!((week - (-1.0f32).exp()).abs() < 1e-6, "{week}");
-        let half_day = m.recent_help(&[Help { at: NOW - DAY / 2, topics: Vec::new() }], NOW);
+        let half_day = m.recent_help(&[Help { at: NOW - DAY / 2, topics: Vec::new() }], &[], NOW);
         assert!((half_day - (-0.5f32 / 7.0).exp()).abs() < 1e-6, "a day's fraction counts: {half_day}");
-        assert_eq!(m.recent_help(&helps(v, 1, -3, &[]), NOW), 1.0);
+        assert_eq!(m.recent_help(&helps(v, 1, -3, &[]), &[], NOW), 1.0);
+    }
+
+    #[test]
+    fn help_on_the_questions_topics_counts_one_plus_topic_times_the_share_of_them_it_was_on() {
+        let v = shipped();
+        let m = Model { topic: 2.0, ..Model::default() };
+        let needs = terms(v, &["espresso", "grinding"]);
+        assert_eq!(m.recent_help(&helps(v, 1, 0, &["tea"]), &needs, NOW), 1.0, "off the topics: as any help");
+        assert_eq!(m.recent_help(&helps(v, 1, 0, &["espresso"]), &needs, NOW), 2.0, "half the topics: 1 + 2 × 1/2");
+        assert_eq!(m.recent_help(&helps(v, 1, 0, &["grinding", "espresso", "tea"]), &needs, NOW), 3.0);
+        assert_eq!(m.recent_help(&helps(v, 2, 0, &["espresso"]), &[], NOW), 2.0, "a question with no tags");
     }
 
     #[test]
     fn a_score_is_the_log_of_quiet_plus_recent_help_plus_the_weighted_fit() {
-        let m = Model { recency_days: 7.0, quiet: 0.5, fit: 2.0, text: 0.25 };
+        let m = Model { recency_days: 7.0, quiet: 0.5, fit: 2.0, text: 0.25, topic: 1.0 };
         assert!((m.score(0.0, 0.5) - 0.0).abs() < 1e-6);
         assert!((m.score(1.0, 0.5) - 2.0).abs() < 1e-6);
         assert!((m.score(0.5, 2.5) - (3.0f32.ln() + 1.0)).abs() < 1e-6);
@@ -289,11 +311,19 @@ mod tests {
         assert_eq!(Router::with_model(light, &candidates, NOW).rank(v, &needs, "", |_| false), vec![1, 0]);
         assert_eq!(Router::with_model(heavy, &candidates, NOW).rank(v, &needs, "", |_| false), vec![0, 1]);
         // With a long memory, a month-old help still counts nearly whole.
-        let long = Model { recency_days: 10_000.0, quiet: 0.0, fit: 0.0, text: 0.5 };
-        let short = Model { recency_days: 1.0, quiet: 0.0, fit: 0.0, text: 0.5 };
+        let long = Model { recency_days: 10_000.0, quiet: 0.0, fit: 0.0, text: 0.5, topic: 0.0 };
+        let short = Model { recency_days: 1.0, quiet: 0.0, fit: 0.0, text: 0.5, topic: 0.0 };
         let one_each = vec![candidate(v, &[], "", helps(v, 2, 30, &[])), candidate(v, &[], "", helps(v, 1, 0, &[]))];
         assert_eq!(Router::with_model(long, &one_each, NOW).rank(v, &needs, "", |_| false), vec![0, 1]);
         assert_eq!(Router::with_model(short, &one_each, NOW).rank(v, &needs, "", |_| false), vec![1, 0]);
+        // As active, neither offering it: who helped on the question's topic first.
+        let on_topic =
+            vec![candidate(v, &[], "", helps(v, 2, 1, &["tea"])), candidate(v, &[], "", helps(v, 2, 1, &["espresso"]))];
+        let router = Router::new(&on_topic, NOW);
+        assert_eq!(router.rank(v, &needs, "", |_| false), vec![1, 0]);
+        assert!((router.recent_help(1, &needs) - 2.0 * router.recent_help(0, &needs)).abs() < 1e-6);
+        let blind = Model { topic: 0.0, ..Model::default() };
+        assert_eq!(Router::with_model(blind, &on_topic, NOW).rank(v, &needs, "", |_| false), vec![0, 1], "a tie");
     }
 
     #[test]

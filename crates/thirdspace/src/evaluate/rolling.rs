@@ -168,7 +168,9 @@ fn walk(path: &Path, warmup: f64, seed: u64, model: Model, tried: &[Model]) -> R
                 let scores: Vec<f32> = candidates
                     .iter()
                     .zip(&parts)
-                    .map(|(c, &(tags, words))| m.score(m.fit(tags, words), m.recent_help(&c.helps, question.at)))
+                    .map(|(c, &(tags, words))| {
+                        m.score(m.fit(tags, words), m.recent_help(&c.helps, &needs, question.at))
+                    })
                     .collect();
                 ranks.push(rank_of(&scores, target, asker));
             }
@@ -208,7 +210,9 @@ pub fn grid() -> Vec<Model> {
         for quiet in [0.01, 0.1, 0.5, 1.0] {
             for fit in [0.25, 0.5, 1.0, 2.0] {
                 for text in [0.25, 0.5, 1.0] {
-                    out.push(Model { recency_days, quiet, fit, text });
+                    for topic in [0.0, 1.0] {
+                        out.push(Model { recency_days, quiet, fit, text, topic });
+                    }
                 }
             }
         }
@@ -244,7 +248,7 @@ pub fn cross_validate(path: &Path, warmup: f64, seed: u64, folds: usize) -> Resu
         .map(|m| m.ranks.iter().map(|r| r.unwrap_or(usize::MAX - 1)).collect())
         .collect();
     let mut out = String::from(
-        "| span | questions | chosen: recency days, quiet, fit, text | MRR, chosen | MRR, shipped | most active \
+        "| span | questions | chosen: recency days, quiet, fit, text, topic | MRR, chosen | MRR, shipped | most active \
          first | tf-idf + activity |\n|---|---|---|---|---|---|---|\n",
     );
     let mut pooled: Vec<usize> = Vec::new();
@@ -259,13 +263,14 @@ pub fn cross_validate(path: &Path, warmup: f64, seed: u64, folds: usize) -> Resu
         pooled.extend_from_slice(&ranks[best][span.clone()]);
         let _ = writeln!(
             out,
-            "| {} | {} | {}, {}, {}, {} | {} | {} | {} |",
+            "| {} | {} | {}, {}, {}, {}, {} | {} | {} | {} |",
             k + 1,
             span.len(),
             m.recency_days,
             m.quiet,
             m.fit,
             m.text,
+            m.topic,
             of(&ranks[best], span.clone()),
             of(&ranks[shipped], span.clone()),
             baselines.iter().map(|r| of(r, span.clone())).collect::<Vec<_>>().join(" | "),
@@ -334,7 +339,7 @@ mod tests {
     fn every_tried_model_is_judged_as_the_engine_ranks_and_cross_validation_chooses_on_earlier_spans_only() {
         let dir = tempfile::tempdir().expect("dir");
         let path = tiny_forum(dir.path());
-        let tried = [Model::default(), Model { recency_days: 1.0, quiet: 0.01, fit: 0.25, text: 0.25 }];
+        let tried = [Model::default(), Model { recency_days: 1.0, quiet: 0.01, fit: 0.25, text: 0.25, topic: 0.0 }];
         let (evaluation, ranks) = walk(&path, 0.3, 7, Model::default(), &tried).expect("walk");
         let engine: Vec<usize> = evaluation.methods[0].ranks.iter().map(|r| r.expect("ranked")).collect();
         assert_eq!(ranks[0], engine, "the shipped model scored apart ranks as the engine does");
