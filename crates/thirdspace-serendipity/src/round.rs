@@ -77,7 +77,7 @@ impl<'a> Venue<'a> {
     /// The score of introducing `a` and `b`; 0 when they may not meet.
     fn pair(&self, a: usize, b: usize) -> f32 {
         let (ab, ba) = self.fits.both(a, b);
-        if (ab <= 0.0 && ba <= 0.0) || a == b {
+        if ab <= 0.0 && ba <= 0.0 {
             return 0.0;
         }
         let (pa, pb) = (&self.people[a], &self.people[b]);
@@ -232,4 +232,43 @@ pub fn tables(vocabulary: &Vocabulary, people: &[Person], exclusions: &Exclusion
         }
     }
     tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(best: &Best) -> Vec<(f32, usize)> {
+        let mut kept = best.kept.clone();
+        kept.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        kept
+    }
+
+    #[test]
+    fn a_persons_best_partners_are_the_highest_scores_at_most_keep_and_the_first_offered_among_equals() {
+        let mut best = Best::new(3);
+        for (score, partner) in [(0.5, 1), (0.9, 2), (0.5, 3), (0.7, 4), (0.5, 5), (0.8, 6)] {
+            best.offer(score, partner);
+        }
+        assert_eq!(sorted(&best), [(0.9, 2), (0.8, 6), (0.7, 4)]);
+        let mut ties = Best::new(2);
+        for partner in 0..5 {
+            ties.offer(0.5, partner);
+        }
+        assert_eq!(sorted(&ties), [(0.5, 0), (0.5, 1)], "an equal score never displaces one offered before");
+    }
+
+    #[test]
+    fn once_full_the_weakest_kept_partner_is_the_one_replaced_each_time() {
+        let mut best = Best::new(2);
+        best.offer(0.6, 1);
+        best.offer(0.3, 2);
+        assert_eq!(best.weakest, 1, "found as soon as the list is full");
+        best.offer(0.5, 3);
+        assert_eq!(sorted(&best), [(0.6, 1), (0.5, 3)]);
+        best.offer(0.55, 4);
+        assert_eq!(sorted(&best), [(0.6, 1), (0.55, 4)], "the weakest is found again after each change");
+        best.offer(0.1, 5);
+        assert_eq!(best.kept.len(), 2);
+    }
 }

@@ -126,7 +126,8 @@ impl<'c> Router<'c> {
         let words = self.texts.scores(text);
         let strongest = words.values().copied().fold(0.0f32, f32::max);
         for (&p, &s) in &words {
-            parts.entry(p).or_default().1 = if strongest > 0.0 { s / strongest } else { 0.0 };
+            // BM25 scores are positive: the strongest is too, whenever there is any.
+            parts.entry(p).or_default().1 = s / strongest.max(f32::MIN_POSITIVE);
         }
         parts
     }
@@ -297,6 +298,12 @@ mod tests {
         let m = Model::default();
         assert!((scored[0].1 - m.score(1.0, 2.0 * (-1.0f32 / 7.0).exp())).abs() < 1e-5, "{scored:?}");
         assert!((scored[2].1 - m.score(m.text, 0.0)).abs() < 1e-5, "the strongest words alone fit by the text share");
+        let not_asked = router.scored(v, &terms(v, &["espresso"]), "espresso", |p| p == 2);
+        assert_eq!(not_asked.iter().map(|s| s.0).collect::<Vec<_>>(), vec![0, 3], "the asker is never asked");
+        // Words that count for nothing leave a fit of 0: not a fit at all.
+        let deaf = Router::with_model(Model { text: 0.0, ..Model::default() }, &candidates, NOW);
+        let by_tags = deaf.scored(v, &terms(v, &["espresso"]), "espresso", |_| false);
+        assert_eq!(by_tags.iter().map(|s| s.0).collect::<Vec<_>>(), vec![2, 0]);
     }
 
     #[test]

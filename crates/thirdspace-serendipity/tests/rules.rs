@@ -324,6 +324,18 @@ fn my_suggestions_are_the_best_fits_first_and_only_those_who_fit() {
 }
 
 #[test]
+fn a_round_introduces_a_pair_that_fits_one_way_only_whichever_comes_first() {
+    let v = shipped();
+    let giver = Person::new(v, 1, "Giver", &["vat"], &[]);
+    let seeker = Person::new(v, 2, "Seeker", &[], &["vat"]);
+    for people in [vec![giver.clone(), seeker.clone()], vec![seeker, giver]] {
+        let intros = round(v, &people, &Exclusions::new(), 1);
+        assert_eq!(intros.len(), 1, "the giver first: {}", people[0].id == 1);
+        assert!((intros[0].score - pair_score(1.0, 0.0, 0, false)).abs() < 1e-6);
+    }
+}
+
+#[test]
 fn a_round_takes_the_strongest_pairs_first_each_person_up_to_the_cap() {
     let v = shipped();
     let people = vec![
