@@ -7,7 +7,7 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use thirdspace_serendipity::index::NetworkIndex;
+use thirdspace_serendipity::index::{top, NetworkIndex};
 use thirdspace_serendipity::network::Network;
 use thirdspace_serendipity::person::{term_label, terms, Person};
 use thirdspace_serendipity::round::round;
@@ -88,10 +88,14 @@ fn question_routing(c: &mut Criterion) {
         .map(|i| {
             let p = draw(&mut rng, &profiles, i);
             let text = p.offers.iter().map(|t| term_label(v, t)).collect::<Vec<_>>().join(" ");
-            let helps = (0..rng.gen_range(0..20))
-                .map(|_| Help { at: now - rng.gen_range(0..365 * 86_400), topics: p.offers[..1].to_vec() })
+            let helps: Vec<Help> = (0..rng.gen_range(0..20))
+                .map(|_| Help {
+                    at: now - rng.gen_range(0..365 * 86_400),
+                    topics: p.offers.iter().take(1).cloned().collect(),
+                })
                 .collect();
-            Candidate { offers: p.offers, text, helps }
+            let helped = helps.len() as u32;
+            Candidate { offers: p.offers, text, helps, helped }
         })
         .collect();
     c.bench_function("route a question among 1,000 candidates", |b| {
@@ -113,7 +117,7 @@ fn network_query(c: &mut Criterion) {
     let mut index = NetworkIndex::new();
     for i in 0..1_000_000u32 {
         let p = draw(&mut rng, &profiles, u128::from(i));
-        index.add(&p.offers, rng.gen_range(0..5));
+        index.add(&p.offers);
     }
     eprintln!(
         "network index of {} profiles: {} bytes, {:.1} bytes per profile",
@@ -121,10 +125,10 @@ fn network_query(c: &mut Criterion) {
         index.memory_bytes(),
         index.memory_bytes() as f64 / index.len() as f64
     );
-    c.bench_function("who can help, 1,000,000 profiles", |b| {
+    c.bench_function("who offers what is needed, 1,000,000 profiles, top 10", |b| {
         b.iter_batched(
             || draw(&mut rng, &profiles, 0).needs,
-            |needs| black_box(index.who_can_help(v, &needs, 10, |_| false)),
+            |needs| black_box(top(index.fits(v, &needs), 10)),
             BatchSize::SmallInput,
         )
     });

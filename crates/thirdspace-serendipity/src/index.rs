@@ -7,18 +7,11 @@ use crate::closeness::neighbourhood;
 use crate::score::combine;
 use crate::vocabulary::{Term, Vocabulary};
 
-/// How much someone's record of actually helping counts: with `helped` exchanges behind them a
-/// person's fit is multiplied by `(helped + 1) / (helped + 2)`, so a willing helper with a good
-/// fit outranks a perfect profile that never helps.
-pub fn helpfulness(helped: u32) -> f32 {
-    (helped as f32 + 1.0) / (helped as f32 + 2.0)
-}
-
 /// The network's offers, indexed.
 #[derive(Default)]
 pub struct NetworkIndex {
     postings: HashMap<Term, Vec<u32>>,
-    helped: Vec<u32>,
+    people: u32,
 }
 
 impl NetworkIndex {
@@ -26,11 +19,10 @@ impl NetworkIndex {
         Self::default()
     }
 
-    /// Adds a person (numbered from 0 in the order added) with what they offer and how many
-    /// times they have helped before.
-    pub fn add(&mut self, offers: &[Term], helped: u32) -> u32 {
-        let id = self.helped.len() as u32;
-        self.helped.push(helped);
+    /// Adds a person (numbered from 0 in the order added) with what they offer.
+    pub fn add(&mut self, offers: &[Term]) -> u32 {
+        let id = self.people;
+        self.people += 1;
         for t in offers {
             let list = self.postings.entry(t.clone()).or_default();
             if list.last() != Some(&id) {
@@ -41,14 +33,14 @@ impl NetworkIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.helped.len()
+        self.people as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.helped.is_empty()
+        self.people == 0
     }
 
-    /// Bytes the index holds (postings, their keys and the help counts), roughly.
+    /// Bytes the index holds (postings and their keys), roughly.
     pub fn memory_bytes(&self) -> usize {
         let postings: usize = self
             .postings
@@ -61,36 +53,13 @@ impl NetworkIndex {
                 std::mem::size_of::<Term>() + std::mem::size_of::<Vec<u32>>() + key + list.capacity() * 4
             })
             .sum();
-        postings + self.helped.capacity() * 4
+        postings
     }
 
     /// Each person who offers something near one of `needs`, with their fit (0 to 1), in no
     /// particular order.
     pub fn fits(&self, vocabulary: &Vocabulary, needs: &[Term]) -> Vec<(u32, f32)> {
-        fits(vocabulary, needs, self.helped.len(), |term| self.postings.get(term).map_or(&[], Vec::as_slice))
-    }
-
-    /// How many times a person has helped before.
-    pub fn helped(&self, person: u32) -> u32 {
-        self.helped[person as usize]
-    }
-
-    /// The `k` people best able to meet `needs`, best first, with their scores (fit times
-    /// [`helpfulness`]); `skip` leaves people out (the asker, those already ranked elsewhere).
-    pub fn who_can_help(
-        &self,
-        vocabulary: &Vocabulary,
-        needs: &[Term],
-        k: usize,
-        skip: impl Fn(u32) -> bool,
-    ) -> Vec<(u32, f32)> {
-        let scored: Vec<(u32, f32)> = self
-            .fits(vocabulary, needs)
-            .into_iter()
-            .filter(|&(p, _)| !skip(p))
-            .map(|(p, fit)| (p, fit * helpfulness(self.helped[p as usize])))
-            .collect();
-        top(scored, k)
+        fits(vocabulary, needs, self.len(), |term| self.postings.get(term).map_or(&[], Vec::as_slice))
     }
 }
 
@@ -178,13 +147,6 @@ mod tests {
     use crate::vocabulary::shipped;
 
     #[test]
-    fn a_helpers_record_counts_as_helped_plus_one_over_helped_plus_two() {
-        assert_eq!(helpfulness(0), 0.5);
-        assert!((helpfulness(1) - 2.0 / 3.0).abs() < 1e-6);
-        assert_eq!(helpfulness(2), 0.75);
-    }
-
-    #[test]
     fn scratch_arrays_are_zero_on_every_use_even_inside_another() {
         let sum = |n: usize| {
             with_scratch(n, |a, b| {
@@ -202,20 +164,20 @@ mod tests {
     }
 
     #[test]
-    fn who_can_help_weighs_fit_by_the_record_of_helping() {
+    fn the_index_finds_who_offers_what_is_needed_or_something_near_it_and_nobody_else() {
         let v = shipped();
         let mut index = NetworkIndex::new();
         assert!(index.is_empty());
-        index.add(&terms(v, &["python"]), 2);
-        index.add(&terms(v, &["python"]), 0);
+        assert_eq!(index.add(&terms(v, &["python"])), 0);
+        assert_eq!(index.add(&terms(v, &["photography"])), 1);
+        assert_eq!(index.add(&terms(v, &["tax"])), 2);
         assert!(!index.is_empty());
-        assert_eq!((index.helped(0), index.helped(1)), (2, 0));
-        let ranked = index.who_can_help(v, &terms(v, &["python"]), 5, |_| false);
-        assert_eq!(
-            ranked,
-            vec![(0, 0.75), (1, 0.5)],
-            "an exact fit of 1 times (2 + 1) / (2 + 2), then (0 + 1) / (0 + 2)"
-        );
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.fits(v, &terms(v, &["python"])), vec![(0, 1.0)]);
+        let near = index.fits(v, &terms(v, &["vat"]));
+        assert_eq!(near.len(), 1);
+        assert!(near[0].0 == 2 && near[0].1 > 0.0 && near[0].1 < 1.0, "tax is near VAT: {near:?}");
+        assert!(index.fits(v, &terms(v, &["knitting"])).is_empty());
     }
 
     #[test]
@@ -223,22 +185,22 @@ mod tests {
         let v = shipped();
         let one_with = |tag: &str| {
             let mut index = NetworkIndex::new();
-            index.add(&terms(v, &[tag]), 0);
+            index.add(&terms(v, &[tag]));
             index.memory_bytes()
         };
         assert_eq!(one_with("zorblax widgets co") - one_with("zorblax"), "zorblax widgets co".len() - "zorblax".len());
         // A known term's posting takes its key and its list's room, and no text.
         let mut known = NetworkIndex::new();
-        known.add(&terms(v, &["python"]), 0);
-        let (list, helped) = (known.postings.values().map(Vec::capacity).sum::<usize>(), known.helped.capacity());
+        known.add(&terms(v, &["python"]));
+        let list = known.postings.values().map(Vec::capacity).sum::<usize>();
         let entry = std::mem::size_of::<Term>() + std::mem::size_of::<Vec<u32>>();
-        assert_eq!(known.memory_bytes(), entry + list * 4 + helped * 4);
+        assert_eq!(known.memory_bytes(), entry + list * 4);
         let mut crowd = NetworkIndex::new();
-        crowd.add(&terms(v, &["zorblax"]), 0);
+        crowd.add(&terms(v, &["zorblax"]));
         let alone = crowd.memory_bytes();
         for _ in 0..20 {
-            crowd.add(&terms(v, &["zorblax"]), 0);
+            crowd.add(&terms(v, &["zorblax"]));
         }
-        assert!(crowd.memory_bytes() >= alone + 20 * 4 * 2, "each posting and help count takes room");
+        assert!(crowd.memory_bytes() >= alone + 20 * 4, "each posting takes room");
     }
 }

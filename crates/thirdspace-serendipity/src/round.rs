@@ -101,7 +101,7 @@ struct Best {
 
 impl Best {
     fn new(keep: usize) -> Self {
-        Self { keep, kept: Vec::with_capacity(keep), weakest: 0 }
+        Self { keep, kept: Vec::new(), weakest: 0 }
     }
 
     fn offer(&mut self, score: f32, partner: usize) {

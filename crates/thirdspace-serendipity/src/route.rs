@@ -45,14 +45,15 @@ impl Model {
             .iter()
             .map(|h| {
                 let on = needs.iter().filter(|n| h.topics.contains(n)).count() as f32 / needs.len().max(1) as f32;
-                (-(days_between(h.at, now)) / self.recency_days).exp() * (1.0 + self.topic * on)
+                (-(days_between(h.at, now)) / self.recency_days.max(f32::MIN_POSITIVE)).exp() * (1.0 + self.topic * on)
             })
             .sum()
     }
 
     /// A person's score for a question from their fit (0 to 1) and their recent help.
     pub fn score(&self, fit: f32, recent_help: f32) -> f32 {
-        (self.quiet + recent_help).ln() + self.fit * fit
+        // Never the logarithm of 0: with no quiet floor, who never helped still ranks by fit.
+        (self.quiet + recent_help).max(f32::MIN_POSITIVE).ln() + self.fit * fit
     }
 
     /// The fit of tags (0 to 1) and of words (0 to 1, relative to the best writer's): the words
@@ -75,13 +76,14 @@ pub struct Help {
     pub topics: Vec<Term>,
 }
 
-/// One candidate: what they offer, the text of what they know (answers given, profile), and
-/// each time they helped.
+/// One candidate: what they offer, the text of what they know (answers given, profile), each of
+/// the latest times they helped, and how many times they helped in all.
 #[derive(Clone, Debug, Default)]
 pub struct Candidate {
     pub offers: Vec<Term>,
     pub text: String,
     pub helps: Vec<Help>,
+    pub helped: u32,
 }
 
 /// Candidates for answering questions at one moment: their offers, their words, their recent help.
@@ -103,7 +105,7 @@ impl<'c> Router<'c> {
     pub fn with_model(model: Model, candidates: &'c [Candidate], now: i64) -> Self {
         let mut index = NetworkIndex::new();
         for c in candidates {
-            index.add(&c.offers, c.helps.len() as u32);
+            index.add(&c.offers);
         }
         Self { model, candidates, now, index, texts: Bm25::new(candidates.iter().map(|c| c.text.as_str())) }
     }
@@ -196,28 +198,28 @@ pub fn answer_reason(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Te
             }
         }
     };
-    reason.push_str(&record(vocabulary, &candidate.helps, needs, now));
+    reason.push_str(&record(vocabulary, candidate, needs, now));
     reason.push('.');
     reason
 }
 
 /// A candidate's record in a reason's words: how often they helped this month on the first of
-/// the question's topics they helped on, else this month at all, else ever.
-fn record(vocabulary: &Vocabulary, helps: &[Help], needs: &[Term], now: i64) -> String {
+/// the question's topics they helped on, else this month at all, else in all.
+fn record(vocabulary: &Vocabulary, candidate: &Candidate, needs: &[Term], now: i64) -> String {
     let times = |n: usize| match n {
         1 => "once".to_owned(),
         2 => "twice".to_owned(),
         n => format!("{n} times"),
     };
-    let month: Vec<&Help> = helps.iter().filter(|h| now.saturating_sub(h.at) <= MONTH).collect();
+    let month: Vec<&Help> = candidate.helps.iter().filter(|h| now.saturating_sub(h.at) <= MONTH).collect();
     let on_topic = needs.iter().find_map(|need| {
         let n = month.iter().filter(|h| h.topics.contains(need)).count();
         (n > 0).then_some((need, n))
     });
-    match (on_topic, month.len(), helps.len()) {
+    match (on_topic, month.len(), candidate.helped) {
         (Some((need, n)), _, _) => format!("; helped {} on {} this month", times(n), term_label(vocabulary, need)),
         (None, 0, 0) => String::new(),
-        (None, 0, all) => format!("; found helpful {} before", times(all)),
+        (None, 0, all) => format!("; found helpful {} before", times(all as usize)),
         (None, n, _) => format!("; helped {} this month", times(n)),
     }
 }
@@ -237,7 +239,8 @@ mod tests {
     }
 
     fn candidate(v: &Vocabulary, offers: &[&str], text: &str, helps: Vec<Help>) -> Candidate {
-        Candidate { offers: terms(v, offers), text: text.into(), helps }
+        let helped = helps.len() as u32;
+        Candidate { offers: terms(v, offers), text: text.into(), helps, helped }
     }
 
     #[test]
@@ -274,6 +277,12 @@ mod tests {
         assert_eq!(m.fit(0.0, 1.0), 0.25);
         assert!((m.fit(0.5, 1.0) - (1.0 - 0.5 * 0.75)).abs() < 1e-6);
         assert_eq!(m.fit(0.0, 0.0), 0.0);
+        // Constants at their edge still give numbers that order people.
+        let edge = Model { recency_days: 0.0, quiet: 0.0, ..m };
+        assert!(edge.score(1.0, 0.0).is_finite() && edge.score(1.0, 0.0) > edge.score(0.0, 0.0));
+        let v = shipped();
+        assert_eq!(edge.recent_help(&helps(v, 1, 0, &[]), &[], NOW), 1.0, "a help this very second");
+        assert_eq!(edge.recent_help(&helps(v, 1, 1, &[]), &[], NOW), 0.0);
     }
 
     #[test]

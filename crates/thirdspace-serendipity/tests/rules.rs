@@ -1,9 +1,9 @@
 //! The engine's rules, as properties over random populations drawn from a small pool of real tags.
 
 use proptest::prelude::*;
-use thirdspace_serendipity::index::NetworkIndex;
 use thirdspace_serendipity::person::{term_label, terms, Person};
 use thirdspace_serendipity::round::{round, suggestions_for, tables};
+use thirdspace_serendipity::route::{Candidate, Help, Router};
 use thirdspace_serendipity::score::{allowed, fit, pair_score, Exclusions, FitMatrix, Intro};
 use thirdspace_serendipity::vocabulary::shipped;
 
@@ -257,13 +257,20 @@ fn an_expert_is_not_swamped_in_a_round() {
 }
 
 #[test]
-fn a_willing_helper_with_a_good_fit_outranks_a_perfect_profile_that_never_helps() {
+fn someone_helping_this_week_with_a_near_fit_outranks_a_perfect_profile_that_never_helps() {
     let v = shipped();
-    let mut index = NetworkIndex::new();
-    let perfect = index.add(&terms(v, &["vat"]), 0);
-    let willing = index.add(&terms(v, &["tax"]), 12);
-    let ranked = index.who_can_help(v, &terms(v, &["vat"]), 5, |_| false);
-    assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![willing, perfect]);
+    let now = 100 * 86_400;
+    let candidates = vec![
+        Candidate { offers: terms(v, &["vat"]), text: String::new(), helps: Vec::new(), helped: 0 },
+        Candidate {
+            offers: terms(v, &["tax"]),
+            text: String::new(),
+            helps: vec![Help { at: now - 86_400, topics: Vec::new() }; 2],
+            helped: 2,
+        },
+    ];
+    let ranked = Router::new(&candidates, now).rank(v, &terms(v, &["vat"]), "", |_| false);
+    assert_eq!(ranked, vec![1, 0]);
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub fn candidate(vocabulary: &Vocabulary, profile: &Profile, helping: &Helping) 
         offers: terms(vocabulary, &profile.offers),
         text: [profile.headline.as_deref().unwrap_or(""), profile.bio.as_deref().unwrap_or(""), &helped_on].join(" "),
         helps: helping.latest.iter().map(|h| Help { at: h.at, topics: terms(vocabulary, &h.topics) }).collect(),
+        helped: helping.times,
     }
 }
 

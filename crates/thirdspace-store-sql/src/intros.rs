@@ -65,52 +65,59 @@ impl<B: Backend> Intros for SqlStore<B> {
     }
 
     async fn helping(&self, people: &[Uuid], since: i64) -> StoreResult<Vec<Helping>> {
-        // Each time someone helped (its id, to find an exchange's tags), and each exchange's tags.
-        let mut helps: HashMap<Uuid, Vec<(i64, Uuid)>> = HashMap::new();
-        let mut tags: HashMap<Uuid, Vec<String>> = HashMap::new();
+        // Per person: how often in all and on each topic; and each of their latest times, by
+        // its id (an exchange's tags come one row each).
+        let mut found: HashMap<Uuid, (u32, Vec<(String, u32)>)> = HashMap::new();
+        let mut helps: HashMap<Uuid, (Uuid, i64, Vec<String>)> = HashMap::new();
         let mut c = self.read().await?;
         // A few hundred people a statement: each read goes through the person's own index.
         for chunk in people.chunks(500) {
             let list = (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
             let mut args = vec![Value::from(since)];
             args.extend(chunk.iter().map(|p| Value::from(*p)));
-            let times = format!(
-                "SELECT id, person_a AS helper, met_at AS at FROM intros WHERE person_a IN ({list}) AND met_at >= $1 \
-                 AND b_useful UNION ALL SELECT id, person_b AS helper, met_at AS at FROM intros \
-                 WHERE person_b IN ({list}) AND met_at >= $1 AND a_useful UNION ALL \
+            // Every time they helped, numbered newest first per person, at most HELPS_KEPT read.
+            let latest = format!(
+                "SELECT r.id, r.helper, r.at, r.total, t.tag FROM (SELECT id, helper, at, \
+                 ROW_NUMBER() OVER (PARTITION BY helper ORDER BY at DESC, id DESC) AS n, \
+                 COUNT(*) OVER (PARTITION BY helper) AS total FROM (\
+                 SELECT id, person_a AS helper, met_at AS at FROM intros WHERE person_a IN ({list}) \
+                 AND met_at >= $1 AND b_useful UNION ALL SELECT id, person_b AS helper, met_at AS at \
+                 FROM intros WHERE person_b IN ({list}) AND met_at >= $1 AND a_useful UNION ALL \
                  SELECT id, giver_id AS helper, answered_at AS at FROM exchanges WHERE giver_id IN ({list}) \
-                 AND status = 'confirmed' AND answered_at >= $1"
+                 AND status = 'confirmed' AND answered_at >= $1) AS h) AS r \
+                 LEFT JOIN exchange_tags t ON t.exchange_id = r.id WHERE r.n <= {HELPS_KEPT} ORDER BY t.tag"
             );
-            for row in &c.fetch_all(&times, &args).await? {
-                helps.entry(row.uuid("helper")?).or_default().push((row.int("at")?, row.uuid("id")?));
+            for row in &c.fetch_all(&latest, &args).await? {
+                let helper = row.uuid("helper")?;
+                found.entry(helper).or_default().0 = row.unsigned("total")?;
+                let help = helps.entry(row.uuid("id")?).or_insert((helper, row.int("at")?, Vec::new()));
+                help.2.extend(row.opt_text("tag")?);
             }
             let topics = format!(
-                "SELECT e.id, t.tag FROM exchanges e JOIN exchange_tags t ON t.exchange_id = e.id \
-                 WHERE e.giver_id IN ({list}) AND e.status = 'confirmed' AND e.answered_at >= $1 ORDER BY t.tag"
+                "SELECT e.giver_id AS helper, t.tag, COUNT(*) AS n FROM exchanges e \
+                 JOIN exchange_tags t ON t.exchange_id = e.id WHERE e.giver_id IN ({list}) \
+                 AND e.status = 'confirmed' AND e.answered_at >= $1 GROUP BY e.giver_id, t.tag"
             );
             for row in &c.fetch_all(&topics, &args).await? {
-                tags.entry(row.uuid("id")?).or_default().push(row.text("tag")?);
+                let tag = (row.text("tag")?, row.unsigned::<u32>("n")?);
+                found.entry(row.uuid("helper")?).or_default().1.push(tag);
             }
+        }
+        let mut latest: HashMap<Uuid, Vec<(i64, Uuid, Vec<String>)>> = HashMap::new();
+        for (id, (helper, at, topics)) in helps {
+            latest.entry(helper).or_default().push((at, id, topics));
         }
         Ok(people
             .iter()
             .map(|p| {
-                let mut theirs = helps.get(p).cloned().unwrap_or_default();
-                let mut counts: HashMap<&str, u32> = HashMap::new();
-                for tag in theirs.iter().flat_map(|(_, id)| tags.get(id)).flatten() {
-                    *counts.entry(tag).or_default() += 1;
-                }
-                let mut topics: Vec<(&str, u32)> = counts.into_iter().collect();
-                topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-                theirs.sort_by(|a, b| b.cmp(a));
+                let (times, mut topics) = found.get(p).cloned().unwrap_or_default();
+                let mut theirs = latest.get(p).cloned().unwrap_or_default();
+                topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                theirs.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
                 Helping {
-                    times: theirs.len() as u32,
-                    topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t.to_owned()).collect(),
-                    latest: theirs
-                        .iter()
-                        .take(HELPS_KEPT)
-                        .map(|(at, id)| Helped { at: *at, topics: tags.get(id).cloned().unwrap_or_default() })
-                        .collect(),
+                    times,
+                    topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t).collect(),
+                    latest: theirs.into_iter().map(|(at, _, topics)| Helped { at, topics }).collect(),
                 }
             })
             .collect())

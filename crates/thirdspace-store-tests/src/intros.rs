@@ -3,6 +3,7 @@
 use thirdspace_domain::exchange::{Answer, ExchangeDraft, ExchangeInput, Role};
 use thirdspace_store::{
     Conflict, Helped, Helping, IntroAnswer, IntroConflict, IntroStep, NewIntro, Page, SettledPair, StoreError,
+    HELPS_KEPT,
 };
 use uuid::Uuid;
 
@@ -167,8 +168,19 @@ pub async fn settled_pairs_and_helped_counts(backend: &dyn Backend) {
     assert_eq!(topics, [vec!["a", "b", "c", "d"], vec!["bookkeeping"], vec!["bookkeeping", "vat"]]);
     let ana_record = store.helping(&[ana], 0).await.unwrap().remove(0);
     assert_eq!(ana_record.latest, [Helped { at: 1200, topics: Vec::new() }], "when they met");
+    assert_eq!(store.helping(&[cy], 1700).await.unwrap()[0].latest.len(), 3, "recent only");
     assert_eq!(cy_record.topics, ["bookkeeping", "vat", "a", "b", "c"], "most often first, then by name, five at most");
     assert_eq!(store.helping(&[cy], 1700).await.unwrap()[0].topics, ["bookkeeping", "a", "b", "c", "d"], "recent only");
+    // Only the latest are kept with their moment, the count is of all.
+    for n in 0..HELPS_KEPT as i64 {
+        let proposed = store.propose_exchange(&gave(cy, dee), 2000 + n).await.unwrap();
+        store.answer_exchange(proposed.id, dee, Answer::Confirm, 3000 + n).await.unwrap();
+    }
+    let busy = store.helping(&[cy, ana], 0).await.unwrap();
+    assert_eq!(busy[0].times, 4 + HELPS_KEPT as u32);
+    assert_eq!(busy[0].latest.len(), HELPS_KEPT);
+    assert_eq!((busy[0].latest[0].at, busy[0].latest[HELPS_KEPT - 1].at), (2999 + HELPS_KEPT as i64, 3000));
+    assert_eq!(busy[1].times, 1, "each person their own");
     db.database.close().await;
 }
 

@@ -142,6 +142,9 @@ async fn main() -> Result<()> {
         Command::MigrateData { from, to } => migrate::run(&from, &to).await,
         Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed, cross_validate } => {
             if let Some(folds) = cross_validate {
+                if matches!(protocol, Protocol::CutOff) {
+                    anyhow::bail!("--cross-validate works on the rolling protocol only");
+                }
                 print!("{}", evaluate::rolling::cross_validate(&posts, warmup, seed, folds)?);
                 return Ok(());
             }

@@ -115,6 +115,43 @@ async fn a_question_reaches_whoever_has_been_helping_on_its_topic_even_when_thei
 }
 
 #[tokio::test]
+async fn a_reason_tells_of_someones_help_only_once_they_show_their_record() {
+    let Some(app) = spawn_app().await else { return };
+    let host = app.member("Host").await;
+    let (venue, _) = app.venue(&host, 5).await;
+    let (ana, ben, eve) = (app.member("Ana").await, app.member("Ben").await, app.member("Eve").await);
+    let eve_profile = |record: &str| json!({"display_name": "Eve", "offers": ["vat"], "visibility": "public", "record_visibility": record});
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&eve), Some(eve_profile("hidden"))).await;
+    for who in [&ana, &ben, &eve] {
+        assert_eq!(app.arrive(&host, who, venue).await.status, StatusCode::OK);
+    }
+    for _ in 0..2 {
+        let gave = json!({"with": ben.id, "role": "gave", "tags": ["vat"], "text": "Explained VAT on invoices"});
+        let proposed = app.post("/api/v1/me/exchanges", Some(&eve), gave).await;
+        assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+        let id = proposed.body["id"].as_str().unwrap();
+        app.call(Method::POST, &format!("/api/v1/exchanges/{id}/confirm"), Some(&ben), None).await;
+    }
+    let asked = app
+        .post(
+            &format!("/api/v1/venues/{venue}/questions"),
+            Some(&ana),
+            json!({"text": "VAT on e-books?", "tags": ["vat"]}),
+        )
+        .await;
+    let path = format!("/api/v1/questions/{}/answerers", asked.body["id"].as_str().unwrap());
+    let reason = |body: &serde_json::Value| {
+        let eve = body.as_array().unwrap().iter().find(|a| a["display_name"] == "Eve").expect("Eve offers VAT");
+        eve["reason"].as_str().unwrap().to_owned()
+    };
+    let hidden = app.get(&path, Some(&ana)).await;
+    assert_eq!(reason(&hidden.body), "Offers VAT, which the question is about.", "her record is her own");
+    app.call(Method::PUT, "/api/v1/me/profile", Some(&eve), Some(eve_profile("public"))).await;
+    let shown = app.get(&path, Some(&ana)).await;
+    assert_eq!(reason(&shown.body), "Offers VAT, which the question is about; helped twice on VAT this month.");
+}
+
+#[tokio::test]
 async fn someone_who_helped_on_what_you_seek_is_suggested_to_you_when_they_show_their_record() {
     let Some(app) = spawn_app().await else { return };
     let (ana, ben, cy) = (app.member("Ana").await, app.member("Ben").await, app.member("Cy").await);

@@ -143,7 +143,10 @@ pub fn evaluate(path: &Path, fraction: f64, seed: u64) -> Result<Evaluation> {
         .iter()
         .zip(texts)
         .zip(helps)
-        .map(|((tags, text), helps)| Candidate { offers: terms(vocabulary, tags), text, helps })
+        .map(|((tags, text), helps)| {
+            let helped = helps.len() as u32;
+            Candidate { offers: terms(vocabulary, tags), text, helps, helped }
+        })
         .collect();
     let router = Router::new(&candidates, questions[split].at);
     let mut most_active: Vec<usize> = (0..users.len()).collect();

@@ -62,6 +62,7 @@ impl Record {
             candidate.offers = terms(shipped(), &self.tags);
         }
         candidate.helps.push(Help { at: answer.at, topics });
+        candidate.helped += 1;
         candidate.text.push_str(&question.title);
         candidate.text.push(' ');
         candidate.text.push_str(&answer.body);
@@ -147,7 +148,8 @@ fn walk(path: &Path, warmup: f64, seed: u64, model: Model, tried: &[Model]) -> R
 
         let needs = terms(vocabulary, &question.tags);
         let text = format!("{} {}", question.title, question.body);
-        let engine: Vec<usize> = Router::with_model(model, &candidates, question.at)
+        let router = Router::with_model(model, &candidates, question.at);
+        let engine: Vec<usize> = router
             .rank(vocabulary, &needs, &text, |p| Some(p as usize) == asker)
             .into_iter()
             .map(|p| p as usize)
@@ -161,17 +163,17 @@ fn walk(path: &Path, warmup: f64, seed: u64, model: Model, tried: &[Model]) -> R
             method.ranks.push(rank_in(order));
         }
         if !tried.is_empty() {
-            let parts = Router::with_model(model, &candidates, question.at).fit_parts(vocabulary, &needs, &text);
+            let parts = router.fit_parts(vocabulary, &needs, &text);
             let parts: Vec<(f32, f32)> =
                 (0..candidates.len() as u32).map(|p| parts.get(&p).copied().unwrap_or_default()).collect();
+            // Recent help depends on two of the constants only: worked out once for each pair.
+            let mut recent: HashMap<(u32, u32), Vec<f32>> = HashMap::new();
             for (ranks, m) in tried_ranks.iter_mut().zip(tried) {
-                let scores: Vec<f32> = candidates
-                    .iter()
-                    .zip(&parts)
-                    .map(|(c, &(tags, words))| {
-                        m.score(m.fit(tags, words), m.recent_help(&c.helps, &needs, question.at))
-                    })
-                    .collect();
+                let help = recent.entry((m.recency_days.to_bits(), m.topic.to_bits())).or_insert_with(|| {
+                    candidates.iter().map(|c| m.recent_help(&c.helps, &needs, question.at)).collect()
+                });
+                let scores: Vec<f32> =
+                    parts.iter().zip(help.iter()).map(|(&(tags, words), &h)| m.score(m.fit(tags, words), h)).collect();
                 ranks.push(rank_of(&scores, target, asker));
             }
         }
@@ -239,7 +241,9 @@ pub fn cross_validate(path: &Path, warmup: f64, seed: u64, folds: usize) -> Resu
         bail!("{n} questions evaluated: cross-validation needs from 2 to {n} spans, not {folds}");
     }
     let bounds: Vec<usize> = (0..=folds).map(|k| k * n / folds).collect();
-    let shipped = tried.iter().position(|m| *m == Model::default()).unwrap_or(0);
+    let Some(shipped) = tried.iter().position(|m| *m == Model::default()) else {
+        bail!("the shipped constants are not among those tried");
+    };
     // A method's MRR over a span of the questions, as the table prints it.
     let of = |ranks: &[usize], span: std::ops::Range<usize>| format!("{:.3}", mrr_over(ranks, span));
     let baselines: Vec<Vec<usize>> = ["most active first", "tf-idf + activity"]
