@@ -185,8 +185,9 @@ pub async fn feedback(
 }
 
 /// Who can answer a question, best first: people here first, then across the network, by how
-/// well their offers and words fit and by their record of helping. Only people whose visibility
-/// allows the caller to see them are named; hidden people never appear.
+/// much they have helped lately (most on the question's topics; only where they show their record
+/// to the caller) and how well their offers and words fit. Only people whose visibility allows
+/// the caller to see them are named; hidden people never appear.
 #[utoipa::path(get, path = "/api/v1/questions/{id}/answerers", tag = "questions", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<Answerer>), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
