@@ -343,6 +343,18 @@ fn a_round_introduces_a_pair_that_fits_one_way_only_whichever_comes_first() {
 }
 
 #[test]
+fn a_giver_goes_to_whom_they_fit_best_though_a_weaker_fit_comes_first_in_the_list() {
+    let v = shipped();
+    let people = vec![
+        Person::new(v, 1, "Giver", &["vat"], &[]),
+        Person::new(v, 2, "Near", &[], &["tax"]),
+        Person::new(v, 3, "Exact", &[], &["vat"]),
+    ];
+    let intros = round(v, &people, &Exclusions::new(), 1);
+    assert_eq!(intros.iter().map(|i| (i.a.min(i.b), i.a.max(i.b))).collect::<Vec<_>>(), vec![(0, 2)]);
+}
+
+#[test]
 fn a_round_takes_the_strongest_pairs_first_each_person_up_to_the_cap() {
     let v = shipped();
     let people = vec![
