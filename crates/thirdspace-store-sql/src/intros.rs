@@ -113,7 +113,7 @@ impl<B: Backend> Intros for SqlStore<B> {
                 let (times, mut topics) = found.get(p).cloned().unwrap_or_default();
                 let mut theirs = latest.get(p).cloned().unwrap_or_default();
                 topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                theirs.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+                theirs.sort_by_key(|h| std::cmp::Reverse((h.0, h.1)));
                 Helping {
                     times,
                     topics: topics.into_iter().take(HELPED_TOPICS).map(|(t, _)| t).collect(),

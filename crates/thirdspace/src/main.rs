@@ -92,6 +92,10 @@ enum Command {
         /// with the constants that did best on the spans before it.
         #[arg(long, value_name = "SPANS")]
         cross_validate: Option<usize>,
+        /// The engine's routing constants to evaluate instead of the shipped ones (rolling):
+        /// recency days, quiet, fit, text, topic, e.g. `7,0.1,0.5,0.5,1`.
+        #[arg(long, value_name = "DAYS,QUIET,FIT,TEXT,TOPIC", value_parser = evaluate::rolling::parse_model)]
+        constants: Option<thirdspace_serendipity::route::Model>,
     },
 }
 
@@ -140,7 +144,7 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::MigrateData { from, to } => migrate::run(&from, &to).await,
-        Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed, cross_validate } => {
+        Command::EvaluateMatching { posts, protocol, train_fraction, warmup, seed, cross_validate, constants } => {
             if let Some(folds) = cross_validate {
                 if matches!(protocol, Protocol::CutOff) {
                     anyhow::bail!("--cross-validate works on the rolling protocol only");
@@ -149,7 +153,7 @@ async fn main() -> Result<()> {
                 return Ok(());
             }
             let evaluation = match protocol {
-                Protocol::Rolling => evaluate::rolling::evaluate(&posts, warmup, seed, Default::default())?,
+                Protocol::Rolling => evaluate::rolling::evaluate(&posts, warmup, seed, constants.unwrap_or_default())?,
                 Protocol::CutOff => evaluate::evaluate(&posts, train_fraction, seed)?,
             };
             print!("{}", evaluation.table());

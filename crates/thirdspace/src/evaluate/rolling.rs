@@ -205,6 +205,22 @@ fn rank_of(scores: &[f32], target: usize, asker: Option<usize>) -> usize {
         .count()
 }
 
+/// Routing constants as written on the command line: recency days, quiet, fit, text and topic,
+/// separated by commas; every one a number, the recency days above 0, none below 0.
+pub fn parse_model(text: &str) -> std::result::Result<Model, String> {
+    let numbers: Vec<f32> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f32>().map_err(|_| format!("{n:?} is not a number")))
+        .collect::<std::result::Result<_, _>>()?;
+    let [recency_days, quiet, fit, text, topic] = numbers[..] else {
+        return Err(format!("five numbers are needed (recency days, quiet, fit, text, topic), not {}", numbers.len()));
+    };
+    if numbers.iter().any(|n| !n.is_finite() || *n < 0.0) || recency_days <= 0.0 {
+        return Err("every constant is a finite number, none below 0, the recency days above 0".to_owned());
+    }
+    Ok(Model { recency_days, quiet, fit, text, topic })
+}
+
 /// The constants cross-validation chooses among: every combination of these.
 pub fn grid() -> Vec<Model> {
     let mut out = Vec::new();
@@ -328,6 +344,19 @@ mod tests {
         let evaluation = evaluate(&tiny_forum(dir.path()), 0.0, 7, Model::default()).expect("evaluate");
         assert!(evaluation.note.starts_with("Rolling: 57 questions from 2020-01-01"), "{}", evaluation.note);
         assert!(evaluation.note.contains("(3 more were answered by a newcomer)"), "{}", evaluation.note);
+    }
+
+    #[test]
+    fn constants_are_read_as_five_numbers_and_nonsense_is_refused() {
+        assert_eq!(
+            parse_model("7, 0.1,0.5,0.5,1"),
+            Ok(Model { recency_days: 7.0, quiet: 0.1, fit: 0.5, text: 0.5, topic: 1.0 })
+        );
+        assert!(parse_model("7,0.1,0.5,0.5").unwrap_err().contains("five numbers"));
+        assert!(parse_model("7,0.1,x,0.5,1").unwrap_err().contains("\"x\" is not a number"));
+        assert!(parse_model("0,0.1,0.5,0.5,1").is_err(), "a memory of no time");
+        assert!(parse_model("7,-1,0.5,0.5,1").is_err());
+        assert!(parse_model("7,0.1,inf,0.5,1").is_err());
     }
 
     #[test]
